@@ -1,0 +1,150 @@
+package io.flowmate.admin;
+
+import io.flowmate.core.Ids;
+import io.flowmate.core.InvalidValueException;
+import io.flowmate.core.TenantId;
+import io.flowmate.core.api.ApiException;
+import io.flowmate.core.security.Caller;
+import io.flowmate.core.security.Scopes;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/** Issues, authenticates, rotates and revokes API keys. */
+@Service
+class ApiKeyService {
+
+  /** How stale {@code last_used_at} may get before a request writes it again. */
+  private static final Duration LAST_USED_RESOLUTION = Duration.ofMinutes(1);
+
+  private final ApiKeyRepository keys;
+  private final Clock clock;
+
+  ApiKeyService(ApiKeyRepository keys, Clock clock) {
+    this.keys = keys;
+    this.clock = clock;
+  }
+
+  record IssuedKey(ApiKey key, RawApiKey rawKey) {}
+
+  /**
+   * Creates a key for the caller's tenant. A key can never hold more than the key that created it:
+   * every requested scope must be granted to the caller.
+   */
+  @Transactional
+  IssuedKey create(
+      Caller caller, String name, List<String> scopes, String preset, Integer expiresInDays) {
+    Set<String> requested = requestedScopes(scopes, preset);
+    for (String scope : requested) {
+      boolean allowed =
+          scope.equals(Scopes.WILDCARD)
+              ? caller.scopes().contains(Scopes.WILDCARD)
+              : caller.has(scope);
+      if (!allowed) {
+        throw ApiException.forbidden(
+            "A key cannot grant the scope '%s' that the calling key does not hold".formatted(scope));
+      }
+    }
+    Instant expiresAt =
+        expiresInDays == null ? null : clock.instant().plus(Duration.ofDays(expiresInDays));
+    return issue(caller.tenantId(), name, requested, expiresAt);
+  }
+
+  /** Issues a key without a calling key: first start and tenant creation by the operator. */
+  @Transactional
+  IssuedKey issue(TenantId tenant, String name, Set<String> scopes, Instant expiresAt) {
+    return issue(tenant, name, scopes, expiresAt, RawApiKey.generate());
+  }
+
+  @Transactional
+  IssuedKey issue(
+      TenantId tenant, String name, Set<String> scopes, Instant expiresAt, RawApiKey rawKey) {
+    ApiKey key =
+        new ApiKey(
+            Ids.newId(),
+            tenant,
+            name,
+            rawKey.displayPrefix(),
+            scopes,
+            expiresAt,
+            null,
+            null,
+            clock.instant(),
+            null);
+    keys.insert(key, rawKey.hash());
+    return new IssuedKey(key, rawKey);
+  }
+
+  private static Set<String> requestedScopes(List<String> scopes, String preset) {
+    Set<String> requested = new LinkedHashSet<>();
+    if (preset != null) {
+      List<String> presetScopes = Scopes.PRESETS.get(preset.trim().toLowerCase());
+      if (presetScopes == null) {
+        throw new InvalidValueException(
+            "Unknown preset '%s': use one of %s".formatted(preset, Scopes.PRESETS.keySet()));
+      }
+      requested.addAll(presetScopes);
+    }
+    if (scopes != null) {
+      requested.addAll(scopes);
+    }
+    if (requested.isEmpty()) {
+      throw new InvalidValueException(
+          "scopes is required: list scopes such as \"messages:send\", or give a preset"
+              + " (messaging, outreach, read_only)");
+    }
+    return Scopes.parse(requested);
+  }
+
+  /** The key behind a raw secret, when it exists and is neither revoked nor expired. */
+  Optional<AuthenticatedKey> authenticate(String rawKey) {
+    if (rawKey == null || !rawKey.startsWith(RawApiKey.PREFIX)) {
+      return Optional.empty();
+    }
+    Instant now = clock.instant();
+    return keys.findByHash(RawApiKey.sha256(rawKey))
+        .filter(row -> row.key().isActive(now))
+        .map(
+            row -> {
+              Instant lastUsed = row.key().lastUsedAt();
+              if (lastUsed == null || lastUsed.isBefore(now.minus(LAST_USED_RESOLUTION))) {
+                keys.touch(row.key().id(), now);
+              }
+              return row.toAuthenticated();
+            });
+  }
+
+  List<ApiKey> list(TenantId tenant) {
+    return keys.list(tenant);
+  }
+
+  ApiKey get(TenantId tenant, UUID id) {
+    return keys.find(tenant, id).orElseThrow(() -> ApiException.notFound("API key", id));
+  }
+
+  @Transactional
+  IssuedKey rotate(TenantId tenant, UUID id) {
+    ApiKey key = get(tenant, id);
+    if (key.revokedAt() != null) {
+      throw ApiException.conflict("API key '%s' is revoked and cannot be rotated".formatted(id));
+    }
+    RawApiKey rawKey = RawApiKey.generate();
+    keys.replaceSecret(tenant, id, rawKey.displayPrefix(), rawKey.hash(), clock.instant());
+    return new IssuedKey(get(tenant, id), rawKey);
+  }
+
+  @Transactional
+  void revoke(TenantId tenant, UUID id) {
+    ApiKey key = get(tenant, id);
+    if (key.revokedAt() == null) {
+      keys.revoke(tenant, id, clock.instant());
+    }
+  }
+}

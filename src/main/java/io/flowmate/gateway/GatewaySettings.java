@@ -1,0 +1,49 @@
+package io.flowmate.gateway;
+
+import io.flowmate.gateway.spi.TransportKind;
+import java.net.URI;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * WhatsApp connectivity ({@code flowmate.gateway.*}).
+ *
+ * @param transport {@code simulator} (default, no WhatsApp account needed) or {@code waha}
+ * @param simulator how the simulated phones behave
+ * @param waha where WAHA runs and how it authenticates
+ */
+@ConfigurationProperties("flowmate.gateway")
+public record GatewaySettings(
+    @DefaultValue("simulator") TransportKind transport,
+    @DefaultValue Simulator simulator,
+    @DefaultValue Waha waha) {
+
+  /**
+   * @param pairingDelay how long after showing a QR code the simulated phone "scans" it; negative
+   *     means never (pair through {@code POST /api/v2/simulator/sessions/{id}/pair})
+   * @param deliveryDelay from send to the "delivered" ack
+   * @param readDelay from send to the "read" ack; negative means the recipient never reads
+   */
+  public record Simulator(
+      @DefaultValue("3s") Duration pairingDelay,
+      @DefaultValue("500ms") Duration deliveryDelay,
+      @DefaultValue("2s") Duration readDelay) {}
+
+  /**
+   * @param baseUrl WAHA's address, e.g. {@code http://waha:3000}
+   * @param apiKey sent as {@code X-Api-Key} on every call ({@code WAHA_API_KEY})
+   * @param webhookSecret the key WAHA signs webhooks with ({@code WHATSAPP_HOOK_HMAC_KEY}); webhooks
+   *     without a valid {@code X-Webhook-Hmac} are refused
+   * @param webhookUrl where WAHA should post events for sessions Flowmate creates, e.g. {@code
+   *     http://flowmate:8080/webhooks/waha}; empty relies on WAHA's global webhook ({@code
+   *     WHATSAPP_HOOK_URL}, which must then be signed with the same secret)
+   * @param timeout per HTTP call
+   */
+  public record Waha(
+      @DefaultValue("http://localhost:3000") URI baseUrl,
+      String apiKey,
+      String webhookSecret,
+      String webhookUrl,
+      @DefaultValue("30s") Duration timeout) {}
+}

@@ -1,0 +1,154 @@
+package io.flowmate.gateway;
+
+import io.flowmate.admin.PlanLimits;
+import io.flowmate.admin.Tenants;
+import io.flowmate.core.Ids;
+import io.flowmate.core.TenantId;
+import io.flowmate.core.api.ApiException;
+import io.flowmate.gateway.SessionRepository.SessionRow;
+import io.flowmate.gateway.spi.TransportEvent;
+import io.flowmate.gateway.spi.TransportException;
+import io.flowmate.gateway.spi.TransportEvent.SessionState;
+import io.flowmate.gateway.spi.WhatsAppTransport;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.UUID;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * Session commands. The database records what the user wants (running or stopped) before the
+ * transport is told, so that a restart opens again exactly the sessions that should run; the
+ * resulting states arrive as transport events ({@link SessionStateTracker}).
+ */
+@Service
+class SessionService {
+
+  private final SessionRepository sessions;
+  private final WhatsAppTransport transport;
+  private final Tenants tenants;
+  private final SessionStateTracker states;
+  private final Sessions identities;
+  private final Clock clock;
+
+  SessionService(
+      SessionRepository sessions,
+      WhatsAppTransport transport,
+      Tenants tenants,
+      SessionStateTracker states,
+      Sessions identities,
+      Clock clock) {
+    this.sessions = sessions;
+    this.transport = transport;
+    this.identities = identities;
+    this.tenants = tenants;
+    this.states = states;
+    this.clock = clock;
+  }
+
+  @Transactional
+  SessionRow create(TenantId tenant, String name) {
+    PlanLimits limits = tenants.limits(tenant);
+    long existing = sessions.count(tenant);
+    if (!PlanLimits.allowsOneMore(limits.maxSessions(), existing)) {
+      throw ApiException.forbidden(
+          "The %s plan allows %d session(s) and this tenant has %d; delete one or upgrade"
+              .formatted(limits.displayName(), limits.maxSessions(), existing));
+    }
+    if (sessions.existsByName(tenant, name)) {
+      throw ApiException.conflict("A session named '%s' already exists".formatted(name));
+    }
+    Instant now = clock.instant();
+    SessionInfo session =
+        new SessionInfo(Ids.newId(), tenant, name, SessionStatus.STOPPED, null, false, null, now);
+    sessions.insert(session, now);
+    return get(tenant, session.id());
+  }
+
+  SessionRow get(TenantId tenant, UUID id) {
+    return sessions.find(tenant, id).orElseThrow(() -> ApiException.notFound("Session", id));
+  }
+
+  SessionRow start(TenantId tenant, UUID id) {
+    SessionRow session = get(tenant, id);
+    sessions.setDesiredState(id, true, clock.instant());
+    if (session.info().status() == SessionStatus.STOPPED
+        || session.info().status() == SessionStatus.FAILED) {
+      // Answer with "starting" at once; the transport reports the next states as they happen.
+      states.onTransportEvent(
+          new TransportEvent.SessionStateChanged(
+              id, SessionState.STARTING, null, null, null, null, clock.instant()));
+      transport.open(session.info().ref());
+    }
+    return get(tenant, id);
+  }
+
+  SessionRow stop(TenantId tenant, UUID id) {
+    SessionRow session = get(tenant, id);
+    sessions.setDesiredState(id, false, clock.instant());
+    transport.close(session.info().ref());
+    return get(tenant, id);
+  }
+
+  /** Stop and start again; the pairing is kept. */
+  SessionRow restart(TenantId tenant, UUID id) {
+    SessionRow session = get(tenant, id);
+    sessions.setDesiredState(id, true, clock.instant());
+    transport.close(session.info().ref());
+    transport.open(get(tenant, id).info().ref());
+    return get(tenant, id);
+  }
+
+  /** The QR code to scan now; 409 unless the session waits for a scan. */
+  String qrCode(TenantId tenant, UUID id) {
+    SessionRow session = get(tenant, id);
+    if (session.info().status() != SessionStatus.QR_CODE) {
+      throw ApiException.conflict(
+          "Session '%s' is %s: a QR code exists only while it waits for a scan (status qr_code);"
+                  .formatted(id, session.info().status().value())
+              + " start it first");
+    }
+    try {
+      return transport.qrCode(session.info().ref());
+    } catch (TransportException e) {
+      if (session.qrCode() != null) {
+        return session.qrCode();
+      }
+      throw ApiException.conflict("No QR code available yet: " + e.getMessage());
+    }
+  }
+
+  String pairingCode(TenantId tenant, UUID id, String phoneNumber) {
+    SessionRow session = get(tenant, id);
+    if (!transport.capabilities().pairingCode()) {
+      throw ApiException.conflict("This WhatsApp transport cannot pair by code; scan the QR code");
+    }
+    if (session.info().status() != SessionStatus.QR_CODE) {
+      throw ApiException.conflict(
+          "Session '%s' is %s: start it and request the code while it waits for pairing"
+              .formatted(id, session.info().status().value()));
+    }
+    try {
+      return transport.requestPairingCode(session.info().ref(), phoneNumber);
+    } catch (TransportException e) {
+      throw ApiException.conflict("WhatsApp refused the pairing code: " + e.getMessage());
+    }
+  }
+
+  /** Unlink the phone; the next start shows a new QR code. */
+  SessionRow logout(TenantId tenant, UUID id) {
+    SessionRow session = get(tenant, id);
+    sessions.setDesiredState(id, false, clock.instant());
+    transport.logout(session.info().ref());
+    sessions.forgetPairing(id, clock.instant());
+    return get(tenant, id);
+  }
+
+  void delete(TenantId tenant, UUID id) {
+    SessionRow session = get(tenant, id);
+    sessions.setDesiredState(id, false, clock.instant());
+    transport.delete(session.info().ref());
+    sessions.delete(id);
+    identities.forget(id);
+  }
+}

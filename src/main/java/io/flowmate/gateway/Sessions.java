@@ -1,0 +1,72 @@
+package io.flowmate.gateway;
+
+import io.flowmate.core.TenantId;
+import io.flowmate.core.api.ApiException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import org.springframework.stereotype.Service;
+
+/** What other modules may ask about sessions. */
+@Service
+public class Sessions {
+
+  /** How long {@link #identify} may answer from memory. */
+  private static final Duration IDENTITY_TTL = Duration.ofSeconds(5);
+  private static final int IDENTITIES_KEPT = 10_000;
+
+  private final SessionRepository sessions;
+  private final Clock clock;
+  private final Map<UUID, Identified> identities = new ConcurrentHashMap<>();
+
+  private record Identified(SessionInfo session, Instant until) {}
+
+  Sessions(SessionRepository sessions, Clock clock) {
+    this.sessions = sessions;
+    this.clock = clock;
+  }
+
+  /**
+   * The session an event belongs to, as it was a few seconds ago at most: for hot paths (every
+   * incoming webhook) that need its tenant and number, not its current status. Use {@link
+   * #findById} for the status.
+   */
+  public Optional<SessionInfo> identify(UUID sessionId) {
+    Instant now = clock.instant();
+    Identified known = identities.get(sessionId);
+    if (known != null && known.until().isAfter(now)) {
+      return Optional.of(known.session());
+    }
+    Optional<SessionInfo> found = findById(sessionId);
+    if (identities.size() >= IDENTITIES_KEPT) {
+      identities.clear();
+    }
+    found.ifPresentOrElse(
+        session -> identities.put(sessionId, new Identified(session, now.plus(IDENTITY_TTL))),
+        () -> identities.remove(sessionId));
+    return found;
+  }
+
+  /** A deleted session is not identified any more. */
+  void forget(UUID sessionId) {
+    identities.remove(sessionId);
+  }
+
+  public Optional<SessionInfo> find(TenantId tenant, UUID sessionId) {
+    return sessions.find(tenant, sessionId).map(SessionRepository.SessionRow::info);
+  }
+
+  /** By id alone: for transport events, which know the session but not the tenant. */
+  public Optional<SessionInfo> findById(UUID sessionId) {
+    return sessions.findById(sessionId).map(SessionRepository.SessionRow::info);
+  }
+
+  /** The tenant's session, or 404 (another tenant's session looks the same as none). */
+  public SessionInfo get(TenantId tenant, UUID sessionId) {
+    return find(tenant, sessionId).orElseThrow(() -> ApiException.notFound("Session", sessionId));
+  }
+}

@@ -1,0 +1,17 @@
+package io.flowmate.gateway.spi;
+
+import java.util.UUID;
+
+/**
+ * Which session a transport call is about.
+ *
+ * @param phoneNumber the linked number when the session was paired before (lets a transport that
+ *     keeps no state of its own, like the simulator, resume without a new pairing)
+ */
+public record SessionRef(UUID sessionId, String phoneNumber) {
+
+  /** The session's name on transports that address sessions by name (WAHA). */
+  public String transportName() {
+    return "fm_" + sessionId.toString().replace("-", "");
+  }
+}

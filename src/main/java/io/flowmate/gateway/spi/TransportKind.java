@@ -1,0 +1,6 @@
+package io.flowmate.gateway.spi;
+
+public enum TransportKind {
+  SIMULATOR,
+  WAHA
+}

@@ -1,0 +1,355 @@
+package io.flowmate.messaging;
+
+import io.flowmate.core.ChatId;
+import io.flowmate.core.Ids;
+import io.flowmate.core.TenantId;
+import io.flowmate.core.sse.LiveEvents;
+import io.flowmate.gateway.SessionInfo;
+import io.flowmate.gateway.Sessions;
+import io.flowmate.gateway.spi.TransportEvent;
+import io.flowmate.gateway.spi.TransportEvent.AccountRestricted;
+import io.flowmate.gateway.spi.TransportEvent.ChatLabelChanged;
+import io.flowmate.gateway.spi.TransportEvent.GroupChanged;
+import io.flowmate.gateway.spi.TransportEvent.GroupParticipantsChanged;
+import io.flowmate.gateway.spi.TransportEvent.IdentityLearned;
+import io.flowmate.gateway.spi.TransportEvent.LabelChanged;
+import io.flowmate.gateway.spi.TransportEvent.MessageEdited;
+import io.flowmate.gateway.spi.TransportEvent.MessageReceived;
+import io.flowmate.gateway.spi.TransportEvent.MessageRevoked;
+import io.flowmate.gateway.spi.TransportEvent.PollVoted;
+import io.flowmate.gateway.spi.TransportEvent.ReactionReceived;
+import io.flowmate.gateway.spi.TransportEventListener;
+import io.flowmate.gateway.spi.WaIdentity;
+import io.flowmate.messaging.events.ContactLearned;
+import io.flowmate.core.db.GroupCommit;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Stores what happens in a number's chats: messages that arrive (and ours typed on the phone),
+ * once per WhatsApp id however often a webhook repeats them; the contacts behind them, keyed on the
+ * linked id with the phone number beside it; opt-out keywords; reply marks on what we sent;
+ * reactions, edits, deletions and poll votes; group membership; labels changed on the phone.
+ *
+ * <p>{@link #onTransportEvent} returns once the event is committed and throws if it could not be
+ * stored, so a webhook is acknowledged only for what is kept (WAHA delivers it again otherwise).
+ * Events arriving together share a transaction ({@link GroupCommit}); a chat's events are written
+ * in the order they came.
+ */
+@Component
+class InboundRecorder implements TransportEventListener, DisposableBean {
+
+  private static final Logger log = LoggerFactory.getLogger(InboundRecorder.class);
+  private static final int BATCH = 200;
+
+  private final MessageRepository messages;
+  private final ChatRepository chats;
+  private final ContactRepository contacts;
+  private final OptOutRepository optOuts;
+  private final GroupRepository groups;
+  private final SenderStateRepository senderStates;
+  private final LabelService labels;
+  private final SendPolicy policy;
+  private final Sessions sessions;
+  private final LiveEvents live;
+  private final ApplicationEventPublisher events;
+  private final MessagingSettings settings;
+  private final Clock clock;
+  private final GroupCommit<TransportEvent> writer;
+
+  InboundRecorder(
+      MessageRepository messages,
+      ChatRepository chats,
+      ContactRepository contacts,
+      OptOutRepository optOuts,
+      GroupRepository groups,
+      SenderStateRepository senderStates,
+      LabelService labels,
+      SendPolicy policy,
+      Sessions sessions,
+      LiveEvents live,
+      ApplicationEventPublisher events,
+      TransactionTemplate transaction,
+      MessagingSettings settings,
+      Clock clock) {
+    this.messages = messages;
+    this.chats = chats;
+    this.contacts = contacts;
+    this.optOuts = optOuts;
+    this.groups = groups;
+    this.senderStates = senderStates;
+    this.labels = labels;
+    this.policy = policy;
+    this.sessions = sessions;
+    this.live = live;
+    this.events = events;
+    this.settings = settings;
+    this.clock = clock;
+    this.writer =
+        new GroupCommit<>(
+            "inbound",
+            settings.inboundWriters(),
+            BATCH,
+            Duration.ofSeconds(30),
+            transaction,
+            this::recordAll,
+            InboundRecorder::orderKey);
+  }
+
+  @Override
+  public void onTransportEvent(TransportEvent event) {
+    if (event instanceof TransportEvent.SessionStateChanged
+        || event instanceof TransportEvent.DeliveryChanged) {
+      return;
+    }
+    writer.write(event);
+  }
+
+  /** A chat's events keep their order; events about no chat keep the session's. */
+  private static int orderKey(TransportEvent event) {
+    ChatId chat =
+        switch (event) {
+          case MessageReceived received -> received.chat();
+          case ReactionReceived reaction -> reaction.chat();
+          case MessageEdited edited -> edited.chat();
+          case MessageRevoked revoked -> revoked.chat();
+          case PollVoted vote -> vote.chat();
+          case ChatLabelChanged change -> change.chat();
+          default -> null;
+        };
+    return chat == null ? event.sessionId().hashCode() : chat.value().hashCode();
+  }
+
+  /**
+   * Records events in their order. Messages that arrive together are stored with a few statements
+   * for all of them; other events, rarer, one by one between them.
+   */
+  private void recordAll(List<TransportEvent> batch) {
+    Instant now = clock.instant();
+    Map<UUID, Optional<SessionInfo>> known = new HashMap<>();
+    List<Arrival> arrivals = new ArrayList<>();
+    for (TransportEvent event : batch) {
+      Optional<SessionInfo> session = known.computeIfAbsent(event.sessionId(), sessions::identify);
+      if (session.isEmpty()) {
+        log.debug("Event for unknown session {} ignored", event.sessionId());
+      } else if (event instanceof MessageReceived received) {
+        arrivals.add(new Arrival(session.get(), received, received.occurredAt() == null ? now : received.occurredAt()));
+      } else {
+        received(arrivals, now);
+        arrivals.clear();
+        record(session.get(), event, now);
+      }
+    }
+    received(arrivals, now);
+  }
+
+  /** Any event but a message (those go through {@link #received}). */
+  private void record(SessionInfo session, TransportEvent event, Instant now) {
+    switch (event) {
+      case ReactionReceived reaction ->
+          messages.react(
+              session.id(),
+              reaction.targetProviderMessageId(),
+              reactor(reaction.sender(), reaction.chat()),
+              reaction.emoji() == null ? "" : reaction.emoji(),
+              reaction.occurredAt());
+      case MessageEdited edited ->
+          messages.markEdited(session.id(), edited.providerMessageId(), edited.text(), edited.occurredAt());
+      case MessageRevoked revoked ->
+          messages.markRevoked(session.id(), revoked.providerMessageId(), revoked.occurredAt());
+      case PollVoted vote ->
+          messages.vote(
+              session.id(),
+              vote.pollProviderMessageId(),
+              reactor(vote.voter(), vote.chat()),
+              vote.selectedOptions(),
+              vote.occurredAt());
+      case GroupParticipantsChanged change ->
+          groups.changeMembers(
+              session.tenantId(), session.id(), change.group(), change.change(), change.participants(), change.occurredAt());
+      case GroupChanged change ->
+          groups.upsert(session.tenantId(), session.id(), change.group(), change.subject(), change.member(), change.occurredAt());
+      case LabelChanged change -> labels.onWhatsAppLabel(session, change.label(), change.deleted());
+      case ChatLabelChanged change -> labels.onWhatsAppChatLabel(session, change.chat(), change.labelId(), change.added());
+      case IdentityLearned learned ->
+          learn(List.of(new ContactRepository.Sighting(session.tenantId(), session.id(), learned.identity(), null)), now);
+      case AccountRestricted restricted -> {
+        Instant until = restricted.health() == null ? null : restricted.health().reachoutLockedUntil();
+        if (until != null) {
+          senderStates.lockReachout(session.tenantId(), session.id(), until, restricted.reason(), now);
+        }
+        log.warn("WhatsApp restricted session {}: {}", session.id(), restricted.reason());
+      }
+      default -> {}
+    }
+  }
+
+  /** A message as it arrived, on a known session, at its time (or now if WhatsApp gave none). */
+  private record Arrival(SessionInfo session, MessageReceived event, Instant at) {
+
+    boolean inDirectChat() {
+      return event.chat().kind() != ChatId.Kind.GROUP;
+    }
+
+    WaIdentity sender() {
+      return event.sender() == null ? new WaIdentity(null, null, null) : event.sender();
+    }
+  }
+
+  private void received(List<Arrival> arrivals, Instant now) {
+    if (arrivals.isEmpty()) {
+      return;
+    }
+    Map<UUID, Arrival> byMessage = new LinkedHashMap<>();
+    List<Message> observed = new ArrayList<>();
+    for (Arrival arrival : arrivals) {
+      Message message = message(arrival, now);
+      byMessage.put(message.id(), arrival);
+      observed.add(message);
+    }
+    List<Message> fresh = messages.insertObserved(observed);
+    Map<String, Instant> lastOutbound =
+        chats.record(
+            fresh.stream()
+                .map(m -> {
+                  Arrival arrival = byMessage.get(m.id());
+                  return new ChatRepository.Entry(m, arrival.inDirectChat() ? arrival.sender().pushName() : null, arrival.at());
+                })
+                .toList());
+    List<Message> incoming = fresh.stream().filter(m -> !byMessage.get(m.id()).event().fromMe()).toList();
+    List<Optional<ContactRepository.Learned>> contacts =
+        learn(
+            incoming.stream()
+                .map(m -> {
+                  Arrival arrival = byMessage.get(m.id());
+                  return new ContactRepository.Sighting(
+                      arrival.session().tenantId(), arrival.session().id(), arrival.event().sender(),
+                      arrival.inDirectChat() ? arrival.at() : null);
+                })
+                .toList(),
+            now);
+    for (int i = 0; i < incoming.size(); i++) {
+      Message message = incoming.get(i);
+      Arrival arrival = byMessage.get(message.id());
+      Instant wroteLast = lastOutbound.get(ChatRepository.key(message.sessionId(), message.chatId()));
+      if (wroteLast != null && !wroteLast.isBefore(arrival.at().minus(settings.replyWindow()))) {
+        messages.markReplied(message.sessionId(), message.chatId(), arrival.at(), settings.replyWindow());
+      }
+      if (arrival.inDirectChat()) {
+        honourOptOut(arrival, message);
+      }
+      announce(arrival, message, contacts.get(i).map(c -> c.contact().id()).orElse(null));
+    }
+  }
+
+  private Message message(Arrival arrival, Instant now) {
+    MessageReceived received = arrival.event();
+    TransportEvent.InboundContent content = received.content();
+    Map<String, Object> payload = new HashMap<>(content.details() == null ? Map.of() : content.details());
+    if (content.mediaUrl() != null) {
+      payload.put("media_url", content.mediaUrl());
+    }
+    if (content.mimetype() != null) {
+      payload.put("mimetype", content.mimetype());
+    }
+    if (content.filename() != null) {
+      payload.put("filename", content.filename());
+    }
+    WaIdentity sender = arrival.sender();
+    Instant at = arrival.at();
+    return new Message(
+        Ids.newId(),
+        arrival.session().tenantId(),
+        arrival.session().id(),
+        received.chat(),
+        received.fromMe() ? Message.Direction.OUTBOUND : Message.Direction.INBOUND,
+        received.fromMe() ? "phone" : "contact",
+        new Message.Content(content.type(), content.text(), payload, null, received.replyTo()),
+        received.fromMe() ? Message.Sender.NONE : new Message.Sender(sender.phoneNumber(), sender.lid(), sender.pushName()),
+        received.fromMe() ? MessageStatus.SENT : MessageStatus.RECEIVED,
+        null,
+        null,
+        null,
+        received.providerMessageId(),
+        null,
+        null,
+        null,
+        0,
+        new Message.Times(at, now, received.fromMe() ? at : null, null, null, null, null, null, null, null));
+  }
+
+  /** An opt-out keyword from a person blocks both their phone number and their LID, for good. */
+  private void honourOptOut(Arrival arrival, Message message) {
+    WaIdentity sender = arrival.sender();
+    TenantId tenant = arrival.session().tenantId();
+    policy.optOutKeyword(message.content().body())
+        .ifPresent(
+            keyword -> {
+              if (sender.phoneNumber() != null) {
+                optOuts.add(tenant, sender.phoneNumber(), keyword, message.id(), arrival.at());
+              }
+              if (sender.lid() != null) {
+                optOuts.add(tenant, sender.lid(), keyword, message.id(), arrival.at());
+              }
+              log.info("{} opted out with '{}'", message.chatId(), keyword);
+            });
+  }
+
+  private void announce(Arrival arrival, Message message, UUID contactId) {
+    SessionInfo session = arrival.session();
+    boolean group = !arrival.inDirectChat();
+    events.publishEvent(
+        new io.flowmate.messaging.events.MessageReceived(
+            session.tenantId(), session.id(), message.id(), message.chatId().value(), contactId, group,
+            message.content().type(), arrival.at()));
+    Map<String, Object> data = new LinkedHashMap<>();
+    data.put("message_id", message.id());
+    data.put("session_id", session.id());
+    data.put("chat_id", message.chatId().value());
+    data.put("message_type", message.content().type());
+    data.put("wa_message_id", message.waMessageId());
+    live.publish(session.tenantId(), session.id(), "message.received", data);
+  }
+
+  /** Learns the people seen; tells other modules about those seen for the first time. */
+  private List<Optional<ContactRepository.Learned>> learn(List<ContactRepository.Sighting> sightings, Instant now) {
+    List<Optional<ContactRepository.Learned>> learned = contacts.learn(sightings, now);
+    for (int i = 0; i < sightings.size(); i++) {
+      ContactRepository.Sighting sighting = sightings.get(i);
+      learned.get(i)
+          .filter(ContactRepository.Learned::isNew)
+          .ifPresent(
+              l -> events.publishEvent(new ContactLearned(sighting.tenant(), sighting.sessionId(), l.contact().id(), now)));
+    }
+    return learned;
+  }
+
+  @Override
+  public void destroy() {
+    writer.close();
+  }
+
+  private static String reactor(WaIdentity who, ChatId chat) {
+    if (who != null && who.lid() != null) {
+      return who.lid();
+    }
+    if (who != null && who.phoneNumber() != null) {
+      return who.phoneNumber();
+    }
+    return chat.value();
+  }
+}

@@ -1,0 +1,725 @@
+package io.flowmate.messaging;
+
+import static io.flowmate.core.db.Sql.instant;
+import static io.flowmate.core.db.Sql.nullableLong;
+import static io.flowmate.core.db.Sql.timestamp;
+import static io.flowmate.core.db.Sql.timestampText;
+import static io.flowmate.core.db.Sql.uuid;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.flowmate.core.ChatId;
+import io.flowmate.core.TenantId;
+import io.flowmate.core.api.PageQuery;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.function.IntFunction;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** The messages and their outbox state. All SQL on {@code messaging_message} lives here. */
+@Repository
+class MessageRepository {
+
+  private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
+
+  private final JdbcClient jdbc;
+  private final ObjectMapper json = new ObjectMapper();
+
+  MessageRepository(JdbcClient jdbc) {
+    this.jdbc = jdbc;
+  }
+
+  void insertOutbound(Message m, byte[] bodyHash) {
+    jdbc.sql(
+            """
+            INSERT INTO messaging_message (id, tenant_id, session_id, chat_id, direction, source,
+              message_type, body, payload, media_id, reply_to, status, idempotency_key,
+              request_hash, body_hash, approval_id, engine_epoch, created_at, updated_at)
+            VALUES (:id, :tenant, :session, :chat, 'outbound', :source, :type, :body,
+              CAST(:payload AS jsonb), :media, :replyTo, :status, :key, :hash, :bodyHash, :approval,
+              :epoch, :now, :now)
+            """)
+        .param("id", m.id())
+        .param("tenant", m.tenantId().value())
+        .param("session", m.sessionId())
+        .param("chat", m.chatId().value())
+        .param("source", m.source())
+        .param("type", m.content().type())
+        .param("body", m.content().body())
+        .param("payload", write(m.content().payload()))
+        .param("media", m.content().mediaId())
+        .param("replyTo", m.content().replyTo())
+        .param("status", m.status().value())
+        .param("key", m.idempotencyKey())
+        .param("hash", m.requestHash())
+        .param("bodyHash", bodyHash)
+        .param("approval", m.approvalId())
+        .param("epoch", m.engineEpoch())
+        .param("now", timestamp(m.times().createdAt()))
+        .update();
+  }
+
+  /**
+   * Stores messages that appeared in chats, each once however often the transport reports it
+   * (incoming ones, and ours typed on the phone), in one round trip for all of them.
+   *
+   * @return those not stored before, in the order given
+   */
+  List<Message> insertObserved(List<Message> observed) {
+    if (observed.isEmpty()) {
+      return List.of();
+    }
+    Set<UUID> inserted =
+        new HashSet<>(
+            jdbc.sql(
+                    """
+                    INSERT INTO messaging_message (id, tenant_id, session_id, chat_id, direction, source,
+                      message_type, body, payload, reply_to, sender_phone, sender_lid, sender_name,
+                      status, wa_message_id, sent_at, created_at, updated_at)
+                    SELECT id, tenant, session, chat, direction, source, type, body, payload, reply_to,
+                      sender_phone, sender_lid, sender_name, status, wa_id, sent_at, at, at
+                    FROM unnest(CAST(:ids AS uuid[]), CAST(:tenants AS uuid[]), CAST(:sessions AS uuid[]),
+                      CAST(:chats AS text[]), CAST(:directions AS text[]), CAST(:sources AS text[]),
+                      CAST(:types AS text[]), CAST(:bodies AS text[]), CAST(:payloads AS jsonb[]),
+                      CAST(:replyTos AS text[]), CAST(:senderPhones AS text[]), CAST(:senderLids AS text[]),
+                      CAST(:senderNames AS text[]), CAST(:statuses AS text[]), CAST(:waIds AS text[]),
+                      CAST(:sentAts AS timestamptz[]), CAST(:ats AS timestamptz[]))
+                      AS m(id, tenant, session, chat, direction, source, type, body, payload, reply_to,
+                        sender_phone, sender_lid, sender_name, status, wa_id, sent_at, at)
+                    ON CONFLICT (session_id, wa_message_id) WHERE wa_message_id IS NOT NULL DO NOTHING
+                    RETURNING id
+                    """)
+                .param("ids", column(observed, Message::id, UUID[]::new))
+                .param("tenants", column(observed, m -> m.tenantId().value(), UUID[]::new))
+                .param("sessions", column(observed, Message::sessionId, UUID[]::new))
+                .param("chats", column(observed, m -> m.chatId().value(), String[]::new))
+                .param("directions", column(observed, m -> m.direction().value(), String[]::new))
+                .param("sources", column(observed, Message::source, String[]::new))
+                .param("types", column(observed, m -> m.content().type(), String[]::new))
+                .param("bodies", column(observed, m -> m.content().body(), String[]::new))
+                .param("payloads", column(observed, m -> write(m.content().payload()), String[]::new))
+                .param("replyTos", column(observed, m -> m.content().replyTo(), String[]::new))
+                .param("senderPhones", column(observed, m -> m.sender().phone(), String[]::new))
+                .param("senderLids", column(observed, m -> m.sender().lid(), String[]::new))
+                .param("senderNames", column(observed, m -> m.sender().name(), String[]::new))
+                .param("statuses", column(observed, m -> m.status().value(), String[]::new))
+                .param("waIds", column(observed, Message::waMessageId, String[]::new))
+                .param("sentAts", column(observed, m -> timestampText(m.times().sentAt()), String[]::new))
+                .param("ats", column(observed, m -> timestampText(m.times().createdAt()), String[]::new))
+                .query(UUID.class)
+                .list());
+    return observed.stream().filter(m -> inserted.contains(m.id())).toList();
+  }
+
+  /** One column of a multi-row statement, as the array {@code unnest} takes apart. */
+  private static <T> T[] column(List<Message> rows, Function<Message, T> value, IntFunction<T[]> array) {
+    return rows.stream().map(value).toArray(array);
+  }
+
+  Optional<Message> find(TenantId tenant, UUID id) {
+    return jdbc.sql("SELECT * FROM messaging_message WHERE tenant_id = :tenant AND id = :id")
+        .param("tenant", tenant.value())
+        .param("id", id)
+        .query(this::map)
+        .optional();
+  }
+
+  Optional<Message> findById(UUID id) {
+    return jdbc.sql("SELECT * FROM messaging_message WHERE id = :id")
+        .param("id", id)
+        .query(this::map)
+        .optional();
+  }
+
+  Optional<Message> findByProviderId(UUID sessionId, String waMessageId) {
+    return jdbc.sql(
+            "SELECT * FROM messaging_message WHERE session_id = :session AND wa_message_id = :waId")
+        .param("session", sessionId)
+        .param("waId", waMessageId)
+        .query(this::map)
+        .optional();
+  }
+
+  Optional<Message> findByIdempotencyKey(TenantId tenant, String key) {
+    return jdbc.sql(
+            "SELECT * FROM messaging_message WHERE tenant_id = :tenant AND idempotency_key = :key")
+        .param("tenant", tenant.value())
+        .param("key", key)
+        .query(this::map)
+        .optional();
+  }
+
+  /** The messages of one chat, newest first. */
+  List<Message> inChat(TenantId tenant, UUID sessionId, ChatId chat, PageQuery page) {
+    return jdbc.sql(
+            """
+            SELECT * FROM messaging_message
+            WHERE tenant_id = :tenant AND session_id = :session AND chat_id = :chat
+            ORDER BY created_at DESC, id DESC LIMIT :limit OFFSET :offset
+            """)
+        .param("tenant", tenant.value())
+        .param("session", sessionId)
+        .param("chat", chat.value())
+        .param("limit", page.limit())
+        .param("offset", page.offset())
+        .query(this::map)
+        .list();
+  }
+
+  long countInChat(TenantId tenant, UUID sessionId, ChatId chat) {
+    return jdbc.sql(
+            "SELECT count(*) FROM messaging_message WHERE tenant_id = :tenant"
+                + " AND session_id = :session AND chat_id = :chat")
+        .param("tenant", tenant.value())
+        .param("session", sessionId)
+        .param("chat", chat.value())
+        .query(Long.class)
+        .single();
+  }
+
+  /** Releases a message awaiting approval into the outbox, optionally with the approver's text. */
+  boolean queueIfPending(UUID id, String replacementBody, byte[] replacementHash, Instant now) {
+    return jdbc.sql(
+                """
+                UPDATE messaging_message SET status = 'queued', body = COALESCE(:body, body),
+                  body_hash = COALESCE(:hash, body_hash), next_attempt_at = NULL, updated_at = :now
+                WHERE id = :id AND status = 'pending'
+                """)
+            .param("id", id)
+            .param("body", replacementBody)
+            .param("hash", replacementHash)
+            .param("now", timestamp(now))
+            .update()
+        == 1;
+  }
+
+  /** Cancels a message that has not been claimed for sending yet. */
+  boolean cancelUnsent(UUID id, String reason, Instant now) {
+    return jdbc.sql(
+                """
+                UPDATE messaging_message SET status = 'cancelled', failure_reason = :reason,
+                  updated_at = :now
+                WHERE id = :id AND status IN ('pending', 'queued')
+                """)
+            .param("id", id)
+            .param("reason", reason)
+            .param("now", timestamp(now))
+            .update()
+        == 1;
+  }
+
+  boolean cancelIfPending(UUID id, String reason, Instant now) {
+    return jdbc.sql(
+                """
+                UPDATE messaging_message SET status = 'cancelled', failure_reason = :reason,
+                  updated_at = :now
+                WHERE id = :id AND status = 'pending'
+                """)
+            .param("id", id)
+            .param("reason", reason)
+            .param("now", timestamp(now))
+            .update()
+        == 1;
+  }
+
+  /**
+   * Sessions with queued messages (due or not: their lane tells). A loose index scan, so the cost
+   * grows with the number of sessions, not of queued messages.
+   */
+  List<UUID> sessionsWithQueuedMessages(int limit) {
+    return jdbc.sql(
+            """
+            WITH RECURSIVE queued(session_id) AS (
+              (SELECT session_id FROM messaging_message WHERE status = 'queued'
+               ORDER BY session_id LIMIT 1)
+              UNION ALL
+              SELECT (SELECT m.session_id FROM messaging_message m
+                      WHERE m.status = 'queued' AND m.session_id > q.session_id
+                      ORDER BY m.session_id LIMIT 1)
+              FROM queued q WHERE q.session_id IS NOT NULL)
+            SELECT session_id FROM queued WHERE session_id IS NOT NULL LIMIT :limit
+            """)
+        .param("limit", limit)
+        .query(UUID.class)
+        .list();
+  }
+
+  /**
+   * Claims up to {@code limit} due messages of one session, oldest first (status {@code sending},
+   * with a lease); rows another dispatcher holds are skipped.
+   */
+  List<Message> claimDue(UUID sessionId, Instant now, Instant leaseUntil, int limit) {
+    return jdbc.sql(
+            """
+            UPDATE messaging_message SET status = 'sending', attempts = attempts + 1,
+              lease_until = :lease, updated_at = :now
+            WHERE id IN (
+              SELECT id FROM messaging_message
+              WHERE session_id = :session AND status = 'queued'
+                AND (next_attempt_at IS NULL OR next_attempt_at <= :now)
+              ORDER BY id LIMIT :limit FOR UPDATE SKIP LOCKED)
+            RETURNING *
+            """)
+        .param("session", sessionId)
+        .param("now", timestamp(now))
+        .param("lease", timestamp(leaseUntil))
+        .param("limit", limit)
+        .query(this::map)
+        .list()
+        .stream()
+        .sorted(java.util.Comparator.comparing(Message::id))
+        .toList();
+  }
+
+  /** Numbers with claims that lapsed: their dispatcher died between claim and record. */
+  List<UUID> sessionsWithLapsedClaims(Instant now, int limit) {
+    return jdbc.sql(
+            """
+            SELECT DISTINCT session_id FROM messaging_message
+            WHERE status = 'sending' AND lease_until < :now LIMIT :limit
+            """)
+        .param("now", timestamp(now))
+        .param("limit", limit)
+        .query(UUID.class)
+        .list();
+  }
+
+  /** The number's claimed messages whose claim lapsed, oldest claim first. */
+  List<Message> lapsedClaims(UUID sessionId, Instant now, int limit) {
+    return jdbc.sql(
+            """
+            SELECT * FROM messaging_message
+            WHERE session_id = :session AND status = 'sending' AND lease_until < :now
+            ORDER BY lease_until, id LIMIT :limit
+            """)
+        .param("session", sessionId)
+        .param("now", timestamp(now))
+        .param("limit", limit)
+        .query(this::map)
+        .list();
+  }
+
+  boolean markSent(UUID id, String waMessageId, Instant sentAt, Instant now) {
+    return jdbc.sql(
+                """
+                UPDATE messaging_message SET status = 'sent', wa_message_id = :waId, sent_at = :sentAt,
+                  lease_until = NULL, failure_reason = NULL, updated_at = :now
+                WHERE id = :id AND status = 'sending'
+                """)
+            .param("id", id)
+            .param("waId", waMessageId)
+            .param("sentAt", timestamp(sentAt))
+            .param("now", timestamp(now))
+            .update()
+        == 1;
+  }
+
+  /**
+   * Back to the queue, not before {@code notBefore}. A wait imposed by the governor or a stopped
+   * session does not count as an attempt; a transient failure does.
+   */
+  void requeue(UUID id, Instant notBefore, String reason, boolean countAttempt, Instant now) {
+    jdbc.sql(
+            """
+            UPDATE messaging_message SET status = 'queued', next_attempt_at = :notBefore,
+              lease_until = NULL, failure_reason = :reason, updated_at = :now,
+              attempts = CASE WHEN :count THEN attempts ELSE attempts - 1 END
+            WHERE id = :id AND status = 'sending'
+            """)
+        .param("id", id)
+        .param("notBefore", timestamp(notBefore))
+        .param("reason", reason)
+        .param("count", countAttempt)
+        .param("now", timestamp(now))
+        .update();
+  }
+
+  /** Holds a number's due messages until the instant, noting why (they stay queued). */
+  void holdQueued(UUID sessionId, Instant until, String reason, Instant now) {
+    jdbc.sql(
+            """
+            UPDATE messaging_message SET next_attempt_at = :until, failure_reason = :reason,
+              updated_at = :now
+            WHERE session_id = :session AND status = 'queued'
+              AND (next_attempt_at IS NULL OR next_attempt_at <= :now)
+            """)
+        .param("session", sessionId)
+        .param("until", timestamp(until))
+        .param("reason", reason)
+        .param("now", timestamp(now))
+        .update();
+  }
+
+  void makeDueNow(UUID sessionId, Instant now) {
+    jdbc.sql(
+            """
+            UPDATE messaging_message SET next_attempt_at = NULL, updated_at = :now
+            WHERE session_id = :session AND status = 'queued' AND next_attempt_at > :now
+            """)
+        .param("session", sessionId)
+        .param("now", timestamp(now))
+        .update();
+  }
+
+  void markFailed(UUID id, String reason, Instant now) {
+    jdbc.sql(
+            """
+            UPDATE messaging_message SET status = 'failed', failure_reason = :reason,
+              lease_until = NULL, updated_at = :now
+            WHERE id = :id AND status IN ('queued', 'sending')
+            """)
+        .param("id", id)
+        .param("reason", reason)
+        .param("now", timestamp(now))
+        .update();
+  }
+
+  /**
+   * How far an outgoing message is, for acks: they only move it forward. Anything not on the
+   * sent → played path (failed, cancelled) is past every ack; a message not sent yet is before all.
+   */
+  private static final String PROGRESS =
+      "(CASE status WHEN 'sent' THEN 2 WHEN 'delivered' THEN 3 WHEN 'read' THEN 4 WHEN 'played' THEN 5"
+          + " WHEN 'sending' THEN 0 WHEN 'queued' THEN 0 WHEN 'pending' THEN 0 ELSE 9 END)";
+
+  /** An ack to apply: the message it concerns and the status it reached. */
+  record AckUpdate(
+      UUID sessionId, String waMessageId, MessageStatus status, String error, Instant at) {}
+
+  /** A message an ack moved forward. */
+  record AppliedAck(UUID messageId, TenantId tenantId, UUID sessionId, String waMessageId, MessageStatus status, Instant at) {}
+
+  /** What a batch of acks did: the messages moved, and the acks for messages not recorded yet. */
+  record AckOutcome(List<AppliedAck> applied, List<AckUpdate> unknown) {}
+
+  /**
+   * Moves outgoing messages forward on acks, in one statement for the whole batch; never
+   * backwards.
+   */
+  AckOutcome applyAcks(List<AckUpdate> acks) {
+    if (acks.isEmpty()) {
+      return new AckOutcome(List.of(), List.of());
+    }
+    var values = new StringBuilder();
+    var statement = new ArrayList<Object>();
+    for (int i = 0; i < acks.size(); i++) {
+      AckUpdate ack = acks.get(i);
+      values.append(i == 0 ? "" : ", ").append("(?::uuid, ?, ?, ?::int, ?, ?::timestamptz)");
+      statement.add(ack.sessionId());
+      statement.add(ack.waMessageId());
+      statement.add(ack.status().value());
+      statement.add(progress(ack.status()));
+      statement.add(ack.error());
+      statement.add(timestamp(ack.at()));
+    }
+    List<AppliedAck> applied =
+        jdbc.sql(
+                """
+                WITH ack(session_id, wa_message_id, status, progress, error, at) AS (VALUES %s),
+                best AS (
+                  SELECT DISTINCT ON (session_id, wa_message_id) * FROM ack
+                  ORDER BY session_id, wa_message_id, progress DESC, at)
+                UPDATE messaging_message m SET
+                  status = best.status,
+                  failure_reason = CASE WHEN best.status = 'failed' THEN best.error ELSE m.failure_reason END,
+                  delivered_at = CASE WHEN best.progress BETWEEN 3 AND 5 THEN COALESCE(m.delivered_at, best.at) ELSE m.delivered_at END,
+                  read_at = CASE WHEN best.progress BETWEEN 4 AND 5 THEN COALESCE(m.read_at, best.at) ELSE m.read_at END,
+                  played_at = CASE WHEN best.progress = 5 THEN COALESCE(m.played_at, best.at) ELSE m.played_at END,
+                  updated_at = best.at
+                FROM best
+                WHERE m.session_id = best.session_id AND m.wa_message_id = best.wa_message_id
+                  AND m.direction = 'outbound'
+                  AND %s < best.progress
+                RETURNING m.id, m.tenant_id, m.session_id, m.wa_message_id, best.status, best.at
+                """
+                    .formatted(values, PROGRESS.replace("status", "m.status")))
+            .params(statement)
+            .query(
+                (rs, row) ->
+                    new AppliedAck(
+                        uuid(rs, "id"),
+                        TenantId.of(uuid(rs, "tenant_id")),
+                        uuid(rs, "session_id"),
+                        rs.getString("wa_message_id"),
+                        MessageStatus.of(rs.getString("status")),
+                        instant(rs, "at")))
+            .list();
+    var appliedKeys =
+        applied.stream().map(a -> a.sessionId() + "/" + a.waMessageId()).collect(java.util.stream.Collectors.toSet());
+    List<AckUpdate> unapplied =
+        acks.stream().filter(a -> !appliedKeys.contains(a.sessionId() + "/" + a.waMessageId())).toList();
+    if (unapplied.isEmpty()) {
+      return new AckOutcome(applied, List.of());
+    }
+    // An ack that moved nothing is late (the message is already as far), or early: the message is
+    // not recorded as sent yet, or was recorded after the UPDATE's snapshot (read committed).
+    Map<String, Integer> reached = new HashMap<>();
+    jdbc.sql(
+            """
+            SELECT m.session_id || '/' || m.wa_message_id AS key, %s AS progress
+            FROM messaging_message m
+            JOIN unnest(CAST(:sessions AS uuid[]), CAST(:ids AS text[])) AS a(session_id, wa_message_id)
+              ON m.session_id = a.session_id AND m.wa_message_id = a.wa_message_id
+            """.formatted(PROGRESS))
+        .param("sessions", unapplied.stream().map(AckUpdate::sessionId).toArray(UUID[]::new))
+        .param("ids", unapplied.stream().map(AckUpdate::waMessageId).toArray(String[]::new))
+        .query((rs, row) -> reached.put(rs.getString("key"), rs.getInt("progress")));
+    return new AckOutcome(
+        applied,
+        unapplied.stream()
+            .filter(a -> reached.getOrDefault(a.sessionId() + "/" + a.waMessageId(), 0) < progress(a.status()))
+            .toList());
+  }
+
+  private static int progress(MessageStatus status) {
+    return status == MessageStatus.FAILED ? 6 : status.progress;
+  }
+
+  /** Outgoing messages of the chat sent within the window get their reply mark. */
+  void markReplied(UUID sessionId, ChatId chat, Instant replyAt, Duration window) {
+    jdbc.sql(
+            """
+            UPDATE messaging_message SET replied_at = :at, updated_at = :at
+            WHERE session_id = :session AND chat_id = :chat AND direction = 'outbound'
+              AND replied_at IS NULL AND sent_at IS NOT NULL
+              AND sent_at BETWEEN :since AND :at
+            """)
+        .param("session", sessionId)
+        .param("chat", chat.value())
+        .param("at", timestamp(replyAt))
+        .param("since", timestamp(replyAt.minus(window)))
+        .update();
+  }
+
+  void markEdited(UUID id, String text, Instant at) {
+    jdbc.sql("UPDATE messaging_message SET body = :text, edited_at = :at, updated_at = :at WHERE id = :id")
+        .param("id", id)
+        .param("text", text)
+        .param("at", timestamp(at))
+        .update();
+  }
+
+  void markEdited(UUID sessionId, String waMessageId, String text, Instant at) {
+    jdbc.sql(
+            "UPDATE messaging_message SET body = :text, edited_at = :at, updated_at = :at"
+                + " WHERE session_id = :session AND wa_message_id = :waId")
+        .param("session", sessionId)
+        .param("waId", waMessageId)
+        .param("text", text)
+        .param("at", timestamp(at))
+        .update();
+  }
+
+  void markRevoked(UUID sessionId, String waMessageId, Instant at) {
+    jdbc.sql(
+            "UPDATE messaging_message SET revoked_at = COALESCE(revoked_at, :at), updated_at = :at"
+                + " WHERE session_id = :session AND wa_message_id = :waId")
+        .param("session", sessionId)
+        .param("waId", waMessageId)
+        .param("at", timestamp(at))
+        .update();
+  }
+
+  /** Records a reaction (by whoever) on the message it targets; an empty emoji removes it. */
+  void react(UUID sessionId, String targetWaMessageId, String reactor, String emoji, Instant at) {
+    jdbc.sql(
+            """
+            UPDATE messaging_message SET updated_at = :at, payload =
+              CASE WHEN :emoji = '' THEN
+                jsonb_set(COALESCE(payload, '{}'::jsonb), '{reactions}',
+                  COALESCE(payload->'reactions', '{}'::jsonb) - :reactor)
+              ELSE
+                jsonb_set(COALESCE(payload, '{}'::jsonb), '{reactions}',
+                  COALESCE(payload->'reactions', '{}'::jsonb) || jsonb_build_object(:reactor, :emoji))
+              END
+            WHERE session_id = :session AND wa_message_id = :target
+            """)
+        .param("session", sessionId)
+        .param("target", targetWaMessageId)
+        .param("reactor", reactor)
+        .param("emoji", emoji)
+        .param("at", timestamp(at))
+        .update();
+  }
+
+  /** Records a poll vote on the poll message. */
+  void vote(UUID sessionId, String pollWaMessageId, String voter, List<String> options, Instant at) {
+    jdbc.sql(
+            """
+            UPDATE messaging_message SET updated_at = :at, payload =
+              jsonb_set(COALESCE(payload, '{}'::jsonb), '{votes}',
+                COALESCE(payload->'votes', '{}'::jsonb) || jsonb_build_object(:voter, CAST(:options AS jsonb)))
+            WHERE session_id = :session AND wa_message_id = :poll
+            """)
+        .param("session", sessionId)
+        .param("poll", pollWaMessageId)
+        .param("voter", voter)
+        .param("options", write(options))
+        .param("at", timestamp(at))
+        .update();
+  }
+
+  /** How many messages the number sent since the instant (for rate windows and caps). */
+  int sentSince(UUID sessionId, Instant since) {
+    return jdbc.sql(
+            "SELECT count(*) FROM messaging_message WHERE session_id = :session"
+                + " AND direction = 'outbound' AND sent_at >= :since")
+        .param("session", sessionId)
+        .param("since", timestamp(since))
+        .query(Integer.class)
+        .single();
+  }
+
+  /** When the number's sends since the instant happened, oldest first. */
+  List<Instant> sendTimesSince(UUID sessionId, Instant since) {
+    return jdbc.sql(
+            "SELECT sent_at FROM messaging_message WHERE session_id = :session"
+                + " AND direction = 'outbound' AND sent_at >= :since ORDER BY sent_at")
+        .param("session", sessionId)
+        .param("since", timestamp(since))
+        .query((rs, row) -> instant(rs, "sent_at"))
+        .list();
+  }
+
+  /** Whether the same body went to the chat since the instant (duplicate-body guard). */
+  boolean sameBodySentSince(UUID sessionId, ChatId chat, byte[] bodyHash, Instant since) {
+    return jdbc.sql(
+                """
+                SELECT count(*) FROM messaging_message
+                WHERE session_id = :session AND chat_id = :chat AND body_hash = :hash
+                  AND direction = 'outbound'
+                  AND (sent_at >= :since OR status IN ('pending', 'queued', 'sending'))
+                """)
+            .param("session", sessionId)
+            .param("chat", chat.value())
+            .param("hash", bodyHash)
+            .param("since", timestamp(since))
+            .query(Long.class)
+            .single()
+        > 0;
+  }
+
+  /** Whether the number ever successfully messaged this chat (a "warm" contact). */
+  boolean everSentTo(UUID sessionId, ChatId chat) {
+    return jdbc.sql(
+                "SELECT count(*) FROM messaging_message WHERE session_id = :session AND chat_id = :chat"
+                    + " AND direction = 'outbound' AND status IN ('sent', 'delivered', 'read', 'played')")
+            .param("session", sessionId)
+            .param("chat", chat.value())
+            .query(Long.class)
+            .single()
+        > 0;
+  }
+
+  /** Messages waiting for approval whose process instance is not in the current engine. */
+  List<Message> awaitingApprovalOutside(String epoch, int limit) {
+    return jdbc.sql(
+            """
+            SELECT * FROM messaging_message
+            WHERE status = 'pending' AND approval_id IS NOT NULL
+              AND engine_epoch IS DISTINCT FROM :epoch
+            ORDER BY id LIMIT :limit
+            """)
+        .param("epoch", epoch)
+        .param("limit", limit)
+        .query(this::map)
+        .list();
+  }
+
+  /** Claims the re-creation of a message's process for this epoch; false if someone else did. */
+  boolean claimForEpoch(UUID id, String previousEpoch, String epoch) {
+    return jdbc.sql(
+                """
+                UPDATE messaging_message SET engine_epoch = :epoch, process_instance_key = NULL
+                WHERE id = :id AND status = 'pending' AND engine_epoch IS NOT DISTINCT FROM :previous
+                """)
+            .param("id", id)
+            .param("previous", previousEpoch)
+            .param("epoch", epoch)
+            .update()
+        == 1;
+  }
+
+  void attachProcess(UUID id, Long processInstanceKey, String epoch) {
+    jdbc.sql(
+            "UPDATE messaging_message SET process_instance_key = :key, engine_epoch = :epoch"
+                + " WHERE id = :id")
+        .param("id", id)
+        .param("key", processInstanceKey)
+        .param("epoch", epoch)
+        .update();
+  }
+
+  private Message map(ResultSet rs, int row) throws SQLException {
+    return new Message(
+        uuid(rs, "id"),
+        TenantId.of(uuid(rs, "tenant_id")),
+        uuid(rs, "session_id"),
+        new ChatId(rs.getString("chat_id")),
+        Message.Direction.valueOf(rs.getString("direction").toUpperCase()),
+        rs.getString("source"),
+        new Message.Content(
+            rs.getString("message_type"),
+            rs.getString("body"),
+            read(rs.getString("payload")),
+            uuid(rs, "media_id"),
+            rs.getString("reply_to")),
+        new Message.Sender(
+            rs.getString("sender_phone"), rs.getString("sender_lid"), rs.getString("sender_name")),
+        MessageStatus.of(rs.getString("status")),
+        rs.getString("failure_reason"),
+        rs.getString("idempotency_key"),
+        rs.getBytes("request_hash"),
+        rs.getString("wa_message_id"),
+        uuid(rs, "approval_id"),
+        nullableLong(rs, "process_instance_key"),
+        rs.getString("engine_epoch"),
+        rs.getInt("attempts"),
+        new Message.Times(
+            instant(rs, "created_at"),
+            instant(rs, "updated_at"),
+            instant(rs, "sent_at"),
+            instant(rs, "delivered_at"),
+            instant(rs, "read_at"),
+            instant(rs, "played_at"),
+            instant(rs, "replied_at"),
+            instant(rs, "edited_at"),
+            instant(rs, "revoked_at"),
+            instant(rs, "lease_until")));
+  }
+
+  String write(Object value) {
+    if (value == null) {
+      return null;
+    }
+    try {
+      return json.writeValueAsString(value);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("Not JSON-serialisable", e);
+    }
+  }
+
+  private Map<String, Object> read(String value) {
+    if (value == null) {
+      return Map.of();
+    }
+    try {
+      return json.readValue(value, MAP);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("Stored payload is not JSON", e);
+    }
+  }
+}

@@ -1,0 +1,55 @@
+package io.flowmate.messaging;
+
+import io.camunda.client.annotation.JobWorker;
+import io.camunda.client.annotation.Variable;
+import io.flowmate.core.TenantId;
+import io.flowmate.workflow.ApprovalGate;
+import io.flowmate.workflow.ApprovalStatus;
+import io.flowmate.workflow.Approvals;
+import java.time.Clock;
+import java.util.UUID;
+import org.springframework.stereotype.Component;
+
+/**
+ * Sends an approved message: puts the approver's edited text in place if there is one, releases
+ * the message into the outbox and wakes its number's send lane, which hands it to the transport
+ * through the send governor. Safe to run twice (a job retried after a timeout): only a message
+ * still awaiting approval is released, and the outbox sends each message once.
+ *
+ * <p>In: {@code tenantId}, {@code messageId}, {@code approvalId}. Out: nothing.
+ */
+@Component
+public class SendMessageWorker {
+
+  private final MessageRepository messages;
+  private final Approvals approvals;
+  private final OutboxDispatcher dispatcher;
+  private final Clock clock;
+
+  SendMessageWorker(
+      MessageRepository messages, Approvals approvals, OutboxDispatcher dispatcher, Clock clock) {
+    this.messages = messages;
+    this.approvals = approvals;
+    this.dispatcher = dispatcher;
+    this.clock = clock;
+  }
+
+  @JobWorker(type = MessageApprovalProcess.SEND_MESSAGE_JOB)
+  public void sendMessage(
+      @Variable(name = MessageApprovalProcess.TENANT_ID) String tenantId,
+      @Variable(name = MessageApprovalProcess.MESSAGE_ID) String messageId,
+      @Variable(name = ApprovalGate.APPROVAL_ID) String approvalId) {
+    Message message =
+        messages
+            .find(TenantId.of(UUID.fromString(tenantId)), UUID.fromString(messageId))
+            .orElseThrow(() -> new IllegalStateException("message " + messageId + " not found"));
+    String editedText =
+        approvals
+            .find(UUID.fromString(approvalId))
+            .filter(a -> a.status() == ApprovalStatus.APPROVED)
+            .map(a -> a.editedText())
+            .orElse(null);
+    messages.queueIfPending(message.id(), editedText, SendPolicy.bodyHash(editedText), clock.instant());
+    dispatcher.wake(message.sessionId());
+  }
+}

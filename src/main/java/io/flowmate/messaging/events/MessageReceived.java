@@ -1,0 +1,22 @@
+package io.flowmate.messaging.events;
+
+import io.flowmate.core.TenantId;
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * Somebody wrote to one of the tenant's numbers. Ids only: read the message through the messaging
+ * API if its content is needed.
+ *
+ * @param contactId the sender as a contact of the number (null in rare cases without identity)
+ * @param groupMessage written in a WhatsApp group ({@code chatId} is the group)
+ */
+public record MessageReceived(
+    TenantId tenantId,
+    UUID sessionId,
+    UUID messageId,
+    String chatId,
+    UUID contactId,
+    boolean groupMessage,
+    String messageType,
+    Instant receivedAt) {}

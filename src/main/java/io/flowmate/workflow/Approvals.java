@@ -1,0 +1,153 @@
+package io.flowmate.workflow;
+
+import io.flowmate.core.Ids;
+import io.flowmate.core.TenantId;
+import io.flowmate.core.api.ApiException;
+import io.flowmate.core.api.Page;
+import io.flowmate.core.api.PageQuery;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * Approvals: PostgreSQL records each decision first, then the engine's user task is completed to
+ * match. Whichever happens first (an API decision, a Tasklist completion, the expiry timer) wins;
+ * the others find the decision already recorded and follow it.
+ */
+@Service
+public class Approvals {
+
+  private static final Logger log = LoggerFactory.getLogger(Approvals.class);
+  static final int MAX_TEXT_LENGTH = 4096;
+
+  private final ApprovalRepository approvals;
+  private final HumanTasks humanTasks;
+  private final EngineEpoch epoch;
+  private final Clock clock;
+
+  Approvals(ApprovalRepository approvals, HumanTasks humanTasks, EngineEpoch epoch, Clock clock) {
+    this.approvals = approvals;
+    this.humanTasks = humanTasks;
+    this.epoch = epoch;
+    this.clock = clock;
+  }
+
+  /**
+   * What a module asks for.
+   *
+   * @param summary shown to approvers; may contain personal data (it stays in PostgreSQL)
+   */
+  public record ApprovalRequest(
+      TenantId tenantId, String kind, UUID subjectId, Map<String, Object> summary, Duration timeout) {}
+
+  /** Creates the pending approval, or returns the one that already exists for the subject. */
+  @Transactional
+  public Approval request(ApprovalRequest request) {
+    Instant now = clock.instant();
+    return approvals.insertIfAbsent(
+        new Approval(
+            Ids.newId(),
+            request.tenantId(),
+            request.kind(),
+            request.subjectId(),
+            request.summary(),
+            ApprovalStatus.PENDING,
+            now,
+            now.plus(request.timeout()),
+            null,
+            null,
+            null,
+            null,
+            null,
+            null));
+  }
+
+  public Optional<Approval> find(UUID approvalId) {
+    return approvals.find(approvalId);
+  }
+
+  public Approval get(TenantId tenant, UUID approvalId) {
+    return approvals
+        .find(tenant, approvalId)
+        .orElseThrow(() -> ApiException.notFound("Approval", approvalId));
+  }
+
+  /** The variables that complete a user task according to the recorded decision. */
+  public static Map<String, Object> decisionVariables(Approval approval) {
+    return Map.of(ApprovalGate.DECISION, approval.status().value());
+  }
+
+  Page<Approval> list(TenantId tenant, ApprovalStatus status, String kind, PageQuery page) {
+    return Page.of(
+        approvals.list(tenant, status, kind, page), approvals.count(tenant, status, kind), page);
+  }
+
+  /**
+   * An API decision: 409 unless the approval is still pending and not past its expiry. A late
+   * decision records the expiry it ran into, which the 409 must not roll back.
+   */
+  @Transactional(noRollbackFor = ApiException.class)
+  Approval decide(
+      TenantId tenant,
+      UUID approvalId,
+      ApprovalStatus decision,
+      String editedText,
+      String reason,
+      String decidedBy) {
+    Approval approval = get(tenant, approvalId);
+    Instant now = clock.instant();
+    if (approval.status() == ApprovalStatus.PENDING && !approval.expiresAt().isAfter(now)) {
+      approvals.decide(approvalId, ApprovalStatus.EXPIRED, "timer", null, null, now);
+      approval = get(tenant, approvalId);
+    }
+    if (approval.status().isDecided()
+        || !approvals.decide(approvalId, decision, decidedBy, editedText, reason, now)) {
+      throw ApiException.conflict(
+          "Approval '%s' is already %s"
+              .formatted(approvalId, get(tenant, approvalId).status().value()));
+    }
+    return get(tenant, approvalId);
+  }
+
+  /**
+   * Records a decision reached inside the engine (Tasklist form, expiry timer) unless one was
+   * recorded before, and returns the decision that stands.
+   */
+  @Transactional
+  Approval settle(
+      UUID approvalId, ApprovalStatus decision, String decidedBy, String editedText, String reason) {
+    approvals.decide(approvalId, decision, decidedBy, editedText, reason, clock.instant());
+    return find(approvalId)
+        .orElseThrow(() -> new IllegalStateException("Approval " + approvalId + " is gone"));
+  }
+
+  void attachUserTask(UUID approvalId, long userTaskKey) {
+    approvals.attachUserTask(approvalId, userTaskKey, epoch.value());
+  }
+
+  /**
+   * Completes the approval's user task to match a recorded decision, if the task lives in the
+   * current engine. A failure is harmless: the task listener or the expiry path catches up.
+   */
+  void completeUserTask(Approval approval) {
+    if (!approval.status().isDecided()
+        || approval.status() == ApprovalStatus.EXPIRED
+        || approval.userTaskKey() == null
+        || !epoch.value().equals(approval.engineEpoch())) {
+      return;
+    }
+    try {
+      humanTasks.complete(approval.userTaskKey(), decisionVariables(approval));
+    } catch (RuntimeException e) {
+      log.info("User task {} of approval {} not completed now ({}); it follows the recorded"
+          + " decision when it is next seen", approval.userTaskKey(), approval.id(), e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,262 @@
+package io.flowmate.workflow;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.camunda.zeebe.logstreams.log.LogStream;
+import io.camunda.zeebe.logstreams.log.LogStreamReader;
+import io.camunda.zeebe.logstreams.log.LoggedEvent;
+import io.camunda.zeebe.process.test.api.ZeebeTestEngine;
+import io.camunda.zeebe.process.test.engine.EngineFactory;
+import io.camunda.zeebe.protocol.impl.encoding.MsgPackConverter;
+import io.camunda.zeebe.protocol.impl.record.RecordMetadata;
+import io.camunda.zeebe.protocol.impl.record.UnifiedRecordValue;
+import io.camunda.zeebe.protocol.impl.record.value.deployment.DeploymentRecord;
+import io.camunda.zeebe.protocol.impl.record.value.usertask.UserTaskRecord;
+import io.camunda.zeebe.protocol.record.RecordType;
+import io.camunda.zeebe.protocol.record.ValueType;
+import io.camunda.zeebe.protocol.record.intent.DeploymentIntent;
+import io.camunda.zeebe.protocol.record.intent.UserTaskIntent;
+import java.lang.reflect.Field;
+import java.lang.reflect.Method;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeoutException;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.stereotype.Component;
+
+/**
+ * Zeebe's in-memory engine, started inside this JVM for the zero-set-up run, with a gRPC gateway on
+ * {@code flowmate.engine.port} that the Camunda client (and Camunda Modeler) connect to.
+ *
+ * <p>It keeps all state in memory: a restart loses every process instance, which is why PostgreSQL
+ * is the source of truth and each start gets a new {@link #epoch()}. It has no REST API, so the
+ * one REST-only command Flowmate needs, completing a Camunda user task, is written straight onto
+ * the engine's log ({@link #completeUserTask}); that touches engine internals and is pinned to the
+ * engine version in the POM.
+ */
+@Component
+@ConditionalOnProperty(name = "flowmate.engine.mode", havingValue = "embedded", matchIfMissing = true)
+public class EmbeddedEngine implements DisposableBean {
+
+  private static final Logger log = LoggerFactory.getLogger(EmbeddedEngine.class);
+
+  private final ZeebeTestEngine engine;
+  private final int port;
+  private final String epoch = "embedded:" + UUID.randomUUID();
+  private final ObjectMapper json = new ObjectMapper();
+  private final LogWriter logWriter;
+  private final LogStreamReader deploymentLogReader;
+  private long deploymentLogPosition = -1;
+  /** Deployment commands read but not yet answered, by log position. */
+  private final Map<Long, List<EngineDeployment.Resource>> deploymentCommands = new HashMap<>();
+
+  EmbeddedEngine(EngineSettings settings) {
+    this.port = settings.port();
+    long started = System.nanoTime();
+    try {
+      this.engine = EngineFactory.create(port);
+      engine.start();
+    } catch (RuntimeException e) {
+      throw new IllegalStateException(
+          "The embedded Zeebe engine could not start on port %d (in use? set flowmate.engine.port)"
+              .formatted(port),
+          e);
+    }
+    this.logWriter = LogWriter.of(engine);
+    this.deploymentLogReader = LogWriter.logStream(engine).newLogStreamReader();
+    log.info(
+        "Embedded Zeebe engine started in {} ms, gRPC on port {} (state is in memory only)",
+        (System.nanoTime() - started) / 1_000_000,
+        port);
+  }
+
+  public int port() {
+    return port;
+  }
+
+  /** A new value for every engine start: process instances of other epochs no longer exist. */
+  public String epoch() {
+    return epoch;
+  }
+
+  /** Moves the engine clock forward, firing due timers (process tests use this, never sleeps). */
+  public void increaseTime(Duration duration) {
+    engine.increaseTime(duration);
+    waitForIdleState(Duration.ofSeconds(10));
+  }
+
+  /** Waits until the engine has processed everything written to its log so far. */
+  public void waitForIdleState(Duration timeout) {
+    try {
+      engine.waitForIdleState(timeout);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (TimeoutException e) {
+      throw new IllegalStateException("The embedded engine did not become idle within " + timeout);
+    }
+  }
+
+  /** The engine's record stream, for process tests that assert on what the engine did. */
+  public io.camunda.zeebe.process.test.api.RecordStreamSource recordStream() {
+    return engine.getRecordStreamSource();
+  }
+
+  /**
+   * Writes a {@code USER_TASK COMPLETE} command for the task, as the REST endpoint {@code POST
+   * /v2/user-tasks/{key}/completion} of a real cluster would.
+   */
+  void completeUserTask(long userTaskKey, Map<String, Object> variables) {
+    UserTaskRecord command = new UserTaskRecord().setUserTaskKey(userTaskKey).setAction("complete");
+    if (!variables.isEmpty()) {
+      try {
+        byte[] msgPack = MsgPackConverter.convertToMsgPack(json.writeValueAsString(variables));
+        command.setVariables(new UnsafeBuffer(msgPack));
+      } catch (JsonProcessingException e) {
+        throw new IllegalArgumentException("Variables are not JSON-serialisable", e);
+      }
+    }
+    RecordMetadata metadata =
+        new RecordMetadata()
+            .recordType(RecordType.COMMAND)
+            .valueType(ValueType.USER_TASK)
+            .intent(UserTaskIntent.COMPLETE)
+            .requestStreamId(1);
+    logWriter.write(userTaskKey, command, metadata);
+  }
+
+  /**
+   * The deployments written to the engine's log since the previous call, whoever made them
+   * (Flowmate at start-up, Camunda Modeler, any Zeebe client). Reads the log incrementally, keeping
+   * nothing but the position.
+   *
+   * <p>The in-memory log is not made for readers on other threads, so it is read only while the
+   * engine is idle (otherwise this call returns nothing and the next one catches up), and a reader
+   * that stops advancing is abandoned rather than trusted.
+   */
+  synchronized List<EngineDeployment> readNewDeployments() {
+    try {
+      engine.waitForIdleState(Duration.ofMillis(500));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return List.of();
+    } catch (TimeoutException e) {
+      return List.of();
+    }
+    if (deploymentLogPosition < 0) {
+      deploymentLogReader.seekToFirstEvent();
+    } else {
+      deploymentLogReader.seekToNextEvent(deploymentLogPosition);
+    }
+    List<EngineDeployment> deployments = new ArrayList<>();
+    RecordMetadata metadata = new RecordMetadata();
+    while (deploymentLogReader.hasNext()) {
+      LoggedEvent event = deploymentLogReader.next();
+      if (event.getPosition() <= deploymentLogPosition) {
+        log.warn("The engine log reader stopped advancing at position {}", deploymentLogPosition);
+        break;
+      }
+      deploymentLogPosition = event.getPosition();
+      metadata.reset();
+      event.readMetadata(metadata);
+      if (metadata.getValueType() != ValueType.DEPLOYMENT) {
+        continue;
+      }
+      DeploymentRecord record = new DeploymentRecord();
+      event.readValue(record);
+      if (metadata.getRecordType() == RecordType.COMMAND
+          && metadata.getIntent() == DeploymentIntent.CREATE) {
+        // The resources travel in the command; the CREATED event that follows omits them.
+        deploymentCommands.put(event.getPosition(), resources(record));
+      } else {
+        List<EngineDeployment.Resource> resources =
+            deploymentCommands.remove(event.getSourceEventPosition());
+        if (metadata.getRecordType() == RecordType.EVENT
+            && metadata.getIntent() == DeploymentIntent.CREATED
+            && resources != null) {
+          deployments.add(toDeployment(event.getKey(), record, resources));
+        }
+      }
+    }
+    return deployments;
+  }
+
+  private static List<EngineDeployment.Resource> resources(DeploymentRecord record) {
+    return record.getResources().stream()
+        .map(r -> new EngineDeployment.Resource(r.getResourceName(), r.getResource()))
+        .toList();
+  }
+
+  private static EngineDeployment toDeployment(
+      long key, DeploymentRecord record, List<EngineDeployment.Resource> resources) {
+    List<DeployedProcess> processes =
+        record.getProcessesMetadata().stream()
+            .map(
+                p ->
+                    new DeployedProcess(
+                        p.getBpmnProcessId(),
+                        p.getVersion(),
+                        p.getProcessDefinitionKey(),
+                        p.getResourceName(),
+                        false))
+            .toList();
+    return new EngineDeployment(key, resources, processes, record.hasDuplicatesOnly());
+  }
+
+  @Override
+  public void destroy() {
+    engine.stop();
+    log.info("Embedded Zeebe engine stopped");
+  }
+
+  /** Reaches the engine's log writer and log stream, which ZPT does not expose. */
+  private record LogWriter(Object writer, Method writeWithKey) {
+
+    static LogWriter of(ZeebeTestEngine engine) {
+      try {
+        Object gateway = field(engine, "gateway");
+        Object writer = field(gateway, "writer");
+        Method method =
+            writer
+                .getClass()
+                .getDeclaredMethod(
+                    "writeCommandWithKey", Long.class, UnifiedRecordValue.class, RecordMetadata.class);
+        method.setAccessible(true);
+        return new LogWriter(writer, method);
+      } catch (ReflectiveOperationException e) {
+        throw new IllegalStateException(
+            "This version of the embedded engine does not have the expected internals", e);
+      }
+    }
+
+    static LogStream logStream(ZeebeTestEngine engine) {
+      try {
+        return (LogStream) field(engine, "logStream");
+      } catch (ReflectiveOperationException e) {
+        throw new IllegalStateException(
+            "This version of the embedded engine does not have the expected internals", e);
+      }
+    }
+
+    void write(long key, UnifiedRecordValue value, RecordMetadata metadata) {
+      try {
+        writeWithKey.invoke(writer, key, value, metadata);
+      } catch (ReflectiveOperationException e) {
+        throw new IllegalStateException("Could not write to the embedded engine's log", e);
+      }
+    }
+
+    private static Object field(Object target, String name) throws ReflectiveOperationException {
+      Field field = target.getClass().getDeclaredField(name);
+      field.setAccessible(true);
+      return field.get(target);
+    }
+  }
+}

@@ -1,0 +1,85 @@
+package io.flowmate.workflow;
+
+import io.camunda.client.CamundaClient;
+import io.camunda.client.api.response.ProcessInstanceEvent;
+import java.time.Duration;
+import java.util.Map;
+import org.springframework.stereotype.Service;
+
+/**
+ * Starts and signals process instances for the modules that own them. Variables carry ids only,
+ * never personal data (names, numbers, texts): the engine's history is hard to erase.
+ */
+@Service
+public class Processes {
+
+  private final CamundaClient client;
+  private final EngineEpoch epoch;
+
+  Processes(CamundaClient client, EngineEpoch epoch) {
+    this.client = client;
+    this.epoch = epoch;
+  }
+
+  /** An instance just created, with the epoch to record next to its key. */
+  public record StartedInstance(
+      long processInstanceKey, long processDefinitionKey, int version, String epoch) {}
+
+  public StartedInstance start(String bpmnProcessId, Map<String, Object> variables) {
+    ProcessInstanceEvent started =
+        client
+            .newCreateInstanceCommand()
+            .bpmnProcessId(bpmnProcessId)
+            .latestVersion()
+            .variables(variables)
+            .send()
+            .join();
+    return started(started);
+  }
+
+  /**
+   * Starts an instance at an element instead of the start event: how a business object whose
+   * process was lost continues where it stood (e.g. an approval already decided).
+   */
+  public StartedInstance startBefore(
+      String bpmnProcessId, String elementId, Map<String, Object> variables) {
+    ProcessInstanceEvent started =
+        client
+            .newCreateInstanceCommand()
+            .bpmnProcessId(bpmnProcessId)
+            .latestVersion()
+            .variables(variables)
+            .startBeforeElement(elementId)
+            .send()
+            .join();
+    return started(started);
+  }
+
+  private StartedInstance started(ProcessInstanceEvent event) {
+    return new StartedInstance(
+        event.getProcessInstanceKey(),
+        event.getProcessDefinitionKey(),
+        event.getVersion(),
+        epoch.value());
+  }
+
+  public void publishMessage(
+      String messageName, String correlationKey, Map<String, Object> variables, Duration ttl) {
+    client
+        .newPublishMessageCommand()
+        .messageName(messageName)
+        .correlationKey(correlationKey)
+        .variables(variables)
+        .timeToLive(ttl)
+        .send()
+        .join();
+  }
+
+  public void cancel(long processInstanceKey) {
+    client.newCancelInstanceCommand(processInstanceKey).send().join();
+  }
+
+  public String epoch() {
+    return epoch.value();
+  }
+}

@@ -1,0 +1,43 @@
+package io.flowmate.workflow;
+
+import io.camunda.client.annotation.CustomHeaders;
+import io.camunda.client.annotation.JobWorker;
+import io.camunda.client.annotation.Variable;
+import io.camunda.client.api.response.ActivatedJob;
+import io.camunda.client.api.worker.JobClient;
+import java.util.Map;
+import java.util.UUID;
+import org.springframework.stereotype.Component;
+
+/**
+ * The {@code creating} task listener of every approval user task: remembers the task's key so that
+ * API decisions can complete it, and completes it right away when the decision was recorded
+ * before the task existed (an approval decided while the engine was restarting).
+ *
+ * <p>In: {@code approvalId}; header {@code io.camunda.zeebe:userTaskKey}. Out: nothing.
+ */
+@Component
+public class TrackApprovalTaskWorker {
+
+  static final String USER_TASK_KEY_HEADER = "io.camunda.zeebe:userTaskKey";
+
+  private final Approvals approvals;
+
+  TrackApprovalTaskWorker(Approvals approvals) {
+    this.approvals = approvals;
+  }
+
+  @JobWorker(type = ApprovalGate.TRACK_TASK_JOB, autoComplete = false)
+  public void trackApprovalTask(
+      JobClient client,
+      ActivatedJob job,
+      @Variable(name = ApprovalGate.APPROVAL_ID) String approvalId,
+      @CustomHeaders Map<String, String> headers) {
+    UUID id = UUID.fromString(approvalId);
+    long userTaskKey = Long.parseLong(headers.get(USER_TASK_KEY_HEADER));
+    approvals.attachUserTask(id, userTaskKey);
+    // The task only becomes completable once this listener job is done.
+    client.newCompleteCommand(job).send().join();
+    approvals.find(id).ifPresent(approvals::completeUserTask);
+  }
+}

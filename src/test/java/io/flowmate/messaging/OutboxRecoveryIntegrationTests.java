@@ -1,0 +1,104 @@
+package io.flowmate.messaging;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.doReturn;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.verify;
+
+import io.flowmate.core.ChatId;
+import io.flowmate.gateway.spi.Capabilities;
+import io.flowmate.gateway.spi.OutboundMessage;
+import io.flowmate.gateway.spi.SendOptions;
+import io.flowmate.gateway.spi.SendReceipt;
+import io.flowmate.gateway.spi.SessionRef;
+import io.flowmate.gateway.spi.WhatsAppTransport;
+import io.flowmate.support.IntegrationTest;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.context.bean.override.mockito.MockitoSpyBean;
+
+/**
+ * A dispatcher that dies between claiming a message and recording the outcome leaves a claim
+ * behind. When the claim lapses the message is recovered: recorded as sent if WhatsApp already
+ * accepted it (no second send), queued again if it did not (not lost), and failed if the transport
+ * cannot tell (not risking a second send). The simulator answers by idempotency key; the WAHA path
+ * is in {@link OutboxRecoveryWithWahaIntegrationTests}.
+ */
+class OutboxRecoveryIntegrationTests extends IntegrationTest {
+
+  private static final String CONTACT = "4915100000020";
+
+  @Autowired JdbcClient jdbc;
+  /** The simulator, spied on only to play a transport that cannot find sent messages. */
+  @MockitoSpyBean WhatsAppTransport transport;
+
+  private LeftBehindClaims claims;
+
+  @BeforeEach
+  void claims() {
+    claims = new LeftBehindClaims(jdbc);
+  }
+
+  @Test
+  void claimLapsedAfterWhatsAppAcceptedIsRecordedAsSentWithoutSendingAgain() {
+    TestTenant tenant = newTenant().allowingColdMessages();
+    String session = tenant.workingSession();
+    String messageId = claims.claimedByADeadDispatcher(tenant, session, CONTACT, "accepted before the crash");
+    assertThat(tenant.deliveredTexts(session)).isEmpty();
+    // The dead dispatcher had handed it over: WhatsApp accepted it under the message's key.
+    SendReceipt accepted =
+        transport.send(
+            new SessionRef(UUID.fromString(session), null),
+            ChatId.parse(CONTACT),
+            new OutboundMessage.Text("accepted before the crash"),
+            new SendOptions(messageId, null));
+
+    claims.lapse(messageId);
+
+    tenant.awaitMessageStatus(messageId, "read");
+    assertThat(tenant.api().get("/api/v2/messages/" + messageId).text("wa_message_id"))
+        .isEqualTo(accepted.providerMessageId());
+    assertThat(tenant.deliveredTexts(session)).containsExactly("accepted before the crash");
+  }
+
+  @Test
+  void claimLapsedBeforeWhatsAppAcceptedIsSentOnce() {
+    TestTenant tenant = newTenant().allowingColdMessages();
+    String session = tenant.workingSession();
+    String messageId = claims.claimedByADeadDispatcher(tenant, session, CONTACT, "never handed over");
+    assertThat(tenant.deliveredTexts(session)).isEmpty();
+
+    claims.lapse(messageId);
+
+    tenant.awaitMessageStatus(messageId, "read");
+    assertThat(tenant.deliveredTexts(session)).containsExactly("never handed over");
+  }
+
+  @Test
+  void claimLapsedOnATransportThatCannotTellIsFailedRatherThanSentAgain() {
+    TestTenant tenant = newTenant().allowingColdMessages();
+    String session = tenant.workingSession();
+    String messageId = claims.claimedByADeadDispatcher(tenant, session, CONTACT, "maybe accepted");
+    Capabilities real = transport.capabilities();
+    doReturn(
+            new Capabilities(
+                real.groups(), real.labels(), real.polls(), real.editMessages(), real.pairingCode(),
+                real.passkeyPairing(), false))
+        .when(transport)
+        .capabilities();
+
+    claims.lapse(messageId);
+
+    tenant.awaitMessageStatus(messageId, "failed");
+    assertThat(tenant.api().get("/api/v2/messages/" + messageId).text("failure_reason"))
+        .isEqualTo(
+            "WhatsApp may or may not have accepted this message before a restart; not re-sent to"
+                + " avoid a duplicate");
+    assertThat(tenant.deliveredTexts(session)).isEmpty();
+    verify(transport, never()).findSent(any(), any());
+  }
+}

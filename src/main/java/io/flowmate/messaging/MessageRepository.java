@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -122,6 +123,109 @@ class MessageRepository {
                 .query(UUID.class)
                 .list());
     return observed.stream().filter(m -> inserted.contains(m.id())).toList();
+  }
+
+  /**
+   * Queues outgoing messages of another module's process in one statement; a message whose
+   * idempotency key the tenant used before is skipped, so a batch can be planned again after a
+   * crash without queueing anything twice.
+   *
+   * @param bodyHashes per message, the duplicate guard's hash of its text (null: exempt)
+   * @return how many were new
+   */
+  int insertFromOrigin(List<Message> rows, List<byte[]> bodyHashes, String originKind, UUID originId) {
+    if (rows.isEmpty()) {
+      return 0;
+    }
+    HexFormat hex = HexFormat.of();
+    return jdbc.sql(
+            """
+            INSERT INTO messaging_message (id, tenant_id, session_id, chat_id, direction, source,
+              message_type, body, payload, status, idempotency_key, body_hash, origin_kind, origin_id,
+              created_at, updated_at)
+            SELECT id, tenant, session, chat, 'outbound', :kind, type, body, payload, status, key,
+              decode(body_hash, 'hex'), :kind, :origin, at, at
+            FROM unnest(CAST(:ids AS uuid[]), CAST(:tenants AS uuid[]), CAST(:sessions AS uuid[]),
+              CAST(:chats AS text[]), CAST(:types AS text[]), CAST(:bodies AS text[]),
+              CAST(:payloads AS jsonb[]), CAST(:statuses AS text[]), CAST(:keys AS text[]),
+              CAST(:bodyHashes AS text[]), CAST(:ats AS timestamptz[]))
+              AS m(id, tenant, session, chat, type, body, payload, status, key, body_hash, at)
+            ON CONFLICT (tenant_id, idempotency_key) DO NOTHING
+            """)
+        .param("kind", originKind)
+        .param("origin", originId)
+        .param("ids", column(rows, Message::id, UUID[]::new))
+        .param("tenants", column(rows, m -> m.tenantId().value(), UUID[]::new))
+        .param("sessions", column(rows, Message::sessionId, UUID[]::new))
+        .param("chats", column(rows, m -> m.chatId().value(), String[]::new))
+        .param("types", column(rows, m -> m.content().type(), String[]::new))
+        .param("bodies", column(rows, m -> m.content().body(), String[]::new))
+        .param("payloads", column(rows, m -> write(m.content().payload()), String[]::new))
+        .param("statuses", column(rows, m -> m.status().value(), String[]::new))
+        .param("keys", column(rows, Message::idempotencyKey, String[]::new))
+        .param("bodyHashes", bodyHashes.stream().map(h -> h == null ? null : hex.formatHex(h)).toArray(String[]::new))
+        .param("ats", column(rows, m -> timestampText(m.times().createdAt()), String[]::new))
+        .update();
+  }
+
+  /**
+   * Moves an origin's messages from one waiting status to another ({@code queued} ⇄ {@code
+   * held}, or either to {@code cancelled} with a reason); messages already claimed or sent are
+   * left alone.
+   *
+   * @return the sessions whose messages moved
+   */
+  List<UUID> moveOriginMessages(
+      UUID originId, List<MessageStatus> from, MessageStatus to, String reason, Instant now) {
+    return jdbc.sql(
+            """
+            UPDATE messaging_message SET status = :to, failure_reason = COALESCE(:reason, failure_reason),
+              updated_at = :now
+            WHERE origin_id = :origin AND status = ANY (CAST(:from AS text[]))
+            RETURNING session_id
+            """)
+        .param("origin", originId)
+        .param("from", from.stream().map(MessageStatus::value).toArray(String[]::new))
+        .param("to", to.value())
+        .param("reason", reason)
+        .param("now", timestamp(now))
+        .query(UUID.class)
+        .list()
+        .stream()
+        .distinct()
+        .toList();
+  }
+
+  /** How many of an origin's messages stand at each status (internal {@code sending} as {@code queued}). */
+  Map<MessageStatus, Long> countByStatus(UUID originId) {
+    Map<MessageStatus, Long> counts = new java.util.EnumMap<>(MessageStatus.class);
+    jdbc.sql("SELECT status, count(*) AS n FROM messaging_message WHERE origin_id = :origin GROUP BY status")
+        .param("origin", originId)
+        .query(rs -> {
+          counts.merge(MessageStatus.of(rs.getString("status")).visible(), rs.getLong("n"), Long::sum);
+        });
+    return counts;
+  }
+
+  /** An origin's messages, oldest first, optionally of one visible status. */
+  List<Message> ofOrigin(UUID originId, MessageStatus status, int limit, long offset) {
+    List<String> statuses =
+        status == null
+            ? List.of()
+            : status == MessageStatus.QUEUED ? List.of("queued", "sending") : List.of(status.value());
+    return jdbc.sql(
+            """
+            SELECT * FROM messaging_message
+            WHERE origin_id = :origin AND (cardinality(CAST(:statuses AS text[])) = 0
+              OR status = ANY (CAST(:statuses AS text[])))
+            ORDER BY created_at, id LIMIT :limit OFFSET :offset
+            """)
+        .param("origin", originId)
+        .param("statuses", statuses.toArray(String[]::new))
+        .param("limit", limit)
+        .param("offset", offset)
+        .query(this::map)
+        .list();
   }
 
   /** One column of a multi-row statement, as the array {@code unnest} takes apart. */
@@ -393,7 +497,8 @@ class MessageRepository {
    */
   private static final String PROGRESS =
       "(CASE status WHEN 'sent' THEN 2 WHEN 'delivered' THEN 3 WHEN 'read' THEN 4 WHEN 'played' THEN 5"
-          + " WHEN 'sending' THEN 0 WHEN 'queued' THEN 0 WHEN 'pending' THEN 0 ELSE 9 END)";
+          + " WHEN 'sending' THEN 0 WHEN 'queued' THEN 0 WHEN 'held' THEN 0"
+          + " WHEN 'pending' THEN 0 ELSE 9 END)";
 
   /** An ack to apply: the message it concerns and the status it reached. */
   record AckUpdate(

@@ -1,13 +1,16 @@
 package io.flowmate.messaging;
 
 /**
- * Where a message stands. Outgoing: {@code pending} (awaiting approval) → {@code queued} →
+ * Where a message stands. Outgoing: {@code pending} (awaiting approval) → {@code queued} (or {@code held} while
+ * the campaign or schedule that queued it is paused) →
  * {@code sent} → {@code delivered} → {@code read} → {@code played}, or {@code failed} / {@code
  * cancelled} with a reason. Incoming: {@code received}.
  */
 public enum MessageStatus {
   PENDING(0),
   QUEUED(1),
+  /** Queued by a campaign or schedule that is paused: kept out of the dispatcher's reach. */
+  HELD(1),
   /** Claimed by the dispatcher; shown as {@code queued} in the API. */
   SENDING(1),
   SENT(2),

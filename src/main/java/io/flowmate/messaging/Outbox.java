@@ -1,0 +1,223 @@
+package io.flowmate.messaging;
+
+import io.flowmate.core.ChatId;
+import io.flowmate.core.Ids;
+import io.flowmate.core.TenantId;
+import io.flowmate.core.api.ApiException;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * How other modules' processes (campaigns, schedules, follow-ups) send: they queue many messages
+ * at once, each under an idempotency key of their own making, tagged with their {@link Origin}.
+ * The messages then take the same path as any other: the number's send governor paces them and
+ * refuses what policy forbids (opt-outs, reciprocity, allow-list, duplicates) with a reason. An
+ * origin can hold its waiting messages (pause), release them (resume) or cancel them, and count
+ * them by status.
+ */
+@Service
+public class Outbox {
+
+  private final MessageRepository messages;
+  private final OutboxDispatcher dispatcher;
+  private final Clock clock;
+
+  Outbox(MessageRepository messages, OutboxDispatcher dispatcher, Clock clock) {
+    this.messages = messages;
+    this.dispatcher = dispatcher;
+    this.clock = clock;
+  }
+
+  /**
+   * What queued a message.
+   *
+   * @param kind short lowercase word shown as the message's {@code source}: {@code campaign},
+   *     {@code schedule}, {@code follow_up}
+   */
+  public record Origin(String kind, UUID id) {}
+
+  /**
+   * What a message says: text, or media by URL with an optional caption.
+   *
+   * @param type {@code text}, {@code image}, {@code video}, {@code audio} or {@code document}
+   */
+  public record Content(String type, String text, String mediaUrl) {
+
+    public static Content text(String text) {
+      return new Content("text", text, null);
+    }
+
+    /** Media by URL; the kind is told from the file name's extension (else a document). */
+    public static Content media(String url, String caption) {
+      return new Content(mediaKind(url), caption, url);
+    }
+  }
+
+  /**
+   * One message to queue.
+   *
+   * @param idempotencyKey unique for the tenant; queueing the same key again does nothing
+   */
+  public record Outgoing(ChatId chat, Content content, String idempotencyKey) {}
+
+  /**
+   * Messages of one origin from one number.
+   *
+   * @param held queue them held (the origin is paused): they wait until {@link #release}
+   * @param repeatable exempt from the 24-hour duplicate guard: the same reminder is meant to go
+   *     again, e.g. a daily schedule
+   */
+  public record Batch(
+      TenantId tenant, UUID sessionId, Origin origin, List<Outgoing> messages, boolean held, boolean repeatable) {}
+
+  /** One of an origin's messages, as it stands now. */
+  public record OriginMessage(
+      UUID messageId,
+      String chatId,
+      String status,
+      String failureReason,
+      Instant createdAt,
+      Instant sentAt,
+      Instant deliveredAt,
+      Instant readAt,
+      Instant repliedAt) {}
+
+  /**
+   * Queues the batch in one statement and wakes the number's send lane.
+   *
+   * @return how many were new (repeated idempotency keys are skipped)
+   */
+  @Transactional
+  public int enqueue(Batch batch) {
+    Instant now = clock.instant();
+    List<Message> rows = new ArrayList<>(batch.messages().size());
+    List<byte[]> bodyHashes = new ArrayList<>(batch.messages().size());
+    for (Outgoing outgoing : batch.messages()) {
+      Message.Content content = content(outgoing.content());
+      rows.add(
+          new Message(
+              Ids.newId(),
+              batch.tenant(),
+              batch.sessionId(),
+              outgoing.chat(),
+              Message.Direction.OUTBOUND,
+              batch.origin().kind(),
+              content,
+              Message.Sender.NONE,
+              batch.held() ? MessageStatus.HELD : MessageStatus.QUEUED,
+              null,
+              outgoing.idempotencyKey(),
+              null,
+              null,
+              null,
+              null,
+              null,
+              0,
+              Message.Times.created(now)));
+      bodyHashes.add(batch.repeatable() ? null : SendPolicy.bodyHash(content.body()));
+    }
+    int queued = messages.insertFromOrigin(rows, bodyHashes, batch.origin().kind(), batch.origin().id());
+    if (!batch.held() && queued > 0) {
+      dispatcher.wake(batch.sessionId());
+    }
+    return queued;
+  }
+
+  /** Pauses: the origin's queued messages are held back from the send lanes. */
+  @Transactional
+  public int hold(Origin origin) {
+    return messages.moveOriginMessages(
+            origin.id(), List.of(MessageStatus.QUEUED), MessageStatus.HELD, null, clock.instant())
+        .size();
+  }
+
+  /** Resumes: the origin's held messages are queued again and their send lanes woken. */
+  public void release(Origin origin) {
+    messages.moveOriginMessages(origin.id(), List.of(MessageStatus.HELD), MessageStatus.QUEUED, null, clock.instant())
+        .forEach(dispatcher::wake);
+  }
+
+  /** Cancels every message of the origin that has not left yet, with the reason. */
+  @Transactional
+  public void cancel(Origin origin, String reason) {
+    messages.moveOriginMessages(
+        origin.id(),
+        List.of(MessageStatus.QUEUED, MessageStatus.HELD, MessageStatus.PENDING),
+        MessageStatus.CANCELLED,
+        reason,
+        clock.instant());
+  }
+
+  /**
+   * The origin's messages counted by status ({@code queued}, {@code held}, {@code sent}, {@code
+   * delivered}, {@code read}, {@code played}, {@code failed}, {@code cancelled}), zero counts
+   * left out.
+   */
+  public Map<String, Long> countByStatus(Origin origin) {
+    Map<String, Long> counts = new LinkedHashMap<>();
+    messages.countByStatus(origin.id()).forEach((status, count) -> counts.put(status.value(), count));
+    return counts;
+  }
+
+  /** The origin's messages in the order they were queued, optionally of one status. */
+  public List<OriginMessage> messagesOf(Origin origin, String status, int limit, long offset) {
+    MessageStatus wanted;
+    try {
+      wanted = status == null ? null : MessageStatus.of(status);
+    } catch (IllegalArgumentException e) {
+      throw ApiException.invalid("status '%s' is not a message status".formatted(status));
+    }
+    return messages.ofOrigin(origin.id(), wanted, limit, offset).stream()
+        .map(
+            m ->
+                new OriginMessage(
+                    m.id(),
+                    m.chatId().value(),
+                    m.status().visible().value(),
+                    m.failureReason(),
+                    m.times().createdAt(),
+                    m.times().sentAt(),
+                    m.times().deliveredAt(),
+                    m.times().readAt(),
+                    m.times().repliedAt()))
+        .toList();
+  }
+
+  private static Message.Content content(Content content) {
+    if ("text".equals(content.type())) {
+      return Message.Content.text(content.text());
+    }
+    Map<String, Object> payload = new LinkedHashMap<>();
+    payload.put("media_url", content.mediaUrl());
+    if (content.text() != null) {
+      payload.put("caption", content.text());
+    }
+    return new Message.Content(content.type(), content.text(), payload, null, null);
+  }
+
+  private static String mediaKind(String url) {
+    String path;
+    try {
+      path = URI.create(url).getPath();
+    } catch (IllegalArgumentException e) {
+      path = url;
+    }
+    String name = path == null ? "" : path.toLowerCase(Locale.ROOT);
+    String extension = name.contains(".") ? name.substring(name.lastIndexOf('.') + 1) : "";
+    return switch (extension) {
+      case "jpg", "jpeg", "png", "webp", "gif" -> "image";
+      case "mp4", "3gp", "mov" -> "video";
+      case "mp3", "ogg", "opus", "m4a", "aac", "wav" -> "audio";
+      default -> "document";
+    };
+  }
+}

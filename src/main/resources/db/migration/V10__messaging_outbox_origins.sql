@@ -4,6 +4,10 @@
 ALTER TABLE messaging_message
     ADD COLUMN origin_kind text,
     ADD COLUMN origin_id   uuid,
+    -- A campaign's delay range: after sending this message the number waits a random gap in
+    -- [min, max] (or the governor's own gap if longer) before its next send.
+    ADD COLUMN send_gap_min_ms integer,
+    ADD COLUMN send_gap_max_ms integer,
     DROP CONSTRAINT messaging_message_status_check,
     ADD CONSTRAINT messaging_message_status_check CHECK (status IN ('pending', 'queued', 'held',
         'sending', 'sent', 'delivered', 'read', 'played', 'failed', 'cancelled', 'received'));

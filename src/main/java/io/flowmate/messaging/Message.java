@@ -6,7 +6,11 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
 
-/** One stored message; for an outgoing one, also its outbox state. */
+/**
+ * One stored message; for an outgoing one, also its outbox state.
+ *
+ * @param sendGap for a campaign's message: the delay range before the number's next send (else null)
+ */
 record Message(
     UUID id,
     TenantId tenantId,
@@ -25,7 +29,8 @@ record Message(
     Long processInstanceKey,
     String engineEpoch,
     int attempts,
-    Times times) {
+    Times times,
+    Outbox.SendGap sendGap) {
 
   enum Direction {
     OUTBOUND,
@@ -92,7 +97,7 @@ record Message(
     return new Message(
         id, tenantId, sessionId, chatId, direction, source, content, sender, status, failureReason,
         idempotencyKey, requestHash, waMessageId, approval, processInstanceKey, engineEpoch,
-        attempts, times);
+        attempts, times, sendGap);
   }
 
   boolean isOutbound() {

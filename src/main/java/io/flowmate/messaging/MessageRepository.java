@@ -1,6 +1,7 @@
 package io.flowmate.messaging;
 
 import static io.flowmate.core.db.Sql.instant;
+import static io.flowmate.core.db.Sql.nullableInt;
 import static io.flowmate.core.db.Sql.nullableLong;
 import static io.flowmate.core.db.Sql.timestamp;
 import static io.flowmate.core.db.Sql.timestampText;
@@ -133,7 +134,8 @@ class MessageRepository {
    * @param bodyHashes per message, the duplicate guard's hash of its text (null: exempt)
    * @return how many were new
    */
-  int insertFromOrigin(List<Message> rows, List<byte[]> bodyHashes, String originKind, UUID originId) {
+  int insertFromOrigin(
+      List<Message> rows, List<byte[]> bodyHashes, String originKind, UUID originId, Outbox.SendGap gap) {
     if (rows.isEmpty()) {
       return 0;
     }
@@ -142,9 +144,9 @@ class MessageRepository {
             """
             INSERT INTO messaging_message (id, tenant_id, session_id, chat_id, direction, source,
               message_type, body, payload, status, idempotency_key, body_hash, origin_kind, origin_id,
-              created_at, updated_at)
+              send_gap_min_ms, send_gap_max_ms, created_at, updated_at)
             SELECT id, tenant, session, chat, 'outbound', :kind, type, body, payload, status, key,
-              decode(body_hash, 'hex'), :kind, :origin, at, at
+              decode(body_hash, 'hex'), :kind, :origin, :gapMin, :gapMax, at, at
             FROM unnest(CAST(:ids AS uuid[]), CAST(:tenants AS uuid[]), CAST(:sessions AS uuid[]),
               CAST(:chats AS text[]), CAST(:types AS text[]), CAST(:bodies AS text[]),
               CAST(:payloads AS jsonb[]), CAST(:statuses AS text[]), CAST(:keys AS text[]),
@@ -154,6 +156,8 @@ class MessageRepository {
             """)
         .param("kind", originKind)
         .param("origin", originId)
+        .param("gapMin", gap == null ? null : (int) gap.min().toMillis())
+        .param("gapMax", gap == null ? null : (int) gap.max().toMillis())
         .param("ids", column(rows, Message::id, UUID[]::new))
         .param("tenants", column(rows, m -> m.tenantId().value(), UUID[]::new))
         .param("sessions", column(rows, Message::sessionId, UUID[]::new))
@@ -803,7 +807,8 @@ class MessageRepository {
             instant(rs, "replied_at"),
             instant(rs, "edited_at"),
             instant(rs, "revoked_at"),
-            instant(rs, "lease_until")));
+            instant(rs, "lease_until")),
+        Outbox.SendGap.ofMillis(nullableInt(rs, "send_gap_min_ms"), nullableInt(rs, "send_gap_max_ms")));
   }
 
   String write(Object value) {

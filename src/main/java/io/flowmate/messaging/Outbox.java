@@ -6,6 +6,7 @@ import io.flowmate.core.TenantId;
 import io.flowmate.core.api.ApiException;
 import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -75,9 +76,34 @@ public class Outbox {
    * @param held queue them held (the origin is paused): they wait until {@link #release}
    * @param repeatable exempt from the 24-hour duplicate guard: the same reminder is meant to go
    *     again, e.g. a daily schedule
+   * @param gap the delay range after each of these messages, or null for the governor's alone
    */
   public record Batch(
-      TenantId tenant, UUID sessionId, Origin origin, List<Outgoing> messages, boolean held, boolean repeatable) {}
+      TenantId tenant,
+      UUID sessionId,
+      Origin origin,
+      List<Outgoing> messages,
+      boolean held,
+      boolean repeatable,
+      SendGap gap) {}
+
+  /**
+   * A campaign's delay range: after sending one of its messages, the number waits a random time
+   * in [min, max] before its next send, or the governor's own gap if that is longer. Like all
+   * pacing, it is off when the governor's pacing is off.
+   */
+  public record SendGap(Duration min, Duration max) {
+
+    public SendGap {
+      if (min.isNegative() || max.compareTo(min) < 0) {
+        throw new IllegalArgumentException("a send gap needs 0 <= min <= max");
+      }
+    }
+
+    static SendGap ofMillis(Integer min, Integer max) {
+      return min == null || max == null ? null : new SendGap(Duration.ofMillis(min), Duration.ofMillis(max));
+    }
+  }
 
   /** One of an origin's messages, as it stands now. */
   public record OriginMessage(
@@ -122,10 +148,10 @@ public class Outbox {
               null,
               null,
               0,
-              Message.Times.created(now)));
+              Message.Times.created(now), batch.gap()));
       bodyHashes.add(batch.repeatable() ? null : SendPolicy.bodyHash(content.body()));
     }
-    int queued = messages.insertFromOrigin(rows, bodyHashes, batch.origin().kind(), batch.origin().id());
+    int queued = messages.insertFromOrigin(rows, bodyHashes, batch.origin().kind(), batch.origin().id(), batch.gap());
     if (!batch.held() && queued > 0) {
       dispatcher.wake(batch.sessionId());
     }

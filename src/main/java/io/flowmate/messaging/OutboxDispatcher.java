@@ -230,7 +230,7 @@ class OutboxDispatcher implements DisposableBean {
               new SendOptions(message.id().toString(), message.content().replyTo()));
       recordSent(message, receipt);
       if (batch.limits() != null) {
-        pacer.sent(session.id(), batch.limits(), receipt.acceptedAt());
+        pacer.sent(session.id(), batch.limits(), receipt.acceptedAt(), message.sendGap());
       }
     } catch (TransportException e) {
       failOrRetry(message, e.getMessage(), e.retryable());
@@ -312,7 +312,7 @@ class OutboxDispatcher implements DisposableBean {
         new Message(
             message.id(), message.tenantId(), message.sessionId(), message.chatId(), message.direction(),
             message.source(), message.content(), message.sender(), MessageStatus.SENT, null,
-            message.idempotencyKey(), null, receipt.providerMessageId(), null, null, null, 0, message.times()),
+            message.idempotencyKey(), null, receipt.providerMessageId(), null, null, null, 0, message.times(), message.sendGap()),
         null,
         receipt.acceptedAt());
   }

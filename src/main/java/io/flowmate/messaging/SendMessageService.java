@@ -142,7 +142,7 @@ class SendMessageService {
                         null,
                         needsApproval ? approvalProcesses.epoch() : null,
                         0,
-                        Message.Times.created(now));
+                        Message.Times.created(now), null);
                 if (needsApproval) {
                   message = message.withApproval(requestApproval(message).id());
                 }

@@ -91,10 +91,19 @@ class SendPacer {
     return verdict;
   }
 
-  /** Draws the gap before the number's next send. Call after every send. */
-  void sent(UUID sessionId, Limits limits, Instant at) {
+  /**
+   * Draws the gap before the number's next send. Call after every send.
+   *
+   * @param campaignGap the sent message's own delay range (a campaign's), or null
+   */
+  void sent(UUID sessionId, Limits limits, Instant at, Outbox.SendGap campaignGap) {
     double factor = 1 + jitter * (2 * random.nextDouble() - 1);
     long gapMillis = Math.round(meanGap(limits).toMillis() * factor);
+    if (campaignGap != null) {
+      long min = campaignGap.min().toMillis();
+      long spread = campaignGap.max().toMillis() - min;
+      gapMillis = Math.max(gapMillis, min + (spread == 0 ? 0 : random.nextLong(spread + 1)));
+    }
     nextSlot.put(sessionId, at.plusMillis(Math.max(gapMillis, 1)));
   }
 

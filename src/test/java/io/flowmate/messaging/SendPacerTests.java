@@ -28,6 +28,11 @@ class SendPacerTests {
 
   /** Tries to send at random moments for a simulated day; returns the instants it was allowed. */
   private static List<Instant> simulate(long seed, SendPacer.Limits limits, Duration length) {
+    return simulate(seed, limits, length, null);
+  }
+
+  private static List<Instant> simulate(
+      long seed, SendPacer.Limits limits, Duration length, Outbox.SendGap campaignGap) {
     Random random = new Random(seed);
     List<Instant> sends = new ArrayList<>();
     SendPacer pacer =
@@ -41,7 +46,7 @@ class SendPacerTests {
       SendPacer.Verdict verdict = pacer.decide(SESSION, limits, now);
       if (verdict.allowsNow()) {
         sends.add(now);
-        pacer.sent(SESSION, limits, now);
+        pacer.sent(SESSION, limits, now, campaignGap);
         now = now.plusMillis(random.nextInt(2_000));
       } else {
         // Callers come back at the time the pacer named, or earlier and get told again.
@@ -96,6 +101,25 @@ class SendPacerTests {
     }
     assertThat(gaps).hasSizeGreaterThan(sends.size() / 2);
     assertThat(gaps).allMatch(gap -> gap >= 1_500, "no gap below half the 3 s mean");
+  }
+
+  @Test
+  void aCampaignsDelayRangeSpacesSendsBeyondTheGovernorsGap() {
+    Outbox.SendGap thirtySecondsToTwoMinutes = new Outbox.SendGap(Duration.ofSeconds(30), Duration.ofMinutes(2));
+    List<Instant> sends =
+        simulate(
+            11,
+            new SendPacer.Limits(60, 10_000, 100_000, ZoneId.of("UTC"), null, null),
+            Duration.ofHours(2),
+            thirtySecondsToTwoMinutes);
+
+    List<Long> gaps = new java.util.ArrayList<>();
+    for (int i = 1; i < sends.size(); i++) {
+      gaps.add(Duration.between(sends.get(i - 1), sends.get(i)).toSeconds());
+    }
+    assertThat(gaps).allMatch(gap -> gap >= 30, "never closer than the range's minimum");
+    assertThat(gaps).anyMatch(gap -> gap < 60).anyMatch(gap -> gap >= 100);
+    assertThat(sends.size()).as("about one per 75 s on average").isBetween(70, 130);
   }
 
   @Test

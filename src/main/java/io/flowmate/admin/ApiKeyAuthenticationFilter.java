@@ -67,7 +67,7 @@ class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
     if (token != null
         && !token.isBlank()
         && "GET".equals(request.getMethod())
-        && request.getRequestURI().endsWith("/events")) {
+        && (request.getRequestURI().endsWith("/events") || request.getRequestURI().endsWith("/progress"))) {
       return Optional.of(token.trim());
     }
     String header = request.getHeader(API_KEY_HEADER);

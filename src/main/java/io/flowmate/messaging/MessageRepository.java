@@ -211,6 +211,17 @@ class MessageRepository {
     return counts;
   }
 
+  boolean originHasWaiting(UUID originId) {
+    return jdbc.sql(
+            """
+            SELECT EXISTS (SELECT 1 FROM messaging_message WHERE origin_id = :origin
+              AND status IN ('pending', 'queued', 'held', 'sending'))
+            """)
+        .param("origin", originId)
+        .query(Boolean.class)
+        .single();
+  }
+
   /** An origin's messages, oldest first, optionally of one visible status. */
   List<Message> ofOrigin(UUID originId, MessageStatus status, int limit, long offset) {
     List<String> statuses =

@@ -16,6 +16,8 @@ import java.util.Map;
 import java.util.UUID;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * How other modules' processes (campaigns, schedules, follow-ups) send: they queue many messages
@@ -153,7 +155,7 @@ public class Outbox {
     }
     int queued = messages.insertFromOrigin(rows, bodyHashes, batch.origin().kind(), batch.origin().id(), batch.gap());
     if (!batch.held() && queued > 0) {
-      dispatcher.wake(batch.sessionId());
+      wakeAfterCommit(batch.sessionId());
     }
     return queued;
   }
@@ -169,7 +171,7 @@ public class Outbox {
   /** Resumes: the origin's held messages are queued again and their send lanes woken. */
   public void release(Origin origin) {
     messages.moveOriginMessages(origin.id(), List.of(MessageStatus.HELD), MessageStatus.QUEUED, null, clock.instant())
-        .forEach(dispatcher::wake);
+        .forEach(this::wakeAfterCommit);
   }
 
   /** Cancels every message of the origin that has not left yet, with the reason. */
@@ -194,6 +196,11 @@ public class Outbox {
     return counts;
   }
 
+  /** Whether any of the origin's messages still waits to leave (pending, queued, held, sending). */
+  public boolean hasWaiting(Origin origin) {
+    return messages.originHasWaiting(origin.id());
+  }
+
   /** The origin's messages in the order they were queued, optionally of one status. */
   public List<OriginMessage> messagesOf(Origin origin, String status, int limit, long offset) {
     MessageStatus wanted;
@@ -216,6 +223,21 @@ public class Outbox {
                     m.times().readAt(),
                     m.times().repliedAt()))
         .toList();
+  }
+
+  /** The lane would find nothing before the caller's transaction commits: wake it after. */
+  private void wakeAfterCommit(UUID sessionId) {
+    if (TransactionSynchronizationManager.isSynchronizationActive()) {
+      TransactionSynchronizationManager.registerSynchronization(
+          new TransactionSynchronization() {
+            @Override
+            public void afterCommit() {
+              dispatcher.wake(sessionId);
+            }
+          });
+    } else {
+      dispatcher.wake(sessionId);
+    }
   }
 
   private static Message.Content content(Content content) {

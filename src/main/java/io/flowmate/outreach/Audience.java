@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.flowmate.core.ChatId;
+import io.flowmate.core.TenantId;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
@@ -59,6 +60,14 @@ class Audience {
         .param("limit", limit)
         .query(this::map)
         .list();
+  }
+
+  boolean groupExists(TenantId tenant, UUID groupId) {
+    return jdbc.sql("SELECT EXISTS (SELECT 1 FROM outreach_custom_group WHERE tenant_id = :tenant AND id = :id)")
+        .param("tenant", tenant.value())
+        .param("id", groupId)
+        .query(Boolean.class)
+        .single();
   }
 
   /** How many members the filter selects. */

@@ -128,6 +128,14 @@ public class Approvals {
         .orElseThrow(() -> new IllegalStateException("Approval " + approvalId + " is gone"));
   }
 
+  /**
+   * Takes back a pending approval because its subject went away (a campaign cancelled while it
+   * waited): recorded as rejected by Flowmate with the reason, so no approver acts on it later.
+   */
+  public void withdraw(UUID approvalId, String reason) {
+    approvals.decide(approvalId, ApprovalStatus.REJECTED, "flowmate", null, reason, clock.instant());
+  }
+
   void attachUserTask(UUID approvalId, long userTaskKey) {
     approvals.attachUserTask(approvalId, userTaskKey, epoch.value());
   }

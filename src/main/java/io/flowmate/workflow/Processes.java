@@ -65,14 +65,26 @@ public class Processes {
 
   public void publishMessage(
       String messageName, String correlationKey, Map<String, Object> variables, Duration ttl) {
-    client
-        .newPublishMessageCommand()
-        .messageName(messageName)
-        .correlationKey(correlationKey)
-        .variables(variables)
-        .timeToLive(ttl)
-        .send()
-        .join();
+    publishMessage(messageName, correlationKey, variables, ttl, null);
+  }
+
+  /**
+   * Publishes a message; with a {@code messageId}, the engine refuses the same id again while the
+   * first is still buffered (a signal sent twice by a retry is correlated once).
+   */
+  public void publishMessage(
+      String messageName, String correlationKey, Map<String, Object> variables, Duration ttl, String messageId) {
+    var command =
+        client
+            .newPublishMessageCommand()
+            .messageName(messageName)
+            .correlationKey(correlationKey)
+            .variables(variables)
+            .timeToLive(ttl);
+    if (messageId != null) {
+      command = command.messageId(messageId);
+    }
+    command.send().join();
   }
 
   public void cancel(long processInstanceKey) {

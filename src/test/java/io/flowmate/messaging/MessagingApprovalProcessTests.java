@@ -21,6 +21,9 @@ import io.flowmate.workflow.Tasklist;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.ApplicationContext;
@@ -34,6 +37,9 @@ import org.springframework.test.context.TestPropertySource;
  */
 // Its own application context: moving the engine clock must not expire other classes' approvals.
 @TestPropertySource(properties = "flowmate.messaging.approval-timeout=24h")
+// The expiry test moves the engine clock a day on for good: it runs last, or every later approval
+// of this context would expire at once.
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class MessagingApprovalProcessTests extends IntegrationTest {
 
   @Autowired EmbeddedEngine engine;
@@ -98,6 +104,7 @@ class MessagingApprovalProcessTests extends IntegrationTest {
   }
 
   @Test
+  @Order(Integer.MAX_VALUE)
   void approvalNotDecidedWithin24HoursExpires() {
     Pending pending = sendForApproval("Nobody looks at me");
     awaitUserTask(pending);

@@ -1,0 +1,37 @@
+package io.flowmate.outreach;
+
+import io.camunda.client.annotation.JobWorker;
+import io.camunda.client.annotation.Variable;
+import java.time.Clock;
+import java.util.List;
+import org.springframework.stereotype.Component;
+
+/**
+ * Marks a campaign completed once none of its messages waits any more (each one sent, failed or
+ * cancelled). A campaign paused at that very moment completes too: there is nothing left to hold.
+ *
+ * <p>In: {@code tenantId}, {@code campaignId}. Out: nothing.
+ */
+@Component
+public class CompleteCampaignWorker {
+
+  private final CampaignWork work;
+  private final CampaignRepository campaigns;
+  private final Clock clock;
+
+  CompleteCampaignWorker(CampaignWork work, CampaignRepository campaigns, Clock clock) {
+    this.work = work;
+    this.campaigns = campaigns;
+    this.clock = clock;
+  }
+
+  @JobWorker(type = CampaignProcess.COMPLETE_JOB)
+  public void completeCampaign(
+      @Variable(name = CampaignProcess.TENANT_ID) String tenantId,
+      @Variable(name = CampaignProcess.CAMPAIGN_ID) String campaignId) {
+    Campaign campaign = work.campaign(tenantId, campaignId);
+    campaigns.transition(
+        campaign.id(), List.of(CampaignStatus.RUNNING, CampaignStatus.PAUSED), CampaignStatus.COMPLETED, null,
+        clock.instant());
+  }
+}

@@ -211,6 +211,31 @@ class MessageRepository {
     return counts;
   }
 
+  /**
+   * Fails those of the given messages whose text already went (or is about to go) to the same
+   * chat from the same number within the window: the duplicate guard for messages queued in bulk.
+   *
+   * @param reason the failure reason; {@code {chat}} is replaced by each message's chat
+   */
+  int failRepeatedTexts(List<UUID> ids, Instant since, String reason, Instant now) {
+    return jdbc.sql(
+            """
+            UPDATE messaging_message m SET status = 'failed', updated_at = :now,
+              failure_reason = replace(:reason, '{chat}', m.chat_id)
+            WHERE m.id = ANY (CAST(:ids AS uuid[])) AND m.body_hash IS NOT NULL
+              AND m.status IN ('queued', 'held')
+              AND EXISTS (SELECT 1 FROM messaging_message o
+                WHERE o.session_id = m.session_id AND o.chat_id = m.chat_id AND o.body_hash = m.body_hash
+                  AND o.id <> m.id AND o.direction = 'outbound'
+                  AND (o.sent_at >= :since OR o.status IN ('pending', 'queued', 'held', 'sending')))
+            """)
+        .param("ids", ids.toArray(UUID[]::new))
+        .param("since", timestamp(since))
+        .param("reason", reason)
+        .param("now", timestamp(now))
+        .update();
+  }
+
   boolean originHasWaiting(UUID originId) {
     return jdbc.sql(
             """
@@ -721,7 +746,7 @@ class MessageRepository {
                 SELECT count(*) FROM messaging_message
                 WHERE session_id = :session AND chat_id = :chat AND body_hash = :hash
                   AND direction = 'outbound'
-                  AND (sent_at >= :since OR status IN ('pending', 'queued', 'sending'))
+                  AND (sent_at >= :since OR status IN ('pending', 'queued', 'held', 'sending'))
                 """)
             .param("session", sessionId)
             .param("chat", chat.value())

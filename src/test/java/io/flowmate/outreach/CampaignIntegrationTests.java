@@ -167,6 +167,22 @@ class CampaignIntegrationTests extends IntegrationTest {
   }
 
   @Test
+  void theSameTextToTheSameMemberWithin24HoursFailsAsADuplicate() {
+    UUID group = groups.create(tenant.id(), List.of(TestGroups.Member.of("4915100000871", "Ana")));
+    Map<String, Object> body = Map.of("session_id", session, "custom_group_id", group.toString(), "message_content", "Sale: {name}");
+    String first = create(body).text("id");
+    awaitStatus(first, "completed");
+
+    String second = create(body).text("id");
+
+    awaitStatus(second, "completed");
+    Api.Response failed = tenant.api().get("/api/v2/bulk-send/" + second + "/recipients?status=failed");
+    assertThat(failed.json().get("items").get(0).get("failure_reason").asText())
+        .startsWith("not sent: The same text already went (or is about to go) to 4915100000871@c.us within 24 h");
+    assertThat(tenant.deliveredTexts(session)).containsExactly("Sale: Ana");
+  }
+
+  @Test
   void progressStreamsUntilTheJobEnds() throws Exception {
     UUID group = groups.create(tenant.id(), List.of());
     groups.addGenerated(group, 30);

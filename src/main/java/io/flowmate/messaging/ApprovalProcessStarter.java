@@ -6,6 +6,7 @@ import io.flowmate.workflow.ApprovalStatus;
 import io.flowmate.workflow.Approvals;
 import io.flowmate.workflow.EngineReady;
 import io.flowmate.workflow.Processes;
+import io.flowmate.workflow.Reconciliation;
 import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.List;
@@ -26,7 +27,6 @@ import org.springframework.stereotype.Component;
 class ApprovalProcessStarter {
 
   private static final Logger log = LoggerFactory.getLogger(ApprovalProcessStarter.class);
-  private static final int BATCH = 100;
 
   private final Processes processes;
   private final Approvals approvals;
@@ -79,22 +79,24 @@ class ApprovalProcessStarter {
   @Scheduled(fixedDelayString = "${flowmate.messaging.reconcile-interval:1m}",
       initialDelayString = "${flowmate.messaging.reconcile-interval:1m}")
   int reconcile() {
-    String epoch = processes.epoch();
-    int restarted = 0;
-    while (true) {
-      List<Message> batch = messages.awaitingApprovalOutside(epoch, BATCH);
-      int progress = 0;
-      for (Message message : batch) {
-        if (messages.claimForEpoch(message.id(), message.engineEpoch(), epoch)) {
-          startFor(message);
-          progress++;
-        }
-      }
-      restarted += progress;
-      if (batch.size() < BATCH || progress == 0) {
-        return restarted;
-      }
-    }
+    return Reconciliation.run(
+        processes.epoch(),
+        new Reconciliation.Owner<Message>() {
+          @Override
+          public List<Message> outside(String epoch, int limit) {
+            return messages.awaitingApprovalOutside(epoch, limit);
+          }
+
+          @Override
+          public boolean claim(Message message, String epoch) {
+            return messages.claimForEpoch(message.id(), message.engineEpoch(), epoch);
+          }
+
+          @Override
+          public void start(Message message) {
+            startFor(message);
+          }
+        });
   }
 
   private static Map<String, Object> variables(Message message, Approval approval) {

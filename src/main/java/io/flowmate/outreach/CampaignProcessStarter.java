@@ -6,6 +6,7 @@ import io.flowmate.workflow.ApprovalStatus;
 import io.flowmate.workflow.Approvals;
 import io.flowmate.workflow.EngineReady;
 import io.flowmate.workflow.Processes;
+import io.flowmate.workflow.Reconciliation;
 import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.List;
@@ -29,7 +30,6 @@ import org.springframework.stereotype.Component;
 class CampaignProcessStarter {
 
   private static final Logger log = LoggerFactory.getLogger(CampaignProcessStarter.class);
-  private static final int BATCH = 100;
 
   private final Processes processes;
   private final Approvals approvals;
@@ -86,22 +86,24 @@ class CampaignProcessStarter {
   @Scheduled(fixedDelayString = "${flowmate.outreach.reconcile-interval:1m}",
       initialDelayString = "${flowmate.outreach.reconcile-interval:1m}")
   int reconcile() {
-    String epoch = processes.epoch();
-    int restarted = 0;
-    while (true) {
-      List<Campaign> batch = campaigns.liveOutside(epoch, BATCH);
-      int progress = 0;
-      for (Campaign campaign : batch) {
-        if (campaigns.claimForEpoch(campaign.id(), campaign.engineEpoch(), epoch)) {
-          startFor(campaign);
-          progress++;
-        }
-      }
-      restarted += progress;
-      if (batch.size() < BATCH || progress == 0) {
-        return restarted;
-      }
-    }
+    return Reconciliation.run(
+        processes.epoch(),
+        new Reconciliation.Owner<Campaign>() {
+          @Override
+          public List<Campaign> outside(String epoch, int limit) {
+            return campaigns.liveOutside(epoch, limit);
+          }
+
+          @Override
+          public boolean claim(Campaign campaign, String epoch) {
+            return campaigns.claimForEpoch(campaign.id(), campaign.engineEpoch(), epoch);
+          }
+
+          @Override
+          public void start(Campaign campaign) {
+            startFor(campaign);
+          }
+        });
   }
 
   private Map<String, Object> variables(Campaign campaign) {

@@ -8,6 +8,7 @@ import io.flowmate.core.TenantId;
 import io.flowmate.messaging.Outbox;
 import io.flowmate.support.Api;
 import io.flowmate.support.IntegrationTest;
+import io.flowmate.support.TestGroups;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.util.ArrayList;
@@ -125,20 +126,9 @@ class CampaignBenchmark extends IntegrationTest {
   }
 
   private UUID group(UUID tenant) {
-    UUID group = Ids.newId();
-    jdbc.sql("INSERT INTO outreach_custom_group (id, tenant_id, name, created_at, updated_at) VALUES (:id, :t, 'bench', now(), now())")
-        .param("id", group)
-        .param("t", tenant)
-        .update();
-    jdbc.sql(
-            """
-            INSERT INTO outreach_custom_group_member (id, group_id, phone, name, fields, created_at)
-            SELECT gen_random_uuid(), :group, '4917' || lpad(n::text, 9, '0'), 'Member ' || n, '{}', now()
-            FROM generate_series(1, :count) AS n
-            """)
-        .param("group", group)
-        .param("count", RECIPIENTS)
-        .update();
+    TestGroups groups = new TestGroups(jdbc);
+    UUID group = groups.create(tenant, List.of());
+    groups.addGenerated(group, RECIPIENTS);
     return group;
   }
 

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.flowmate.support.Api;
 import io.flowmate.support.IntegrationTest;
+import io.flowmate.support.TestGroups;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.URI;

@@ -74,8 +74,9 @@ class FollowUpRepository {
         .list();
   }
 
-  Optional<FollowUp> findById(UUID id) {
-    return jdbc.sql("SELECT * FROM outreach_follow_up WHERE id = :id")
+  /** The follow-up, locked until the transaction ends: its steps and its cancellation take turns. */
+  Optional<FollowUp> findForUpdate(UUID id) {
+    return jdbc.sql("SELECT * FROM outreach_follow_up WHERE id = :id FOR UPDATE")
         .param("id", id)
         .query(this::map)
         .optional();

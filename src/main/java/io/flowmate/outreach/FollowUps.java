@@ -137,9 +137,13 @@ class FollowUps {
         .isPresent();
   }
 
+  /**
+   * Locks the follow-up: a round being queued and a reply or the rule's deletion cancelling it
+   * take turns, so a round queued at that moment is cancelled with it, never left to go out.
+   */
   private FollowUp find(UUID followUpId) {
     return followUps
-        .findById(followUpId)
+        .findForUpdate(followUpId)
         .orElseThrow(() -> new IllegalStateException("follow-up " + followUpId + " not found"));
   }
 

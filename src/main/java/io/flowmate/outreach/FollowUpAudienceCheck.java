@@ -3,6 +3,7 @@ package io.flowmate.outreach;
 import io.flowmate.core.ChatId;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -37,6 +38,6 @@ class FollowUpAudienceCheck {
 
   /** The contact as a member of the audience, if they are one. */
   Optional<Audience.Member> member(FollowUpAudience rule, ChatId chat) {
-    return Optional.ofNullable(membersAmong(rule, java.util.List.of(chat)).get(chat));
+    return Optional.ofNullable(membersAmong(rule, List.of(chat)).get(chat));
   }
 }

@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Function;
+import java.util.function.IntFunction;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -247,7 +248,7 @@ class FollowUpRepository {
   }
 
   private static <T> T[] column(
-      List<FollowUp> rows, Function<FollowUp, T> value, java.util.function.IntFunction<T[]> array) {
+      List<FollowUp> rows, Function<FollowUp, T> value, IntFunction<T[]> array) {
     return rows.stream().map(value).toArray(array);
   }
 

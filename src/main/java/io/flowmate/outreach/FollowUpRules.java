@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -190,7 +191,7 @@ class FollowUpRules {
       waitTime = Duration.ofDays(waitDays);
     } else {
       try {
-        waitTime = Duration.parse(wait.strip().toUpperCase(java.util.Locale.ROOT));
+        waitTime = Duration.parse(wait.strip().toUpperCase(Locale.ROOT));
       } catch (DateTimeParseException e) {
         throw ApiException.invalid(
             "wait '%s' is not an ISO-8601 duration: use days and time such as P3D, PT36H or P1DT12H"

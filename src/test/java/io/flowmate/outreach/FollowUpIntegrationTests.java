@@ -240,6 +240,24 @@ class FollowUpIntegrationTests extends IntegrationTest {
         .isEqualTo(1);
   }
 
+  @Test
+  void aReplyFromTheContactsLinkedIdStopsItToo() {
+    String session = tenant.workingSession();
+    String rule = followUps.create(FollowUpApi.rule(session, group, "P3D", 1, "Hi"));
+    followUps.send(session, CARLA, "Your invoice");
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .until(() -> followUps.followUps(rule).stream().anyMatch(f -> f.get("process_instance_key").isNumber()));
+    String lid =
+        tenant.api().post("/api/v2/simulator/sessions/" + session + "/contacts/" + CARLA + "/migrate-to-lid").text("lid");
+
+    tenant.contactWrites(session, CARLA, "Paid, see attached");
+
+    assertThat(lid).endsWith("@lid");
+    JsonNode replied = followUps.awaitOnly(rule, "replied");
+    assertThat(replied.get("chat_id").asText()).isEqualTo(CARLA + "@c.us");
+  }
+
   private void assertRefused(Map<String, Object> body, int status, String detail) {
     Api.Response refused = tenant.api().post("/api/v2/follow-ups", body);
     assertThat(refused.status()).as(refused.toString()).isEqualTo(status);

@@ -42,8 +42,8 @@ class ApprovalProcessStarter {
     return processes.epoch();
   }
 
-  /** Starts the instance for a message already claimed for the current epoch. */
-  void startFor(Message message) {
+  /** Starts the instance for a message already claimed for the current epoch; false if the engine refused. */
+  boolean startFor(Message message) {
     try {
       Approval approval =
           approvals
@@ -60,10 +60,12 @@ class ApprovalProcessStarter {
                 MessageApprovalProcess.PROCESS_ID, MessageApprovalProcess.DECISION_GATEWAY, variables);
       }
       messages.attachProcess(message.id(), started.processInstanceKey(), started.epoch());
+      return true;
     } catch (RuntimeException e) {
       log.warn("Could not start the approval process of message {}; retrying later: {}",
           message.id(), e.getMessage());
       messages.attachProcess(message.id(), null, null);
+      return false;
     }
   }
 
@@ -93,8 +95,8 @@ class ApprovalProcessStarter {
           }
 
           @Override
-          public void start(Message message) {
-            startFor(message);
+          public boolean start(Message message) {
+            return startFor(message);
           }
         });
   }

@@ -18,6 +18,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
@@ -767,6 +768,54 @@ class MessageRepository {
             .query(Long.class)
             .single()
         > 0;
+  }
+
+  /**
+   * Outgoing messages to contacts (not groups) that WhatsApp accepted, sent in the window
+   * {@code (after, until]} by these numbers, oldest first and paged by (sent_at, id); those queued
+   * by {@code excludedOrigin} are left out. Served by the per-number sent_at index.
+   */
+  List<Message> sentToContacts(
+      Collection<UUID> sessionIds, Instant after, UUID afterId, Instant until, String excludedOrigin, int limit) {
+    return jdbc.sql(
+            """
+            SELECT * FROM messaging_message
+            WHERE session_id = ANY (CAST(:sessions AS uuid[])) AND direction = 'outbound'
+              AND sent_at IS NOT NULL AND sent_at >= :after AND sent_at <= :until
+              AND (sent_at, id) > (:after, CAST(:afterId AS uuid))
+              AND status IN ('sent', 'delivered', 'read', 'played')
+              AND chat_id LIKE '%@c.us'
+              AND origin_kind IS DISTINCT FROM :excluded
+            ORDER BY sent_at, id LIMIT :limit
+            """)
+        .param("sessions", sessionIds.toArray(UUID[]::new))
+        .param("after", timestamp(after))
+        .param("afterId", afterId)
+        .param("until", timestamp(until))
+        .param("excluded", excludedOrigin)
+        .param("limit", limit)
+        .query(this::map)
+        .list();
+  }
+
+  /**
+   * When the person behind a contact chat last wrote to the number in a direct chat: in the chat
+   * itself, or in the chat under their linked id (LID) if the number knows it.
+   */
+  Optional<Instant> lastInboundFrom(TenantId tenant, UUID sessionId, ChatId chat, Optional<String> lidChat) {
+    return jdbc.sql(
+            """
+            SELECT created_at FROM messaging_message
+            WHERE tenant_id = :tenant AND session_id = :session AND direction = 'inbound'
+              AND chat_id IN (:chat, :lid)
+            ORDER BY created_at DESC LIMIT 1
+            """)
+        .param("tenant", tenant.value())
+        .param("session", sessionId)
+        .param("chat", chat.value())
+        .param("lid", lidChat.orElse(chat.value()))
+        .query((rs, row) -> instant(rs, "created_at"))
+        .optional();
   }
 
   /** Messages waiting for approval whose process instance is not in the current engine. */

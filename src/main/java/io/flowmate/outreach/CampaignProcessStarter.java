@@ -48,8 +48,8 @@ class CampaignProcessStarter {
     return processes.epoch();
   }
 
-  /** Starts the instance for a campaign already claimed for the current epoch. */
-  void startFor(Campaign campaign) {
+  /** Starts the instance for a campaign already claimed for the current epoch; false if the engine refused. */
+  boolean startFor(Campaign campaign) {
     try {
       Map<String, Object> variables = variables(campaign);
       Optional<Approval> approval = Optional.ofNullable(campaign.approvalId()).flatMap(approvals::find);
@@ -68,9 +68,11 @@ class CampaignProcessStarter {
       if (campaign.status() == CampaignStatus.PAUSED) {
         signals.paused(campaign);
       }
+      return true;
     } catch (RuntimeException e) {
       log.warn("Could not start the process of campaign {}; retrying later: {}", campaign.id(), e.getMessage());
       campaigns.attachProcess(campaign.id(), null, null);
+      return false;
     }
   }
 
@@ -100,8 +102,8 @@ class CampaignProcessStarter {
           }
 
           @Override
-          public void start(Campaign campaign) {
-            startFor(campaign);
+          public boolean start(Campaign campaign) {
+            return startFor(campaign);
           }
         });
   }

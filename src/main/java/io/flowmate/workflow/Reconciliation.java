@@ -20,8 +20,8 @@ public final class Reconciliation {
     /** Takes the object over for the epoch; false if someone else did first. */
     boolean claim(T object, String epoch);
 
-    /** Starts the object's instance where the object stands. */
-    void start(T object);
+    /** Starts the object's instance where the object stands; false if the engine refused. */
+    boolean start(T object);
   }
 
   private Reconciliation() {}
@@ -32,14 +32,19 @@ public final class Reconciliation {
     while (true) {
       List<T> page = owner.outside(epoch, PAGE);
       int progress = 0;
+      boolean refused = false;
       for (T object : page) {
         if (owner.claim(object, epoch)) {
-          owner.start(object);
-          progress++;
+          if (owner.start(object)) {
+            progress++;
+          } else {
+            refused = true;
+          }
         }
       }
       started += progress;
-      if (page.size() < PAGE || progress == 0) {
+      // A refusing engine would hand the same objects back at once: try again next time.
+      if (page.size() < PAGE || progress == 0 || refused) {
         return started;
       }
     }

@@ -11,6 +11,9 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 /** Custom groups for outreach tests, written straight into their tables. */
 public record TestGroups(JdbcClient jdbc) {
 
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+      new com.fasterxml.jackson.databind.ObjectMapper();
+
   /** A member: phone (E.164 digits), name, custom fields. */
   public record Member(String phone, String name, Map<String, String> fields) {
     public static Member of(String phone, String name) {
@@ -49,6 +52,17 @@ public record TestGroups(JdbcClient jdbc) {
     }
   }
 
+  public void member(UUID group, String phone, String name, Map<String, String> fields) {
+    add(group, List.of(new Member(phone, name, fields)));
+  }
+
+  public void removeMember(UUID group, String phone) {
+    jdbc.sql("DELETE FROM outreach_custom_group_member WHERE group_id = :group AND phone = :phone")
+        .param("group", group)
+        .param("phone", phone)
+        .update();
+  }
+
   /** Many members in one statement: numbers 4917<9-digit sequence>, names "Member <n>". */
   public void addGenerated(UUID group, int count) {
     jdbc.sql(
@@ -63,8 +77,10 @@ public record TestGroups(JdbcClient jdbc) {
   }
 
   private static String json(Map<String, String> fields) {
-    StringBuilder out = new StringBuilder("{");
-    fields.forEach((k, v) -> out.append(out.length() > 1 ? "," : "").append('"').append(k).append("\":\"").append(v).append('"'));
-    return out.append('}').toString();
+    try {
+      return JSON.writeValueAsString(fields);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalArgumentException(e);
+    }
   }
 }

@@ -164,26 +164,26 @@ class CustomGroupService {
    * are read from WhatsApp first, outside the transaction that creates the group.
    */
   FromWaGroups fromWaGroups(TenantId tenant, String name, List<WaGroupRef> waGroups) {
-    List<WaGroupRef> distinct = new ArrayList<>(new LinkedHashSet<>(waGroups));
-    if (distinct.size() > MAX_WA_GROUPS_PER_REQUEST) {
-      throw ApiException.invalid(
-          "%d WhatsApp groups; at most %d per request".formatted(distinct.size(), MAX_WA_GROUPS_PER_REQUEST));
-    }
-    List<ChatId> groupIds = new ArrayList<>();
-    for (int i = 0; i < distinct.size(); i++) {
-      String raw = distinct.get(i).waGroupId();
+    record Source(UUID sessionId, ChatId group) {}
+    LinkedHashSet<Source> sources = new LinkedHashSet<>();
+    for (int i = 0; i < waGroups.size(); i++) {
+      String raw = waGroups.get(i).waGroupId();
       ChatId group = ChatId.tryParse(raw).filter(c -> c.kind() == ChatId.Kind.GROUP).orElse(null);
       if (group == null) {
         throw ApiException.invalid(
             "wa_groups[%d].wa_group_id '%s' is not a WhatsApp group id such as 120363012345678901@g.us".formatted(i, raw));
       }
-      groupIds.add(group);
+      sources.add(new Source(waGroups.get(i).sessionId(), group));
+    }
+    if (sources.size() > MAX_WA_GROUPS_PER_REQUEST) {
+      throw ApiException.invalid(
+          "%d WhatsApp groups; at most %d per request".formatted(sources.size(), MAX_WA_GROUPS_PER_REQUEST));
     }
     // Fail fast, before asking WhatsApp; checked again under the lock when the group is created.
     checkPlanAllowsOneMore(tenant);
     List<List<Directory.Participant>> participants = new ArrayList<>();
-    for (int i = 0; i < distinct.size(); i++) {
-      participants.add(directory.participants(tenant, distinct.get(i).sessionId(), groupIds.get(i)));
+    for (Source source : sources) {
+      participants.add(directory.participants(tenant, source.sessionId(), source.group()));
     }
     ParticipantRoster.Roster roster = ParticipantRoster.of(participants);
     return transaction.execute(

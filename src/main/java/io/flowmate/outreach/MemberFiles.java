@@ -58,8 +58,11 @@ class MemberFiles {
   /** What an import did, and how many members the group has afterwards. */
   record Imported(MemberBatches.Outcome outcome, long memberCount) {}
 
-  /** Imports a CSV file whose header names the columns: phone, name and custom fields. */
-  @Transactional
+  /**
+   * Imports a CSV file whose header names the columns: phone, name and custom fields. A body that
+   * breaks off (too large, connection lost) rolls back what was read of it.
+   */
+  @Transactional(rollbackFor = IOException.class)
   Imported importCsv(TenantId tenant, UUID groupId, Reader csv) throws IOException {
     lockForMembers(tenant, groupId);
     MemberCsv.RowReader rows = new MemberCsv.RowReader(csv);
@@ -71,8 +74,8 @@ class MemberFiles {
     return new Imported(batches.finish(), groups.memberCount(groupId));
   }
 
-  /** Imports a JSON array of {@code {phone, name?, fields?}}. */
-  @Transactional
+  /** Imports a JSON array of {@code {phone, name?, fields?}}; rolled back like {@link #importCsv}. */
+  @Transactional(rollbackFor = IOException.class)
   Imported importJson(TenantId tenant, UUID groupId, InputStream body) throws IOException {
     lockForMembers(tenant, groupId);
     MemberBatches batches = new MemberBatches(groups, groupId, clock.instant());

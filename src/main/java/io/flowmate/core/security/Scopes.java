@@ -33,6 +33,8 @@ public final class Scopes {
   public static final String PROCESSES_MANAGE = "processes:manage";
   public static final String BULK_SEND_READ = "bulk-send:read";
   public static final String BULK_SEND_MANAGE = "bulk-send:manage";
+  public static final String SCHEDULED_READ = "scheduled:read";
+  public static final String SCHEDULED_MANAGE = "scheduled:manage";
   public static final String SETTINGS_MANAGE = "settings:manage";
   public static final String ACCOUNT_MANAGE = "account:manage";
   public static final String USAGE_READ = "usage:read";

@@ -8,7 +8,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * Outreach ({@code flowmate.outreach.*}).
  *
  * @param reconcileInterval how often unfinished schedules (and campaigns) without a live process
- *     instance get one; the engine's start does it at once
+ *     instance get one; the engine's start does it at once (read by the reconcilers' {@code
+ *     @Scheduled} as {@code ${flowmate.outreach.reconcile-interval}})
  * @param schedules scheduled messages
  */
 @ConfigurationProperties("flowmate.outreach")

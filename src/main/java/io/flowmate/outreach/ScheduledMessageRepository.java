@@ -219,8 +219,8 @@ class ScheduledMessageRepository {
   }
 
   /**
-   * Records an occurrence. Run again for the same occurrence (a retried job), it keeps one row and
-   * adds the messages the retry queued to those the first attempt queued.
+   * Records an occurrence; run again for the same occurrence (a retried job), it keeps one row with
+   * the retry's figures, which count the messages the first attempt queued too (same keys).
    */
   void recordExecution(ScheduledExecution e) {
     jdbc.sql(
@@ -230,7 +230,7 @@ class ScheduledMessageRepository {
             VALUES (:id, :schedule, :occurrence, :status, :recipients, :queued, :error, :at)
             ON CONFLICT (schedule_id, occurrence) DO UPDATE SET status = EXCLUDED.status,
               recipients = EXCLUDED.recipients,
-              queued_count = outreach_scheduled_execution.queued_count + EXCLUDED.queued_count,
+              queued_count = EXCLUDED.queued_count,
               error = EXCLUDED.error, executed_at = EXCLUDED.executed_at
             """)
         .param("id", e.id())

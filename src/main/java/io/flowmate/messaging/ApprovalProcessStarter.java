@@ -6,6 +6,7 @@ import io.flowmate.workflow.ApprovalStatus;
 import io.flowmate.workflow.Approvals;
 import io.flowmate.workflow.EngineReady;
 import io.flowmate.workflow.Processes;
+import io.flowmate.workflow.Reconciliation;
 import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.List;
@@ -26,7 +27,6 @@ import org.springframework.stereotype.Component;
 class ApprovalProcessStarter {
 
   private static final Logger log = LoggerFactory.getLogger(ApprovalProcessStarter.class);
-  private static final int BATCH = 100;
 
   private final Processes processes;
   private final Approvals approvals;
@@ -42,8 +42,8 @@ class ApprovalProcessStarter {
     return processes.epoch();
   }
 
-  /** Starts the instance for a message already claimed for the current epoch. */
-  void startFor(Message message) {
+  /** Starts the instance for a message already claimed for the current epoch; false if the engine refused. */
+  boolean startFor(Message message) {
     try {
       Approval approval =
           approvals
@@ -60,10 +60,12 @@ class ApprovalProcessStarter {
                 MessageApprovalProcess.PROCESS_ID, MessageApprovalProcess.DECISION_GATEWAY, variables);
       }
       messages.attachProcess(message.id(), started.processInstanceKey(), started.epoch());
+      return true;
     } catch (RuntimeException e) {
       log.warn("Could not start the approval process of message {}; retrying later: {}",
           message.id(), e.getMessage());
       messages.attachProcess(message.id(), null, null);
+      return false;
     }
   }
 
@@ -79,22 +81,24 @@ class ApprovalProcessStarter {
   @Scheduled(fixedDelayString = "${flowmate.messaging.reconcile-interval:1m}",
       initialDelayString = "${flowmate.messaging.reconcile-interval:1m}")
   int reconcile() {
-    String epoch = processes.epoch();
-    int restarted = 0;
-    while (true) {
-      List<Message> batch = messages.awaitingApprovalOutside(epoch, BATCH);
-      int progress = 0;
-      for (Message message : batch) {
-        if (messages.claimForEpoch(message.id(), message.engineEpoch(), epoch)) {
-          startFor(message);
-          progress++;
-        }
-      }
-      restarted += progress;
-      if (batch.size() < BATCH || progress == 0) {
-        return restarted;
-      }
-    }
+    return Reconciliation.run(
+        processes.epoch(),
+        new Reconciliation.Owner<Message>() {
+          @Override
+          public List<Message> outside(String epoch, int limit) {
+            return messages.awaitingApprovalOutside(epoch, limit);
+          }
+
+          @Override
+          public boolean claim(Message message, String epoch) {
+            return messages.claimForEpoch(message.id(), message.engineEpoch(), epoch);
+          }
+
+          @Override
+          public boolean start(Message message) {
+            return startFor(message);
+          }
+        });
   }
 
   private static Map<String, Object> variables(Message message, Approval approval) {

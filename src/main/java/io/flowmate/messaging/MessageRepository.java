@@ -18,6 +18,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
@@ -209,6 +210,31 @@ class MessageRepository {
           counts.merge(MessageStatus.of(rs.getString("status")).visible(), rs.getLong("n"), Long::sum);
         });
     return counts;
+  }
+
+  /**
+   * Fails those of the given messages whose text already went (or is about to go) to the same
+   * chat from the same number within the window: the duplicate guard for messages queued in bulk.
+   *
+   * @param reason the failure reason; {@code {chat}} is replaced by each message's chat
+   */
+  int failRepeatedTexts(List<UUID> ids, Instant since, String reason, Instant now) {
+    return jdbc.sql(
+            """
+            UPDATE messaging_message m SET status = 'failed', updated_at = :now,
+              failure_reason = replace(:reason, '{chat}', m.chat_id)
+            WHERE m.id = ANY (CAST(:ids AS uuid[])) AND m.body_hash IS NOT NULL
+              AND m.status IN ('queued', 'held')
+              AND EXISTS (SELECT 1 FROM messaging_message o
+                WHERE o.session_id = m.session_id AND o.chat_id = m.chat_id AND o.body_hash = m.body_hash
+                  AND o.id <> m.id AND o.direction = 'outbound'
+                  AND (o.sent_at >= :since OR o.status IN ('pending', 'queued', 'held', 'sending')))
+            """)
+        .param("ids", ids.toArray(UUID[]::new))
+        .param("since", timestamp(since))
+        .param("reason", reason)
+        .param("now", timestamp(now))
+        .update();
   }
 
   boolean originHasWaiting(UUID originId) {
@@ -721,7 +747,7 @@ class MessageRepository {
                 SELECT count(*) FROM messaging_message
                 WHERE session_id = :session AND chat_id = :chat AND body_hash = :hash
                   AND direction = 'outbound'
-                  AND (sent_at >= :since OR status IN ('pending', 'queued', 'sending'))
+                  AND (sent_at >= :since OR status IN ('pending', 'queued', 'held', 'sending'))
                 """)
             .param("session", sessionId)
             .param("chat", chat.value())
@@ -742,6 +768,54 @@ class MessageRepository {
             .query(Long.class)
             .single()
         > 0;
+  }
+
+  /**
+   * Outgoing messages to contacts (not groups) that WhatsApp accepted, sent in the window
+   * {@code (after, until]} by these numbers, oldest first and paged by (sent_at, id); those queued
+   * by {@code excludedOrigin} are left out. Served by the per-number sent_at index.
+   */
+  List<Message> sentToContacts(
+      Collection<UUID> sessionIds, Instant after, UUID afterId, Instant until, String excludedOrigin, int limit) {
+    return jdbc.sql(
+            """
+            SELECT * FROM messaging_message
+            WHERE session_id = ANY (CAST(:sessions AS uuid[])) AND direction = 'outbound'
+              AND sent_at IS NOT NULL AND sent_at >= :after AND sent_at <= :until
+              AND (sent_at, id) > (:after, CAST(:afterId AS uuid))
+              AND status IN ('sent', 'delivered', 'read', 'played')
+              AND chat_id LIKE '%@c.us'
+              AND origin_kind IS DISTINCT FROM :excluded
+            ORDER BY sent_at, id LIMIT :limit
+            """)
+        .param("sessions", sessionIds.toArray(UUID[]::new))
+        .param("after", timestamp(after))
+        .param("afterId", afterId)
+        .param("until", timestamp(until))
+        .param("excluded", excludedOrigin)
+        .param("limit", limit)
+        .query(this::map)
+        .list();
+  }
+
+  /**
+   * When the person behind a contact chat last wrote to the number in a direct chat: in the chat
+   * itself, or in the chat under their linked id (LID) if the number knows it.
+   */
+  Optional<Instant> lastInboundFrom(TenantId tenant, UUID sessionId, ChatId chat, Optional<String> lidChat) {
+    return jdbc.sql(
+            """
+            SELECT created_at FROM messaging_message
+            WHERE tenant_id = :tenant AND session_id = :session AND direction = 'inbound'
+              AND chat_id IN (:chat, :lid)
+            ORDER BY created_at DESC LIMIT 1
+            """)
+        .param("tenant", tenant.value())
+        .param("session", sessionId)
+        .param("chat", chat.value())
+        .param("lid", lidChat.orElse(chat.value()))
+        .query((rs, row) -> instant(rs, "created_at"))
+        .optional();
   }
 
   /** Messages waiting for approval whose process instance is not in the current engine. */

@@ -22,8 +22,10 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 /**
  * How other modules' processes (campaigns, schedules, follow-ups) send: they queue many messages
  * at once, each under an idempotency key of their own making, tagged with their {@link Origin}.
- * The messages then take the same path as any other: the number's send governor paces them and
- * refuses what policy forbids (opt-outs, reciprocity, allow-list, duplicates) with a reason. An
+ * A text that already went (or is about to go) to the same chat within the duplicate window fails
+ * at once, as a single send would be refused. The messages then take the same path as any other:
+ * the number's send governor paces them and refuses what policy forbids (opt-outs, reciprocity,
+ * allow-list) with a reason. An
  * origin can hold its waiting messages (pause), release them (resume) or cancel them, and count
  * them by status.
  */
@@ -32,11 +34,20 @@ public class Outbox {
 
   private final MessageRepository messages;
   private final OutboxDispatcher dispatcher;
+  private final SendPolicy policy;
+  private final MessagingSettings settings;
   private final Clock clock;
 
-  Outbox(MessageRepository messages, OutboxDispatcher dispatcher, Clock clock) {
+  Outbox(
+      MessageRepository messages,
+      OutboxDispatcher dispatcher,
+      SendPolicy policy,
+      MessagingSettings settings,
+      Clock clock) {
     this.messages = messages;
     this.dispatcher = dispatcher;
+    this.policy = policy;
+    this.settings = settings;
     this.clock = clock;
   }
 
@@ -154,6 +165,15 @@ public class Outbox {
       bodyHashes.add(batch.repeatable() ? null : SendPolicy.bodyHash(content.body()));
     }
     int queued = messages.insertFromOrigin(rows, bodyHashes, batch.origin().kind(), batch.origin().id(), batch.gap());
+    Duration window = settings.governor().duplicateWindow();
+    if (!batch.repeatable() && !window.isZero()) {
+      // The same guard as for a single send, for the whole batch in one statement.
+      messages.failRepeatedTexts(
+          rows.stream().map(Message::id).toList(),
+          now.minus(window),
+          "not sent: " + policy.duplicateReason("{chat}"),
+          now);
+    }
     if (!batch.held() && queued > 0) {
       wakeAfterCommit(batch.sessionId());
     }

@@ -22,6 +22,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.random.RandomGenerator;
@@ -75,6 +76,9 @@ class OutboxDispatcher implements DisposableBean {
   private final Set<UUID> running = ConcurrentHashMap.newKeySet();
   private final Set<UUID> wakeAgain = ConcurrentHashMap.newKeySet();
   private final RandomGenerator random = RandomGenerator.getDefault();
+  /** Longer than the longest typing pause plus one send. */
+  private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(15);
+
   private volatile boolean stopping;
 
   OutboxDispatcher(
@@ -164,6 +168,10 @@ class OutboxDispatcher implements DisposableBean {
       Batch batch = prepare(found.get(), claimed, now);
       Pause pause = null;
       for (Message message : claimed) {
+        if (pause == null && stopping) {
+          // Shutting down: give the rest of the claim back now rather than after its lease.
+          pause = new Pause(clock.instant(), "waiting: Flowmate was stopping");
+        }
         if (pause == null) {
           pause = sendOne(batch, message);
         }
@@ -423,9 +431,17 @@ class OutboxDispatcher implements DisposableBean {
     return Map.of("running", running.size());
   }
 
+  /**
+   * Lets each lane finish the message in hand (hand-over and "sent" record belong together: cut
+   * between them, the message would wait for its lease and a lookup to be known as sent) and give
+   * back the rest of its claim; only lanes still busy after the grace time are interrupted.
+   */
   @Override
-  public void destroy() {
+  public void destroy() throws InterruptedException {
     stopping = true;
-    lanes.shutdownNow();
+    lanes.shutdown();
+    if (!lanes.awaitTermination(SHUTDOWN_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+      lanes.shutdownNow();
+    }
   }
 }

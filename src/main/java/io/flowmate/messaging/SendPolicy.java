@@ -153,12 +153,16 @@ class SendPolicy {
           && !settings.governor().duplicateWindow().isZero()
           && messages.sameBodySentSince(
               sessionId, chat, bodyHash, clock.instant().minus(settings.governor().duplicateWindow()))) {
-        return refuse("duplicate",
-            "The same text already went (or is about to go) to %s within %s; WhatsApp treats repeats as spam"
-                .formatted(chat, humane(settings.governor().duplicateWindow())));
+        return refuse("duplicate", duplicateReason(chat.value()));
       }
       return Optional.empty();
     }
+  }
+
+  /** Why the duplicate guard refuses a text to the chat. */
+  String duplicateReason(String chat) {
+    return "The same text already went (or is about to go) to %s within %s; WhatsApp treats repeats as spam"
+        .formatted(chat, humane(settings.governor().duplicateWindow()));
   }
 
   /** Whether an incoming text is an opt-out keyword ("STOP", "sair", " Parar! "). */

@@ -9,6 +9,7 @@ import io.flowmate.core.ChatId;
 import io.flowmate.core.TenantId;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -79,6 +80,27 @@ class Audience {
         .param("filter", write(fieldsEqual))
         .query(Long.class)
         .single();
+  }
+
+  /**
+   * Which of these phone numbers (E.164 digits) are members the filter selects, with what
+   * personalisation may use; one indexed look-up for all of them.
+   */
+  List<Member> membersAmong(UUID groupId, Map<String, String> fieldsEqual, Collection<String> phones) {
+    if (phones.isEmpty()) {
+      return List.of();
+    }
+    return jdbc.sql(
+            """
+            SELECT id, phone, name, fields FROM outreach_custom_group_member
+            WHERE group_id = :group AND phone = ANY (CAST(:phones AS text[]))
+              AND fields @> CAST(:filter AS jsonb)
+            """)
+        .param("group", groupId)
+        .param("phones", phones.toArray(String[]::new))
+        .param("filter", write(fieldsEqual))
+        .query(this::map)
+        .list();
   }
 
   private String write(Map<String, String> fieldsEqual) {

@@ -9,7 +9,6 @@ import io.flowmate.messaging.Outbox;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.tags.Tag;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -44,22 +43,6 @@ class CampaignController {
     this.progress = progress;
     this.outbox = outbox;
   }
-
-  /**
-   * @param variants alternative texts (each recipient gets one of them or message_content)
-   * @param filter only members whose custom fields have these values, e.g. {"unpaid": "yes"}
-   */
-  record CreateRequest(
-      String name,
-      UUID sessionId,
-      UUID customGroupId,
-      String messageType,
-      String messageContent,
-      String mediaUrl,
-      List<String> variants,
-      Map<String, String> filter,
-      Integer delayMinSeconds,
-      Integer delayMaxSeconds) {}
 
   record JobView(
       UUID id,
@@ -102,25 +85,13 @@ class CampaignController {
               + " (same Idempotency-Key and body).")
   ResponseEntity<JobView> create(
       Caller caller,
-      @RequestBody CreateRequest request,
+      @RequestBody CampaignService.Draft request,
       @Parameter(description = "Repeat the request safely: the same key and body return the first job")
           @RequestHeader(name = "Idempotency-Key", required = false)
           String idempotencyKey) {
     CampaignService.Accepted accepted =
         campaigns.create(
-            caller.tenantId(),
-            new CampaignService.Draft(
-                request.name(),
-                request.sessionId(),
-                request.customGroupId(),
-                request.messageType(),
-                request.messageContent(),
-                request.mediaUrl(),
-                request.variants(),
-                request.filter(),
-                request.delayMinSeconds() == null ? null : Duration.ofSeconds(request.delayMinSeconds()),
-                request.delayMaxSeconds() == null ? null : Duration.ofSeconds(request.delayMaxSeconds())),
-            idempotencyKey == null || idempotencyKey.isBlank() ? null : idempotencyKey.strip());
+            caller.tenantId(), request, idempotencyKey == null || idempotencyKey.isBlank() ? null : idempotencyKey.strip());
     return ResponseEntity.status(accepted.replayed() ? HttpStatus.OK : HttpStatus.CREATED)
         .body(view(accepted.campaign(), List.of()));
   }

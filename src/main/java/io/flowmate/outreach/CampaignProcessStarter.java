@@ -6,6 +6,7 @@ import io.flowmate.workflow.ApprovalStatus;
 import io.flowmate.workflow.Approvals;
 import io.flowmate.workflow.EngineReady;
 import io.flowmate.workflow.Processes;
+import io.flowmate.workflow.Reconciliation;
 import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.List;
@@ -29,7 +30,6 @@ import org.springframework.stereotype.Component;
 class CampaignProcessStarter {
 
   private static final Logger log = LoggerFactory.getLogger(CampaignProcessStarter.class);
-  private static final int BATCH = 100;
 
   private final Processes processes;
   private final Approvals approvals;
@@ -48,8 +48,8 @@ class CampaignProcessStarter {
     return processes.epoch();
   }
 
-  /** Starts the instance for a campaign already claimed for the current epoch. */
-  void startFor(Campaign campaign) {
+  /** Starts the instance for a campaign already claimed for the current epoch; false if the engine refused. */
+  boolean startFor(Campaign campaign) {
     try {
       Map<String, Object> variables = variables(campaign);
       Optional<Approval> approval = Optional.ofNullable(campaign.approvalId()).flatMap(approvals::find);
@@ -68,9 +68,11 @@ class CampaignProcessStarter {
       if (campaign.status() == CampaignStatus.PAUSED) {
         signals.paused(campaign);
       }
+      return true;
     } catch (RuntimeException e) {
       log.warn("Could not start the process of campaign {}; retrying later: {}", campaign.id(), e.getMessage());
       campaigns.attachProcess(campaign.id(), null, null);
+      return false;
     }
   }
 
@@ -86,22 +88,24 @@ class CampaignProcessStarter {
   @Scheduled(fixedDelayString = "${flowmate.outreach.reconcile-interval:1m}",
       initialDelayString = "${flowmate.outreach.reconcile-interval:1m}")
   int reconcile() {
-    String epoch = processes.epoch();
-    int restarted = 0;
-    while (true) {
-      List<Campaign> batch = campaigns.liveOutside(epoch, BATCH);
-      int progress = 0;
-      for (Campaign campaign : batch) {
-        if (campaigns.claimForEpoch(campaign.id(), campaign.engineEpoch(), epoch)) {
-          startFor(campaign);
-          progress++;
-        }
-      }
-      restarted += progress;
-      if (batch.size() < BATCH || progress == 0) {
-        return restarted;
-      }
-    }
+    return Reconciliation.run(
+        processes.epoch(),
+        new Reconciliation.Owner<Campaign>() {
+          @Override
+          public List<Campaign> outside(String epoch, int limit) {
+            return campaigns.liveOutside(epoch, limit);
+          }
+
+          @Override
+          public boolean claim(Campaign campaign, String epoch) {
+            return campaigns.claimForEpoch(campaign.id(), campaign.engineEpoch(), epoch);
+          }
+
+          @Override
+          public boolean start(Campaign campaign) {
+            return startFor(campaign);
+          }
+        });
   }
 
   private Map<String, Object> variables(Campaign campaign) {

@@ -83,7 +83,12 @@ class CampaignService {
     this.clock = clock;
   }
 
-  /** A campaign as the API asked for it, validated. */
+  /**
+   * A campaign as the API asks for it (the body of {@code POST /bulk-send}).
+   *
+   * @param variants alternative texts (each recipient gets one of them or message_content)
+   * @param filter only members whose custom fields have these values, e.g. {"unpaid": "yes"}
+   */
   record Draft(
       String name,
       UUID sessionId,
@@ -93,8 +98,8 @@ class CampaignService {
       String mediaUrl,
       List<String> variants,
       Map<String, String> filter,
-      Duration delayMin,
-      Duration delayMax) {}
+      Integer delayMinSeconds,
+      Integer delayMaxSeconds) {}
 
   /** The campaign, and whether this request replayed an earlier one with the same key. */
   record Accepted(Campaign campaign, boolean replayed) {}
@@ -135,8 +140,9 @@ class CampaignService {
                 Campaign created =
                     new Campaign(
                         id, tenant, draft.sessionId(), draft.customGroupId(), draft.name(), draft.messageType(),
-                        draft.messageContent(), draft.mediaUrl(), draft.variants(), draft.filter(), draft.delayMin(),
-                        draft.delayMax(), CampaignStatus.PENDING, null, (int) size, 0, null, false, approvalId,
+                        draft.messageContent(), draft.mediaUrl(), draft.variants(), draft.filter(),
+                        Duration.ofSeconds(draft.delayMinSeconds()), Duration.ofSeconds(draft.delayMaxSeconds()),
+                        CampaignStatus.PENDING, null, (int) size, 0, null, false, approvalId,
                         null, starter.epoch(), now, now, null, null);
                 campaigns.insert(created, idempotencyKey, requestHash);
                 return created;
@@ -287,16 +293,17 @@ class CampaignService {
     MessageTemplate.problem(content).ifPresent(p -> {
       throw ApiException.invalid("message_content: " + p);
     });
-    Duration min = d.delayMin() == null ? settings.delayMin() : d.delayMin();
-    Duration max = d.delayMax() == null ? (min.compareTo(settings.delayMax()) > 0 ? min : settings.delayMax()) : d.delayMax();
-    if (min.compareTo(settings.minimumDelay()) < 0) {
+    long min = d.delayMinSeconds() == null ? settings.delayMin().toSeconds() : d.delayMinSeconds();
+    long max =
+        d.delayMaxSeconds() != null ? d.delayMaxSeconds() : Math.max(min, settings.delayMax().toSeconds());
+    if (min < settings.minimumDelay().toSeconds()) {
       throw ApiException.invalid(
           "delay_min_seconds must be at least %d: shorter gaps get numbers banned".formatted(settings.minimumDelay().toSeconds()));
     }
-    if (max.compareTo(min) < 0 || max.compareTo(settings.maximumDelay()) > 0) {
+    if (max < min || max > settings.maximumDelay().toSeconds()) {
       throw ApiException.invalid(
           "delay_max_seconds must be between delay_min_seconds (%d) and %d"
-              .formatted(min.toSeconds(), settings.maximumDelay().toSeconds()));
+              .formatted(min, settings.maximumDelay().toSeconds()));
     }
     String name = d.name() == null || d.name().isBlank() ? null : d.name().strip();
     if (name != null && name.length() > 255) {
@@ -307,7 +314,7 @@ class CampaignService {
     }
     return new Draft(
         name, d.sessionId(), d.customGroupId(), type, content, d.mediaUrl(), List.copyOf(variants),
-        d.filter() == null ? Map.of() : Map.copyOf(d.filter()), min, max);
+        d.filter() == null ? Map.of() : Map.copyOf(d.filter()), (int) min, (int) max);
   }
 
   private Optional<Accepted> replay(TenantId tenant, String key, byte[] requestHash) {

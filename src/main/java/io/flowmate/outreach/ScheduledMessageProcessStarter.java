@@ -2,6 +2,7 @@ package io.flowmate.outreach;
 
 import io.flowmate.workflow.EngineReady;
 import io.flowmate.workflow.Processes;
+import io.flowmate.workflow.Reconciliation;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +23,6 @@ import org.springframework.stereotype.Component;
 class ScheduledMessageProcessStarter {
 
   private static final Logger log = LoggerFactory.getLogger(ScheduledMessageProcessStarter.class);
-  private static final int BATCH = 100;
 
   /**
    * How long a change signal waits for its instance to listen (it may be busy sending). Missing it
@@ -90,23 +90,23 @@ class ScheduledMessageProcessStarter {
   @Scheduled(fixedDelayString = "${flowmate.outreach.reconcile-interval:1m}",
       initialDelayString = "${flowmate.outreach.reconcile-interval:1m}")
   int reconcile() {
-    String epoch = processes.epoch();
-    int restarted = 0;
-    while (true) {
-      List<ScheduledMessage> batch = schedules.liveOutside(epoch, BATCH);
-      int progress = 0;
-      for (ScheduledMessage schedule : batch) {
-        if (schedules.claimForEpoch(schedule.id(), schedule.engineEpoch(), epoch)) {
-          if (!startFor(schedule)) {
-            return restarted + progress; // the engine is unreachable: try again next time
+    return Reconciliation.run(
+        processes.epoch(),
+        new Reconciliation.Owner<ScheduledMessage>() {
+          @Override
+          public List<ScheduledMessage> outside(String epoch, int limit) {
+            return schedules.liveOutside(epoch, limit);
           }
-          progress++;
-        }
-      }
-      restarted += progress;
-      if (batch.size() < BATCH || progress == 0) {
-        return restarted;
-      }
-    }
+
+          @Override
+          public boolean claim(ScheduledMessage schedule, String epoch) {
+            return schedules.claimForEpoch(schedule.id(), schedule.engineEpoch(), epoch);
+          }
+
+          @Override
+          public boolean start(ScheduledMessage schedule) {
+            return startFor(schedule);
+          }
+        });
   }
 }

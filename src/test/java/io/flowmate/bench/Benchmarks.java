@@ -8,11 +8,11 @@ import java.nio.file.StandardOpenOption;
 import java.util.Locale;
 
 /** Prints a benchmark's figures and appends them to target/benchmarks.md for the README. */
-final class Benchmarks {
+public final class Benchmarks {
 
   private Benchmarks() {}
 
-  static void report(String name, String... lines) {
+  public static void report(String name, String... lines) {
     StringBuilder text = new StringBuilder("\n=== " + name + " ===\n");
     for (String line : lines) {
       text.append("  ").append(line).append('\n');
@@ -30,11 +30,22 @@ final class Benchmarks {
     }
   }
 
-  static String rate(String what, long count, long nanos) {
+  public static String rate(String what, long count, long nanos) {
     return String.format(Locale.ROOT, "%s: %,d in %.2f s = %,.0f/s", what, count, nanos / 1e9, count / (nanos / 1e9));
   }
 
-  static double perSecond(long count, long nanos) {
+  public static double perSecond(long count, long nanos) {
     return count / (nanos / 1e9);
+  }
+
+  /** Used heap once garbage collection has settled, in bytes. */
+  public static long settledHeap() throws InterruptedException {
+    long least = Long.MAX_VALUE;
+    for (int i = 0; i < 4; i++) {
+      System.gc();
+      Thread.sleep(250);
+      least = Math.min(least, java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
+    }
+    return least;
   }
 }

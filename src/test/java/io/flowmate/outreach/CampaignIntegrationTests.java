@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.flowmate.support.Api;
 import io.flowmate.support.IntegrationTest;
+import io.flowmate.support.TestGroups;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.URI;
@@ -164,6 +165,22 @@ class CampaignIntegrationTests extends IntegrationTest {
     assertThat(failed.json().get("items").get(0).get("chat_id").asText()).isEqualTo("4915100000852@c.us");
     assertThat(failed.json().get("items").get(0).get("failure_reason").asText()).contains("opted out");
     assertThat(tenant.api().get("/api/v2/bulk-send/" + id).json().get("failed_count").asInt()).isEqualTo(1);
+  }
+
+  @Test
+  void theSameTextToTheSameMemberWithin24HoursFailsAsADuplicate() {
+    UUID group = groups.create(tenant.id(), List.of(TestGroups.Member.of("4915100000871", "Ana")));
+    Map<String, Object> body = Map.of("session_id", session, "custom_group_id", group.toString(), "message_content", "Sale: {name}");
+    String first = create(body).text("id");
+    awaitStatus(first, "completed");
+
+    String second = create(body).text("id");
+
+    awaitStatus(second, "completed");
+    Api.Response failed = tenant.api().get("/api/v2/bulk-send/" + second + "/recipients?status=failed");
+    assertThat(failed.json().get("items").get(0).get("failure_reason").asText())
+        .startsWith("not sent: The same text already went (or is about to go) to 4915100000871@c.us within 24 h");
+    assertThat(tenant.deliveredTexts(session)).containsExactly("Sale: Ana");
   }
 
   @Test

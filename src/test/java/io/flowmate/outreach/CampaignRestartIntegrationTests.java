@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.flowmate.support.Api;
 import io.flowmate.support.AppInstance;
+import io.flowmate.support.TestGroups;
 import io.flowmate.support.TestDatabase;
 import java.time.Duration;
 import java.util.ArrayList;

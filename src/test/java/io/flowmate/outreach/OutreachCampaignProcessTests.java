@@ -19,6 +19,7 @@ import static org.awaitility.Awaitility.await;
 import io.flowmate.support.Api;
 import io.flowmate.support.EngineRecords;
 import io.flowmate.support.IntegrationTest;
+import io.flowmate.support.TestGroups;
 import io.flowmate.workflow.ApprovalGate;
 import io.flowmate.workflow.EmbeddedEngine;
 import io.flowmate.workflow.Tasklist;

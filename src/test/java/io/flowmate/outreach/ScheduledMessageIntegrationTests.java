@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.flowmate.support.Api;
+import io.flowmate.support.TestGroups;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;

@@ -54,7 +54,10 @@ public final class TestDatabase {
       return localDatabase();
     }
     // Containers and embedded servers: another database on the same server.
-    String name = "flowmate_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    // The creator's pid in the name tells a leftover (its JVM is gone) from a database another
+    // build running on this machine at the same time is still using.
+    String name =
+        PREFIX + ProcessHandle.current().pid() + "_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
     try (Connection c = DriverManager.getConnection(server.url(), server.username(), server.password())) {
       c.createStatement().execute("CREATE DATABASE " + name);
     } catch (SQLException e) {
@@ -86,7 +89,10 @@ public final class TestDatabase {
   }
 
   private static Coordinates localDatabase() {
-    String name = "flowmate_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    // The creator's pid in the name tells a leftover (its JVM is gone) from a database another
+    // build running on this machine at the same time is still using.
+    String name =
+        PREFIX + ProcessHandle.current().pid() + "_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
     String admin = "jdbc:postgresql://" + LOCAL_HOST + ":" + LOCAL_PORT + "/postgres";
     try {
       Connection c = DriverManager.getConnection(admin, "postgres", "");
@@ -100,15 +106,30 @@ public final class TestDatabase {
   }
 
   /** Drops the test databases of earlier runs; one still in use (a parallel build) stays. */
+  private static final String PREFIX = "fmtest_";
+
+  /** Whether the JVM that created the database (its pid is in the name) still runs. */
+  private static boolean creatorIsAlive(String name) {
+    try {
+      long pid = Long.parseLong(name.substring(PREFIX.length(), name.indexOf('_', PREFIX.length())));
+      return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+    } catch (RuntimeException unexpectedName) {
+      return true;
+    }
+  }
+
   private static void dropLeftoverDatabases() {
     String admin = "jdbc:postgresql://" + LOCAL_HOST + ":" + LOCAL_PORT + "/postgres";
     try (Connection c = DriverManager.getConnection(admin, "postgres", "")) {
       var names = new java.util.ArrayList<String>();
       var rs =
           c.createStatement()
-              .executeQuery("SELECT datname FROM pg_database WHERE datname LIKE 'flowmate\\_test\\_%'");
+              .executeQuery("SELECT datname FROM pg_database WHERE datname LIKE 'fmtest\\_%'");
       while (rs.next()) {
-        names.add(rs.getString(1));
+        String name = rs.getString(1);
+        if (!creatorIsAlive(name)) {
+          names.add(name);
+        }
       }
       for (String name : names) {
         try {

@@ -1,4 +1,4 @@
-package io.flowmate.outreach;
+package io.flowmate.support;
 
 import io.flowmate.core.Ids;
 import java.sql.Timestamp;
@@ -9,16 +9,19 @@ import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /** Custom groups for outreach tests, written straight into their tables. */
-record TestGroups(JdbcClient jdbc) {
+public record TestGroups(JdbcClient jdbc) {
+
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+      new com.fasterxml.jackson.databind.ObjectMapper();
 
   /** A member: phone (E.164 digits), name, custom fields. */
-  record Member(String phone, String name, Map<String, String> fields) {
-    static Member of(String phone, String name) {
+  public record Member(String phone, String name, Map<String, String> fields) {
+    public static Member of(String phone, String name) {
       return new Member(phone, name, Map.of());
     }
   }
 
-  UUID create(UUID tenantId, List<Member> members) {
+  public UUID create(UUID tenantId, List<Member> members) {
     UUID group = Ids.newId();
     Timestamp now = Timestamp.from(Instant.now());
     jdbc.sql(
@@ -33,7 +36,7 @@ record TestGroups(JdbcClient jdbc) {
     return group;
   }
 
-  void add(UUID group, List<Member> members) {
+  public void add(UUID group, List<Member> members) {
     Timestamp now = Timestamp.from(Instant.now());
     for (Member member : members) {
       jdbc.sql(
@@ -49,12 +52,23 @@ record TestGroups(JdbcClient jdbc) {
     }
   }
 
-  /** Many members in one statement: generated numbers 49170<seq>. */
-  void addGenerated(UUID group, int count) {
+  public void member(UUID group, String phone, String name, Map<String, String> fields) {
+    add(group, List.of(new Member(phone, name, fields)));
+  }
+
+  public void removeMember(UUID group, String phone) {
+    jdbc.sql("DELETE FROM outreach_custom_group_member WHERE group_id = :group AND phone = :phone")
+        .param("group", group)
+        .param("phone", phone)
+        .update();
+  }
+
+  /** Many members in one statement: numbers 4917<9-digit sequence>, names "Member <n>". */
+  public void addGenerated(UUID group, int count) {
     jdbc.sql(
             """
             INSERT INTO outreach_custom_group_member (id, group_id, phone, name, fields, created_at)
-            SELECT gen_random_uuid(), :group, '49170' || lpad(n::text, 8, '0'), 'Member ' || n, '{}', now()
+            SELECT gen_random_uuid(), :group, '4917' || lpad(n::text, 9, '0'), 'Member ' || n, '{}', now()
             FROM generate_series(1, :count) AS n
             """)
         .param("group", group)
@@ -63,8 +77,10 @@ record TestGroups(JdbcClient jdbc) {
   }
 
   private static String json(Map<String, String> fields) {
-    StringBuilder out = new StringBuilder("{");
-    fields.forEach((k, v) -> out.append(out.length() > 1 ? "," : "").append('"').append(k).append("\":\"").append(v).append('"'));
-    return out.append('}').toString();
+    try {
+      return JSON.writeValueAsString(fields);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalArgumentException(e);
+    }
   }
 }

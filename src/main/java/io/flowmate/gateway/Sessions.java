@@ -5,6 +5,8 @@ import io.flowmate.core.api.ApiException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -18,6 +20,7 @@ public class Sessions {
   /** How long {@link #identify} may answer from memory. */
   private static final Duration IDENTITY_TTL = Duration.ofSeconds(5);
   private static final int IDENTITIES_KEPT = 10_000;
+  private static final int LIST_PAGE = 100;
 
   private final SessionRepository sessions;
   private final Clock clock;
@@ -63,6 +66,18 @@ public class Sessions {
   /** By id alone: for transport events, which know the session but not the tenant. */
   public Optional<SessionInfo> findById(UUID sessionId) {
     return sessions.findById(sessionId).map(SessionRepository.SessionRow::info);
+  }
+
+  /** All of the tenant's sessions, oldest first (plans allow a handful, so no paging). */
+  public List<SessionInfo> list(TenantId tenant) {
+    List<SessionInfo> all = new ArrayList<>();
+    for (int offset = 0; ; offset += LIST_PAGE) {
+      List<SessionRepository.SessionRow> page = sessions.list(tenant, LIST_PAGE, offset);
+      page.forEach(row -> all.add(row.info()));
+      if (page.size() < LIST_PAGE) {
+        return all;
+      }
+    }
   }
 
   /** The tenant's session, or 404 (another tenant's session looks the same as none). */

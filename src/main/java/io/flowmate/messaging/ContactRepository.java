@@ -268,6 +268,44 @@ class ContactRepository {
         .list();
   }
 
+  /** A person with a phone number, merged across the tenant's numbers: the latest LID and name. */
+  record KnownPerson(String phone, String lid, String name, List<UUID> sessionIds, Instant lastInboundAt) {}
+
+  /** Every phone number any of the tenant's numbers has seen, in phone order; LID-only people are left out. */
+  List<KnownPerson> people(TenantId tenant, int limit, int offset) {
+    return jdbc.sql(
+            """
+            SELECT phone,
+              (array_agg(lid ORDER BY updated_at DESC) FILTER (WHERE lid IS NOT NULL))[1] AS lid,
+              (array_agg(push_name ORDER BY updated_at DESC) FILTER (WHERE push_name IS NOT NULL))[1] AS name,
+              array_agg(DISTINCT session_id) AS session_ids,
+              max(last_inbound_at) AS last_inbound_at
+            FROM messaging_contact
+            WHERE tenant_id = :tenant AND phone IS NOT NULL
+            GROUP BY phone ORDER BY phone LIMIT :limit OFFSET :offset
+            """)
+        .param("tenant", tenant.value())
+        .param("limit", limit)
+        .param("offset", offset)
+        .query(
+            (rs, row) ->
+                new KnownPerson(
+                    rs.getString("phone"),
+                    rs.getString("lid"),
+                    rs.getString("name"),
+                    List.of((UUID[]) rs.getArray("session_ids").getArray()),
+                    instant(rs, "last_inbound_at")))
+        .list();
+  }
+
+  long countPeople(TenantId tenant) {
+    return jdbc.sql(
+            "SELECT count(DISTINCT phone) FROM messaging_contact WHERE tenant_id = :tenant AND phone IS NOT NULL")
+        .param("tenant", tenant.value())
+        .query(Long.class)
+        .single();
+  }
+
   private static Contact map(ResultSet rs, int row) throws SQLException {
     return new Contact(
         uuid(rs, "id"),

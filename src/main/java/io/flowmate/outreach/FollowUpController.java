@@ -6,6 +6,7 @@ import io.flowmate.core.api.Page;
 import io.flowmate.core.api.PageQuery;
 import io.flowmate.core.security.Caller;
 import io.flowmate.core.security.RequiresScope;
+import io.flowmate.core.security.Scopes;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
@@ -38,10 +39,6 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping("/api/v2/follow-ups")
 @Tag(name = "Follow-ups", description = "Follow up contacts who did not reply within a wait")
 class FollowUpController {
-
-  // The scheduled-messages scopes (the reference's "scheduled" family) cover follow-ups too.
-  static final String READ = "scheduled:read";
-  static final String MANAGE = "scheduled:manage";
 
   private final FollowUpRules rules;
 
@@ -137,7 +134,7 @@ class FollowUpController {
 
   @PostMapping
   @ResponseStatus(HttpStatus.CREATED)
-  @RequiresScope(MANAGE)
+  @RequiresScope(Scopes.SCHEDULED_MANAGE)
   @Operation(
       summary = "Create a follow-up rule",
       description =
@@ -160,7 +157,7 @@ class FollowUpController {
   }
 
   @GetMapping
-  @RequiresScope(READ)
+  @RequiresScope(Scopes.SCHEDULED_READ)
   @Operation(summary = "List follow-up rules with their follow-ups counted by status (active=true: active rules only)")
   Page<RuleView> list(
       Caller caller,
@@ -171,13 +168,13 @@ class FollowUpController {
   }
 
   @GetMapping("/{id}")
-  @RequiresScope(READ)
+  @RequiresScope(Scopes.SCHEDULED_READ)
   RuleView get(Caller caller, @PathVariable UUID id) {
     return RuleView.of(rules.getListed(caller.tenantId(), id));
   }
 
   @GetMapping("/{id}/contacts")
-  @RequiresScope(READ)
+  @RequiresScope(Scopes.SCHEDULED_READ)
   @Operation(summary = "The rule's follow-ups, one per contact (status=waiting: the active ones)")
   Page<FollowUpView> contacts(
       Caller caller,
@@ -191,7 +188,7 @@ class FollowUpController {
 
   @DeleteMapping("/{id}")
   @ResponseStatus(HttpStatus.NO_CONTENT)
-  @RequiresScope(MANAGE)
+  @RequiresScope(Scopes.SCHEDULED_MANAGE)
   @Operation(summary = "Deactivate the rule and cancel its waiting follow-ups")
   void delete(Caller caller, @PathVariable UUID id) {
     rules.deactivate(caller.tenantId(), id);

@@ -31,10 +31,12 @@ public final class Scopes {
   public static final String APPROVALS_MANAGE = "approvals:manage";
   public static final String PROCESSES_READ = "processes:read";
   public static final String PROCESSES_MANAGE = "processes:manage";
-  public static final String BULK_SEND_READ = "bulk-send:read";
-  public static final String BULK_SEND_MANAGE = "bulk-send:manage";
+  public static final String CUSTOM_GROUPS_READ = "custom-groups:read";
+  public static final String CUSTOM_GROUPS_MANAGE = "custom-groups:manage";
   public static final String SCHEDULED_READ = "scheduled:read";
   public static final String SCHEDULED_MANAGE = "scheduled:manage";
+  public static final String BULK_SEND_READ = "bulk-send:read";
+  public static final String BULK_SEND_MANAGE = "bulk-send:manage";
   public static final String SETTINGS_MANAGE = "settings:manage";
   public static final String ACCOUNT_MANAGE = "account:manage";
   public static final String USAGE_READ = "usage:read";

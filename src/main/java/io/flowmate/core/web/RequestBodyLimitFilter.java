@@ -22,7 +22,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
 /**
  * Rejects API request bodies above {@code flowmate.api.max-body-size} with 413: at once when the
  * declared length is too big, and while reading when a chunked body grows past the limit. Uploads
- * (multipart) have their own, larger limit.
+ * (multipart) have their own, larger limit, and so have bulk imports ({@code POST …/import/…},
+ * {@code flowmate.api.max-import-size}), which their endpoints read as a stream.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 10)
@@ -30,10 +31,12 @@ class RequestBodyLimitFilter extends OncePerRequestFilter {
 
   private final ObjectMapper objectMapper;
   private final long maxBytes;
+  private final long maxImportBytes;
 
   RequestBodyLimitFilter(ObjectMapper objectMapper, ApiSettings settings) {
     this.objectMapper = objectMapper;
     this.maxBytes = settings.maxBodySize().toBytes();
+    this.maxImportBytes = settings.maxImportSize().toBytes();
   }
 
   @Override
@@ -46,21 +49,26 @@ class RequestBodyLimitFilter extends OncePerRequestFilter {
   protected void doFilterInternal(
       HttpServletRequest request, HttpServletResponse response, FilterChain chain)
       throws ServletException, IOException {
-    if (request.getContentLengthLong() > maxBytes) {
+    long limit = isImport(request) ? maxImportBytes : maxBytes;
+    if (request.getContentLengthLong() > limit) {
       Problems.write(
           response,
           objectMapper,
           HttpStatus.PAYLOAD_TOO_LARGE,
-          tooLarge(),
+          tooLarge(limit),
           request.getRequestURI(),
           Map.of());
       return;
     }
-    chain.doFilter(new LimitedRequest(request, maxBytes), response);
+    chain.doFilter(new LimitedRequest(request, limit), response);
   }
 
-  private String tooLarge() {
-    return "The request body is larger than the limit of %s".formatted(DataSize.ofBytes(maxBytes));
+  private static boolean isImport(HttpServletRequest request) {
+    return "POST".equals(request.getMethod()) && request.getRequestURI().contains("/import/");
+  }
+
+  private static String tooLarge(long limit) {
+    return "The request body is larger than the limit of %s".formatted(DataSize.ofBytes(limit));
   }
 
   private final class LimitedRequest extends HttpServletRequestWrapper {
@@ -112,7 +120,7 @@ class RequestBodyLimitFilter extends OncePerRequestFilter {
     private void count(int n) throws BodyTooLargeException {
       count += n;
       if (count > limit) {
-        throw new BodyTooLargeException(tooLarge());
+        throw new BodyTooLargeException(tooLarge(limit));
       }
     }
 

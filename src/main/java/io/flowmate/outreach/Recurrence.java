@@ -1,0 +1,200 @@
+package io.flowmate.outreach;
+
+import io.flowmate.core.InvalidValueException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.YearMonth;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.time.temporal.TemporalAdjusters;
+import java.util.Optional;
+import java.util.Set;
+import org.springframework.scheduling.support.CronExpression;
+
+/**
+ * When a schedule fires, computed in its IANA time zone on {@link ZonedDateTime}, never in UTC: a
+ * weekly 09:00 schedule in New York fires at 14:00Z in winter and 13:00Z in summer.
+ *
+ * <ul>
+ *   <li>{@code one_time}: at {@code scheduled_time}.
+ *   <li>{@code daily}, {@code weekly}, {@code monthly}: by {@code cron_expression} if given, else
+ *       at the wall-clock time of {@code scheduled_time} every day, on its weekday, or on its day
+ *       of the month; a month without that day (the 31st in April, the 29th–31st in February)
+ *       fires on its last day.
+ *   <li>{@code cron}: by {@code cron_expression}, five standard fields (minute hour day-of-month
+ *       month day-of-week) or a macro such as {@code @daily}, evaluated in the zone.
+ * </ul>
+ *
+ * <p>A recurring schedule with a {@code scheduled_time} does not fire before it. A wall-clock time
+ * that a spring-forward day skips fires as much later as the gap (02:30 becomes 03:30); one that
+ * a fall-back day repeats fires once, at its first instant.
+ *
+ * @param anchor {@code scheduled_time} as wall-clock time in {@code zone}, or null
+ * @param cron the parsed cron expression (seconds field added), or null
+ */
+record Recurrence(ScheduleType type, ZoneId zone, LocalDateTime anchor, String cronText, CronExpression cron) {
+
+  /** How many occurrences {@link #shortestGap} looks at: enough to see every field combination. */
+  private static final int GAP_SAMPLES = 1_000;
+
+  private static final Set<String> CRON_MACROS =
+      Set.of("@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly");
+
+  /**
+   * Validates and builds the rule from what the API stores.
+   *
+   * @throws InvalidValueException with a sentence fit for a 422's {@code detail}
+   */
+  static Recurrence of(ScheduleType type, ZoneId zone, LocalDateTime scheduledTime, String cronExpression) {
+    String cronText = cronExpression == null || cronExpression.isBlank() ? null : cronExpression.strip();
+    if (type == ScheduleType.ONE_TIME) {
+      if (scheduledTime == null) {
+        throw new InvalidValueException("scheduled_time is required for a one_time schedule");
+      }
+      if (cronText != null) {
+        throw new InvalidValueException("cron_expression is only for recurring schedules, not one_time");
+      }
+      return new Recurrence(type, zone, scheduledTime, null, null);
+    }
+    if (cronText == null && (type == ScheduleType.CRON || scheduledTime == null)) {
+      throw new InvalidValueException(
+          type == ScheduleType.CRON
+              ? "cron_expression is required for a cron schedule, e.g. \"0 9 * * 1\" (Mondays at 09:00)"
+              : ("a %s schedule needs cron_expression (5 fields, e.g. \"0 9 * * *\") or scheduled_time"
+                      + " (its local time%s is used)")
+                  .formatted(
+                      type.value(),
+                      switch (type) {
+                        case WEEKLY -> " and weekday";
+                        case MONTHLY -> " and day of the month";
+                        default -> "";
+                      }));
+    }
+    return new Recurrence(type, zone, scheduledTime, cronText, cronText == null ? null : parseCron(cronText));
+  }
+
+  /**
+   * The zone a client named: IANA ids only ({@code Europe/Berlin}, {@code UTC}); empty means UTC.
+   *
+   * @throws InvalidValueException for anything else (offsets, abbreviations, typos)
+   */
+  static ZoneId zone(String timezone) {
+    if (timezone == null || timezone.isBlank()) {
+      return ZoneId.of("UTC");
+    }
+    String id = timezone.strip();
+    if (!ZoneId.getAvailableZoneIds().contains(id)) {
+      throw new InvalidValueException(
+          "timezone '%s' is not an IANA time zone; use a name such as Europe/Berlin, America/New_York or UTC"
+              .formatted(timezone));
+    }
+    return ZoneId.of(id);
+  }
+
+  /** The first occurrence strictly after {@code after} (and not before the anchor); empty if none. */
+  Optional<Instant> next(Instant after) {
+    if (type == ScheduleType.ONE_TIME) {
+      Instant at = anchor.atZone(zone).toInstant();
+      return at.isAfter(after) ? Optional.of(at) : Optional.empty();
+    }
+    Instant from = after;
+    if (anchor != null) {
+      Instant notBefore = anchor.atZone(zone).toInstant().minusNanos(1);
+      if (notBefore.isAfter(from)) {
+        from = notBefore;
+      }
+    }
+    if (cron != null) {
+      return Optional.ofNullable(cron.next(from.atZone(zone))).map(ZonedDateTime::toInstant);
+    }
+    LocalTime time = anchor.toLocalTime();
+    LocalDate day = from.atZone(zone).toLocalDate();
+    // Two candidates are always enough: the one on from's day (or week, month), else the next.
+    for (int step = 0; step < 2; step++) {
+      LocalDate date =
+          switch (type) {
+            case DAILY -> day.plusDays(step);
+            case WEEKLY -> day.with(TemporalAdjusters.nextOrSame(anchor.getDayOfWeek())).plusWeeks(step);
+            case MONTHLY -> dayOfMonth(YearMonth.from(day).plusMonths(step), anchor.getDayOfMonth());
+            default -> throw new IllegalStateException("not a derived recurrence: " + type);
+          };
+      Instant candidate = ZonedDateTime.of(date, time, zone).toInstant();
+      if (candidate.isAfter(from)) {
+        return Optional.of(candidate);
+      }
+    }
+    throw new IllegalStateException("no %s occurrence after %s".formatted(type.value(), from));
+  }
+
+  /**
+   * The shortest time between two consecutive occurrences from {@code from} on, over the next
+   * thousand occurrences: a cron expression that fires too often shows it within its first days.
+   * Empty for a one-time schedule.
+   */
+  Optional<Duration> shortestGap(Instant from) {
+    if (type == ScheduleType.ONE_TIME) {
+      return Optional.empty();
+    }
+    Duration shortest = null;
+    Optional<Instant> previous = next(from);
+    for (int i = 0; i < GAP_SAMPLES && previous.isPresent(); i++) {
+      Optional<Instant> following = next(previous.get());
+      if (following.isPresent()) {
+        Duration gap = Duration.between(previous.get(), following.get());
+        shortest = shortest == null || gap.compareTo(shortest) < 0 ? gap : shortest;
+      }
+      previous = following;
+    }
+    return Optional.ofNullable(shortest);
+  }
+
+  /**
+   * Refuses a schedule that would fire more often than {@code minimum} (MoltFlow's 5 minutes):
+   * frequent automated messages get a number banned.
+   *
+   * @throws InvalidValueException naming the shortest gap found
+   */
+  void requireInterval(Duration minimum, Instant from) {
+    shortestGap(from)
+        .filter(gap -> gap.compareTo(minimum) < 0)
+        .ifPresent(
+            gap -> {
+              throw new InvalidValueException(
+                  "cron_expression '%s' fires %s apart at times; the minimum interval between runs is %s"
+                      .formatted(cronText, describe(gap), describe(minimum)));
+            });
+  }
+
+  private static String describe(Duration duration) {
+    if (duration.toSecondsPart() == 0 && duration.toMinutes() > 0) {
+      return duration.toMinutes() == 1 ? "1 minute" : duration.toMinutes() + " minutes";
+    }
+    return duration.toSeconds() + " seconds";
+  }
+
+  /** The day in that month: the wanted day, or the month's last day if it is shorter. */
+  private static LocalDate dayOfMonth(YearMonth month, int wanted) {
+    return month.atDay(Math.min(wanted, month.lengthOfMonth()));
+  }
+
+  private static CronExpression parseCron(String text) {
+    boolean macro = CRON_MACROS.contains(text.toLowerCase());
+    String[] fields = text.split("\\s+");
+    if (!macro && fields.length != 5) {
+      throw new InvalidValueException(
+          ("cron_expression '%s' has %d fields; use the 5 standard ones: minute hour day-of-month month"
+                  + " day-of-week, e.g. \"30 8 * * 1-5\" (weekdays at 08:30)")
+              .formatted(text, fields.length));
+    }
+    try {
+      return CronExpression.parse(macro ? text.toLowerCase() : "0 " + String.join(" ", fields));
+    } catch (IllegalArgumentException e) {
+      throw new InvalidValueException(
+          "cron_expression '%s' is not a valid cron expression (minute hour day-of-month month day-of-week): %s"
+              .formatted(text, e.getMessage()));
+    }
+  }
+}

@@ -1,0 +1,39 @@
+package io.flowmate.outreach;
+
+import io.flowmate.core.api.ApiException;
+import java.util.Locale;
+
+/**
+ * Where a scheduled message stands: {@code active} ⇄ {@code paused}, then {@code cancelled} (by
+ * the API) or {@code completed} (a one-time schedule after its run). Only an active schedule has a
+ * next run.
+ */
+enum ScheduleStatus {
+  ACTIVE,
+  PAUSED,
+  CANCELLED,
+  COMPLETED;
+
+  String value() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+
+  static ScheduleStatus of(String value) {
+    return valueOf(value.toUpperCase(Locale.ROOT));
+  }
+
+  /** A status as a client wrote it in a filter: 422 with the allowed values if it is none. */
+  static ScheduleStatus parse(String value) {
+    for (ScheduleStatus status : values()) {
+      if (status.value().equals(value)) {
+        return status;
+      }
+    }
+    throw ApiException.invalid(
+        "status must be one of active, paused, cancelled, completed; not '%s'".formatted(value));
+  }
+
+  boolean isFinished() {
+    return this == CANCELLED || this == COMPLETED;
+  }
+}

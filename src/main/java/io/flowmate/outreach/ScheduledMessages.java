@@ -1,0 +1,369 @@
+package io.flowmate.outreach;
+
+import io.flowmate.admin.PlanLimits;
+import io.flowmate.admin.Tenants;
+import io.flowmate.core.ChatId;
+import io.flowmate.core.Ids;
+import io.flowmate.core.InvalidValueException;
+import io.flowmate.core.TenantId;
+import io.flowmate.core.api.ApiException;
+import io.flowmate.core.api.Page;
+import io.flowmate.core.api.PageQuery;
+import io.flowmate.gateway.Sessions;
+import io.flowmate.messaging.Outbox;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.UnaryOperator;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Scheduled messages through the API: created with their next run and handed to their {@code
+ * outreach-scheduled-message} instance; edited, paused, resumed and cancelled in PostgreSQL (the
+ * source of truth), after which the instance is told to read the schedule again.
+ */
+@Service
+class ScheduledMessages {
+
+  static final int MAX_TEXT_LENGTH = 4096;
+  static final int MAX_NAME_LENGTH = 255;
+  static final String DEFAULT_NAME = "Scheduled message";
+
+  private final ScheduledMessageRepository schedules;
+  private final Audience audience;
+  private final Sessions sessions;
+  private final Tenants tenants;
+  private final Outbox outbox;
+  private final ScheduledMessageProcessStarter starter;
+  private final OutreachSettings.Schedules settings;
+  private final TransactionTemplate transaction;
+  private final Clock clock;
+
+  ScheduledMessages(
+      ScheduledMessageRepository schedules,
+      Audience audience,
+      Sessions sessions,
+      Tenants tenants,
+      Outbox outbox,
+      ScheduledMessageProcessStarter starter,
+      OutreachSettings settings,
+      TransactionTemplate transaction,
+      Clock clock) {
+    this.schedules = schedules;
+    this.audience = audience;
+    this.sessions = sessions;
+    this.tenants = tenants;
+    this.outbox = outbox;
+    this.starter = starter;
+    this.settings = settings.schedules();
+    this.transaction = transaction;
+    this.clock = clock;
+  }
+
+  /**
+   * A schedule as the API asked for it.
+   *
+   * @param scheduleType {@code one_time}, {@code daily}, {@code weekly}, {@code monthly} or {@code cron}
+   * @param scheduledTime ISO 8601; without an offset it is wall-clock time in {@code timezone}
+   */
+  record Draft(
+      String name,
+      UUID sessionId,
+      String chatId,
+      UUID customGroupId,
+      Map<String, String> filter,
+      String scheduleType,
+      String messageType,
+      String messageContent,
+      String mediaUrl,
+      String scheduledTime,
+      String cronExpression,
+      String timezone) {}
+
+  /** An edit: null fields stay as they are; a blank {@code cronExpression} removes it. */
+  record Changes(
+      String name, String messageContent, String scheduledTime, String cronExpression, String timezone) {}
+
+  ScheduledMessage create(TenantId tenant, Draft draft) {
+    PlanLimits limits = tenants.limits(tenant);
+    if (!limits.scheduledMessagesEnabled()) {
+      throw ApiException.forbidden(
+          "Scheduled messages are not included in the %s plan; upgrade to Starter or higher"
+              .formatted(limits.displayName()));
+    }
+    ScheduledMessage schedule = validated(tenant, draft);
+    sessions.get(tenant, schedule.sessionId());
+    if (schedule.customGroupId() != null && !audience.groupExists(tenant, schedule.customGroupId())) {
+      throw ApiException.notFound("Custom group", schedule.customGroupId());
+    }
+    schedules.insert(schedule);
+    starter.startFor(schedule);
+    return get(tenant, schedule.id());
+  }
+
+  ScheduledMessage get(TenantId tenant, UUID id) {
+    return schedules.find(tenant, id).orElseThrow(() -> ApiException.notFound("Scheduled message", id));
+  }
+
+  Page<ScheduledMessage> list(TenantId tenant, ScheduleStatus status, PageQuery page) {
+    return Page.of(schedules.list(tenant, status, page), schedules.count(tenant, status), page);
+  }
+
+  Page<ScheduledExecution> history(TenantId tenant, UUID id, PageQuery page) {
+    ScheduledMessage schedule = get(tenant, id);
+    return Page.of(
+        schedules.history(schedule.id(), page.limit(), page.offset()), schedules.countHistory(schedule.id()), page);
+  }
+
+  /** Applies an edit; an active schedule's next run is recomputed and its instance re-timed. */
+  ScheduledMessage update(TenantId tenant, UUID id, Changes changes) {
+    return change(
+        tenant,
+        id,
+        List.of(ScheduleStatus.ACTIVE, ScheduleStatus.PAUSED),
+        "an active or paused",
+        "changed",
+        schedule -> {
+          String name = changes.name() == null ? schedule.name() : name(changes.name());
+          String content = changes.messageContent() == null ? schedule.messageContent() : changes.messageContent();
+          requireContent(schedule.messageType(), content, schedule.mediaUrl());
+          ZoneId zone = changes.timezone() == null ? schedule.zone() : Recurrence.zone(changes.timezone());
+          LocalDateTime scheduledTime =
+              changes.scheduledTime() == null
+                  ? schedule.scheduledTime()
+                  : wallClock(changes.scheduledTime(), zone);
+          String cron =
+              changes.cronExpression() == null
+                  ? schedule.cronExpression()
+                  : changes.cronExpression().isBlank() ? null : changes.cronExpression().strip();
+          Recurrence recurrence = recurrence(schedule.scheduleType(), zone, scheduledTime, cron);
+          Instant next = schedule.status() == ScheduleStatus.ACTIVE ? firstRun(recurrence) : null;
+          return new ScheduledMessage(
+              schedule.id(), schedule.tenantId(), name, schedule.sessionId(), schedule.chatId(),
+              schedule.customGroupId(), schedule.memberFilter(), schedule.scheduleType(), cron, scheduledTime,
+              zone.getId(), schedule.messageType(), content, schedule.mediaUrl(), schedule.status(), next,
+              schedule.lastRunAt(), schedule.runCount(), schedule.processInstanceKey(), schedule.engineEpoch(),
+              schedule.createdAt(), schedule.updatedAt());
+        });
+  }
+
+  /** Pauses: no occurrence runs, and messages of earlier occurrences still waiting are held. */
+  ScheduledMessage pause(TenantId tenant, UUID id) {
+    return change(
+        tenant,
+        id,
+        List.of(ScheduleStatus.ACTIVE),
+        "an active",
+        "paused",
+        schedule -> {
+          outbox.hold(schedule.origin());
+          return with(schedule, ScheduleStatus.PAUSED, null);
+        });
+  }
+
+  /**
+   * Resumes with the next occurrence from now on: the ones that passed while paused are skipped.
+   * A one-time schedule whose time passed meanwhile is sent now if that was within the grace
+   * period, else recorded as missed.
+   */
+  ScheduledMessage resume(TenantId tenant, UUID id) {
+    return change(
+        tenant,
+        id,
+        List.of(ScheduleStatus.PAUSED),
+        "a paused",
+        "resumed",
+        schedule -> {
+          outbox.release(schedule.origin());
+          Recurrence recurrence = schedule.recurrence();
+          Instant next =
+              schedule.scheduleType() == ScheduleType.ONE_TIME
+                  ? schedule.scheduledTime().atZone(schedule.zone()).toInstant()
+                  : firstRun(recurrence);
+          return with(schedule, ScheduleStatus.ACTIVE, next);
+        });
+  }
+
+  /** Cancels for good; messages of earlier occurrences that have not left are cancelled too. */
+  ScheduledMessage cancel(TenantId tenant, UUID id) {
+    return change(
+        tenant,
+        id,
+        List.of(ScheduleStatus.ACTIVE, ScheduleStatus.PAUSED),
+        "an active or paused",
+        "cancelled",
+        schedule -> {
+          outbox.cancel(schedule.origin(), "schedule cancelled");
+          return with(schedule, ScheduleStatus.CANCELLED, null);
+        });
+  }
+
+  void delete(TenantId tenant, UUID id) {
+    ScheduledMessage schedule = get(tenant, id);
+    if (!schedules.deleteFinished(tenant, id)) {
+      throw ApiException.conflict(
+          "Scheduled message %s is %s; only a cancelled or completed schedule can be deleted (cancel it first)"
+              .formatted(id, schedule.status().value()));
+    }
+  }
+
+  /**
+   * Edits the schedule under a row lock, if its status is one of {@code from}, then tells its
+   * instance.
+   *
+   * @param allowed {@code from} in words, for the 409: "an active or paused"
+   */
+  private ScheduledMessage change(
+      TenantId tenant,
+      UUID id,
+      List<ScheduleStatus> from,
+      String allowed,
+      String verb,
+      UnaryOperator<ScheduledMessage> edit) {
+    get(tenant, id);
+    ScheduledMessage changed =
+        transaction.execute(
+            status -> {
+              ScheduledMessage current =
+                  schedules.lock(tenant, id).orElseThrow(() -> ApiException.notFound("Scheduled message", id));
+              if (!from.contains(current.status())) {
+                throw ApiException.conflict(
+                    "Scheduled message %s is %s; only %s schedule can be %s"
+                        .formatted(id, current.status().value(), allowed, verb));
+              }
+              ScheduledMessage edited = edit.apply(current);
+              schedules.update(edited, clock.instant());
+              return edited;
+            });
+    starter.signalChanged(changed);
+    return get(tenant, id);
+  }
+
+  private ScheduledMessage validated(TenantId tenant, Draft d) {
+    String name = d.name() == null ? DEFAULT_NAME : name(d.name());
+    if (d.sessionId() == null) {
+      throw ApiException.invalid("session_id is required");
+    }
+    boolean toChat = d.chatId() != null && !d.chatId().isBlank();
+    if (toChat && d.customGroupId() != null) {
+      throw ApiException.invalid(
+          "give either chat_id (one chat) or custom_group_id (the members of a custom group), not both");
+    }
+    if (!toChat && d.customGroupId() == null) {
+      throw ApiException.invalid(
+          "a target is required: chat_id (one chat) or custom_group_id (the members of a custom group)");
+    }
+    Map<String, String> filter = d.filter() == null ? Map.of() : Map.copyOf(d.filter());
+    if (toChat && !filter.isEmpty()) {
+      throw ApiException.invalid("filter selects custom-group members; it needs custom_group_id, not chat_id");
+    }
+    ChatId chat = toChat ? ChatId.parse(d.chatId()) : null;
+    if (d.scheduleType() == null || d.scheduleType().isBlank()) {
+      throw ApiException.invalid(
+          "schedule_type is required: one_time, daily, weekly, monthly or cron (or recurrence, as in"
+              + " {\"recurrence\": \"weekly\"})");
+    }
+    ScheduleType type = ScheduleType.parse("schedule_type", d.scheduleType());
+    ZoneId zone = Recurrence.zone(d.timezone());
+    LocalDateTime scheduledTime = wallClock(d.scheduledTime(), zone);
+    String cron = d.cronExpression() == null || d.cronExpression().isBlank() ? null : d.cronExpression().strip();
+    Recurrence recurrence = recurrence(type, zone, scheduledTime, cron);
+    String messageType = d.messageType() == null || d.messageType().isBlank() ? "text" : d.messageType().strip();
+    if (!messageType.equals("text") && !messageType.equals("media")) {
+      throw ApiException.invalid("message_type must be 'text' or 'media', not '%s'".formatted(d.messageType()));
+    }
+    String content = d.messageContent() == null || d.messageContent().isBlank() ? null : d.messageContent();
+    if (messageType.equals("media")) {
+      if (d.mediaUrl() == null || !d.mediaUrl().strip().matches("(?i)https?://\\S+")) {
+        throw ApiException.invalid("media_url must be an http(s) URL for a media message");
+      }
+    } else if (d.mediaUrl() != null) {
+      throw ApiException.invalid("media_url is only for message_type 'media'");
+    }
+    String mediaUrl = d.mediaUrl() == null ? null : d.mediaUrl().strip();
+    requireContent(messageType, content, mediaUrl);
+    Instant now = clock.instant();
+    return new ScheduledMessage(
+        Ids.newId(), tenant, name, d.sessionId(), chat == null ? null : chat.value(), d.customGroupId(), filter,
+        type, cron, scheduledTime, zone.getId(), messageType, content, mediaUrl, ScheduleStatus.ACTIVE,
+        firstRun(recurrence), null, 0, null, starter.epoch(), now, now);
+  }
+
+  /** Builds the recurrence and holds it to the minimum interval. */
+  private Recurrence recurrence(ScheduleType type, ZoneId zone, LocalDateTime scheduledTime, String cron) {
+    Recurrence recurrence = Recurrence.of(type, zone, scheduledTime, cron);
+    recurrence.requireInterval(settings.minimumInterval(), clock.instant());
+    return recurrence;
+  }
+
+  /** The first occurrence from now on; 422 if there is none (a past one-time, an impossible cron). */
+  private Instant firstRun(Recurrence recurrence) {
+    Instant now = clock.instant();
+    return recurrence
+        .next(now)
+        .orElseThrow(
+            () ->
+                new InvalidValueException(
+                    recurrence.type() == ScheduleType.ONE_TIME
+                        ? "scheduled_time %s (%s) is in the past"
+                            .formatted(recurrence.anchor(), recurrence.zone().getId())
+                        : "cron_expression '%s' never fires".formatted(recurrence.cronText())));
+  }
+
+  private static void requireContent(String messageType, String content, String mediaUrl) {
+    if (messageType.equals("text") && (content == null || content.isBlank())) {
+      throw ApiException.invalid("message_content (or message) is required for a text message");
+    }
+    if (content != null && content.length() > MAX_TEXT_LENGTH) {
+      throw ApiException.invalid(
+          "message_content is %d characters long; the limit is %d".formatted(content.length(), MAX_TEXT_LENGTH));
+    }
+  }
+
+  private static String name(String raw) {
+    String name = raw.strip();
+    if (name.isEmpty() || name.length() > MAX_NAME_LENGTH) {
+      throw ApiException.invalid("name must be 1 to %d characters".formatted(MAX_NAME_LENGTH));
+    }
+    return name;
+  }
+
+  /**
+   * {@code scheduled_time} as wall-clock time in the schedule's zone: an ISO 8601 date-time with an
+   * offset ({@code 2026-03-02T14:00:00Z}) is converted to the zone; one without is taken as is.
+   */
+  static LocalDateTime wallClock(String raw, ZoneId zone) {
+    if (raw == null || raw.isBlank()) {
+      return null;
+    }
+    String text = raw.strip();
+    try {
+      return OffsetDateTime.parse(text).atZoneSameInstant(zone).toLocalDateTime().truncatedTo(ChronoUnit.SECONDS);
+    } catch (DateTimeParseException withoutOffset) {
+      try {
+        return LocalDateTime.parse(text).truncatedTo(ChronoUnit.SECONDS);
+      } catch (DateTimeParseException e) {
+        throw new InvalidValueException(
+            ("scheduled_time '%s' is not an ISO 8601 date-time; use 2026-03-02T09:00:00 (wall-clock time in"
+                    + " timezone) or 2026-03-02T14:00:00Z")
+                .formatted(raw));
+      }
+    }
+  }
+
+  private static ScheduledMessage with(ScheduledMessage s, ScheduleStatus status, Instant nextRunAt) {
+    return new ScheduledMessage(
+        s.id(), s.tenantId(), s.name(), s.sessionId(), s.chatId(), s.customGroupId(), s.memberFilter(),
+        s.scheduleType(), s.cronExpression(), s.scheduledTime(), s.timezone(), s.messageType(), s.messageContent(),
+        s.mediaUrl(), status, nextRunAt, s.lastRunAt(), s.runCount(), s.processInstanceKey(), s.engineEpoch(),
+        s.createdAt(), s.updatedAt());
+  }
+}

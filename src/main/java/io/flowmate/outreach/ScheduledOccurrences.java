@@ -1,0 +1,282 @@
+package io.flowmate.outreach;
+
+import io.flowmate.core.ChatId;
+import io.flowmate.core.Ids;
+import io.flowmate.gateway.Sessions;
+import io.flowmate.messaging.Outbox;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * What the {@code outreach-scheduled-message} instance does at each step, always from the
+ * schedule as PostgreSQL has it now: which occurrence to wait for ({@link #plan}), and what to do
+ * when it is due ({@link #send}).
+ *
+ * <p>"Now" is the application's {@link Clock}, the same clock the embedded engine's timers follow
+ * in production; occurrences themselves are computed from the previous occurrence, never from the
+ * moment a job happens to run, so a late job does not shift the schedule.
+ */
+@Service
+class ScheduledOccurrences {
+
+  private static final Logger log = LoggerFactory.getLogger(ScheduledOccurrences.class);
+
+  /** At most this many missed occurrences are recorded one by one after a long downtime. */
+  static final int MISSED_RECORDED = 100;
+
+  private final ScheduledMessageRepository schedules;
+  private final Audience audience;
+  private final Sessions sessions;
+  private final Outbox outbox;
+  private final OutreachSettings.Schedules settings;
+  private final TransactionTemplate transaction;
+  private final Clock clock;
+
+  ScheduledOccurrences(
+      ScheduledMessageRepository schedules,
+      Audience audience,
+      Sessions sessions,
+      Outbox outbox,
+      OutreachSettings settings,
+      TransactionTemplate transaction,
+      Clock clock) {
+    this.schedules = schedules;
+    this.audience = audience;
+    this.sessions = sessions;
+    this.outbox = outbox;
+    this.settings = settings.schedules();
+    this.transaction = transaction;
+    this.clock = clock;
+  }
+
+  /**
+   * What the instance does next.
+   *
+   * @param state {@link ScheduledMessageProcess#WAITING}, {@code PAUSED} or {@code FINISHED}
+   * @param nextRunAt the occurrence to wait for, when waiting
+   */
+  record Plan(String state, Instant nextRunAt) {}
+
+  /**
+   * The occurrence to wait for. Normally the schedule's {@code next_run_at}, in the future. When
+   * it has passed (Flowmate was down when it was due, or the job waited): an occurrence within
+   * {@code missed-grace} is sent now, once, even if several fell due (the latest); older ones are
+   * recorded as {@code missed}, and the schedule moves on to its next occurrence (a one-time
+   * schedule completes).
+   */
+  Plan plan(UUID scheduleId) {
+    // Only an edit committed between reading and writing makes this go round again.
+    for (int attempt = 0; attempt < 3; attempt++) {
+      Optional<ScheduledMessage> found = schedules.findById(scheduleId);
+      if (found.isEmpty()) {
+        return new Plan(ScheduledMessageProcess.FINISHED, null);
+      }
+      ScheduledMessage schedule = found.get();
+      if (schedule.status() == ScheduleStatus.PAUSED) {
+        return new Plan(ScheduledMessageProcess.PAUSED, null);
+      }
+      if (schedule.status().isFinished()) {
+        return new Plan(ScheduledMessageProcess.FINISHED, null);
+      }
+      Instant now = clock.instant();
+      Instant due = schedule.nextRunAt();
+      if (due.isAfter(now)) {
+        return waiting(due);
+      }
+      CatchUp catchUp = catchUp(schedule.recurrence(), due, now);
+      if (catchUp.missed().isEmpty() && due.equals(catchUp.next())) {
+        return waiting(due); // due right now, or late within the grace period: the timer fires at once
+      }
+      boolean moved =
+          Boolean.TRUE.equals(
+              transaction.execute(
+                  status -> {
+                    if (!schedules.advance(scheduleId, due, catchUp.next(), false, now)) {
+                      return false;
+                    }
+                    schedules.recordMissed(scheduleId, catchUp.missed(), missedReason(), now);
+                    return true;
+                  }));
+      if (moved) {
+        log.info(
+            "Schedule {}: {} occurrence(s) missed while Flowmate was not running; next {}",
+            scheduleId, catchUp.missed().size(), catchUp.next() == null ? "none (completed)" : catchUp.next());
+        return catchUp.next() == null ? new Plan(ScheduledMessageProcess.FINISHED, null) : waiting(catchUp.next());
+      }
+    }
+    throw new IllegalStateException("schedule " + scheduleId + " kept changing while its next occurrence was planned");
+  }
+
+  /**
+   * Sends the occurrence the timer fired for, records it in the history and moves the schedule to
+   * its next occurrence. Nothing is sent if the schedule no longer waits for this occurrence
+   * (paused, cancelled, deleted or re-timed meanwhile: its instance is about to hear of it).
+   *
+   * <p>Safe to run twice (a retried job, a restart): each message's idempotency key is {@code
+   * schedule:<id>:<occurrence>:<chat>}, so the outbox queues it once.
+   */
+  void send(UUID scheduleId, Instant occurrence) {
+    Optional<ScheduledMessage> found = schedules.findById(scheduleId);
+    if (found.isEmpty()
+        || found.get().status() != ScheduleStatus.ACTIVE
+        || !occurrence.equals(found.get().nextRunAt())) {
+      log.debug("Schedule {} no longer waits for {}; nothing sent", scheduleId, occurrence);
+      return;
+    }
+    ScheduledMessage schedule = found.get();
+    Instant now = clock.instant();
+    Instant next = schedule.recurrence().next(occurrence).orElse(null);
+    if (now.isAfter(occurrence.plus(settings.missedGrace()))) {
+      transaction.executeWithoutResult(
+          status -> {
+            if (schedules.advance(scheduleId, occurrence, next, false, now)) {
+              schedules.recordMissed(scheduleId, List.of(occurrence), missedReason(), now);
+            }
+          });
+      return;
+    }
+    Delivery delivery;
+    try {
+      delivery = deliver(schedule, occurrence);
+    } catch (TargetGone e) {
+      delivery = new Delivery(0, 0, e.getMessage());
+    }
+    schedules.recordExecution(
+        new ScheduledExecution(
+            Ids.newId(),
+            scheduleId,
+            occurrence,
+            delivery.error() != null && delivery.queued() == 0 ? ScheduledExecution.FAILED : ScheduledExecution.EXECUTED,
+            delivery.recipients(),
+            delivery.queued(),
+            delivery.error(),
+            now));
+    schedules.advance(scheduleId, occurrence, next, true, now);
+  }
+
+  /** What one occurrence queued; {@code error} says why some or all recipients got nothing. */
+  private record Delivery(int recipients, int queued, String error) {}
+
+  /** The schedule's session or custom group no longer exists. */
+  private static final class TargetGone extends Exception {
+    TargetGone(String reason) {
+      super(reason);
+    }
+  }
+
+  private Delivery deliver(ScheduledMessage schedule, Instant occurrence) throws TargetGone {
+    if (sessions.find(schedule.tenantId(), schedule.sessionId()).isEmpty()) {
+      throw new TargetGone("session %s no longer exists".formatted(schedule.sessionId()));
+    }
+    String keyPrefix = "schedule:%s:%s:".formatted(schedule.id(), occurrence);
+    if (schedule.chatId() != null) {
+      ChatId chat = new ChatId(schedule.chatId());
+      enqueue(schedule, List.of(new Outbox.Outgoing(chat, content(schedule, null, Map.of()), keyPrefix + chat)));
+      return new Delivery(1, 1, null);
+    }
+    if (!audience.groupExists(schedule.tenantId(), schedule.customGroupId())) {
+      throw new TargetGone("custom group %s no longer exists".formatted(schedule.customGroupId()));
+    }
+    int recipients = 0;
+    int queued = 0;
+    int badNumbers = 0;
+    UUID after = null;
+    while (true) {
+      List<Audience.Member> page =
+          audience.page(schedule.customGroupId(), schedule.memberFilter(), after, settings.sendBatch());
+      List<Outbox.Outgoing> messages = new ArrayList<>(page.size());
+      for (Audience.Member member : page) {
+        Optional<ChatId> chat = ChatId.tryParse(member.phone());
+        if (chat.isEmpty()) {
+          badNumbers++;
+          continue;
+        }
+        messages.add(
+            new Outbox.Outgoing(
+                chat.get(), content(schedule, member.name(), member.fields()), keyPrefix + chat.get()));
+      }
+      enqueue(schedule, messages);
+      recipients += page.size();
+      queued += messages.size();
+      if (page.size() < settings.sendBatch()) {
+        break;
+      }
+      after = page.getLast().id();
+    }
+    return new Delivery(
+        recipients,
+        queued,
+        badNumbers == 0 ? null : "%d member(s) skipped: not a valid phone number".formatted(badNumbers));
+  }
+
+  private void enqueue(ScheduledMessage schedule, List<Outbox.Outgoing> messages) {
+    if (messages.isEmpty()) {
+      return;
+    }
+    // repeatable: the same reminder is meant to go again next time, past the duplicate guard.
+    outbox.enqueue(
+        new Outbox.Batch(
+            schedule.tenantId(), schedule.sessionId(), schedule.origin(), messages, false, true, null));
+  }
+
+  private static Outbox.Content content(ScheduledMessage schedule, String name, Map<String, String> fields) {
+    String text = Personalisation.apply(schedule.messageContent(), name, fields);
+    if ("media".equals(schedule.messageType())) {
+      return Outbox.Content.media(schedule.mediaUrl(), text == null || text.isBlank() ? null : text);
+    }
+    return Outbox.Content.text(text);
+  }
+
+  /**
+   * Which of the occurrences from {@code due} to now are missed, and which one comes next: the
+   * latest one within the grace period (sent now), else the first in the future (null: none).
+   */
+  private CatchUp catchUp(Recurrence recurrence, Instant due, Instant now) {
+    Instant cutoff = now.minus(settings.missedGrace());
+    List<Instant> missed = new ArrayList<>();
+    Instant next = due;
+    while (next != null && next.isBefore(cutoff)) {
+      missed.add(next);
+      next =
+          missed.size() < MISSED_RECORDED
+              ? recurrence.next(next).orElse(null)
+              // A long downtime of a frequent schedule: jump to the grace period instead of listing all.
+              : recurrence.next(cutoff.minusNanos(1)).orElse(null);
+    }
+    if (next != null && !next.isAfter(now)) {
+      Optional<Instant> following = recurrence.next(next);
+      while (following.isPresent() && !following.get().isAfter(now)) {
+        missed.add(next);
+        next = following.get();
+        following = recurrence.next(next);
+      }
+    }
+    return new CatchUp(missed, next);
+  }
+
+  private record CatchUp(List<Instant> missed, Instant next) {}
+
+  private Plan waiting(Instant nextRunAt) {
+    return new Plan(ScheduledMessageProcess.WAITING, nextRunAt);
+  }
+
+  private String missedReason() {
+    return ("not sent: it fell due while Flowmate was not running; only the latest occurrence within"
+            + " %s of its time is sent late")
+        .formatted(describe(settings.missedGrace()));
+  }
+
+  private static String describe(Duration duration) {
+    return duration.toString().substring(2).toLowerCase();
+  }
+}

@@ -52,7 +52,7 @@ class CampaignService {
   private final Outbox outbox;
   private final CampaignProcessStarter starter;
   private final CampaignSignals signals;
-  private final CampaignSettings settings;
+  private final OutreachSettings.Campaigns settings;
   private final TransactionTemplate transaction;
   private final Clock clock;
   private final ObjectMapper canonical =
@@ -67,7 +67,7 @@ class CampaignService {
       Outbox outbox,
       CampaignProcessStarter starter,
       CampaignSignals signals,
-      CampaignSettings settings,
+      OutreachSettings settings,
       TransactionTemplate transaction,
       Clock clock) {
     this.campaigns = campaigns;
@@ -78,7 +78,7 @@ class CampaignService {
     this.outbox = outbox;
     this.starter = starter;
     this.signals = signals;
-    this.settings = settings;
+    this.settings = settings.campaigns();
     this.transaction = transaction;
     this.clock = clock;
   }

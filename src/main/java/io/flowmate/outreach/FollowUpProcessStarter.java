@@ -31,19 +31,16 @@ class FollowUpProcessStarter {
   private final Processes processes;
   private final FollowUpRepository followUps;
   private final FollowUps steps;
-  private final FollowUpSettings settings;
   private final Clock clock;
 
   FollowUpProcessStarter(
       Processes processes,
       FollowUpRepository followUps,
       FollowUps steps,
-      FollowUpSettings settings,
       Clock clock) {
     this.processes = processes;
     this.followUps = followUps;
     this.steps = steps;
-    this.settings = settings;
     this.clock = clock;
   }
 
@@ -86,8 +83,8 @@ class FollowUpProcessStarter {
 
   /** Catches up with starts that failed (engine briefly unreachable) and lost instances. */
   @Scheduled(
-      fixedDelayString = "${flowmate.outreach.follow-ups.reconcile-interval:1m}",
-      initialDelayString = "${flowmate.outreach.follow-ups.reconcile-interval:1m}")
+      fixedDelayString = "${flowmate.outreach.reconcile-interval:1m}",
+      initialDelayString = "${flowmate.outreach.reconcile-interval:1m}")
   int reconcile() {
     return Reconciliation.run(
         processes.epoch(),

@@ -44,7 +44,7 @@ class FollowUpReplies {
   private final FollowUpRepository followUps;
   private final Conversations conversations;
   private final Processes processes;
-  private final FollowUpSettings settings;
+  private final OutreachSettings.FollowUps settings;
   private final BlockingQueue<Noticed> noticed = new LinkedBlockingQueue<>(MAX_NOTICED);
 
   FollowUpReplies(
@@ -52,12 +52,12 @@ class FollowUpReplies {
       FollowUpRepository followUps,
       Conversations conversations,
       Processes processes,
-      FollowUpSettings settings) {
+      OutreachSettings settings) {
     this.rules = rules;
     this.followUps = followUps;
     this.conversations = conversations;
     this.processes = processes;
-    this.settings = settings;
+    this.settings = settings.followUps();
   }
 
   /** A message in a direct chat of a watched number. */

@@ -43,7 +43,7 @@ class FollowUpTrigger {
   private final FollowUpAudienceCheck audienceCheck;
   private final FollowUpProcessStarter starter;
   private final Conversations conversations;
-  private final FollowUpSettings settings;
+  private final OutreachSettings.FollowUps settings;
   private final Clock clock;
 
   FollowUpTrigger(
@@ -53,7 +53,7 @@ class FollowUpTrigger {
       FollowUpAudienceCheck audienceCheck,
       FollowUpProcessStarter starter,
       Conversations conversations,
-      FollowUpSettings settings,
+      OutreachSettings settings,
       Clock clock) {
     this.rules = rules;
     this.ruleRepository = ruleRepository;
@@ -61,7 +61,7 @@ class FollowUpTrigger {
     this.audienceCheck = audienceCheck;
     this.starter = starter;
     this.conversations = conversations;
-    this.settings = settings;
+    this.settings = settings.followUps();
     this.clock = clock;
   }
 

@@ -29,7 +29,7 @@ public class PlanCampaignBatchWorker {
   private final CampaignRepository campaigns;
   private final Audience audience;
   private final Outbox outbox;
-  private final CampaignSettings settings;
+  private final OutreachSettings.Campaigns settings;
   private final TransactionTemplate transaction;
   private final Clock clock;
 
@@ -38,14 +38,14 @@ public class PlanCampaignBatchWorker {
       CampaignRepository campaigns,
       Audience audience,
       Outbox outbox,
-      CampaignSettings settings,
+      OutreachSettings settings,
       TransactionTemplate transaction,
       Clock clock) {
     this.work = work;
     this.campaigns = campaigns;
     this.audience = audience;
     this.outbox = outbox;
-    this.settings = settings;
+    this.settings = settings.campaigns();
     this.transaction = transaction;
     this.clock = clock;
   }

@@ -16,7 +16,7 @@ import java.util.UUID;
  *     occurrence
  * @param scheduledTime wall-clock time in {@code timezone}: the moment of a one_time schedule, the
  *     anchor of a recurring one (see {@link Recurrence})
- * @param messageContent the text (or media caption) with placeholders, see {@link Personalisation}
+ * @param messageContent the text (or media caption) with placeholders, see {@link MessageTemplate}
  * @param nextRunAt the occurrence the schedule's process waits for; set only while active
  * @param engineEpoch the engine state {@code processInstanceKey} lives in
  */

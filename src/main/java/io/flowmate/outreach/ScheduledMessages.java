@@ -326,6 +326,9 @@ class ScheduledMessages {
       throw ApiException.invalid(
           "message_content is %d characters long; the limit is %d".formatted(content.length(), MAX_TEXT_LENGTH));
     }
+    MessageTemplate.problem(content).ifPresent(problem -> {
+      throw ApiException.invalid("message_content: " + problem);
+    });
   }
 
   private static String name(String raw) {

@@ -181,7 +181,9 @@ class ScheduledOccurrences {
     String keyPrefix = "schedule:%s:%s:".formatted(schedule.id(), occurrence);
     if (schedule.chatId() != null) {
       ChatId chat = new ChatId(schedule.chatId());
-      enqueue(schedule, List.of(new Outbox.Outgoing(chat, content(schedule, null, Map.of()), keyPrefix + chat)));
+      enqueue(
+          schedule,
+          List.of(new Outbox.Outgoing(chat, content(schedule, occurrence, chat.value(), null, Map.of()), keyPrefix + chat)));
       return new Delivery(1, 1, null);
     }
     if (!audience.groupExists(schedule.tenantId(), schedule.customGroupId())) {
@@ -203,7 +205,9 @@ class ScheduledOccurrences {
         }
         messages.add(
             new Outbox.Outgoing(
-                chat.get(), content(schedule, member.name(), member.fields()), keyPrefix + chat.get()));
+                chat.get(),
+                content(schedule, occurrence, member.phone(), member.name(), member.fields()),
+                keyPrefix + chat.get()));
       }
       enqueue(schedule, messages);
       recipients += page.size();
@@ -229,8 +233,14 @@ class ScheduledOccurrences {
             schedule.tenantId(), schedule.sessionId(), schedule.origin(), messages, false, true, null));
   }
 
-  private static Outbox.Content content(ScheduledMessage schedule, String name, Map<String, String> fields) {
-    String text = Personalisation.apply(schedule.messageContent(), name, fields);
+  private static Outbox.Content content(
+      ScheduledMessage schedule, Instant occurrence, String phone, String name, Map<String, String> fields) {
+    // Spin text varies between recipients and occurrences; a retried occurrence says the same.
+    long seed = schedule.id().getLeastSignificantBits() ^ occurrence.getEpochSecond() ^ phone.hashCode();
+    String text =
+        schedule.messageContent() == null
+            ? null
+            : MessageTemplate.render(schedule.messageContent(), seed, phone, name, fields);
     if ("media".equals(schedule.messageType())) {
       return Outbox.Content.media(schedule.mediaUrl(), text == null || text.isBlank() ? null : text);
     }

@@ -26,7 +26,14 @@ class MessageTemplateTests {
   }
 
   @Test
+  void aNameFieldStandsInForAMissingName() {
+    assertThat(MessageTemplate.render("Dear {name}", 1, "1", null, Map.of("name", "Chloé Martin"))).isEqualTo("Dear Chloé Martin");
+    assertThat(MessageTemplate.render("Hi {first_name}!", 1, "1", " ", Map.of("name", "Chloé Martin"))).isEqualTo("Hi Chloé!");
+  }
+
+  @Test
   void missingValuesLeaveNoStrayGaps() {
+    assertThat(MessageTemplate.render("{name}\n\nSee you  soon", 1, "1", null, Map.of())).isEqualTo("See you soon");
     assertThat(MessageTemplate.render("Hi {first_name}, your order is ready.", 1, "1", null, Map.of()))
         .isEqualTo("Hi, your order is ready.");
     assertThat(MessageTemplate.render("Price : {missing} 5", 1, "1", "A", Map.of()))

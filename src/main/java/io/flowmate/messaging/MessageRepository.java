@@ -12,6 +12,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.flowmate.core.ChatId;
 import io.flowmate.core.TenantId;
+import io.flowmate.core.db.ProcessColumns;
 import io.flowmate.core.api.PageQuery;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -39,10 +40,12 @@ class MessageRepository {
   private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
 
   private final JdbcClient jdbc;
+  private final ProcessColumns processColumns;
   private final ObjectMapper json = new ObjectMapper();
 
   MessageRepository(JdbcClient jdbc) {
     this.jdbc = jdbc;
+    this.processColumns = new ProcessColumns(jdbc, "messaging_message", "status = 'pending' AND approval_id IS NOT NULL");
   }
 
   void insertOutbound(Message m, byte[] bodyHash) {
@@ -823,38 +826,22 @@ class MessageRepository {
     return jdbc.sql(
             """
             SELECT * FROM messaging_message
-            WHERE status = 'pending' AND approval_id IS NOT NULL
-              AND engine_epoch IS DISTINCT FROM :epoch
+            WHERE %s
             ORDER BY id LIMIT :limit
-            """)
+            """.formatted(processColumns.liveOutsideEpoch()))
         .param("epoch", epoch)
         .param("limit", limit)
         .query(this::map)
         .list();
   }
 
-  /** Claims the re-creation of a message's process for this epoch; false if someone else did. */
+  /** Takes the row over for the epoch, unless another node or thread did first. */
   boolean claimForEpoch(UUID id, String previousEpoch, String epoch) {
-    return jdbc.sql(
-                """
-                UPDATE messaging_message SET engine_epoch = :epoch, process_instance_key = NULL
-                WHERE id = :id AND status = 'pending' AND engine_epoch IS NOT DISTINCT FROM :previous
-                """)
-            .param("id", id)
-            .param("previous", previousEpoch)
-            .param("epoch", epoch)
-            .update()
-        == 1;
+    return processColumns.claimForEpoch(id, previousEpoch, epoch);
   }
 
   void attachProcess(UUID id, Long processInstanceKey, String epoch) {
-    jdbc.sql(
-            "UPDATE messaging_message SET process_instance_key = :key, engine_epoch = :epoch"
-                + " WHERE id = :id")
-        .param("id", id)
-        .param("key", processInstanceKey)
-        .param("epoch", epoch)
-        .update();
+    processColumns.attach(id, processInstanceKey, epoch);
   }
 
   private Message map(ResultSet rs, int row) throws SQLException {

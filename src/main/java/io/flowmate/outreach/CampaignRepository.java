@@ -9,6 +9,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.flowmate.core.TenantId;
+import io.flowmate.core.db.ProcessColumns;
 import io.flowmate.core.api.PageQuery;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -29,10 +30,12 @@ class CampaignRepository {
   private static final TypeReference<Map<String, String>> FIELDS = new TypeReference<>() {};
 
   private final JdbcClient jdbc;
+  private final ProcessColumns processColumns;
   private final ObjectMapper json;
 
   CampaignRepository(JdbcClient jdbc, ObjectMapper json) {
     this.jdbc = jdbc;
+    this.processColumns = new ProcessColumns(jdbc, "outreach_campaign", "status IN ('pending', 'running', 'paused')");
     this.json = json;
   }
 
@@ -177,12 +180,7 @@ class CampaignRepository {
   }
 
   void attachProcess(UUID id, Long processInstanceKey, String epoch) {
-    jdbc.sql(
-            "UPDATE outreach_campaign SET process_instance_key = :key, engine_epoch = :epoch WHERE id = :id")
-        .param("id", id)
-        .param("key", processInstanceKey)
-        .param("epoch", epoch)
-        .update();
+    processColumns.attach(id, processInstanceKey, epoch);
   }
 
   /** Unfinished campaigns whose process instance belongs to another engine state (or none). */
@@ -190,27 +188,18 @@ class CampaignRepository {
     return jdbc.sql(
             """
             SELECT * FROM outreach_campaign
-            WHERE status IN ('pending', 'running', 'paused')
-              AND (engine_epoch IS NULL OR engine_epoch <> :epoch)
+            WHERE %s
             ORDER BY created_at LIMIT :limit
-            """)
+            """.formatted(processColumns.liveOutsideEpoch()))
         .param("epoch", epoch)
         .param("limit", limit)
         .query(this::map)
         .list();
   }
 
-  /** Takes the campaign over for the epoch, unless another node or thread did first. */
+  /** Takes the row over for the epoch, unless another node or thread did first. */
   boolean claimForEpoch(UUID id, String previousEpoch, String epoch) {
-    return jdbc.sql(
-            """
-            UPDATE outreach_campaign SET engine_epoch = :epoch, process_instance_key = NULL
-            WHERE id = :id AND engine_epoch IS NOT DISTINCT FROM :previous
-            """)
-        .param("id", id)
-        .param("previous", previousEpoch)
-        .param("epoch", epoch)
-        .update() == 1;
+    return processColumns.claimForEpoch(id, previousEpoch, epoch);
   }
 
   /** Running campaigns with every recipient planned: candidates for completion. */

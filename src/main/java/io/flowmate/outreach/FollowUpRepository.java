@@ -8,6 +8,7 @@ import static io.flowmate.core.db.Sql.uuid;
 
 import io.flowmate.core.ChatId;
 import io.flowmate.core.TenantId;
+import io.flowmate.core.db.ProcessColumns;
 import io.flowmate.core.api.PageQuery;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -29,9 +30,11 @@ import org.springframework.stereotype.Repository;
 class FollowUpRepository {
 
   private final JdbcClient jdbc;
+  private final ProcessColumns processColumns;
 
   FollowUpRepository(JdbcClient jdbc) {
     this.jdbc = jdbc;
+    this.processColumns = new ProcessColumns(jdbc, "outreach_follow_up", "status = 'waiting'");
   }
 
   /**
@@ -215,36 +218,22 @@ class FollowUpRepository {
     return jdbc.sql(
             """
             SELECT * FROM outreach_follow_up
-            WHERE status = 'waiting' AND engine_epoch IS DISTINCT FROM :epoch
+            WHERE %s
             ORDER BY id LIMIT :limit
-            """)
+            """.formatted(processColumns.liveOutsideEpoch()))
         .param("epoch", epoch)
         .param("limit", limit)
         .query(this::map)
         .list();
   }
 
-  /** Claims the re-creation of a follow-up's instance for this epoch; false if someone else did. */
+  /** Takes the row over for the epoch, unless another node or thread did first. */
   boolean claimForEpoch(UUID id, String previousEpoch, String epoch) {
-    return jdbc.sql(
-                """
-                UPDATE outreach_follow_up SET engine_epoch = :epoch, process_instance_key = NULL
-                WHERE id = :id AND status = 'waiting' AND engine_epoch IS NOT DISTINCT FROM :previous
-                """)
-            .param("id", id)
-            .param("previous", previousEpoch)
-            .param("epoch", epoch)
-            .update()
-        == 1;
+    return processColumns.claimForEpoch(id, previousEpoch, epoch);
   }
 
   void attachProcess(UUID id, Long processInstanceKey, String epoch) {
-    jdbc.sql(
-            "UPDATE outreach_follow_up SET process_instance_key = :key, engine_epoch = :epoch WHERE id = :id")
-        .param("id", id)
-        .param("key", processInstanceKey)
-        .param("epoch", epoch)
-        .update();
+    processColumns.attach(id, processInstanceKey, epoch);
   }
 
   private static <T> T[] column(

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.flowmate.core.Ids;
 import io.flowmate.core.TenantId;
+import io.flowmate.core.db.ProcessColumns;
 import io.flowmate.core.api.PageQuery;
 import io.flowmate.core.db.Sql;
 import java.sql.ResultSet;
@@ -30,10 +31,12 @@ class ScheduledMessageRepository {
   private static final TypeReference<Map<String, String>> FIELDS = new TypeReference<>() {};
 
   private final JdbcClient jdbc;
+  private final ProcessColumns processColumns;
   private final ObjectMapper json;
 
   ScheduledMessageRepository(JdbcClient jdbc, ObjectMapper json) {
     this.jdbc = jdbc;
+    this.processColumns = new ProcessColumns(jdbc, "outreach_scheduled_message", "status IN ('active', 'paused')");
     this.json = json;
   }
 
@@ -184,38 +187,22 @@ class ScheduledMessageRepository {
     return jdbc.sql(
             """
             SELECT * FROM outreach_scheduled_message
-            WHERE status IN ('active', 'paused') AND engine_epoch IS DISTINCT FROM :epoch
+            WHERE %s
             ORDER BY id LIMIT :limit
-            """)
+            """.formatted(processColumns.liveOutsideEpoch()))
         .param("epoch", epoch)
         .param("limit", limit)
         .query(this::map)
         .list();
   }
 
-  /** Claims the re-creation of a schedule's process for this epoch; false if someone else did. */
+  /** Takes the row over for the epoch, unless another node or thread did first. */
   boolean claimForEpoch(UUID id, String previousEpoch, String epoch) {
-    return jdbc.sql(
-                """
-                UPDATE outreach_scheduled_message SET engine_epoch = :epoch, process_instance_key = NULL
-                WHERE id = :id AND status IN ('active', 'paused')
-                  AND engine_epoch IS NOT DISTINCT FROM :previous
-                """)
-            .param("id", id)
-            .param("previous", previousEpoch)
-            .param("epoch", epoch)
-            .update()
-        == 1;
+    return processColumns.claimForEpoch(id, previousEpoch, epoch);
   }
 
   void attachProcess(UUID id, Long processInstanceKey, String epoch) {
-    jdbc.sql(
-            "UPDATE outreach_scheduled_message SET process_instance_key = :key, engine_epoch = :epoch"
-                + " WHERE id = :id")
-        .param("id", id)
-        .param("key", processInstanceKey)
-        .param("epoch", epoch)
-        .update();
+    processColumns.attach(id, processInstanceKey, epoch);
   }
 
   /**

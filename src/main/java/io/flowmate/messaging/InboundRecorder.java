@@ -289,7 +289,8 @@ class InboundRecorder implements TransportEventListener, DisposableBean {
         null,
         null,
         0,
-        new Message.Times(at, now, received.fromMe() ? at : null, null, null, null, null, null, null, null), null);
+        new Message.Times(at, now, received.fromMe() ? at : null, null, null, null, null, null, null, null),
+        null);
   }
 
   /** An opt-out keyword from a person blocks both their phone number and their LID, for good. */

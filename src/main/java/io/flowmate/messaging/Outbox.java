@@ -161,7 +161,8 @@ public class Outbox {
               null,
               null,
               0,
-              Message.Times.created(now), batch.gap()));
+              Message.Times.created(now),
+              batch.gap()));
       bodyHashes.add(batch.repeatable() ? null : SendPolicy.bodyHash(content.body()));
     }
     int queued = messages.insertFromOrigin(rows, bodyHashes, batch.origin().kind(), batch.origin().id(), batch.gap());

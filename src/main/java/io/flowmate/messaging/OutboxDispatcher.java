@@ -320,7 +320,8 @@ class OutboxDispatcher implements DisposableBean {
         new Message(
             message.id(), message.tenantId(), message.sessionId(), message.chatId(), message.direction(),
             message.source(), message.content(), message.sender(), MessageStatus.SENT, null,
-            message.idempotencyKey(), null, receipt.providerMessageId(), null, null, null, 0, message.times(), message.sendGap()),
+            message.idempotencyKey(), null, receipt.providerMessageId(), null, null, null, 0, message.times(),
+            message.sendGap()),
         null,
         receipt.acceptedAt());
   }

@@ -142,7 +142,8 @@ class SendMessageService {
                         null,
                         needsApproval ? approvalProcesses.epoch() : null,
                         0,
-                        Message.Times.created(now), null);
+                        Message.Times.created(now),
+                        null);
                 if (needsApproval) {
                   message = message.withApproval(requestApproval(message).id());
                 }

@@ -257,7 +257,7 @@ class OutreachCampaignProcessTests extends IntegrationTest {
 
   private void awaitStatus(String id, String status) {
     await()
-        .atMost(Duration.ofSeconds(20))
+        .atMost(Duration.ofSeconds(60))
         .untilAsserted(
             () -> assertThat(tenant.api().get("/api/v2/bulk-send/" + id).text("status"))
                 .as(() -> tenant.api().get("/api/v2/bulk-send/" + id).body())

@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.regex.Pattern;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -20,8 +21,8 @@ import org.springframework.stereotype.Repository;
 class LeadRepository {
 
   /**
-   * What a list or an export selects. {@code search} matches the name or keyword in any case, or
-   * the phone number's digits.
+   * What a list or an export selects. {@code search} matches the name or keyword in any case; one
+   * that looks like a phone number ({@code +49 151}) also matches the numbers that contain its digits.
    */
   record Filter(LeadStatus status, UUID sourceGroupId, String search) {
 
@@ -38,6 +39,8 @@ class LeadRepository {
               OR matched_keyword ILIKE CAST(:search AS text) ESCAPE '\\'
               OR contact_phone LIKE CAST(:searchDigits AS text) ESCAPE '\\')
       """;
+
+  private static final Pattern PHONE_LIKE = Pattern.compile("[+0-9\\s().\\-]*[0-9][+0-9\\s().\\-]*");
 
   private final JdbcClient jdbc;
 
@@ -141,13 +144,16 @@ class LeadRepository {
 
   private JdbcClient.StatementSpec filtered(String sql, TenantId tenant, Filter filter) {
     String search = filter.search() == null ? null : "%" + likeEscaped(filter.search()) + "%";
-    String digits = filter.search() == null ? null : filter.search().replaceAll("[^0-9]", "");
+    // Only a search that looks like (part of) a phone number searches the numbers, by its digits.
+    String digits =
+        filter.search() == null || !PHONE_LIKE.matcher(filter.search()).matches()
+            ? null
+            : filter.search().replaceAll("[^0-9]", "");
     return jdbc.sql(sql)
         .param("tenant", tenant.value())
         .param("status", filter.status() == null ? null : filter.status().value())
         .param("source", filter.sourceGroupId())
         .param("search", search)
-        // A search without digits must not match every phone number through '%%'.
         .param("searchDigits", digits == null || digits.isEmpty() ? null : "%" + digits + "%");
   }
 

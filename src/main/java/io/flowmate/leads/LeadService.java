@@ -9,6 +9,7 @@ import io.flowmate.core.api.ApiException;
 import io.flowmate.core.api.PageQuery;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -56,7 +57,7 @@ class LeadService {
     if (score != null && (score < 1 || score > 10)) {
       throw ApiException.invalid("lead_score must be between 1 and 10, got %d".formatted(score));
     }
-    Instant now = clock.instant();
+    Instant now = now();
     Lead lead =
         new Lead(
             Ids.newId(), tenant, phone, name, LeadStatus.NEW, score, now, request.sourceGroupId(), sourceName, null,
@@ -92,6 +93,11 @@ class LeadService {
     return text;
   }
 
+  /** Now, at the precision PostgreSQL keeps, so that what a create returns equals what a read shows. */
+  private Instant now() {
+    return clock.instant().truncatedTo(ChronoUnit.MICROS);
+  }
+
   Lead get(TenantId tenant, UUID id) {
     return leads.find(tenant, id).orElseThrow(() -> ApiException.notFound("Lead", id));
   }
@@ -125,7 +131,7 @@ class LeadService {
     if (verdict.status() == null || verdict.status() == lead.status()) {
       return;
     }
-    if (!leads.changeStatus(lead.tenantId(), lead.id(), lead.status(), verdict.status(), clock.instant())) {
+    if (!leads.changeStatus(lead.tenantId(), lead.id(), lead.status(), verdict.status(), now())) {
       throw ApiException.conflict(
           "lead %s changed status while this request was decided; read it and retry".formatted(lead.id()));
     }

@@ -71,13 +71,24 @@ class LeadStatusTransitions {
           "The lead status policy (decision %s) could not be evaluated: %s; retry shortly"
               .formatted(DECISION_ID, e.getMessage()));
     }
-    return verdict(response.getDecisionOutput());
+    return verdict(response.getDecisionOutput(), current, event, requested);
   }
 
-  private Verdict verdict(String output) {
+  private Verdict verdict(String output, LeadStatus current, Event event, LeadStatus requested) {
     try {
       JsonNode result = json.readTree(output);
-      if (result == null || !result.isObject() || !result.path("allowed").isBoolean()) {
+      if (result == null || result.isNull()) {
+        // No rule matched: what the table does not allow is refused.
+        return new Verdict(
+            false,
+            null,
+            "no rule of decision %s allows %s for a %s lead"
+                .formatted(
+                    DECISION_ID,
+                    event == Event.REQUESTED ? "moving to " + (requested == null ? "no status" : requested.value()) : event.value(),
+                    current.value()));
+      }
+      if (!result.isObject() || !result.path("allowed").isBoolean()) {
         throw new IllegalStateException(
             "Decision %s must output {allowed, status, reason}, got %s".formatted(DECISION_ID, output));
       }

@@ -37,6 +37,8 @@ public final class Scopes {
   public static final String SCHEDULED_MANAGE = "scheduled:manage";
   public static final String BULK_SEND_READ = "bulk-send:read";
   public static final String BULK_SEND_MANAGE = "bulk-send:manage";
+  public static final String LEADS_READ = "leads:read";
+  public static final String LEADS_MANAGE = "leads:manage";
   public static final String SETTINGS_MANAGE = "settings:manage";
   public static final String ACCOUNT_MANAGE = "account:manage";
   public static final String USAGE_READ = "usage:read";
@@ -61,7 +63,7 @@ public final class Scopes {
               "custom-groups:manage",
               "bulk-send:manage",
               "scheduled:manage",
-              "leads:read",
+              LEADS_READ,
               APPROVALS_READ),
           "read_only",
           readOnly());

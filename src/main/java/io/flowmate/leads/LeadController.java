@@ -161,9 +161,7 @@ class LeadController {
       throws IOException {
     LeadRepository.Filter filter = filter(status, sourceGroupId, search);
     leads.requireBulkOperations(caller.tenantId());
-    response.setContentType("text/csv;charset=UTF-8");
-    response.setHeader(
-        HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment().filename("leads.csv").build().toString());
+    download(response, "text/csv;charset=UTF-8", "leads.csv");
     exports.csv(
         caller.tenantId(),
         filter,
@@ -182,10 +180,7 @@ class LeadController {
       throws IOException {
     LeadRepository.Filter filter = filter(status, sourceGroupId, search);
     leads.requireBulkOperations(caller.tenantId());
-    response.setContentType(MediaType.APPLICATION_JSON_VALUE);
-    response.setCharacterEncoding(StandardCharsets.UTF_8.name());
-    response.setHeader(
-        HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment().filename("leads.json").build().toString());
+    download(response, "application/json;charset=UTF-8", "leads.json");
     exports.json(caller.tenantId(), filter, LeadView::of, response.getOutputStream());
   }
 
@@ -201,5 +196,12 @@ class LeadController {
       throw io.flowmate.core.api.ApiException.invalid("status is required");
     }
     return LeadStatus.parse(status.strip());
+  }
+
+  /** Answers with a file to save rather than a page to show. */
+  private static void download(HttpServletResponse response, String contentType, String filename) {
+    response.setContentType(contentType);
+    response.setHeader(
+        HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment().filename(filename).build().toString());
   }
 }

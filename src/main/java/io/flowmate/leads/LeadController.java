@@ -40,10 +40,12 @@ class LeadController {
 
   private final LeadService leads;
   private final LeadExports exports;
+  private final LeadReciprocity reciprocity;
 
-  LeadController(LeadService leads, LeadExports exports) {
+  LeadController(LeadService leads, LeadExports exports, LeadReciprocity reciprocity) {
     this.leads = leads;
     this.exports = exports;
+    this.reciprocity = reciprocity;
   }
 
   record SourceGroupView(UUID id, String name) {}
@@ -147,6 +149,14 @@ class LeadController {
         caller.tenantId(),
         request == null ? null : request.leadIds(),
         requestedStatus(request == null ? null : request.status()));
+  }
+
+  @GetMapping("/{id}/reciprocity")
+  @RequiresScope(Scopes.LEADS_READ)
+  @Operation(summary = "Whether the lead has written to this number (so the number may write to them)")
+  LeadReciprocity.Answer reciprocity(
+      Caller caller, @PathVariable UUID id, @RequestParam("session_id") UUID sessionId) {
+    return reciprocity.of(caller.tenantId(), id, sessionId);
   }
 
   @GetMapping(value = "/export/csv", produces = "text/csv")

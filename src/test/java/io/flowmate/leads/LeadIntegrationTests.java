@@ -196,6 +196,29 @@ class LeadIntegrationTests extends IntegrationTest {
   }
 
   @Test
+  void reciprocitySaysWhetherTheLeadWroteToTheNumber() {
+    TestTenant tenant = newTenant();
+    String session = tenant.workingSession();
+    String lead = create(tenant, "4915100000777", "Rita Reis");
+    String path = "/api/v2/leads/" + lead + "/reciprocity?session_id=" + session;
+
+    Api.Response before = tenant.api().get(path);
+    tenant.contactWrites(session, "4915100000777", "Is the flat still available?");
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(10))
+        .until(() -> tenant.api().get(path).json().get("has_messaged_first").asBoolean());
+    Api.Response after = tenant.api().get(path);
+
+    assertThat(before.status()).as(before.toString()).isEqualTo(200);
+    assertThat(before.json().get("has_messaged_first").asBoolean()).isFalse();
+    assertThat(before.json().get("last_inbound_at").isNull()).isTrue();
+    assertThat(after.text("lead_id")).isEqualTo(lead);
+    assertThat(after.json().get("last_inbound_at").isNull()).isFalse();
+    assertThat(newTenant().api().get(path).status()).as("another tenant's lead").isEqualTo(404);
+    assertThat(tenant.api().get("/api/v2/leads/" + lead + "/reciprocity").status()).isBetween(400, 422);
+  }
+
+  @Test
   void exportsWriteTheFilteredLeadsAsCsvAndJson() {
     TestTenant tenant = newTenant("pro");
     create(tenant, "4915100000031", "Hana, \"the buyer\"");

@@ -823,16 +823,7 @@ class MessageRepository {
 
   /** Messages waiting for approval whose process instance is not in the current engine. */
   List<Message> awaitingApprovalOutside(String epoch, int limit) {
-    return jdbc.sql(
-            """
-            SELECT * FROM messaging_message
-            WHERE %s
-            ORDER BY id LIMIT :limit
-            """.formatted(processColumns.liveOutsideEpoch()))
-        .param("epoch", epoch)
-        .param("limit", limit)
-        .query(this::map)
-        .list();
+    return processColumns.liveOutside(epoch, limit, this::map);
   }
 
   /** Takes the row over for the epoch, unless another node or thread did first. */

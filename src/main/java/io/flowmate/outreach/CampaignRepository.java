@@ -185,16 +185,7 @@ class CampaignRepository {
 
   /** Unfinished campaigns whose process instance belongs to another engine state (or none). */
   List<Campaign> liveOutside(String epoch, int limit) {
-    return jdbc.sql(
-            """
-            SELECT * FROM outreach_campaign
-            WHERE %s
-            ORDER BY created_at LIMIT :limit
-            """.formatted(processColumns.liveOutsideEpoch()))
-        .param("epoch", epoch)
-        .param("limit", limit)
-        .query(this::map)
-        .list();
+    return processColumns.liveOutside(epoch, limit, this::map);
   }
 
   /** Takes the row over for the epoch, unless another node or thread did first. */

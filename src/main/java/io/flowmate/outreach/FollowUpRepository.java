@@ -215,16 +215,7 @@ class FollowUpRepository {
 
   /** Waiting follow-ups whose process instance is not in the current engine. */
   List<FollowUp> waitingOutside(String epoch, int limit) {
-    return jdbc.sql(
-            """
-            SELECT * FROM outreach_follow_up
-            WHERE %s
-            ORDER BY id LIMIT :limit
-            """.formatted(processColumns.liveOutsideEpoch()))
-        .param("epoch", epoch)
-        .param("limit", limit)
-        .query(this::map)
-        .list();
+    return processColumns.liveOutside(epoch, limit, this::map);
   }
 
   /** Takes the row over for the epoch, unless another node or thread did first. */

@@ -184,16 +184,7 @@ class ScheduledMessageRepository {
 
   /** Active and paused schedules whose process instance belongs to another engine epoch. */
   List<ScheduledMessage> liveOutside(String epoch, int limit) {
-    return jdbc.sql(
-            """
-            SELECT * FROM outreach_scheduled_message
-            WHERE %s
-            ORDER BY id LIMIT :limit
-            """.formatted(processColumns.liveOutsideEpoch()))
-        .param("epoch", epoch)
-        .param("limit", limit)
-        .query(this::map)
-        .list();
+    return processColumns.liveOutside(epoch, limit, this::map);
   }
 
   /** Takes the row over for the epoch, unless another node or thread did first. */

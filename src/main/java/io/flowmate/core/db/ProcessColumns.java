@@ -1,6 +1,8 @@
 package io.flowmate.core.db;
 
+import java.util.List;
 import java.util.UUID;
+import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
@@ -26,9 +28,18 @@ public final class ProcessColumns {
     this.live = live;
   }
 
-  /** A WHERE condition for live rows whose instance is not of the {@code :epoch} parameter. */
-  public String liveOutsideEpoch() {
-    return "(" + live + ") AND engine_epoch IS DISTINCT FROM :epoch";
+  /**
+   * Up to {@code limit} live rows whose instance is not of {@code epoch} (or that have none), in id
+   * order (ids are time-ordered: the oldest first).
+   */
+  public <T> List<T> liveOutside(String epoch, int limit, RowMapper<T> row) {
+    return jdbc.sql(
+            "SELECT * FROM " + table + " WHERE (" + live + ") AND engine_epoch IS DISTINCT FROM :epoch"
+                + " ORDER BY id LIMIT :limit")
+        .param("epoch", epoch)
+        .param("limit", limit)
+        .query(row)
+        .list();
   }
 
   /** Takes a live row over for the epoch, unless another node or thread did first. */

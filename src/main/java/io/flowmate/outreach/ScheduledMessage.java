@@ -1,5 +1,8 @@
 package io.flowmate.outreach;
 
+import io.flowmate.core.schedule.Recurrence;
+import io.flowmate.core.schedule.ScheduleStatus;
+import io.flowmate.core.schedule.ScheduleType;
 import io.flowmate.core.TenantId;
 import io.flowmate.messaging.Outbox;
 import java.time.Instant;

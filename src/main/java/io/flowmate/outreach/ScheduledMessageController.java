@@ -1,5 +1,6 @@
 package io.flowmate.outreach;
 
+import io.flowmate.core.schedule.ScheduleStatus;
 import io.flowmate.core.api.Page;
 import io.flowmate.core.api.PageQuery;
 import io.flowmate.core.security.Caller;

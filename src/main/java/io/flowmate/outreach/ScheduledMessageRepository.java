@@ -1,5 +1,7 @@
 package io.flowmate.outreach;
 
+import io.flowmate.core.schedule.ScheduleStatus;
+import io.flowmate.core.schedule.ScheduleType;
 import static io.flowmate.core.db.Sql.instant;
 import static io.flowmate.core.db.Sql.nullableLong;
 import static io.flowmate.core.db.Sql.timestamp;

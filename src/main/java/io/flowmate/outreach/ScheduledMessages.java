@@ -1,5 +1,8 @@
 package io.flowmate.outreach;
 
+import io.flowmate.core.schedule.Recurrence;
+import io.flowmate.core.schedule.ScheduleStatus;
+import io.flowmate.core.schedule.ScheduleType;
 import io.flowmate.admin.PlanLimits;
 import io.flowmate.admin.Tenants;
 import io.flowmate.core.ChatId;

@@ -1,5 +1,7 @@
 package io.flowmate.outreach;
 
+import io.flowmate.core.schedule.Recurrence;
+import io.flowmate.core.schedule.ScheduleStatus;
 import io.flowmate.core.ChatId;
 import io.flowmate.core.Ids;
 import io.flowmate.gateway.Sessions;

@@ -39,6 +39,10 @@ public final class Scopes {
   public static final String BULK_SEND_MANAGE = "bulk-send:manage";
   public static final String LEADS_READ = "leads:read";
   public static final String LEADS_MANAGE = "leads:manage";
+  public static final String GROUPS_READ = "groups:read";
+  public static final String GROUPS_MANAGE = "groups:manage";
+  public static final String REPORTS_READ = "reports:read";
+  public static final String REPORTS_MANAGE = "reports:manage";
   public static final String SETTINGS_MANAGE = "settings:manage";
   public static final String ACCOUNT_MANAGE = "account:manage";
   public static final String USAGE_READ = "usage:read";
@@ -55,14 +59,14 @@ public final class Scopes {
   public static final Map<String, List<String>> PRESETS =
       Map.of(
           "messaging",
-          List.of(SESSIONS_READ, MESSAGES_SEND, MESSAGES_READ, "labels:read", "groups:read"),
+          List.of(SESSIONS_READ, MESSAGES_SEND, MESSAGES_READ, LABELS_READ, GROUPS_READ),
           "outreach",
           List.of(
               SESSIONS_READ,
               MESSAGES_SEND,
-              "custom-groups:manage",
-              "bulk-send:manage",
-              "scheduled:manage",
+              CUSTOM_GROUPS_MANAGE,
+              BULK_SEND_MANAGE,
+              SCHEDULED_MANAGE,
               LEADS_READ,
               APPROVALS_READ),
           "read_only",

@@ -1,4 +1,4 @@
-package io.flowmate.outreach;
+package io.flowmate.core.schedule;
 
 import io.flowmate.core.InvalidValueException;
 import java.util.Arrays;
@@ -6,18 +6,18 @@ import java.util.Locale;
 import java.util.stream.Collectors;
 
 /** How often a scheduled message is sent: once, or recurring daily, weekly, monthly or by cron. */
-enum ScheduleType {
+public enum ScheduleType {
   ONE_TIME,
   DAILY,
   WEEKLY,
   MONTHLY,
   CRON;
 
-  String value() {
+  public String value() {
     return name().toLowerCase(Locale.ROOT);
   }
 
-  boolean isRecurring() {
+  public boolean isRecurring() {
     return this != ONE_TIME;
   }
 
@@ -27,7 +27,7 @@ enum ScheduleType {
    *
    * @throws InvalidValueException naming the allowed values
    */
-  static ScheduleType parse(String field, String value) {
+  public static ScheduleType parse(String field, String value) {
     String normalised = value == null ? "" : value.strip().toLowerCase(Locale.ROOT);
     if (normalised.equals("once")) {
       return ONE_TIME;

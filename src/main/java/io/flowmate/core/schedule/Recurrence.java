@@ -1,4 +1,4 @@
-package io.flowmate.outreach;
+package io.flowmate.core.schedule;
 
 import io.flowmate.core.InvalidValueException;
 import java.time.Duration;
@@ -35,7 +35,7 @@ import org.springframework.scheduling.support.CronExpression;
  * @param anchor {@code scheduled_time} as wall-clock time in {@code zone}, or null
  * @param cron the parsed cron expression (seconds field added), or null
  */
-record Recurrence(ScheduleType type, ZoneId zone, LocalDateTime anchor, String cronText, CronExpression cron) {
+public record Recurrence(ScheduleType type, ZoneId zone, LocalDateTime anchor, String cronText, CronExpression cron) {
 
   /** How many occurrences {@link #shortestGap} looks at: enough to see every field combination. */
   private static final int GAP_SAMPLES = 1_000;
@@ -48,7 +48,7 @@ record Recurrence(ScheduleType type, ZoneId zone, LocalDateTime anchor, String c
    *
    * @throws InvalidValueException with a sentence fit for a 422's {@code detail}
    */
-  static Recurrence of(ScheduleType type, ZoneId zone, LocalDateTime scheduledTime, String cronExpression) {
+  public static Recurrence of(ScheduleType type, ZoneId zone, LocalDateTime scheduledTime, String cronExpression) {
     String cronText = cronExpression == null || cronExpression.isBlank() ? null : cronExpression.strip();
     if (type == ScheduleType.ONE_TIME) {
       if (scheduledTime == null) {
@@ -81,7 +81,7 @@ record Recurrence(ScheduleType type, ZoneId zone, LocalDateTime anchor, String c
    *
    * @throws InvalidValueException for anything else (offsets, abbreviations, typos)
    */
-  static ZoneId zone(String timezone) {
+  public static ZoneId zone(String timezone) {
     if (timezone == null || timezone.isBlank()) {
       return ZoneId.of("UTC");
     }
@@ -95,7 +95,7 @@ record Recurrence(ScheduleType type, ZoneId zone, LocalDateTime anchor, String c
   }
 
   /** The first occurrence strictly after {@code after} (and not before the anchor); empty if none. */
-  Optional<Instant> next(Instant after) {
+  public Optional<Instant> next(Instant after) {
     if (type == ScheduleType.ONE_TIME) {
       Instant at = anchor.atZone(zone).toInstant();
       return at.isAfter(after) ? Optional.of(at) : Optional.empty();
@@ -134,7 +134,7 @@ record Recurrence(ScheduleType type, ZoneId zone, LocalDateTime anchor, String c
    * thousand occurrences: a cron expression that fires too often shows it within its first days.
    * Empty for a one-time schedule.
    */
-  Optional<Duration> shortestGap(Instant from) {
+  public Optional<Duration> shortestGap(Instant from) {
     if (type == ScheduleType.ONE_TIME) {
       return Optional.empty();
     }
@@ -157,7 +157,7 @@ record Recurrence(ScheduleType type, ZoneId zone, LocalDateTime anchor, String c
    *
    * @throws InvalidValueException naming the shortest gap found
    */
-  void requireInterval(Duration minimum, Instant from) {
+  public void requireInterval(Duration minimum, Instant from) {
     shortestGap(from)
         .filter(gap -> gap.compareTo(minimum) < 0)
         .ifPresent(

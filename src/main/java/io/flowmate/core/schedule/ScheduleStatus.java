@@ -1,4 +1,4 @@
-package io.flowmate.outreach;
+package io.flowmate.core.schedule;
 
 import io.flowmate.core.api.ApiException;
 import java.util.Locale;
@@ -8,22 +8,22 @@ import java.util.Locale;
  * the API) or {@code completed} (a one-time schedule after its run). Only an active schedule has a
  * next run.
  */
-enum ScheduleStatus {
+public enum ScheduleStatus {
   ACTIVE,
   PAUSED,
   CANCELLED,
   COMPLETED;
 
-  String value() {
+  public String value() {
     return name().toLowerCase(Locale.ROOT);
   }
 
-  static ScheduleStatus of(String value) {
+  public static ScheduleStatus of(String value) {
     return valueOf(value.toUpperCase(Locale.ROOT));
   }
 
   /** A status as a client wrote it in a filter: 422 with the allowed values if it is none. */
-  static ScheduleStatus parse(String value) {
+  public static ScheduleStatus parse(String value) {
     for (ScheduleStatus status : values()) {
       if (status.value().equals(value)) {
         return status;
@@ -33,7 +33,7 @@ enum ScheduleStatus {
         "status must be one of active, paused, cancelled, completed; not '%s'".formatted(value));
   }
 
-  boolean isFinished() {
+  public boolean isFinished() {
     return this == CANCELLED || this == COMPLETED;
   }
 }

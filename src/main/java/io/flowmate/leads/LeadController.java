@@ -1,5 +1,7 @@
 package io.flowmate.leads;
 
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
+import io.flowmate.core.api.ApiException;
 import io.flowmate.core.api.PageQuery;
 import io.flowmate.core.security.Caller;
 import io.flowmate.core.security.RequiresScope;
@@ -41,11 +43,13 @@ class LeadController {
   private final LeadService leads;
   private final LeadExports exports;
   private final LeadReciprocity reciprocity;
+  private final LeadTimeline timeline;
 
-  LeadController(LeadService leads, LeadExports exports, LeadReciprocity reciprocity) {
+  LeadController(LeadService leads, LeadExports exports, LeadReciprocity reciprocity, LeadTimeline timeline) {
     this.leads = leads;
     this.exports = exports;
     this.reciprocity = reciprocity;
+    this.timeline = timeline;
   }
 
   record SourceGroupView(UUID id, String name) {}
@@ -62,6 +66,10 @@ class LeadController {
       SourceGroupView sourceGroup,
       TriggerView trigger,
       Instant statusChangedAt,
+      String scoreReason,
+      Instant scoredAt,
+      String suggestedStatus,
+      Instant lastActivityAt,
       Instant createdAt,
       Instant updatedAt) {
 
@@ -79,6 +87,10 @@ class LeadController {
               ? null
               : new TriggerView(trigger.matchedKeyword(), trigger.messagePreview(), trigger.monitorMode(), lead.detectedAt()),
           lead.statusChangedAt(),
+          lead.scoring().reason(),
+          lead.scoring().scoredAt(),
+          lead.scoring().suggestedStatus() == null ? null : lead.scoring().suggestedStatus().value(),
+          lead.lastActivityAt(),
           lead.createdAt(),
           lead.updatedAt());
     }
@@ -105,26 +117,48 @@ class LeadController {
 
   @GetMapping
   @RequiresScope(Scopes.LEADS_READ)
-  @Operation(summary = "List leads, newest first; filter by status, source_group_id, search (name, phone or keyword)")
+  @Operation(
+      summary = "List leads; filter by status, source_group_id, search (name, phone or keyword), score and date",
+      description =
+          "sort: created_at (default), lead_detected_at, lead_score, last_activity_at; order: desc (default) or asc."
+              + " min_score (1-10); detected_after / detected_before (ISO-8601 instants).")
   LeadList list(
       Caller caller,
       @RequestParam(required = false) String status,
       @RequestParam(name = "source_group_id", required = false) UUID sourceGroupId,
       @RequestParam(required = false) String search,
+      @RequestParam(name = "min_score", required = false) Integer minScore,
+      @RequestParam(name = "detected_after", required = false) String detectedAfter,
+      @RequestParam(name = "detected_before", required = false) String detectedBefore,
+      @RequestParam(required = false) String sort,
+      @RequestParam(required = false) String order,
       @RequestParam(required = false) Integer limit,
       @RequestParam(required = false) Integer offset) {
     LeadService.LeadPage page =
-        leads.list(caller.tenantId(), filter(status, sourceGroupId, search), PageQuery.of(limit, offset));
+        leads.list(
+            caller.tenantId(),
+            filter(status, sourceGroupId, search, minScore, detectedAfter, detectedBefore),
+            sort(sort),
+            ascending(order),
+            PageQuery.of(limit, offset));
     return new LeadList(
         page.leads().stream().map(LeadView::of).toList(), page.total(), page.page().limit(), page.page().offset());
   }
 
   @GetMapping("/{id}")
   @RequiresScope(Scopes.LEADS_READ)
-  @Operation(summary = "A lead with its source group and what detected it")
-  LeadView get(Caller caller, @PathVariable UUID id) {
-    return LeadView.of(leads.get(caller.tenantId(), id));
+  @Operation(
+      summary = "A lead with its source group, what detected it, its score's reason and its timeline",
+      description =
+          "timeline, newest first: detection, status changes (by a user, in bulk or automatically), scores,"
+              + " status suggestions and the latest messages either way.")
+  LeadDetail get(Caller caller, @PathVariable UUID id) {
+    Lead lead = leads.get(caller.tenantId(), id);
+    return new LeadDetail(LeadView.of(lead), timeline.of(lead));
   }
+
+  /** A lead and its timeline. */
+  record LeadDetail(@JsonUnwrapped LeadView lead, List<LeadTimeline.Entry> timeline) {}
 
   @PatchMapping("/{id}/status")
   @RequiresScope(Scopes.LEADS_MANAGE)
@@ -169,7 +203,7 @@ class LeadController {
       @RequestParam(required = false) String search,
       HttpServletResponse response)
       throws IOException {
-    LeadRepository.Filter filter = filter(status, sourceGroupId, search);
+    LeadRepository.Filter filter = filter(status, sourceGroupId, search, null, null, null);
     leads.requireBulkOperations(caller.tenantId());
     download(response, "text/csv;charset=UTF-8", "leads.csv");
     exports.csv(
@@ -188,22 +222,69 @@ class LeadController {
       @RequestParam(required = false) String search,
       HttpServletResponse response)
       throws IOException {
-    LeadRepository.Filter filter = filter(status, sourceGroupId, search);
+    LeadRepository.Filter filter = filter(status, sourceGroupId, search, null, null, null);
     leads.requireBulkOperations(caller.tenantId());
     download(response, "application/json;charset=UTF-8", "leads.json");
     exports.json(caller.tenantId(), filter, LeadView::of, response.getOutputStream());
   }
 
-  private static LeadRepository.Filter filter(String status, UUID sourceGroupId, String search) {
+  private static LeadRepository.Filter filter(
+      String status, UUID sourceGroupId, String search, Integer minScore, String detectedAfter, String detectedBefore) {
+    if (minScore != null && (minScore < 1 || minScore > 10)) {
+      throw ApiException.invalid("min_score must be between 1 and 10, got %d".formatted(minScore));
+    }
+    Instant after = instant("detected_after", detectedAfter);
+    Instant before = instant("detected_before", detectedBefore);
+    if (after != null && before != null && !after.isBefore(before)) {
+      throw ApiException.invalid("detected_after must be before detected_before");
+    }
     return new LeadRepository.Filter(
         status == null || status.isBlank() ? null : LeadStatus.parse(status.strip()),
         sourceGroupId,
-        search == null || search.isBlank() ? null : search.strip());
+        search == null || search.isBlank() ? null : search.strip(),
+        minScore,
+        after,
+        before);
+  }
+
+  private static Instant instant(String field, String value) {
+    if (value == null || value.isBlank()) {
+      return null;
+    }
+    try {
+      return java.time.OffsetDateTime.parse(value.strip()).toInstant();
+    } catch (java.time.format.DateTimeParseException e) {
+      throw ApiException.invalid(
+          "%s must be an ISO-8601 instant such as 2026-11-01T00:00:00Z, not '%s'".formatted(field, value));
+    }
+  }
+
+  private static LeadRepository.Sort sort(String sort) {
+    if (sort == null || sort.isBlank()) {
+      return LeadRepository.Sort.CREATED_AT;
+    }
+    for (LeadRepository.Sort candidate : LeadRepository.Sort.values()) {
+      if (candidate.value().equals(sort.strip())) {
+        return candidate;
+      }
+    }
+    throw ApiException.invalid(
+        "sort must be one of created_at, lead_detected_at, lead_score, last_activity_at; not '%s'".formatted(sort));
+  }
+
+  private static boolean ascending(String order) {
+    if (order == null || order.isBlank() || order.strip().equalsIgnoreCase("desc")) {
+      return false;
+    }
+    if (order.strip().equalsIgnoreCase("asc")) {
+      return true;
+    }
+    throw ApiException.invalid("order must be asc or desc, not '%s'".formatted(order));
   }
 
   private static LeadStatus requestedStatus(String status) {
     if (status == null || status.isBlank()) {
-      throw io.flowmate.core.api.ApiException.invalid("status is required");
+      throw ApiException.invalid("status is required");
     }
     return LeadStatus.parse(status.strip());
   }

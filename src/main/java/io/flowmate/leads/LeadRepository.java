@@ -24,9 +24,34 @@ class LeadRepository {
    * What a list or an export selects. {@code search} matches the name or keyword in any case; one
    * that looks like a phone number ({@code +49 151}) also matches the numbers that contain its digits.
    */
-  record Filter(LeadStatus status, UUID sourceGroupId, String search) {
+  record Filter(
+      LeadStatus status, UUID sourceGroupId, String search, Integer minScore, Instant detectedAfter, Instant detectedBefore) {
 
-    static final Filter NONE = new Filter(null, null, null);
+    static final Filter NONE = new Filter(null, null, null, null, null, null);
+  }
+
+  /** The orders a list can be sorted in; ties are broken by id. */
+  enum Sort {
+    CREATED_AT("id"),
+    LEAD_DETECTED_AT("lead_detected_at"),
+    LEAD_SCORE("lead_score"),
+    LAST_ACTIVITY_AT("last_activity_at");
+
+    private final String column;
+
+    Sort(String column) {
+      this.column = column;
+    }
+
+    String value() {
+      return name().toLowerCase();
+    }
+
+    /** SQL for this order; scores absent sort last either way. */
+    String orderBy(boolean ascending) {
+      String direction = ascending ? "ASC" : "DESC";
+      return " ORDER BY " + column + " " + direction + (this == LEAD_SCORE ? " NULLS LAST" : "") + ", id " + direction;
+    }
   }
 
   private static final String WHERE =
@@ -38,6 +63,9 @@ class LeadRepository {
               OR contact_name ILIKE CAST(:search AS text) ESCAPE '\\'
               OR matched_keyword ILIKE CAST(:search AS text) ESCAPE '\\'
               OR contact_phone LIKE CAST(:searchDigits AS text) ESCAPE '\\')
+         AND (CAST(:minScore AS integer) IS NULL OR lead_score >= CAST(:minScore AS integer))
+         AND (CAST(:detectedAfter AS timestamptz) IS NULL OR lead_detected_at >= CAST(:detectedAfter AS timestamptz))
+         AND (CAST(:detectedBefore AS timestamptz) IS NULL OR lead_detected_at < CAST(:detectedBefore AS timestamptz))
       """;
 
   private static final Pattern PHONE_LIKE = Pattern.compile("[+0-9\\s().\\-]*[0-9][+0-9\\s().\\-]*");
@@ -59,9 +87,11 @@ class LeadRepository {
             """
             INSERT INTO leads_lead (id, tenant_id, contact_phone, contact_name, lead_status, lead_score,
                 lead_detected_at, source_group_id, source_group_name, matched_keyword, message_preview,
-                monitor_mode, status_changed_at, created_at, updated_at)
+                monitor_mode, status_changed_at, last_activity_at, scored_activity_at, created_at, updated_at)
             VALUES (:id, :tenant, :phone, :name, :status, :score, :detectedAt, :sourceId, :sourceName,
-                :keyword, :preview, :mode, :changedAt, :createdAt, :updatedAt)
+                :keyword, :preview, :mode, :changedAt, :activityAt,
+                CASE WHEN CAST(:score AS integer) IS NULL THEN NULL ELSE CAST(:activityAt AS timestamptz) END,
+                :createdAt, :updatedAt)
             ON CONFLICT (tenant_id, contact_phone) DO NOTHING
             """)
         .param("id", lead.id())
@@ -77,6 +107,7 @@ class LeadRepository {
         .param("preview", trigger == null ? null : trigger.messagePreview())
         .param("mode", trigger == null ? null : trigger.monitorMode())
         .param("changedAt", timestamp(lead.statusChangedAt()))
+        .param("activityAt", timestamp(lead.lastActivityAt()))
         .param("createdAt", timestamp(lead.createdAt()))
         .param("updatedAt", timestamp(lead.updatedAt()))
         .update() == 1;
@@ -98,9 +129,10 @@ class LeadRepository {
         .optional();
   }
 
-  /** The leads the filter selects, newest first. */
-  List<Lead> list(TenantId tenant, Filter filter, int limit, int offset) {
-    return filtered("SELECT * FROM leads_lead" + WHERE + " ORDER BY id DESC LIMIT :limit OFFSET :offset", tenant, filter)
+  /** The leads the filter selects, in the order asked for. */
+  List<Lead> list(TenantId tenant, Filter filter, Sort sort, boolean ascending, int limit, int offset) {
+    return filtered(
+            "SELECT * FROM leads_lead" + WHERE + sort.orderBy(ascending) + " LIMIT :limit OFFSET :offset", tenant, filter)
         .param("limit", limit)
         .param("offset", offset)
         .query(LeadRepository::map)
@@ -131,7 +163,8 @@ class LeadRepository {
   boolean changeStatus(TenantId tenant, UUID id, LeadStatus from, LeadStatus to, Instant at) {
     return jdbc.sql(
             """
-            UPDATE leads_lead SET lead_status = :to, status_changed_at = :at, updated_at = :at
+            UPDATE leads_lead SET lead_status = :to, status_changed_at = :at, updated_at = :at,
+                   suggested_status = NULL
             WHERE tenant_id = :tenant AND id = :id AND lead_status = :from
             """)
         .param("tenant", tenant.value())
@@ -154,7 +187,10 @@ class LeadRepository {
         .param("status", filter.status() == null ? null : filter.status().value())
         .param("source", filter.sourceGroupId())
         .param("search", search)
-        .param("searchDigits", digits == null || digits.isEmpty() ? null : "%" + digits + "%");
+        .param("searchDigits", digits == null || digits.isEmpty() ? null : "%" + digits + "%")
+        .param("minScore", filter.minScore())
+        .param("detectedAfter", filter.detectedAfter() == null ? null : timestamp(filter.detectedAfter()))
+        .param("detectedBefore", filter.detectedBefore() == null ? null : timestamp(filter.detectedBefore()));
   }
 
   private static String likeEscaped(String text) {
@@ -177,6 +213,11 @@ class LeadRepository {
         rs.getString("source_group_name"),
         keyword == null && preview == null && mode == null ? null : new Lead.Trigger(keyword, preview, mode),
         instant(rs, "status_changed_at"),
+        new Lead.Scoring(
+            rs.getString("score_reason"),
+            instant(rs, "scored_at"),
+            rs.getString("suggested_status") == null ? null : LeadStatus.of(rs.getString("suggested_status"))),
+        instant(rs, "last_activity_at"),
         instant(rs, "created_at"),
         instant(rs, "updated_at"));
   }

@@ -19,6 +19,8 @@ import java.util.Set;
 import java.util.UUID;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /** Creating leads, reading them and moving them through the pipeline under the DMN's policy. */
 @Service
@@ -29,12 +31,22 @@ class LeadService {
   static final int MAX_BULK_LEADS = 1_000;
 
   private final LeadRepository leads;
+  private final LeadActivityRepository activity;
   private final LeadStatusTransitions transitions;
   private final Tenants tenants;
+  private final TransactionTemplate transactions;
   private final Clock clock;
 
-  LeadService(LeadRepository leads, LeadStatusTransitions transitions, Tenants tenants, Clock clock) {
+  LeadService(
+      LeadRepository leads,
+      LeadActivityRepository activity,
+      LeadStatusTransitions transitions,
+      Tenants tenants,
+      TransactionTemplate transactions,
+      Clock clock) {
     this.leads = leads;
+    this.transactions = transactions;
+    this.activity = activity;
     this.transitions = transitions;
     this.tenants = tenants;
     this.clock = clock;
@@ -61,7 +73,7 @@ class LeadService {
     Lead lead =
         new Lead(
             Ids.newId(), tenant, phone, name, LeadStatus.NEW, score, now, request.sourceGroupId(), sourceName, null,
-            now, now, now);
+            now, Lead.Scoring.NONE, now, now, now);
     if (!leads.insertIfAbsent(lead)) {
       UUID existing = leads.idOfPhone(tenant, phone).orElse(null);
       throw ApiException.conflict("a lead for %s already exists: %s".formatted(phone, existing));
@@ -104,8 +116,10 @@ class LeadService {
 
   record LeadPage(List<Lead> leads, long total, PageQuery page) {}
 
-  LeadPage list(TenantId tenant, LeadRepository.Filter filter, PageQuery page) {
-    return new LeadPage(leads.list(tenant, filter, page.limit(), page.offset()), leads.count(tenant, filter), page);
+  LeadPage list(
+      TenantId tenant, LeadRepository.Filter filter, LeadRepository.Sort sort, boolean ascending, PageQuery page) {
+    return new LeadPage(
+        leads.list(tenant, filter, sort, ascending, page.limit(), page.offset()), leads.count(tenant, filter), page);
   }
 
   /**
@@ -113,14 +127,48 @@ class LeadService {
    *
    * @throws ApiException 400 with the decision's reason when it refuses
    */
+  @Transactional
   Lead changeStatus(TenantId tenant, UUID id, LeadStatus requested) {
     Lead lead = get(tenant, id);
     LeadStatusTransitions.Verdict verdict = transitions.request(lead.status(), requested, lead.score());
-    apply(lead, verdict);
+    apply(lead, verdict, LeadActivityRepository.Actor.USER);
     return get(tenant, id);
   }
 
-  private void apply(Lead lead, LeadStatusTransitions.Verdict verdict) {
+  /**
+   * Moves a lead as the decision says for something that happened to it (a message went or came),
+   * if it still has status {@code current}; refusals and a concurrent change leave it as it is.
+   * Verdicts are shared through {@code decided} by leads with the same inputs.
+   *
+   * @return the lead's status afterwards
+   */
+  LeadStatus moveAutomatically(
+      TenantId tenant,
+      UUID id,
+      LeadStatus current,
+      Integer score,
+      LeadStatusTransitions.Event event,
+      String because,
+      Map<List<Object>, LeadStatusTransitions.Verdict> decided) {
+    LeadStatusTransitions.Verdict verdict =
+        decided.computeIfAbsent(
+            java.util.Arrays.asList(current, event, score), key -> transitions.evaluate(current, event, null, score));
+    if (!verdict.allowed() || verdict.status() == null || verdict.status() == current) {
+      return current;
+    }
+    Instant now = now();
+    if (!leads.changeStatus(tenant, id, current, verdict.status(), now)) {
+      return current;
+    }
+    activity.addEvent(
+        tenant,
+        id,
+        LeadActivityRepository.Event.statusChanged(
+            LeadActivityRepository.Actor.AUTOMATIC, current, verdict.status(), because, now));
+    return verdict.status();
+  }
+
+  private void apply(Lead lead, LeadStatusTransitions.Verdict verdict, LeadActivityRepository.Actor actor) {
     if (!verdict.allowed()) {
       throw new ApiException(
           HttpStatus.BAD_REQUEST,
@@ -131,10 +179,15 @@ class LeadService {
     if (verdict.status() == null || verdict.status() == lead.status()) {
       return;
     }
-    if (!leads.changeStatus(lead.tenantId(), lead.id(), lead.status(), verdict.status(), now())) {
+    Instant now = now();
+    if (!leads.changeStatus(lead.tenantId(), lead.id(), lead.status(), verdict.status(), now)) {
       throw ApiException.conflict(
           "lead %s changed status while this request was decided; read it and retry".formatted(lead.id()));
     }
+    activity.addEvent(
+        lead.tenantId(),
+        lead.id(),
+        LeadActivityRepository.Event.statusChanged(actor, lead.status(), verdict.status(), null, now));
   }
 
   record BulkResult(int updated, int failed, List<BulkError> errors) {}
@@ -170,7 +223,7 @@ class LeadService {
         List<Object> inputs = java.util.Arrays.asList(lead.status(), lead.score());
         LeadStatusTransitions.Verdict verdict =
             decided.computeIfAbsent(inputs, key -> transitions.request(lead.status(), requested, lead.score()));
-        apply(lead, verdict);
+        transactions.executeWithoutResult(status -> apply(lead, verdict, LeadActivityRepository.Actor.BULK));
         updated++;
       } catch (ApiException e) {
         if (e.status() == HttpStatus.SERVICE_UNAVAILABLE) {

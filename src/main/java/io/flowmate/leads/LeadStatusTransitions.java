@@ -29,11 +29,15 @@ class LeadStatusTransitions {
   static final String REQUESTED_STATUS = "requestedStatus";
   static final String SCORE = "score";
 
-  /** What happened to the lead: a person asked for a status, or a message went or came. */
+  /**
+   * What happened to the lead: a person asked for a status, a message went or came, or the lead
+   * was scored (the status the decision gives then is only a suggestion).
+   */
   enum Event {
     REQUESTED,
     OUTBOUND_MESSAGE,
-    REPLY;
+    REPLY,
+    SCORED;
 
     String value() {
       return name().toLowerCase();

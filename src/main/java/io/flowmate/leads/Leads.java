@@ -84,16 +84,16 @@ public class Leads {
   }
 
   /**
-   * Open leads ({@code new} or {@code contacted}) with no activity since {@code quietSince}: warm
-   * leads going cold, longest quiet first.
+   * Open leads ({@code new} or {@code contacted}) that neither wrote, were written to nor were
+   * detected again since {@code quietSince}: warm leads going cold, longest quiet first.
    */
   public List<LeadSummary> goingCold(TenantId tenant, Instant quietSince, int limit) {
     return jdbc.sql(
             SELECT
                 + """
                  WHERE tenant_id = :tenant AND lead_status IN ('new', 'contacted')
-                   AND GREATEST(lead_detected_at, status_changed_at) < :quietSince
-                 ORDER BY GREATEST(lead_detected_at, status_changed_at), id
+                   AND last_activity_at < :quietSince
+                 ORDER BY last_activity_at, id
                  LIMIT :limit
                 """)
         .param("tenant", tenant.value())
@@ -118,7 +118,7 @@ public class Leads {
   private static final String SELECT =
       """
       SELECT id, contact_phone, contact_name, lead_status, lead_score, source_group_id, source_group_name,
-             lead_detected_at, GREATEST(lead_detected_at, status_changed_at) AS last_activity_at
+             lead_detected_at, last_activity_at
         FROM leads_lead
       """;
 

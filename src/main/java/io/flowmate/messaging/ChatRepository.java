@@ -86,7 +86,8 @@ class ChatRepository {
               last_outbound_at = GREATEST(c.last_outbound_at, EXCLUDED.last_outbound_at),
               unread_count = CASE WHEN EXCLUDED.last_outbound_at IS NOT NULL THEN EXCLUDED.unread_count
                 ELSE c.unread_count + EXCLUDED.unread_count END,
-              message_count = c.message_count + EXCLUDED.message_count
+              message_count = c.message_count + EXCLUDED.message_count,
+              recorded_at = now()
             RETURNING c.session_id, c.chat_id, c.last_outbound_at
             """)
         .param("tenants", summaries.stream().map(c -> c.tenant).toArray(UUID[]::new))
@@ -152,6 +153,41 @@ class ChatRepository {
       }
       count++;
     }
+  }
+
+  /** A direct chat's last times each side wrote, and when that was recorded. */
+  record DirectChat(
+      UUID tenantId, UUID sessionId, ChatId chatId, Instant lastInboundAt, Instant lastOutboundAt, Instant recordedAt) {}
+
+  /**
+   * Direct (not group) chats whose summary changed after ({@code afterAt}, {@code afterSession},
+   * {@code afterChat}) and at or before {@code until}, in that order.
+   */
+  List<DirectChat> directChatsRecorded(
+      Instant afterAt, UUID afterSession, String afterChat, Instant until, int limit) {
+    return jdbc.sql(
+            """
+            SELECT tenant_id, session_id, chat_id, last_inbound_at, last_outbound_at, recorded_at
+              FROM messaging_chat
+             WHERE NOT is_group AND recorded_at <= :until
+               AND (recorded_at, session_id, chat_id) > (:afterAt, CAST(:afterSession AS uuid), :afterChat)
+             ORDER BY recorded_at, session_id, chat_id LIMIT :limit
+            """)
+        .param("afterAt", timestamp(afterAt))
+        .param("afterSession", afterSession)
+        .param("afterChat", afterChat)
+        .param("until", timestamp(until))
+        .param("limit", limit)
+        .query(
+            (rs, row) ->
+                new DirectChat(
+                    uuid(rs, "tenant_id"),
+                    uuid(rs, "session_id"),
+                    new ChatId(rs.getString("chat_id")),
+                    instant(rs, "last_inbound_at"),
+                    instant(rs, "last_outbound_at"),
+                    instant(rs, "recorded_at")))
+        .list();
   }
 
   void markRead(UUID sessionId, ChatId chat) {

@@ -14,7 +14,8 @@ import org.springframework.stereotype.Service;
 /**
  * Read-only questions other modules ask about conversations, each answered by one indexed query:
  * which messages a number sent to contacts in a window of time (follow-up rules watch these), when
- * a contact last wrote, and which phone number stands behind a linked-id (LID) chat.
+ * a contact last wrote, which phone number stands behind a linked-id (LID) chat, which direct
+ * chats changed (in commit order) and what was exchanged with one person.
  */
 @Service
 public class Conversations {
@@ -24,9 +25,12 @@ public class Conversations {
   private final MessageRepository messages;
   private final ContactRepository contacts;
 
-  Conversations(MessageRepository messages, ContactRepository contacts) {
+  private final ChatRepository chats;
+
+  Conversations(MessageRepository messages, ContactRepository contacts, ChatRepository chats) {
     this.messages = messages;
     this.contacts = contacts;
+    this.chats = chats;
   }
 
   /** An outgoing message WhatsApp accepted, to a contact's chat ({@code <phone>@c.us}). */
@@ -98,5 +102,102 @@ public class Conversations {
               }
             });
     return phoneChats;
+  }
+
+  /**
+   * A direct chat's latest activity. {@code chat} is the contact's phone chat ({@code
+   * <phone>@c.us}) when the number knows the phone behind a linked-id chat.
+   */
+  public record ChatActivity(
+      TenantId tenantId, UUID sessionId, ChatId chat, Instant lastInboundAt, Instant lastOutboundAt) {}
+
+  /** A position in the order in which chats changed. */
+  public record ChatCursor(Instant recordedAt, UUID sessionId, String chatId) {
+
+    /** Before every change recorded after the instant. */
+    public static ChatCursor at(Instant instant) {
+      return new ChatCursor(instant, new UUID(0L, 0L), "");
+    }
+  }
+
+  /** A page of changed chats and where the next page starts ({@code after} again when empty). */
+  public record ChatActivityPage(List<ChatActivity> chats, ChatCursor next) {}
+
+  /**
+   * Direct chats, of every tenant, whose messages changed after the cursor and at or before
+   * {@code until}, in the order the changes were recorded: each chat once per page with its latest
+   * times, however many messages it got. A reader that keeps the cursor sees every change once
+   * {@code until} trails the clock by more than a transaction takes.
+   */
+  public ChatActivityPage directChatsChanged(ChatCursor after, Instant until, int limit) {
+    List<ChatRepository.DirectChat> page =
+        chats.directChatsRecorded(after.recordedAt(), after.sessionId(), after.chatId(), until, limit);
+    if (page.isEmpty()) {
+      return new ChatActivityPage(List.of(), after);
+    }
+    Map<UUID, List<ChatId>> lidChats = new HashMap<>();
+    page.stream()
+        .filter(chat -> chat.chatId().kind() == ChatId.Kind.LID)
+        .forEach(chat -> lidChats.computeIfAbsent(chat.sessionId(), s -> new java.util.ArrayList<>()).add(chat.chatId()));
+    Map<UUID, Map<ChatId, ChatId>> phoneChats = new HashMap<>();
+    lidChats.forEach((session, lids) -> phoneChats.put(session, phoneChatsOf(session, lids)));
+    List<ChatActivity> activity =
+        page.stream()
+            .map(
+                chat ->
+                    new ChatActivity(
+                        new TenantId(chat.tenantId()),
+                        chat.sessionId(),
+                        phoneChats.getOrDefault(chat.sessionId(), Map.of()).getOrDefault(chat.chatId(), chat.chatId()),
+                        chat.lastInboundAt(),
+                        chat.lastOutboundAt()))
+            .toList();
+    ChatRepository.DirectChat last = page.getLast();
+    return new ChatActivityPage(activity, new ChatCursor(last.recordedAt(), last.sessionId(), last.chatId().value()));
+  }
+
+  /**
+   * What the tenant's numbers and one person exchanged in direct chats since a moment, under the
+   * person's phone number or linked id.
+   *
+   * @param lastOutboundAt when one of the numbers last wrote to them (sent), or null
+   * @param firstOutboundAt when one of the numbers first wrote to them in the window, or null
+   */
+  public record Exchange(
+      int received, int sent, Instant lastInboundAt, Instant firstOutboundAt, Instant lastOutboundAt) {
+
+    /** They wrote after we first did. */
+    public boolean repliedToUs() {
+      return firstOutboundAt != null && lastInboundAt != null && lastInboundAt.isAfter(firstOutboundAt);
+    }
+  }
+
+  public Exchange exchangedWith(TenantId tenant, Collection<UUID> sessionIds, String phone, Instant since) {
+    return messages.exchangedWith(tenant, sessionIds, chatsOf(sessionIds, phone), since);
+  }
+
+  /** One message to or from a person, for a timeline. */
+  public record ExchangedMessage(
+      UUID messageId, UUID sessionId, String direction, String messageType, String preview, String status, Instant at) {}
+
+  /** The latest messages between the tenant's numbers and one person, newest first. */
+  public List<ExchangedMessage> recentWith(TenantId tenant, Collection<UUID> sessionIds, String phone, int limit) {
+    return messages.recentIn(tenant, sessionIds, chatsOf(sessionIds, phone), limit).stream()
+        .map(
+            m ->
+                new ExchangedMessage(
+                    m.id(), m.sessionId(), m.direction().value(), m.content().type(), m.content().preview(),
+                    m.status().value(), m.isOutbound() && m.times().sentAt() != null ? m.times().sentAt() : m.times().createdAt()))
+        .toList();
+  }
+
+  /** A person's direct chats on these numbers: their phone chat and, where known, their linked-id chat. */
+  private List<String> chatsOf(Collection<UUID> sessionIds, String phone) {
+    java.util.Set<String> chats = new java.util.LinkedHashSet<>();
+    ChatId.tryParse(phone).ifPresent(chat -> chats.add(chat.value()));
+    for (UUID session : sessionIds) {
+      contacts.find(session, null, phone).map(ContactRepository.Contact::lid).ifPresent(chats::add);
+    }
+    return List.copyOf(chats);
   }
 }

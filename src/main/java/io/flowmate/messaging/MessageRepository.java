@@ -895,4 +895,55 @@ class MessageRepository {
       throw new IllegalStateException("Stored payload is not JSON", e);
     }
   }
+
+  /** Counts and times of what the numbers and the chats exchanged since a moment (sent: WhatsApp took it). */
+  Conversations.Exchange exchangedWith(TenantId tenant, Collection<UUID> sessionIds, List<String> chats, Instant since) {
+    if (sessionIds.isEmpty() || chats.isEmpty()) {
+      return new Conversations.Exchange(0, 0, null, null, null);
+    }
+    return jdbc.sql(
+            """
+            SELECT count(*) FILTER (WHERE direction = 'inbound') AS received,
+                   count(*) FILTER (WHERE direction = 'outbound' AND sent_at IS NOT NULL) AS sent,
+                   max(created_at) FILTER (WHERE direction = 'inbound') AS last_inbound_at,
+                   min(sent_at) FILTER (WHERE direction = 'outbound') AS first_outbound_at,
+                   max(sent_at) FILTER (WHERE direction = 'outbound') AS last_outbound_at
+              FROM messaging_message
+             WHERE tenant_id = :tenant AND session_id = ANY (CAST(:sessions AS uuid[]))
+               AND chat_id = ANY (CAST(:chats AS text[])) AND created_at >= :since
+            """)
+        .param("tenant", tenant.value())
+        .param("sessions", sessionIds.toArray(UUID[]::new))
+        .param("chats", chats.toArray(String[]::new))
+        .param("since", timestamp(since))
+        .query(
+            (rs, row) ->
+                new Conversations.Exchange(
+                    rs.getInt("received"),
+                    rs.getInt("sent"),
+                    instant(rs, "last_inbound_at"),
+                    instant(rs, "first_outbound_at"),
+                    instant(rs, "last_outbound_at")))
+        .single();
+  }
+
+  /** The latest messages in these chats of these numbers, newest first. */
+  List<Message> recentIn(TenantId tenant, Collection<UUID> sessionIds, List<String> chats, int limit) {
+    if (sessionIds.isEmpty() || chats.isEmpty()) {
+      return List.of();
+    }
+    return jdbc.sql(
+            """
+            SELECT * FROM messaging_message
+             WHERE tenant_id = :tenant AND session_id = ANY (CAST(:sessions AS uuid[]))
+               AND chat_id = ANY (CAST(:chats AS text[]))
+             ORDER BY created_at DESC, id DESC LIMIT :limit
+            """)
+        .param("tenant", tenant.value())
+        .param("sessions", sessionIds.toArray(UUID[]::new))
+        .param("chats", chats.toArray(String[]::new))
+        .param("limit", limit)
+        .query(this::map)
+        .list();
+  }
 }

@@ -54,7 +54,11 @@ class LeadsStatusTransitionDecisionTests extends IntegrationTest {
           new       | reply            | -         | 6     | true    | new       | -                                             | other reply unchanged
           contacted | reply            | -         | -     | true    | contacted | -                                             | reply without score unchanged
           lost      | reply            | -         | 9     | true    | lost      | -                                             | reply to a lost lead unchanged
-          new       | scored           | -         | 5     | false   | new       | unknown event scored                          | unknown event
+          new       | scored           | -         | 8     | true    | qualified | -                                             | hot score suggests qualified (boundary)
+          contacted | scored           | -         | 10    | true    | qualified | -                                             | hot score suggests qualified
+          new       | scored           | -         | 7     | true    | new       | -                                             | other score suggests nothing
+          qualified | scored           | -         | 9     | true    | qualified | -                                             | score of a qualified lead suggests nothing
+          new       | signed           | -         | 5     | false   | new       | unknown event signed                          | unknown event
           new       | -                | -         | -     | false   | new       | no event given                                | no event
           """)
   void decidesEveryRuleOnTheEngine(

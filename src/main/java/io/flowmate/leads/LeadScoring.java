@@ -1,0 +1,70 @@
+package io.flowmate.leads;
+
+import io.flowmate.core.TenantId;
+import io.flowmate.gateway.SessionInfo;
+import io.flowmate.gateway.Sessions;
+import io.flowmate.messaging.Conversations;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/** The two steps of {@code leads-lead-scoring}: score a lead, then show the status its score suggests. */
+@Service
+class LeadScoring {
+
+  private final LeadActivityRepository activity;
+  private final Sessions sessions;
+  private final Conversations conversations;
+  private final Clock clock;
+
+  LeadScoring(LeadActivityRepository activity, Sessions sessions, Conversations conversations, Clock clock) {
+    this.activity = activity;
+    this.sessions = sessions;
+    this.conversations = conversations;
+    this.clock = clock;
+  }
+
+  /** A scored lead: what the status decision is asked about. */
+  record Scored(LeadStatus status, int score) {}
+
+  /**
+   * Scores the lead from its detection and its conversations and stores score and reason; empty
+   * if the lead is gone.
+   */
+  @Transactional
+  Optional<Scored> score(TenantId tenant, UUID leadId) {
+    Optional<LeadActivityRepository.ToScore> found = activity.toScore(tenant, leadId);
+    if (found.isEmpty()) {
+      return Optional.empty();
+    }
+    LeadActivityRepository.ToScore lead = found.get();
+    Instant now = now();
+    List<UUID> sessionIds = sessions.list(tenant).stream().map(SessionInfo::id).toList();
+    Conversations.Exchange exchange =
+        conversations.exchangedWith(tenant, sessionIds, lead.contactPhone(), now.minus(LeadScorer.ENGAGEMENT_WINDOW));
+    LeadScorer.Score score =
+        LeadScorer.score(
+            new LeadScorer.Signals(lead.matchedKeyword(), lead.monitorMode(), null, exchange, lead.lastActivityAt()),
+            now);
+    activity.saveScore(lead, score.value(), score.reason(), now);
+    return Optional.of(new Scored(lead.status(), score.value()));
+  }
+
+  /**
+   * Shows {@code suggested} on the lead unless it is the status the lead has (then no
+   * suggestion), and lets the lead be scored again.
+   */
+  @Transactional
+  void suggest(TenantId tenant, UUID leadId, LeadStatus current, LeadStatus suggested) {
+    activity.saveSuggestion(tenant, leadId, current, suggested == current ? null : suggested, now());
+  }
+
+  private Instant now() {
+    return clock.instant().truncatedTo(ChronoUnit.MICROS);
+  }
+}

@@ -5,5 +5,5 @@
  * {@link io.flowmate.messaging.Outbox} and so through the number's send governor.
  */
 @org.springframework.modulith.ApplicationModule(
-    allowedDependencies = {"core", "admin", "gateway", "messaging", "messaging :: events", "workflow"})
+    allowedDependencies = {"core", "admin", "gateway", "messaging", "messaging :: events", "workflow", "leads"})
 package io.flowmate.outreach;

@@ -5,6 +5,7 @@ import static io.flowmate.leads.GroupMonitoringIntegrationTests.groupMessage;
 import static io.flowmate.leads.GroupMonitoringIntegrationTests.monitored;
 import static io.flowmate.leads.GroupMonitoringIntegrationTests.waGroup;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -14,6 +15,7 @@ import io.flowmate.leads.events.LeadDetected;
 import io.flowmate.support.Api;
 import io.flowmate.support.IntegrationTest;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
@@ -39,6 +41,7 @@ import org.springframework.context.PayloadApplicationEvent;
 class GroupDetectionIntegrationTests extends IntegrationTest {
 
   @Autowired ConfigurableApplicationContext context;
+  @Autowired MonitoredGroups monitoredGroups;
 
   /** What the application published, every test's tenants mixed: tests look at their own tenant's. */
   private static final Queue<Object> PUBLISHED = new ConcurrentLinkedQueue<>();
@@ -153,6 +156,34 @@ class GroupDetectionIntegrationTests extends IntegrationTest {
     assertThat(messages).hasSize(7);
     assertThat(messages).filteredOn(m -> m.matchedKeyword() == null).hasSize(2);
     assertThat(messages).filteredOn(m -> m.groupId().toString().equals(lisbon)).hasSize(4);
+
+    // What reports and the health report read.
+    TenantId tenantId = new TenantId(tenant.id());
+    assertThat(monitoredGroups.monitored(tenantId))
+        .extracting(MonitoredGroups.Monitored::name, MonitoredGroups.Monitored::messagesProcessed, MonitoredGroups.Monitored::leadsDetected)
+        .containsExactly(tuple("Lisbon flats", 4L, 1L), tuple("Porto flats", 3L, 2L));
+    List<MonitoredGroups.Digest> digest = monitoredGroups.digest(tenantId, Instant.now().minus(Duration.ofHours(1)));
+    assertThat(digest).extracting(MonitoredGroups.Digest::name).containsExactly("Porto flats", "Lisbon flats");
+    assertThat(digest.get(0).matches()).isEqualTo(3);
+    assertThat(digest.get(0).leadsDetected()).isEqualTo(2);
+    assertThat(digest.get(0).messages()).isEqualTo(3);
+    assertThat(digest.get(0).topKeywords().getFirst()).isEqualTo(new MonitoredGroups.KeywordCount("viewing", 2));
+    assertThat(digest.get(1).matches()).isEqualTo(2);
+    assertThat(digest.get(1).messages()).isEqualTo(4);
+    assertThat(digest.get(1).topKeywords())
+        .containsExactly(new MonitoredGroups.KeywordCount("bedrooms", 2), new MonitoredGroups.KeywordCount("budget", 1));
+    assertThat(monitoredGroups.digest(tenantId, Instant.now().plus(Duration.ofHours(1))))
+        .allSatisfy(d -> assertThat(d.messages() + d.matches() + d.leadsDetected()).isZero());
+    String quietWa = waGroup(tenant, session, "Not monitored", "4915100002001", "4915100002002");
+    assertThat(monitoredGroups.unmonitored(tenantId, Duration.ofDays(7), 10))
+        .singleElement()
+        .satisfies(
+            u -> {
+              assertThat(u.waGroupId()).isEqualTo(quietWa);
+              assertThat(u.memberCount()).isEqualTo(3);
+              assertThat(u.messagesInWindow()).isZero();
+            });
+    assertThat(monitoredGroups.unmonitored(tenantId, Duration.ofDays(7), 0)).isEmpty();
   }
 
   @Test

@@ -8,12 +8,12 @@ ALTER TABLE leads_lead
     ADD COLUMN scored_at             timestamptz,
     ADD COLUMN scored_activity_at    timestamptz,
     ADD COLUMN suggested_status      text CHECK (suggested_status IN ('new', 'contacted', 'qualified', 'converted', 'lost')),
-    ADD COLUMN last_activity_at      timestamptz,
     ADD COLUMN last_inbound_at       timestamptz,
     ADD COLUMN last_outbound_at      timestamptz,
     ADD COLUMN process_instance_key  bigint,
     ADD COLUMN engine_epoch          text;
-UPDATE leads_lead SET last_activity_at = lead_detected_at, scored_activity_at = CASE WHEN lead_score IS NULL THEN NULL ELSE lead_detected_at END;
+-- (last_activity_at itself came with group monitoring, V17, for leads writing again in a group.)
+UPDATE leads_lead SET last_activity_at = COALESCE(last_activity_at, lead_detected_at), scored_activity_at = CASE WHEN lead_score IS NULL THEN NULL ELSE lead_detected_at END;
 ALTER TABLE leads_lead ALTER COLUMN last_activity_at SET NOT NULL, ALTER COLUMN last_activity_at SET DEFAULT now();
 
 -- The scoring starter looks for these: few at any time, so a partial index keeps it cheap.

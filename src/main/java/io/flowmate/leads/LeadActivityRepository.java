@@ -66,13 +66,21 @@ class LeadActivityRepository {
       Integer score,
       String matchedKeyword,
       String monitorMode,
+      String intent,
       Instant lastActivityAt) {}
 
   Optional<ToScore> toScore(TenantId tenant, UUID leadId) {
     return jdbc.sql(
             """
-            SELECT id, tenant_id, contact_phone, lead_status, lead_score, matched_keyword, monitor_mode, last_activity_at
-              FROM leads_lead WHERE tenant_id = :tenant AND id = :id
+            SELECT id, tenant_id, contact_phone, lead_status, lead_score, matched_keyword, monitor_mode, last_activity_at,
+                   -- the intent detection gave the triggering message (ai_analysis groups), found
+                   -- by its group and time through leads_group_message_since
+                   (SELECT g.intent FROM leads_group_message g
+                     WHERE g.group_id = l.source_group_id AND g.lead_id = l.id AND g.intent IS NOT NULL
+                       AND g.received_at BETWEEN l.lead_detected_at - interval '1 second'
+                                             AND l.lead_detected_at + interval '1 second'
+                     LIMIT 1) AS intent
+              FROM leads_lead l WHERE tenant_id = :tenant AND id = :id
             """)
         .param("tenant", tenant.value())
         .param("id", leadId)
@@ -86,6 +94,7 @@ class LeadActivityRepository {
                     nullableInt(rs, "lead_score"),
                     rs.getString("matched_keyword"),
                     rs.getString("monitor_mode"),
+                    rs.getString("intent"),
                     instant(rs, "last_activity_at")))
         .optional();
   }

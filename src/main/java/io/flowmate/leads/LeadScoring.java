@@ -49,7 +49,8 @@ class LeadScoring {
         conversations.exchangedWith(tenant, sessionIds, lead.contactPhone(), now.minus(LeadScorer.ENGAGEMENT_WINDOW));
     LeadScorer.Score score =
         LeadScorer.score(
-            new LeadScorer.Signals(lead.matchedKeyword(), lead.monitorMode(), null, exchange, lead.lastActivityAt()),
+            new LeadScorer.Signals(
+                lead.matchedKeyword(), lead.monitorMode(), lead.intent(), exchange, lead.lastActivityAt()),
             now);
     activity.saveScore(lead, score.value(), score.reason(), now);
     return Optional.of(new Scored(lead.status(), score.value()));

@@ -8,7 +8,6 @@ import io.flowmate.gateway.spi.TransportEvent.DeliveryChanged;
 import io.flowmate.gateway.spi.TransportEventListener;
 import io.flowmate.messaging.MessageRepository.AckUpdate;
 import io.flowmate.messaging.MessageRepository.AppliedAck;
-import io.flowmate.messaging.events.MessageStatusChanged;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -212,9 +211,7 @@ class DeliveryTracker implements TransportEventListener, DisposableBean {
   }
 
   private void announce(AppliedAck applied) {
-    events.publishEvent(
-        new MessageStatusChanged(
-            applied.tenantId(), applied.sessionId(), applied.messageId(), applied.status().value(), applied.at()));
+    events.publishEvent(applied.moved().changed(applied.status().value(), applied.at()));
     Map<String, Object> data = new LinkedHashMap<>();
     data.put("message_id", applied.messageId());
     data.put("session_id", applied.sessionId());

@@ -21,6 +21,7 @@ import io.flowmate.gateway.spi.TransportEvent.ReactionReceived;
 import io.flowmate.gateway.spi.TransportEventListener;
 import io.flowmate.gateway.spi.WaIdentity;
 import io.flowmate.messaging.events.ContactLearned;
+import io.flowmate.messaging.events.MessageStatusChanged;
 import io.flowmate.core.db.GroupCommit;
 import java.time.Clock;
 import java.time.Duration;
@@ -230,6 +231,7 @@ class InboundRecorder implements TransportEventListener, DisposableBean {
                   return new ChatRepository.Entry(m, arrival.inDirectChat() ? arrival.sender().pushName() : null, arrival.at());
                 })
                 .toList());
+    fresh.stream().filter(m -> byMessage.get(m.id()).event().fromMe()).forEach(this::announceTypedOnPhone);
     List<Message> incoming = fresh.stream().filter(m -> !byMessage.get(m.id()).event().fromMe()).toList();
     List<Optional<ContactRepository.Learned>> contacts =
         learn(
@@ -247,13 +249,23 @@ class InboundRecorder implements TransportEventListener, DisposableBean {
       Arrival arrival = byMessage.get(message.id());
       Instant wroteLast = lastOutbound.get(ChatRepository.key(message.sessionId(), message.chatId()));
       if (wroteLast != null && !wroteLast.isBefore(arrival.at().minus(settings.replyWindow()))) {
-        messages.markReplied(message.sessionId(), message.chatId(), arrival.at(), settings.replyWindow());
+        messages
+            .markReplied(message.sessionId(), message.chatId(), arrival.at(), settings.replyWindow())
+            .forEach(replied -> events.publishEvent(replied.changed("replied", arrival.at())));
       }
       if (arrival.inDirectChat()) {
         honourOptOut(arrival, message);
       }
-      announce(arrival, message, contacts.get(i).map(c -> c.contact().id()).orElse(null));
+      announce(arrival, message, contacts.get(i).map(ContactRepository.Learned::contact).orElse(null));
     }
+  }
+
+  /** A message we typed on the phone is one the number sent, as if through Flowmate. */
+  private void announceTypedOnPhone(Message message) {
+    events.publishEvent(
+        new MessageStatusChanged(
+            message.tenantId(), message.sessionId(), message.id(), MessageStatus.SENT.value(),
+            message.times().sentAt(), null, message.chatId().value(), null, null, null, message.times().sentAt()));
   }
 
   private Message message(Arrival arrival, Instant now) {
@@ -310,13 +322,14 @@ class InboundRecorder implements TransportEventListener, DisposableBean {
             });
   }
 
-  private void announce(Arrival arrival, Message message, UUID contactId) {
+  private void announce(Arrival arrival, Message message, ContactRepository.Contact contact) {
     SessionInfo session = arrival.session();
     boolean group = !arrival.inDirectChat();
+    String phone = arrival.sender().phoneNumber() != null ? arrival.sender().phoneNumber() : contact == null ? null : contact.phone();
     events.publishEvent(
         new io.flowmate.messaging.events.MessageReceived(
-            session.tenantId(), session.id(), message.id(), message.chatId().value(), contactId, group,
-            message.content().type(), arrival.at()));
+            session.tenantId(), session.id(), message.id(), message.chatId().value(),
+            contact == null ? null : contact.id(), group, message.content().type(), arrival.at(), phone));
     Map<String, Object> data = new LinkedHashMap<>();
     data.put("message_id", message.id());
     data.put("session_id", session.id());

@@ -14,6 +14,7 @@ import io.flowmate.core.ChatId;
 import io.flowmate.core.TenantId;
 import io.flowmate.core.db.ProcessColumns;
 import io.flowmate.core.api.PageQuery;
+import io.flowmate.messaging.events.MessageStatusChanged;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -136,12 +137,12 @@ class MessageRepository {
    * crash without queueing anything twice.
    *
    * @param bodyHashes per message, the duplicate guard's hash of its text (null: exempt)
-   * @return how many were new
+   * @return the ids of those that were new
    */
-  int insertFromOrigin(
+  List<UUID> insertFromOrigin(
       List<Message> rows, List<byte[]> bodyHashes, String originKind, UUID originId, Outbox.SendGap gap) {
     if (rows.isEmpty()) {
-      return 0;
+      return List.of();
     }
     HexFormat hex = HexFormat.of();
     return jdbc.sql(
@@ -157,6 +158,7 @@ class MessageRepository {
               CAST(:bodyHashes AS text[]), CAST(:ats AS timestamptz[]))
               AS m(id, tenant, session, chat, type, body, payload, status, key, body_hash, at)
             ON CONFLICT (tenant_id, idempotency_key) DO NOTHING
+            RETURNING id
             """)
         .param("kind", originKind)
         .param("origin", originId)
@@ -173,7 +175,29 @@ class MessageRepository {
         .param("keys", column(rows, Message::idempotencyKey, String[]::new))
         .param("bodyHashes", bodyHashes.stream().map(h -> h == null ? null : hex.formatHex(h)).toArray(String[]::new))
         .param("ats", column(rows, m -> timestampText(m.times().createdAt()), String[]::new))
-        .update();
+        .query(UUID.class)
+        .list();
+  }
+
+  /**
+   * Cancels every message of the origin that has not left yet (pending, queued or held), with the
+   * reason.
+   */
+  List<Moved> cancelOriginMessages(UUID originId, String reason, Instant now) {
+    return jdbc.sql(
+            """
+            UPDATE messaging_message m SET status = 'cancelled',
+              failure_reason = COALESCE(:reason, m.failure_reason), updated_at = :now
+            FROM messaging_message before
+            WHERE before.id = m.id AND m.origin_id = :origin
+              AND m.status IN ('pending', 'queued', 'held')
+            RETURNING %s
+            """.formatted(MOVED.formatted("before.status")))
+        .param("origin", originId)
+        .param("reason", reason)
+        .param("now", timestamp(now))
+        .query(this::moved)
+        .list();
   }
 
   /**
@@ -220,8 +244,9 @@ class MessageRepository {
    * chat from the same number within the window: the duplicate guard for messages queued in bulk.
    *
    * @param reason the failure reason; {@code {chat}} is replaced by each message's chat
+   * @param previous the status the messages were queued with ({@code queued} or {@code held})
    */
-  int failRepeatedTexts(List<UUID> ids, Instant since, String reason, Instant now) {
+  List<Moved> failRepeatedTexts(List<UUID> ids, Instant since, String reason, MessageStatus previous, Instant now) {
     return jdbc.sql(
             """
             UPDATE messaging_message m SET status = 'failed', updated_at = :now,
@@ -232,12 +257,15 @@ class MessageRepository {
                 WHERE o.session_id = m.session_id AND o.chat_id = m.chat_id AND o.body_hash = m.body_hash
                   AND o.id <> m.id AND o.direction = 'outbound'
                   AND (o.sent_at >= :since OR o.status IN ('pending', 'queued', 'held', 'sending')))
-            """)
+            RETURNING %s
+            """.formatted(MOVED.formatted("CAST(:previous AS text)")))
         .param("ids", ids.toArray(UUID[]::new))
         .param("since", timestamp(since))
         .param("reason", reason)
+        .param("previous", previous.value())
         .param("now", timestamp(now))
-        .update();
+        .query(this::moved)
+        .list();
   }
 
   boolean originHasWaiting(UUID originId) {
@@ -460,19 +488,21 @@ class MessageRepository {
         .list();
   }
 
-  boolean markSent(UUID id, String waMessageId, Instant sentAt, Instant now) {
+  /** Records WhatsApp's acceptance of a claimed message; empty if it was not claimed (any more). */
+  Optional<Moved> markSent(UUID id, String waMessageId, Instant sentAt, Instant now) {
     return jdbc.sql(
-                """
-                UPDATE messaging_message SET status = 'sent', wa_message_id = :waId, sent_at = :sentAt,
-                  lease_until = NULL, failure_reason = NULL, updated_at = :now
-                WHERE id = :id AND status = 'sending'
-                """)
-            .param("id", id)
-            .param("waId", waMessageId)
-            .param("sentAt", timestamp(sentAt))
-            .param("now", timestamp(now))
-            .update()
-        == 1;
+            """
+            UPDATE messaging_message m SET status = 'sent', wa_message_id = :waId, sent_at = :sentAt,
+              lease_until = NULL, failure_reason = NULL, updated_at = :now
+            WHERE id = :id AND status = 'sending'
+            RETURNING %s
+            """.formatted(MOVED.formatted("'queued'")))
+        .param("id", id)
+        .param("waId", waMessageId)
+        .param("sentAt", timestamp(sentAt))
+        .param("now", timestamp(now))
+        .query(this::moved)
+        .optional();
   }
 
   /**
@@ -522,17 +552,60 @@ class MessageRepository {
         .update();
   }
 
-  void markFailed(UUID id, String reason, Instant now) {
-    jdbc.sql(
+  /** Fails a message that has not left; empty if it had (or was cancelled meanwhile). */
+  Optional<Moved> markFailed(UUID id, String reason, Instant now) {
+    return jdbc.sql(
             """
-            UPDATE messaging_message SET status = 'failed', failure_reason = :reason,
+            UPDATE messaging_message m SET status = 'failed', failure_reason = :reason,
               lease_until = NULL, updated_at = :now
             WHERE id = :id AND status IN ('queued', 'sending')
-            """)
+            RETURNING %s
+            """.formatted(MOVED.formatted("'queued'")))
         .param("id", id)
         .param("reason", reason)
         .param("now", timestamp(now))
-        .update();
+        .query(this::moved)
+        .optional();
+  }
+
+  /**
+   * What {@link Moved} is read from: the row after the statement, and the expression giving the
+   * status before it (the {@code %s}).
+   */
+  private static final String MOVED =
+      "m.id, m.tenant_id, m.session_id, m.chat_id, m.origin_kind, m.origin_id, m.failure_reason,"
+          + " m.sent_at, %s AS previous_status";
+
+  /** An outgoing message a statement moved: what other modules are told about it. */
+  record Moved(
+      UUID messageId,
+      TenantId tenantId,
+      UUID sessionId,
+      String chatId,
+      String originKind,
+      UUID originId,
+      String previousStatus,
+      String failureReason,
+      Instant sentAt) {
+
+    MessageStatusChanged changed(String status, Instant at) {
+      return new MessageStatusChanged(
+          tenantId, sessionId, messageId, status, at, previousStatus, chatId, originKind, originId,
+          failureReason, sentAt);
+    }
+  }
+
+  private Moved moved(ResultSet rs, int row) throws SQLException {
+    return new Moved(
+        uuid(rs, "id"),
+        TenantId.of(uuid(rs, "tenant_id")),
+        uuid(rs, "session_id"),
+        rs.getString("chat_id"),
+        rs.getString("origin_kind"),
+        uuid(rs, "origin_id"),
+        rs.getString("previous_status"),
+        rs.getString("failure_reason"),
+        instant(rs, "sent_at"));
   }
 
   /**
@@ -549,7 +622,14 @@ class MessageRepository {
       UUID sessionId, String waMessageId, MessageStatus status, String error, Instant at) {}
 
   /** A message an ack moved forward. */
-  record AppliedAck(UUID messageId, TenantId tenantId, UUID sessionId, String waMessageId, MessageStatus status, Instant at) {}
+  record AppliedAck(
+      UUID messageId,
+      TenantId tenantId,
+      UUID sessionId,
+      String waMessageId,
+      MessageStatus status,
+      Instant at,
+      Moved moved) {}
 
   /** What a batch of acks did: the messages moved, and the acks for messages not recorded yet. */
   record AckOutcome(List<AppliedAck> applied, List<AckUpdate> unknown) {}
@@ -588,13 +668,14 @@ class MessageRepository {
                   read_at = CASE WHEN best.progress BETWEEN 4 AND 5 THEN COALESCE(m.read_at, best.at) ELSE m.read_at END,
                   played_at = CASE WHEN best.progress = 5 THEN COALESCE(m.played_at, best.at) ELSE m.played_at END,
                   updated_at = best.at
-                FROM best
+                FROM best, messaging_message before
                 WHERE m.session_id = best.session_id AND m.wa_message_id = best.wa_message_id
                   AND m.direction = 'outbound'
                   AND %s < best.progress
-                RETURNING m.id, m.tenant_id, m.session_id, m.wa_message_id, best.status, best.at
+                  AND before.id = m.id
+                RETURNING m.wa_message_id, best.status, best.at, %s
                 """
-                    .formatted(values, PROGRESS.replace("status", "m.status")))
+                    .formatted(values, PROGRESS.replace("status", "m.status"), MOVED.formatted("before.status")))
             .params(statement)
             .query(
                 (rs, row) ->
@@ -604,7 +685,8 @@ class MessageRepository {
                         uuid(rs, "session_id"),
                         rs.getString("wa_message_id"),
                         MessageStatus.of(rs.getString("status")),
-                        instant(rs, "at")))
+                        instant(rs, "at"),
+                        moved(rs, row)))
             .list();
     var appliedKeys =
         applied.stream().map(a -> a.sessionId() + "/" + a.waMessageId()).collect(java.util.stream.Collectors.toSet());
@@ -637,20 +719,26 @@ class MessageRepository {
     return status == MessageStatus.FAILED ? 6 : status.progress;
   }
 
-  /** Outgoing messages of the chat sent within the window get their reply mark. */
-  void markReplied(UUID sessionId, ChatId chat, Instant replyAt, Duration window) {
-    jdbc.sql(
+  /**
+   * Outgoing messages of the chat sent within the window get their reply mark.
+   *
+   * @return the messages marked now (their status is unchanged)
+   */
+  List<Moved> markReplied(UUID sessionId, ChatId chat, Instant replyAt, Duration window) {
+    return jdbc.sql(
             """
-            UPDATE messaging_message SET replied_at = :at, updated_at = :at
+            UPDATE messaging_message m SET replied_at = :at, updated_at = :at
             WHERE session_id = :session AND chat_id = :chat AND direction = 'outbound'
               AND replied_at IS NULL AND sent_at IS NOT NULL
               AND sent_at BETWEEN :since AND :at
-            """)
+            RETURNING %s
+            """.formatted(MOVED.formatted("m.status")))
         .param("session", sessionId)
         .param("chat", chat.value())
         .param("at", timestamp(replyAt))
         .param("since", timestamp(replyAt.minus(window)))
-        .update();
+        .query(this::moved)
+        .list();
   }
 
   void markEdited(UUID id, String text, Instant at) {
@@ -819,6 +907,50 @@ class MessageRepository {
         .param("lid", lidChat.orElse(chat.value()))
         .query((rs, row) -> instant(rs, "created_at"))
         .optional();
+  }
+
+  /** The stored messages after the id, in id order (see {@link MessageHistory}). */
+  List<MessageHistory.StoredMessage> history(UUID afterId, int limit) {
+    return jdbc.sql(
+            """
+            SELECT m.id, m.tenant_id, m.session_id, m.chat_id, m.direction, m.status, m.origin_kind,
+              m.origin_id, m.failure_reason, m.created_at, m.sent_at, m.delivered_at, m.read_at,
+              m.played_at, m.replied_at, m.updated_at,
+              COALESCE(by_lid.id, by_phone.id) AS contact_id,
+              COALESCE(m.sender_phone, by_lid.phone) AS sender_phone
+            FROM messaging_message m
+            LEFT JOIN messaging_contact by_lid
+              ON by_lid.session_id = m.session_id AND by_lid.lid = m.sender_lid
+            LEFT JOIN messaging_contact by_phone
+              ON by_phone.session_id = m.session_id AND by_phone.phone = m.sender_phone
+            WHERE m.id > :after ORDER BY m.id LIMIT :limit
+            """)
+        .param("after", afterId)
+        .param("limit", limit)
+        .query(
+            (rs, row) -> {
+              MessageStatus status = MessageStatus.of(rs.getString("status"));
+              return new MessageHistory.StoredMessage(
+                  uuid(rs, "id"),
+                  TenantId.of(uuid(rs, "tenant_id")),
+                  uuid(rs, "session_id"),
+                  rs.getString("chat_id"),
+                  "outbound".equals(rs.getString("direction")),
+                  status.visible().value(),
+                  rs.getString("origin_kind"),
+                  uuid(rs, "origin_id"),
+                  rs.getString("failure_reason"),
+                  rs.getString("sender_phone"),
+                  uuid(rs, "contact_id"),
+                  instant(rs, "created_at"),
+                  instant(rs, "sent_at"),
+                  instant(rs, "delivered_at"),
+                  instant(rs, "read_at"),
+                  instant(rs, "played_at"),
+                  instant(rs, "replied_at"),
+                  status == MessageStatus.FAILED || status == MessageStatus.CANCELLED ? instant(rs, "updated_at") : null);
+            })
+        .list();
   }
 
   /** Messages waiting for approval whose process instance is not in the current engine. */

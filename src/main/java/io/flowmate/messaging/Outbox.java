@@ -4,16 +4,20 @@ import io.flowmate.core.ChatId;
 import io.flowmate.core.Ids;
 import io.flowmate.core.TenantId;
 import io.flowmate.core.api.ApiException;
+import io.flowmate.messaging.events.MessageStatusChanged;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 import org.springframework.transaction.support.TransactionSynchronization;
@@ -27,7 +31,8 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * the number's send governor paces them and refuses what policy forbids (opt-outs, reciprocity,
  * allow-list) with a reason. An
  * origin can hold its waiting messages (pause), release them (resume) or cancel them, and count
- * them by status.
+ * them by status. Queueing, the duplicate guard's failures and cancelling are announced as {@link
+ * MessageStatusChanged} within the caller's transaction.
  */
 @Service
 public class Outbox {
@@ -36,6 +41,7 @@ public class Outbox {
   private final OutboxDispatcher dispatcher;
   private final SendPolicy policy;
   private final MessagingSettings settings;
+  private final ApplicationEventPublisher events;
   private final Clock clock;
 
   Outbox(
@@ -43,11 +49,13 @@ public class Outbox {
       OutboxDispatcher dispatcher,
       SendPolicy policy,
       MessagingSettings settings,
+      ApplicationEventPublisher events,
       Clock clock) {
     this.messages = messages;
     this.dispatcher = dispatcher;
     this.policy = policy;
     this.settings = settings;
+    this.events = events;
     this.clock = clock;
   }
 
@@ -165,20 +173,38 @@ public class Outbox {
               batch.gap()));
       bodyHashes.add(batch.repeatable() ? null : SendPolicy.bodyHash(content.body()));
     }
-    int queued = messages.insertFromOrigin(rows, bodyHashes, batch.origin().kind(), batch.origin().id(), batch.gap());
+    List<UUID> queued =
+        messages.insertFromOrigin(rows, bodyHashes, batch.origin().kind(), batch.origin().id(), batch.gap());
+    announceQueued(batch, rows, queued, now);
     Duration window = settings.governor().duplicateWindow();
     if (!batch.repeatable() && !window.isZero()) {
       // The same guard as for a single send, for the whole batch in one statement.
-      messages.failRepeatedTexts(
-          rows.stream().map(Message::id).toList(),
-          now.minus(window),
-          "not sent: " + policy.duplicateReason("{chat}"),
-          now);
+      messages
+          .failRepeatedTexts(
+              rows.stream().map(Message::id).toList(),
+              now.minus(window),
+              "not sent: " + policy.duplicateReason("{chat}"),
+              batch.held() ? MessageStatus.HELD : MessageStatus.QUEUED,
+              now)
+          .forEach(failed -> events.publishEvent(failed.changed(MessageStatus.FAILED.value(), now)));
     }
-    if (!batch.held() && queued > 0) {
+    if (!batch.held() && !queued.isEmpty()) {
       wakeAfterCommit(batch.sessionId());
     }
-    return queued;
+    return queued.size();
+  }
+
+  /** Tells listeners in this transaction which of the batch's messages are new in the queue. */
+  private void announceQueued(Batch batch, List<Message> rows, List<UUID> queued, Instant now) {
+    Set<UUID> fresh = new HashSet<>(queued);
+    for (Message row : rows) {
+      if (fresh.contains(row.id())) {
+        events.publishEvent(
+            new MessageStatusChanged(
+                batch.tenant(), batch.sessionId(), row.id(), MessageStatus.QUEUED.value(), now, null,
+                row.chatId().value(), batch.origin().kind(), batch.origin().id(), null, null));
+      }
+    }
   }
 
   /** Pauses: the origin's queued messages are held back from the send lanes. */
@@ -198,12 +224,10 @@ public class Outbox {
   /** Cancels every message of the origin that has not left yet, with the reason. */
   @Transactional
   public void cancel(Origin origin, String reason) {
-    messages.moveOriginMessages(
-        origin.id(),
-        List.of(MessageStatus.QUEUED, MessageStatus.HELD, MessageStatus.PENDING),
-        MessageStatus.CANCELLED,
-        reason,
-        clock.instant());
+    Instant now = clock.instant();
+    messages
+        .cancelOriginMessages(origin.id(), reason, now)
+        .forEach(cancelled -> events.publishEvent(cancelled.changed(MessageStatus.CANCELLED.value(), now)));
   }
 
   /**

@@ -29,9 +29,11 @@ import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.modulith.events.ApplicationModuleListener;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The send governor and the outbox relay, one lane per WhatsApp number: the only caller of the
@@ -70,6 +72,8 @@ class OutboxDispatcher implements DisposableBean {
   private final OutboundMessages outbound;
   private final DeliveryTracker deliveries;
   private final MessagingSettings settings;
+  private final ApplicationEventPublisher events;
+  private final TransactionTemplate transaction;
   private final Clock clock;
   private final SendPacer pacer;
   private final ExecutorService lanes;
@@ -92,6 +96,8 @@ class OutboxDispatcher implements DisposableBean {
       OutboundMessages outbound,
       DeliveryTracker deliveries,
       MessagingSettings settings,
+      ApplicationEventPublisher events,
+      TransactionTemplate transaction,
       Clock clock) {
     this.messages = messages;
     this.chats = chats;
@@ -103,6 +109,8 @@ class OutboxDispatcher implements DisposableBean {
     this.outbound = outbound;
     this.deliveries = deliveries;
     this.settings = settings;
+    this.events = events;
+    this.transaction = transaction;
     this.clock = clock;
     this.pacer = new SendPacer(messages::sendTimesSince, settings.governor().gapJitter(), random);
     AtomicInteger threads = new AtomicInteger();
@@ -162,7 +170,7 @@ class OutboxDispatcher implements DisposableBean {
         return;
       }
       if (found.isEmpty()) {
-        claimed.forEach(m -> messages.markFailed(m.id(), "session was deleted", now));
+        claimed.forEach(m -> fail(m, "session was deleted", now));
         return;
       }
       Batch batch = prepare(found.get(), claimed, now);
@@ -212,7 +220,7 @@ class OutboxDispatcher implements DisposableBean {
     if (!"reaction".equals(message.content().type())) {
       Optional<SendPolicy.Refusal> refusal = batch.policy().check(message.chatId(), null);
       if (refusal.isPresent()) {
-        messages.markFailed(message.id(), "not sent: " + refusal.get().reason(), now);
+        fail(message, "not sent: " + refusal.get().reason(), now);
         return null;
       }
     }
@@ -313,17 +321,47 @@ class OutboxDispatcher implements DisposableBean {
     }
   }
 
+  /**
+   * The "sent" record, the chat's summary and the announcement commit together (one commit for
+   * the message, and listeners write in it); acks that overtook it are applied once it is visible.
+   */
   private void recordSent(Message message, SendReceipt receipt) {
-    messages.markSent(message.id(), receipt.providerMessageId(), receipt.acceptedAt(), clock.instant());
+    try {
+      writeSent(message, receipt);
+    } catch (RuntimeException e) {
+      // Never queued again: WhatsApp has it. The claim lapses and the lane settles it by asking
+      // the transport, as after a crash.
+      log.error("Message {} was handed over but its 'sent' record failed; it is settled when its claim lapses",
+          message.id(), e);
+      return;
+    }
     deliveries.applyEarlyAcks(message.sessionId(), receipt.providerMessageId());
-    chats.record(
-        new Message(
-            message.id(), message.tenantId(), message.sessionId(), message.chatId(), message.direction(),
-            message.source(), message.content(), message.sender(), MessageStatus.SENT, null,
-            message.idempotencyKey(), null, receipt.providerMessageId(), null, null, null, 0, message.times(),
-            message.sendGap()),
-        null,
-        receipt.acceptedAt());
+  }
+
+  private void writeSent(Message message, SendReceipt receipt) {
+    transaction.executeWithoutResult(
+        status -> {
+          messages
+              .markSent(message.id(), receipt.providerMessageId(), receipt.acceptedAt(), clock.instant())
+              .ifPresent(sent -> events.publishEvent(sent.changed(MessageStatus.SENT.value(), receipt.acceptedAt())));
+          chats.record(
+              new Message(
+                  message.id(), message.tenantId(), message.sessionId(), message.chatId(), message.direction(),
+                  message.source(), message.content(), message.sender(), MessageStatus.SENT, null,
+                  message.idempotencyKey(), null, receipt.providerMessageId(), null, null, null, 0,
+                  message.times(), message.sendGap()),
+              null,
+              receipt.acceptedAt());
+        });
+  }
+
+  /** Fails a message that has not left, and announces it in the same transaction. */
+  private void fail(Message message, String reason, Instant now) {
+    transaction.executeWithoutResult(
+        status ->
+            messages
+                .markFailed(message.id(), reason, now)
+                .ifPresent(failed -> events.publishEvent(failed.changed(MessageStatus.FAILED.value(), now))));
   }
 
   private void failOrRetry(Message message, String reason, boolean retryable) {
@@ -332,10 +370,7 @@ class OutboxDispatcher implements DisposableBean {
       Duration backoff = settings.retryDelay().multipliedBy(1L << Math.min(message.attempts() - 1, 10));
       messages.requeue(message.id(), now.plus(backoff), reason, true, now);
     } else {
-      messages.markFailed(
-          message.id(),
-          retryable ? reason + " (gave up after " + message.attempts() + " attempts)" : reason,
-          now);
+      fail(message, retryable ? reason + " (gave up after " + message.attempts() + " attempts)" : reason, now);
     }
   }
 
@@ -365,7 +400,7 @@ class OutboxDispatcher implements DisposableBean {
     Optional<SessionInfo> session = sessions.findById(sessionId);
     for (Message message : lapsed) {
       if (session.isEmpty()) {
-        messages.markFailed(message.id(), "session was deleted", clock.instant());
+        fail(message, "session was deleted", clock.instant());
       } else if (!recoverLapsedClaim(session.get(), message)) {
         // The transport cannot answer now; it would not for the number's other claims either.
         return;
@@ -379,7 +414,7 @@ class OutboxDispatcher implements DisposableBean {
     if (!transport.capabilities().findsSentMessages()) {
       log.warn("Message {} was claimed before a crash and {} cannot tell whether WhatsApp accepted it;"
           + " marking it failed rather than risking a duplicate", message.id(), transport.kind());
-      messages.markFailed(message.id(), MAY_HAVE_BEEN_SENT, now);
+      fail(message, MAY_HAVE_BEEN_SENT, now);
       return true;
     }
     Optional<SendReceipt> accepted;
@@ -393,7 +428,7 @@ class OutboxDispatcher implements DisposableBean {
       }
       log.warn("Cannot find out whether message {} was accepted before a crash: {}",
           message.id(), e.getMessage());
-      messages.markFailed(message.id(), MAY_HAVE_BEEN_SENT + " (" + e.getMessage() + ")", now);
+      fail(message, MAY_HAVE_BEEN_SENT + " (" + e.getMessage() + ")", now);
       return true;
     } catch (RuntimeException e) {
       log.warn("Looking up message {} after a crash failed; asking again on the next sweep",

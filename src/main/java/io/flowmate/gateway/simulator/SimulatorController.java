@@ -86,6 +86,7 @@ class SimulatorController {
    *     463 for this many minutes (0 lifts it)
    * @param failNextSends the next sends throw ({@code failures_retryable} says whether retrying
    *     may help)
+   * @param numbersNotReading these recipients get our messages but never read them
    */
   record FaultsRequest(
       @Min(0) @Max(100_000) Integer reachoutLockMinutes,
@@ -93,6 +94,7 @@ class SimulatorController {
       Boolean failuresRetryable,
       Boolean requirePasskey,
       Set<String> numbersNotOnWhatsapp,
+      Set<String> numbersNotReading,
       Boolean ban,
       Boolean unlinkFromPhone) {}
 
@@ -214,7 +216,8 @@ class SimulatorController {
             request.failNextSends(),
             request.failuresRetryable(),
             request.requirePasskey(),
-            request.numbersNotOnWhatsapp()));
+            request.numbersNotOnWhatsapp(),
+            request.numbersNotReading()));
     if (Boolean.TRUE.equals(request.ban())) {
       simulator.ban(session.id());
     }

@@ -101,13 +101,28 @@ public class SimulatorTransport implements WhatsAppTransport, DisposableBean {
   /** Something the session did besides sending: marked a chat read, typed, edited, revoked. */
   public record Activity(String action, String chatId, String detail, Instant at) {}
 
-  /** Faults to produce on a session; null fields leave the current setting alone. */
+  /**
+   * Faults to produce on a session; null fields leave the current setting alone.
+   *
+   * @param numbersNotReading recipients who never read: their messages are delivered, not read
+   */
   public record Faults(
       Integer reachoutLockMinutes,
       Integer failNextSends,
       Boolean failuresRetryable,
       Boolean requirePasskey,
-      Set<String> numbersNotOnWhatsApp) {}
+      Set<String> numbersNotOnWhatsApp,
+      Set<String> numbersNotReading) {
+
+    public Faults(
+        Integer reachoutLockMinutes,
+        Integer failNextSends,
+        Boolean failuresRetryable,
+        Boolean requirePasskey,
+        Set<String> numbersNotOnWhatsApp) {
+      this(reachoutLockMinutes, failNextSends, failuresRetryable, requirePasskey, numbersNotOnWhatsApp, null);
+    }
+  }
 
   private static final class SimulatedPhone {
     final UUID sessionId;
@@ -120,6 +135,7 @@ public class SimulatorTransport implements WhatsAppTransport, DisposableBean {
     final AtomicInteger failNextSends = new AtomicInteger();
     volatile boolean failuresRetryable = true;
     final Set<String> numbersNotOnWhatsApp = ConcurrentHashMap.newKeySet();
+    final Set<String> numbersNotReading = ConcurrentHashMap.newKeySet();
     /** Chats that wrote to this number or were written to successfully: no 463 for them. */
     final Set<String> warmChats = ConcurrentHashMap.newKeySet();
     final Map<String, SendReceipt> acceptedByKey = new ConcurrentHashMap<>();
@@ -300,6 +316,10 @@ public class SimulatorTransport implements WhatsAppTransport, DisposableBean {
       phone.numbersNotOnWhatsApp.clear();
       phone.numbersNotOnWhatsApp.addAll(faults.numbersNotOnWhatsApp());
     }
+    if (faults.numbersNotReading() != null) {
+      phone.numbersNotReading.clear();
+      phone.numbersNotReading.addAll(faults.numbersNotReading());
+    }
   }
 
   @Override
@@ -365,6 +385,10 @@ public class SimulatorTransport implements WhatsAppTransport, DisposableBean {
       }
       phone.warmChats.add(to.value());
       scheduleAck(phone, receipt.providerMessageId(), Ack.DEVICE, null, settings.deliveryDelay());
+      if (to.phoneNumber().filter(phone.numbersNotReading::contains).isPresent()) {
+        deliverToOtherPhone(phone, to, message, receipt);
+        return receipt;
+      }
       scheduleAck(phone, receipt.providerMessageId(), Ack.READ, null, settings.readDelay());
       if (message instanceof OutboundMessage.Media media
           && media.kind() == OutboundMessage.MediaKind.VOICE

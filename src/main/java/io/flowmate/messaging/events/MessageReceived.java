@@ -10,6 +10,8 @@ import java.util.UUID;
  *
  * @param contactId the sender as a contact of the number (null in rare cases without identity)
  * @param groupMessage written in a WhatsApp group ({@code chatId} is the group)
+ * @param senderPhone the sender's phone number (E.164 digits) when known, also when they wrote
+ *     from their linked id ({@code <n>@lid})
  */
 public record MessageReceived(
     TenantId tenantId,
@@ -19,4 +21,5 @@ public record MessageReceived(
     UUID contactId,
     boolean groupMessage,
     String messageType,
-    Instant receivedAt) {}
+    Instant receivedAt,
+    String senderPhone) {}

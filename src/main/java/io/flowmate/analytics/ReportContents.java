@@ -459,10 +459,20 @@ final class ReportContents {
     @Override
     public void write(ReportText text) {
       writeSessions(text, sessions);
-      sessions.stream()
-          .filter(session -> !session.working())
-          .findFirst()
-          .ifPresent(session -> text.section("To do").bullet("Start it again: POST /api/v2/sessions/" + session.id() + "/start"));
+      List<SessionLine> down = sessions.stream().filter(session -> !session.working()).toList();
+      if (!down.isEmpty()) {
+        text.section("To do");
+      }
+      for (SessionLine session : down) {
+        String path = "/api/v2/sessions/" + session.id();
+        text.bullet(
+            switch (session.status()) {
+              case "qr_code" -> "Scan the QR code of %s: GET %s/qr".formatted(session.name(), path);
+              case "starting" -> "Wait for %s to finish starting".formatted(session.name());
+              case "passkey_required" -> "Confirm the passkey of %s on the phone".formatted(session.name());
+              default -> "Start %s again: POST %s/start".formatted(session.name(), path);
+            });
+      }
     }
   }
 

@@ -5,12 +5,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.flowmate.core.ChatId;
 import io.flowmate.core.Ids;
 import io.flowmate.core.schedule.Recurrence;
-import io.flowmate.core.schedule.ScheduleType;
 import io.flowmate.gateway.Sessions;
 import io.flowmate.messaging.Outbox;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZonedDateTime;
 import java.util.List;
 import java.util.Optional;
 import org.springframework.stereotype.Service;
@@ -26,7 +26,7 @@ class ReportGenerator {
   /** WhatsApp shows long texts, but a report longer than this is cut, pointing to the dashboard. */
   static final int MAX_WHATSAPP_LENGTH = 4000;
 
-  /** What a one-time report covers, and any report whose recurrence has no two runs left. */
+  /** What a cron report covers when its expression has no two runs left. */
   static final Duration DEFAULT_PERIOD = Duration.ofDays(7);
 
   private final ReportFigures figures;
@@ -44,17 +44,23 @@ class ReportGenerator {
   }
 
   /**
-   * The length of one of the report's periods: the time between two of its runs (a day, a week, a
-   * month, or what its cron expression makes), measured at the runs following {@code at}.
+   * Where the period that ends at {@code end} starts when it is one period long: a day, a week or a
+   * month back in the report's time zone (so a week across a clock change is 167 or 169 hours), a
+   * week for a one-time report, and for a cron expression the time between its next two runs.
    */
-  static Duration period(Report report, Instant at) {
-    if (report.scheduleType() == ScheduleType.ONE_TIME) {
-      return DEFAULT_PERIOD;
-    }
-    Recurrence recurrence = report.recurrence();
-    Optional<Instant> first = recurrence.next(at);
-    Optional<Instant> second = first.flatMap(recurrence::next);
-    return second.map(s -> Duration.between(first.get(), s)).orElse(DEFAULT_PERIOD);
+  static Instant onePeriodBefore(Report report, Instant end) {
+    ZonedDateTime local = end.atZone(report.zone());
+    return switch (report.scheduleType()) {
+      case DAILY -> local.minusDays(1).toInstant();
+      case WEEKLY, ONE_TIME -> local.minusWeeks(1).toInstant();
+      case MONTHLY -> local.minusMonths(1).toInstant();
+      case CRON -> {
+        Recurrence recurrence = report.recurrence();
+        Optional<Instant> first = recurrence.next(end);
+        Optional<Instant> second = first.flatMap(recurrence::next);
+        yield end.minus(second.map(s -> Duration.between(first.get(), s)).orElse(DEFAULT_PERIOD));
+      }
+    };
   }
 
   /**
@@ -62,12 +68,13 @@ class ReportGenerator {
    * periods; else one period before the occurrence (the first run, or after a long pause).
    */
   static Instant scheduledPeriodStart(Report report, Instant occurrence) {
-    Duration period = period(report, occurrence);
+    Instant onePeriod = onePeriodBefore(report, occurrence);
+    Instant twoPeriods = occurrence.minus(Duration.between(onePeriod, occurrence).multipliedBy(2));
     Instant previous = report.lastRunAt();
-    if (previous != null && previous.isBefore(occurrence) && previous.isAfter(occurrence.minus(period.multipliedBy(2)))) {
+    if (previous != null && previous.isBefore(occurrence) && previous.isAfter(twoPeriods)) {
       return previous;
     }
-    return occurrence.minus(period);
+    return onePeriod;
   }
 
   /**

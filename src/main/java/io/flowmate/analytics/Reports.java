@@ -191,7 +191,7 @@ class Reports {
     Instant now = clock.instant();
     ReportRun run =
         generator.generate(
-            report, ReportRun.MANUAL, now, now.minus(ReportGenerator.period(report, now)), now, idempotencyKey);
+            report, ReportRun.MANUAL, now, ReportGenerator.onePeriodBefore(report, now), now, idempotencyKey);
     Boolean stored =
         transaction.execute(
             status -> {

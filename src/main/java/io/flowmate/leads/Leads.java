@@ -92,8 +92,8 @@ public class Leads {
             SELECT
                 + """
                  WHERE tenant_id = :tenant AND lead_status IN ('new', 'contacted')
-                   AND GREATEST(lead_detected_at, status_changed_at) < :quietSince
-                 ORDER BY GREATEST(lead_detected_at, status_changed_at), id
+                   AND GREATEST(lead_detected_at, status_changed_at, last_activity_at) < :quietSince
+                 ORDER BY GREATEST(lead_detected_at, status_changed_at, last_activity_at), id
                  LIMIT :limit
                 """)
         .param("tenant", tenant.value())
@@ -118,7 +118,7 @@ public class Leads {
   private static final String SELECT =
       """
       SELECT id, contact_phone, contact_name, lead_status, lead_score, source_group_id, source_group_name,
-             lead_detected_at, GREATEST(lead_detected_at, status_changed_at) AS last_activity_at
+             lead_detected_at, GREATEST(lead_detected_at, status_changed_at, last_activity_at) AS last_activity_at
         FROM leads_lead
       """;
 

@@ -1,0 +1,380 @@
+package io.flowmate.leads;
+
+import io.flowmate.core.Ids;
+import io.flowmate.core.sse.LiveEvents;
+import io.flowmate.gateway.SessionInfo;
+import io.flowmate.gateway.Sessions;
+import io.flowmate.leads.events.GroupMessage;
+import io.flowmate.leads.events.LeadDetected;
+import io.flowmate.messaging.GroupMessages;
+import io.flowmate.messaging.events.MessageReceived;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Lead detection in monitored groups. Messages arrive by the thousand a second, so the listener is
+ * a plain synchronous {@code @EventListener} that returns at once for anything but a monitored
+ * group ({@link GroupWatch}, in memory) and otherwise only queues the message's id once it is
+ * committed. One worker thread takes what queued up in batches: it reads the batch's messages with
+ * one query, matches them (one pass of the number's keyword automaton per message), and writes
+ * first senders, leads, analysis rows and counters with one statement each, in one transaction.
+ * Events follow the commit.
+ *
+ * <p>The queue is memory only: what was noticed but not yet examined when the process stops is
+ * not examined after a restart (the messages themselves are stored). Under a sustained overload
+ * ingestion waits for room in the queue (back pressure) up to {@code queue-wait}, then the message
+ * is skipped and counted in the log.
+ */
+@Component
+class GroupDetection implements DisposableBean {
+
+  private static final Logger log = LoggerFactory.getLogger(GroupDetection.class);
+  private static final int PREVIEW_LENGTH = 500;
+  private static final int ATTEMPTS = 3;
+
+  private final GroupWatch watch;
+  private final GroupMessages groupMessages;
+  private final DetectionRepository detection;
+  private final GroupIntentClassifier classifier;
+  private final GroupAutoResponder autoResponder;
+  private final Sessions sessions;
+  private final LiveEvents live;
+  private final ApplicationEventPublisher events;
+  private final TransactionTemplate transaction;
+  private final LeadsSettings.Groups settings;
+  private final Clock clock;
+  private final BlockingQueue<Noticed> queue;
+  private final Thread worker;
+  private final AtomicLong skipped = new AtomicLong();
+  private final AtomicLong examined = new AtomicLong();
+  private volatile boolean running = true;
+
+  GroupDetection(
+      GroupWatch watch,
+      GroupMessages groupMessages,
+      DetectionRepository detection,
+      GroupIntentClassifier classifier,
+      GroupAutoResponder autoResponder,
+      Sessions sessions,
+      LiveEvents live,
+      ApplicationEventPublisher events,
+      TransactionTemplate transaction,
+      LeadsSettings settings,
+      Clock clock) {
+    this.watch = watch;
+    this.groupMessages = groupMessages;
+    this.detection = detection;
+    this.classifier = classifier;
+    this.autoResponder = autoResponder;
+    this.sessions = sessions;
+    this.live = live;
+    this.events = events;
+    this.transaction = transaction;
+    this.settings = settings.groups();
+    this.clock = clock;
+    this.queue = new LinkedBlockingQueue<>(this.settings.queueCapacity());
+    this.worker = new Thread(this::work, "group-detection");
+    this.worker.setDaemon(true);
+    this.worker.start();
+  }
+
+  /** A message of a monitored group, waiting to be examined. */
+  private record Noticed(UUID messageId) {}
+
+  @EventListener
+  void onMessageReceived(MessageReceived received) {
+    if (!received.groupMessage()
+        || !settings.detection()
+        || watch.watched(received.sessionId(), received.chatId()) == null) {
+      return;
+    }
+    Noticed noticed = new Noticed(received.messageId());
+    if (TransactionSynchronizationManager.isSynchronizationActive()) {
+      TransactionSynchronizationManager.registerSynchronization(
+          new TransactionSynchronization() {
+            @Override
+            public void afterCommit() {
+              enqueue(noticed);
+            }
+          });
+    } else {
+      enqueue(noticed);
+    }
+  }
+
+  private void enqueue(Noticed noticed) {
+    try {
+      if (!queue.offer(noticed, settings.queueWait().toMillis(), TimeUnit.MILLISECONDS)) {
+        long total = skipped.incrementAndGet();
+        if (total == 1 || total % 1_000 == 0) {
+          log.warn("Lead detection is overloaded: {} monitored-group messages skipped so far", total);
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Group messages examined since start (for benchmarks and tests that wait for detection). */
+  long examined() {
+    return examined.get();
+  }
+
+  private void work() {
+    List<Noticed> batch = new ArrayList<>(settings.batchSize());
+    while (running) {
+      try {
+        Noticed first = queue.poll(500, TimeUnit.MILLISECONDS);
+        if (first == null) {
+          continue;
+        }
+        batch.add(first);
+        queue.drainTo(batch, settings.batchSize() - 1);
+        detectWithRetries(batch);
+      } catch (InterruptedException e) {
+        return;
+      } finally {
+        batch.clear();
+      }
+    }
+  }
+
+  private void detectWithRetries(List<Noticed> batch) throws InterruptedException {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        detect(batch);
+        return;
+      } catch (RuntimeException e) {
+        if (attempt == ATTEMPTS || !running) {
+          log.error("Lead detection gave up on {} monitored-group messages: {}", batch.size(), e.getMessage(), e);
+          examined.addAndGet(batch.size());
+          return;
+        }
+        log.warn("Lead detection failed for {} messages, trying again: {}", batch.size(), e.getMessage());
+        Thread.sleep(500L * attempt);
+      }
+    }
+  }
+
+  /** What detection made of one message. */
+  private record Verdict(
+      GroupMessages.Inbound message,
+      GroupWatch.Watched group,
+      List<String> keywords,
+      GroupIntentClassifier.Analysis analysis,
+      boolean match,
+      String senderKey) {
+
+    String trigger() {
+      return keywords.isEmpty() ? null : keywords.getFirst();
+    }
+  }
+
+  /** Examines a batch: one read, one transaction of a few statements, then the events. */
+  void detect(List<Noticed> batch) {
+    List<GroupMessages.Inbound> messages = groupMessages.incoming(batch.stream().map(Noticed::messageId).toList());
+    List<Verdict> verdicts = new ArrayList<>(messages.size());
+    List<DetectionRepository.Sender> candidates = new ArrayList<>();
+    Map<UUID, String> ownNumbers = new HashMap<>();
+    for (GroupMessages.Inbound message : messages) {
+      GroupWatch.SessionWatch session = watch.session(message.sessionId());
+      GroupWatch.Watched group = session == null ? null : session.byChat().get(message.group().value());
+      if (group == null) {
+        continue; // monitoring stopped since the message was noticed
+      }
+      List<String> keywords = session.keywords().match(message.text(), group.groupId());
+      String senderKey = message.senderPhone() != null ? message.senderPhone() : message.senderLid();
+      GroupIntentClassifier.Analysis analysis = null;
+      boolean match =
+          switch (group.mode()) {
+            case ALL -> true;
+            case KEYWORDS -> !keywords.isEmpty();
+            case MENTIONS -> mentions(message.text(), ownNumbers.computeIfAbsent(message.sessionId(), this::ownNumber));
+            case FIRST_MESSAGE -> {
+              if (senderKey != null) {
+                candidates.add(new DetectionRepository.Sender(group.groupId(), senderKey, message.at()));
+              }
+              yield false; // decided once the first senders are recorded
+            }
+            case AI_ANALYSIS -> {
+              analysis = classifier.classify(message.text(), keywords, group.script().monitorPrompt());
+              yield analysis.intent().isLead() && analysis.leadScore() >= settings.aiLeadScore();
+            }
+          };
+      verdicts.add(new Verdict(message, group, keywords, analysis, match, senderKey));
+    }
+    if (verdicts.isEmpty()) {
+      examined.addAndGet(batch.size());
+      return;
+    }
+    List<LeadDetected> detected = new ArrayList<>();
+    transaction.executeWithoutResult(status -> detected.addAll(write(verdicts, candidates)));
+    examined.addAndGet(batch.size());
+    announce(verdicts, detected);
+  }
+
+  /** Writes the batch's outcome; answers the leads detected. */
+  private List<LeadDetected> write(List<Verdict> verdicts, List<DetectionRepository.Sender> candidates) {
+    Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+    Set<String> firstSenders = detection.recordFirstSenders(firstOfEach(candidates));
+    List<Verdict> decided = new ArrayList<>(verdicts.size());
+    for (Verdict v : verdicts) {
+      boolean first =
+          v.group().mode() == MonitorMode.FIRST_MESSAGE
+              && v.senderKey() != null
+              && firstSenders.remove(DetectionRepository.key(v.group().groupId(), v.senderKey()));
+      decided.add(first ? new Verdict(v.message(), v.group(), v.keywords(), v.analysis(), true, v.senderKey()) : v);
+    }
+
+    // Leads need a phone number: senders known only by linked id are counted, not made leads.
+    Map<String, DetectionRepository.LeadRow> proposed = new LinkedHashMap<>();
+    for (Verdict v : decided) {
+      if (v.match() && v.message().senderPhone() != null) {
+        proposed.putIfAbsent(
+            leadKey(v),
+            new DetectionRepository.LeadRow(
+                Ids.newId(), v.message().tenantId(), v.message().senderPhone(), v.message().senderName(), v.message().at(),
+                v.group().groupId(), v.group().name(), v.trigger(), preview(v.message().text()), v.group().mode()));
+      }
+    }
+    Map<String, DetectionRepository.Upserted> leads = detection.upsertLeads(List.copyOf(proposed.values()), now);
+
+    List<DetectionRepository.AnalysisRow> rows = new ArrayList<>();
+    List<LeadDetected> detected = new ArrayList<>();
+    Map<UUID, long[]> counts = new LinkedHashMap<>();
+    Map<UUID, Instant> lastAt = new HashMap<>();
+    for (Verdict v : decided) {
+      GroupMessages.Inbound m = v.message();
+      UUID groupId = v.group().groupId();
+      long[] count = counts.computeIfAbsent(groupId, g -> new long[2]);
+      count[0]++;
+      lastAt.merge(groupId, m.at(), (a, b) -> a.isAfter(b) ? a : b);
+      DetectionRepository.Upserted lead = null;
+      boolean newLead = false;
+      if (v.match() && m.senderPhone() != null) {
+        lead = leads.get(m.tenantId().value() + " " + m.senderPhone());
+        // The batch's first match of a phone proposed the row: only it counts the lead as new.
+        newLead = lead != null && lead.inserted() && proposed.remove(leadKey(v)) != null;
+        if (newLead) {
+          count[1]++;
+        }
+        if (lead != null) {
+          detected.add(
+              new LeadDetected(m.tenantId(), lead.id(), groupId, m.sessionId(), m.messageId(), v.trigger(), newLead, now));
+        }
+      }
+      if (v.match() || v.analysis() != null) {
+        rows.add(
+            new DetectionRepository.AnalysisRow(
+                groupId, m.messageId(), m.tenantId(), m.at(), v.keywords(), v.match(), lead == null ? null : lead.id(),
+                newLead, v.analysis()));
+      }
+    }
+    detection.insertAnalyses(rows);
+    detection.addCounts(
+        counts.entrySet().stream()
+            .map(e -> new DetectionRepository.Counts(e.getKey(), e.getValue()[0], e.getValue()[1], lastAt.get(e.getKey())))
+            .toList());
+    return detected;
+  }
+
+  private static String leadKey(Verdict v) {
+    return v.message().tenantId().value() + " " + v.message().senderPhone();
+  }
+
+  /** A sender's earliest message of the batch in each group. */
+  private static List<DetectionRepository.Sender> firstOfEach(List<DetectionRepository.Sender> candidates) {
+    Map<String, DetectionRepository.Sender> first = new LinkedHashMap<>();
+    for (DetectionRepository.Sender s : candidates) {
+      first.merge(DetectionRepository.key(s.groupId(), s.sender()), s, (a, b) -> b.at().isBefore(a.at()) ? b : a);
+    }
+    return List.copyOf(first.values());
+  }
+
+  /** Events once committed: application events for other modules, live events for open streams. */
+  private void announce(List<Verdict> verdicts, List<LeadDetected> detected) {
+    Instant now = clock.instant();
+    for (Verdict v : verdicts) {
+      GroupMessages.Inbound m = v.message();
+      GroupMessage event = new GroupMessage(m.tenantId(), m.sessionId(), v.group().groupId(), m.messageId(), v.trigger(), m.at());
+      events.publishEvent(event);
+      Map<String, Object> data = new LinkedHashMap<>();
+      data.put("group_id", v.group().groupId());
+      data.put("session_id", m.sessionId());
+      data.put("message_id", m.messageId());
+      data.put("matched_keyword", v.trigger());
+      live.publish(m.tenantId(), m.sessionId(), "group.message", data);
+    }
+    Map<UUID, GroupWatch.Watched> groupsById = new HashMap<>();
+    verdicts.forEach(v -> groupsById.put(v.group().groupId(), v.group()));
+    for (LeadDetected lead : detected) {
+      events.publishEvent(lead);
+      Map<String, Object> data = new LinkedHashMap<>();
+      data.put("lead_id", lead.leadId());
+      data.put("group_id", lead.groupId());
+      data.put("session_id", lead.sessionId());
+      data.put("message_id", lead.messageId());
+      data.put("matched_keyword", lead.matchedKeyword());
+      data.put("new_lead", lead.newLead());
+      data.put("detected_at", now);
+      live.publish(lead.tenantId(), lead.sessionId(), "lead.detected", data);
+      if (lead.newLead()) {
+        autoResponder.respond(groupsById.get(lead.groupId()), lead);
+      }
+    }
+  }
+
+  /**
+   * Whether the text mentions the number. WhatsApp writes a mention into the text as {@code @}
+   * and the number's digits (transports pass no separate mention list), so that is what is looked
+   * for, not followed by another digit.
+   */
+  static boolean mentions(String text, String ownNumber) {
+    if (text == null || ownNumber == null) {
+      return false;
+    }
+    String mention = "@" + ownNumber;
+    for (int at = text.indexOf(mention); at >= 0; at = text.indexOf(mention, at + 1)) {
+      int end = at + mention.length();
+      if (end == text.length() || !Character.isDigit(text.charAt(end))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private String ownNumber(UUID sessionId) {
+    return sessions.identify(sessionId).map(SessionInfo::phoneNumber).orElse(null);
+  }
+
+  private static String preview(String text) {
+    return text == null || text.length() <= PREVIEW_LENGTH ? text : text.substring(0, PREVIEW_LENGTH);
+  }
+
+  @Override
+  public void destroy() {
+    running = false;
+    worker.interrupt();
+  }
+}

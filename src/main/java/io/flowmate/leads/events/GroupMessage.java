@@ -1,0 +1,15 @@
+package io.flowmate.leads.events;
+
+import io.flowmate.core.TenantId;
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * A message arrived in a monitored group and detection processed it (the reference API's {@code
+ * group.message}). Ids only, never the text.
+ *
+ * @param groupId the monitored group (not the WhatsApp group id)
+ * @param matchedKeyword the group's keyword found first in the message, or null
+ */
+public record GroupMessage(
+    TenantId tenantId, UUID sessionId, UUID groupId, UUID messageId, String matchedKeyword, Instant at) {}

@@ -1,0 +1,272 @@
+package io.flowmate.leads;
+
+import static io.flowmate.leads.GroupMonitoringIntegrationTests.GROUPS;
+import static io.flowmate.leads.GroupMonitoringIntegrationTests.groupMessage;
+import static io.flowmate.leads.GroupMonitoringIntegrationTests.monitored;
+import static io.flowmate.leads.GroupMonitoringIntegrationTests.waGroup;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.flowmate.core.TenantId;
+import io.flowmate.leads.events.GroupMessage;
+import io.flowmate.leads.events.LeadDetected;
+import io.flowmate.support.Api;
+import io.flowmate.support.IntegrationTest;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.stream.StreamSupport;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.ApplicationEvent;
+import org.springframework.context.ApplicationListener;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.PayloadApplicationEvent;
+
+/**
+ * Lead detection end to end: group messages written through the simulated WhatsApp are stored,
+ * noticed, matched and turned into leads, with the groups' counters and the events, for every
+ * monitor mode.
+ */
+class GroupDetectionIntegrationTests extends IntegrationTest {
+
+  @Autowired ConfigurableApplicationContext context;
+
+  /** What the application published, every test's tenants mixed: tests look at their own tenant's. */
+  private static final Queue<Object> PUBLISHED = new ConcurrentLinkedQueue<>();
+  private static final Set<ApplicationContext> LISTENED = ConcurrentHashMap.newKeySet();
+
+  @BeforeEach
+  void listen() {
+    if (LISTENED.add(context)) {
+      context.addApplicationListener(
+          (ApplicationListener<ApplicationEvent>)
+              event -> {
+                if (event instanceof PayloadApplicationEvent<?> payload
+                    && (payload.getPayload() instanceof LeadDetected || payload.getPayload() instanceof GroupMessage)) {
+                  PUBLISHED.add(payload.getPayload());
+                }
+              });
+    }
+  }
+
+  private List<LeadDetected> leadsDetected(UUID tenant) {
+    return PUBLISHED.stream()
+        .filter(e -> e instanceof LeadDetected d && d.tenantId().equals(new TenantId(tenant)))
+        .map(LeadDetected.class::cast)
+        .toList();
+  }
+
+  private List<GroupMessage> groupMessages(UUID tenant) {
+    return PUBLISHED.stream()
+        .filter(e -> e instanceof GroupMessage m && m.tenantId().equals(new TenantId(tenant)))
+        .map(GroupMessage.class::cast)
+        .toList();
+  }
+
+  private static void awaitProcessed(TestTenant tenant, String group, long messages) {
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .until(() -> tenant.api().get(GROUPS + "/" + group).json().get("messages_processed").asLong() == messages);
+  }
+
+  private static JsonNode leadOf(TestTenant tenant, String phone) {
+    Api.Response found = tenant.api().get("/api/v2/leads?search=" + phone);
+    assertThat(found.json().get("total").asLong()).as("leads of %s", phone).isEqualTo(1);
+    return found.json().get("leads").get(0);
+  }
+
+  private static long leadCount(TestTenant tenant) {
+    return tenant.api().get("/api/v2/leads").json().get("total").asLong();
+  }
+
+  /** "Alert me when someone in my property groups says budget, bedrooms or viewing." */
+  @Test
+  void propertyGroupsAlertOnBudgetBedroomsOrViewing() {
+    TestTenant tenant = newTenant();
+    String session = tenant.workingSession();
+    String lisbonWa = waGroup(tenant, session, "Lisbon flats", "4915100002001");
+    String portoWa = waGroup(tenant, session, "Porto flats", "4915100002004");
+    String lisbon =
+        monitored(tenant, session, lisbonWa, Map.of("monitor_mode", "keywords", "monitor_keywords", List.of("budget", "bedrooms", "viewing")));
+    String porto =
+        monitored(
+            tenant, session, portoWa,
+            Map.of("monitor_mode", "keywords", "monitor_keywords", List.of("budget", "bedrooms", "viewing", "orcamento")));
+    // Carla is already a lead the tenant is talking to.
+    String carla = tenant.api().post("/api/v2/leads", Map.of("contact_phone", "4915100002003", "contact_name", "Carla")).text("id");
+    assertThat(tenant.api().patch("/api/v2/leads/" + carla + "/status", Map.of("status", "contacted")).status()).isEqualTo(200);
+
+    groupMessage(tenant, session, lisbonWa, "4915100002001", "Hi! Our budget is 300k and we need 3 bedrooms");
+    groupMessage(tenant, session, lisbonWa, "4915100002002", "Good morning everyone");
+    groupMessage(tenant, session, lisbonWa, "4915100002002", "Any budgeting tips? Priceless views from here");
+    groupMessage(tenant, session, portoWa, "4915100002004", "Qual é o Orçamento mínimo?");
+    groupMessage(tenant, session, portoWa, "4915100002005", "VIEWING possible on Saturday?");
+    groupMessage(tenant, session, portoWa, "4915100002003", "Is a viewing possible tomorrow?");
+    awaitProcessed(tenant, lisbon, 3);
+    awaitProcessed(tenant, porto, 3);
+    groupMessage(tenant, session, lisbonWa, "4915100002001", "And what about 2 bedrooms?");
+    awaitProcessed(tenant, lisbon, 4);
+
+    JsonNode lisbonGroup = tenant.api().get(GROUPS + "/" + lisbon).json();
+    assertThat(lisbonGroup.get("leads_detected").asLong()).isEqualTo(1);
+    assertThat(lisbonGroup.get("last_message_at").asText()).isNotBlank();
+    assertThat(tenant.api().get(GROUPS + "/" + porto).json().get("leads_detected").asLong()).isEqualTo(2);
+
+    JsonNode ana = leadOf(tenant, "4915100002001");
+    assertThat(ana.get("lead_status").asText()).isEqualTo("new");
+    assertThat(ana.get("contact_name").asText()).isEqualTo("Sender 4915100002001");
+    assertThat(ana.at("/source_group/id").asText()).isEqualTo(lisbon);
+    assertThat(ana.at("/source_group/name").asText()).isEqualTo("Lisbon flats");
+    assertThat(ana.at("/trigger/matched_keyword").asText()).isEqualTo("budget");
+    assertThat(ana.at("/trigger/monitor_mode").asText()).isEqualTo("keywords");
+    assertThat(ana.at("/trigger/message_preview").asText()).isEqualTo("Hi! Our budget is 300k and we need 3 bedrooms");
+    assertThat(leadOf(tenant, "4915100002004").at("/trigger/matched_keyword").asText()).isEqualTo("orcamento");
+    assertThat(leadOf(tenant, "4915100002005").at("/trigger/matched_keyword").asText()).isEqualTo("viewing");
+    assertThat(tenant.api().get("/api/v2/leads?search=4915100002002").json().get("total").asLong()).isZero();
+    JsonNode stillCarla = leadOf(tenant, "4915100002003");
+    assertThat(stillCarla.get("id").asText()).isEqualTo(carla);
+    assertThat(stillCarla.get("lead_status").asText()).isEqualTo("contacted");
+    assertThat(stillCarla.get("trigger").isNull()).isTrue();
+    assertThat(leadCount(tenant)).isEqualTo(4);
+    assertThat(tenant.api().get("/api/v2/leads?source_group_id=" + porto).json().get("total").asLong()).isEqualTo(2);
+
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(() -> assertThat(leadsDetected(tenant.id())).hasSize(5));
+    List<LeadDetected> detected = leadsDetected(tenant.id());
+    assertThat(detected).filteredOn(LeadDetected::newLead).hasSize(3)
+        .extracting(LeadDetected::matchedKeyword).containsExactlyInAnyOrder("budget", "orcamento", "viewing");
+    assertThat(detected).filteredOn(d -> !d.newLead())
+        .extracting(d -> d.leadId().toString())
+        .containsExactlyInAnyOrder(carla, ana.get("id").asText());
+    assertThat(detected).allSatisfy(d -> assertThat(d.sessionId().toString()).isEqualTo(session));
+    List<GroupMessage> messages = groupMessages(tenant.id());
+    assertThat(messages).hasSize(7);
+    assertThat(messages).filteredOn(m -> m.matchedKeyword() == null).hasSize(2);
+    assertThat(messages).filteredOn(m -> m.groupId().toString().equals(lisbon)).hasSize(4);
+  }
+
+  @Test
+  void everyModeDecidesItsOwnWayAndLinkedIdSendersAreCountedButNotLeads() {
+    TestTenant tenant = newTenant();
+    String session = tenant.workingSession();
+    String own = tenant.api().get("/api/v2/sessions/" + session).text("phone_number");
+    String allWa = waGroup(tenant, session, "All", "4915100003001");
+    String firstWa = waGroup(tenant, session, "First", "4915100003001");
+    String mentionsWa = waGroup(tenant, session, "Mentions", "4915100003001");
+    String aiWa = waGroup(tenant, session, "AI", "4915100003001");
+    String all = monitored(tenant, session, allWa, Map.of("monitor_mode", "all"));
+    String first = monitored(tenant, session, firstWa, Map.of());
+    String mentions = monitored(tenant, session, mentionsWa, Map.of("monitor_mode", "mentions"));
+    String ai =
+        monitored(tenant, session, aiWa, Map.of("monitor_mode", "ai_analysis", "monitor_prompt", "people who want to rent a flat in Porto"));
+
+    groupMessage(tenant, session, allWa, "100000000000777@lid", "Hello from a linked id");
+    groupMessage(tenant, session, allWa, "4915100003001", "ok");
+    groupMessage(tenant, session, firstWa, "4915100003002", "Hi, I am new here");
+    groupMessage(tenant, session, firstWa, "4915100003003", "Welcome!");
+    groupMessage(tenant, session, mentionsWa, "4915100003004", "@" + own + " do you rent bikes?");
+    groupMessage(tenant, session, mentionsWa, "4915100003005", "@" + own + "1 is someone else");
+    groupMessage(tenant, session, mentionsWa, "4915100003006", "no mention at all");
+    groupMessage(tenant, session, aiWa, "4915100003007", "Looking for a 2-bedroom flat in Porto, budget 300k. Can I book a viewing?");
+    groupMessage(tenant, session, aiWa, "4915100003008", "Good morning all!");
+    awaitProcessed(tenant, all, 2);
+    awaitProcessed(tenant, first, 2);
+    awaitProcessed(tenant, mentions, 3);
+    awaitProcessed(tenant, ai, 2);
+    groupMessage(tenant, session, firstWa, "4915100003002", "Second message from the same person");
+    awaitProcessed(tenant, first, 3);
+
+    assertThat(tenant.api().get(GROUPS + "/" + all).json().get("leads_detected").asLong()).isEqualTo(1);
+    assertThat(tenant.api().get(GROUPS + "/" + first).json().get("leads_detected").asLong()).isEqualTo(2);
+    assertThat(tenant.api().get(GROUPS + "/" + mentions).json().get("leads_detected").asLong()).isEqualTo(1);
+    assertThat(tenant.api().get(GROUPS + "/" + ai).json().get("leads_detected").asLong()).isEqualTo(1);
+    assertThat(leadOf(tenant, "4915100003001").at("/trigger/monitor_mode").asText()).isEqualTo("all");
+    assertThat(leadOf(tenant, "4915100003002").at("/trigger/message_preview").asText()).isEqualTo("Hi, I am new here");
+    assertThat(leadOf(tenant, "4915100003004").at("/trigger/monitor_mode").asText()).isEqualTo("mentions");
+    assertThat(leadOf(tenant, "4915100003007").at("/trigger/monitor_mode").asText()).isEqualTo("ai_analysis");
+    assertThat(leadCount(tenant)).isEqualTo(5);
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(() -> assertThat(leadsDetected(tenant.id())).hasSize(5));
+    assertThat(leadsDetected(tenant.id())).allMatch(LeadDetected::newLead);
+
+    tenant.api().patch("/api/v2/tenant/settings", Map.of("chat_history_access_enabled", true));
+    JsonNode analysed = tenant.api().get(GROUPS + "/" + ai + "/messages").json().get("items");
+    JsonNode buyer = find(analysed, "4915100003007").get("ai_analysis");
+    assertThat(buyer.get("intent").asText()).isEqualTo("buying_intent");
+    assertThat(buyer.get("lead_score").asInt()).isBetween(7, 10);
+    assertThat(buyer.get("confidence").asDouble()).isBetween(0.5, 1.0);
+    assertThat(buyer.get("reason").asText()).contains("'looking for'").contains("'budget'").contains("on topic 'porto'");
+    JsonNode greeting = find(analysed, "4915100003008").get("ai_analysis");
+    assertThat(greeting.get("intent").asText()).isEqualTo("off_topic");
+    assertThat(greeting.get("lead_score").asInt()).isEqualTo(1);
+    assertThat(find(tenant.api().get(GROUPS + "/" + all + "/messages").json().get("items"), "4915100003001").get("ai_analysis").isNull())
+        .isTrue();
+  }
+
+  @Test
+  void pausedGroupsAreNotExaminedAndAutoRespondWaitsForReciprocity() {
+    TestTenant tenant = newTenant();
+    String session = tenant.workingSession();
+    String groupWa = waGroup(tenant, session, "Bikes", "4915100004001");
+    String group =
+        monitored(
+            tenant, session, groupWa,
+            Map.of("monitor_mode", "keywords", "monitor_keywords", List.of("price"), "auto_respond", true,
+                "response_template", "Thanks for asking! Our prices are on the way."));
+
+    // A stranger asks: a lead, but no automatic message to someone who never wrote to the number.
+    groupMessage(tenant, session, groupWa, "4915100004001", "What's the price?");
+    awaitProcessed(tenant, group, 1);
+    // Somebody who wrote to the number before gets the answer in their direct chat.
+    tenant.contactWrites(session, "4915100004002", "Hello, I saw your bikes");
+    awaitContact(tenant, session, "4915100004002");
+    groupMessage(tenant, session, groupWa, "4915100004002", "Price for the blue one?");
+    awaitProcessed(tenant, group, 2);
+
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .untilAsserted(() -> assertThat(tenant.deliveredTexts(session)).contains("Thanks for asking! Our prices are on the way."));
+    JsonNode deliveries = tenant.api().get("/api/v2/simulator/sessions/" + session + "/deliveries").json();
+    assertThat(StreamSupport.stream(deliveries.spliterator(), false).map(d -> d.get("chat_id").asText()))
+        .containsExactly("4915100004002@c.us");
+    assertThat(tenant.api().get(GROUPS + "/" + group).json().get("leads_detected").asLong()).isEqualTo(2);
+
+    assertThat(tenant.api().patch(GROUPS + "/" + group, Map.of("is_active", false)).status()).isEqualTo(200);
+    groupMessage(tenant, session, groupWa, "4915100004003", "price?");
+    // Stored, but not examined while paused; once resumed, the next message is.
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> tenant.api().get(GROUPS + "/" + group + "/messages").json().get("total").asLong() == 3);
+    assertThat(tenant.api().patch(GROUPS + "/" + group, Map.of("is_active", true)).status()).isEqualTo(200);
+    groupMessage(tenant, session, groupWa, "4915100004004", "price?");
+    awaitProcessed(tenant, group, 3);
+    assertThat(tenant.api().get("/api/v2/leads?search=4915100004003").json().get("total").asLong()).isZero();
+    assertThat(tenant.api().get("/api/v2/leads?search=4915100004004").json().get("total").asLong()).isEqualTo(1);
+  }
+
+  /** Waits until the number has stored the contact's direct message (inbound is asynchronous). */
+  private static void awaitContact(TestTenant tenant, String session, String phone) {
+    tenant.api().patch("/api/v2/tenant/settings", Map.of("chat_history_access_enabled", true));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> tenant.api().get("/api/v2/messages/chats/" + session).body().contains(phone));
+  }
+
+  private static JsonNode find(JsonNode items, String senderPhone) {
+    return StreamSupport.stream(items.spliterator(), false)
+        .filter(item -> senderPhone.equals(item.get("sender_phone").asText()))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no message from " + senderPhone + " in " + items));
+  }
+}

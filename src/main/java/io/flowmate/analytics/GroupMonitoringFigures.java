@@ -1,6 +1,7 @@
 package io.flowmate.analytics;
 
 import io.flowmate.core.TenantId;
+import io.flowmate.leads.MonitoredGroups;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -9,24 +10,29 @@ import org.springframework.stereotype.Component;
 
 /**
  * Group monitoring's figures for the group_monitoring report, the usage of the plan's monitored
- * groups and the health report's unmonitored groups, read through {@link
- * io.flowmate.leads.MonitoredGroups}.
+ * groups and the health report's unmonitored groups, read through {@link MonitoredGroups}.
  */
 @Component
 class GroupMonitoringFigures {
 
+  private final MonitoredGroups groups;
+
+  GroupMonitoringFigures(MonitoredGroups groups) {
+    this.groups = groups;
+  }
+
   /** The group_monitoring report: every monitored group's activity since {@code since}. */
   ReportContents.GroupMonitoring digest(TenantId tenant, Instant since) {
-    return ReportContents.GroupMonitoring.unavailable();
+    return ReportContents.GroupMonitoring.of(groups.monitored(tenant), groups.digest(tenant, since));
   }
 
-  /** How many groups the tenant monitors; empty when group monitoring is not available. */
+  /** How many groups the tenant monitors (what the plan's {@code max_monitored_groups} counts). */
   Optional<Long> monitoredCount(TenantId tenant) {
-    return Optional.empty();
+    return Optional.of((long) groups.monitored(tenant).size());
   }
 
-  /** Active groups the tenant's numbers are in but do not monitor; empty when not available. */
-  Optional<List<io.flowmate.leads.MonitoredGroups.Unmonitored>> unmonitored(TenantId tenant, Duration window, int limit) {
-    return Optional.empty();
+  /** Groups the tenant's working numbers are in but do not monitor, busiest in the window first. */
+  Optional<List<MonitoredGroups.Unmonitored>> unmonitored(TenantId tenant, Duration window, int limit) {
+    return Optional.of(groups.unmonitored(tenant, window, limit));
   }
 }

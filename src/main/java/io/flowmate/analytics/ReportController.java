@@ -141,7 +141,7 @@ class ReportController {
               + " (cron_expression, or the time, weekday or day of month of scheduled_time), cron (cron_expression:"
               + " 5 fields, at least 5 minutes apart); timezone: IANA, default UTC. delivery_method dashboard"
               + " (default) or whatsapp: delivery_session_id (default: the only session) sends it to"
-              + " delivery_chat_id, a contact or a group the number is in (default: the number's own chat)."
+              + " delivery_chat_id, a contact or a group the number is in; it passes the number's send governor."
               + " Active and paused reports count against the plan's max_scheduled_reports. Status codes: 201"
               + " created, 200 replayed (same Idempotency-Key and body).")
   ResponseEntity<ReportView> create(

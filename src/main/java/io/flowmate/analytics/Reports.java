@@ -88,7 +88,7 @@ class Reports {
    * @param scheduledTime ISO 8601; without an offset it is wall-clock time in {@code timezone}
    * @param deliveryMethod {@code dashboard} (default) or {@code whatsapp}
    * @param deliverySessionId for whatsapp: the number that sends it (default: the tenant's only one)
-   * @param deliveryChatId for whatsapp: a contact or group chat id (default: the number's own chat)
+   * @param deliveryChatId for whatsapp: a contact or group chat id
    */
   record Draft(
       String name,
@@ -382,9 +382,10 @@ class Reports {
 
   /**
    * Checks where the report goes. WhatsApp delivery needs the number that sends it (the tenant's
-   * only session if none is named) and a contact or group chat (the number's own chat if none is
-   * named, as the reference API delivers to the session owner); a group must be one the number is
-   * in, which can be checked while the number is working.
+   * only session if none is named) and a contact or group chat; a group must be one the number is
+   * in, which can be checked while the number is working. There is no default chat: the reference
+   * API sends to the number's own chat, but the send governor would refuse that (the own number
+   * never wrote first), so the report would never arrive.
    */
   private Report.Delivery delivery(TenantId tenant, Report.Delivery asked) {
     String method = asked.method() == null || asked.method().isBlank() ? Report.Delivery.DASHBOARD : asked.method().strip();
@@ -408,17 +409,12 @@ class Reports {
       }
       session = all.getFirst();
     }
-    ChatId chat;
-    if (asked.chatId() != null && !asked.chatId().isBlank()) {
-      chat = ChatId.parse(asked.chatId());
-    } else if (session.phoneNumber() != null) {
-      chat = new ChatId(session.phoneNumber() + "@c.us");
-    } else {
+    if (asked.chatId() == null || asked.chatId().isBlank()) {
       throw ApiException.invalid(
-          "delivery_chat_id is required for whatsapp delivery while session %s is not paired: a contact"
-                  .formatted(session.id())
-              + " (<phone>@c.us) or a group (<id>@g.us)");
+          "delivery_chat_id is required for whatsapp delivery: a contact who wrote to the number (<phone>@c.us)"
+              + " or a group it is in (<id>@g.us)");
     }
+    ChatId chat = ChatId.parse(asked.chatId());
     if (chat.kind() == ChatId.Kind.GROUP && session.isWorking()) {
       boolean member =
           directory.groups(tenant).stream()

@@ -80,6 +80,19 @@ public class Sessions {
     }
   }
 
+  /** All of the tenant's sessions with the time each entered its status, oldest session first. */
+  public List<SessionStanding> standings(TenantId tenant) {
+    List<SessionStanding> all = new ArrayList<>();
+    for (int offset = 0; ; offset += LIST_PAGE) {
+      List<SessionRepository.SessionRow> page = sessions.list(tenant, LIST_PAGE, offset);
+      page.forEach(
+          row -> all.add(new SessionStanding(row.info(), row.statusChangedAt(), row.shouldRun(), row.failureReason())));
+      if (page.size() < LIST_PAGE) {
+        return all;
+      }
+    }
+  }
+
   /** The tenant's session, or 404 (another tenant's session looks the same as none). */
   public SessionInfo get(TenantId tenant, UUID sessionId) {
     return find(tenant, sessionId).orElseThrow(() -> ApiException.notFound("Session", sessionId));

@@ -227,6 +227,60 @@ class ChatRepository {
         .single();
   }
 
+  /**
+   * Direct chats (not groups) of the tenant's numbers where the contact wrote last: nobody answered
+   * since. Longest waiting first.
+   */
+  List<Chat> unanswered(TenantId tenant, int limit) {
+    return jdbc.sql(
+            """
+            SELECT * FROM messaging_chat
+            WHERE tenant_id = :tenant AND NOT is_group AND last_inbound_at IS NOT NULL
+              AND (last_outbound_at IS NULL OR last_outbound_at < last_inbound_at)
+            ORDER BY last_inbound_at, chat_id LIMIT :limit
+            """)
+        .param("tenant", tenant.value())
+        .param("limit", limit)
+        .query(ChatRepository::map)
+        .list();
+  }
+
+  long countUnanswered(TenantId tenant) {
+    return jdbc.sql(
+            """
+            SELECT count(*) FROM messaging_chat
+            WHERE tenant_id = :tenant AND NOT is_group AND last_inbound_at IS NOT NULL
+              AND (last_outbound_at IS NULL OR last_outbound_at < last_inbound_at)
+            """)
+        .param("tenant", tenant.value())
+        .query(Long.class)
+        .single();
+  }
+
+  /** Direct chats with at least {@code minMessages} messages, most messages first. */
+  List<Chat> mostActive(TenantId tenant, int minMessages, int limit) {
+    return jdbc.sql(
+            """
+            SELECT * FROM messaging_chat
+            WHERE tenant_id = :tenant AND NOT is_group AND message_count >= :min
+            ORDER BY message_count DESC, last_message_at DESC, chat_id LIMIT :limit
+            """)
+        .param("tenant", tenant.value())
+        .param("min", minMessages)
+        .param("limit", limit)
+        .query(ChatRepository::map)
+        .list();
+  }
+
+  long countMostActive(TenantId tenant, int minMessages) {
+    return jdbc.sql(
+            "SELECT count(*) FROM messaging_chat WHERE tenant_id = :tenant AND NOT is_group AND message_count >= :min")
+        .param("tenant", tenant.value())
+        .param("min", minMessages)
+        .query(Long.class)
+        .single();
+  }
+
   private static Chat map(ResultSet rs, int row) throws SQLException {
     return new Chat(
         uuid(rs, "session_id"),

@@ -953,6 +953,26 @@ class MessageRepository {
         .list();
   }
 
+  /**
+   * The tenant's traffic in {@code [since, until)}: messages that left (sent at) and messages that
+   * arrived (received at), in one pass over the tenant's rows of the window.
+   */
+  long[] countTraffic(TenantId tenant, Instant since, Instant until) {
+    return jdbc.sql(
+            """
+            SELECT count(*) FILTER (WHERE direction = 'outbound' AND sent_at >= :since AND sent_at < :until) AS sent,
+                   count(*) FILTER (WHERE direction = 'inbound' AND created_at >= :since AND created_at < :until)
+                     AS received
+            FROM messaging_message
+            WHERE tenant_id = :tenant AND (created_at >= :since OR sent_at >= :since)
+            """)
+        .param("tenant", tenant.value())
+        .param("since", timestamp(since))
+        .param("until", timestamp(until))
+        .query((rs, row) -> new long[] {rs.getLong("sent"), rs.getLong("received")})
+        .single();
+  }
+
   /** Messages waiting for approval whose process instance is not in the current engine. */
   List<Message> awaitingApprovalOutside(String epoch, int limit) {
     return processColumns.liveOutside(epoch, limit, this::map);

@@ -1,0 +1,34 @@
+package io.flowmate.analytics;
+
+import io.camunda.client.annotation.JobWorker;
+import io.camunda.client.annotation.Variable;
+import java.time.Instant;
+import java.util.UUID;
+import org.springframework.stereotype.Component;
+
+/**
+ * Generates one run of a report when its timer fires: gathers the template's figures from the
+ * other modules, stores the run (WhatsApp text and JSON) for the dashboard, queues the text for the
+ * report's WhatsApp chat or group through the outbox when delivery is whatsapp, and moves the
+ * report to its next run (a one-time report completes). Generates nothing if the report was paused,
+ * cancelled or re-timed meanwhile. Safe to run twice: one run per occurrence, idempotency key
+ * {@code report:<run id>}.
+ *
+ * <p>In: {@code reportId}, {@code nextRunAt} (the occurrence). Out: nothing.
+ */
+@Component
+public class GenerateReportWorker {
+
+  private final ScheduledReportRuns runs;
+
+  GenerateReportWorker(ScheduledReportRuns runs) {
+    this.runs = runs;
+  }
+
+  @JobWorker(type = ReportProcess.GENERATE_JOB)
+  public void generateReport(
+      @Variable(name = ReportProcess.REPORT_ID) String reportId,
+      @Variable(name = ReportProcess.NEXT_RUN_AT) String occurrence) {
+    runs.generate(UUID.fromString(reportId), Instant.parse(occurrence));
+  }
+}

@@ -380,6 +380,10 @@ class ReportIntegrationTests extends ReportTestSupport {
     TestTenant tenant = tenant();
     String session = tenant.workingSession();
     tenant.contactWrites(session, "4915100005001", "Please send me the numbers every morning");
+    // Inbound messages are recorded asynchronously: only once the contact is known has it written first.
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> tenant.api().get("/api/v2/custom-groups/contacts").body().contains("4915100005001"));
     Api.Response noChat =
         tenant.api().post(REPORTS, Map.of("template_id", "session_health", "schedule_type", "daily", "cron_expression", "0 8 * * *", "delivery_method", "whatsapp"));
     assertThat(noChat.status()).isEqualTo(422);

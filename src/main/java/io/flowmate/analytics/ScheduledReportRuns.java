@@ -5,7 +5,6 @@ import io.flowmate.core.schedule.ScheduleStatus;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -84,7 +83,7 @@ class ScheduledReportRuns {
       if (due.isAfter(now)) {
         return waiting(due);
       }
-      CatchUp catchUp = catchUp(report.recurrence(), due, now);
+      Recurrence.CatchUp catchUp = report.recurrence().catchUp(due, now, settings.missedGrace(), MISSED_RECORDED);
       if (catchUp.missed().isEmpty() && due.equals(catchUp.next())) {
         return waiting(due); // due right now, or late within the grace period: the timer fires at once
       }
@@ -156,30 +155,7 @@ class ScheduledReportRuns {
    * Which of the runs from {@code due} to now are missed, and which one comes next: the latest one
    * within the grace period (generated now), else the first in the future (null: none).
    */
-  private CatchUp catchUp(Recurrence recurrence, Instant due, Instant now) {
-    Instant cutoff = now.minus(settings.missedGrace());
-    List<Instant> missed = new ArrayList<>();
-    Instant next = due;
-    while (next != null && next.isBefore(cutoff)) {
-      missed.add(next);
-      next =
-          missed.size() < MISSED_RECORDED
-              ? recurrence.next(next).orElse(null)
-              // A long downtime of a frequent report: jump to the grace period instead of listing all.
-              : recurrence.next(cutoff.minusNanos(1)).orElse(null);
-    }
-    if (next != null && !next.isAfter(now)) {
-      Optional<Instant> following = recurrence.next(next);
-      while (following.isPresent() && !following.get().isAfter(now)) {
-        missed.add(next);
-        next = following.get();
-        following = recurrence.next(next);
-      }
-    }
-    return new CatchUp(missed, next);
-  }
 
-  private record CatchUp(List<Instant> missed, Instant next) {}
 
   private Plan waiting(Instant nextRunAt) {
     return new Plan(ReportProcess.WAITING, nextRunAt);

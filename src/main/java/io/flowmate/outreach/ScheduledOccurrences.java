@@ -95,7 +95,7 @@ class ScheduledOccurrences {
       if (due.isAfter(now)) {
         return waiting(due);
       }
-      CatchUp catchUp = catchUp(schedule.recurrence(), due, now);
+      Recurrence.CatchUp catchUp = schedule.recurrence().catchUp(due, now, settings.missedGrace(), MISSED_RECORDED);
       if (catchUp.missed().isEmpty() && due.equals(catchUp.next())) {
         return waiting(due); // due right now, or late within the grace period: the timer fires at once
       }
@@ -253,30 +253,7 @@ class ScheduledOccurrences {
    * Which of the occurrences from {@code due} to now are missed, and which one comes next: the
    * latest one within the grace period (sent now), else the first in the future (null: none).
    */
-  private CatchUp catchUp(Recurrence recurrence, Instant due, Instant now) {
-    Instant cutoff = now.minus(settings.missedGrace());
-    List<Instant> missed = new ArrayList<>();
-    Instant next = due;
-    while (next != null && next.isBefore(cutoff)) {
-      missed.add(next);
-      next =
-          missed.size() < MISSED_RECORDED
-              ? recurrence.next(next).orElse(null)
-              // A long downtime of a frequent schedule: jump to the grace period instead of listing all.
-              : recurrence.next(cutoff.minusNanos(1)).orElse(null);
-    }
-    if (next != null && !next.isAfter(now)) {
-      Optional<Instant> following = recurrence.next(next);
-      while (following.isPresent() && !following.get().isAfter(now)) {
-        missed.add(next);
-        next = following.get();
-        following = recurrence.next(next);
-      }
-    }
-    return new CatchUp(missed, next);
-  }
 
-  private record CatchUp(List<Instant> missed, Instant next) {}
 
   private Plan waiting(Instant nextRunAt) {
     return new Plan(ScheduledMessageProcess.WAITING, nextRunAt);

@@ -10,6 +10,8 @@ import java.time.YearMonth;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.time.temporal.TemporalAdjusters;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.springframework.scheduling.support.CronExpression;
@@ -128,6 +130,34 @@ public record Recurrence(ScheduleType type, ZoneId zone, LocalDateTime anchor, S
     }
     throw new IllegalStateException("no %s occurrence after %s".formatted(type.value(), from));
   }
+
+  /**
+   * What a schedule that was due at {@code due} does at {@code now}: the occurrences to record as
+   * missed (older than {@code grace}, and every one but the latest within it) and the one to run
+   * next (null when a finite schedule has none left). After a long downtime of a frequent schedule
+   * at most {@code maxMissed} are listed before it jumps to the grace period.
+   */
+  public CatchUp catchUp(Instant due, Instant now, Duration grace, int maxMissed) {
+    Instant cutoff = now.minus(grace);
+    List<Instant> missed = new ArrayList<>();
+    Instant next = due;
+    while (next != null && next.isBefore(cutoff)) {
+      missed.add(next);
+      next = missed.size() < maxMissed ? next(next).orElse(null) : next(cutoff.minusNanos(1)).orElse(null);
+    }
+    if (next != null && !next.isAfter(now)) {
+      Optional<Instant> following = next(next);
+      while (following.isPresent() && !following.get().isAfter(now)) {
+        missed.add(next);
+        next = following.get();
+        following = next(next);
+      }
+    }
+    return new CatchUp(List.copyOf(missed), next);
+  }
+
+  /** See {@link #catchUp}. */
+  public record CatchUp(List<Instant> missed, Instant next) {}
 
   /**
    * The shortest time between two consecutive occurrences from {@code from} on, over the next

@@ -9,6 +9,7 @@ import io.flowmate.core.TenantId;
 import io.flowmate.core.schedule.Recurrence;
 import io.flowmate.core.security.Caller;
 import io.flowmate.core.security.Scopes;
+import io.flowmate.leads.Leads;
 import io.flowmate.leads.MonitoredGroups;
 import io.flowmate.messaging.ConversationFigures;
 import io.flowmate.outreach.OutreachFigures;
@@ -55,7 +56,7 @@ class HealthReport {
   private final ReportFigures figures;
   private final ConversationFigures conversations;
   private final OutreachFigures outreach;
-  private final io.flowmate.leads.Leads leads;
+  private final Leads leads;
   private final GroupMonitoringFigures groups;
   private final Tenants tenants;
   private final ReportSettings settings;
@@ -65,7 +66,7 @@ class HealthReport {
       ReportFigures figures,
       ConversationFigures conversations,
       OutreachFigures outreach,
-      io.flowmate.leads.Leads leads,
+      Leads leads,
       GroupMonitoringFigures groups,
       Tenants tenants,
       ReportSettings settings,
@@ -198,8 +199,10 @@ class HealthReport {
   }
 
   private Section coldLeads(TenantId tenant, Instant now, List<SessionLine> sessions) {
-    List<LeadLine> cold =
-        leads.goingCold(tenant, now.minus(settings.coldAfter()), settings.listLimit()).stream().map(LeadLine::of).toList();
+    // One more than listed tells whether there are more: exactly listLimit cold leads are not "10+".
+    List<Leads.LeadSummary> found = leads.goingCold(tenant, now.minus(settings.coldAfter()), settings.listLimit() + 1);
+    boolean more = found.size() > settings.listLimit();
+    List<LeadLine> cold = found.stream().limit(settings.listLimit()).map(LeadLine::of).toList();
     List<Action> actions = new ArrayList<>();
     // Never suggest writing to someone who has not written first: check reciprocity before replying.
     Optional<UUID> session = sessions.stream().filter(SessionLine::working).map(SessionLine::id).findFirst();
@@ -231,7 +234,7 @@ class HealthReport {
         cold.isEmpty(),
         cold.isEmpty()
             ? "No open lead has been quiet for %d+ days".formatted(days)
-            : "%d%s open lead(s) quiet for %d+ days".formatted(cold.size(), cold.size() == settings.listLimit() ? "+" : "", days),
+            : "%d%s open lead(s) quiet for %d+ days".formatted(cold.size(), more ? "+" : "", days),
         figures,
         actions,
         null);
@@ -288,14 +291,16 @@ class HealthReport {
 
   private Section unmonitoredGroups(TenantId tenant) {
     Optional<List<MonitoredGroups.Unmonitored>> found =
-        groups.unmonitored(tenant, ACTIVE_GROUP_WINDOW, settings.listLimit());
+        groups.unmonitored(tenant, ACTIVE_GROUP_WINDOW, settings.listLimit() + 1);
     if (found.isEmpty()) {
       return new Section(
           "unmonitored_groups", "Unmonitored active groups", SKIPPED, "➖", "Group monitoring is not available",
           null, List.of(), "This Flowmate has no group monitoring to ask");
     }
-    List<MonitoredGroups.Unmonitored> active =
-        found.get().stream().filter(g -> g.messagesInWindow() > 0).toList();
+    // Busiest first, so the active ones come first; one more than listed tells whether there are more.
+    List<MonitoredGroups.Unmonitored> busy = found.get().stream().filter(g -> g.messagesInWindow() > 0).toList();
+    boolean more = busy.size() > settings.listLimit();
+    List<MonitoredGroups.Unmonitored> active = busy.stream().limit(settings.listLimit()).toList();
     List<Action> actions = new ArrayList<>();
     active.stream()
         .limit(ACTIONS_PER_SECTION)
@@ -319,7 +324,7 @@ class HealthReport {
         active.isEmpty(),
         active.isEmpty()
             ? "Every active group is monitored"
-            : "%d active group(s) not monitored for leads".formatted(active.size()),
+            : "%d%s active group(s) not monitored for leads".formatted(active.size(), more ? "+" : ""),
         figures,
         actions,
         null);

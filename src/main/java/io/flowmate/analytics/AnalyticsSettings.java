@@ -9,9 +9,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *
  * @param readModels the read models fed by messaging's events: campaign funnels, contact
  *     engagement and best send times
+ * @param reports scheduled reports and the account health report
  */
 @ConfigurationProperties("flowmate.analytics")
-record AnalyticsSettings(@DefaultValue ReadModels readModels) {
+record AnalyticsSettings(@DefaultValue ReadModels readModels, @DefaultValue Reports reports) {
 
   /**
    * @param enabled keep the read models up to date (off: messaging writes nothing for analytics,
@@ -34,4 +35,25 @@ record AnalyticsSettings(@DefaultValue ReadModels readModels) {
       @DefaultValue("1h") Duration quickRead,
       @DefaultValue("5") int minSlotSamples,
       @DefaultValue("20") int minContactMessages) {}
+
+  /**
+   * Scheduled reports and the account health report ({@code flowmate.analytics.reports.*}).
+   *
+   * @param reconcileInterval how often active and paused reports without a live process instance
+   *     get one; the engine's start does it at once (read by the starter's {@code @Scheduled} as
+   *     {@code ${flowmate.analytics.reports.reconcile-interval}})
+   * @param minimumInterval a recurring report may not run more often (cron expressions)
+   * @param missedGrace an occurrence due while Flowmate was down is still generated this late; an
+   *     older one is recorded as {@code missed}
+   * @param coldAfter an open lead with no activity for this long is going cold
+   * @param vipMessages a contact with at least this many messages is a VIP
+   * @param listLimit how many contacts, leads, groups or schedules a report or health section lists
+   */
+  record Reports(
+      @DefaultValue("1m") Duration reconcileInterval,
+      @DefaultValue("5m") Duration minimumInterval,
+      @DefaultValue("1h") Duration missedGrace,
+      @DefaultValue("7d") Duration coldAfter,
+      @DefaultValue("10") int vipMessages,
+      @DefaultValue("10") int listLimit) {}
 }

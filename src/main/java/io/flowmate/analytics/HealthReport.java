@@ -59,7 +59,7 @@ class HealthReport {
   private final Leads leads;
   private final GroupMonitoringFigures groups;
   private final Tenants tenants;
-  private final ReportSettings settings;
+  private final AnalyticsSettings.Reports settings;
   private final Clock clock;
 
   HealthReport(
@@ -69,7 +69,7 @@ class HealthReport {
       Leads leads,
       GroupMonitoringFigures groups,
       Tenants tenants,
-      ReportSettings settings,
+      AnalyticsSettings settings,
       Clock clock) {
     this.figures = figures;
     this.conversations = conversations;
@@ -77,7 +77,7 @@ class HealthReport {
     this.leads = leads;
     this.groups = groups;
     this.tenants = tenants;
-    this.settings = settings;
+    this.settings = settings.reports();
     this.clock = clock;
   }
 

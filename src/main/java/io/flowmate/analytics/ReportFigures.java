@@ -32,7 +32,7 @@ class ReportFigures {
   private final Tenants tenants;
   private final GroupMonitoringFigures groups;
   private final ReportRepository reports;
-  private final ReportSettings settings;
+  private final AnalyticsSettings.Reports settings;
 
   ReportFigures(
       Leads leads,
@@ -42,7 +42,7 @@ class ReportFigures {
       Tenants tenants,
       GroupMonitoringFigures groups,
       ReportRepository reports,
-      ReportSettings settings) {
+      AnalyticsSettings settings) {
     this.leads = leads;
     this.conversations = conversations;
     this.outreach = outreach;
@@ -50,7 +50,7 @@ class ReportFigures {
     this.tenants = tenants;
     this.groups = groups;
     this.reports = reports;
-    this.settings = settings;
+    this.settings = settings.reports();
   }
 
   /**

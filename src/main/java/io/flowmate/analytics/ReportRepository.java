@@ -12,7 +12,9 @@ import io.flowmate.core.Ids;
 import io.flowmate.core.TenantId;
 import io.flowmate.core.api.PageQuery;
 import io.flowmate.core.db.ProcessColumns;
+import io.flowmate.core.db.ScheduleColumns;
 import io.flowmate.core.db.Sql;
+import io.flowmate.core.db.TenantRows;
 import io.flowmate.core.schedule.ScheduleStatus;
 import io.flowmate.core.schedule.ScheduleType;
 import java.sql.ResultSet;
@@ -33,11 +35,15 @@ class ReportRepository {
 
   private final JdbcClient jdbc;
   private final ProcessColumns processColumns;
+  private final TenantRows tenantRows;
+  private final ScheduleColumns scheduleColumns;
   private final ObjectMapper json;
 
   ReportRepository(JdbcClient jdbc, ObjectMapper json) {
     this.jdbc = jdbc;
     this.processColumns = new ProcessColumns(jdbc, "analytics_report", "status IN ('active', 'paused')");
+    this.tenantRows = new TenantRows(jdbc, "analytics_report");
+    this.scheduleColumns = new ScheduleColumns(jdbc, "analytics_report");
     this.json = json;
   }
 
@@ -109,30 +115,11 @@ class ReportRepository {
   }
 
   List<Report> list(TenantId tenant, ScheduleStatus status, PageQuery page) {
-    return jdbc.sql(
-            """
-            SELECT * FROM analytics_report
-            WHERE tenant_id = :tenant AND (CAST(:status AS text) IS NULL OR status = :status)
-            ORDER BY created_at DESC, id DESC LIMIT :limit OFFSET :offset
-            """)
-        .param("tenant", tenant.value())
-        .param("status", status == null ? null : status.value())
-        .param("limit", page.limit())
-        .param("offset", page.offset())
-        .query(ReportRepository::map)
-        .list();
+    return tenantRows.list(tenant, status == null ? null : status.value(), page, ReportRepository::map);
   }
 
   long count(TenantId tenant, ScheduleStatus status) {
-    return jdbc.sql(
-            """
-            SELECT count(*) FROM analytics_report
-            WHERE tenant_id = :tenant AND (CAST(:status AS text) IS NULL OR status = :status)
-            """)
-        .param("tenant", tenant.value())
-        .param("status", status == null ? null : status.value())
-        .query(Long.class)
-        .single();
+    return tenantRows.count(tenant, status == null ? null : status.value());
   }
 
   /** Active and paused reports: what the plan's {@code max_scheduled_reports} counts. */
@@ -177,23 +164,7 @@ class ReportRepository {
    * @return whether the report still waited for {@code occurrence}
    */
   boolean advance(UUID id, Instant occurrence, Instant next, boolean ran, Instant now) {
-    return jdbc.sql(
-                """
-                UPDATE analytics_report
-                SET next_run_at = :next,
-                  status = CASE WHEN CAST(:next AS timestamptz) IS NULL THEN 'completed' ELSE status END,
-                  last_run_at = CASE WHEN :ran THEN :occurrence ELSE last_run_at END,
-                  run_count = run_count + CASE WHEN :ran THEN 1 ELSE 0 END,
-                  updated_at = :now
-                WHERE id = :id AND status = 'active' AND next_run_at = :occurrence
-                """)
-            .param("id", id)
-            .param("occurrence", timestamp(occurrence))
-            .param("next", timestamp(next))
-            .param("ran", ran)
-            .param("now", timestamp(now))
-            .update()
-        == 1;
+    return scheduleColumns.advance(id, occurrence, next, ran, now);
   }
 
   /** Deletes the report and its runs; false if there was none. */

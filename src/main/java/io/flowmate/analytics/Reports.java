@@ -6,7 +6,6 @@ import io.flowmate.admin.PlanLimits;
 import io.flowmate.admin.Tenants;
 import io.flowmate.core.ChatId;
 import io.flowmate.core.Ids;
-import io.flowmate.core.InvalidValueException;
 import io.flowmate.core.TenantId;
 import io.flowmate.core.api.ApiException;
 import io.flowmate.core.api.Page;
@@ -24,10 +23,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDateTime;
-import java.time.OffsetDateTime;
 import java.time.ZoneId;
-import java.time.format.DateTimeParseException;
-import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -54,7 +50,7 @@ class Reports {
   private final Directory directory;
   private final Tenants tenants;
   private final Outbox outbox;
-  private final ReportSettings settings;
+  private final AnalyticsSettings.Reports settings;
   private final TransactionTemplate transaction;
   private final Clock clock;
   private final ObjectMapper canonical = new ObjectMapper().findAndRegisterModules();
@@ -67,7 +63,7 @@ class Reports {
       Directory directory,
       Tenants tenants,
       Outbox outbox,
-      ReportSettings settings,
+      AnalyticsSettings settings,
       TransactionTemplate transaction,
       Clock clock) {
     this.reports = reports;
@@ -77,7 +73,7 @@ class Reports {
     this.directory = directory;
     this.tenants = tenants;
     this.outbox = outbox;
-    this.settings = settings;
+    this.settings = settings.reports();
     this.transaction = transaction;
     this.clock = clock;
   }
@@ -231,14 +227,14 @@ class Reports {
                   : ScheduleType.parse("schedule_type", changes.scheduleType());
           ZoneId zone = changes.timezone() == null ? report.zone() : Recurrence.zone(changes.timezone());
           LocalDateTime scheduledTime =
-              changes.scheduledTime() == null ? report.scheduledTime() : wallClock(changes.scheduledTime(), zone);
+              changes.scheduledTime() == null ? report.scheduledTime() : Recurrence.wallClock(changes.scheduledTime(), zone);
           String cron =
               changes.cronExpression() != null
                   ? (changes.cronExpression().isBlank() ? null : changes.cronExpression().strip())
                   // A report made one-time leaves its cron expression behind.
                   : type == ScheduleType.ONE_TIME ? null : report.cronExpression();
           Recurrence recurrence = recurrence(type, zone, scheduledTime, cron);
-          Instant next = report.status() == ScheduleStatus.ACTIVE ? firstRun(recurrence) : null;
+          Instant next = report.status() == ScheduleStatus.ACTIVE ? recurrence.firstAfter(clock.instant()) : null;
           return new Report(
               report.id(), report.tenantId(), name, template, type, cron, scheduledTime, zone.getId(), delivery,
               report.status(), next, report.lastRunAt(), report.runCount(), report.processInstanceKey(),
@@ -269,7 +265,7 @@ class Reports {
                 ScheduleStatus.ACTIVE,
                 report.scheduleType() == ScheduleType.ONE_TIME
                     ? report.scheduledTime().atZone(report.zone()).toInstant()
-                    : firstRun(report.recurrence())));
+                    : report.recurrence().firstAfter(clock.instant())));
   }
 
   /** Cancels for good; the history stays, and a WhatsApp delivery that has not left is cancelled. */
@@ -357,7 +353,7 @@ class Reports {
     }
     ScheduleType type = ScheduleType.parse("schedule_type", d.scheduleType());
     ZoneId zone = Recurrence.zone(d.timezone());
-    LocalDateTime scheduledTime = wallClock(d.scheduledTime(), zone);
+    LocalDateTime scheduledTime = Recurrence.wallClock(d.scheduledTime(), zone);
     String cron = d.cronExpression() == null || d.cronExpression().isBlank() ? null : d.cronExpression().strip();
     Recurrence recurrence = recurrence(type, zone, scheduledTime, cron);
     Report.Delivery delivery =
@@ -365,7 +361,7 @@ class Reports {
     Instant now = clock.instant();
     return new Report(
         Ids.newId(), tenant, name, template, type, cron, scheduledTime, zone.getId(), delivery, ScheduleStatus.ACTIVE,
-        firstRun(recurrence), null, 0, null, starter.epoch(), now, now);
+        recurrence.firstAfter(clock.instant()), null, 0, null, starter.epoch(), now, now);
   }
 
   /** The delivery an edit asks for: switching to the dashboard drops the WhatsApp target. */
@@ -435,46 +431,11 @@ class Reports {
     return recurrence;
   }
 
-  /** The first run from now on; 422 if there is none (a past one-time, an impossible cron). */
-  private Instant firstRun(Recurrence recurrence) {
-    return recurrence
-        .next(clock.instant())
-        .orElseThrow(
-            () ->
-                new InvalidValueException(
-                    recurrence.type() == ScheduleType.ONE_TIME
-                        ? "scheduled_time %s (%s) is in the past".formatted(recurrence.anchor(), recurrence.zone().getId())
-                        : "cron_expression '%s' never fires".formatted(recurrence.cronText())));
-  }
-
   private static String name(String raw) {
     String name = raw.strip();
     if (name.isEmpty() || name.length() > MAX_NAME_LENGTH) {
       throw ApiException.invalid("name must be 1 to %d characters".formatted(MAX_NAME_LENGTH));
     }
     return name;
-  }
-
-  /**
-   * {@code scheduled_time} as wall-clock time in the report's zone: an ISO 8601 date-time with an
-   * offset ({@code 2026-03-02T14:00:00Z}) is converted to the zone; one without is taken as is.
-   */
-  static LocalDateTime wallClock(String raw, ZoneId zone) {
-    if (raw == null || raw.isBlank()) {
-      return null;
-    }
-    String text = raw.strip();
-    try {
-      return OffsetDateTime.parse(text).atZoneSameInstant(zone).toLocalDateTime().truncatedTo(ChronoUnit.SECONDS);
-    } catch (DateTimeParseException withoutOffset) {
-      try {
-        return LocalDateTime.parse(text).truncatedTo(ChronoUnit.SECONDS);
-      } catch (DateTimeParseException e) {
-        throw new InvalidValueException(
-            ("scheduled_time '%s' is not an ISO 8601 date-time; use 2026-03-02T09:00:00 (wall-clock time in"
-                    + " timezone) or 2026-03-02T14:00:00Z")
-                .formatted(raw));
-      }
-    }
   }
 }

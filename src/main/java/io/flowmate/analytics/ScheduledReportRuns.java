@@ -32,19 +32,19 @@ class ScheduledReportRuns {
 
   private final ReportRepository reports;
   private final ReportGenerator generator;
-  private final ReportSettings settings;
+  private final AnalyticsSettings.Reports settings;
   private final TransactionTemplate transaction;
   private final Clock clock;
 
   ScheduledReportRuns(
       ReportRepository reports,
       ReportGenerator generator,
-      ReportSettings settings,
+      AnalyticsSettings settings,
       TransactionTemplate transaction,
       Clock clock) {
     this.reports = reports;
     this.generator = generator;
-    this.settings = settings;
+    this.settings = settings.reports();
     this.transaction = transaction;
     this.clock = clock;
   }

@@ -199,11 +199,13 @@ class GroupController {
   @GetMapping("/{id}/messages")
   @RequiresScope(Scopes.GROUPS_READ)
   @Operation(
-      summary = "The monitored group's messages, newest first, with ai_analysis where it was classified",
+      summary = "The monitored group's messages, newest first, each incoming one with its ai_analysis",
       description =
           "limit 1-100 (default 50), offset; has_more says whether another page follows. ai_analysis"
-              + " {intent, lead_score, confidence, reason} is set for messages classified in ai_analysis"
-              + " mode, else null. Reading messages needs the tenant's chat-history opt-in (403 otherwise).")
+              + " {intent, lead_score, confidence, reason}: as detection classified it in ai_analysis mode,"
+              + " else (plans with AI) classified on reading with the group's keywords and monitor_prompt;"
+              + " null for our own messages, media without text and plans without AI. Reading messages"
+              + " needs the tenant's chat-history opt-in (403 otherwise).")
   GroupMessageList messages(
       Caller caller,
       @PathVariable UUID id,
@@ -215,11 +217,11 @@ class GroupController {
         messages.items().stream()
             .map(
                 m -> {
-                  MonitoredGroupRepository.Analysis a = page.analyses().get(m.messageId());
+                  GroupIntentClassifier.Analysis a = page.analyses().get(m.messageId());
                   return new GroupMessageView(
                       m.messageId(), m.direction(), m.senderPhone(), m.senderName(), m.messageType(), m.contentPreview(),
                       m.waTimestamp(),
-                      a == null ? null : new AiAnalysis(a.intent(), a.leadScore(), a.confidence(), a.reason()));
+                      a == null ? null : new AiAnalysis(a.intent().value(), a.leadScore(), a.confidence(), a.reason()));
                 })
             .toList(),
         messages.total(),

@@ -9,6 +9,7 @@ import io.flowmate.leads.events.LeadDetected;
 import io.flowmate.messaging.GroupMessages;
 import io.flowmate.messaging.events.MessageReceived;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -36,13 +37,15 @@ import org.springframework.transaction.support.TransactionTemplate;
  * Lead detection in monitored groups. Messages arrive by the thousand a second, so the listener is
  * a plain synchronous {@code @EventListener} that returns at once for anything but a monitored
  * group ({@link GroupWatch}, in memory) and otherwise only queues the message's id once it is
- * committed. One worker thread takes what queued up in batches: it reads the batch's messages with
- * one query, matches them (one pass of the number's keyword automaton per message), and writes
- * first senders, leads, analysis rows and counters with one statement each, in one transaction.
- * Events follow the commit.
+ * committed. One worker thread takes what queued up in batches, waiting up to {@code
+ * batch-linger} for a batch to fill (a busy stream then costs one transaction per few hundred
+ * messages, not one per handful). It reads the batch's messages with one query, matches them (one
+ * pass of the number's keyword automaton per message), and writes first senders, leads, analysis
+ * rows and counters with one statement each, in one transaction. Events follow the commit.
  *
- * <p>The queue is memory only: what was noticed but not yet examined when the process stops is
- * not examined after a restart (the messages themselves are stored). Under a sustained overload
+ * <p>The queue is memory only. Stopping examines what is queued first (for up to 10 seconds);
+ * what is still queued after that, or noticed after the stop began, is not examined after a
+ * restart (the messages themselves are stored). Under a sustained overload
  * ingestion waits for room in the queue (back pressure) up to {@code queue-wait}, then the message
  * is skipped and counted in the log.
  */
@@ -52,6 +55,8 @@ class GroupDetection implements DisposableBean {
   private static final Logger log = LoggerFactory.getLogger(GroupDetection.class);
   private static final int PREVIEW_LENGTH = 500;
   private static final int ATTEMPTS = 3;
+  /** How long stopping waits for detection to examine what is queued. */
+  private static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(10);
 
   private final GroupWatch watch;
   private final GroupMessages groupMessages;
@@ -143,20 +148,38 @@ class GroupDetection implements DisposableBean {
 
   private void work() {
     List<Noticed> batch = new ArrayList<>(settings.batchSize());
-    while (running) {
+    // Once stopping, what is queued is still examined (destroy waits for it), then the loop ends.
+    while (running || !queue.isEmpty()) {
       try {
-        Noticed first = queue.poll(500, TimeUnit.MILLISECONDS);
+        Noticed first = queue.poll(running ? 500 : 0, TimeUnit.MILLISECONDS);
         if (first == null) {
           continue;
         }
         batch.add(first);
-        queue.drainTo(batch, settings.batchSize() - 1);
+        fill(batch);
         detectWithRetries(batch);
       } catch (InterruptedException e) {
         return;
       } finally {
         batch.clear();
       }
+    }
+  }
+
+  /** Adds what is queued to the batch, waiting up to the linger for it to fill. */
+  private void fill(List<Noticed> batch) throws InterruptedException {
+    long deadline = System.nanoTime() + (running ? settings.batchLinger().toNanos() : 0);
+    while (true) {
+      queue.drainTo(batch, settings.batchSize() - batch.size());
+      long left = deadline - System.nanoTime();
+      if (batch.size() >= settings.batchSize() || left <= 0) {
+        return;
+      }
+      Noticed next = queue.poll(left, TimeUnit.NANOSECONDS);
+      if (next == null) {
+        return;
+      }
+      batch.add(next);
     }
   }
 
@@ -373,8 +396,12 @@ class GroupDetection implements DisposableBean {
   }
 
   @Override
-  public void destroy() {
+  public void destroy() throws InterruptedException {
     running = false;
-    worker.interrupt();
+    worker.join(SHUTDOWN_WAIT.toMillis());
+    if (worker.isAlive()) {
+      log.warn("Stopping with {} monitored-group messages not examined", queue.size());
+      worker.interrupt();
+    }
   }
 }

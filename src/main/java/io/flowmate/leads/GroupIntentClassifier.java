@@ -38,6 +38,11 @@ class GroupIntentClassifier {
       return name().toLowerCase(Locale.ROOT);
     }
 
+    /** The intent stored as {@link #value()}. */
+    static Intent of(String value) {
+      return valueOf(value.toUpperCase(Locale.ROOT));
+    }
+
     boolean isLead() {
       return this == BUYING_INTENT || this == PRODUCT_INQUIRY;
     }

@@ -10,6 +10,7 @@ import io.flowmate.core.Ids;
 import io.flowmate.core.TenantId;
 import io.flowmate.core.db.ProcessColumns;
 import io.flowmate.messaging.Conversations;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
@@ -26,15 +27,21 @@ import org.springframework.stereotype.Repository;
 @Repository
 class LeadActivityRepository {
 
-  /** A lead needs scoring while the activity it was scored for is not its latest. */
-  static final String SCORING_DUE = "scored_activity_at IS DISTINCT FROM last_activity_at";
-
   private final JdbcClient jdbc;
   private final ProcessColumns scoringProcess;
 
-  LeadActivityRepository(JdbcClient jdbc) {
+  LeadActivityRepository(JdbcClient jdbc, LeadsSettings settings) {
     this.jdbc = jdbc;
-    this.scoringProcess = new ProcessColumns(jdbc, "leads_lead", SCORING_DUE);
+    this.scoringProcess = new ProcessColumns(jdbc, "leads_lead", scoringDue(settings.scoring().rescoreAfter()));
+  }
+
+  /**
+   * A lead needs scoring while the activity it was scored for is not its latest: at once when it
+   * was never scored, else once {@code rescoreAfter} has passed since its last score.
+   */
+  static String scoringDue(Duration rescoreAfter) {
+    return "scored_activity_at IS DISTINCT FROM last_activity_at AND (scored_at IS NULL OR scored_at <= now() - interval '"
+        + rescoreAfter.toMillis() + " milliseconds')";
   }
 
   // ---- scoring

@@ -20,6 +20,9 @@ record LeadsSettings(@DefaultValue Groups groups, @DefaultValue Scoring scoring,
    * @param detection whether messages of monitored groups are examined at all (off: they are not
    *     even queued; for measuring ingestion alone)
    * @param batchSize monitored-group messages examined together: one read, a few writes per batch
+   * @param batchLinger how long detection waits for a batch to fill once a message is waiting: at
+   *     thousands of messages a second, batches of a few messages each would cost a transaction
+   *     (and a commit) per handful of messages; this is the most a lead's detection is delayed
    * @param queueCapacity messages waiting for detection; beyond it, ingestion waits up to {@code
    *     queueWait} for room, then the message is skipped (and logged)
    * @param queueWait see {@code queueCapacity}
@@ -34,6 +37,7 @@ record LeadsSettings(@DefaultValue Groups groups, @DefaultValue Scoring scoring,
   record Groups(
       @DefaultValue("true") boolean detection,
       @DefaultValue("500") int batchSize,
+      @DefaultValue("200ms") Duration batchLinger,
       @DefaultValue("100000") int queueCapacity,
       @DefaultValue("5s") Duration queueWait,
       @DefaultValue("1m") Duration reloadInterval,
@@ -45,8 +49,11 @@ record LeadsSettings(@DefaultValue Groups groups, @DefaultValue Scoring scoring,
    *
    * @param interval how often leads with new activity get a {@code leads-lead-scoring} instance
    *     (read by the starter's {@code @Scheduled} as {@code ${flowmate.leads.scoring.interval}})
+   * @param rescoreAfter how long a scored lead waits before new activity scores it again: a lead
+   *     writing in busy groups would otherwise be scored after every message, and each scoring is
+   *     a process instance. New leads are scored at once.
    */
-  record Scoring(@DefaultValue("2s") Duration interval) {}
+  record Scoring(@DefaultValue("2s") Duration interval, @DefaultValue("10m") Duration rescoreAfter) {}
 
   /**
    * Following the leads' conversations ({@code flowmate.leads.activity.*}).

@@ -201,8 +201,8 @@ class MonitoredGroupRepository {
   }
 
   /** Analysis rows of these messages of one group, by message id. */
-  Map<UUID, Analysis> analyses(UUID groupId, Collection<UUID> messageIds) {
-    Map<UUID, Analysis> found = new HashMap<>();
+  Map<UUID, GroupIntentClassifier.Analysis> analyses(UUID groupId, Collection<UUID> messageIds) {
+    Map<UUID, GroupIntentClassifier.Analysis> found = new HashMap<>();
     if (messageIds.isEmpty()) {
       return found;
     }
@@ -217,14 +217,13 @@ class MonitoredGroupRepository {
             (rs, row) ->
                 Map.entry(
                     uuid(rs, "message_id"),
-                    new Analysis(rs.getString("intent"), rs.getInt("lead_score"), rs.getDouble("confidence"), rs.getString("reason"))))
+                    new GroupIntentClassifier.Analysis(
+                        GroupIntentClassifier.Intent.of(rs.getString("intent")), rs.getInt("lead_score"),
+                        rs.getDouble("confidence"), rs.getString("reason"))))
         .list()
         .forEach(e -> found.put(e.getKey(), e.getValue()));
     return found;
   }
-
-  /** A classification stored for a message (ai_analysis). */
-  record Analysis(String intent, int leadScore, double confidence, String reason) {}
 
   static MonitoredGroup map(ResultSet rs, int row) throws SQLException {
     return new MonitoredGroup(

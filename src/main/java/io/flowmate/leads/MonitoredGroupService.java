@@ -50,6 +50,7 @@ class MonitoredGroupService implements MonitoredGroups {
   /** "Messages in the last 7 days" of the available-groups list. */
   static final Duration ACTIVITY_WINDOW = Duration.ofDays(7);
   private static final int TOP_KEYWORDS = 5;
+  private static final String INBOUND = "inbound";
 
   private final MonitoredGroupRepository groups;
   private final Sessions sessions;
@@ -57,6 +58,7 @@ class MonitoredGroupService implements MonitoredGroups {
   private final GroupMessages groupMessages;
   private final Tenants tenants;
   private final GroupWatch watch;
+  private final GroupIntentClassifier classifier;
   private final TransactionTemplate transaction;
   private final Clock clock;
 
@@ -67,6 +69,7 @@ class MonitoredGroupService implements MonitoredGroups {
       GroupMessages groupMessages,
       Tenants tenants,
       GroupWatch watch,
+      GroupIntentClassifier classifier,
       TransactionTemplate transaction,
       Clock clock) {
     this.groups = groups;
@@ -75,6 +78,7 @@ class MonitoredGroupService implements MonitoredGroups {
     this.groupMessages = groupMessages;
     this.tenants = tenants;
     this.watch = watch;
+    this.classifier = classifier;
     this.transaction = transaction;
     this.clock = clock;
   }
@@ -191,9 +195,14 @@ class MonitoredGroupService implements MonitoredGroups {
     return unmonitored(tenant, session.id(), ACTIVITY_WINDOW, Integer.MAX_VALUE);
   }
 
-  /** The monitored group's messages, newest first, with the classification of those analysed. */
+  /**
+   * The monitored group's messages, newest first, each incoming one with its classification: the
+   * one detection stored (ai_analysis groups), else, on plans with AI, one made now by the same
+   * classifier over the group's keywords and prompt. What is classified on reading is not stored,
+   * so it never races detection and always reflects the group's current keywords.
+   */
   record MessagePage(MonitoredGroup group, io.flowmate.core.api.Page<GroupMessages.Item> messages,
-      Map<UUID, MonitoredGroupRepository.Analysis> analyses) {}
+      Map<UUID, GroupIntentClassifier.Analysis> analyses) {}
 
   MessagePage messages(TenantId tenant, UUID id, PageQuery page) {
     MonitoredGroup group = get(tenant, id);
@@ -203,10 +212,22 @@ class MonitoredGroupService implements MonitoredGroups {
     }
     io.flowmate.core.api.Page<GroupMessages.Item> messages =
         groupMessages.page(tenant, group.sessionId(), group.waGroupId(), page);
-    return new MessagePage(
-        group,
-        messages,
-        groups.analyses(group.id(), messages.items().stream().map(GroupMessages.Item::messageId).toList()));
+    Map<UUID, GroupIntentClassifier.Analysis> analyses =
+        new HashMap<>(groups.analyses(group.id(), messages.items().stream().map(GroupMessages.Item::messageId).toList()));
+    if (tenants.limits(tenant).aiEnabled()) {
+      KeywordAutomaton<UUID> keywords = KeywordAutomaton.of(Map.of(group.id(), group.keywords()));
+      for (GroupMessages.Item message : messages.items()) {
+        if (INBOUND.equals(message.direction()) && message.contentPreview() != null) {
+          analyses.computeIfAbsent(
+              message.messageId(),
+              m ->
+                  classifier.classify(
+                      message.contentPreview(), keywords.match(message.contentPreview(), group.id()),
+                      group.script().monitorPrompt()));
+        }
+      }
+    }
+    return new MessagePage(group, messages, analyses);
   }
 
   // --- MonitoredGroups ------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
 
 /**
  * Read-only questions other modules ask about conversations, each answered by one indexed query:
@@ -172,6 +173,7 @@ public class Conversations {
     }
   }
 
+  @Transactional(readOnly = true)
   public Exchange exchangedWith(TenantId tenant, Collection<UUID> sessionIds, String phone, Instant since) {
     return messages.exchangedWith(tenant, sessionIds, chatsOf(sessionIds, phone), since);
   }
@@ -181,6 +183,7 @@ public class Conversations {
       UUID messageId, UUID sessionId, String direction, String messageType, String preview, String status, Instant at) {}
 
   /** The latest messages between the tenant's numbers and one person, newest first. */
+  @Transactional(readOnly = true)
   public List<ExchangedMessage> recentWith(TenantId tenant, Collection<UUID> sessionIds, String phone, int limit) {
     return messages.recentIn(tenant, sessionIds, chatsOf(sessionIds, phone), limit).stream()
         .map(

@@ -9,8 +9,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.flowmate.core.TenantId;
-import io.flowmate.core.db.ProcessColumns;
 import io.flowmate.core.api.PageQuery;
+import io.flowmate.core.db.ProcessColumns;
+import io.flowmate.core.db.TenantRows;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -31,11 +32,13 @@ class CampaignRepository {
 
   private final JdbcClient jdbc;
   private final ProcessColumns processColumns;
+  private final TenantRows tenantRows;
   private final ObjectMapper json;
 
   CampaignRepository(JdbcClient jdbc, ObjectMapper json) {
     this.jdbc = jdbc;
     this.processColumns = new ProcessColumns(jdbc, "outreach_campaign", "status IN ('pending', 'running', 'paused')");
+    this.tenantRows = new TenantRows(jdbc, "outreach_campaign");
     this.json = json;
   }
 
@@ -44,9 +47,10 @@ class CampaignRepository {
             """
             INSERT INTO outreach_campaign (id, tenant_id, session_id, custom_group_id, name, message_type,
               message_content, media_url, variants, member_filter, delay_min_seconds, delay_max_seconds,
-              status, total_recipients, approval_id, idempotency_key, request_hash, created_at, updated_at)
+              status, total_recipients, approval_id, idempotency_key, request_hash, engine_epoch, created_at,
+              updated_at)
             VALUES (:id, :tenant, :session, :group, :name, :type, :content, :media, CAST(:variants AS jsonb),
-              CAST(:filter AS jsonb), :delayMin, :delayMax, :status, :total, :approval, :key, :hash, :at, :at)
+              CAST(:filter AS jsonb), :delayMin, :delayMax, :status, :total, :approval, :key, :hash, :epoch, :at, :at)
             """)
         .param("id", c.id())
         .param("tenant", c.tenantId().value())
@@ -65,6 +69,7 @@ class CampaignRepository {
         .param("approval", c.approvalId())
         .param("key", idempotencyKey)
         .param("hash", requestHash)
+        .param("epoch", c.engineEpoch())
         .param("at", timestamp(c.createdAt()))
         .update();
   }
@@ -99,28 +104,11 @@ class CampaignRepository {
   }
 
   List<Campaign> list(TenantId tenant, CampaignStatus status, PageQuery page) {
-    return jdbc.sql(
-            """
-            SELECT * FROM outreach_campaign
-            WHERE tenant_id = :tenant AND (CAST(:status AS text) IS NULL OR status = :status)
-            ORDER BY created_at DESC, id DESC LIMIT :limit OFFSET :offset
-            """)
-        .param("tenant", tenant.value())
-        .param("status", status == null ? null : status.value())
-        .param("limit", page.limit())
-        .param("offset", page.offset())
-        .query(this::map)
-        .list();
+    return tenantRows.list(tenant, status == null ? null : status.value(), page, this::map);
   }
 
   long count(TenantId tenant, CampaignStatus status) {
-    return jdbc.sql(
-            "SELECT count(*) FROM outreach_campaign WHERE tenant_id = :tenant"
-                + " AND (CAST(:status AS text) IS NULL OR status = :status)")
-        .param("tenant", tenant.value())
-        .param("status", status == null ? null : status.value())
-        .query(Long.class)
-        .single();
+    return tenantRows.count(tenant, status == null ? null : status.value());
   }
 
   /**

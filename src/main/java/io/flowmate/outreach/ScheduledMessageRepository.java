@@ -1,7 +1,5 @@
 package io.flowmate.outreach;
 
-import io.flowmate.core.schedule.ScheduleStatus;
-import io.flowmate.core.schedule.ScheduleType;
 import static io.flowmate.core.db.Sql.instant;
 import static io.flowmate.core.db.Sql.nullableLong;
 import static io.flowmate.core.db.Sql.timestamp;
@@ -12,9 +10,13 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.flowmate.core.Ids;
 import io.flowmate.core.TenantId;
-import io.flowmate.core.db.ProcessColumns;
 import io.flowmate.core.api.PageQuery;
+import io.flowmate.core.db.ProcessColumns;
+import io.flowmate.core.db.ScheduleColumns;
 import io.flowmate.core.db.Sql;
+import io.flowmate.core.db.TenantRows;
+import io.flowmate.core.schedule.ScheduleStatus;
+import io.flowmate.core.schedule.ScheduleType;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -34,11 +36,15 @@ class ScheduledMessageRepository {
 
   private final JdbcClient jdbc;
   private final ProcessColumns processColumns;
+  private final TenantRows tenantRows;
+  private final ScheduleColumns scheduleColumns;
   private final ObjectMapper json;
 
   ScheduledMessageRepository(JdbcClient jdbc, ObjectMapper json) {
     this.jdbc = jdbc;
     this.processColumns = new ProcessColumns(jdbc, "outreach_scheduled_message", "status IN ('active', 'paused')");
+    this.tenantRows = new TenantRows(jdbc, "outreach_scheduled_message");
+    this.scheduleColumns = new ScheduleColumns(jdbc, "outreach_scheduled_message");
     this.json = json;
   }
 
@@ -97,30 +103,11 @@ class ScheduledMessageRepository {
   }
 
   List<ScheduledMessage> list(TenantId tenant, ScheduleStatus status, PageQuery page) {
-    return jdbc.sql(
-            """
-            SELECT * FROM outreach_scheduled_message
-            WHERE tenant_id = :tenant AND (CAST(:status AS text) IS NULL OR status = :status)
-            ORDER BY created_at DESC, id DESC LIMIT :limit OFFSET :offset
-            """)
-        .param("tenant", tenant.value())
-        .param("status", status == null ? null : status.value())
-        .param("limit", page.limit())
-        .param("offset", page.offset())
-        .query(this::map)
-        .list();
+    return tenantRows.list(tenant, status == null ? null : status.value(), page, this::map);
   }
 
   long count(TenantId tenant, ScheduleStatus status) {
-    return jdbc.sql(
-            """
-            SELECT count(*) FROM outreach_scheduled_message
-            WHERE tenant_id = :tenant AND (CAST(:status AS text) IS NULL OR status = :status)
-            """)
-        .param("tenant", tenant.value())
-        .param("status", status == null ? null : status.value())
-        .query(Long.class)
-        .single();
+    return tenantRows.count(tenant, status == null ? null : status.value());
   }
 
   /** Writes what an edit, a pause, a resume or a cancel changed (the row is locked by the caller). */
@@ -152,23 +139,7 @@ class ScheduledMessageRepository {
    * @return whether the schedule still waited for {@code occurrence}
    */
   boolean advance(UUID id, Instant occurrence, Instant next, boolean ran, Instant now) {
-    return jdbc.sql(
-                """
-                UPDATE outreach_scheduled_message
-                SET next_run_at = :next,
-                  status = CASE WHEN CAST(:next AS timestamptz) IS NULL THEN 'completed' ELSE status END,
-                  last_run_at = CASE WHEN :ran THEN :occurrence ELSE last_run_at END,
-                  run_count = run_count + CASE WHEN :ran THEN 1 ELSE 0 END,
-                  updated_at = :now
-                WHERE id = :id AND status = 'active' AND next_run_at = :occurrence
-                """)
-            .param("id", id)
-            .param("occurrence", timestamp(occurrence))
-            .param("next", timestamp(next))
-            .param("ran", ran)
-            .param("now", timestamp(now))
-            .update()
-        == 1;
+    return scheduleColumns.advance(id, occurrence, next, ran, now);
   }
 
   /** Deletes a finished schedule (its history goes with it); false if it is not finished. */

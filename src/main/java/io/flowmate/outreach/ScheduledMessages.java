@@ -7,7 +7,6 @@ import io.flowmate.admin.PlanLimits;
 import io.flowmate.admin.Tenants;
 import io.flowmate.core.ChatId;
 import io.flowmate.core.Ids;
-import io.flowmate.core.InvalidValueException;
 import io.flowmate.core.TenantId;
 import io.flowmate.core.api.ApiException;
 import io.flowmate.core.api.Page;
@@ -17,10 +16,7 @@ import io.flowmate.messaging.Outbox;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDateTime;
-import java.time.OffsetDateTime;
 import java.time.ZoneId;
-import java.time.format.DateTimeParseException;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -142,13 +138,13 @@ class ScheduledMessages {
           LocalDateTime scheduledTime =
               changes.scheduledTime() == null
                   ? schedule.scheduledTime()
-                  : wallClock(changes.scheduledTime(), zone);
+                  : Recurrence.wallClock(changes.scheduledTime(), zone);
           String cron =
               changes.cronExpression() == null
                   ? schedule.cronExpression()
                   : changes.cronExpression().isBlank() ? null : changes.cronExpression().strip();
           Recurrence recurrence = recurrence(schedule.scheduleType(), zone, scheduledTime, cron);
-          Instant next = schedule.status() == ScheduleStatus.ACTIVE ? firstRun(recurrence) : null;
+          Instant next = schedule.status() == ScheduleStatus.ACTIVE ? recurrence.firstAfter(clock.instant()) : null;
           return new ScheduledMessage(
               schedule.id(), schedule.tenantId(), name, schedule.sessionId(), schedule.chatId(),
               schedule.customGroupId(), schedule.memberFilter(), schedule.scheduleType(), cron, scheduledTime,
@@ -190,7 +186,7 @@ class ScheduledMessages {
           Instant next =
               schedule.scheduleType() == ScheduleType.ONE_TIME
                   ? schedule.scheduledTime().atZone(schedule.zone()).toInstant()
-                  : firstRun(recurrence);
+                  : recurrence.firstAfter(clock.instant());
           return with(schedule, ScheduleStatus.ACTIVE, next);
         });
   }
@@ -276,7 +272,7 @@ class ScheduledMessages {
     }
     ScheduleType type = ScheduleType.parse("schedule_type", d.scheduleType());
     ZoneId zone = Recurrence.zone(d.timezone());
-    LocalDateTime scheduledTime = wallClock(d.scheduledTime(), zone);
+    LocalDateTime scheduledTime = Recurrence.wallClock(d.scheduledTime(), zone);
     String cron = d.cronExpression() == null || d.cronExpression().isBlank() ? null : d.cronExpression().strip();
     Recurrence recurrence = recurrence(type, zone, scheduledTime, cron);
     String messageType = d.messageType() == null || d.messageType().isBlank() ? "text" : d.messageType().strip();
@@ -297,7 +293,7 @@ class ScheduledMessages {
     return new ScheduledMessage(
         Ids.newId(), tenant, name, d.sessionId(), chat == null ? null : chat.value(), d.customGroupId(), filter,
         type, cron, scheduledTime, zone.getId(), messageType, content, mediaUrl, ScheduleStatus.ACTIVE,
-        firstRun(recurrence), null, 0, null, starter.epoch(), now, now);
+        recurrence.firstAfter(clock.instant()), null, 0, null, starter.epoch(), now, now);
   }
 
   /** Builds the recurrence and holds it to the minimum interval. */
@@ -305,20 +301,6 @@ class ScheduledMessages {
     Recurrence recurrence = Recurrence.of(type, zone, scheduledTime, cron);
     recurrence.requireInterval(settings.minimumInterval(), clock.instant());
     return recurrence;
-  }
-
-  /** The first occurrence from now on; 422 if there is none (a past one-time, an impossible cron). */
-  private Instant firstRun(Recurrence recurrence) {
-    Instant now = clock.instant();
-    return recurrence
-        .next(now)
-        .orElseThrow(
-            () ->
-                new InvalidValueException(
-                    recurrence.type() == ScheduleType.ONE_TIME
-                        ? "scheduled_time %s (%s) is in the past"
-                            .formatted(recurrence.anchor(), recurrence.zone().getId())
-                        : "cron_expression '%s' never fires".formatted(recurrence.cronText())));
   }
 
   private static void requireContent(String messageType, String content, String mediaUrl) {
@@ -340,29 +322,6 @@ class ScheduledMessages {
       throw ApiException.invalid("name must be 1 to %d characters".formatted(MAX_NAME_LENGTH));
     }
     return name;
-  }
-
-  /**
-   * {@code scheduled_time} as wall-clock time in the schedule's zone: an ISO 8601 date-time with an
-   * offset ({@code 2026-03-02T14:00:00Z}) is converted to the zone; one without is taken as is.
-   */
-  static LocalDateTime wallClock(String raw, ZoneId zone) {
-    if (raw == null || raw.isBlank()) {
-      return null;
-    }
-    String text = raw.strip();
-    try {
-      return OffsetDateTime.parse(text).atZoneSameInstant(zone).toLocalDateTime().truncatedTo(ChronoUnit.SECONDS);
-    } catch (DateTimeParseException withoutOffset) {
-      try {
-        return LocalDateTime.parse(text).truncatedTo(ChronoUnit.SECONDS);
-      } catch (DateTimeParseException e) {
-        throw new InvalidValueException(
-            ("scheduled_time '%s' is not an ISO 8601 date-time; use 2026-03-02T09:00:00 (wall-clock time in"
-                    + " timezone) or 2026-03-02T14:00:00Z")
-                .formatted(raw));
-      }
-    }
   }
 
   private static ScheduledMessage with(ScheduledMessage s, ScheduleStatus status, Instant nextRunAt) {

@@ -241,8 +241,63 @@ class GroupDetectionIntegrationTests extends IntegrationTest {
     JsonNode greeting = find(analysed, "4915100003008").get("ai_analysis");
     assertThat(greeting.get("intent").asText()).isEqualTo("off_topic");
     assertThat(greeting.get("lead_score").asInt()).isEqualTo(1);
-    assertThat(find(tenant.api().get(GROUPS + "/" + all + "/messages").json().get("items"), "4915100003001").get("ai_analysis").isNull())
-        .isTrue();
+    JsonNode classifiedOnReading =
+        find(tenant.api().get(GROUPS + "/" + all + "/messages").json().get("items"), "4915100003001").get("ai_analysis");
+    assertThat(classifiedOnReading.get("intent").asText()).isEqualTo("unknown");
+    assertThat(classifiedOnReading.get("reason").asText()).isNotBlank();
+  }
+
+  /**
+   * "Score the last 50 messages of my real-estate group": a keyword group's messages were never
+   * classified by detection, yet the page shows every incoming one with intent, score, confidence
+   * and reason, on a plan with AI; without AI there is no analysis.
+   */
+  @Test
+  void theLastFiftyMessagesOfAGroupAreScoredOnPlansWithAi() {
+    TestTenant tenant = newTenant();
+    String session = tenant.workingSession();
+    String wa = waGroup(tenant, session, "Lisbon real estate", "4915100005001");
+    String group = monitored(tenant, session, wa, Map.of("monitor_mode", "keywords", "monitor_keywords", List.of("viewing")));
+    for (int i = 0; i < 52; i++) {
+      String phone = "49151000051" + String.format("%02d", i);
+      groupMessage(
+          tenant, session, wa, phone,
+          i % 4 == 0 ? "Looking for a 2-bedroom flat, budget 300k. Can I book a viewing?" : "Good morning all! #" + i);
+    }
+    awaitProcessed(tenant, group, 52);
+    tenant.api().patch("/api/v2/tenant/settings", Map.of("chat_history_access_enabled", true));
+
+    JsonNode page = tenant.api().get(GROUPS + "/" + group + "/messages?limit=50").json();
+    assertThat(page.get("total").asLong()).isEqualTo(52);
+    assertThat(page.get("has_more").asBoolean()).isTrue();
+    List<JsonNode> items = StreamSupport.stream(page.get("items").spliterator(), false).toList();
+    assertThat(items).hasSize(50).allSatisfy(item -> assertThat(item.get("ai_analysis").isObject()).as(item.toString()).isTrue());
+    List<JsonNode> buyers = items.stream().filter(i -> i.get("content_preview").asText().startsWith("Looking for")).toList();
+    assertThat(buyers).hasSizeGreaterThanOrEqualTo(12);
+    for (JsonNode buyer : buyers) {
+      JsonNode analysis = buyer.get("ai_analysis");
+      assertThat(analysis.get("intent").asText()).isEqualTo("buying_intent");
+      assertThat(analysis.get("lead_score").asInt()).isBetween(7, 10);
+      assertThat(analysis.get("reason").asText()).contains("'looking for'").contains("'viewing'");
+    }
+    assertThat(items.stream().filter(i -> i.get("content_preview").asText().startsWith("Good morning")))
+        .allSatisfy(
+            greeting -> {
+              assertThat(greeting.at("/ai_analysis/intent").asText()).isEqualTo("off_topic");
+              assertThat(greeting.at("/ai_analysis/lead_score").asInt()).isEqualTo(1);
+            });
+
+    TestTenant starter = newTenant("starter");
+    String starterSession = starter.workingSession();
+    String starterWa = waGroup(starter, starterSession, "Porto real estate", "4915100005201");
+    String starterGroup =
+        monitored(starter, starterSession, starterWa, Map.of("monitor_mode", "keywords", "monitor_keywords", List.of("viewing")));
+    groupMessage(starter, starterSession, starterWa, "4915100005201", "Looking for a flat, can I book a viewing?");
+    awaitProcessed(starter, starterGroup, 1);
+    starter.api().patch("/api/v2/tenant/settings", Map.of("chat_history_access_enabled", true));
+    JsonNode withoutAi = starter.api().get(GROUPS + "/" + starterGroup + "/messages").json().get("items");
+    assertThat(withoutAi).hasSize(1);
+    assertThat(withoutAi.get(0).get("ai_analysis").isNull()).isTrue();
   }
 
   @Test

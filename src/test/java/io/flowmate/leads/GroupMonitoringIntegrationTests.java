@@ -259,8 +259,8 @@ class GroupMonitoringIntegrationTests extends IntegrationTest {
     assertThat(item.get("sender_phone").asText()).isEqualTo("4915100001401");
     assertThat(item.get("sender_name").asText()).isEqualTo("Sender 4915100001401");
     assertThat(item.get("wa_timestamp").asText()).isNotBlank();
-    assertThat(item.has("ai_analysis")).isTrue();
-    assertThat(item.get("ai_analysis").isNull()).isTrue();
+    assertThat(item.at("/ai_analysis/intent").asText()).as("classified on reading (Business plan)").isEqualTo("unknown");
+    assertThat(item.at("/ai_analysis/lead_score").asInt()).isEqualTo(1);
 
     Api.Response last = tenant.api().get(GROUPS + "/" + id + "/messages?limit=2&offset=2");
     assertThat(texts(last)).containsExactly("message 1");

@@ -25,9 +25,10 @@ import org.springframework.test.context.TestPropertySource;
  * decision: a hot lead is scored with its reasons and gets qualified suggested (not applied), a
  * cold one gets no suggestion, a lead that is gone ends the instance quietly, and a rescoring
  * clears a suggestion the new score no longer supports. Instances are started here, so the
- * starter's schedule is turned off for this class.
+ * starter's schedule is turned off for this class; one test drives the starter itself to show that
+ * new activity scores a lead again only once {@code rescore-after} has passed.
  */
-@TestPropertySource(properties = "flowmate.leads.scoring.interval=1h")
+@TestPropertySource(properties = {"flowmate.leads.scoring.interval=1h", "flowmate.leads.scoring.rescore-after=10m"})
 class LeadsLeadScoringProcessTests extends IntegrationTest {
 
   private static final List<String> EVERY_STEP =
@@ -41,6 +42,7 @@ class LeadsLeadScoringProcessTests extends IntegrationTest {
   @Autowired EmbeddedEngine engine;
   @Autowired Processes processes;
   @Autowired JdbcClient jdbc;
+  @Autowired LeadScoringProcessStarter starter;
 
   private EngineRecords records;
   private TestTenant tenant;
@@ -147,6 +149,42 @@ class LeadsLeadScoringProcessTests extends IntegrationTest {
             .singleRow();
     assertThat(row.get("process_instance_key")).isNull();
     assertThat(row.get("engine_epoch")).isNull();
+  }
+
+  @Test
+  void newActivityScoresALeadAgainOnlyOnceRescoreAfterHasPassed() {
+    String lead = lead("4915100030004");
+    starter.startDue();
+    await().atMost(Duration.ofSeconds(15)).until(() -> scoredForItsLatestActivity(lead));
+    assertThat(read(lead).get("scored_at").isNull()).isFalse();
+
+    detectedBy(lead, "budget", Duration.ZERO);
+    starter.startDue();
+    assertThat(scoredForItsLatestActivity(lead)).isFalse();
+    assertThat(scoringEpoch(lead)).as("scored moments ago: no new instance yet").isNull();
+
+    jdbc.sql("UPDATE leads_lead SET scored_at = scored_at - interval '11 minutes' WHERE id = :id")
+        .param("id", UUID.fromString(lead))
+        .update();
+    starter.startDue();
+    await().atMost(Duration.ofSeconds(15)).until(() -> scoredForItsLatestActivity(lead));
+    assertThat(read(lead).get("score_reason").asText()).contains("budget");
+  }
+
+  private boolean scoredForItsLatestActivity(String lead) {
+    return jdbc.sql(
+            "SELECT scored_activity_at IS NOT DISTINCT FROM last_activity_at AND engine_epoch IS NULL FROM leads_lead WHERE id = :id")
+        .param("id", UUID.fromString(lead))
+        .query(Boolean.class)
+        .single();
+  }
+
+  private String scoringEpoch(String lead) {
+    return jdbc.sql("SELECT engine_epoch FROM leads_lead WHERE id = :id")
+        .param("id", UUID.fromString(lead))
+        .query(String.class)
+        .optional()
+        .orElse(null);
   }
 
   @Test

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.camunda.zeebe.process.test.filters.RecordStream;
-import io.camunda.zeebe.protocol.record.intent.TimerIntent;
 import io.flowmate.support.Api;
 import io.flowmate.support.EngineClock;
 import io.flowmate.support.EngineRecords;
@@ -16,7 +14,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.annotation.Import;
@@ -92,26 +89,9 @@ abstract class ScheduledMessageTestSupport extends IntegrationTest {
 
   /** Waits until the schedule's instance waits on a timer for its current next_run_at. */
   void awaitTimer(TestTenant tenant, String id) {
-    await()
-        .atMost(Duration.ofSeconds(10))
-        .untilAsserted(
-            () -> {
-              JsonNode schedule = schedule(tenant, id);
-              assertThat(schedule.get("process_instance_key").isNull()).isFalse();
-              long instance = schedule.get("process_instance_key").asLong();
-              long due = Instant.parse(schedule.get("next_run_at").asText()).toEpochMilli();
-              engine.waitForIdleState(Duration.ofSeconds(5));
-              assertThat(
-                      StreamSupport.stream(
-                              RecordStream.of(engine.recordStream()).timerRecords().spliterator(), false)
-                          .filter(r -> r.getIntent() == TimerIntent.CREATED)
-                          .anyMatch(
-                              r -> r.getValue().getProcessInstanceKey() == instance
-                                  && r.getValue().getDueDate() == due))
-                  .as("a timer of instance %d due at %s", instance, schedule.get("next_run_at"))
-                  .isTrue();
-            });
+    records().awaitTimerForNextRun(() -> schedule(tenant, id));
   }
+
 
   /** Moves time just past the schedule's next run and waits until the occurrence is recorded. */
   Instant runNextOccurrence(TestTenant tenant, String id) {

@@ -1,19 +1,27 @@
 package io.flowmate.support;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
 import io.camunda.zeebe.process.test.filters.RecordStream;
 import io.camunda.zeebe.protocol.record.Record;
 import io.camunda.zeebe.protocol.record.RecordType;
 import io.camunda.zeebe.protocol.record.ValueType;
 import io.camunda.zeebe.protocol.record.intent.IncidentIntent;
 import io.camunda.zeebe.protocol.record.intent.ProcessInstanceIntent;
+import io.camunda.zeebe.protocol.record.intent.TimerIntent;
 import io.camunda.zeebe.protocol.record.intent.UserTaskIntent;
 import io.camunda.zeebe.protocol.record.value.BpmnElementType;
 import io.camunda.zeebe.protocol.record.value.IncidentRecordValue;
 import io.camunda.zeebe.protocol.record.value.ProcessInstanceRecordValue;
 import io.camunda.zeebe.protocol.record.value.UserTaskRecordValue;
 import io.flowmate.workflow.EmbeddedEngine;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.stream.StreamSupport;
 
 /** What the embedded engine did, read from its record stream, for process tests. */
@@ -26,7 +34,7 @@ public final class EngineRecords {
   }
 
   private RecordStream stream() {
-    engine.waitForIdleState(java.time.Duration.ofSeconds(5));
+    engine.waitForIdleState(Duration.ofSeconds(5));
     return RecordStream.of(engine.recordStream());
   }
 
@@ -38,6 +46,32 @@ public final class EngineRecords {
         .filter(r -> r.getValue().getProcessInstanceKey() == processInstanceKey)
         .map(r -> r.getValue().getElementId())
         .toList();
+  }
+
+  /** Whether the instance created a timer due at exactly {@code due}. */
+  public boolean hasTimer(long processInstanceKey, Instant due) {
+    return StreamSupport.stream(stream().timerRecords().spliterator(), false)
+        .filter(r -> r.getIntent() == TimerIntent.CREATED)
+        .anyMatch(
+            r -> r.getValue().getProcessInstanceKey() == processInstanceKey && r.getValue().getDueDate() == due.toEpochMilli());
+  }
+
+  /**
+   * Waits until the process instance of a scheduled resource (its API JSON, read again and again
+   * by {@code read}: a scheduled message or a report) waits on a timer for its {@code next_run_at}.
+   */
+  public void awaitTimerForNextRun(Supplier<JsonNode> read) {
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () -> {
+              JsonNode resource = read.get();
+              assertThat(resource.get("process_instance_key").isNull()).as(resource.toString()).isFalse();
+              long instance = resource.get("process_instance_key").asLong();
+              assertThat(hasTimer(instance, Instant.parse(resource.get("next_run_at").asText())))
+                  .as("a timer of instance %d due at %s", instance, resource.get("next_run_at"))
+                  .isTrue();
+            });
   }
 
   public boolean isCompleted(long processInstanceKey) {

@@ -12,7 +12,6 @@ import java.sql.Statement;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -53,19 +52,13 @@ class EmbeddedPostgresConfiguration {
   }
 
   @Bean
-  DataSource dataSource(
-      EmbeddedPostgres postgres,
-      EmbeddedDatabaseSettings settings,
-      @Value("${spring.datasource.hikari.connection-init-sql:}") String connectionInitSql) {
+  DataSource dataSource(EmbeddedPostgres postgres, EmbeddedDatabaseSettings settings) {
     createDatabaseIfMissing(postgres, settings.database());
     HikariConfig config = new HikariConfig();
     config.setJdbcUrl(postgres.getJdbcUrl("postgres", settings.database()));
     config.setUsername("postgres");
     config.setPoolName("flowmate-embedded");
     config.setMaximumPoolSize(10);
-    if (!connectionInitSql.isBlank()) {
-      config.setConnectionInitSql(connectionInitSql);
-    }
     return new HikariDataSource(config);
   }
 

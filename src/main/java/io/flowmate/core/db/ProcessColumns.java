@@ -54,9 +54,15 @@ public final class ProcessColumns {
         == 1;
   }
 
-  /** Records the row's instance, or none (null key and epoch: to be started again). */
+  /**
+   * Records the row's instance, or none (null key and epoch: to be started again). The instance is
+   * only recorded while the row is still claimed for its epoch: a short process can finish, and
+   * release the row, before its start is recorded, and must not be marked running after that.
+   */
   public void attach(UUID id, Long processInstanceKey, String epoch) {
-    jdbc.sql("UPDATE " + table + " SET process_instance_key = :key, engine_epoch = :epoch WHERE id = :id")
+    jdbc.sql(
+            "UPDATE " + table + " SET process_instance_key = :key, engine_epoch = :epoch"
+                + " WHERE id = :id AND (CAST(:epoch AS text) IS NULL OR engine_epoch = :epoch)")
         .param("id", id)
         .param("key", processInstanceKey)
         .param("epoch", epoch)

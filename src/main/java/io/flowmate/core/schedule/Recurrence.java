@@ -6,9 +6,12 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
+import java.time.OffsetDateTime;
 import java.time.YearMonth;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
 import java.time.temporal.TemporalAdjusters;
 import java.util.ArrayList;
 import java.util.List;
@@ -94,6 +97,47 @@ public record Recurrence(ScheduleType type, ZoneId zone, LocalDateTime anchor, S
               .formatted(timezone));
     }
     return ZoneId.of(id);
+  }
+
+  /**
+   * {@code scheduled_time} as wall-clock time in {@code zone}: an ISO 8601 date-time with an offset
+   * ({@code 2026-03-02T14:00:00Z}) is converted to the zone; one without is taken as is. Null or
+   * blank is null.
+   *
+   * @throws InvalidValueException for anything else
+   */
+  public static LocalDateTime wallClock(String raw, ZoneId zone) {
+    if (raw == null || raw.isBlank()) {
+      return null;
+    }
+    String text = raw.strip();
+    try {
+      return OffsetDateTime.parse(text).atZoneSameInstant(zone).toLocalDateTime().truncatedTo(ChronoUnit.SECONDS);
+    } catch (DateTimeParseException withoutOffset) {
+      try {
+        return LocalDateTime.parse(text).truncatedTo(ChronoUnit.SECONDS);
+      } catch (DateTimeParseException e) {
+        throw new InvalidValueException(
+            ("scheduled_time '%s' is not an ISO 8601 date-time; use 2026-03-02T09:00:00 (wall-clock time in"
+                    + " timezone) or 2026-03-02T14:00:00Z")
+                .formatted(raw));
+      }
+    }
+  }
+
+  /**
+   * The first occurrence after {@code now}, for a schedule being created or changed.
+   *
+   * @throws InvalidValueException if there is none (a past one-time, a cron that never fires)
+   */
+  public Instant firstAfter(Instant now) {
+    return next(now)
+        .orElseThrow(
+            () ->
+                new InvalidValueException(
+                    type == ScheduleType.ONE_TIME
+                        ? "scheduled_time %s (%s) is in the past".formatted(anchor, zone.getId())
+                        : "cron_expression '%s' never fires".formatted(cronText)));
   }
 
   /** The first occurrence strictly after {@code after} (and not before the anchor); empty if none. */

@@ -224,8 +224,8 @@ class HealthReportIntegrationTests extends IntegrationTest {
     for (int i = 0; i < 10; i++) {
       leads.add(lead(tenant, "49151000660%02d".formatted(i), "Lead " + i));
       quietSince(leads.getLast(), quiet.plus(Duration.ofMinutes(i)));
-      groups.add(waGroup(tenant, session, "Group " + i, "4915100067001"));
-      groupMessage(tenant, session, groups.getLast(), "4915100067001", "Anyone need a bike?");
+      groups.add(tenant.simulatedGroup(session, "Group " + i, "4915100067001"));
+      tenant.groupMessage(session, groups.getLast(), "4915100067001", "Anyone need a bike?");
     }
 
     JsonNode exactlyTen = awaitSection(tenant.api(), "unmonitored_groups", s -> s.at("/figures/total").asInt() == 10);
@@ -239,9 +239,9 @@ class HealthReportIntegrationTests extends IntegrationTest {
 
     String eleventhLead = lead(tenant, "4915100066099", "Lead 10");
     quietSince(eleventhLead, quiet.plus(Duration.ofHours(1)));
-    String eleventhGroup = waGroup(tenant, session, "Group 10", "4915100067001");
-    groupMessage(tenant, session, eleventhGroup, "4915100067001", "Bike for sale");
-    groupMessage(tenant, session, eleventhGroup, "4915100067001", "Still for sale");
+    String eleventhGroup = tenant.simulatedGroup(session, "Group 10", "4915100067001");
+    tenant.groupMessage(session, eleventhGroup, "4915100067001", "Bike for sale");
+    tenant.groupMessage(session, eleventhGroup, "4915100067001", "Still for sale");
 
     JsonNode moreGroups =
         awaitSection(tenant.api(), "unmonitored_groups", s -> s.at("/figures/groups/0/wa_group_id").asText().equals(eleventhGroup));
@@ -259,10 +259,10 @@ class HealthReportIntegrationTests extends IntegrationTest {
   void anActiveGroupNobodyMonitorsIsSuggestedUntilItIsMonitored() {
     TestTenant tenant = newTenant();
     String session = tenant.workingSession();
-    String porto = waGroup(tenant, session, "Porto flat hunters", "4915100062001", "4915100062002");
-    waGroup(tenant, session, "Quiet book club", "4915100062003", "4915100062004", "4915100062005");
-    groupMessage(tenant, session, porto, "4915100062001", "Looking for a 2-bedroom flat near the river");
-    groupMessage(tenant, session, porto, "4915100062002", "Me too, what is the price range?");
+    String porto = tenant.simulatedGroup(session, "Porto flat hunters", "4915100062001", "4915100062002");
+    tenant.simulatedGroup(session, "Quiet book club", "4915100062003", "4915100062004", "4915100062005");
+    tenant.groupMessage(session, porto, "4915100062001", "Looking for a 2-bedroom flat near the river");
+    tenant.groupMessage(session, porto, "4915100062002", "Me too, what is the price range?");
 
     JsonNode groups = awaitSection(tenant.api(), "unmonitored_groups", s -> s.at("/figures/groups/0/messages_in_window").asInt() == 2);
 
@@ -440,8 +440,8 @@ class HealthReportIntegrationTests extends IntegrationTest {
     tenant.api().post("/api/v2/sessions", Map.of("name", "Spare"));
     writes(tenant, session, "4915100064001", "Ada", "Hello, anyone there?");
     writes(tenant, session, "4915100064001", "Ada", "Hello?");
-    String group = waGroup(tenant, session, "Lisbon rentals", "4915100064002");
-    groupMessage(tenant, session, group, "4915100064002", "Need a studio in Lisbon");
+    String group = tenant.simulatedGroup(session, "Lisbon rentals", "4915100064002");
+    tenant.groupMessage(session, group, "4915100064002", "Need a studio in Lisbon");
     String lead = lead(tenant, "4915100064003", "Leo");
     quietSince(lead, Instant.now().minus(Duration.ofDays(8)));
     customGroups(tenant, 1);
@@ -470,8 +470,8 @@ class HealthReportIntegrationTests extends IntegrationTest {
     String session = tenant.workingSession();
     String uma = "4915100065001";
     writes(tenant, session, uma, "Uma", "Hi there");
-    String group = waGroup(tenant, session, "Braga bikes", "4915100065002");
-    groupMessage(tenant, session, group, "4915100065002", "Selling a bike, interested?");
+    String group = tenant.simulatedGroup(session, "Braga bikes", "4915100065002");
+    tenant.groupMessage(session, group, "4915100065002", "Selling a bike, interested?");
     String lead = lead(tenant, "4915100065003", "Leo");
     quietSince(lead, Instant.now().minus(Duration.ofDays(8)));
     tenant.api().patch("/api/v2/tenant/settings", Map.of("chat_history_access_enabled", true));
@@ -595,23 +595,6 @@ class HealthReportIntegrationTests extends IntegrationTest {
         tenant.api()
             .post("/api/v2/simulator/sessions/" + session + "/inbound", Map.of("from", phone, "sender_name", name, "message", text));
     assertThat(inbound.status()).as(inbound.toString()).isEqualTo(202);
-  }
-
-  private static String waGroup(TestTenant tenant, String session, String subject, String... participants) {
-    Api.Response created =
-        tenant.api()
-            .post("/api/v2/simulator/sessions/" + session + "/groups", Map.of("subject", subject, "participants", List.of(participants)));
-    assertThat(created.status()).as(created.toString()).isEqualTo(201);
-    return created.text("group_id");
-  }
-
-  private static void groupMessage(TestTenant tenant, String session, String group, String from, String text) {
-    Api.Response sent =
-        tenant.api()
-            .post(
-                "/api/v2/simulator/sessions/" + session + "/inbound",
-                Map.of("from", from, "group_id", group, "message", text, "sender_name", "Sender " + from));
-    assertThat(sent.status()).as(sent.toString()).isEqualTo(202);
   }
 
   /** A lead entered by hand with a score, so that no scoring touches it while a test runs. */

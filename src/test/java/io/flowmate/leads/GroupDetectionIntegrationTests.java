@@ -1,9 +1,7 @@
 package io.flowmate.leads;
 
 import static io.flowmate.leads.GroupMonitoringIntegrationTests.GROUPS;
-import static io.flowmate.leads.GroupMonitoringIntegrationTests.groupMessage;
 import static io.flowmate.leads.GroupMonitoringIntegrationTests.monitored;
-import static io.flowmate.leads.GroupMonitoringIntegrationTests.waGroup;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
@@ -96,8 +94,8 @@ class GroupDetectionIntegrationTests extends IntegrationTest {
   void propertyGroupsAlertOnBudgetBedroomsOrViewing() {
     TestTenant tenant = newTenant();
     String session = tenant.workingSession();
-    String lisbonWa = waGroup(tenant, session, "Lisbon flats", "4915100002001");
-    String portoWa = waGroup(tenant, session, "Porto flats", "4915100002004");
+    String lisbonWa = tenant.simulatedGroup(session, "Lisbon flats", "4915100002001");
+    String portoWa = tenant.simulatedGroup(session, "Porto flats", "4915100002004");
     String lisbon =
         monitored(tenant, session, lisbonWa, Map.of("monitor_mode", "keywords", "monitor_keywords", List.of("budget", "bedrooms", "viewing")));
     String porto =
@@ -108,15 +106,15 @@ class GroupDetectionIntegrationTests extends IntegrationTest {
     String carla = tenant.api().post("/api/v2/leads", Map.of("contact_phone", "4915100002003", "contact_name", "Carla")).text("id");
     assertThat(tenant.api().patch("/api/v2/leads/" + carla + "/status", Map.of("status", "contacted")).status()).isEqualTo(200);
 
-    groupMessage(tenant, session, lisbonWa, "4915100002001", "Hi! Our budget is 300k and we need 3 bedrooms");
-    groupMessage(tenant, session, lisbonWa, "4915100002002", "Good morning everyone");
-    groupMessage(tenant, session, lisbonWa, "4915100002002", "Any budgeting tips? Priceless views from here");
-    groupMessage(tenant, session, portoWa, "4915100002004", "Qual é o Orçamento mínimo?");
-    groupMessage(tenant, session, portoWa, "4915100002005", "VIEWING possible on Saturday?");
-    groupMessage(tenant, session, portoWa, "4915100002003", "Is a viewing possible tomorrow?");
+    tenant.groupMessage(session, lisbonWa, "4915100002001", "Hi! Our budget is 300k and we need 3 bedrooms");
+    tenant.groupMessage(session, lisbonWa, "4915100002002", "Good morning everyone");
+    tenant.groupMessage(session, lisbonWa, "4915100002002", "Any budgeting tips? Priceless views from here");
+    tenant.groupMessage(session, portoWa, "4915100002004", "Qual é o Orçamento mínimo?");
+    tenant.groupMessage(session, portoWa, "4915100002005", "VIEWING possible on Saturday?");
+    tenant.groupMessage(session, portoWa, "4915100002003", "Is a viewing possible tomorrow?");
     awaitProcessed(tenant, lisbon, 3);
     awaitProcessed(tenant, porto, 3);
-    groupMessage(tenant, session, lisbonWa, "4915100002001", "And what about 2 bedrooms?");
+    tenant.groupMessage(session, lisbonWa, "4915100002001", "And what about 2 bedrooms?");
     awaitProcessed(tenant, lisbon, 4);
 
     JsonNode lisbonGroup = tenant.api().get(GROUPS + "/" + lisbon).json();
@@ -174,7 +172,7 @@ class GroupDetectionIntegrationTests extends IntegrationTest {
         .containsExactly(new MonitoredGroups.KeywordCount("bedrooms", 2), new MonitoredGroups.KeywordCount("budget", 1));
     assertThat(monitoredGroups.digest(tenantId, Instant.now().plus(Duration.ofHours(1))))
         .allSatisfy(d -> assertThat(d.messages() + d.matches() + d.leadsDetected()).isZero());
-    String quietWa = waGroup(tenant, session, "Not monitored", "4915100002001", "4915100002002");
+    String quietWa = tenant.simulatedGroup(session, "Not monitored", "4915100002001", "4915100002002");
     assertThat(monitoredGroups.unmonitored(tenantId, Duration.ofDays(7), 10))
         .singleElement()
         .satisfies(
@@ -191,30 +189,30 @@ class GroupDetectionIntegrationTests extends IntegrationTest {
     TestTenant tenant = newTenant();
     String session = tenant.workingSession();
     String own = tenant.api().get("/api/v2/sessions/" + session).text("phone_number");
-    String allWa = waGroup(tenant, session, "All", "4915100003001");
-    String firstWa = waGroup(tenant, session, "First", "4915100003001");
-    String mentionsWa = waGroup(tenant, session, "Mentions", "4915100003001");
-    String aiWa = waGroup(tenant, session, "AI", "4915100003001");
+    String allWa = tenant.simulatedGroup(session, "All", "4915100003001");
+    String firstWa = tenant.simulatedGroup(session, "First", "4915100003001");
+    String mentionsWa = tenant.simulatedGroup(session, "Mentions", "4915100003001");
+    String aiWa = tenant.simulatedGroup(session, "AI", "4915100003001");
     String all = monitored(tenant, session, allWa, Map.of("monitor_mode", "all"));
     String first = monitored(tenant, session, firstWa, Map.of());
     String mentions = monitored(tenant, session, mentionsWa, Map.of("monitor_mode", "mentions"));
     String ai =
         monitored(tenant, session, aiWa, Map.of("monitor_mode", "ai_analysis", "monitor_prompt", "people who want to rent a flat in Porto"));
 
-    groupMessage(tenant, session, allWa, "100000000000777@lid", "Hello from a linked id");
-    groupMessage(tenant, session, allWa, "4915100003001", "ok");
-    groupMessage(tenant, session, firstWa, "4915100003002", "Hi, I am new here");
-    groupMessage(tenant, session, firstWa, "4915100003003", "Welcome!");
-    groupMessage(tenant, session, mentionsWa, "4915100003004", "@" + own + " do you rent bikes?");
-    groupMessage(tenant, session, mentionsWa, "4915100003005", "@" + own + "1 is someone else");
-    groupMessage(tenant, session, mentionsWa, "4915100003006", "no mention at all");
-    groupMessage(tenant, session, aiWa, "4915100003007", "Looking for a 2-bedroom flat in Porto, budget 300k. Can I book a viewing?");
-    groupMessage(tenant, session, aiWa, "4915100003008", "Good morning all!");
+    tenant.groupMessage(session, allWa, "100000000000777@lid", "Hello from a linked id");
+    tenant.groupMessage(session, allWa, "4915100003001", "ok");
+    tenant.groupMessage(session, firstWa, "4915100003002", "Hi, I am new here");
+    tenant.groupMessage(session, firstWa, "4915100003003", "Welcome!");
+    tenant.groupMessage(session, mentionsWa, "4915100003004", "@" + own + " do you rent bikes?");
+    tenant.groupMessage(session, mentionsWa, "4915100003005", "@" + own + "1 is someone else");
+    tenant.groupMessage(session, mentionsWa, "4915100003006", "no mention at all");
+    tenant.groupMessage(session, aiWa, "4915100003007", "Looking for a 2-bedroom flat in Porto, budget 300k. Can I book a viewing?");
+    tenant.groupMessage(session, aiWa, "4915100003008", "Good morning all!");
     awaitProcessed(tenant, all, 2);
     awaitProcessed(tenant, first, 2);
     awaitProcessed(tenant, mentions, 3);
     awaitProcessed(tenant, ai, 2);
-    groupMessage(tenant, session, firstWa, "4915100003002", "Second message from the same person");
+    tenant.groupMessage(session, firstWa, "4915100003002", "Second message from the same person");
     awaitProcessed(tenant, first, 3);
 
     assertThat(tenant.api().get(GROUPS + "/" + all).json().get("leads_detected").asLong()).isEqualTo(1);
@@ -256,12 +254,11 @@ class GroupDetectionIntegrationTests extends IntegrationTest {
   void theLastFiftyMessagesOfAGroupAreScoredOnPlansWithAi() {
     TestTenant tenant = newTenant();
     String session = tenant.workingSession();
-    String wa = waGroup(tenant, session, "Lisbon real estate", "4915100005001");
+    String wa = tenant.simulatedGroup(session, "Lisbon real estate", "4915100005001");
     String group = monitored(tenant, session, wa, Map.of("monitor_mode", "keywords", "monitor_keywords", List.of("viewing")));
     for (int i = 0; i < 52; i++) {
       String phone = "49151000051" + String.format("%02d", i);
-      groupMessage(
-          tenant, session, wa, phone,
+      tenant.groupMessage(session, wa, phone,
           i % 4 == 0 ? "Looking for a 2-bedroom flat, budget 300k. Can I book a viewing?" : "Good morning all! #" + i);
     }
     awaitProcessed(tenant, group, 52);
@@ -289,10 +286,10 @@ class GroupDetectionIntegrationTests extends IntegrationTest {
 
     TestTenant starter = newTenant("starter");
     String starterSession = starter.workingSession();
-    String starterWa = waGroup(starter, starterSession, "Porto real estate", "4915100005201");
+    String starterWa = starter.simulatedGroup(starterSession, "Porto real estate", "4915100005201");
     String starterGroup =
         monitored(starter, starterSession, starterWa, Map.of("monitor_mode", "keywords", "monitor_keywords", List.of("viewing")));
-    groupMessage(starter, starterSession, starterWa, "4915100005201", "Looking for a flat, can I book a viewing?");
+    starter.groupMessage(starterSession, starterWa, "4915100005201", "Looking for a flat, can I book a viewing?");
     awaitProcessed(starter, starterGroup, 1);
     starter.api().patch("/api/v2/tenant/settings", Map.of("chat_history_access_enabled", true));
     JsonNode withoutAi = starter.api().get(GROUPS + "/" + starterGroup + "/messages").json().get("items");
@@ -304,7 +301,7 @@ class GroupDetectionIntegrationTests extends IntegrationTest {
   void pausedGroupsAreNotExaminedAndAutoRespondWaitsForReciprocity() {
     TestTenant tenant = newTenant();
     String session = tenant.workingSession();
-    String groupWa = waGroup(tenant, session, "Bikes", "4915100004001");
+    String groupWa = tenant.simulatedGroup(session, "Bikes", "4915100004001");
     String group =
         monitored(
             tenant, session, groupWa,
@@ -312,12 +309,12 @@ class GroupDetectionIntegrationTests extends IntegrationTest {
                 "response_template", "Thanks for asking! Our prices are on the way."));
 
     // A stranger asks: a lead, but no automatic message to someone who never wrote to the number.
-    groupMessage(tenant, session, groupWa, "4915100004001", "What's the price?");
+    tenant.groupMessage(session, groupWa, "4915100004001", "What's the price?");
     awaitProcessed(tenant, group, 1);
     // Somebody who wrote to the number before gets the answer in their direct chat.
     tenant.contactWrites(session, "4915100004002", "Hello, I saw your bikes");
     awaitContact(tenant, session, "4915100004002");
-    groupMessage(tenant, session, groupWa, "4915100004002", "Price for the blue one?");
+    tenant.groupMessage(session, groupWa, "4915100004002", "Price for the blue one?");
     awaitProcessed(tenant, group, 2);
 
     await()
@@ -329,13 +326,13 @@ class GroupDetectionIntegrationTests extends IntegrationTest {
     assertThat(tenant.api().get(GROUPS + "/" + group).json().get("leads_detected").asLong()).isEqualTo(2);
 
     assertThat(tenant.api().patch(GROUPS + "/" + group, Map.of("is_active", false)).status()).isEqualTo(200);
-    groupMessage(tenant, session, groupWa, "4915100004003", "price?");
+    tenant.groupMessage(session, groupWa, "4915100004003", "price?");
     // Stored, but not examined while paused; once resumed, the next message is.
     await()
         .atMost(Duration.ofSeconds(10))
         .until(() -> tenant.api().get(GROUPS + "/" + group + "/messages").json().get("total").asLong() == 3);
     assertThat(tenant.api().patch(GROUPS + "/" + group, Map.of("is_active", true)).status()).isEqualTo(200);
-    groupMessage(tenant, session, groupWa, "4915100004004", "price?");
+    tenant.groupMessage(session, groupWa, "4915100004004", "price?");
     awaitProcessed(tenant, group, 3);
     assertThat(tenant.api().get("/api/v2/leads?search=4915100004003").json().get("total").asLong()).isZero();
     assertThat(tenant.api().get("/api/v2/leads?search=4915100004004").json().get("total").asLong()).isEqualTo(1);

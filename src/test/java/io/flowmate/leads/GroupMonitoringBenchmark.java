@@ -2,7 +2,6 @@ package io.flowmate.leads;
 
 import static io.flowmate.leads.GroupMonitoringIntegrationTests.GROUPS;
 import static io.flowmate.leads.GroupMonitoringIntegrationTests.monitored;
-import static io.flowmate.leads.GroupMonitoringIntegrationTests.waGroup;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.flowmate.bench.Benchmarks;
@@ -79,7 +78,7 @@ class GroupMonitoringBenchmark extends IntegrationTest {
     List<String> groupIds = new ArrayList<>();
     List<List<String>> keywords = new ArrayList<>();
     for (int g = 0; g < GROUPS_MONITORED; g++) {
-      String wa = waGroup(tenant, session, "Group " + g, "4915100009001");
+      String wa = tenant.simulatedGroup(session, "Group " + g, "4915100009001");
       List<String> own = new ArrayList<>();
       for (int k = 0; k < KEYWORDS; k++) {
         own.add(k % 4 == 0 ? "looking for item" + g + "x" + k : "keyword" + g + "x" + k);

@@ -25,17 +25,6 @@ class GroupMonitoringIntegrationTests extends IntegrationTest {
 
   static final String GROUPS = "/api/v2/groups";
 
-  /** A WhatsApp group with the session's number and these participants; answers its id. */
-  static String waGroup(TestTenant tenant, String session, String subject, String... participants) {
-    Api.Response created =
-        tenant.api()
-            .post(
-                "/api/v2/simulator/sessions/" + session + "/groups",
-                Map.of("subject", subject, "participants", List.of(participants)));
-    assertThat(created.status()).as(created.toString()).isEqualTo(201);
-    return created.text("group_id");
-  }
-
   static Api.Response monitor(Api api, String session, String waGroup, Map<String, Object> settings) {
     Map<String, Object> body = new HashMap<>(settings);
     body.put("session_id", session);
@@ -49,20 +38,11 @@ class GroupMonitoringIntegrationTests extends IntegrationTest {
     return created.text("id");
   }
 
-  static void groupMessage(TestTenant tenant, String session, String waGroup, String from, String text) {
-    Api.Response sent =
-        tenant.api()
-            .post(
-                "/api/v2/simulator/sessions/" + session + "/inbound",
-                Map.of("from", from, "group_id", waGroup, "message", text, "sender_name", "Sender " + from));
-    assertThat(sent.status()).as(sent.toString()).isEqualTo(202);
-  }
-
   @Test
   void aGroupIsMonitoredChangedPausedAndStoppedWithTheReferenceFields() {
     TestTenant tenant = newTenant();
     String session = tenant.workingSession();
-    String lisbon = waGroup(tenant, session, "Lisbon flats", "4915100001001", "4915100001002");
+    String lisbon = tenant.simulatedGroup(session, "Lisbon flats", "4915100001001", "4915100001002");
 
     Api.Response created =
         monitor(
@@ -132,7 +112,7 @@ class GroupMonitoringIntegrationTests extends IntegrationTest {
   void invalidRequestsAreRefusedWithAReason() {
     TestTenant tenant = newTenant();
     String session = tenant.workingSession();
-    String group = waGroup(tenant, session, "Validation", "4915100001101");
+    String group = tenant.simulatedGroup(session, "Validation", "4915100001101");
     Api api = tenant.api();
 
     assertThat(api.post(GROUPS, Map.of("wa_group_id", group)).text("detail")).contains("session_id is required");
@@ -170,9 +150,9 @@ class GroupMonitoringIntegrationTests extends IntegrationTest {
   void thePlanCapsMonitoredGroupsAndKeepsAiAnalysisForPlansWithAi() {
     TestTenant free = newTenant("free");
     String session = free.workingSession();
-    String first = waGroup(free, session, "First", "4915100001201");
-    String second = waGroup(free, session, "Second", "4915100001201");
-    String third = waGroup(free, session, "Third", "4915100001201");
+    String first = free.simulatedGroup(session, "First", "4915100001201");
+    String second = free.simulatedGroup(session, "Second", "4915100001201");
+    String third = free.simulatedGroup(session, "Third", "4915100001201");
 
     Api.Response ai = monitor(free.api(), session, first, Map.of("monitor_mode", "ai_analysis"));
     assertThat(ai.status()).isEqualTo(403);
@@ -189,7 +169,7 @@ class GroupMonitoringIntegrationTests extends IntegrationTest {
 
     TestTenant business = newTenant("business");
     String businessSession = business.workingSession();
-    String group = waGroup(business, businessSession, "AI", "4915100001202");
+    String group = business.simulatedGroup(businessSession, "AI", "4915100001202");
     Api.Response analysed = monitor(business.api(), businessSession, group, Map.of("monitor_mode", "ai_prompt"));
     assertThat(analysed.status()).as(analysed.toString()).isEqualTo(201);
     assertThat(analysed.text("monitor_mode")).isEqualTo("ai_analysis");
@@ -199,13 +179,13 @@ class GroupMonitoringIntegrationTests extends IntegrationTest {
   void availableGroupsAreTheNumbersUnmonitoredGroupsBusiestFirst() {
     TestTenant tenant = newTenant();
     String session = tenant.workingSession();
-    String quiet = waGroup(tenant, session, "Quiet but big", "4915100001301", "4915100001302", "4915100001303");
-    String busy = waGroup(tenant, session, "Busy", "4915100001301");
-    String watched = waGroup(tenant, session, "Watched", "4915100001301");
+    String quiet = tenant.simulatedGroup(session, "Quiet but big", "4915100001301", "4915100001302", "4915100001303");
+    String busy = tenant.simulatedGroup(session, "Busy", "4915100001301");
+    String watched = tenant.simulatedGroup(session, "Watched", "4915100001301");
     monitored(tenant, session, watched, Map.of());
-    groupMessage(tenant, session, busy, "4915100001301", "first");
-    groupMessage(tenant, session, busy, "4915100001301", "second");
-    groupMessage(tenant, session, watched, "4915100001301", "monitored already");
+    tenant.groupMessage(session, busy, "4915100001301", "first");
+    tenant.groupMessage(session, busy, "4915100001301", "second");
+    tenant.groupMessage(session, watched, "4915100001301", "monitored already");
 
     await()
         .atMost(Duration.ofSeconds(10))
@@ -232,10 +212,10 @@ class GroupMonitoringIntegrationTests extends IntegrationTest {
   void aGroupsMessagesArePagedNewestFirst() {
     TestTenant tenant = newTenant();
     String session = tenant.workingSession();
-    String group = waGroup(tenant, session, "Paged", "4915100001401");
+    String group = tenant.simulatedGroup(session, "Paged", "4915100001401");
     String id = monitored(tenant, session, group, Map.of("monitor_mode", "all"));
     for (int i = 1; i <= 3; i++) {
-      groupMessage(tenant, session, group, "4915100001401", "message " + i);
+      tenant.groupMessage(session, group, "4915100001401", "message " + i);
       int sent = i;
       await()
           .atMost(Duration.ofSeconds(10))
@@ -274,8 +254,8 @@ class GroupMonitoringIntegrationTests extends IntegrationTest {
   void scopesAndTenantsAreRespected() {
     TestTenant tenant = newTenant();
     String session = tenant.workingSession();
-    String group = waGroup(tenant, session, "Scoped", "4915100001501");
-    String other = waGroup(tenant, session, "Other", "4915100001501");
+    String group = tenant.simulatedGroup(session, "Scoped", "4915100001501");
+    String other = tenant.simulatedGroup(session, "Other", "4915100001501");
     String id = monitored(tenant, session, group, Map.of());
 
     Api reader = tenant.keyWithScopes("groups:read");

@@ -86,6 +86,25 @@ public abstract class IntegrationTest {
       return inbound.text("wa_message_id");
     }
 
+    /** A WhatsApp group of the session's number with these participants, in the simulator; its id. */
+    public String simulatedGroup(String session, String subject, String... participants) {
+      Api.Response created =
+          api.post(
+              "/api/v2/simulator/sessions/" + session + "/groups",
+              Map.of("subject", subject, "participants", java.util.List.of(participants)));
+      assertThat(created.status()).as(created.toString()).isEqualTo(201);
+      return created.text("group_id");
+    }
+
+    /** A participant writes in a group of the session, as a simulated phone ("Sender <phone>"). */
+    public void groupMessage(String session, String group, String from, String text) {
+      Api.Response sent =
+          api.post(
+              "/api/v2/simulator/sessions/" + session + "/inbound",
+              Map.of("from", from, "group_id", group, "message", text, "sender_name", "Sender " + from));
+      assertThat(sent.status()).as(sent.toString()).isEqualTo(202);
+    }
+
     /** The texts the simulated WhatsApp accepted from this session, oldest first. */
     public java.util.List<String> deliveredTexts(String session) {
       return api.get("/api/v2/simulator/sessions/" + session + "/deliveries")

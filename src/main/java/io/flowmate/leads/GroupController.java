@@ -141,7 +141,8 @@ class GroupController {
               + " keywords mode needs monitor_keywords (at most 50, each at most 100 characters; matched"
               + " as whole words or phrases, ignoring case, accents and punctuation). Also: name (defaults"
               + " to the group's subject), monitor_prompt, auto_respond with response_template,"
-              + " auto_label_leads with lead_label_id, webhook_url. 409 if the number already monitors"
+              + " auto_label_leads with lead_label_id (one of your labels: a new lead's chat gets it),"
+              + " webhook_url (stored). 409 if the number already monitors"
               + " the group, 403 beyond the plan's monitored-group cap.")
   GroupView create(Caller caller, @RequestBody(required = false) CreateRequest request) {
     CreateRequest body =

@@ -63,6 +63,7 @@ class GroupDetection implements DisposableBean {
   private final DetectionRepository detection;
   private final GroupIntentClassifier classifier;
   private final GroupAutoResponder autoResponder;
+  private final GroupAutoLabeler autoLabeler;
   private final Sessions sessions;
   private final LiveEvents live;
   private final ApplicationEventPublisher events;
@@ -81,6 +82,7 @@ class GroupDetection implements DisposableBean {
       DetectionRepository detection,
       GroupIntentClassifier classifier,
       GroupAutoResponder autoResponder,
+      GroupAutoLabeler autoLabeler,
       Sessions sessions,
       LiveEvents live,
       ApplicationEventPublisher events,
@@ -92,6 +94,7 @@ class GroupDetection implements DisposableBean {
     this.detection = detection;
     this.classifier = classifier;
     this.autoResponder = autoResponder;
+    this.autoLabeler = autoLabeler;
     this.sessions = sessions;
     this.live = live;
     this.events = events;
@@ -364,6 +367,7 @@ class GroupDetection implements DisposableBean {
       live.publish(lead.tenantId(), lead.sessionId(), "lead.detected", data);
       if (lead.newLead()) {
         autoResponder.respond(groupsById.get(lead.groupId()), lead);
+        autoLabeler.label(groupsById.get(lead.groupId()), lead);
       }
     }
   }

@@ -35,7 +35,7 @@ record MonitoredGroup(
    * @param monitorPrompt what the tenant is looking for, in their words (ai_analysis)
    * @param autoRespond send {@code responseTemplate} to a new lead's direct chat when reciprocity
    *     allows it
-   * @param autoLabelLeads stored for the labels integration; not acted on yet
+   * @param autoLabelLeads a new lead's direct chat gets {@code leadLabelId}
    * @param webhookUrl stored for the webhooks module; not called yet
    */
   record Script(

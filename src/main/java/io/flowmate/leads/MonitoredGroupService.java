@@ -9,6 +9,7 @@ import io.flowmate.core.api.ApiException;
 import io.flowmate.core.api.PageQuery;
 import io.flowmate.gateway.SessionInfo;
 import io.flowmate.gateway.Sessions;
+import io.flowmate.messaging.ChatLabels;
 import io.flowmate.messaging.Directory;
 import io.flowmate.messaging.GroupMessages;
 import java.net.URI;
@@ -59,6 +60,7 @@ class MonitoredGroupService implements MonitoredGroups {
   private final Tenants tenants;
   private final GroupWatch watch;
   private final GroupIntentClassifier classifier;
+  private final ChatLabels chatLabels;
   private final TransactionTemplate transaction;
   private final Clock clock;
 
@@ -70,6 +72,7 @@ class MonitoredGroupService implements MonitoredGroups {
       Tenants tenants,
       GroupWatch watch,
       GroupIntentClassifier classifier,
+      ChatLabels chatLabels,
       TransactionTemplate transaction,
       Clock clock) {
     this.groups = groups;
@@ -79,6 +82,7 @@ class MonitoredGroupService implements MonitoredGroups {
     this.tenants = tenants;
     this.watch = watch;
     this.classifier = classifier;
+    this.chatLabels = chatLabels;
     this.transaction = transaction;
     this.clock = clock;
   }
@@ -338,6 +342,10 @@ class MonitoredGroupService implements MonitoredGroups {
     }
     if (script.autoLabelLeads() && script.leadLabelId() == null) {
       throw ApiException.invalid("auto_label_leads needs a lead_label_id");
+    }
+    if (changes.leadLabelId() != null && !chatLabels.exists(group.tenantId(), changes.leadLabelId())) {
+      throw ApiException.invalid(
+          "lead_label_id '%s' is not one of your labels (GET /api/v2/labels)".formatted(changes.leadLabelId()));
     }
     boolean active = changes.isActive() == null ? group.active() : changes.isActive();
     // Resuming, or switching to first_message, starts counting first messages afresh.

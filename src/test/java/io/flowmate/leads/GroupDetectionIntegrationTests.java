@@ -1,6 +1,7 @@
 package io.flowmate.leads;
 
 import static io.flowmate.leads.GroupMonitoringIntegrationTests.GROUPS;
+import static io.flowmate.leads.GroupMonitoringIntegrationTests.monitor;
 import static io.flowmate.leads.GroupMonitoringIntegrationTests.monitored;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
@@ -243,6 +244,42 @@ class GroupDetectionIntegrationTests extends IntegrationTest {
         find(tenant.api().get(GROUPS + "/" + all + "/messages").json().get("items"), "4915100003001").get("ai_analysis");
     assertThat(classifiedOnReading.get("intent").asText()).isEqualTo("unknown");
     assertThat(classifiedOnReading.get("reason").asText()).isNotBlank();
+  }
+
+  /** {@code auto_label_leads}: a new lead's direct chat gets the group's label; a label must be the tenant's. */
+  @Test
+  void aNewLeadsChatGetsTheGroupsLabel() {
+    TestTenant tenant = newTenant();
+    String session = tenant.workingSession();
+    Api.Response label = tenant.api().post("/api/v2/labels", Map.of("name", "Bike lead", "color", "#22AA55"));
+    assertThat(label.status()).as(label.toString()).isEqualTo(201);
+    String wa = tenant.simulatedGroup(session, "Bikes for sale", "4915100007001");
+    Map<String, Object> settings =
+        Map.of("monitor_mode", "keywords", "monitor_keywords", List.of("price"), "auto_label_leads", true);
+    Api.Response unknownLabel =
+        monitor(tenant.api(), session, wa, with(settings, "lead_label_id", UUID.randomUUID().toString()));
+    assertThat(unknownLabel.status()).isEqualTo(422);
+    assertThat(unknownLabel.text("detail")).contains("is not one of your labels");
+    String group = monitored(tenant, session, wa, with(settings, "lead_label_id", label.text("id")));
+
+    tenant.groupMessage(session, wa, "4915100007001", "What's the price?");
+    tenant.groupMessage(session, wa, "4915100007002", "Nice bikes");
+    awaitProcessed(tenant, group, 2);
+
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(
+            () ->
+                assertThat(tenant.api().get("/api/v2/labels/chat/4915100007001@c.us?session_id=" + session).json().findValuesAsText("name"))
+                    .containsExactly("Bike lead"));
+    assertThat(tenant.api().get("/api/v2/labels/chat/4915100007002@c.us?session_id=" + session).json()).isEmpty();
+    assertThat(tenant.api().get("/api/v2/labels/" + label.text("id") + "/chats").json().toString()).contains("4915100007001");
+  }
+
+  private static Map<String, Object> with(Map<String, Object> settings, String key, Object value) {
+    Map<String, Object> changed = new java.util.HashMap<>(settings);
+    changed.put(key, value);
+    return changed;
   }
 
   /**

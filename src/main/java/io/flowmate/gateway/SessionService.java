@@ -6,6 +6,7 @@ import io.flowmate.core.Ids;
 import io.flowmate.core.TenantId;
 import io.flowmate.core.api.ApiException;
 import io.flowmate.gateway.SessionRepository.SessionRow;
+import io.flowmate.gateway.events.SessionDeleted;
 import io.flowmate.gateway.spi.TransportEvent;
 import io.flowmate.gateway.spi.TransportException;
 import io.flowmate.gateway.spi.TransportEvent.SessionState;
@@ -13,6 +14,7 @@ import io.flowmate.gateway.spi.WhatsAppTransport;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.UUID;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -29,6 +31,7 @@ class SessionService {
   private final Tenants tenants;
   private final SessionStateTracker states;
   private final Sessions identities;
+  private final ApplicationEventPublisher events;
   private final Clock clock;
 
   SessionService(
@@ -37,12 +40,14 @@ class SessionService {
       Tenants tenants,
       SessionStateTracker states,
       Sessions identities,
+      ApplicationEventPublisher events,
       Clock clock) {
     this.sessions = sessions;
     this.transport = transport;
     this.identities = identities;
     this.tenants = tenants;
     this.states = states;
+    this.events = events;
     this.clock = clock;
   }
 
@@ -144,11 +149,13 @@ class SessionService {
     return get(tenant, id);
   }
 
+  @Transactional
   void delete(TenantId tenant, UUID id) {
     SessionRow session = get(tenant, id);
     sessions.setDesiredState(id, false, clock.instant());
     transport.delete(session.info().ref());
     sessions.delete(id);
     identities.forget(id);
+    events.publishEvent(new SessionDeleted(tenant, id, clock.instant()));
   }
 }

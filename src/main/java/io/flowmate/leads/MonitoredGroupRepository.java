@@ -108,6 +108,14 @@ class MonitoredGroupRepository {
         .update() == 1;
   }
 
+  /** Stops monitoring every group of the session; answers how many there were. */
+  int deleteOfSession(TenantId tenant, UUID sessionId) {
+    return jdbc.sql("DELETE FROM leads_monitored_group WHERE tenant_id = :tenant AND session_id = :session")
+        .param("tenant", tenant.value())
+        .param("session", sessionId)
+        .update();
+  }
+
   Optional<MonitoredGroup> find(TenantId tenant, UUID id) {
     return jdbc.sql("SELECT * FROM leads_monitored_group WHERE tenant_id = :tenant AND id = :id")
         .param("tenant", tenant.value())

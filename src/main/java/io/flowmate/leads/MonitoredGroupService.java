@@ -9,6 +9,7 @@ import io.flowmate.core.api.ApiException;
 import io.flowmate.core.api.PageQuery;
 import io.flowmate.gateway.SessionInfo;
 import io.flowmate.gateway.Sessions;
+import io.flowmate.gateway.events.SessionDeleted;
 import io.flowmate.messaging.ChatLabels;
 import io.flowmate.messaging.Directory;
 import io.flowmate.messaging.GroupMessages;
@@ -29,7 +30,10 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
+import org.springframework.modulith.events.ApplicationModuleListener;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -185,6 +189,23 @@ class MonitoredGroupService implements MonitoredGroups {
       throw ApiException.notFound("Monitored group", id);
     }
     watch.reload();
+  }
+
+  /**
+   * A deleted session's number is in no group any more: its monitored groups go (their leads stay,
+   * as when monitoring is stopped by hand), and stop counting against the plan's cap.
+   */
+  @ApplicationModuleListener
+  void on(SessionDeleted deleted) {
+    if (groups.deleteOfSession(deleted.tenantId(), deleted.sessionId()) > 0) {
+      TransactionSynchronizationManager.registerSynchronization(
+          new TransactionSynchronization() {
+            @Override
+            public void afterCommit() {
+              watch.reload();
+            }
+          });
+    }
   }
 
   /**

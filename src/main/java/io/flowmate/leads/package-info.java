@@ -4,5 +4,5 @@
  * dmn/leads-status-transition.dmn}, evaluated on the engine, so that the policy can be changed in
  * Camunda Modeler without touching code.
  */
-@org.springframework.modulith.ApplicationModule(allowedDependencies = {"core", "admin", "gateway", "messaging", "messaging :: events", "workflow"})
+@org.springframework.modulith.ApplicationModule(allowedDependencies = {"core", "admin", "gateway", "gateway :: events", "messaging", "messaging :: events", "workflow"})
 package io.flowmate.leads;

@@ -175,6 +175,26 @@ class GroupMonitoringIntegrationTests extends IntegrationTest {
     assertThat(analysed.text("monitor_mode")).isEqualTo("ai_analysis");
   }
 
+  /** A deleted session's groups are no longer monitored and no longer count against the plan's cap. */
+  @Test
+  void deletingASessionStopsMonitoringItsGroupsAndFreesThePlansCap() {
+    TestTenant free = newTenant("free");
+    String session = free.workingSession();
+    monitored(free, session, free.simulatedGroup(session, "One", "4915100001501"), Map.of());
+    monitored(free, session, free.simulatedGroup(session, "Two", "4915100001501"), Map.of());
+    String lead = free.api().post("/api/v2/leads", Map.of("contact_phone", "4915100001501")).text("id");
+
+    assertThat(free.api().delete("/api/v2/sessions/" + session).status()).isEqualTo(204);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> free.api().get(GROUPS).json().get("total").asLong() == 0);
+
+    String next = free.workingSession();
+    assertThat(monitor(free.api(), next, free.simulatedGroup(next, "Three", "4915100001501"), Map.of()).status()).isEqualTo(201);
+    assertThat(monitor(free.api(), next, free.simulatedGroup(next, "Four", "4915100001501"), Map.of()).status()).isEqualTo(201);
+    assertThat(free.api().get("/api/v2/leads/" + lead).status()).as("leads stay").isEqualTo(200);
+  }
+
   @Test
   void availableGroupsAreTheNumbersUnmonitoredGroupsBusiestFirst() {
     TestTenant tenant = newTenant();

@@ -61,8 +61,10 @@ public final class EngineRecords {
    * by {@code read}: a scheduled message or a report) waits on a timer for its {@code next_run_at}.
    */
   public void awaitTimerForNextRun(Supplier<JsonNode> read) {
+    // A job worker plans the occurrence before the timer exists; with the whole suite's cached
+    // contexts polling their engines on two cores, activating that job can take several seconds.
     await()
-        .atMost(Duration.ofSeconds(10))
+        .atMost(Duration.ofSeconds(30))
         .untilAsserted(
             () -> {
               JsonNode resource = read.get();

@@ -231,11 +231,24 @@ class MessageRepository {
 
   /** How many of an origin's messages stand at each status (internal {@code sending} as {@code queued}). */
   Map<MessageStatus, Long> countByStatus(UUID originId) {
-    Map<MessageStatus, Long> counts = new java.util.EnumMap<>(MessageStatus.class);
-    jdbc.sql("SELECT status, count(*) AS n FROM messaging_message WHERE origin_id = :origin GROUP BY status")
-        .param("origin", originId)
+    return countByStatus(List.of(originId)).getOrDefault(originId, new java.util.EnumMap<>(MessageStatus.class));
+  }
+
+  /** {@link #countByStatus(UUID)} for many origins in one query (a page of campaigns). */
+  Map<UUID, Map<MessageStatus, Long>> countByStatus(Collection<UUID> originIds) {
+    Map<UUID, Map<MessageStatus, Long>> counts = new java.util.HashMap<>();
+    if (originIds.isEmpty()) {
+      return counts;
+    }
+    jdbc.sql(
+            """
+            SELECT origin_id, status, count(*) AS n FROM messaging_message
+             WHERE origin_id = ANY (CAST(:origins AS uuid[])) GROUP BY origin_id, status
+            """)
+        .param("origins", originIds.toArray(UUID[]::new))
         .query(rs -> {
-          counts.merge(MessageStatus.of(rs.getString("status")).visible(), rs.getLong("n"), Long::sum);
+          counts.computeIfAbsent(uuid(rs, "origin_id"), o -> new java.util.EnumMap<>(MessageStatus.class))
+              .merge(MessageStatus.of(rs.getString("status")).visible(), rs.getLong("n"), Long::sum);
         });
     return counts;
   }

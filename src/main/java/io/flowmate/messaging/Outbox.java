@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -236,8 +237,18 @@ public class Outbox {
    * left out.
    */
   public Map<String, Long> countByStatus(Origin origin) {
-    Map<String, Long> counts = new LinkedHashMap<>();
-    messages.countByStatus(origin.id()).forEach((status, count) -> counts.put(status.value(), count));
+    return countByStatus(List.of(origin)).get(origin);
+  }
+
+  /** {@link #countByStatus(Origin)} for many origins with one query (a page of campaigns). */
+  public Map<Origin, Map<String, Long>> countByStatus(Collection<Origin> origins) {
+    Map<UUID, Map<MessageStatus, Long>> byId = messages.countByStatus(origins.stream().map(Origin::id).toList());
+    Map<Origin, Map<String, Long>> counts = new LinkedHashMap<>();
+    for (Origin origin : origins) {
+      Map<String, Long> ofOrigin = new LinkedHashMap<>();
+      byId.getOrDefault(origin.id(), Map.of()).forEach((status, count) -> ofOrigin.put(status.value(), count));
+      counts.put(origin, ofOrigin);
+    }
     return counts;
   }
 

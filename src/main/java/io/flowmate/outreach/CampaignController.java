@@ -104,9 +104,10 @@ class CampaignController {
       @RequestParam(required = false) String status,
       @RequestParam(required = false) Integer limit,
       @RequestParam(required = false) Integer offset) {
-    return campaigns
-        .list(caller.tenantId(), status == null ? null : CampaignStatus.parse(status), PageQuery.of(limit, offset))
-        .map(c -> view(c, List.of()));
+    Page<Campaign> page =
+        campaigns.list(caller.tenantId(), status == null ? null : CampaignStatus.parse(status), PageQuery.of(limit, offset));
+    Map<UUID, Map<String, Object>> progressOf = progress.of(page.items());
+    return page.map(c -> view(c, progressOf.get(c.id()), List.of()));
   }
 
   @GetMapping("/{id}")
@@ -169,7 +170,10 @@ class CampaignController {
   }
 
   private JobView view(Campaign c, List<Outbox.OriginMessage> recipients) {
-    Map<String, Object> p = progress.of(c);
+    return view(c, progress.of(c), recipients);
+  }
+
+  private JobView view(Campaign c, Map<String, Object> p, List<Outbox.OriginMessage> recipients) {
     return new JobView(
         c.id(),
         c.name(),

@@ -71,7 +71,10 @@ class CampaignIntegrationTests extends IntegrationTest {
     assertThat(detail.json().get("recipients").findValuesAsText("chat_id"))
         .containsExactlyInAnyOrder("4915100000801@c.us", "4915100000802@c.us");
     assertThat(tenant.deliveredTexts(session)).containsExactlyInAnyOrder("Hello Ana", "Hello Ben");
-    assertThat(tenant.api().get("/api/v2/bulk-send").json().get("items").findValuesAsText("id")).contains(id);
+    JsonNode listed = tenant.api().get("/api/v2/bulk-send").json().get("items").get(0);
+    assertThat(listed.get("id").asText()).isEqualTo(id);
+    assertThat(listed.get("sent_count").asInt()).as("the list counts each job's messages too").isEqualTo(2);
+    assertThat(listed.get("total_recipients").asInt()).isEqualTo(2);
   }
 
   @Test

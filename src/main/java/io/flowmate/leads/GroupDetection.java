@@ -20,12 +20,14 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
@@ -43,9 +45,10 @@ import org.springframework.transaction.support.TransactionTemplate;
  * pass of the number's keyword automaton per message), and writes first senders, leads, analysis
  * rows and counters with one statement each, in one transaction. Events follow the commit.
  *
- * <p>The queue is memory only. Stopping examines what is queued first (for up to 10 seconds);
- * what is still queued after that, or noticed after the stop began, is not examined after a
- * restart (the messages themselves are stored). Under a sustained overload
+ * <p>The queue is memory only. Stopping examines what is queued first (for up to 10 seconds), and
+ * the next start examines what each monitored group received after its last examined message
+ * (its {@code last_message_at}) and before the new instance listened: nothing noticed is lost to
+ * a restart or a crash. Under a sustained overload
  * ingestion waits for room in the queue (back pressure) up to {@code queue-wait}, then the message
  * is skipped and counted in the log.
  */
@@ -60,6 +63,7 @@ class GroupDetection implements DisposableBean {
 
   private final GroupWatch watch;
   private final GroupMessages groupMessages;
+  private final MonitoredGroupRepository monitoredGroups;
   private final DetectionRepository detection;
   private final GroupIntentClassifier classifier;
   private final GroupAutoResponder autoResponder;
@@ -75,10 +79,18 @@ class GroupDetection implements DisposableBean {
   private final AtomicLong skipped = new AtomicLong();
   private final AtomicLong examined = new AtomicLong();
   private volatile boolean running = true;
+  /** Messages stored up to here were stored before this instance listened: the catch-up's end. */
+  private final Instant listeningSince;
+  /**
+   * Messages the listener queued while the catch-up ran, which it then leaves out (a message
+   * delivered late can carry a WhatsApp time before {@link #listeningSince}); null afterwards.
+   */
+  private volatile Set<UUID> seenWhileCatchingUp = ConcurrentHashMap.newKeySet();
 
   GroupDetection(
       GroupWatch watch,
       GroupMessages groupMessages,
+      MonitoredGroupRepository monitoredGroups,
       DetectionRepository detection,
       GroupIntentClassifier classifier,
       GroupAutoResponder autoResponder,
@@ -91,6 +103,7 @@ class GroupDetection implements DisposableBean {
       Clock clock) {
     this.watch = watch;
     this.groupMessages = groupMessages;
+    this.monitoredGroups = monitoredGroups;
     this.detection = detection;
     this.classifier = classifier;
     this.autoResponder = autoResponder;
@@ -102,6 +115,7 @@ class GroupDetection implements DisposableBean {
     this.settings = settings.groups();
     this.clock = clock;
     this.queue = new LinkedBlockingQueue<>(this.settings.queueCapacity());
+    this.listeningSince = clock.instant();
     this.worker = new Thread(this::work, "group-detection");
     this.worker.setDaemon(true);
     this.worker.start();
@@ -118,6 +132,10 @@ class GroupDetection implements DisposableBean {
       return;
     }
     Noticed noticed = new Noticed(received.messageId());
+    Set<UUID> seen = seenWhileCatchingUp;
+    if (seen != null && seen.size() < settings.queueCapacity()) {
+      seen.add(received.messageId());
+    }
     if (TransactionSynchronizationManager.isSynchronizationActive()) {
       TransactionSynchronizationManager.registerSynchronization(
           new TransactionSynchronization() {
@@ -142,6 +160,63 @@ class GroupDetection implements DisposableBean {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  /**
+   * Once started, queues what monitored groups received after their last examined message and
+   * before this instance listened: messages noticed but not examined when Flowmate last stopped,
+   * or stored while detection was off. Runs on its own thread so that a long catch-up, waiting for
+   * room in the queue, does not hold the start up.
+   */
+  @EventListener(ApplicationReadyEvent.class)
+  void catchUp() {
+    if (!settings.detection()) {
+      seenWhileCatchingUp = null;
+      return;
+    }
+    Thread.ofPlatform().name("group-detection-catch-up").daemon().start(this::queueMissed);
+  }
+
+  private void queueMissed() {
+    try {
+      int queued = 0;
+      for (MonitoredGroup group : monitoredGroups.active()) {
+        queued += queueMissed(group);
+      }
+      if (queued > 0) {
+        log.info("Examining {} monitored-group messages that arrived while nobody examined them", queued);
+      }
+    } catch (RuntimeException e) {
+      log.error("Could not look for monitored-group messages missed while Flowmate was down: {}", e.getMessage(), e);
+    } finally {
+      seenWhileCatchingUp = null;
+    }
+  }
+
+  private int queueMissed(MonitoredGroup group) {
+    // Monitoring (re)started at monitoring_since: what came before, while paused, is not examined.
+    Instant examinedThrough =
+        group.lastMessageAt() == null || group.lastMessageAt().isBefore(group.monitoringSince())
+            ? group.monitoringSince()
+            : group.lastMessageAt();
+    List<UUID> missed =
+        groupMessages.incomingIds(
+            group.tenantId(), group.sessionId(), group.waGroupId(), examinedThrough, listeningSince, settings.catchUpLimit());
+    if (missed.size() == settings.catchUpLimit()) {
+      log.warn("Group {}: only the {} oldest messages since its last examined one are examined", group.id(), missed.size());
+    }
+    int queued = 0;
+    Set<UUID> seen = seenWhileCatchingUp;
+    for (UUID id : missed) {
+      if (!running) {
+        break;
+      }
+      if (seen == null || !seen.contains(id)) {
+        enqueue(new Noticed(id));
+        queued++;
+      }
+    }
+    return queued;
   }
 
   /** Group messages examined since start (for benchmarks and tests that wait for detection). */

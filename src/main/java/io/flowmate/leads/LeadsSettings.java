@@ -26,6 +26,9 @@ record LeadsSettings(@DefaultValue Groups groups, @DefaultValue Scoring scoring,
    * @param queueCapacity messages waiting for detection; beyond it, ingestion waits up to {@code
    *     queueWait} for room, then the message is skipped (and logged)
    * @param queueWait see {@code queueCapacity}
+   * @param catchUpLimit at start, the most messages per monitored group examined that arrived since
+   *     the group's last examined message (while Flowmate was down, or stopped before examining
+   *     them), oldest first
    * @param reloadInterval how often the monitored groups are re-read from the database, for
    *     changes made by another instance (this instance's own changes apply at once)
    * @param aiLeadScore the built-in classifier's lead score from which a buying or inquiring
@@ -40,6 +43,7 @@ record LeadsSettings(@DefaultValue Groups groups, @DefaultValue Scoring scoring,
       @DefaultValue("200ms") Duration batchLinger,
       @DefaultValue("100000") int queueCapacity,
       @DefaultValue("5s") Duration queueWait,
+      @DefaultValue("10000") int catchUpLimit,
       @DefaultValue("1m") Duration reloadInterval,
       @DefaultValue("6") int aiLeadScore,
       @DefaultValue("true") boolean autoRespondNeedsReciprocity) {}

@@ -20,10 +20,10 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 
 /**
- * Read-only: what was written in WhatsApp groups, for group monitoring (leads). Three questions,
- * each one query: how busy some groups are, the messages of one group page by page, and the
- * incoming messages behind a batch of ids (detection reads a whole batch at once, never one message
- * at a time). Group messages are stored like any other by the inbound recorder; nothing here writes.
+ * Read-only: what was written in WhatsApp groups, for group monitoring (leads). Four questions,
+ * each one query: how busy some groups are, the messages of one group page by page, the incoming
+ * messages behind a batch of ids (detection reads a whole batch at once, never one message at a
+ * time), and the ids of those a group received within a time range (detection's catch-up). Group messages are stored like any other by the inbound recorder; nothing here writes.
  */
 @Service
 public class GroupMessages {
@@ -143,6 +143,28 @@ public class GroupMessages {
             .query(Long.class)
             .single();
     return Page.of(items, total, page);
+  }
+
+  /**
+   * Ids of the incoming messages stored for the group after {@code after} and at or before {@code
+   * until}, oldest first, at most {@code limit}: what arrived while nobody was examining them.
+   */
+  public List<UUID> incomingIds(TenantId tenant, UUID sessionId, ChatId group, Instant after, Instant until, int limit) {
+    return jdbc.sql(
+            """
+            SELECT id FROM messaging_message
+             WHERE tenant_id = :tenant AND session_id = :session AND chat_id = :chat
+               AND created_at > :after AND created_at <= :until AND direction = 'inbound'
+             ORDER BY created_at, id LIMIT :limit
+            """)
+        .param("tenant", tenant.value())
+        .param("session", sessionId)
+        .param("chat", group.value())
+        .param("after", timestamp(after))
+        .param("until", timestamp(until))
+        .param("limit", limit)
+        .query((rs, row) -> uuid(rs, "id"))
+        .list();
   }
 
   /**

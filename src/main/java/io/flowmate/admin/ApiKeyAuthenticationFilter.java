@@ -10,17 +10,25 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.Map;
 import java.util.Optional;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
+import org.springframework.web.method.HandlerMethod;
+import org.springframework.web.servlet.HandlerExecutionChain;
+import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 /**
  * Authenticates every {@code /api/} request by its key, sent as {@code X-API-Key} or as {@code
- * Authorization: Bearer <key>} (live event streams also take {@code ?token=<key>}). A missing,
- * unknown, revoked or expired key gets 401 before any controller runs.
+ * Authorization: Bearer <key>}. Live event streams (handlers answering an {@link SseEmitter}) also
+ * take {@code ?token=<key>}, because browsers' EventSource cannot send headers; nothing else does,
+ * so that keys do not end up in URLs and logs for ordinary calls. A missing, unknown, revoked or
+ * expired key gets 401 before any controller runs.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 20)
@@ -31,10 +39,15 @@ class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
 
   private final ApiKeyService keys;
   private final ObjectMapper objectMapper;
+  private final ObjectProvider<RequestMappingHandlerMapping> handlers;
 
-  ApiKeyAuthenticationFilter(ApiKeyService keys, ObjectMapper objectMapper) {
+  ApiKeyAuthenticationFilter(
+      ApiKeyService keys,
+      ObjectMapper objectMapper,
+      @Qualifier("requestMappingHandlerMapping") ObjectProvider<RequestMappingHandlerMapping> handlers) {
     this.keys = keys;
     this.objectMapper = objectMapper;
+    this.handlers = handlers;
   }
 
   @Override
@@ -61,13 +74,9 @@ class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
     chain.doFilter(request, response);
   }
 
-  private static Optional<String> presentedKey(HttpServletRequest request) {
-    // Browsers' EventSource cannot send headers; live streams accept the key as ?token= instead.
+  private Optional<String> presentedKey(HttpServletRequest request) {
     String token = request.getParameter("token");
-    if (token != null
-        && !token.isBlank()
-        && "GET".equals(request.getMethod())
-        && (request.getRequestURI().endsWith("/events") || request.getRequestURI().endsWith("/progress"))) {
+    if (token != null && !token.isBlank() && "GET".equals(request.getMethod()) && isEventStream(request)) {
       return Optional.of(token.trim());
     }
     String header = request.getHeader(API_KEY_HEADER);
@@ -79,6 +88,18 @@ class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
       return Optional.of(authorization.substring(BEARER.length()).trim());
     }
     return Optional.empty();
+  }
+
+  /** Whether the request goes to a live event stream: a handler method answering an SseEmitter. */
+  private boolean isEventStream(HttpServletRequest request) {
+    try {
+      HandlerExecutionChain chain = handlers.getObject().getHandler(request);
+      return chain != null
+          && chain.getHandler() instanceof HandlerMethod method
+          && SseEmitter.class.isAssignableFrom(method.getMethod().getReturnType());
+    } catch (Exception e) {
+      return false;
+    }
   }
 
   private void reject(HttpServletRequest request, HttpServletResponse response, String detail)

@@ -36,6 +36,20 @@ class SecurityIntegrationTests extends IntegrationTest {
     assertThat(bearer.get("/api/v2/sessions").status()).isEqualTo(200);
   }
 
+  /**
+   * Only live event streams take the key as {@code ?token=} (EventSource cannot send headers; they
+   * are read that way in SessionPairingIntegrationTests and CampaignIntegrationTests); ordinary
+   * calls do not, so that keys stay out of URLs and logs.
+   */
+  @Test
+  void aKeyInTheUrlIsOnlyTakenByLiveEventStreams() {
+    TestTenant tenant = newTenant();
+
+    assertThat(anonymous().get("/api/v2/sessions?token=" + tenant.adminKey()).status()).isEqualTo(401);
+    assertThat(anonymous().get("/api/v2/messages/events/x?token=" + tenant.adminKey()).status()).isEqualTo(401);
+    assertThat(tenant.api().get("/api/v2/sessions?token=anything").status()).isEqualTo(200);
+  }
+
   @Test
   void keyWithoutTheScopeGets403WithTheRequiredScopeNamed() {
     TestTenant tenant = newTenant();

@@ -73,13 +73,15 @@ class LeadActivityRepository {
       Integer score,
       String matchedKeyword,
       String monitorMode,
+      String messagePreview,
       String intent,
       Instant lastActivityAt) {}
 
   Optional<ToScore> toScore(TenantId tenant, UUID leadId) {
     return jdbc.sql(
             """
-            SELECT id, tenant_id, contact_phone, lead_status, lead_score, matched_keyword, monitor_mode, last_activity_at,
+            SELECT id, tenant_id, contact_phone, lead_status, lead_score, matched_keyword, monitor_mode, message_preview,
+                   last_activity_at,
                    -- the intent detection gave the triggering message (ai_analysis groups), found
                    -- by its group and time through leads_group_message_since
                    (SELECT g.intent FROM leads_group_message g
@@ -101,6 +103,7 @@ class LeadActivityRepository {
                     nullableInt(rs, "lead_score"),
                     rs.getString("matched_keyword"),
                     rs.getString("monitor_mode"),
+                    rs.getString("message_preview"),
                     rs.getString("intent"),
                     instant(rs, "last_activity_at")))
         .optional();

@@ -1,5 +1,6 @@
 package io.flowmate.leads;
 
+import io.flowmate.admin.Tenants;
 import io.flowmate.core.TenantId;
 import io.flowmate.gateway.SessionInfo;
 import io.flowmate.gateway.Sessions;
@@ -20,12 +21,22 @@ class LeadScoring {
   private final LeadActivityRepository activity;
   private final Sessions sessions;
   private final Conversations conversations;
+  private final GroupIntentClassifier classifier;
+  private final Tenants tenants;
   private final Clock clock;
 
-  LeadScoring(LeadActivityRepository activity, Sessions sessions, Conversations conversations, Clock clock) {
+  LeadScoring(
+      LeadActivityRepository activity,
+      Sessions sessions,
+      Conversations conversations,
+      GroupIntentClassifier classifier,
+      Tenants tenants,
+      Clock clock) {
     this.activity = activity;
     this.sessions = sessions;
     this.conversations = conversations;
+    this.classifier = classifier;
+    this.tenants = tenants;
     this.clock = clock;
   }
 
@@ -50,10 +61,23 @@ class LeadScoring {
     LeadScorer.Score score =
         LeadScorer.score(
             new LeadScorer.Signals(
-                lead.matchedKeyword(), lead.monitorMode(), lead.intent(), exchange, lead.lastActivityAt()),
+                lead.matchedKeyword(), lead.monitorMode(), intent(tenant, lead), exchange, lead.lastActivityAt()),
             now);
     activity.saveScore(lead, score.value(), score.reason(), now);
     return Optional.of(new Scored(lead.status(), score.value()));
+  }
+
+  /**
+   * The triggering message's intent: as detection classified it (ai_analysis groups), else, on
+   * plans with AI, classified now from the message's preview by the classifier behind {@code
+   * /groups/{id}/messages}; null for leads entered by hand and plans without AI.
+   */
+  private String intent(TenantId tenant, LeadActivityRepository.ToScore lead) {
+    if (lead.intent() != null || lead.messagePreview() == null || !tenants.limits(tenant).aiEnabled()) {
+      return lead.intent();
+    }
+    // Without the matched keyword: it already counts as keyword strength, not twice.
+    return classifier.classify(lead.messagePreview(), List.of(), null).intent().value();
   }
 
   /**

@@ -246,6 +246,36 @@ class GroupDetectionIntegrationTests extends IntegrationTest {
     assertThat(classifiedOnReading.get("reason").asText()).isNotBlank();
   }
 
+  /**
+   * A keyword group's lead is scored with the intent of the message that made it a lead on plans
+   * with AI (here: buying, so the decision suggests qualified); without AI the intent is left out.
+   */
+  @Test
+  void aDetectedLeadIsScoredWithItsMessagesIntentOnPlansWithAi() {
+    String text = "Hi! Our budget is 300k and we need 3 bedrooms";
+    JsonNode withAi = scoredLead(newTenant("business"), "4915100009101", text);
+    assertThat(withAi.get("score_reason").asText()).contains("intent +3 (buying_intent)");
+    assertThat(withAi.get("lead_score").asInt()).isGreaterThanOrEqualTo(8);
+    assertThat(withAi.get("suggested_status").asText()).isEqualTo("qualified");
+
+    JsonNode withoutAi = scoredLead(newTenant("starter"), "4915100009102", text);
+    assertThat(withoutAi.get("score_reason").asText()).doesNotContain("intent");
+    assertThat(withoutAi.get("lead_score").asInt()).isEqualTo(withAi.get("lead_score").asInt() - 3);
+  }
+
+  private static JsonNode scoredLead(TestTenant tenant, String phone, String text) {
+    String session = tenant.workingSession();
+    String wa = tenant.simulatedGroup(session, "Flats", phone);
+    monitored(tenant, session, wa, Map.of("monitor_mode", "keywords", "monitor_keywords", List.of("bedrooms")));
+    tenant.groupMessage(session, wa, phone, text);
+    await().atMost(Duration.ofSeconds(15)).until(() -> leadCount(tenant) == 1);
+    String id = leadOf(tenant, phone).get("id").asText();
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .until(() -> !tenant.api().get("/api/v2/leads/" + id).json().get("scored_at").isNull());
+    return tenant.api().get("/api/v2/leads/" + id).json();
+  }
+
   /** {@code auto_label_leads}: a new lead's direct chat gets the group's label; a label must be the tenant's. */
   @Test
   void aNewLeadsChatGetsTheGroupsLabel() {

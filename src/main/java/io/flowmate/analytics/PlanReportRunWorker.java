@@ -2,6 +2,7 @@ package io.flowmate.analytics;
 
 import io.camunda.client.annotation.JobWorker;
 import io.camunda.client.annotation.Variable;
+import io.flowmate.core.schedule.OccurrencePlanner;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -26,7 +27,7 @@ public class PlanReportRunWorker {
 
   @JobWorker(type = ReportProcess.PLAN_JOB)
   public Map<String, Object> planReportRun(@Variable(name = ReportProcess.REPORT_ID) String reportId) {
-    ScheduledReportRuns.Plan plan = runs.plan(UUID.fromString(reportId));
+    OccurrencePlanner.Plan plan = runs.plan(UUID.fromString(reportId));
     Map<String, Object> variables = new HashMap<>();
     variables.put(ReportProcess.REPORT_STATE, plan.state());
     if (plan.nextRunAt() != null) {

@@ -1,6 +1,7 @@
 package io.flowmate.analytics;
 
 import io.flowmate.core.TenantId;
+import io.flowmate.core.schedule.OccurrencePlanner;
 import io.flowmate.core.schedule.Recurrence;
 import io.flowmate.core.schedule.ScheduleStatus;
 import io.flowmate.core.schedule.ScheduleType;
@@ -38,7 +39,7 @@ record Report(
     Long processInstanceKey,
     String engineEpoch,
     Instant createdAt,
-    Instant updatedAt) {
+    Instant updatedAt) implements OccurrencePlanner.Scheduled {
 
   /** Where a report goes: the dashboard only, or also a WhatsApp chat through one of the numbers. */
   record Delivery(String method, UUID sessionId, String chatId) {
@@ -59,7 +60,8 @@ record Report(
     return ZoneId.of(timezone);
   }
 
-  Recurrence recurrence() {
+  @Override
+  public Recurrence recurrence() {
     return Recurrence.of(scheduleType, zone(), scheduledTime, cronExpression);
   }
 

@@ -51,7 +51,8 @@ class ReportController {
 
   record TemplateView(String id, String name, String description) {}
 
-  record CreateRequest(
+  /** The body of a creation and of an edit (where absent fields stay as they are). */
+  record ReportRequest(
       String name,
       String templateId,
       String scheduleType,
@@ -60,18 +61,14 @@ class ReportController {
       String timezone,
       String deliveryMethod,
       UUID deliverySessionId,
-      String deliveryChatId) {}
+      String deliveryChatId) {
 
-  record UpdateRequest(
-      String name,
-      String templateId,
-      String scheduleType,
-      String cronExpression,
-      String scheduledTime,
-      String timezone,
-      String deliveryMethod,
-      UUID deliverySessionId,
-      String deliveryChatId) {}
+    Reports.Draft draft() {
+      return new Reports.Draft(
+          name, templateId, scheduleType, cronExpression, scheduledTime, timezone, deliveryMethod, deliverySessionId,
+          deliveryChatId);
+    }
+  }
 
   /**
    * @param scheduledTime the wall-clock time with the zone's offset at that date
@@ -146,24 +143,12 @@ class ReportController {
               + " created, 200 replayed (same Idempotency-Key and body).")
   ResponseEntity<ReportView> create(
       Caller caller,
-      @RequestBody CreateRequest request,
+      @RequestBody ReportRequest request,
       @Parameter(description = "Repeat the request safely: the same key and body return the first report")
           @RequestHeader(name = "Idempotency-Key", required = false)
           String idempotencyKey) {
     Reports.Accepted accepted =
-        reports.create(
-            caller.tenantId(),
-            new Reports.Draft(
-                request.name(),
-                request.templateId(),
-                request.scheduleType(),
-                request.cronExpression(),
-                request.scheduledTime(),
-                request.timezone(),
-                request.deliveryMethod(),
-                request.deliverySessionId(),
-                request.deliveryChatId()),
-            key(idempotencyKey));
+        reports.create(caller.tenantId(), request.draft(), key(idempotencyKey));
     return ResponseEntity.status(accepted.replayed() ? HttpStatus.OK : HttpStatus.CREATED)
         .body(view(accepted.report(), null));
   }
@@ -201,21 +186,12 @@ class ReportController {
           "Any of name, template_id, schedule_type, cron_expression (blank removes it), scheduled_time, timezone,"
               + " delivery_method, delivery_session_id, delivery_chat_id. The next run is recomputed and the"
               + " report's process re-timed at once.")
-  ReportView update(Caller caller, @PathVariable UUID id, @RequestBody UpdateRequest request) {
+  ReportView update(Caller caller, @PathVariable UUID id, @RequestBody ReportRequest request) {
     return view(
         reports.update(
             caller.tenantId(),
             id,
-            new Reports.Changes(
-                request.name(),
-                request.templateId(),
-                request.scheduleType(),
-                request.cronExpression(),
-                request.scheduledTime(),
-                request.timezone(),
-                request.deliveryMethod(),
-                request.deliverySessionId(),
-                request.deliveryChatId())),
+            request.draft()),
         null);
   }
 

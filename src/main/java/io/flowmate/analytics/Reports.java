@@ -79,7 +79,7 @@ class Reports {
   }
 
   /**
-   * A report as the API asked for it.
+   * A report as the API asked for it, or an edit of one.
    *
    * @param scheduledTime ISO 8601; without an offset it is wall-clock time in {@code timezone}
    * @param deliveryMethod {@code dashboard} (default) or {@code whatsapp}
@@ -87,18 +87,6 @@ class Reports {
    * @param deliveryChatId for whatsapp: a contact or group chat id
    */
   record Draft(
-      String name,
-      String templateId,
-      String scheduleType,
-      String cronExpression,
-      String scheduledTime,
-      String timezone,
-      String deliveryMethod,
-      UUID deliverySessionId,
-      String deliveryChatId) {}
-
-  /** An edit: null fields stay as they are; a blank {@code cronExpression} removes it. */
-  record Changes(
       String name,
       String templateId,
       String scheduleType,
@@ -204,8 +192,11 @@ class Reports {
     return new Generated(run, false);
   }
 
-  /** Applies an edit; an active report's next run is recomputed and its instance re-timed. */
-  Report update(TenantId tenant, UUID id, Changes changes) {
+  /**
+   * Applies an edit: null fields of {@code changes} stay as they are, a blank {@code cronExpression}
+   * removes it; an active report's next run is recomputed and its instance re-timed.
+   */
+  Report update(TenantId tenant, UUID id, Draft changes) {
     Report current = get(tenant, id);
     Report.Delivery delivery =
         changes.deliveryMethod() == null && changes.deliverySessionId() == null && changes.deliveryChatId() == null
@@ -365,7 +356,7 @@ class Reports {
   }
 
   /** The delivery an edit asks for: switching to the dashboard drops the WhatsApp target. */
-  private static Report.Delivery changedDelivery(Report.Delivery current, Changes changes) {
+  private static Report.Delivery changedDelivery(Report.Delivery current, Draft changes) {
     String method = changes.deliveryMethod() != null ? changes.deliveryMethod() : current.method();
     if (Report.Delivery.DASHBOARD.equals(method) && changes.deliveryMethod() != null) {
       return new Report.Delivery(method, changes.deliverySessionId(), changes.deliveryChatId());

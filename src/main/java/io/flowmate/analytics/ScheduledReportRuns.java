@@ -1,9 +1,8 @@
 package io.flowmate.analytics;
 
-import io.flowmate.core.schedule.Recurrence;
+import io.flowmate.core.schedule.OccurrencePlanner;
 import io.flowmate.core.schedule.ScheduleStatus;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -27,14 +26,12 @@ class ScheduledReportRuns {
 
   private static final Logger log = LoggerFactory.getLogger(ScheduledReportRuns.class);
 
-  /** At most this many missed runs are recorded one by one after a long downtime. */
-  static final int MISSED_RECORDED = 100;
-
   private final ReportRepository reports;
   private final ReportGenerator generator;
   private final AnalyticsSettings.Reports settings;
   private final TransactionTemplate transaction;
   private final Clock clock;
+  private final OccurrencePlanner<Report> planner;
 
   ScheduledReportRuns(
       ReportRepository reports,
@@ -47,64 +44,34 @@ class ScheduledReportRuns {
     this.settings = settings.reports();
     this.transaction = transaction;
     this.clock = clock;
+    this.planner =
+        new OccurrencePlanner<>(
+            "Report",
+            new OccurrencePlanner.Rows<>() {
+              @Override
+              public Optional<Report> find(UUID id) {
+                return reports.findById(id);
+              }
+
+              @Override
+              public boolean advance(UUID id, Instant due, Instant next, boolean ran, Instant now) {
+                return reports.advance(id, due, next, ran, now);
+              }
+
+              @Override
+              public void recordMissed(Report report, List<Instant> missed, String reason, Instant now) {
+                reports.recordMissed(report, missed, reason, now);
+              }
+            },
+            this.settings.missedGrace(),
+            missedReason(),
+            transaction,
+            clock);
   }
 
-  /**
-   * What the instance does next.
-   *
-   * @param state {@link ReportProcess#WAITING}, {@code PAUSED} or {@code FINISHED}
-   * @param nextRunAt the run to wait for, when waiting
-   */
-  record Plan(String state, Instant nextRunAt) {}
-
-  /**
-   * The run to wait for. Normally the report's {@code next_run_at}, in the future. When it has
-   * passed (Flowmate was down when it was due, or the job waited): a run within {@code
-   * missed-grace} is generated now, once, even if several fell due (the latest); older ones are
-   * recorded as {@code missed}, and the report moves on to its next run (a one-time report
-   * completes).
-   */
-  Plan plan(UUID reportId) {
-    // Only an edit committed between reading and writing makes this go round again.
-    for (int attempt = 0; attempt < 3; attempt++) {
-      Optional<Report> found = reports.findById(reportId);
-      if (found.isEmpty()) {
-        return new Plan(ReportProcess.FINISHED, null);
-      }
-      Report report = found.get();
-      if (report.status() == ScheduleStatus.PAUSED) {
-        return new Plan(ReportProcess.PAUSED, null);
-      }
-      if (report.status().isFinished()) {
-        return new Plan(ReportProcess.FINISHED, null);
-      }
-      Instant now = clock.instant();
-      Instant due = report.nextRunAt();
-      if (due.isAfter(now)) {
-        return waiting(due);
-      }
-      Recurrence.CatchUp catchUp = report.recurrence().catchUp(due, now, settings.missedGrace(), MISSED_RECORDED);
-      if (catchUp.missed().isEmpty() && due.equals(catchUp.next())) {
-        return waiting(due); // due right now, or late within the grace period: the timer fires at once
-      }
-      boolean moved =
-          Boolean.TRUE.equals(
-              transaction.execute(
-                  status -> {
-                    if (!reports.advance(reportId, due, catchUp.next(), false, now)) {
-                      return false;
-                    }
-                    reports.recordMissed(report, catchUp.missed(), missedReason(), now);
-                    return true;
-                  }));
-      if (moved) {
-        log.info(
-            "Report {}: {} run(s) missed while Flowmate was not running; next {}",
-            reportId, catchUp.missed().size(), catchUp.next() == null ? "none (completed)" : catchUp.next());
-        return catchUp.next() == null ? new Plan(ReportProcess.FINISHED, null) : waiting(catchUp.next());
-      }
-    }
-    throw new IllegalStateException("report " + reportId + " kept changing while its next run was planned");
+  /** What the instance does next: see {@link OccurrencePlanner}. */
+  OccurrencePlanner.Plan plan(UUID reportId) {
+    return planner.plan(reportId);
   }
 
   /**
@@ -151,23 +118,9 @@ class ScheduledReportRuns {
         });
   }
 
-  /**
-   * Which of the runs from {@code due} to now are missed, and which one comes next: the latest one
-   * within the grace period (generated now), else the first in the future (null: none).
-   */
-
-
-  private Plan waiting(Instant nextRunAt) {
-    return new Plan(ReportProcess.WAITING, nextRunAt);
-  }
-
   private String missedReason() {
     return ("not generated: it fell due while Flowmate was not running; only the latest run within %s of"
             + " its time is generated late")
-        .formatted(describe(settings.missedGrace()));
-  }
-
-  private static String describe(Duration duration) {
-    return duration.toString().substring(2).toLowerCase();
+        .formatted(OccurrencePlanner.describe(settings.missedGrace()));
   }
 }

@@ -2,6 +2,7 @@ package io.flowmate.outreach;
 
 import io.camunda.client.annotation.JobWorker;
 import io.camunda.client.annotation.Variable;
+import io.flowmate.core.schedule.OccurrencePlanner;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -27,7 +28,7 @@ public class PlanNextOccurrenceWorker {
   @JobWorker(type = ScheduledMessageProcess.PLAN_JOB)
   public Map<String, Object> planNextOccurrence(
       @Variable(name = ScheduledMessageProcess.SCHEDULE_ID) String scheduleId) {
-    ScheduledOccurrences.Plan plan = occurrences.plan(UUID.fromString(scheduleId));
+    OccurrencePlanner.Plan plan = occurrences.plan(UUID.fromString(scheduleId));
     Map<String, Object> variables = new HashMap<>();
     variables.put(ScheduledMessageProcess.SCHEDULE_STATE, plan.state());
     if (plan.nextRunAt() != null) {

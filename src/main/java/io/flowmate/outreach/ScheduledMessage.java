@@ -1,5 +1,6 @@
 package io.flowmate.outreach;
 
+import io.flowmate.core.schedule.OccurrencePlanner;
 import io.flowmate.core.schedule.Recurrence;
 import io.flowmate.core.schedule.ScheduleStatus;
 import io.flowmate.core.schedule.ScheduleType;
@@ -45,7 +46,7 @@ record ScheduledMessage(
     Long processInstanceKey,
     String engineEpoch,
     Instant createdAt,
-    Instant updatedAt) {
+    Instant updatedAt) implements OccurrencePlanner.Scheduled {
 
   /** The messages' {@code source} and origin kind in the outbox. */
   static final String ORIGIN_KIND = "schedule";
@@ -58,7 +59,8 @@ record ScheduledMessage(
     return ZoneId.of(timezone);
   }
 
-  Recurrence recurrence() {
+  @Override
+  public Recurrence recurrence() {
     return Recurrence.of(scheduleType, zone(), scheduledTime, cronExpression);
   }
 }

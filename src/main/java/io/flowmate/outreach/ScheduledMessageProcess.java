@@ -1,5 +1,7 @@
 package io.flowmate.outreach;
 
+import io.flowmate.core.schedule.OccurrencePlanner;
+
 /**
  * Names shared by {@code bpmn/outreach-scheduled-message.bpmn}, its workers, its starter and its
  * tests. Renaming an element in Camunda Modeler without changing it here breaks the build, not
@@ -37,11 +39,11 @@ final class ScheduledMessageProcess {
   static final String NEXT_RUN_AT = "nextRunAt";
 
   /** {@link #SCHEDULE_STATE}: active, the timer waits for {@link #NEXT_RUN_AT}. */
-  static final String WAITING = "waiting";
+  static final String WAITING = OccurrencePlanner.WAITING;
   /** {@link #SCHEDULE_STATE}: paused, waits for a change. */
-  static final String PAUSED = "paused";
+  static final String PAUSED = OccurrencePlanner.PAUSED;
   /** {@link #SCHEDULE_STATE}: cancelled, completed or deleted; the instance ends. */
-  static final String FINISHED = "finished";
+  static final String FINISHED = OccurrencePlanner.FINISHED;
 
   private ScheduledMessageProcess() {}
 }

@@ -1,13 +1,12 @@
 package io.flowmate.outreach;
 
-import io.flowmate.core.schedule.Recurrence;
+import io.flowmate.core.schedule.OccurrencePlanner;
 import io.flowmate.core.schedule.ScheduleStatus;
 import io.flowmate.core.ChatId;
 import io.flowmate.core.Ids;
 import io.flowmate.gateway.Sessions;
 import io.flowmate.messaging.Outbox;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,9 +32,6 @@ class ScheduledOccurrences {
 
   private static final Logger log = LoggerFactory.getLogger(ScheduledOccurrences.class);
 
-  /** At most this many missed occurrences are recorded one by one after a long downtime. */
-  static final int MISSED_RECORDED = 100;
-
   private final ScheduledMessageRepository schedules;
   private final Audience audience;
   private final Sessions sessions;
@@ -43,6 +39,7 @@ class ScheduledOccurrences {
   private final OutreachSettings.Schedules settings;
   private final TransactionTemplate transaction;
   private final Clock clock;
+  private final OccurrencePlanner<ScheduledMessage> planner;
 
   ScheduledOccurrences(
       ScheduledMessageRepository schedules,
@@ -59,64 +56,34 @@ class ScheduledOccurrences {
     this.settings = settings.schedules();
     this.transaction = transaction;
     this.clock = clock;
+    this.planner =
+        new OccurrencePlanner<>(
+            "Schedule",
+            new OccurrencePlanner.Rows<>() {
+              @Override
+              public Optional<ScheduledMessage> find(UUID id) {
+                return schedules.findById(id);
+              }
+
+              @Override
+              public boolean advance(UUID id, Instant due, Instant next, boolean ran, Instant now) {
+                return schedules.advance(id, due, next, ran, now);
+              }
+
+              @Override
+              public void recordMissed(ScheduledMessage schedule, List<Instant> missed, String reason, Instant now) {
+                schedules.recordMissed(schedule.id(), missed, reason, now);
+              }
+            },
+            this.settings.missedGrace(),
+            missedReason(),
+            transaction,
+            clock);
   }
 
-  /**
-   * What the instance does next.
-   *
-   * @param state {@link ScheduledMessageProcess#WAITING}, {@code PAUSED} or {@code FINISHED}
-   * @param nextRunAt the occurrence to wait for, when waiting
-   */
-  record Plan(String state, Instant nextRunAt) {}
-
-  /**
-   * The occurrence to wait for. Normally the schedule's {@code next_run_at}, in the future. When
-   * it has passed (Flowmate was down when it was due, or the job waited): an occurrence within
-   * {@code missed-grace} is sent now, once, even if several fell due (the latest); older ones are
-   * recorded as {@code missed}, and the schedule moves on to its next occurrence (a one-time
-   * schedule completes).
-   */
-  Plan plan(UUID scheduleId) {
-    // Only an edit committed between reading and writing makes this go round again.
-    for (int attempt = 0; attempt < 3; attempt++) {
-      Optional<ScheduledMessage> found = schedules.findById(scheduleId);
-      if (found.isEmpty()) {
-        return new Plan(ScheduledMessageProcess.FINISHED, null);
-      }
-      ScheduledMessage schedule = found.get();
-      if (schedule.status() == ScheduleStatus.PAUSED) {
-        return new Plan(ScheduledMessageProcess.PAUSED, null);
-      }
-      if (schedule.status().isFinished()) {
-        return new Plan(ScheduledMessageProcess.FINISHED, null);
-      }
-      Instant now = clock.instant();
-      Instant due = schedule.nextRunAt();
-      if (due.isAfter(now)) {
-        return waiting(due);
-      }
-      Recurrence.CatchUp catchUp = schedule.recurrence().catchUp(due, now, settings.missedGrace(), MISSED_RECORDED);
-      if (catchUp.missed().isEmpty() && due.equals(catchUp.next())) {
-        return waiting(due); // due right now, or late within the grace period: the timer fires at once
-      }
-      boolean moved =
-          Boolean.TRUE.equals(
-              transaction.execute(
-                  status -> {
-                    if (!schedules.advance(scheduleId, due, catchUp.next(), false, now)) {
-                      return false;
-                    }
-                    schedules.recordMissed(scheduleId, catchUp.missed(), missedReason(), now);
-                    return true;
-                  }));
-      if (moved) {
-        log.info(
-            "Schedule {}: {} occurrence(s) missed while Flowmate was not running; next {}",
-            scheduleId, catchUp.missed().size(), catchUp.next() == null ? "none (completed)" : catchUp.next());
-        return catchUp.next() == null ? new Plan(ScheduledMessageProcess.FINISHED, null) : waiting(catchUp.next());
-      }
-    }
-    throw new IllegalStateException("schedule " + scheduleId + " kept changing while its next occurrence was planned");
+  /** What the instance does next: see {@link OccurrencePlanner}. */
+  OccurrencePlanner.Plan plan(UUID scheduleId) {
+    return planner.plan(scheduleId);
   }
 
   /**
@@ -249,23 +216,9 @@ class ScheduledOccurrences {
     return Outbox.Content.text(text);
   }
 
-  /**
-   * Which of the occurrences from {@code due} to now are missed, and which one comes next: the
-   * latest one within the grace period (sent now), else the first in the future (null: none).
-   */
-
-
-  private Plan waiting(Instant nextRunAt) {
-    return new Plan(ScheduledMessageProcess.WAITING, nextRunAt);
-  }
-
   private String missedReason() {
     return ("not sent: it fell due while Flowmate was not running; only the latest occurrence within"
             + " %s of its time is sent late")
-        .formatted(describe(settings.missedGrace()));
-  }
-
-  private static String describe(Duration duration) {
-    return duration.toString().substring(2).toLowerCase();
+        .formatted(OccurrencePlanner.describe(settings.missedGrace()));
   }
 }

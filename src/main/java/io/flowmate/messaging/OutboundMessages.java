@@ -102,7 +102,10 @@ class OutboundMessages {
   private MediaSource downloaded(MediaKind kind, String url, String mimetype, String filename) {
     OutboundUrls.Download download;
     try {
-      download = urls.get(urls.check(url));
+      // The guard checks the URL again here, at connection time, on the addresses it connects to.
+      download = urls.get(URI.create(url.strip()));
+    } catch (IllegalArgumentException e) {
+      throw new TransportException("media_url is not a valid URL", false);
     } catch (RefusedUrlException e) {
       throw new TransportException("media_url is refused: " + e.getMessage(), false);
     } catch (DownloadException e) {

@@ -306,7 +306,14 @@ public class OutboundUrls implements DisposableBean {
       }
       return addresses;
     } catch (UnknownHostException e) {
-      throw new RefusedUrlException("the host '" + host + "' could not be resolved");
+      throw new UnresolvedHostException(host);
+    }
+  }
+
+  /** A host without addresses: refused when a URL is accepted, worth another try when fetching. */
+  private static final class UnresolvedHostException extends RefusedUrlException {
+    UnresolvedHostException(String host) {
+      super("the host '" + host + "' could not be resolved");
     }
   }
 
@@ -340,6 +347,8 @@ public class OutboundUrls implements DisposableBean {
     public InetAddress[] resolve(String host) throws UnknownHostException {
       try {
         return vetted(host);
+      } catch (UnresolvedHostException e) {
+        throw new UnknownHostException(host);
       } catch (RefusedUrlException e) {
         throw new RefusedAddressException(e.getMessage());
       }

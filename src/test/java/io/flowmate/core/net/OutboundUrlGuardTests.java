@@ -253,6 +253,20 @@ class OutboundUrlGuardTests {
     assertThat(requested).isEmpty();
   }
 
+  /** A host that stops resolving between check and download is not refused for good: DNS may be back later. */
+  @Test
+  void aHostThatStopsResolvingMayBeTriedAgain() {
+    dns.put("flaky.test", new InetAddress[] {PUBLIC});
+    OutboundUrls guard = guard(List.of());
+    URI url = guard.check(url("flaky.test", "/cat.jpg"));
+    dns.remove("flaky.test");
+
+    assertThatThrownBy(() -> guard.get(url))
+        .isInstanceOf(DownloadException.class)
+        .hasMessageContaining("could not be resolved")
+        .matches(e -> ((DownloadException) e).retryable());
+  }
+
   /** The same holds for other requests (a webhook's POST) made with the guard's client. */
   @Test
   void theSharedClientRefusesInternalAddressesToo() {

@@ -76,7 +76,10 @@ class MessageController {
       List<@NotBlank String> mentions,
       Boolean linkPreview) {}
 
-  /** Media by {@code media_url} (http/https) or {@code media_base64} with {@code mimetype}. */
+  /**
+   * Media by {@code media_url} (a public http(s) URL that Flowmate downloads when it sends the
+   * message) or {@code media_base64} with {@code mimetype}.
+   */
   record SendMediaRequest(
       @NotNull UUID sessionId,
       @NotBlank String chatId,
@@ -156,7 +159,13 @@ class MessageController {
 
   @PostMapping("/send/media")
   @RequiresScope(Scopes.MESSAGES_SEND)
-  @Operation(summary = "Send an image, video, document, audio file or voice note (URL or base64)")
+  @Operation(
+      summary = "Send an image, video, document, audio file or voice note (URL or base64)",
+      description =
+          "media_url must be a public http(s) URL: loopback, private, link-local (cloud metadata) and other"
+              + " internal addresses are refused with 422. Flowmate downloads it when it sends the message"
+              + " (redirects are not followed; size and time are capped; the Content-Type must fit media_type);"
+              + " a download that fails fails the message with the reason.")
   ResponseEntity<MessageViews.MessageView> sendMedia(
       Caller caller,
       @Valid @RequestBody SendMediaRequest request,

@@ -125,7 +125,7 @@ final class Addresses {
 
   private static InetAddress v4(byte[] bytes, int offset) {
     try {
-      return InetAddress.getByAddress(new byte[] {bytes[offset], bytes[offset + 1], bytes[offset + 2], bytes[offset + 3]});
+      return InetAddress.getByAddress(java.util.Arrays.copyOfRange(bytes, offset, offset + 4));
     } catch (UnknownHostException e) {
       throw new IllegalStateException(e);
     }

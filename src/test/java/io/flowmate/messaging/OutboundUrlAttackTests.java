@@ -1,16 +1,21 @@
 package io.flowmate.messaging;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.flowmate.support.Api;
 import io.flowmate.support.IntegrationTest;
 import io.flowmate.support.MediaServer;
 import io.flowmate.support.TestGroups;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -128,6 +133,37 @@ class OutboundUrlAttackTests extends IntegrationTest {
     assertRefused(refused, "169.254.169.254");
   }
 
+  /**
+   * Bulk send: media is downloaded by Flowmate for each message too, so a host that redirects to
+   * the metadata service fails each recipient with the reason and nothing is sent.
+   */
+  @Test
+  void aCampaignsMediaHostThatRedirectsInsideFailsItsRecipients() {
+    media.redirect("/offer.jpg", "http://169.254.169.254/latest/meta-data/");
+    var group = new TestGroups(jdbc).create(tenant.id(), List.of(TestGroups.Member.of("4915100009003", "Ana")));
+
+    Api.Response created =
+        tenant.api()
+            .post(
+                "/api/v2/bulk-send",
+                Map.of(
+                    "session_id", session,
+                    "custom_group_id", group.toString(),
+                    "message_type", "media",
+                    "media_url", media.url("/offer.jpg"),
+                    "message_content", "Our offer"));
+
+    assertThat(created.status()).as(created.toString()).isEqualTo(201);
+    String id = created.text("id");
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> "completed".equals(tenant.api().get("/api/v2/bulk-send/" + id).text("status")));
+    JsonNode failed = tenant.api().get("/api/v2/bulk-send/" + id + "/recipients?status=failed").json();
+    assertThat(failed.get("total").asInt()).isEqualTo(1);
+    assertThat(failed.get("items").get(0).get("failure_reason").asText()).contains("redirect", "not followed");
+    assertThat(deliveries()).isEmpty();
+  }
+
   /** Scheduled send: a schedule whose media_url is a mapped IPv6 form of the metadata service. */
   @Test
   void aScheduleWithAnInternalMediaUrlIsRefused() {
@@ -204,7 +240,7 @@ class OutboundUrlAttackTests extends IntegrationTest {
   }
 
   private Map<String, Object> body(Map<String, Object> fields) {
-    var body = new java.util.HashMap<String, Object>(fields);
+    var body = new HashMap<String, Object>(fields);
     body.put("session_id", session);
     body.put("chat_id", "4915100009000");
     return body;
@@ -229,8 +265,8 @@ class OutboundUrlAttackTests extends IntegrationTest {
 
   private static String sha256(byte[] bytes) {
     try {
-      return Base64.getEncoder().encodeToString(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
-    } catch (java.security.NoSuchAlgorithmException e) {
+      return Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
   }

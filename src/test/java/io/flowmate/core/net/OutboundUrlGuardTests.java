@@ -12,8 +12,10 @@ import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.hc.client5.http.classic.methods.HttpPost;
 import org.junit.jupiter.api.AfterEach;
@@ -34,7 +36,7 @@ class OutboundUrlGuardTests {
   private static final InetAddress PUBLIC = address("93.184.216.34");
   private static final InetAddress LOOPBACK = address("127.0.0.1");
 
-  private final Map<String, InetAddress[]> dns = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, InetAddress[]> dns = new ConcurrentHashMap<>();
   private final List<String> requested = new CopyOnWriteArrayList<>();
   private HttpServer server;
   private final CountDownLatch release = new CountDownLatch(1);
@@ -92,7 +94,7 @@ class OutboundUrlGuardTests {
           exchange.sendResponseHeaders(503, -1);
           exchange.close();
         });
-    server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
+    server.setExecutor(Executors.newCachedThreadPool());
     server.start();
   }
 

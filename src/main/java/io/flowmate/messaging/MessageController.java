@@ -4,6 +4,7 @@ import io.flowmate.core.ChatId;
 import io.flowmate.core.InvalidValueException;
 import io.flowmate.core.TenantId;
 import io.flowmate.core.api.ApiException;
+import io.flowmate.core.net.OutboundUrls;
 import io.flowmate.core.security.Caller;
 import io.flowmate.core.security.RequiresScope;
 import io.flowmate.core.security.Scopes;
@@ -56,13 +57,15 @@ class MessageController {
   private final MessageActions actions;
   private final MessageViews views;
   private final LiveEvents live;
+  private final OutboundUrls urls;
 
   MessageController(
-      SendMessageService sender, MessageActions actions, MessageViews views, LiveEvents live) {
+      SendMessageService sender, MessageActions actions, MessageViews views, LiveEvents live, OutboundUrls urls) {
     this.sender = sender;
     this.actions = actions;
     this.views = views;
     this.live = live;
+    this.urls = urls;
   }
 
   record SendTextRequest(
@@ -73,7 +76,10 @@ class MessageController {
       List<@NotBlank String> mentions,
       Boolean linkPreview) {}
 
-  /** Media by {@code media_url} (http/https) or {@code media_base64} with {@code mimetype}. */
+  /**
+   * Media by {@code media_url} (a public http(s) URL that Flowmate downloads when it sends the
+   * message) or {@code media_base64} with {@code mimetype}.
+   */
   record SendMediaRequest(
       @NotNull UUID sessionId,
       @NotBlank String chatId,
@@ -153,7 +159,13 @@ class MessageController {
 
   @PostMapping("/send/media")
   @RequiresScope(Scopes.MESSAGES_SEND)
-  @Operation(summary = "Send an image, video, document, audio file or voice note (URL or base64)")
+  @Operation(
+      summary = "Send an image, video, document, audio file or voice note (URL or base64)",
+      description =
+          "media_url must be a public http(s) URL: loopback, private, link-local (cloud metadata) and other"
+              + " internal addresses are refused with 422. Flowmate downloads it when it sends the message"
+              + " (redirects are not followed; size and time are capped; the Content-Type must fit media_type);"
+              + " a download that fails fails the message with the reason.")
   ResponseEntity<MessageViews.MessageView> sendMedia(
       Caller caller,
       @Valid @RequestBody SendMediaRequest request,
@@ -344,7 +356,8 @@ class MessageController {
     String mimetype = request.mimetype() != null ? request.mimetype().strip() : defaultMimetype(type);
     SendMessageService.InlineMedia inline = null;
     if (hasUrl) {
-      URI url = httpUrl(request.mediaUrl());
+      // Checked now for a clear 422, and again when the media is downloaded for sending.
+      URI url = urls.checkField("media_url", request.mediaUrl());
       payload.put("media_url", url.toString());
     } else {
       if (mimetype == null) {
@@ -386,19 +399,6 @@ class MessageController {
     return ResponseEntity.status(accepted.replayed() ? HttpStatus.OK : HttpStatus.CREATED)
         .header("Idempotent-Replayed", Boolean.toString(accepted.replayed()))
         .body(views.view(accepted.message()));
-  }
-
-  private static URI httpUrl(String raw) {
-    try {
-      URI url = URI.create(raw.strip());
-      if (!("http".equalsIgnoreCase(url.getScheme()) || "https".equalsIgnoreCase(url.getScheme()))
-          || url.getHost() == null) {
-        throw new IllegalArgumentException();
-      }
-      return url;
-    } catch (IllegalArgumentException e) {
-      throw ApiException.invalid("media_url must be an http(s) URL, got '%s'".formatted(raw));
-    }
   }
 
   private static String defaultMimetype(String type) {

@@ -6,6 +6,7 @@ import io.flowmate.admin.Tenants;
 import io.flowmate.gateway.SessionInfo;
 import io.flowmate.gateway.Sessions;
 import io.flowmate.gateway.events.SessionStatusChanged;
+import io.flowmate.gateway.spi.OutboundMessage;
 import io.flowmate.gateway.spi.SendOptions;
 import io.flowmate.gateway.spi.SendReceipt;
 import io.flowmate.gateway.spi.SentLookup;
@@ -237,12 +238,14 @@ class OutboxDispatcher implements DisposableBean {
       }
     }
     try {
+      // First, so that media that cannot be downloaded fails the message before "typing…" shows.
+      OutboundMessage outgoing = outbound.toOutbound(message.content());
       simulateTyping(session, message);
       SendReceipt receipt =
           transport.send(
               session.ref(),
               message.chatId(),
-              outbound.toOutbound(message.content()),
+              outgoing,
               new SendOptions(message.id().toString(), message.content().replyTo()));
       recordSent(message, receipt);
       if (batch.limits() != null) {
@@ -450,7 +453,7 @@ class OutboxDispatcher implements DisposableBean {
     return new SentLookup(
         message.id().toString(),
         message.chatId(),
-        outbound.toOutbound(message.content()),
+        outbound.describe(message.content()),
         message.times().leaseUntil().minus(settings.claimLease()));
   }
 

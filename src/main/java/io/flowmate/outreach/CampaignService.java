@@ -10,6 +10,7 @@ import io.flowmate.core.TenantId;
 import io.flowmate.core.api.ApiException;
 import io.flowmate.core.api.Page;
 import io.flowmate.core.api.PageQuery;
+import io.flowmate.core.net.OutboundUrls;
 import io.flowmate.gateway.Sessions;
 import io.flowmate.messaging.Outbox;
 import io.flowmate.workflow.Approval;
@@ -55,6 +56,7 @@ class CampaignService {
   private final OutreachSettings.Campaigns settings;
   private final TransactionTemplate transaction;
   private final Clock clock;
+  private final OutboundUrls urls;
   private final ObjectMapper canonical =
       new ObjectMapper().findAndRegisterModules().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
 
@@ -69,7 +71,8 @@ class CampaignService {
       CampaignSignals signals,
       OutreachSettings settings,
       TransactionTemplate transaction,
-      Clock clock) {
+      Clock clock,
+      OutboundUrls urls) {
     this.campaigns = campaigns;
     this.audience = audience;
     this.sessions = sessions;
@@ -81,6 +84,7 @@ class CampaignService {
     this.settings = settings.campaigns();
     this.transaction = transaction;
     this.clock = clock;
+    this.urls = urls;
   }
 
   /**
@@ -271,9 +275,11 @@ class CampaignService {
           "message_content is %d characters long; the limit is %d".formatted(content.length(), MAX_TEXT_LENGTH));
     }
     if (type.equals("media")) {
-      if (d.mediaUrl() == null || !d.mediaUrl().matches("(?i)https?://\\S+")) {
+      if (d.mediaUrl() == null || d.mediaUrl().isBlank()) {
         throw ApiException.invalid("media_url must be an http(s) URL for a media message");
       }
+      // Checked now for a clear 422, and again when each message's media is downloaded.
+      urls.checkField("media_url", d.mediaUrl());
     } else if (d.mediaUrl() != null) {
       throw ApiException.invalid("media_url is only for message_type 'media'");
     }

@@ -11,6 +11,7 @@ import io.flowmate.core.TenantId;
 import io.flowmate.core.api.ApiException;
 import io.flowmate.core.api.Page;
 import io.flowmate.core.api.PageQuery;
+import io.flowmate.core.net.OutboundUrls;
 import io.flowmate.gateway.Sessions;
 import io.flowmate.messaging.Outbox;
 import java.time.Clock;
@@ -45,6 +46,7 @@ class ScheduledMessages {
   private final OutreachSettings.Schedules settings;
   private final TransactionTemplate transaction;
   private final Clock clock;
+  private final OutboundUrls urls;
 
   ScheduledMessages(
       ScheduledMessageRepository schedules,
@@ -55,7 +57,8 @@ class ScheduledMessages {
       ScheduledMessageProcessStarter starter,
       OutreachSettings settings,
       TransactionTemplate transaction,
-      Clock clock) {
+      Clock clock,
+      OutboundUrls urls) {
     this.schedules = schedules;
     this.audience = audience;
     this.sessions = sessions;
@@ -65,6 +68,7 @@ class ScheduledMessages {
     this.settings = settings.schedules();
     this.transaction = transaction;
     this.clock = clock;
+    this.urls = urls;
   }
 
   /**
@@ -281,9 +285,11 @@ class ScheduledMessages {
     }
     String content = d.messageContent() == null || d.messageContent().isBlank() ? null : d.messageContent();
     if (messageType.equals("media")) {
-      if (d.mediaUrl() == null || !d.mediaUrl().strip().matches("(?i)https?://\\S+")) {
+      if (d.mediaUrl() == null || d.mediaUrl().isBlank()) {
         throw ApiException.invalid("media_url must be an http(s) URL for a media message");
       }
+      // Checked now for a clear 422, and again when each occurrence's media is downloaded.
+      urls.checkField("media_url", d.mediaUrl());
     } else if (d.mediaUrl() != null) {
       throw ApiException.invalid("media_url is only for message_type 'media'");
     }

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.flowmate.support.Api;
 import io.flowmate.support.IntegrationTest;
+import io.flowmate.support.MediaServer;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
@@ -28,20 +29,28 @@ class MessageTypesIntegrationTests extends IntegrationTest {
   @Test
   void everyTypeReachesWhatsApp() {
     String to = "4915100000201";
-    List<Api.Response> sent =
-        List.of(
-            post("/send/media", Map.of("media_type", "image", "media_url", "https://example.com/a.jpg", "caption", "Look")),
-            post("/send/media", Map.of("media_type", "document", "media_base64", Base64.getEncoder().encodeToString("%PDF-1.7".getBytes()), "mimetype", "application/pdf", "filename", "offer.pdf")),
-            post("/send/media", Map.of("media_type", "voice", "media_url", "https://example.com/v.ogg")),
-            post("/send/sticker", Map.of("media_url", "https://example.com/s.webp")),
-            post("/send/gif", Map.of("media_url", "https://example.com/g.mp4")),
-            post("/send/poll", Map.of("title", "Which day?", "options", List.of("Mon", "Tue"), "allow_multiple", true)),
-            post("/send/location", Map.of("latitude", 38.7223, "longitude", -9.1393, "title", "Office")),
-            post("/send/contact", Map.of("contacts", List.of(Map.of("full_name", "Ana Lima", "phone_number", "+351 912 345 678")))));
+    List<Api.Response> sent;
+    try (MediaServer files =
+        MediaServer.start()
+            .serve("/a.jpg", "image/jpeg", new byte[] {1, 2, 3})
+            .serve("/v.ogg", "audio/ogg", new byte[] {4, 5})
+            .serve("/s.webp", "image/webp", new byte[] {6})
+            .serve("/g.mp4", "video/mp4", new byte[] {7, 8})) {
+      sent =
+          List.of(
+              post("/send/media", Map.of("media_type", "image", "media_url", files.url("/a.jpg"), "caption", "Look")),
+              post("/send/media", Map.of("media_type", "document", "media_base64", Base64.getEncoder().encodeToString("%PDF-1.7".getBytes()), "mimetype", "application/pdf", "filename", "offer.pdf")),
+              post("/send/media", Map.of("media_type", "voice", "media_url", files.url("/v.ogg"))),
+              post("/send/sticker", Map.of("media_url", files.url("/s.webp"))),
+              post("/send/gif", Map.of("media_url", files.url("/g.mp4"))),
+              post("/send/poll", Map.of("title", "Which day?", "options", List.of("Mon", "Tue"), "allow_multiple", true)),
+              post("/send/location", Map.of("latitude", 38.7223, "longitude", -9.1393, "title", "Office")),
+              post("/send/contact", Map.of("contacts", List.of(Map.of("full_name", "Ana Lima", "phone_number", "+351 912 345 678")))));
 
-    sent.forEach(r -> assertThat(r.status()).as(r.toString()).isEqualTo(201));
-    for (Api.Response r : sent) {
-      tenant.awaitMessageStatus(r.text("id"), r == sent.get(2) ? "played" : "read");
+      sent.forEach(r -> assertThat(r.status()).as(r.toString()).isEqualTo(201));
+      for (Api.Response r : sent) {
+        tenant.awaitMessageStatus(r.text("id"), r == sent.get(2) ? "played" : "read");
+      }
     }
     List<String> types = deliveries().findValuesAsText("type");
     assertThat(types).containsExactly("image", "document", "voice", "sticker", "gif", "poll", "location", "contact");

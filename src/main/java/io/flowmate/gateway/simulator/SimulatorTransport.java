@@ -26,10 +26,13 @@ import io.flowmate.gateway.spi.WhatsAppTransport;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -88,7 +91,11 @@ public class SimulatorTransport implements WhatsAppTransport, DisposableBean {
     this.clock = clock;
   }
 
-  /** One message the simulated WhatsApp accepted from a session. */
+  /**
+   * One message the simulated WhatsApp accepted from a session.
+   *
+   * @param media how media was handed over (a URL to fetch, or data), or null for other messages
+   */
   public record Delivery(
       String providerMessageId,
       String chatId,
@@ -96,7 +103,33 @@ public class SimulatorTransport implements WhatsAppTransport, DisposableBean {
       String body,
       String idempotencyKey,
       String replyTo,
-      Instant acceptedAt) {}
+      Instant acceptedAt,
+      DeliveredMedia media) {}
+
+  /**
+   * Media as the transport received it: by URL, or as data (its SHA-256 in base64, and size).
+   * Tests check with it that Flowmate, not the transport, fetches users' media URLs.
+   */
+  public record DeliveredMedia(String url, String mimetype, String filename, String dataSha256, Integer size) {
+
+    static DeliveredMedia of(OutboundMessage message) {
+      if (!(message instanceof OutboundMessage.Media media)) {
+        return null;
+      }
+      OutboundMessage.MediaSource source = media.source();
+      if (source.base64Data() == null) {
+        return new DeliveredMedia(source.url(), source.mimetype(), source.filename(), null, null);
+      }
+      byte[] data = Base64.getDecoder().decode(source.base64Data());
+      try {
+        byte[] digest = MessageDigest.getInstance("SHA-256").digest(data);
+        return new DeliveredMedia(
+            null, source.mimetype(), source.filename(), Base64.getEncoder().encodeToString(digest), data.length);
+      } catch (NoSuchAlgorithmException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+  }
 
   /** Something the session did besides sending: marked a chat read, typed, edited, revoked. */
   public record Activity(String action, String chatId, String detail, Instant at) {}
@@ -370,7 +403,8 @@ public class SimulatorTransport implements WhatsAppTransport, DisposableBean {
               body(message),
               options.idempotencyKey(),
               options.replyTo(),
-              receipt.acceptedAt()));
+              receipt.acceptedAt(),
+              DeliveredMedia.of(message)));
       Instant lock = phone.reachoutLockedUntil;
       boolean cold = !phone.warmChats.contains(to.value()) && to.kind() != ChatId.Kind.GROUP;
       if (cold && lock != null && lock.isAfter(clock.instant())) {

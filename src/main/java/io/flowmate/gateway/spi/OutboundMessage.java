@@ -69,7 +69,8 @@ public sealed interface OutboundMessage {
 
   /**
    * Where the media comes from: a public http(s) URL, or base64 data. {@code mimetype} is required
-   * with data.
+   * with data. Flowmate hands over media that users give by URL as data: it downloads them itself
+   * through {@code core.net.OutboundUrls}, so that no transport fetches a user's URL.
    */
   record MediaSource(String url, String base64Data, String mimetype, String filename) {}
 

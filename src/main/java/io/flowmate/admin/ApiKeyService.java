@@ -25,10 +25,12 @@ class ApiKeyService {
   private static final Duration LAST_USED_RESOLUTION = Duration.ofMinutes(1);
 
   private final ApiKeyRepository keys;
+  private final StreamTickets tickets;
   private final Clock clock;
 
-  ApiKeyService(ApiKeyRepository keys, Clock clock) {
+  ApiKeyService(ApiKeyRepository keys, StreamTickets tickets, Clock clock) {
     this.keys = keys;
+    this.tickets = tickets;
     this.clock = clock;
   }
 
@@ -112,6 +114,26 @@ class ApiKeyService {
             });
   }
 
+  /**
+   * The key behind a stream ticket, using the ticket up: when the ticket is unused and unexpired
+   * and its key is still neither revoked nor expired. The caller has the scopes the ticket carries.
+   */
+  Optional<AuthenticatedKey> authenticateTicket(String ticket) {
+    Instant now = clock.instant();
+    return tickets
+        .redeem(ticket)
+        .flatMap(
+            t ->
+                keys.findAuthenticatedById(t.apiKeyId())
+                    .filter(row -> row.key().isActive(now) && row.key().tenantId().equals(t.tenantId()))
+                    .map(
+                        row ->
+                            new AuthenticatedKey(
+                                new Caller(t.tenantId(), t.apiKeyId(), t.scopes(), row.operator()),
+                                row.apiRequestsPerMinute(),
+                                row.key().lastUsedAt())));
+  }
+
   List<ApiKey> list(TenantId tenant) {
     return keys.list(tenant);
   }
@@ -135,6 +157,7 @@ class ApiKeyService {
     }
     RawApiKey rawKey = RawApiKey.generate();
     keys.replaceSecret(caller.tenantId(), id, rawKey.displayPrefix(), rawKey.hash(), clock.instant());
+    tickets.forgetKey(id);
     return new IssuedKey(get(caller.tenantId(), id), rawKey);
   }
 
@@ -144,6 +167,7 @@ class ApiKeyService {
     if (key.revokedAt() == null) {
       keys.revoke(caller.tenantId(), id, clock.instant());
     }
+    tickets.forgetKey(id);
   }
 
   /**

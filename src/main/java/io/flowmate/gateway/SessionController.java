@@ -222,7 +222,8 @@ class SessionController {
   @Operation(
       summary = "Live stream (SSE) of the session: status changes, incoming messages, deliveries",
       description =
-          "Browsers' EventSource cannot send headers: pass the key as ?token=<api key> instead.")
+          "Browsers' EventSource cannot send headers: pass a single-use ticket from"
+              + " POST /api/v2/stream-ticket as ?ticket=<ticket> instead.")
   SseEmitter events(Caller caller, @PathVariable UUID id) {
     sessions.get(caller.tenantId(), id);
     return live.subscribe(caller.tenantId(), event -> id.equals(event.sessionId()), Duration.ofHours(1));

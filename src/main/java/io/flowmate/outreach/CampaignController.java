@@ -145,7 +145,7 @@ class CampaignController {
           "One event at once, then one per change, until the job ends. Browsers' EventSource cannot"
               + " send headers: pass a single-use ticket from POST /api/v2/stream-ticket as ?ticket=.")
   SseEmitter progress(Caller caller, @PathVariable UUID id) {
-    return progress.stream(campaigns.get(caller.tenantId(), id));
+    return progress.stream(caller, campaigns.get(caller.tenantId(), id));
   }
 
   @PostMapping("/{id}/pause")

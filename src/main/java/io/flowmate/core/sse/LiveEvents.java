@@ -58,12 +58,17 @@ public class LiveEvents {
           "session.", Scopes.SESSIONS_READ,
           "message.", Scopes.MESSAGES_READ,
           "group.", Scopes.GROUPS_READ,
-          "lead.", Scopes.LEADS_READ);
+          "lead.", Scopes.LEADS_READ,
+          "bulk-send.", Scopes.BULK_SEND_READ);
+
+  /** Kinds sent as plain {@code data:} lines, without an event name (the reference API's shape). */
+  private static final Set<String> UNNAMED = Set.of("bulk-send.progress");
 
   /** Events that show what contacts wrote, and who they are: chat history. */
   private static final Set<String> CHAT_HISTORY = Set.of("message.received");
 
   private static final LiveEvent CLOSE = new LiveEvent("stream.close", null, Map.of());
+  private static final LiveEvent END = new LiveEvent("stream.end", null, Map.of());
 
   private final Map<TenantId, List<Subscriber>> subscribers = new ConcurrentHashMap<>();
   private final LiveEventsSettings settings;
@@ -81,6 +86,19 @@ public class LiveEvents {
    * @throws ApiException 429 when the tenant already holds its maximum of open streams
    */
   public SseEmitter subscribe(Caller caller, Predicate<LiveEvent> filter, Duration timeout) {
+    return subscribe(caller, filter, timeout, List.of(), false);
+  }
+
+  /**
+   * Opens a stream as {@link #subscribe(Caller, Predicate, Duration)} that starts with the given
+   * events (e.g. the current state), and ends right after them if {@code endAfterInitial}.
+   */
+  public SseEmitter subscribe(
+      Caller caller,
+      Predicate<LiveEvent> filter,
+      Duration timeout,
+      List<LiveEvent> initial,
+      boolean endAfterInitial) {
     List<Subscriber> list =
         subscribers.computeIfAbsent(caller.tenantId(), t -> new CopyOnWriteArrayList<>());
     Subscriber subscriber = new Subscriber(caller, filter, new SseEmitter(timeout.toMillis()), list);
@@ -92,6 +110,10 @@ public class LiveEvents {
                 .formatted(settings.maxStreamsPerTenant()));
       }
       list.add(subscriber);
+    }
+    initial.stream().filter(subscriber::wants).forEach(subscriber::offer);
+    if (endAfterInitial) {
+      subscriber.end();
     }
     subscriber.start();
     return subscriber.emitter;
@@ -126,6 +148,16 @@ public class LiveEvents {
         subscriber.offer(event);
       }
     }
+  }
+
+  /** Whether any open stream of the tenant would receive this event: is anyone watching? */
+  public boolean isWatched(TenantId tenant, LiveEvent event) {
+    return subscribers.getOrDefault(tenant, List.of()).stream().anyMatch(s -> s.wants(event));
+  }
+
+  /** Ends, after what they have queued, the tenant's streams that would receive this event. */
+  public void end(TenantId tenant, LiveEvent event) {
+    subscribers.getOrDefault(tenant, List.of()).stream().filter(s -> s.wants(event)).forEach(Subscriber::end);
   }
 
   /** Open streams of the tenant. */
@@ -183,6 +215,14 @@ public class LiveEvents {
       }
     }
 
+    /** The stream ends once what is queued is sent. */
+    void end() {
+      list.remove(this);
+      if (!queue.offer(END)) {
+        drop();
+      }
+    }
+
     private void drop() {
       if (!dropped.compareAndSet(false, true)) {
         return;
@@ -209,7 +249,7 @@ public class LiveEvents {
           LiveEvent event = queue.poll(settings.heartbeat().toMillis(), TimeUnit.MILLISECONDS);
           if (event == null) {
             emitter.send(SseEmitter.event().comment("keep-alive"));
-          } else if (event == CLOSE) {
+          } else if (event == CLOSE || event == END) {
             return;
           } else if (event.name().equals(DROPPED)) {
             send(event);
@@ -242,7 +282,11 @@ public class LiveEvents {
     }
 
     private void send(LiveEvent event) throws IOException {
-      emitter.send(SseEmitter.event().name(event.name()).data(event.data(), MediaType.APPLICATION_JSON));
+      SseEmitter.SseEventBuilder sse = SseEmitter.event();
+      if (!UNNAMED.contains(event.name())) {
+        sse.name(event.name());
+      }
+      emitter.send(sse.data(event.data(), MediaType.APPLICATION_JSON));
     }
 
     private boolean chatHistoryAllowed() {

@@ -29,6 +29,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /** Attacks on live event streams (SSE): keys in URLs, stolen tickets, slow readers, scope leaks. */
 class EventStreamAttackTests extends IntegrationTest {
@@ -36,6 +37,7 @@ class EventStreamAttackTests extends IntegrationTest {
   @Autowired LiveEvents live;
   @Autowired SimulatorTransport simulator;
   @Autowired JdbcClient jdbc;
+  @Autowired TransactionTemplate transaction;
 
   /** A long-lived API key in the stream URL ({@code ?token=}), where proxies and logs keep it. */
   @Test
@@ -264,6 +266,30 @@ class EventStreamAttackTests extends IntegrationTest {
       tenant.api().patch("/api/v2/tenant/settings", Map.of("chat_history_access_enabled", true));
       tenant.contactWrites(session, "4915123450004", "after the opt-in");
       stream.awaitLine(l -> l.startsWith("data:") && l.contains("4915123450004"));
+    }
+  }
+
+  /** A change whose transaction rolls back is announced anyway: clients see a state that never was. */
+  @Test
+  void eventsAreAnnouncedOnlyOnceTheirTransactionCommits() {
+    TestTenant tenant = newTenant();
+    String session = tenant.workingSession();
+    TenantId id = TenantId.of(tenant.id());
+    UUID sessionId = UUID.fromString(session);
+
+    try (EventStream stream = EventStream.withTicket(port, tenant.api(), "/api/v2/sessions/" + session + "/events")) {
+      stream.awaitConnected();
+      transaction.executeWithoutResult(
+          status -> {
+            live.publish(id, sessionId, "session.status", Map.of("status", "rolled-back"));
+            status.setRollbackOnly();
+          });
+      transaction.executeWithoutResult(
+          status -> live.publish(id, sessionId, "session.status", Map.of("status", "committed")));
+      // Each stream gets its events in order: had the first been sent, it would be there by now.
+      stream.awaitLine(l -> l.contains("\"committed\""));
+
+      assertThat(stream.body()).doesNotContain("rolled-back");
     }
   }
 

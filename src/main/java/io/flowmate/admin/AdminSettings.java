@@ -1,5 +1,6 @@
 package io.flowmate.admin;
 
+import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -12,10 +13,15 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param defaultTenantName name of the operator tenant created on first start
  * @param defaultPlan plan of the operator tenant (self-hosting: all features by default)
  * @param apiRateLimitEnabled apply the plan's API requests-per-minute limit
+ * @param streamTicketTtl how long a stream ticket ({@code POST /api/v2/stream-ticket}) may wait
+ *     before it opens its one event stream
+ * @param streamTicketsPerKey unused tickets one key may hold at a time
  */
 @ConfigurationProperties("flowmate.admin")
 record AdminSettings(
     String bootstrapKey,
     @DefaultValue("Default") String defaultTenantName,
     @DefaultValue("business") Plan defaultPlan,
-    @DefaultValue("true") boolean apiRateLimitEnabled) {}
+    @DefaultValue("true") boolean apiRateLimitEnabled,
+    @DefaultValue("60s") Duration streamTicketTtl,
+    @DefaultValue("20") int streamTicketsPerKey) {}

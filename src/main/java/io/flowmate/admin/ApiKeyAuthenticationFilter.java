@@ -26,9 +26,10 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 /**
  * Authenticates every {@code /api/} request by its key, sent as {@code X-API-Key} or as {@code
  * Authorization: Bearer <key>}. Live event streams (handlers answering an {@link SseEmitter}) also
- * take {@code ?token=<key>}, because browsers' EventSource cannot send headers; nothing else does,
- * so that keys do not end up in URLs and logs for ordinary calls. A missing, unknown, revoked or
- * expired key gets 401 before any controller runs.
+ * take {@code ?ticket=<stream ticket>}, because browsers' EventSource cannot send headers: a ticket
+ * is single-use and short-lived, so a URL that lands in a proxy log gives nothing away. An API key
+ * in a stream URL ({@code ?token=}, the old way) is refused, not ignored, so that clients learn it.
+ * A missing, unknown, revoked or expired key or ticket gets 401 before any controller runs.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 20)
@@ -36,6 +37,8 @@ class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
 
   static final String API_KEY_HEADER = "X-API-Key";
   private static final String BEARER = "Bearer ";
+  private static final String TICKET_PARAMETER = "ticket";
+  private static final String TOKEN_PARAMETER = "token";
 
   private final ApiKeyService keys;
   private final ObjectMapper objectMapper;
@@ -59,15 +62,39 @@ class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
   protected void doFilterInternal(
       HttpServletRequest request, HttpServletResponse response, FilterChain chain)
       throws ServletException, IOException {
-    Optional<String> presented = presentedKey(request);
-    if (presented.isEmpty()) {
-      reject(request, response, "An API key is required: send it in the X-API-Key header");
+    String ticket = request.getParameter(TICKET_PARAMETER);
+    boolean inUrl = ticket != null || request.getParameter(TOKEN_PARAMETER) != null;
+    boolean stream = inUrl && "GET".equals(request.getMethod()) && isEventStream(request);
+    if (stream && request.getParameter(TOKEN_PARAMETER) != null) {
+      reject(
+          request,
+          response,
+          "API keys are not accepted in URLs: get a single-use ticket with POST /api/v2/stream-ticket"
+              + " (key in the X-API-Key header) and open the stream with ?ticket=<ticket>");
       return;
     }
-    Optional<AuthenticatedKey> authenticated = keys.authenticate(presented.get());
-    if (authenticated.isEmpty()) {
-      reject(request, response, "The API key is invalid, revoked or expired");
-      return;
+    Optional<AuthenticatedKey> authenticated;
+    if (stream && !ticket.isBlank()) {
+      authenticated = keys.authenticateTicket(ticket.trim());
+      if (authenticated.isEmpty()) {
+        reject(
+            request,
+            response,
+            "The stream ticket is invalid, already used or expired: get a new one with"
+                + " POST /api/v2/stream-ticket");
+        return;
+      }
+    } else {
+      Optional<String> presented = presentedKey(request);
+      if (presented.isEmpty()) {
+        reject(request, response, "An API key is required: send it in the X-API-Key header");
+        return;
+      }
+      authenticated = keys.authenticate(presented.get());
+      if (authenticated.isEmpty()) {
+        reject(request, response, "The API key is invalid, revoked or expired");
+        return;
+      }
     }
     request.setAttribute(AuthenticatedKey.REQUEST_ATTRIBUTE, authenticated.get());
     request.setAttribute(Caller.REQUEST_ATTRIBUTE, authenticated.get().caller());
@@ -75,10 +102,6 @@ class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
   }
 
   private Optional<String> presentedKey(HttpServletRequest request) {
-    String token = request.getParameter("token");
-    if (token != null && !token.isBlank() && "GET".equals(request.getMethod()) && isEventStream(request)) {
-      return Optional.of(token.trim());
-    }
     String header = request.getHeader(API_KEY_HEADER);
     if (header != null && !header.isBlank()) {
       return Optional.of(header.trim());

@@ -96,22 +96,26 @@ class ApiKeyController {
   @GetMapping("/{id}")
   @RequiresScope(Scopes.ACCOUNT_MANAGE)
   ApiKeyView get(Caller caller, @PathVariable UUID id) {
-    return view(keys.get(caller.tenantId(), id));
+    return view(keys.get(caller, id));
   }
 
   @DeleteMapping("/{id}")
   @ResponseStatus(HttpStatus.NO_CONTENT)
   @RequiresScope(Scopes.ACCOUNT_MANAGE)
-  @Operation(summary = "Revoke a key; it stops working at once")
+  @Operation(
+      summary = "Revoke a key; it stops working at once",
+      description = "Only keys whose scopes the calling key holds itself (as for create).")
   void revoke(Caller caller, @PathVariable UUID id) {
-    keys.revoke(caller.tenantId(), id);
+    keys.revoke(caller, id);
   }
 
   @PostMapping("/{id}/rotate")
   @RequiresScope(Scopes.ACCOUNT_MANAGE)
-  @Operation(summary = "Replace the key's secret; the old secret stops working at once")
+  @Operation(
+      summary = "Replace the key's secret; the old secret stops working at once",
+      description = "Only keys whose scopes the calling key holds itself (as for create).")
   IssuedApiKeyView rotate(Caller caller, @PathVariable UUID id) {
-    return issued(keys.rotate(caller.tenantId(), id));
+    return issued(keys.rotate(caller, id));
   }
 
   private IssuedApiKeyView issued(ApiKeyService.IssuedKey issued) {

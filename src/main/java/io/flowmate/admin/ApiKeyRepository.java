@@ -63,6 +63,24 @@ class ApiKeyRepository {
         .optional();
   }
 
+  /** The key with this id joined like {@link #findByHash}: for a stream ticket the key made. */
+  Optional<AuthenticatedKeyRow> findAuthenticatedById(UUID id) {
+    return jdbc.sql(
+            """
+            SELECT k.*, t.operator, p.api_requests_per_minute
+            FROM admin_api_key k
+              JOIN admin_tenant t ON t.id = k.tenant_id
+              JOIN admin_plan p ON p.id = t.plan_id
+            WHERE k.id = :id
+            """)
+        .param("id", id)
+        .query(
+            (rs, row) ->
+                new AuthenticatedKeyRow(
+                    map(rs, row), rs.getBoolean("operator"), rs.getInt("api_requests_per_minute")))
+        .optional();
+  }
+
   record AuthenticatedKeyRow(ApiKey key, boolean operator, int apiRequestsPerMinute) {
     AuthenticatedKey toAuthenticated() {
       return new AuthenticatedKey(

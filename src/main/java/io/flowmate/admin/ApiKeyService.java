@@ -25,10 +25,12 @@ class ApiKeyService {
   private static final Duration LAST_USED_RESOLUTION = Duration.ofMinutes(1);
 
   private final ApiKeyRepository keys;
+  private final StreamTickets tickets;
   private final Clock clock;
 
-  ApiKeyService(ApiKeyRepository keys, Clock clock) {
+  ApiKeyService(ApiKeyRepository keys, StreamTickets tickets, Clock clock) {
     this.keys = keys;
+    this.tickets = tickets;
     this.clock = clock;
   }
 
@@ -42,16 +44,7 @@ class ApiKeyService {
   IssuedKey create(
       Caller caller, String name, List<String> scopes, String preset, Integer expiresInDays) {
     Set<String> requested = requestedScopes(scopes, preset);
-    for (String scope : requested) {
-      boolean allowed =
-          scope.equals(Scopes.WILDCARD)
-              ? caller.scopes().contains(Scopes.WILDCARD)
-              : caller.has(scope);
-      if (!allowed) {
-        throw ApiException.forbidden(
-            "A key cannot grant the scope '%s' that the calling key does not hold".formatted(scope));
-      }
-    }
+    requireCovers(caller, requested, "grant");
     Instant expiresAt =
         expiresInDays == null ? null : clock.instant().plus(Duration.ofDays(expiresInDays));
     return issue(caller.tenantId(), name, requested, expiresAt);
@@ -121,30 +114,81 @@ class ApiKeyService {
             });
   }
 
+  /**
+   * The key behind a stream ticket, using the ticket up: when the ticket is unused and unexpired
+   * and its key is still neither revoked nor expired. The caller has the scopes the ticket carries.
+   */
+  Optional<AuthenticatedKey> authenticateTicket(String ticket) {
+    Instant now = clock.instant();
+    return tickets
+        .redeem(ticket)
+        .flatMap(
+            t ->
+                keys.findAuthenticatedById(t.apiKeyId())
+                    .filter(row -> row.key().isActive(now) && row.key().tenantId().equals(t.tenantId()))
+                    .map(
+                        row ->
+                            new AuthenticatedKey(
+                                new Caller(t.tenantId(), t.apiKeyId(), t.scopes(), row.operator()),
+                                row.apiRequestsPerMinute(),
+                                row.key().lastUsedAt())));
+  }
+
   List<ApiKey> list(TenantId tenant) {
     return keys.list(tenant);
   }
 
-  ApiKey get(TenantId tenant, UUID id) {
+  /** The key, when the caller may act on it: same tenant, and no scope the caller lacks. */
+  ApiKey get(Caller caller, UUID id) {
+    ApiKey key = get(caller.tenantId(), id);
+    requireCovers(caller, key.scopes(), "act on a key holding");
+    return key;
+  }
+
+  private ApiKey get(TenantId tenant, UUID id) {
     return keys.find(tenant, id).orElseThrow(() -> ApiException.notFound("API key", id));
   }
 
   @Transactional
-  IssuedKey rotate(TenantId tenant, UUID id) {
-    ApiKey key = get(tenant, id);
+  IssuedKey rotate(Caller caller, UUID id) {
+    ApiKey key = get(caller, id);
     if (key.revokedAt() != null) {
       throw ApiException.conflict("API key '%s' is revoked and cannot be rotated".formatted(id));
     }
     RawApiKey rawKey = RawApiKey.generate();
-    keys.replaceSecret(tenant, id, rawKey.displayPrefix(), rawKey.hash(), clock.instant());
-    return new IssuedKey(get(tenant, id), rawKey);
+    keys.replaceSecret(caller.tenantId(), id, rawKey.displayPrefix(), rawKey.hash(), clock.instant());
+    tickets.forgetKey(id);
+    return new IssuedKey(get(caller.tenantId(), id), rawKey);
   }
 
   @Transactional
-  void revoke(TenantId tenant, UUID id) {
-    ApiKey key = get(tenant, id);
+  void revoke(Caller caller, UUID id) {
+    ApiKey key = get(caller, id);
     if (key.revokedAt() == null) {
-      keys.revoke(tenant, id, clock.instant());
+      keys.revoke(caller.tenantId(), id, clock.instant());
+    }
+    tickets.forgetKey(id);
+  }
+
+  /**
+   * A key acts only on what it holds itself: creating, reading, rotating or revoking a key with a
+   * scope the caller lacks would hand the caller that scope (a rotation returns the new secret).
+   * {@code *} needs {@code *}; the operator-only families also need a key of the operator tenant,
+   * whatever a stored row says.
+   */
+  private static void requireCovers(Caller caller, Set<String> scopes, String action) {
+    for (String scope : scopes.stream().sorted().toList()) {
+      int colon = scope.indexOf(':');
+      if (colon > 0 && Scopes.OPERATOR_FAMILIES.contains(scope.substring(0, colon)) && !caller.operator()) {
+        throw ApiException.forbidden(
+            "Only keys of the operator tenant can %s the scope '%s'".formatted(action, scope));
+      }
+      boolean held =
+          scope.equals(Scopes.WILDCARD) ? caller.scopes().contains(Scopes.WILDCARD) : caller.has(scope);
+      if (!held) {
+        throw ApiException.forbidden(
+            "A key cannot %s the scope '%s' that the calling key does not hold".formatted(action, scope));
+      }
     }
   }
 }

@@ -31,11 +31,14 @@ class TenantSettingsController {
 
   private final Tenants tenants;
   private final TenantRepository repository;
+  private final TenantChatHistoryGate chatHistory;
   private final Clock clock;
 
-  TenantSettingsController(Tenants tenants, TenantRepository repository, Clock clock) {
+  TenantSettingsController(
+      Tenants tenants, TenantRepository repository, TenantChatHistoryGate chatHistory, Clock clock) {
     this.tenants = tenants;
     this.repository = repository;
+    this.chatHistory = chatHistory;
     this.clock = clock;
   }
 
@@ -87,6 +90,7 @@ class TenantSettingsController {
               + " must differ; send both as \"\" to remove the quiet hours");
     }
     repository.updateSettings(caller.tenantId(), updated, clock.instant());
+    chatHistory.forget(caller.tenantId());
     return updated;
   }
 

@@ -222,10 +222,13 @@ class SessionController {
   @Operation(
       summary = "Live stream (SSE) of the session: status changes, incoming messages, deliveries",
       description =
-          "Browsers' EventSource cannot send headers: pass the key as ?token=<api key> instead.")
+          "Each event needs its scope on the key: session.* sessions:read, message.* messages:read"
+              + " (message.received also chat_history_access_enabled), group.* groups:read, lead.*"
+              + " leads:read. Browsers' EventSource cannot send headers: pass a single-use ticket"
+              + " from POST /api/v2/stream-ticket as ?ticket=<ticket> instead.")
   SseEmitter events(Caller caller, @PathVariable UUID id) {
     sessions.get(caller.tenantId(), id);
-    return live.subscribe(caller.tenantId(), event -> id.equals(event.sessionId()), Duration.ofHours(1));
+    return live.subscribe(caller, event -> id.equals(event.sessionId()), Duration.ofHours(1));
   }
 
   @PostMapping("/{id}/logout")

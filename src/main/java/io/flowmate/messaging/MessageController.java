@@ -340,9 +340,12 @@ class MessageController {
   @RequiresScope(Scopes.MESSAGES_READ)
   @Operation(
       summary = "Live stream (SSE) of the tenant's message events",
-      description = "Events message.status ({message_id, status, ...}) and message.received.")
+      description =
+          "Events message.status ({message_id, status, ...}) and message.received (only with"
+              + " chat_history_access_enabled). A client that falls behind gets stream.dropped and"
+              + " should reconnect.")
   SseEmitter events(Caller caller) {
-    return live.subscribe(caller.tenantId(), event -> event.name().startsWith("message."), Duration.ofHours(1));
+    return live.subscribe(caller, event -> event.name().startsWith("message."), Duration.ofHours(1));
   }
 
   private ResponseEntity<MessageViews.MessageView> media(

@@ -143,9 +143,9 @@ class CampaignController {
       summary = "Live progress (SSE): data: {\"sent\":N,\"total\":N,\"failed\":N,\"status\":\"running\",...}",
       description =
           "One event at once, then one per change, until the job ends. Browsers' EventSource cannot"
-              + " send headers: pass the key as ?token=<api key>.")
+              + " send headers: pass a single-use ticket from POST /api/v2/stream-ticket as ?ticket=.")
   SseEmitter progress(Caller caller, @PathVariable UUID id) {
-    return progress.stream(campaigns.get(caller.tenantId(), id));
+    return progress.stream(caller, campaigns.get(caller.tenantId(), id));
   }
 
   @PostMapping("/{id}/pause")

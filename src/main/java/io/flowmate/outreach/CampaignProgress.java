@@ -1,8 +1,11 @@
 package io.flowmate.outreach;
 
+import io.flowmate.core.TenantId;
+import io.flowmate.core.security.Caller;
+import io.flowmate.core.sse.LiveEvents;
+import io.flowmate.core.sse.LiveEvents.LiveEvent;
 import io.flowmate.messaging.Outbox;
 import io.flowmate.workflow.EngineReady;
-import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -11,11 +14,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.event.EventListener;
-import org.springframework.http.MediaType;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
@@ -31,20 +32,26 @@ class CampaignProgress {
 
   private static final Logger log = LoggerFactory.getLogger(CampaignProgress.class);
   private static final Duration STREAM_TIMEOUT = Duration.ofHours(6);
+  private static final String PROGRESS = "bulk-send.progress";
+  private static final String JOB_ID = "job_id";
 
   private final CampaignRepository campaigns;
   private final Outbox outbox;
   private final CampaignSignals signals;
-  private final Map<UUID, List<SseEmitter>> streams = new ConcurrentHashMap<>();
+  /** The campaigns someone streams, with their tenants. */
+  private final Map<UUID, TenantId> watched = new ConcurrentHashMap<>();
   private final Map<UUID, Map<String, Object>> lastSent = new ConcurrentHashMap<>();
   /** When each campaign's settled signal went out: sent again once its buffer time is over. */
   private final Map<UUID, Instant> settledSignalled = new ConcurrentHashMap<>();
+  private final LiveEvents live;
   private final Clock clock;
 
-  CampaignProgress(CampaignRepository campaigns, Outbox outbox, CampaignSignals signals, Clock clock) {
+  CampaignProgress(
+      CampaignRepository campaigns, Outbox outbox, CampaignSignals signals, LiveEvents live, Clock clock) {
     this.campaigns = campaigns;
     this.outbox = outbox;
     this.signals = signals;
+    this.live = live;
     this.clock = clock;
   }
 
@@ -85,27 +92,27 @@ class CampaignProgress {
   }
 
   /** A stream of progress events: the current state at once, then one per change, until the end. */
-  SseEmitter stream(Campaign campaign) {
-    SseEmitter emitter = new SseEmitter(STREAM_TIMEOUT.toMillis());
+  SseEmitter stream(Caller caller, Campaign campaign) {
     Map<String, Object> now = of(campaign);
-    try {
-      emitter.send(SseEmitter.event().data(now, MediaType.APPLICATION_JSON));
-    } catch (IOException e) {
-      emitter.completeWithError(e);
-      return emitter;
+    UUID id = campaign.id();
+    SseEmitter emitter =
+        live.subscribe(
+            caller,
+            event -> PROGRESS.equals(event.name()) && id.equals(event.data().get(JOB_ID)),
+            STREAM_TIMEOUT,
+            List.of(event(id, now)),
+            campaign.status().isFinished());
+    if (!campaign.status().isFinished()) {
+      watched.put(id, campaign.tenantId());
+      lastSent.putIfAbsent(id, now);
     }
-    if (campaign.status().isFinished()) {
-      emitter.complete();
-      return emitter;
-    }
-    List<SseEmitter> list = streams.computeIfAbsent(campaign.id(), id -> new CopyOnWriteArrayList<>());
-    list.add(emitter);
-    lastSent.putIfAbsent(campaign.id(), now);
-    Runnable remove = () -> list.remove(emitter);
-    emitter.onCompletion(remove);
-    emitter.onTimeout(remove);
-    emitter.onError(error -> remove.run());
     return emitter;
+  }
+
+  private static LiveEvent event(UUID campaign, Map<String, Object> progress) {
+    Map<String, Object> data = new LinkedHashMap<>(progress);
+    data.put(JOB_ID, campaign);
+    return new LiveEvent(PROGRESS, null, data);
   }
 
   @Scheduled(fixedDelayString = "${flowmate.outreach.campaigns.progress-interval:500ms}")
@@ -133,12 +140,16 @@ class CampaignProgress {
     }
   }
 
+  /**
+   * Sends each watched campaign's progress when it changed, through {@link LiveEvents}: every
+   * stream has its own sender, so a client that stops reading never holds up this pass.
+   */
   private void publishProgress() {
-    for (Map.Entry<UUID, List<SseEmitter>> entry : streams.entrySet()) {
+    for (Map.Entry<UUID, TenantId> entry : watched.entrySet()) {
       UUID id = entry.getKey();
-      List<SseEmitter> emitters = entry.getValue();
-      if (emitters.isEmpty()) {
-        streams.remove(id);
+      TenantId tenant = entry.getValue();
+      if (!live.isWatched(tenant, event(id, Map.of()))) {
+        watched.remove(id);
         lastSent.remove(id);
         continue;
       }
@@ -146,17 +157,11 @@ class CampaignProgress {
         Map<String, Object> now = of(campaign);
         if (!now.equals(lastSent.get(id))) {
           lastSent.put(id, now);
-          for (SseEmitter emitter : emitters) {
-            try {
-              emitter.send(SseEmitter.event().data(now, MediaType.APPLICATION_JSON));
-            } catch (IOException | IllegalStateException e) {
-              emitters.remove(emitter);
-            }
-          }
+          live.publish(tenant, null, PROGRESS, event(id, now).data());
         }
         if (campaign.status().isFinished()) {
-          emitters.forEach(SseEmitter::complete);
-          streams.remove(id);
+          live.end(tenant, event(id, now));
+          watched.remove(id);
           lastSent.remove(id);
         }
       });

@@ -37,16 +37,16 @@ class SecurityIntegrationTests extends IntegrationTest {
   }
 
   /**
-   * Only live event streams take the key as {@code ?token=} (EventSource cannot send headers; they
-   * are read that way in SessionPairingIntegrationTests and CampaignIntegrationTests); ordinary
-   * calls do not, so that keys stay out of URLs and logs.
+   * A key in the URL is never taken, not even by live event streams (they take single-use tickets;
+   * see EventStreamAttackTests), so that keys stay out of URLs and logs.
    */
   @Test
-  void aKeyInTheUrlIsOnlyTakenByLiveEventStreams() {
+  void aKeyInTheUrlIsNeverTaken() {
     TestTenant tenant = newTenant();
 
     assertThat(anonymous().get("/api/v2/sessions?token=" + tenant.adminKey()).status()).isEqualTo(401);
     assertThat(anonymous().get("/api/v2/messages/events/x?token=" + tenant.adminKey()).status()).isEqualTo(401);
+    assertThat(anonymous().get("/api/v2/messages/events?token=" + tenant.adminKey()).status()).isEqualTo(401);
     assertThat(tenant.api().get("/api/v2/sessions?token=anything").status()).isEqualTo(200);
   }
 

@@ -110,13 +110,14 @@ class SessionPairingIntegrationTests extends IntegrationTest {
   }
 
   @Test
-  void theEventStreamReportsStatusChangesAndTakesTheKeyAsToken() throws Exception {
+  void theEventStreamReportsStatusChangesAndTakesATicket() throws Exception {
     TestTenant tenant = newTenant();
     String session = tenant.api().post("/api/v2/sessions", Map.of("name", "stream")).text("id");
     List<String> lines = Collections.synchronizedList(new ArrayList<>());
     HttpRequest request =
         HttpRequest.newBuilder(
-                URI.create("http://localhost:" + port + "/api/v2/sessions/" + session + "/events?token=" + tenant.adminKey()))
+                URI.create("http://localhost:" + port + "/api/v2/sessions/" + session + "/events?ticket="
+                    + io.flowmate.support.EventStream.ticket(tenant.api())))
             .header("Accept", "text/event-stream")
             .build();
     CompletableFuture<HttpResponse<java.io.InputStream>> stream =

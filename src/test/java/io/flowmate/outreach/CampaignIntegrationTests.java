@@ -194,7 +194,8 @@ class CampaignIntegrationTests extends IntegrationTest {
 
     HttpRequest request =
         HttpRequest.newBuilder(
-                URI.create("http://localhost:" + port + "/api/v2/bulk-send/" + id + "/progress?token=" + tenant.adminKey()))
+                URI.create("http://localhost:" + port + "/api/v2/bulk-send/" + id + "/progress?ticket="
+                    + io.flowmate.support.EventStream.ticket(tenant.api())))
             .header("Accept", "text/event-stream")
             .build();
     HttpResponse<java.io.InputStream> response =

@@ -1,97 +1,297 @@
 package io.flowmate.core.sse;
 
 import io.flowmate.core.TenantId;
+import io.flowmate.core.api.ApiException;
+import io.flowmate.core.security.Caller;
+import io.flowmate.core.security.Scopes;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
-import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 /**
  * Server-Sent Events to browsers and clients: modules publish what happened for a tenant (a
- * session's status, a message's delivery, progress of a campaign); each open stream receives the
- * events its filter accepts. In memory and best effort: a client that reconnects reads the current
- * state from the REST API.
+ * session's status, a message's delivery, a detected lead); each open stream receives the events
+ * its filter and its key's scopes accept. In memory and best effort: a client that reconnects reads
+ * the current state from the REST API.
+ *
+ * <p>Publishing never waits for a client. An event is handed over once its transaction commits
+ * (so nothing rolled back is announced, and no transaction waits on a socket), into each stream's
+ * bounded queue; every stream has its own sender (a virtual thread) that writes to its client. A
+ * client that stops reading fills its queue and is dropped with a last {@code stream.dropped}
+ * event, so it can stall no one else.
  */
 @Component
 public class LiveEvents {
 
+  private static final Logger log = LoggerFactory.getLogger(LiveEvents.class);
+
+  /** The last event of a stream that fell too far behind; the client should reconnect. */
+  public static final String DROPPED = "stream.dropped";
+
   /** One event: its name ({@code message.status}), the session it concerns if any, its data. */
   public record LiveEvent(String name, UUID sessionId, Map<String, Object> data) {}
 
-  private record Subscriber(SseEmitter emitter, Predicate<LiveEvent> filter) {}
+  /** The scope a key needs to see each kind of event, by the prefix of its name. */
+  private static final Map<String, String> SCOPE_BY_KIND =
+      Map.of(
+          "session.", Scopes.SESSIONS_READ,
+          "message.", Scopes.MESSAGES_READ,
+          "group.", Scopes.GROUPS_READ,
+          "lead.", Scopes.LEADS_READ,
+          "bulk-send.", Scopes.BULK_SEND_READ);
+
+  /** Kinds sent as plain {@code data:} lines, without an event name (the reference API's shape). */
+  private static final Set<String> UNNAMED = Set.of("bulk-send.progress");
+
+  /** Events that show what contacts wrote, and who they are: chat history. */
+  private static final Set<String> CHAT_HISTORY = Set.of("message.received");
+
+  private static final LiveEvent CLOSE = new LiveEvent("stream.close", null, Map.of());
+  private static final LiveEvent END = new LiveEvent("stream.end", null, Map.of());
 
   private final Map<TenantId, List<Subscriber>> subscribers = new ConcurrentHashMap<>();
+  private final LiveEventsSettings settings;
+  private final ObjectProvider<ChatHistoryGate> chatHistory;
 
-  /** Opens a stream of the tenant's events that pass the filter. */
-  public SseEmitter subscribe(TenantId tenant, Predicate<LiveEvent> filter, Duration timeout) {
-    SseEmitter emitter = new SseEmitter(timeout.toMillis());
-    Subscriber subscriber = new Subscriber(emitter, filter);
-    List<Subscriber> list = subscribers.computeIfAbsent(tenant, t -> new CopyOnWriteArrayList<>());
-    list.add(subscriber);
-    Runnable remove = () -> list.remove(subscriber);
-    emitter.onCompletion(remove);
-    emitter.onTimeout(remove);
-    emitter.onError(error -> remove.run());
-    try {
-      emitter.send(SseEmitter.event().comment("connected"));
-    } catch (IOException e) {
-      remove.run();
-    }
-    return emitter;
+  LiveEvents(LiveEventsSettings settings, ObjectProvider<ChatHistoryGate> chatHistory) {
+    this.settings = settings;
+    this.chatHistory = chatHistory;
   }
 
+  /**
+   * Opens a stream of the caller's tenant's events that pass the filter and that the caller's
+   * scopes allow.
+   *
+   * @throws ApiException 429 when the tenant already holds its maximum of open streams
+   */
+  public SseEmitter subscribe(Caller caller, Predicate<LiveEvent> filter, Duration timeout) {
+    return subscribe(caller, filter, timeout, List.of(), false);
+  }
+
+  /**
+   * Opens a stream as {@link #subscribe(Caller, Predicate, Duration)} that starts with the given
+   * events (e.g. the current state), and ends right after them if {@code endAfterInitial}.
+   */
+  public SseEmitter subscribe(
+      Caller caller,
+      Predicate<LiveEvent> filter,
+      Duration timeout,
+      List<LiveEvent> initial,
+      boolean endAfterInitial) {
+    List<Subscriber> list =
+        subscribers.computeIfAbsent(caller.tenantId(), t -> new CopyOnWriteArrayList<>());
+    Subscriber subscriber = new Subscriber(caller, filter, new SseEmitter(timeout.toMillis()), list);
+    synchronized (list) {
+      if (list.size() >= settings.maxStreamsPerTenant()) {
+        throw new ApiException(
+            HttpStatus.TOO_MANY_REQUESTS,
+            "This tenant already has %d open event streams, the most it may hold: close one first"
+                .formatted(settings.maxStreamsPerTenant()));
+      }
+      list.add(subscriber);
+    }
+    initial.stream().filter(subscriber::wants).forEach(subscriber::offer);
+    if (endAfterInitial) {
+      subscriber.end();
+    }
+    subscriber.start();
+    return subscriber.emitter;
+  }
+
+  /**
+   * Announces an event to the tenant's open streams: once the current transaction commits (never,
+   * if it rolls back), at once outside one. Never blocks on a client.
+   */
   public void publish(TenantId tenant, UUID sessionId, String name, Map<String, Object> data) {
-    List<Subscriber> list = subscribers.get(tenant);
-    if (list == null || list.isEmpty()) {
+    if (subscribers.getOrDefault(tenant, List.of()).isEmpty()) {
       return;
     }
-    LiveEvent event = new LiveEvent(name, sessionId, data);
-    for (Subscriber subscriber : list) {
-      if (subscriber.filter().test(event)) {
-        try {
-          subscriber.emitter().send(SseEmitter.event().name(name).data(data, MediaType.APPLICATION_JSON));
-        } catch (IOException | IllegalStateException e) {
-          list.remove(subscriber);
+    LiveEvent event =
+        new LiveEvent(name, sessionId, Collections.unmodifiableMap(new LinkedHashMap<>(data)));
+    if (TransactionSynchronizationManager.isSynchronizationActive()) {
+      TransactionSynchronizationManager.registerSynchronization(
+          new TransactionSynchronization() {
+            @Override
+            public void afterCommit() {
+              dispatch(tenant, event);
+            }
+          });
+    } else {
+      dispatch(tenant, event);
+    }
+  }
+
+  private void dispatch(TenantId tenant, LiveEvent event) {
+    for (Subscriber subscriber : subscribers.getOrDefault(tenant, List.of())) {
+      if (subscriber.wants(event)) {
+        subscriber.offer(event);
+      }
+    }
+  }
+
+  /** Whether any open stream of the tenant would receive this event: is anyone watching? */
+  public boolean isWatched(TenantId tenant, LiveEvent event) {
+    return subscribers.getOrDefault(tenant, List.of()).stream().anyMatch(s -> s.wants(event));
+  }
+
+  /** Ends, after what they have queued, the tenant's streams that would receive this event. */
+  public void end(TenantId tenant, LiveEvent event) {
+    subscribers.getOrDefault(tenant, List.of()).stream().filter(s -> s.wants(event)).forEach(Subscriber::end);
+  }
+
+  /** Open streams of the tenant. */
+  int openStreams(TenantId tenant) {
+    return subscribers.getOrDefault(tenant, List.of()).size();
+  }
+
+  private static String requiredScope(String name) {
+    return SCOPE_BY_KIND.entrySet().stream()
+        .filter(kind -> name.startsWith(kind.getKey()))
+        .map(Map.Entry::getValue)
+        .findFirst()
+        .orElse(null);
+  }
+
+  /** One open stream: its queue, and the virtual thread that writes the queue to the client. */
+  private final class Subscriber {
+
+    private final Caller caller;
+    private final Predicate<LiveEvent> filter;
+    private final SseEmitter emitter;
+    private final List<Subscriber> list;
+    private final BlockingQueue<LiveEvent> queue;
+    private final AtomicBoolean dropped = new AtomicBoolean();
+    private volatile boolean closed;
+
+    Subscriber(Caller caller, Predicate<LiveEvent> filter, SseEmitter emitter, List<Subscriber> list) {
+      this.caller = caller;
+      this.filter = filter;
+      this.emitter = emitter;
+      this.list = list;
+      this.queue = new ArrayBlockingQueue<>(settings.queueCapacity() + 1);
+    }
+
+    void start() {
+      emitter.onCompletion(this::close);
+      emitter.onTimeout(this::close);
+      emitter.onError(error -> close());
+      Thread.ofVirtual().name("live-events-" + caller.tenantId().value()).start(this::run);
+    }
+
+    /** Cheap checks, on the publisher's thread: the stream's filter and the key's scopes. */
+    boolean wants(LiveEvent event) {
+      String scope = requiredScope(event.name());
+      return scope != null && caller.has(scope) && filter.test(event);
+    }
+
+    void offer(LiveEvent event) {
+      if (closed || dropped.get()) {
+        return;
+      }
+      // One slot stays free for the last event of a dropped stream.
+      if (queue.remainingCapacity() <= 1 || !queue.offer(event)) {
+        drop();
+      }
+    }
+
+    /** The stream ends once what is queued is sent. */
+    void end() {
+      list.remove(this);
+      if (!queue.offer(END)) {
+        drop();
+      }
+    }
+
+    private void drop() {
+      if (!dropped.compareAndSet(false, true)) {
+        return;
+      }
+      list.remove(this);
+      queue.clear();
+      queue.offer(new LiveEvent(DROPPED, null, Map.of("reason", "the client did not keep up")));
+      log.info(
+          "Dropped a live event stream of tenant {}: the client fell {} events behind",
+          caller.tenantId().value(),
+          settings.queueCapacity());
+    }
+
+    private void close() {
+      closed = true;
+      list.remove(this);
+      queue.offer(CLOSE);
+    }
+
+    private void run() {
+      try {
+        emitter.send(SseEmitter.event().comment("connected"));
+        while (!closed) {
+          LiveEvent event = queue.poll(settings.heartbeat().toMillis(), TimeUnit.MILLISECONDS);
+          if (event == null) {
+            emitter.send(SseEmitter.event().comment("keep-alive"));
+          } else if (event == CLOSE || event == END) {
+            return;
+          } else if (event.name().equals(DROPPED)) {
+            send(event);
+            return;
+          } else if (!CHAT_HISTORY.contains(event.name()) || chatHistoryAllowed()) {
+            send(event);
+          }
         }
+      } catch (IOException | IllegalStateException e) {
+        // The client went away; the emitter's callbacks tidy up.
+        log.debug("Live event stream of tenant {} ended: {}", caller.tenantId().value(), e.toString());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (RuntimeException e) {
+        log.warn("Live event stream of tenant {} failed", caller.tenantId().value(), e);
+      } finally {
+        closed = true;
+        list.remove(this);
+        finish();
       }
     }
-  }
 
-  /** Ends every stream that passes the filter, e.g. a progress stream when the work is done. */
-  public void complete(TenantId tenant, Predicate<LiveEvent> filter, LiveEvent last) {
-    List<Subscriber> list = subscribers.get(tenant);
-    if (list == null) {
-      return;
-    }
-    for (Subscriber subscriber : list) {
-      if (subscriber.filter().test(last)) {
-        subscriber.emitter().complete();
-        list.remove(subscriber);
+    /** Ends the response if nothing else did; a no-op after the client went away. */
+    private void finish() {
+      try {
+        emitter.complete();
+      } catch (RuntimeException e) {
+        log.debug("Live event stream already ended: {}", e.toString());
       }
     }
-  }
 
-  /** Keeps idle connections open through proxies and notices clients that went away. */
-  @Scheduled(fixedDelay = 15_000)
-  void heartbeat() {
-    subscribers.values()
-        .forEach(
-            list ->
-                list.forEach(
-                    subscriber -> {
-                      try {
-                        subscriber.emitter().send(SseEmitter.event().comment("keep-alive"));
-                      } catch (IOException | IllegalStateException e) {
-                        list.remove(subscriber);
-                      }
-                    }));
+    private void send(LiveEvent event) throws IOException {
+      SseEmitter.SseEventBuilder sse = SseEmitter.event();
+      if (!UNNAMED.contains(event.name())) {
+        sse.name(event.name());
+      }
+      emitter.send(sse.data(event.data(), MediaType.APPLICATION_JSON));
+    }
+
+    private boolean chatHistoryAllowed() {
+      ChatHistoryGate gate = chatHistory.getIfAvailable();
+      return gate != null && gate.chatHistoryAccessEnabled(caller.tenantId());
+    }
   }
 }

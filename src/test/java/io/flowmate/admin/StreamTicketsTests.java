@@ -1,0 +1,67 @@
+package io.flowmate.admin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.flowmate.core.TenantId;
+import io.flowmate.core.api.ApiException;
+import io.flowmate.support.MutableClock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Set;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/** Stream tickets expire, are used once, and a key cannot hoard them. */
+class StreamTicketsTests {
+
+  private final MutableClock clock = new MutableClock(Instant.parse("2026-12-07T18:00:00Z"));
+  private final StreamTickets tickets =
+      new StreamTickets(new AdminSettings(null, "Default", null, true, Duration.ofSeconds(60), 3), clock);
+  private final TenantId tenant = TenantId.of(UUID.randomUUID());
+  private final UUID key = UUID.randomUUID();
+
+  /** A ticket found in a log after its minute is over opens nothing. */
+  @Test
+  void anExpiredTicketIsRefused() {
+    String ticket = tickets.issue(tenant, key, Set.of("sessions:read")).value();
+
+    clock.advance(Duration.ofSeconds(61));
+
+    assertThat(tickets.redeem(ticket)).isEmpty();
+  }
+
+  @Test
+  void aTicketIsRedeemedOnceWithWhatItCarries() {
+    String ticket = tickets.issue(tenant, key, Set.of("sessions:read")).value();
+
+    assertThat(ticket).startsWith("fmt_");
+    assertThat(tickets.redeem(ticket))
+        .hasValueSatisfying(t -> assertThat(t.scopes()).containsExactly("sessions:read"));
+    assertThat(tickets.redeem(ticket)).isEmpty();
+  }
+
+  /** A key mints tickets without end to fill the server's memory. */
+  @Test
+  void aKeyHoldsABoundedNumberOfUnusedTickets() {
+    for (int i = 0; i < 3; i++) {
+      tickets.issue(tenant, key, Set.of("sessions:read"));
+    }
+
+    assertThatThrownBy(() -> tickets.issue(tenant, key, Set.of("sessions:read")))
+        .isInstanceOf(ApiException.class)
+        .hasMessageContaining("unused stream tickets");
+    clock.advance(Duration.ofSeconds(61));
+    assertThat(tickets.issue(tenant, key, Set.of("sessions:read")).value()).isNotBlank();
+  }
+
+  /** A ticket made before its key was rotated outlives the old secret. */
+  @Test
+  void rotatingOrRevokingAKeyForgetsItsTickets() {
+    String ticket = tickets.issue(tenant, key, Set.of("sessions:read")).value();
+
+    tickets.forgetKey(key);
+
+    assertThat(tickets.redeem(ticket)).isEmpty();
+  }
+}

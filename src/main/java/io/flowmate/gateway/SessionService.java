@@ -17,6 +17,7 @@ import java.util.UUID;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Session commands. The database records what the user wants (running or stopped) before the
@@ -32,6 +33,7 @@ class SessionService {
   private final SessionStateTracker states;
   private final Sessions identities;
   private final ApplicationEventPublisher events;
+  private final TransactionTemplate transaction;
   private final Clock clock;
 
   SessionService(
@@ -41,6 +43,7 @@ class SessionService {
       SessionStateTracker states,
       Sessions identities,
       ApplicationEventPublisher events,
+      TransactionTemplate transaction,
       Clock clock) {
     this.sessions = sessions;
     this.transport = transport;
@@ -48,11 +51,13 @@ class SessionService {
     this.tenants = tenants;
     this.states = states;
     this.events = events;
+    this.transaction = transaction;
     this.clock = clock;
   }
 
   @Transactional
   SessionRow create(TenantId tenant, String name) {
+    sessions.lockSessionsOf(tenant);
     PlanLimits limits = tenants.limits(tenant);
     long existing = sessions.count(tenant);
     if (!PlanLimits.allowsOneMore(limits.maxSessions(), existing)) {
@@ -149,13 +154,25 @@ class SessionService {
     return get(tenant, id);
   }
 
-  @Transactional
+  /**
+   * Deletes the session on the transport, then here. The transport call runs outside any
+   * transaction: a slow WhatsApp must not hold a database connection for its whole timeout.
+   */
   void delete(TenantId tenant, UUID id) {
     SessionRow session = get(tenant, id);
     sessions.setDesiredState(id, false, clock.instant());
-    transport.delete(session.info().ref());
-    sessions.delete(id);
+    try {
+      transport.delete(session.info().ref());
+    } catch (TransportException e) {
+      throw ApiException.conflict(
+          "WhatsApp could not delete session '%s' right now (%s); Flowmate will not open it again; delete it again"
+              .formatted(id, e.getMessage()));
+    }
+    transaction.executeWithoutResult(
+        status -> {
+          sessions.delete(id);
+          events.publishEvent(new SessionDeleted(tenant, id, clock.instant()));
+        });
     identities.forget(id);
-    events.publishEvent(new SessionDeleted(tenant, id, clock.instant()));
   }
 }

@@ -30,21 +30,21 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.boot.test.util.TestPropertyValues;
+import org.springframework.context.ApplicationContextInitializer;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.core.Ordered;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.ContextConfiguration;
-import org.springframework.test.context.TestPropertySource;
 
 /**
  * Attacks on the inbound path with the WAHA transport: retries that race the first delivery, acks
  * acknowledged before they are stored, and a slow WAHA that would hold database connections.
  */
-@ContextConfiguration(initializers = FakeWaha.Properties.class)
+@ContextConfiguration(initializers = {FakeWaha.Properties.class, InboundAttackTests.WahasOwnTimeout.class})
 @Import(InboundAttackTests.GateConfig.class)
-// WAHA's real timeout (30 s): the held calls must outlast the checks made while they are held.
-@TestPropertySource(properties = "flowmate.gateway.waha.timeout=30s")
 class InboundAttackTests extends IntegrationTest {
 
   private final FakeWaha waha = FakeWaha.shared();
@@ -332,6 +332,17 @@ class InboundAttackTests extends IntegrationTest {
       if (gate.fail()[0]) {
         throw new IllegalStateException("storing failed (test)");
       }
+    }
+  }
+
+  /**
+   * WAHA calls time out after 30 s, as by default (not the 5 s of the other WAHA tests): the held
+   * calls must outlast the checks made while they are held.
+   */
+  static class WahasOwnTimeout implements ApplicationContextInitializer<ConfigurableApplicationContext> {
+    @Override
+    public void initialize(ConfigurableApplicationContext context) {
+      TestPropertyValues.of("flowmate.gateway.waha.timeout=30s").applyTo(context);
     }
   }
 

@@ -37,7 +37,8 @@ class ApiExceptionHandlerTests {
     void race() {
       throw new DuplicateKeyException(
           "PreparedStatementCallback; ERROR: duplicate key value violates unique constraint"
-              + " \"gateway_session_tenant_id_name_key\" Detail: Key (tenant_id, name)=(…, 4915100000001) already exists.");
+              + " \"gateway_session_tenant_id_name_key\""
+              + " Detail: Key (tenant_id, name)=(…, 4915100000001) already exists.");
     }
   }
 }

@@ -94,7 +94,8 @@ class InboundAttackTests extends IntegrationTest {
     String name = sessionName(id);
     assertThat(waha.post(name, "message", incoming("4915100000402@c.us", "Hello?")).status()).isEqualTo(200);
     String messageId =
-        tenant.api().post("/api/v2/messages/send", Map.of("session_id", id, "chat_id", "4915100000402", "message", "Hi"))
+        tenant.api()
+            .post("/api/v2/messages/send", Map.of("session_id", id, "chat_id", "4915100000402", "message", "Hi"))
             .text("id");
     tenant.awaitMessageStatus(messageId, "sent");
     String waMessageId = tenant.api().get("/api/v2/messages/" + messageId).text("wa_message_id");

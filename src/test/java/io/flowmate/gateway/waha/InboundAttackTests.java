@@ -200,6 +200,22 @@ class InboundAttackTests extends IntegrationTest {
     }
   }
 
+  /** A WAHA failing while a session starts answers 409 with a detail (not 500); a later start works. */
+  @Test
+  void aWahaFailureWhileStartingASessionIsAConflictNotAServerError() {
+    TestTenant tenant = newTenant();
+    String id = tenant.api().post("/api/v2/sessions", Map.of("name", "flaky")).text("id");
+    waha.failNext("POST /api/sessions", 500, "{\"statusCode\":500,\"message\":\"engine crashed\"}");
+
+    Api.Response started = tenant.api().post("/api/v2/sessions/" + id + "/start");
+
+    assertThat(started.status()).as(started.toString()).isEqualTo(409);
+    assertThat(started.header("Content-Type")).startsWith("application/problem+json");
+    assertThat(started.text("detail")).contains("try again").doesNotContain(waha.baseUrl());
+    assertThat(tenant.api().post("/api/v2/sessions/" + id + "/start").status()).isEqualTo(200);
+    awaitStatus(tenant, id, "qr_code");
+  }
+
   private static void assertAnswersPromptly(TestTenant other) throws Exception {
     CompletableFuture<Api.Response> listed = CompletableFuture.supplyAsync(() -> other.api().get("/api/v2/sessions"));
     assertThat(listed.get(5, TimeUnit.SECONDS).status()).isEqualTo(200);

@@ -71,6 +71,17 @@ class SessionRepository {
         .optional();
   }
 
+  /**
+   * Serialises creations of the tenant's sessions until the transaction ends, so that two requests
+   * at once cannot both pass the plan's limit or both take one name.
+   */
+  void lockSessionsOf(TenantId tenant) {
+    jdbc.sql("SELECT pg_advisory_xact_lock(hashtext('gateway_session'), hashtext(:tenant))")
+        .param("tenant", tenant.value().toString())
+        .query((rs, row) -> 1)
+        .single();
+  }
+
   boolean existsByName(TenantId tenant, String name) {
     return jdbc.sql("SELECT count(*) FROM gateway_session WHERE tenant_id = :tenant AND name = :name")
             .param("tenant", tenant.value())

@@ -14,9 +14,12 @@ import io.flowmate.gateway.spi.WhatsAppTransport;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Session commands. The database records what the user wants (running or stopped) before the
@@ -26,12 +29,15 @@ import org.springframework.transaction.annotation.Transactional;
 @Service
 class SessionService {
 
+  private static final Logger log = LoggerFactory.getLogger(SessionService.class);
+
   private final SessionRepository sessions;
   private final WhatsAppTransport transport;
   private final Tenants tenants;
   private final SessionStateTracker states;
   private final Sessions identities;
   private final ApplicationEventPublisher events;
+  private final TransactionTemplate transaction;
   private final Clock clock;
 
   SessionService(
@@ -41,6 +47,7 @@ class SessionService {
       SessionStateTracker states,
       Sessions identities,
       ApplicationEventPublisher events,
+      TransactionTemplate transaction,
       Clock clock) {
     this.sessions = sessions;
     this.transport = transport;
@@ -48,11 +55,13 @@ class SessionService {
     this.tenants = tenants;
     this.states = states;
     this.events = events;
+    this.transaction = transaction;
     this.clock = clock;
   }
 
   @Transactional
   SessionRow create(TenantId tenant, String name) {
+    sessions.lockSessionsOf(tenant);
     PlanLimits limits = tenants.limits(tenant);
     long existing = sessions.count(tenant);
     if (!PlanLimits.allowsOneMore(limits.maxSessions(), existing)) {
@@ -83,7 +92,7 @@ class SessionService {
       states.onTransportEvent(
           new TransportEvent.SessionStateChanged(
               id, SessionState.STARTING, null, null, null, null, clock.instant()));
-      transport.open(session.info().ref());
+      opening("start", id, () -> transport.open(session.info().ref()));
     }
     return get(tenant, id);
   }
@@ -91,7 +100,7 @@ class SessionService {
   SessionRow stop(TenantId tenant, UUID id) {
     SessionRow session = get(tenant, id);
     sessions.setDesiredState(id, false, clock.instant());
-    transport.close(session.info().ref());
+    telling("stop", id, () -> transport.close(session.info().ref()));
     return get(tenant, id);
   }
 
@@ -99,9 +108,40 @@ class SessionService {
   SessionRow restart(TenantId tenant, UUID id) {
     SessionRow session = get(tenant, id);
     sessions.setDesiredState(id, true, clock.instant());
-    transport.close(session.info().ref());
-    transport.open(get(tenant, id).info().ref());
+    telling("restart", id, () -> transport.close(session.info().ref()));
+    opening("restart", id, () -> transport.open(get(tenant, id).info().ref()));
     return get(tenant, id);
+  }
+
+  /**
+   * Opens the session on the transport; if that fails, records it as failed (so that the next
+   * start opens it again instead of waiting on "starting") and answers 409.
+   */
+  private void opening(String action, UUID id, Runnable open) {
+    try {
+      open.run();
+    } catch (TransportException e) {
+      states.onTransportEvent(
+          new TransportEvent.SessionStateChanged(
+              id, SessionState.FAILED, null, null, null, "the WhatsApp transport failed", clock.instant()));
+      throw unavailable(action, id, e);
+    }
+  }
+
+  /** A transport failure is answered 409 with what to do, never 500: the server is not at fault. */
+  private static void telling(String action, UUID id, Runnable call) {
+    try {
+      call.run();
+    } catch (TransportException e) {
+      throw unavailable(action, id, e);
+    }
+  }
+
+  /** The detail leaves the transport's own message (its URL) to the log. */
+  private static ApiException unavailable(String action, UUID id, TransportException e) {
+    log.warn("The WhatsApp transport could not {} session {}: {}", action, id, e.getMessage());
+    return ApiException.conflict(
+        "WhatsApp could not %s session '%s' right now; try again in a moment".formatted(action, id));
   }
 
   /** The QR code to scan now; 409 unless the session waits for a scan. */
@@ -144,18 +184,24 @@ class SessionService {
   SessionRow logout(TenantId tenant, UUID id) {
     SessionRow session = get(tenant, id);
     sessions.setDesiredState(id, false, clock.instant());
-    transport.logout(session.info().ref());
+    telling("log out", id, () -> transport.logout(session.info().ref()));
     sessions.forgetPairing(id, clock.instant());
     return get(tenant, id);
   }
 
-  @Transactional
+  /**
+   * Deletes the session on the transport, then here. The transport call runs outside any
+   * transaction: a slow WhatsApp must not hold a database connection for its whole timeout.
+   */
   void delete(TenantId tenant, UUID id) {
     SessionRow session = get(tenant, id);
     sessions.setDesiredState(id, false, clock.instant());
-    transport.delete(session.info().ref());
-    sessions.delete(id);
+    telling("delete", id, () -> transport.delete(session.info().ref()));
+    transaction.executeWithoutResult(
+        status -> {
+          sessions.delete(id);
+          events.publishEvent(new SessionDeleted(tenant, id, clock.instant()));
+        });
     identities.forget(id);
-    events.publishEvent(new SessionDeleted(tenant, id, clock.instant()));
   }
 }

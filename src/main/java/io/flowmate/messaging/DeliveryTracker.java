@@ -1,5 +1,6 @@
 package io.flowmate.messaging;
 
+import io.flowmate.core.db.GroupCommit;
 import io.flowmate.core.sse.LiveEvents;
 import io.flowmate.gateway.Sessions;
 import io.flowmate.gateway.spi.TransportEvent;
@@ -11,14 +12,10 @@ import io.flowmate.messaging.MessageRepository.AppliedAck;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -31,15 +28,16 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Moves outgoing messages forward as WhatsApp acknowledges them (sent → delivered → read →
- * played, or failed), never backwards. Acks are written in batches: a busy number produces two or
- * three of them per message.
+ * played, or failed), never backwards. {@link #onTransportEvent} returns once the ack is
+ * committed, so a webhook is answered only for acks that are kept (WAHA delivers it again
+ * otherwise); acks arriving together share a transaction ({@link GroupCommit}).
  *
  * <p>An ack can overtake the dispatcher's "sent" record (a fast transport acks before the
- * dispatcher's commit); such acks wait here briefly and are applied when the message is recorded.
- * Parking and recording can cross (the record commits between the ack's lookup and its parking),
- * so parked acks are also retried on their own, sooner first, until they are two minutes old.
- * A failure with WhatsApp's error 463 (reach-out timelock) also pauses the number's sends to new
- * contacts.
+ * dispatcher's commit); such acks are parked in the database, not in memory, and applied when the
+ * message is recorded. Parking and recording can cross (the record commits between the ack's
+ * lookup and its parking), so parked acks are also looked for on their own every 250 ms, until
+ * they are two minutes old. A failure with WhatsApp's error 463 (reach-out timelock) also pauses
+ * the number's sends to new contacts.
  */
 @Component
 class DeliveryTracker implements TransportEventListener, DisposableBean {
@@ -50,6 +48,7 @@ class DeliveryTracker implements TransportEventListener, DisposableBean {
   private static final int BATCH = 500;
 
   private final MessageRepository messages;
+  private final EarlyAckRepository earlyAcks;
   private final SenderStateRepository senderStates;
   private final Sessions sessions;
   private final LiveEvents live;
@@ -57,19 +56,18 @@ class DeliveryTracker implements TransportEventListener, DisposableBean {
   private final TransactionTemplate transaction;
   private final MessagingSettings settings;
   private final Clock clock;
-  private final ConcurrentLinkedQueue<AckUpdate> pending = new ConcurrentLinkedQueue<>();
-  /** Parked acks by session and WhatsApp id; guarded by itself (parking and taking must not cross). */
-  private final Map<String, List<Parked>> earlyAcks = new HashMap<>();
-  private final ScheduledExecutorService writer =
+  private final GroupCommit<AckUpdate> writer;
+  private final ScheduledExecutorService sweeper =
       Executors.newSingleThreadScheduledExecutor(
           runnable -> {
-            Thread thread = new Thread(runnable, "ack-writer");
+            Thread thread = new Thread(runnable, "early-ack-sweeper");
             thread.setDaemon(true);
             return thread;
           });
 
   DeliveryTracker(
       MessageRepository messages,
+      EarlyAckRepository earlyAcks,
       SenderStateRepository senderStates,
       Sessions sessions,
       LiveEvents live,
@@ -78,6 +76,7 @@ class DeliveryTracker implements TransportEventListener, DisposableBean {
       MessagingSettings settings,
       Clock clock) {
     this.messages = messages;
+    this.earlyAcks = earlyAcks;
     this.senderStates = senderStates;
     this.sessions = sessions;
     this.live = live;
@@ -85,13 +84,24 @@ class DeliveryTracker implements TransportEventListener, DisposableBean {
     this.transaction = transaction;
     this.settings = settings;
     this.clock = clock;
-    writer.scheduleWithFixedDelay(this::flushQuietly, 20, 20, TimeUnit.MILLISECONDS);
+    this.writer =
+        new GroupCommit<>(
+            "acks",
+            settings.inboundWriters(),
+            BATCH,
+            Duration.ofSeconds(30),
+            transaction,
+            this::record,
+            ack -> (ack.sessionId() + "/" + ack.waMessageId()).hashCode());
+    long every = PARKED_RETRY.toMillis();
+    sweeper.scheduleWithFixedDelay(this::flushQuietly, every, every, TimeUnit.MILLISECONDS);
   }
 
+  /** Stores the ack and returns once it is committed; throws if it could not be stored. */
   @Override
   public void onTransportEvent(TransportEvent event) {
     if (event instanceof DeliveryChanged ack) {
-      pending.add(
+      writer.write(
           new AckUpdate(
               ack.sessionId(),
               ack.providerMessageId(),
@@ -104,83 +114,38 @@ class DeliveryTracker implements TransportEventListener, DisposableBean {
     }
   }
 
-  /** An ack waiting for its message's "sent" record; retried from {@code retryAt}. */
-  private record Parked(AckUpdate ack, Instant parkedAt, Instant retryAt, int retries) {}
-
-  /** Applies acks that arrived before the message was recorded as sent. */
+  /** Applies acks that arrived before the message was recorded as sent (else the sweeper will). */
   void applyEarlyAcks(UUID sessionId, String providerMessageId) {
-    List<Parked> waiting;
-    synchronized (earlyAcks) {
-      waiting = earlyAcks.remove(sessionId + "/" + providerMessageId);
+    try {
+      transaction.executeWithoutResult(status -> apply(earlyAcks.take(sessionId, providerMessageId)));
+    } catch (RuntimeException e) {
+      log.warn("Parked acks of a message of session {} not applied yet; the sweeper retries: {}",
+          sessionId, e.getMessage());
     }
-    if (waiting != null) {
-      waiting.forEach(parked -> pending.add(parked.ack()));
-    }
-  }
-
-  /** Writes what is pending now (tests and shutdown; normally the writer does it every 20 ms). */
-  synchronized void flush() {
-    List<AckUpdate> batch = new ArrayList<>();
-    for (AckUpdate ack = pending.poll(); ack != null; ack = pending.poll()) {
-      batch.add(ack);
-      if (batch.size() == BATCH) {
-        write(batch);
-        batch = new ArrayList<>();
-      }
-    }
-    write(batch);
-    retryParked(clock.instant());
   }
 
   /**
-   * Gives parked acks another try (250 ms, 1 s, 4 s … after parking) and forgets those older than
-   * the TTL: acks of messages sent from the phone itself never find a record here.
+   * Applies parked acks whose message is recorded by now and forgets those older than the TTL:
+   * acks of messages sent from the phone itself never find a record here (the sweeper does this
+   * every 250 ms; tests call it directly).
    */
-  private void retryParked(Instant now) {
-    Instant stale = now.minus(EARLY_ACK_TTL);
-    List<Parked> due = new ArrayList<>();
-    synchronized (earlyAcks) {
-      earlyAcks
-          .values()
-          .removeIf(
-              acks -> {
-                acks.removeIf(parked -> parked.parkedAt().isBefore(stale));
-                acks.removeIf(parked -> !parked.retryAt().isAfter(now) && due.add(parked));
-                return acks.isEmpty();
-              });
-    }
-    if (!due.isEmpty()) {
-      try {
-        transaction.executeWithoutResult(
-            status -> {
-              MessageRepository.AckOutcome outcome = messages.applyAcks(due.stream().map(Parked::ack).toList());
-              outcome.applied().forEach(this::announce);
-              Map<AckUpdate, Parked> byAck = new IdentityHashMap<>();
-              due.forEach(parked -> byAck.put(parked.ack(), parked));
-              outcome.unknown().forEach(ack -> park(byAck.get(ack), now));
-            });
-      } catch (RuntimeException e) {
-        due.forEach(this::park);
-        throw e;
-      }
-    }
+  void flush() {
+    transaction.executeWithoutResult(
+        status -> {
+          earlyAcks.forgetParkedBefore(clock.instant().minus(EARLY_ACK_TTL));
+          apply(earlyAcks.takeRecorded());
+        });
   }
 
-  private void park(AckUpdate ack, Instant now) {
-    park(new Parked(ack, now, now.plus(PARKED_RETRY), 0));
+  private void record(List<AckUpdate> batch) {
+    MessageRepository.AckOutcome outcome = messages.applyAcks(batch);
+    outcome.applied().forEach(this::announce);
+    earlyAcks.park(outcome.unknown(), clock.instant());
   }
 
-  private void park(Parked again, Instant now) {
-    int retries = again.retries() + 1;
-    Duration wait = PARKED_RETRY.multipliedBy(1L << Math.min(2 * retries, 20));
-    park(new Parked(again.ack(), again.parkedAt(), now.plus(wait), retries));
-  }
-
-  private void park(Parked parked) {
-    synchronized (earlyAcks) {
-      earlyAcks
-          .computeIfAbsent(parked.ack().sessionId() + "/" + parked.ack().waMessageId(), k -> new ArrayList<>())
-          .add(parked);
+  private void apply(List<AckUpdate> parked) {
+    if (!parked.isEmpty()) {
+      messages.applyAcks(parked).applied().forEach(this::announce);
     }
   }
 
@@ -188,25 +153,7 @@ class DeliveryTracker implements TransportEventListener, DisposableBean {
     try {
       flush();
     } catch (RuntimeException e) {
-      log.error("Writing delivery acks failed; they are retried", e);
-    }
-  }
-
-  private void write(List<AckUpdate> batch) {
-    if (batch.isEmpty()) {
-      return;
-    }
-    try {
-      transaction.executeWithoutResult(
-          status -> {
-            MessageRepository.AckOutcome outcome = messages.applyAcks(batch);
-            outcome.applied().forEach(this::announce);
-            Instant now = clock.instant();
-            outcome.unknown().forEach(ack -> park(ack, now));
-          });
-    } catch (RuntimeException e) {
-      pending.addAll(batch);
-      throw e;
+      log.error("Applying parked delivery acks failed; they are tried again", e);
     }
   }
 
@@ -264,14 +211,7 @@ class DeliveryTracker implements TransportEventListener, DisposableBean {
 
   @Override
   public void destroy() {
-    writer.shutdown();
-    try {
-      writer.awaitTermination(2, TimeUnit.SECONDS);
-      flush();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (RuntimeException e) {
-      log.warn("Could not write the last delivery acks: {}", e.getMessage());
-    }
+    sweeper.shutdown();
+    writer.close();
   }
 }

@@ -117,6 +117,10 @@ class InboundRecorder implements TransportEventListener, DisposableBean {
         || event instanceof TransportEvent.DeliveryChanged) {
       return;
     }
+    if (event instanceof ChatLabelChanged change) {
+      // Asks WhatsApp about a label it has not seen before the event joins a shared transaction.
+      labels.learnWhatsAppLabel(change.sessionId(), change.labelId());
+    }
     writer.write(event);
   }
 

@@ -17,10 +17,16 @@ import java.util.List;
 import java.util.UUID;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Labels on chats, synced both ways with WhatsApp Business labels: pushed to a number on request,
  * imported from it, and followed when they change on the phone.
+ *
+ * <p>No call to WhatsApp runs inside a database transaction: a transport call may take its whole
+ * timeout (30 s for WAHA), and a connection held that long per request would let a slow WhatsApp
+ * exhaust the pool for every tenant. WhatsApp is asked first where its answer decides what is
+ * written (import, chat labels), and told after the commit where Flowmate's change comes first.
  */
 @Service
 class LabelService {
@@ -31,12 +37,19 @@ class LabelService {
   private final LabelRepository labels;
   private final Sessions sessions;
   private final WhatsAppTransport transport;
+  private final TransactionTemplate transaction;
   private final Clock clock;
 
-  LabelService(LabelRepository labels, Sessions sessions, WhatsAppTransport transport, Clock clock) {
+  LabelService(
+      LabelRepository labels,
+      Sessions sessions,
+      WhatsAppTransport transport,
+      TransactionTemplate transaction,
+      Clock clock) {
     this.labels = labels;
     this.sessions = sessions;
     this.transport = transport;
+    this.transaction = transaction;
     this.clock = clock;
   }
 
@@ -54,26 +67,38 @@ class LabelService {
     return get(tenant, id);
   }
 
-  @Transactional
+  /** Changes the label, then pushes it to the numbers it is synced to (after the commit). */
   LabelRepository.Label update(TenantId tenant, UUID id, String name, String color, String description) {
-    LabelRepository.Label label = get(tenant, id);
-    if (name != null && !name.equalsIgnoreCase(label.name()) && labels.findByName(tenant, name).isPresent()) {
-      throw ApiException.conflict("A label named '%s' already exists".formatted(name));
-    }
-    labels.update(
-        id,
-        name == null ? label.name() : name,
-        color == null ? label.color() : color,
-        description == null ? label.description() : description,
-        clock.instant());
-    LabelRepository.Label updated = get(tenant, id);
-    for (String session : labels.linkedSessions(id)) {
-      sessions.findById(UUID.fromString(session)).filter(SessionInfo::isWorking).ifPresent(s -> push(s, updated));
+    LabelRepository.Label updated =
+        transaction.execute(
+            status -> {
+              LabelRepository.Label label = get(tenant, id);
+              if (name != null
+                  && !name.equalsIgnoreCase(label.name())
+                  && labels.findByName(tenant, name).isPresent()) {
+                throw ApiException.conflict("A label named '%s' already exists".formatted(name));
+              }
+              labels.update(
+                  id,
+                  name == null ? label.name() : name,
+                  color == null ? label.color() : color,
+                  description == null ? label.description() : description,
+                  clock.instant());
+              return get(tenant, id);
+            });
+    try {
+      for (String session : labels.linkedSessions(id)) {
+        sessions.findById(UUID.fromString(session)).filter(SessionInfo::isWorking).ifPresent(s -> push(s, updated));
+      }
+    } catch (ApiException e) {
+      throw ApiException.conflict(
+          "The label was changed in Flowmate but not on WhatsApp (%s); push it again with POST /labels/%s/sync"
+              .formatted(e.getMessage(), id));
     }
     return updated;
   }
 
-  @Transactional
+  /** Deletes the label on the numbers it is synced to (failures ignored), then in Flowmate. */
   void delete(TenantId tenant, UUID id) {
     get(tenant, id);
     for (String session : labels.linkedSessions(id)) {
@@ -89,7 +114,6 @@ class LabelService {
   }
 
   /** Pushes the label to the number's WhatsApp Business labels. */
-  @Transactional
   LabelRepository.Label sync(TenantId tenant, UUID id, UUID sessionId) {
     LabelRepository.Label label = get(tenant, id);
     SessionInfo session = businessSession(tenant, sessionId);
@@ -98,14 +122,17 @@ class LabelService {
   }
 
   /** Imports the number's WhatsApp Business labels (matching existing ones by name). */
-  @Transactional
   List<LabelRepository.Label> importFrom(TenantId tenant, UUID sessionId) {
     SessionInfo session = businessSession(tenant, sessionId);
-    List<LabelRepository.Label> imported = new ArrayList<>();
-    for (TransportLabel wa : call(() -> transport.labels(session.ref()))) {
-      imported.add(adopt(session, wa));
-    }
-    return imported;
+    List<TransportLabel> found = call(() -> transport.labels(session.ref()));
+    return transaction.execute(
+        status -> {
+          List<LabelRepository.Label> imported = new ArrayList<>();
+          for (TransportLabel wa : found) {
+            imported.add(adopt(session, wa));
+          }
+          return imported;
+        });
   }
 
   List<LabelRepository.Label> list(TenantId tenant) {
@@ -126,19 +153,14 @@ class LabelService {
         .toList();
   }
 
-  /** Replaces the labels of a chat, also on WhatsApp for labels synced to the number. */
-  @Transactional
+  /**
+   * Replaces the labels of a chat, also on WhatsApp for labels synced to the number. WhatsApp is
+   * told first: if it refuses, nothing changes here either.
+   */
   List<LabelRepository.Label> setChatLabels(TenantId tenant, UUID sessionId, ChatId chat, List<UUID> labelIds) {
     SessionInfo session = sessions.get(tenant, sessionId);
     LinkedHashSet<UUID> wanted = new LinkedHashSet<>(labelIds);
     wanted.forEach(id -> get(tenant, id));
-    Instant now = clock.instant();
-    for (UUID existing : labels.labelsOfChat(sessionId, chat)) {
-      if (!wanted.contains(existing)) {
-        labels.removeFromChat(sessionId, chat, existing);
-      }
-    }
-    wanted.forEach(id -> labels.addToChat(tenant, sessionId, chat, id, now));
     List<String> waIds =
         wanted.stream().map(id -> labels.waLabelId(id, sessionId)).flatMap(java.util.Optional::stream).toList();
     boolean anySynced = !waIds.isEmpty() || wanted.stream().anyMatch(id -> get(tenant, id).synced());
@@ -148,6 +170,16 @@ class LabelService {
         return null;
       });
     }
+    transaction.executeWithoutResult(
+        status -> {
+          Instant now = clock.instant();
+          for (UUID existing : labels.labelsOfChat(sessionId, chat)) {
+            if (!wanted.contains(existing)) {
+              labels.removeFromChat(sessionId, chat, existing);
+            }
+          }
+          wanted.forEach(id -> labels.addToChat(tenant, sessionId, chat, id, now));
+        });
     return ofChat(tenant, sessionId, chat);
   }
 
@@ -160,13 +192,27 @@ class LabelService {
     adopt(session, wa);
   }
 
-  /** A label put on (or taken off) a chat on the phone. */
+  /**
+   * Before a chat-label event is stored: adopts the WhatsApp label it names if Flowmate does not
+   * know it yet. WhatsApp is asked here, on the caller's thread and outside any transaction, so
+   * that a slow WhatsApp does not hold the inbound writers (and their connections) for everyone.
+   */
+  void learnWhatsAppLabel(UUID sessionId, String waLabelId) {
+    if (labels.labelForWaId(sessionId, waLabelId).isPresent()) {
+      return;
+    }
+    sessions.findById(sessionId)
+        .ifPresent(
+            session ->
+                call(() -> transport.labels(session.ref())).stream()
+                    .filter(l -> l.id().equals(waLabelId))
+                    .findFirst()
+                    .ifPresent(wa -> transaction.executeWithoutResult(status -> adopt(session, wa))));
+  }
+
+  /** A label put on (or taken off) a chat on the phone; labels unknown here were learnt before. */
   void onWhatsAppChatLabel(SessionInfo session, ChatId chat, String waLabelId, boolean added) {
     labels.labelForWaId(session.id(), waLabelId)
-        .or(() -> call(() -> transport.labels(session.ref())).stream()
-            .filter(l -> l.id().equals(waLabelId))
-            .findFirst()
-            .map(l -> adopt(session, l).id()))
         .ifPresent(
             labelId -> {
               if (added) {

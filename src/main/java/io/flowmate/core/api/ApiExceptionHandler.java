@@ -13,6 +13,7 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
@@ -71,6 +72,18 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
   ResponseEntity<ProblemDetail> bodyTooLarge(
       BodyTooLargeException e, HttpServletRequest request) {
     return problem(HttpStatus.PAYLOAD_TOO_LARGE, e.getMessage(), request, null);
+  }
+
+  @ExceptionHandler(DuplicateKeyException.class)
+  ResponseEntity<ProblemDetail> duplicateKey(DuplicateKeyException e, HttpServletRequest request) {
+    // A concurrent request wrote the same thing first. Neither the detail nor the log carries the
+    // driver's message: it names tables and repeats the key's values (names, phone numbers).
+    log.debug("Duplicate key on {} {}", request.getMethod(), request.getRequestURI());
+    return problem(
+        HttpStatus.CONFLICT,
+        "This already exists: a concurrent request created it first; reload it and retry if needed",
+        request,
+        null);
   }
 
   @ExceptionHandler(Exception.class)

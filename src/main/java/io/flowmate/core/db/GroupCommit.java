@@ -23,7 +23,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  * transaction, so one bad item fails only its own caller.
  *
  * <p>Items go to lanes (one writer thread each) by a key: items with the same key are written in
- * the order they were handed over.
+ * the order they were handed over. A lane holds only items whose caller still waits: one that gave
+ * up (timed out, its caller told to retry) is dropped, so a stalled database cannot make the lanes
+ * grow with every retry of the same item.
  *
  * @param <T> what is written
  */
@@ -91,10 +93,23 @@ public final class GroupCommit<T> implements AutoCloseable {
     } catch (ExecutionException e) {
       throw new WriteFailed("writing failed: " + e.getCause().getMessage(), e.getCause());
     } catch (TimeoutException e) {
-      throw new WriteFailed("not written within " + maxWait, e);
+      if (pending.done().completeExceptionally(e)) {
+        throw new WriteFailed("not written within " + maxWait, e);
+      }
+      awaitWritten(pending);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      pending.done().completeExceptionally(e);
       throw new WriteFailed("interrupted while waiting for the write", e);
+    }
+  }
+
+  /** The write finished just as the caller gave up: its outcome stands. */
+  private void awaitWritten(Pending<T> pending) {
+    try {
+      pending.done().join();
+    } catch (java.util.concurrent.CompletionException e) {
+      throw new WriteFailed("writing failed: " + e.getCause().getMessage(), e.getCause());
     }
   }
 
@@ -112,7 +127,12 @@ public final class GroupCommit<T> implements AutoCloseable {
     }
   }
 
-  private void writeBatch(List<Pending<T>> batch) {
+  private void writeBatch(List<Pending<T>> waiting) {
+    // Items whose caller gave up are not written: the caller answered "retry" and may be retrying.
+    List<Pending<T>> batch = waiting.stream().filter(pending -> !pending.done().isDone()).toList();
+    if (batch.isEmpty()) {
+      return;
+    }
     try {
       List<T> items = batch.stream().map(Pending::item).toList();
       transaction.executeWithoutResult(status -> write.accept(items));

@@ -11,12 +11,14 @@ import io.swagger.v3.oas.annotations.Hidden;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -30,11 +32,12 @@ import org.springframework.web.bind.annotation.RestController;
  * without a configured secret it accepts nothing.
  *
  * <p>Events of unknown sessions (WAHA's {@code default}, sessions deleted in Flowmate) are answered
- * 202 and dropped. WAHA retries an event with the same {@code id} until it gets a 2xx; repeats are
- * answered 200 but handed on only once. The listeners run before the answer, so an event is
- * acknowledged only once it is recorded: a crash before that, or a failure to store it (answered
- * 503), makes WAHA deliver it again. Concurrent deliveries share database transactions, which
- * keeps the answer fast under load.
+ * 202 and dropped. WAHA retries an event with the same {@code id} until it gets a 2xx; repeats of a
+ * stored event are answered 200 but handed on only once, and a repeat that arrives while an
+ * earlier delivery is still being stored is answered 503 (that one may yet fail). The listeners run
+ * before the answer, so an event is acknowledged only once it is recorded: a crash before that, or
+ * a failure to store it (answered 503), makes WAHA deliver it again. Concurrent deliveries share
+ * database transactions, which keeps the answer fast under load.
  */
 @RestController
 @Hidden
@@ -76,32 +79,43 @@ class WahaWebhookController {
       return ResponseEntity.status(HttpStatus.ACCEPTED).build();
     }
     String eventId = envelope.path("id").isTextual() ? envelope.path("id").asText() : null;
-    if (eventId != null && !seen.firstTime(eventId)) {
-      log.debug("WAHA event {} delivered again; already handled", eventId);
-      return ResponseEntity.ok().build();
+    if (eventId != null) {
+      switch (seen.begin(eventId)) {
+        case HANDLED -> {
+          log.debug("WAHA event {} delivered again; already handled", eventId);
+          return ResponseEntity.ok().build();
+        }
+        case IN_FLIGHT -> {
+          // The first attempt may still fail: a 200 now would lose the event if it does.
+          throw new ApiException(
+              HttpStatus.SERVICE_UNAVAILABLE,
+              "Event %s is still being handled by an earlier delivery; deliver it again".formatted(eventId),
+              Map.of(HttpHeaders.RETRY_AFTER, "2"));
+        }
+        case FIRST -> {}
+      }
     }
-    List<TransportEvent> normalised;
+    boolean stored = false;
     try {
-      normalised = events.normalise(sessionId.get(), envelope);
-    } catch (RuntimeException e) {
-      forget(eventId);
-      throw e;
-    }
-    try {
-      normalised.forEach(transport::publish);
-    } catch (RuntimeException e) {
-      forget(eventId);
-      // 503: WAHA retries the delivery; what was stored already is not stored twice.
-      throw new ApiException(
-          HttpStatus.SERVICE_UNAVAILABLE, "The event could not be stored right now; deliver it again");
+      List<TransportEvent> normalised = events.normalise(sessionId.get(), envelope);
+      try {
+        normalised.forEach(transport::publish);
+      } catch (RuntimeException e) {
+        // 503: WAHA retries the delivery; what was stored already is not stored twice.
+        throw new ApiException(
+            HttpStatus.SERVICE_UNAVAILABLE, "The event could not be stored right now; deliver it again");
+      }
+      stored = true;
+    } finally {
+      if (eventId != null) {
+        if (stored) {
+          seen.handled(eventId);
+        } else {
+          seen.failed(eventId);
+        }
+      }
     }
     return ResponseEntity.ok().build();
-  }
-
-  private void forget(String eventId) {
-    if (eventId != null) {
-      seen.forget(eventId);
-    }
   }
 
   /** 401 unless the body carries WAHA's valid HMAC-SHA512 signature under our secret. */

@@ -82,6 +82,7 @@ public final class FakeWaha {
   private final Map<String, String> pnByLid = new ConcurrentHashMap<>();
   private final Map<String, Queue<Canned>> canned = new ConcurrentHashMap<>();
   private final AtomicLong counter = new AtomicLong();
+  private final List<Hold> holds = new CopyOnWriteArrayList<>();
   private volatile URI webhookTarget;
 
   /** One request as WAHA received it. */
@@ -148,7 +149,8 @@ public final class FakeWaha {
 
   private FakeWaha() throws IOException {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    server.setExecutor(Executors.newFixedThreadPool(4, runnable -> {
+    // Enough threads that calls held on purpose (see hold) do not keep the others from answering.
+    server.setExecutor(Executors.newFixedThreadPool(24, runnable -> {
       Thread thread = new Thread(runnable, "fake-waha");
       thread.setDaemon(true);
       return thread;
@@ -215,6 +217,56 @@ public final class FakeWaha {
   // --- what the tests make WAHA do ------------------------------------------------------------
 
   /** The next call to {@code "METHOD /path"} gets this answer instead of the usual one. */
+  /**
+   * Holds every call whose method and raw path match (a slow WAHA) until the hold is released;
+   * release it in a finally block.
+   */
+  public Hold hold(String method, String pathPattern) {
+    Hold hold = new Hold(method, pathPattern);
+    holds.add(hold);
+    return hold;
+  }
+
+  /** Calls held unanswered until {@link #close}. */
+  public final class Hold implements AutoCloseable {
+
+    private final String method;
+    private final String pathPattern;
+    private final java.util.concurrent.CountDownLatch released = new java.util.concurrent.CountDownLatch(1);
+    private final AtomicLong waiting = new AtomicLong();
+
+    private Hold(String method, String pathPattern) {
+      this.method = method;
+      this.pathPattern = pathPattern;
+    }
+
+    /** How many calls are held right now. */
+    public long waiting() {
+      return waiting.get();
+    }
+
+    private void await(Request request) {
+      if (!request.method().equals(method) || !request.path().matches(pathPattern)) {
+        return;
+      }
+      waiting.incrementAndGet();
+      try {
+        released.await(60, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } finally {
+        waiting.decrementAndGet();
+      }
+    }
+
+    /** Answers the held calls and stops holding. */
+    @Override
+    public void close() {
+      holds.remove(this);
+      released.countDown();
+    }
+  }
+
   public void failNext(String call, int status, String body) {
     canned.computeIfAbsent(call, c -> new ConcurrentLinkedQueue<>()).add(new Canned(status, body));
   }
@@ -350,6 +402,9 @@ public final class FakeWaha {
       URI uri = exchange.getRequestURI();
       Request request = new Request(exchange.getRequestMethod(), uri.getRawPath(), uri.getRawQuery(), headers, body);
       requests.add(request);
+      for (Hold hold : holds) {
+        hold.await(request);
+      }
       Answer answer = answer(request);
       exchange.getResponseHeaders().add("Content-Type", answer.contentType());
       byte[] bytes = answer.body();

@@ -24,14 +24,19 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.autoconfigure.web.ServerProperties;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.core.env.Environment;
 import org.yaml.snakeyaml.Yaml;
 
 /**
  * Attacks on the default install: secrets everybody knows (the compose file's placeholders) and
  * ports reachable from other machines without the operator having asked for it.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class ConfigurationAttackTests extends IntegrationTest {
 
   private static final Path COMPOSE = Path.of("docker-compose.yml");
@@ -92,6 +97,22 @@ class ConfigurationAttackTests extends IntegrationTest {
             .isInstanceOfAny(ConnectException.class, SocketTimeoutException.class);
       }
     }
+  }
+
+  /** Listening wider is an explicit setting, and every start with it says so in the log. */
+  @Test
+  void listeningBeyondLoopbackIsExplicitAndWarned(CapturedOutput output) throws IOException {
+    try (AppInstance wide =
+        AppInstance.start(TestDatabase.newDatabase(), Map.of("server.address", "0.0.0.0"))) {
+      int widePort = wide.bean(Environment.class).getRequiredProperty("local.server.port", Integer.class);
+      for (InetAddress address : nonLoopbackAddresses()) {
+        try (Socket socket = new Socket()) {
+          socket.connect(new InetSocketAddress(address, widePort), 2000);
+        }
+      }
+    }
+
+    assertThat(output.getOut()).contains("The HTTP server listens on 0.0.0.0");
   }
 
   /** The WAHA transport with the compose file's old placeholder webhook key does not start. */

@@ -91,6 +91,19 @@ class WebLayerAttackTests extends IntegrationTest {
     assertProblem(send(get("/api/v2/a{b}|c", "localhost")), 400, "malformed");
   }
 
+  /** Headers larger than Tomcat accepts get a problem, not Tomcat's HTML. */
+  @Test
+  void oversizedHeadersAreAProblem() throws IOException {
+    String request =
+        "GET /api/v2/sessions HTTP/1.1\r\nHost: localhost\r\nX-Filler: " + "a".repeat(64 * 1024)
+            + "\r\nConnection: close\r\n\r\n";
+
+    RawResponse response = send(request.getBytes(StandardCharsets.ISO_8859_1));
+
+    assertThat(response.status()).as(response.toString()).isIn(400, 431);
+    assertProblemShape(response);
+  }
+
   /** A browser asking for HTML still gets the problem, not a whitelabel page. */
   @Test
   void askingForHtmlStillGetsAProblem() throws IOException {

@@ -3,6 +3,7 @@ package io.flowmate.gateway;
 import io.flowmate.gateway.spi.TransportKind;
 import java.net.URI;
 import java.time.Duration;
+import java.util.regex.Pattern;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -18,6 +19,29 @@ public record GatewaySettings(
     @DefaultValue("simulator") TransportKind transport,
     @DefaultValue Simulator simulator,
     @DefaultValue Waha waha) {
+
+  /** Defaults that were published (docker-compose.yml once shipped {@code change-me-…} values). */
+  private static final Pattern PLACEHOLDER =
+      Pattern.compile("(?i)change[-_ .]?me.*|secret|password|changeit|admin|waha|test|xxx+");
+
+  /**
+   * With WAHA on, a placeholder API key lets anyone who reaches WAHA drive the WhatsApp account, and
+   * a placeholder webhook secret lets anyone forge incoming messages: refuse to start instead.
+   */
+  public GatewaySettings {
+    if (transport == TransportKind.WAHA && waha != null) {
+      refusePlaceholder("flowmate.gateway.waha.api-key", waha.apiKey());
+      refusePlaceholder("flowmate.gateway.waha.webhook-secret", waha.webhookSecret());
+    }
+  }
+
+  private static void refusePlaceholder(String property, String value) {
+    if (value != null && PLACEHOLDER.matcher(value.trim()).matches()) {
+      throw new IllegalArgumentException(
+          "%s is a placeholder, not a secret: set a random value (e.g. `openssl rand -hex 32`), the same in WAHA"
+              .formatted(property));
+    }
+  }
 
   /**
    * @param pairingDelay how long after showing a QR code the simulated phone "scans" it; negative

@@ -1,5 +1,6 @@
 package io.flowmate.gateway;
 
+import io.flowmate.core.LogSafe;
 import io.flowmate.gateway.spi.WhatsAppTransport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,7 +29,7 @@ class SessionResumer {
       try {
         transport.open(session.info().ref());
       } catch (RuntimeException e) {
-        log.warn("Could not resume session {}: {}", session.info().id(), e.getMessage());
+        log.warn("Could not resume session {}: {}", session.info().id(), LogSafe.text(e.getMessage()));
       }
     }
     if (!toResume.isEmpty()) {

@@ -38,7 +38,9 @@ class TransportEventDispatcher implements TransportEventSink {
       try {
         listener.onTransportEvent(event);
       } catch (RuntimeException e) {
-        log.error("{} failed on {}", listener.getClass().getSimpleName(), event, e);
+        // The event's type and session, never the event: it carries texts, numbers and push names.
+        log.error("{} failed on {} of session {}", listener.getClass().getSimpleName(),
+            event.getClass().getSimpleName(), event.sessionId(), e);
         if (failure == null) {
           failure = e;
         } else {

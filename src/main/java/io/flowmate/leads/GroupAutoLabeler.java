@@ -38,7 +38,8 @@ class GroupAutoLabeler {
                   labels.add(
                       detected.tenantId(), detected.sessionId(), ChatId.parse(lead.contactPhone()), script.leadLabelId()));
     } catch (RuntimeException e) {
-      log.warn("Could not label lead {} automatically: {}", detected.leadId(), e.getMessage());
+      // The type only: messages of these failures quote the contact's number.
+      log.warn("Could not label lead {} automatically: {}", detected.leadId(), e.getClass().getSimpleName());
     }
   }
 }

@@ -61,7 +61,8 @@ class GroupAutoResponder {
               false,
               null));
     } catch (RuntimeException e) {
-      log.warn("Could not answer lead {} automatically: {}", detected.leadId(), e.getMessage());
+      // The type only: messages of these failures quote the contact's number.
+      log.warn("Could not answer lead {} automatically: {}", detected.leadId(), e.getClass().getSimpleName());
     }
   }
 }

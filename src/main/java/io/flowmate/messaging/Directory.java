@@ -1,5 +1,6 @@
 package io.flowmate.messaging;
 
+import io.flowmate.core.LogSafe;
 import io.flowmate.core.ChatId;
 import io.flowmate.core.TenantId;
 import io.flowmate.core.api.ApiException;
@@ -83,7 +84,8 @@ public class Directory {
             .map(g -> new WaGroup(session.id(), session.name(), g.id(), g.subject(), g.participantCount()))
             .forEach(found::add);
       } catch (TransportException e) {
-        log.warn("Groups of session {} read from the database: WhatsApp did not answer ({})", session.id(), e.getMessage());
+        log.warn("Groups of session {} read from the database: WhatsApp did not answer ({})", session.id(),
+            LogSafe.text(e.getMessage()));
         groups.list(session.id()).stream()
             .filter(GroupRepository.GroupRow::member)
             .map(g -> new WaGroup(session.id(), session.name(), g.groupId(), g.subject(), g.participantCount()))

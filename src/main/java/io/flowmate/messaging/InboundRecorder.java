@@ -1,5 +1,6 @@
 package io.flowmate.messaging;
 
+import io.flowmate.core.LogSafe;
 import io.flowmate.core.ChatId;
 import io.flowmate.core.Ids;
 import io.flowmate.core.TenantId;
@@ -197,7 +198,7 @@ class InboundRecorder implements TransportEventListener, DisposableBean {
         if (until != null) {
           senderStates.lockReachout(session.tenantId(), session.id(), until, restricted.reason(), now);
         }
-        log.warn("WhatsApp restricted session {}: {}", session.id(), restricted.reason());
+        log.warn("WhatsApp restricted session {}: {}", session.id(), LogSafe.text(restricted.reason()));
       }
       default -> {}
     }
@@ -322,7 +323,7 @@ class InboundRecorder implements TransportEventListener, DisposableBean {
               if (sender.lid() != null) {
                 optOuts.add(tenant, sender.lid(), keyword, message.id(), arrival.at());
               }
-              log.info("{} opted out with '{}'", message.chatId(), keyword);
+              log.info("The sender of message {} opted out with '{}'", message.id(), LogSafe.text(keyword));
             });
   }
 

@@ -1,5 +1,6 @@
 package io.flowmate.messaging;
 
+import io.flowmate.core.LogSafe;
 import io.flowmate.admin.PlanLimits;
 import io.flowmate.admin.TenantSettings;
 import io.flowmate.admin.Tenants;
@@ -426,11 +427,11 @@ class OutboxDispatcher implements DisposableBean {
     } catch (TransportException e) {
       if (e.retryable()) {
         log.warn("Could not find out whether message {} was accepted before a crash; asking again on"
-            + " the next sweep: {}", message.id(), e.getMessage());
+            + " the next sweep: {}", message.id(), LogSafe.text(e.getMessage()));
         return false;
       }
       log.warn("Cannot find out whether message {} was accepted before a crash: {}",
-          message.id(), e.getMessage());
+          message.id(), LogSafe.text(e.getMessage()));
       fail(message, MAY_HAVE_BEEN_SENT + " (" + e.getMessage() + ")", now);
       return true;
     } catch (RuntimeException e) {

@@ -84,7 +84,8 @@ class FollowUpReplies {
 
   private void note(Noticed reply) {
     if (!noticed.offer(reply)) {
-      log.debug("Too many replies waiting to be handed over; {} is found before its next round", reply.chat());
+      log.debug("Too many replies waiting to be handed over; one in session {} is found before its next round",
+          reply.sessionId());
     }
   }
 

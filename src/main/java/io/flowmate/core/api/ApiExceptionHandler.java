@@ -1,5 +1,6 @@
 package io.flowmate.core.api;
 
+import io.flowmate.core.LogSafe;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
@@ -89,8 +90,8 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
   @ExceptionHandler(Exception.class)
   ResponseEntity<ProblemDetail> unexpected(Exception e, HttpServletRequest request) {
     String reference = UUID.randomUUID().toString();
-    log.error("Unexpected error on {} {} (reference {})", request.getMethod(),
-        request.getRequestURI(), reference, e);
+    log.error("Unexpected error on {} {} (reference {})", LogSafe.text(request.getMethod()),
+        LogSafe.text(request.getRequestURI()), reference, e);
     return problem(
         HttpStatus.INTERNAL_SERVER_ERROR,
         "Internal error; the server log has the details under reference " + reference,

@@ -20,10 +20,11 @@ import org.springframework.util.unit.DataSize;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Rejects API request bodies above {@code flowmate.api.max-body-size} with 413: at once when the
- * declared length is too big, and while reading when a chunked body grows past the limit. Uploads
- * (multipart) have their own, larger limit, and so have bulk imports ({@code POST …/import/…},
- * {@code flowmate.api.max-import-size}), which their endpoints read as a stream.
+ * Rejects request bodies above {@code flowmate.api.max-body-size} with 413, on every path and for
+ * every content type (multipart included: it is switched off, and would otherwise be parsed before
+ * the key is checked): at once when the declared length is too big, and while reading when a
+ * chunked body grows past the limit. Bulk imports ({@code POST …/import/…}) have their own limit,
+ * {@code flowmate.api.max-import-size}, as their endpoints read them as a stream.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 10)
@@ -37,12 +38,6 @@ class RequestBodyLimitFilter extends OncePerRequestFilter {
     this.objectMapper = objectMapper;
     this.maxBytes = settings.maxBodySize().toBytes();
     this.maxImportBytes = settings.maxImportSize().toBytes();
-  }
-
-  @Override
-  protected boolean shouldNotFilter(HttpServletRequest request) {
-    String contentType = request.getContentType();
-    return contentType != null && contentType.startsWith("multipart/");
   }
 
   @Override

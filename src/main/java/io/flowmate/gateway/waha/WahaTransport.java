@@ -1,5 +1,6 @@
 package io.flowmate.gateway.waha;
 
+import io.flowmate.core.LogSafe;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -398,7 +399,8 @@ class WahaTransport implements WhatsAppTransport {
       id = key.path("fromMe").asBoolean(true) + "_" + chat + "_" + key.path("id").asText();
     }
     if (id == null) {
-      log.warn("WAHA accepted a message to {} but returned no id; its acks cannot be matched", to);
+      log.warn("WAHA accepted message {} but returned no id; its acks cannot be matched",
+          LogSafe.text(options.idempotencyKey()));
       return "unknown:" + options.idempotencyKey();
     }
     return id;
@@ -452,7 +454,8 @@ class WahaTransport implements WhatsAppTransport {
   private SendReceipt receipt(JsonNode message, SentLookup lookup) {
     String id = WahaEvents.messageId(message.path("id"));
     if (id == null) {
-      log.warn("WAHA lists the message to {} without an id; its acks cannot be matched", lookup.chat());
+      log.warn("WAHA lists message {} without an id; its acks cannot be matched",
+          LogSafe.text(lookup.idempotencyKey()));
       id = "unknown:" + lookup.idempotencyKey();
     }
     return new SendReceipt(id, sentAt(message).orElseThrow());
@@ -656,7 +659,7 @@ class WahaTransport implements WhatsAppTransport {
     try {
       call.run();
     } catch (WahaClient.NotFound e) {
-      log.debug("{}", e.getMessage());
+      log.debug("{}", LogSafe.text(e.getMessage()));
     }
   }
 

@@ -1,5 +1,6 @@
 package io.flowmate.gateway.waha;
 
+import io.flowmate.core.LogSafe;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -75,14 +76,14 @@ class WahaWebhookController {
     Optional<UUID> sessionId = sessionOf(envelope);
     if (sessionId.isEmpty()) {
       log.debug("WAHA event {} for session '{}' ignored: not a Flowmate session",
-          envelope.path("event").asText(), envelope.path("session").asText());
+          LogSafe.text(envelope.path("event").asText()), LogSafe.text(envelope.path("session").asText()));
       return ResponseEntity.status(HttpStatus.ACCEPTED).build();
     }
     String eventId = envelope.path("id").isTextual() ? envelope.path("id").asText() : null;
     if (eventId != null) {
       switch (seen.begin(eventId)) {
         case HANDLED -> {
-          log.debug("WAHA event {} delivered again; already handled", eventId);
+          log.debug("WAHA event {} delivered again; already handled", LogSafe.text(eventId));
           return ResponseEntity.ok().build();
         }
         case IN_FLIGHT -> {

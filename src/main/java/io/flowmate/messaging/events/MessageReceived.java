@@ -1,5 +1,6 @@
 package io.flowmate.messaging.events;
 
+import io.flowmate.core.LogSafe;
 import io.flowmate.core.TenantId;
 import java.time.Instant;
 import java.util.UUID;
@@ -22,4 +23,12 @@ public record MessageReceived(
     boolean groupMessage,
     String messageType,
     Instant receivedAt,
-    String senderPhone) {}
+    String senderPhone) {
+
+  /** Ids only: events end up in logs, and the chat and the phone number are personal data. */
+  @Override
+  public String toString() {
+    return "MessageReceived[tenantId=%s, sessionId=%s, messageId=%s, contactId=%s, groupMessage=%s, type=%s, at=%s]"
+        .formatted(tenantId, sessionId, messageId, contactId, groupMessage, LogSafe.text(messageType), receivedAt);
+  }
+}

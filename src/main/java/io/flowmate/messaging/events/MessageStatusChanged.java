@@ -32,4 +32,13 @@ public record MessageStatusChanged(
     String originKind,
     UUID originId,
     String failureReason,
-    Instant sentAt) {}
+    Instant sentAt) {
+
+  /** Ids only: events end up in logs; the chat is personal data, a failure reason may quote it. */
+  @Override
+  public String toString() {
+    return ("MessageStatusChanged[tenantId=%s, sessionId=%s, messageId=%s, status=%s, previousStatus=%s,"
+            + " originKind=%s, originId=%s, changedAt=%s]")
+        .formatted(tenantId, sessionId, messageId, status, previousStatus, originKind, originId, changedAt);
+  }
+}

@@ -62,10 +62,13 @@ class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
   protected void doFilterInternal(
       HttpServletRequest request, HttpServletResponse response, FilterChain chain)
       throws ServletException, IOException {
-    String ticket = request.getParameter(TICKET_PARAMETER);
-    boolean inUrl = ticket != null || request.getParameter(TOKEN_PARAMETER) != null;
-    boolean stream = inUrl && "GET".equals(request.getMethod()) && isEventStream(request);
-    if (stream && request.getParameter(TOKEN_PARAMETER) != null) {
+    // Only GET reads parameters: on a POST, getParameter would make the container parse a form body
+    // before the caller is known.
+    boolean get = "GET".equals(request.getMethod());
+    String ticket = get ? request.getParameter(TICKET_PARAMETER) : null;
+    boolean tokenInUrl = get && request.getParameter(TOKEN_PARAMETER) != null;
+    boolean stream = (ticket != null || tokenInUrl) && isEventStream(request);
+    if (stream && tokenInUrl) {
       reject(
           request,
           response,

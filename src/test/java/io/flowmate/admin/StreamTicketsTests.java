@@ -5,19 +5,33 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.flowmate.core.TenantId;
 import io.flowmate.core.api.ApiException;
+import io.flowmate.support.IntegrationTest;
 import io.flowmate.support.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Set;
 import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
 
-/** Stream tickets expire, are used once, and a key cannot hoard them. */
-class StreamTicketsTests {
+/**
+ * Stream tickets expire, are used once, and a key cannot hoard them; on the test database, with a
+ * clock of the test's own (the application's context is shared with other tests).
+ */
+class StreamTicketsTests extends IntegrationTest {
+
+  @Autowired JdbcClient jdbc;
 
   private final MutableClock clock = new MutableClock(Instant.parse("2026-12-07T18:00:00Z"));
-  private final StreamTickets tickets =
-      new StreamTickets(new AdminSettings(null, "Default", null, true, Duration.ofSeconds(60), 3), clock);
+  private StreamTickets tickets;
+
+  @BeforeEach
+  void tickets() {
+    tickets =
+        new StreamTickets(jdbc, new AdminSettings(null, "Default", null, true, Duration.ofSeconds(60), 3), clock);
+  }
   private final TenantId tenant = TenantId.of(UUID.randomUUID());
   private final UUID key = UUID.randomUUID();
 
@@ -62,6 +76,17 @@ class StreamTicketsTests {
 
     tickets.forgetKey(key);
 
+    assertThat(tickets.redeem(ticket)).isEmpty();
+  }
+
+  /** Two instances behind a load balancer: a ticket made by one opens a stream on the other, once. */
+  @Test
+  void aTicketMadeOnOneInstanceIsRedeemedOnAnotherOnce() {
+    StreamTickets otherInstance =
+        new StreamTickets(jdbc, new AdminSettings(null, "Default", null, true, Duration.ofSeconds(60), 3), clock);
+    String ticket = tickets.issue(tenant, key, Set.of("messages:read")).value();
+
+    assertThat(otherInstance.redeem(ticket)).hasValueSatisfying(t -> assertThat(t.apiKeyId()).isEqualTo(key));
     assertThat(tickets.redeem(ticket)).isEmpty();
   }
 }

@@ -137,13 +137,25 @@ class ApprovalRepository {
         == 1;
   }
 
-  void attachUserTask(UUID id, long userTaskKey, String epoch) {
-    jdbc.sql(
-            "UPDATE workflow_approval SET user_task_key = :key, engine_epoch = :epoch WHERE id = :id")
-        .param("id", id)
-        .param("key", userTaskKey)
-        .param("epoch", epoch)
-        .update();
+  /**
+   * Records the instance's user task, unless another instance of the same epoch tracks the
+   * approval already (the first instance of an epoch is Flowmate's: it starts it right after
+   * creating the approval); returns whether it was recorded.
+   */
+  boolean attachUserTask(UUID id, long userTaskKey, long processInstanceKey, String epoch) {
+    return jdbc.sql(
+                """
+                UPDATE workflow_approval SET user_task_key = :key, engine_epoch = :epoch,
+                  process_instance_key = :instance
+                WHERE id = :id AND (engine_epoch IS DISTINCT FROM :epoch
+                  OR process_instance_key IS NULL OR process_instance_key = :instance)
+                """)
+            .param("id", id)
+            .param("key", userTaskKey)
+            .param("instance", processInstanceKey)
+            .param("epoch", epoch)
+            .update()
+        == 1;
   }
 
   private Approval map(ResultSet rs, int row) throws SQLException {
@@ -161,7 +173,8 @@ class ApprovalRepository {
         rs.getString("edited_text"),
         rs.getString("reason"),
         nullableLong(rs, "user_task_key"),
-        rs.getString("engine_epoch"));
+        rs.getString("engine_epoch"),
+        nullableLong(rs, "process_instance_key"));
   }
 
   private String write(Map<String, Object> summary) {

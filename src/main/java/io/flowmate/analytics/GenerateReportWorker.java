@@ -2,8 +2,8 @@ package io.flowmate.analytics;
 
 import io.camunda.client.annotation.JobWorker;
 import io.camunda.client.annotation.Variable;
+import io.flowmate.workflow.ForgedJob;
 import java.time.Instant;
-import java.util.UUID;
 import org.springframework.stereotype.Component;
 
 /**
@@ -29,6 +29,6 @@ public class GenerateReportWorker {
   public void generateReport(
       @Variable(name = ReportProcess.REPORT_ID) String reportId,
       @Variable(name = ReportProcess.NEXT_RUN_AT) String occurrence) {
-    runs.generate(UUID.fromString(reportId), Instant.parse(occurrence));
+    runs.generate(ForgedJob.uuid(ReportProcess.REPORT_ID, reportId), Instant.parse(occurrence));
   }
 }

@@ -3,9 +3,9 @@ package io.flowmate.analytics;
 import io.camunda.client.annotation.JobWorker;
 import io.camunda.client.annotation.Variable;
 import io.flowmate.core.schedule.OccurrencePlanner;
+import io.flowmate.workflow.ForgedJob;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.UUID;
 import org.springframework.stereotype.Component;
 
 /**
@@ -27,7 +27,7 @@ public class PlanReportRunWorker {
 
   @JobWorker(type = ReportProcess.PLAN_JOB)
   public Map<String, Object> planReportRun(@Variable(name = ReportProcess.REPORT_ID) String reportId) {
-    OccurrencePlanner.Plan plan = runs.plan(UUID.fromString(reportId));
+    OccurrencePlanner.Plan plan = runs.plan(ForgedJob.uuid(ReportProcess.REPORT_ID, reportId));
     Map<String, Object> variables = new HashMap<>();
     variables.put(ReportProcess.REPORT_STATE, plan.state());
     if (plan.nextRunAt() != null) {

@@ -2,7 +2,9 @@ package io.flowmate.analytics;
 
 import io.flowmate.core.schedule.OccurrencePlanner;
 import io.flowmate.core.schedule.ScheduleStatus;
+import io.flowmate.workflow.ForgedJob;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -23,6 +25,10 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 @Service
 class ScheduledReportRuns {
+
+  /** How far the engine's clock may run ahead of Flowmate's (a remote cluster's host). */
+  static final Duration CLOCK_SKEW = Duration.ofMinutes(1);
+
 
   private static final Logger log = LoggerFactory.getLogger(ScheduledReportRuns.class);
 
@@ -92,6 +98,11 @@ class ScheduledReportRuns {
     }
     Report report = found.get();
     Instant now = clock.instant();
+    if (occurrence.isAfter(now.plus(CLOCK_SKEW))) {
+      // Only its timer leads here, never early: an instance started at this step with forged
+      // variables would send ahead of time.
+      throw ForgedJob.refuse("report %s is not due before %s".formatted(reportId, occurrence));
+    }
     Instant next = report.recurrence().next(occurrence).orElse(null);
     if (now.isAfter(occurrence.plus(settings.missedGrace()))) {
       transaction.executeWithoutResult(

@@ -2,7 +2,7 @@ package io.flowmate.outreach;
 
 import io.camunda.client.annotation.JobWorker;
 import io.camunda.client.annotation.Variable;
-import java.util.UUID;
+import io.flowmate.workflow.ForgedJob;
 import org.springframework.stereotype.Component;
 
 /**
@@ -22,6 +22,6 @@ public class CompleteFollowUpWorker {
 
   @JobWorker(type = FollowUpProcess.COMPLETE_FOLLOW_UP_JOB)
   public void completeFollowUp(@Variable(name = FollowUpProcess.FOLLOW_UP_ID) String followUpId) {
-    followUps.complete(UUID.fromString(followUpId));
+    followUps.complete(ForgedJob.uuid(FollowUpProcess.FOLLOW_UP_ID, followUpId));
   }
 }

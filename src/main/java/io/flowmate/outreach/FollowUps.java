@@ -2,6 +2,7 @@ package io.flowmate.outreach;
 
 import io.flowmate.messaging.Conversations;
 import io.flowmate.messaging.Outbox;
+import io.flowmate.workflow.ForgedJob;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,6 +20,9 @@ import org.springframework.transaction.annotation.Transactional;
  */
 @Service
 class FollowUps {
+
+  /** How far the engine's clock may run ahead of Flowmate's (a remote cluster's host). */
+  static final Duration CLOCK_SKEW = Duration.ofMinutes(1);
 
 
   private final FollowUpRepository followUps;
@@ -61,7 +65,8 @@ class FollowUps {
   /**
    * Queues round {@code roundsSent + 1} through the outbox (so the number's send governor paces
    * it and applies opt-outs), under an idempotency key of the follow-up and round: a retried job,
-   * or an instance re-created after an engine restart, never queues a round twice.
+   * or an instance re-created after an engine restart, never queues a round twice. Refused (see
+   * {@link ForgedJob}) for a round other than the next, or before the next round is due.
    */
   @Transactional
   RoundResult sendRound(UUID followUpId, int roundsSent) {
@@ -91,6 +96,17 @@ class FollowUps {
       followUps.end(followUpId, FollowUpStatus.CANCELLED, "no longer in the rule's audience", now);
       return new RoundResult(FollowUpProcess.ENDED, roundsSent, rule.waitTime());
     }
+    if (followUp.round() == roundsSent + 1) {
+      // This round went out already; the job that sent it is retried.
+      return new RoundResult(FollowUpProcess.SENT, followUp.round(), rule.waitTime());
+    }
+    if (followUp.round() != roundsSent) {
+      throw ForgedJob.refuse(
+          "follow-up %s has sent %d rounds, not %d".formatted(followUpId, followUp.round(), roundsSent));
+    }
+    if (followUp.dueAt() != null && followUp.dueAt().isAfter(now.plus(CLOCK_SKEW))) {
+      throw ForgedJob.refuse("follow-up %s is not due before %s".formatted(followUpId, followUp.dueAt()));
+    }
     int round = roundsSent + 1;
     // The seed varies spin text between contacts and rounds, and stays the same if a round is retried.
     long seed = followUpId.getLeastSignificantBits() + round;
@@ -118,7 +134,10 @@ class FollowUps {
    */
   @Transactional
   void stop(UUID followUpId) {
-    find(followUpId);
+    FollowUp followUp = find(followUpId);
+    if (followUp.status() != FollowUpStatus.REPLIED && !hasReplied(followUp)) {
+      throw ForgedJob.refuse("the contact of follow-up %s has not replied".formatted(followUpId));
+    }
     followUps.end(followUpId, FollowUpStatus.REPLIED, null, clock.instant());
     outbox.cancel(origin(followUpId), "not sent: the contact replied");
     // Leads do not exist yet: the leads issue marks the contact's lead as replied here.
@@ -127,7 +146,11 @@ class FollowUps {
   /** Every round was sent without a reply. */
   @Transactional
   void complete(UUID followUpId) {
-    find(followUpId);
+    FollowUp followUp = find(followUpId);
+    if (followUp.status() == FollowUpStatus.WAITING && followUp.round() < followUp.maxRounds()) {
+      throw ForgedJob.refuse(
+          "follow-up %s has sent %d of %d rounds".formatted(followUpId, followUp.round(), followUp.maxRounds()));
+    }
     followUps.end(followUpId, FollowUpStatus.COMPLETED, null, clock.instant());
   }
 
@@ -146,6 +169,6 @@ class FollowUps {
   private FollowUp find(UUID followUpId) {
     return followUps
         .findForUpdate(followUpId)
-        .orElseThrow(() -> new IllegalStateException("follow-up " + followUpId + " not found"));
+        .orElseThrow(() -> ForgedJob.refuse("follow-up %s does not exist".formatted(followUpId)));
   }
 }

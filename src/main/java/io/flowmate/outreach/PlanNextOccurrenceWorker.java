@@ -3,9 +3,9 @@ package io.flowmate.outreach;
 import io.camunda.client.annotation.JobWorker;
 import io.camunda.client.annotation.Variable;
 import io.flowmate.core.schedule.OccurrencePlanner;
+import io.flowmate.workflow.ForgedJob;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.UUID;
 import org.springframework.stereotype.Component;
 
 /**
@@ -28,7 +28,7 @@ public class PlanNextOccurrenceWorker {
   @JobWorker(type = ScheduledMessageProcess.PLAN_JOB)
   public Map<String, Object> planNextOccurrence(
       @Variable(name = ScheduledMessageProcess.SCHEDULE_ID) String scheduleId) {
-    OccurrencePlanner.Plan plan = occurrences.plan(UUID.fromString(scheduleId));
+    OccurrencePlanner.Plan plan = occurrences.plan(ForgedJob.uuid(ScheduledMessageProcess.SCHEDULE_ID, scheduleId));
     Map<String, Object> variables = new HashMap<>();
     variables.put(ScheduledMessageProcess.SCHEDULE_STATE, plan.state());
     if (plan.nextRunAt() != null) {

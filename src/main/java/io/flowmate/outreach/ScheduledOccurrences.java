@@ -1,12 +1,14 @@
 package io.flowmate.outreach;
 
-import io.flowmate.core.schedule.OccurrencePlanner;
-import io.flowmate.core.schedule.ScheduleStatus;
 import io.flowmate.core.ChatId;
 import io.flowmate.core.Ids;
+import io.flowmate.core.schedule.OccurrencePlanner;
+import io.flowmate.core.schedule.ScheduleStatus;
 import io.flowmate.gateway.Sessions;
 import io.flowmate.messaging.Outbox;
+import io.flowmate.workflow.ForgedJob;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,6 +31,10 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 @Service
 class ScheduledOccurrences {
+
+  /** How far the engine's clock may run ahead of Flowmate's (a remote cluster's host). */
+  static final Duration CLOCK_SKEW = Duration.ofMinutes(1);
+
 
   private static final Logger log = LoggerFactory.getLogger(ScheduledOccurrences.class);
 
@@ -104,6 +110,11 @@ class ScheduledOccurrences {
     }
     ScheduledMessage schedule = found.get();
     Instant now = clock.instant();
+    if (occurrence.isAfter(now.plus(CLOCK_SKEW))) {
+      // Only its timer leads here, never early: an instance started at this step with forged
+      // variables would send ahead of time.
+      throw ForgedJob.refuse("schedule %s is not due before %s".formatted(scheduleId, occurrence));
+    }
     Instant next = schedule.recurrence().next(occurrence).orElse(null);
     if (now.isAfter(occurrence.plus(settings.missedGrace()))) {
       transaction.executeWithoutResult(

@@ -2,7 +2,7 @@ package io.flowmate.outreach;
 
 import io.camunda.client.annotation.JobWorker;
 import io.camunda.client.annotation.Variable;
-import java.util.UUID;
+import io.flowmate.workflow.ForgedJob;
 import org.springframework.stereotype.Component;
 
 /**
@@ -30,7 +30,7 @@ public class SendFollowUpWorker {
   public Sent sendFollowUp(
       @Variable(name = FollowUpProcess.FOLLOW_UP_ID) String followUpId,
       @Variable(name = FollowUpProcess.ROUND) int round) {
-    FollowUps.RoundResult result = followUps.sendRound(UUID.fromString(followUpId), round);
+    FollowUps.RoundResult result = followUps.sendRound(ForgedJob.uuid(FollowUpProcess.FOLLOW_UP_ID, followUpId), round);
     return new Sent(result.outcome(), result.round(), result.waitTime().toString());
   }
 }

@@ -2,8 +2,8 @@ package io.flowmate.outreach;
 
 import io.camunda.client.annotation.JobWorker;
 import io.camunda.client.annotation.Variable;
+import io.flowmate.workflow.ForgedJob;
 import java.time.Instant;
-import java.util.UUID;
 import org.springframework.stereotype.Component;
 
 /**
@@ -29,6 +29,6 @@ public class SendScheduledMessageWorker {
   public void sendScheduledMessage(
       @Variable(name = ScheduledMessageProcess.SCHEDULE_ID) String scheduleId,
       @Variable(name = ScheduledMessageProcess.NEXT_RUN_AT) String occurrence) {
-    occurrences.send(UUID.fromString(scheduleId), Instant.parse(occurrence));
+    occurrences.send(ForgedJob.uuid(ScheduledMessageProcess.SCHEDULE_ID, scheduleId), Instant.parse(occurrence));
   }
 }

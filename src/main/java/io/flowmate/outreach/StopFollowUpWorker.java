@@ -2,7 +2,7 @@ package io.flowmate.outreach;
 
 import io.camunda.client.annotation.JobWorker;
 import io.camunda.client.annotation.Variable;
-import java.util.UUID;
+import io.flowmate.workflow.ForgedJob;
 import org.springframework.stereotype.Component;
 
 /**
@@ -22,6 +22,6 @@ public class StopFollowUpWorker {
 
   @JobWorker(type = FollowUpProcess.STOP_FOLLOW_UP_JOB)
   public void stopFollowUp(@Variable(name = FollowUpProcess.FOLLOW_UP_ID) String followUpId) {
-    followUps.stop(UUID.fromString(followUpId));
+    followUps.stop(ForgedJob.uuid(FollowUpProcess.FOLLOW_UP_ID, followUpId));
   }
 }

@@ -12,7 +12,8 @@ import org.springframework.stereotype.Component;
 /**
  * The {@code creating} task listener of every approval user task: remembers the task's key so that
  * API decisions can complete it, and completes it right away when the decision was recorded
- * before the task existed (an approval decided while the engine was restarting).
+ * before the task existed (an approval decided while the engine was restarting). Only the first
+ * instance of an engine that tracks an approval owns it; another is refused.
  *
  * <p>In: {@code approvalId}; header {@code io.camunda.zeebe:userTaskKey}. Out: nothing.
  */
@@ -33,9 +34,16 @@ public class TrackApprovalTaskWorker {
       ActivatedJob job,
       @Variable(name = ApprovalGate.APPROVAL_ID) String approvalId,
       @CustomHeaders Map<String, String> headers) {
-    UUID id = UUID.fromString(approvalId);
+    UUID id = ForgedJob.uuid(ApprovalGate.APPROVAL_ID, approvalId);
     long userTaskKey = Long.parseLong(headers.get(USER_TASK_KEY_HEADER));
-    approvals.attachUserTask(id, userTaskKey);
+    if (approvals.find(id).isEmpty()) {
+      throw ForgedJob.refuse("approval %s does not exist".formatted(id));
+    }
+    // An instance started with this approval's id by someone else must not take its task over.
+    if (!approvals.attachUserTask(id, userTaskKey, job.getProcessInstanceKey())) {
+      throw ForgedJob.refuse(
+          "approval %s is tracked by another instance of this engine".formatted(id));
+    }
     // The task only becomes completable once this listener job is done.
     client.newCompleteCommand(job).send().join();
     approvals.find(id).ifPresent(approvals::completeUserTask);

@@ -1,5 +1,6 @@
 package io.flowmate.analytics;
 
+import io.flowmate.core.TenantId;
 import io.flowmate.core.schedule.OccurrencePlanner;
 import io.flowmate.core.schedule.ScheduleStatus;
 import io.flowmate.workflow.ForgedJob;
@@ -76,8 +77,19 @@ class ScheduledReportRuns {
   }
 
   /** What the instance does next: see {@link OccurrencePlanner}. */
-  OccurrencePlanner.Plan plan(UUID reportId) {
+  OccurrencePlanner.Plan plan(TenantId tenant, UUID reportId) {
+    ownedBy(tenant, reportId);
     return planner.plan(reportId);
+  }
+
+  /** Refuses a job that names another tenant's report (see {@link ForgedJob}). */
+  private void ownedBy(TenantId tenant, UUID reportId) {
+    reports.findById(reportId)
+        .filter(found -> !found.tenantId().equals(tenant))
+        .ifPresent(
+            found -> {
+              throw ForgedJob.refuse("report %s is not of tenant %s".formatted(reportId, tenant));
+            });
   }
 
   /**
@@ -88,7 +100,8 @@ class ScheduledReportRuns {
    * <p>Safe to run twice (a retried job, a restart): a run is stored once per occurrence, and a
    * retry sends the stored text under the same idempotency key, which the outbox queues once.
    */
-  void generate(UUID reportId, Instant occurrence) {
+  void generate(TenantId tenant, UUID reportId, Instant occurrence) {
+    ownedBy(tenant, reportId);
     Optional<Report> found = reports.findById(reportId);
     if (found.isEmpty()
         || found.get().status() != ScheduleStatus.ACTIVE

@@ -1,5 +1,6 @@
 package io.flowmate.outreach;
 
+import io.flowmate.core.TenantId;
 import io.flowmate.messaging.Conversations;
 import io.flowmate.messaging.Outbox;
 import io.flowmate.workflow.ForgedJob;
@@ -69,8 +70,8 @@ class FollowUps {
    * {@link ForgedJob}) for a round other than the next, or before the next round is due.
    */
   @Transactional
-  RoundResult sendRound(UUID followUpId, int roundsSent) {
-    FollowUp followUp = find(followUpId);
+  RoundResult sendRound(TenantId tenant, UUID followUpId, int roundsSent) {
+    FollowUp followUp = find(tenant, followUpId);
     FollowUpRule rule =
         rules
             .findById(followUp.ruleId())
@@ -133,8 +134,8 @@ class FollowUps {
    * was pacing it) is cancelled.
    */
   @Transactional
-  void stop(UUID followUpId) {
-    FollowUp followUp = find(followUpId);
+  void stop(TenantId tenant, UUID followUpId) {
+    FollowUp followUp = find(tenant, followUpId);
     if (followUp.status() != FollowUpStatus.REPLIED && !hasReplied(followUp)) {
       throw ForgedJob.refuse("the contact of follow-up %s has not replied".formatted(followUpId));
     }
@@ -145,8 +146,8 @@ class FollowUps {
 
   /** Every round was sent without a reply. */
   @Transactional
-  void complete(UUID followUpId) {
-    FollowUp followUp = find(followUpId);
+  void complete(TenantId tenant, UUID followUpId) {
+    FollowUp followUp = find(tenant, followUpId);
     if (followUp.status() == FollowUpStatus.WAITING && followUp.round() < followUp.maxRounds()) {
       throw ForgedJob.refuse(
           "follow-up %s has sent %d of %d rounds".formatted(followUpId, followUp.round(), followUp.maxRounds()));
@@ -166,9 +167,11 @@ class FollowUps {
    * Locks the follow-up: a round being queued and a reply or the rule's deletion cancelling it
    * take turns, so a round queued at that moment is cancelled with it, never left to go out.
    */
-  private FollowUp find(UUID followUpId) {
+  private FollowUp find(TenantId tenant, UUID followUpId) {
     return followUps
         .findForUpdate(followUpId)
-        .orElseThrow(() -> ForgedJob.refuse("follow-up %s does not exist".formatted(followUpId)));
+        .filter(followUp -> followUp.tenantId().equals(tenant))
+        .orElseThrow(
+            () -> ForgedJob.refuse("follow-up %s of tenant %s does not exist".formatted(followUpId, tenant)));
   }
 }

@@ -2,6 +2,7 @@ package io.flowmate.outreach;
 
 import io.flowmate.core.ChatId;
 import io.flowmate.core.Ids;
+import io.flowmate.core.TenantId;
 import io.flowmate.core.schedule.OccurrencePlanner;
 import io.flowmate.core.schedule.ScheduleStatus;
 import io.flowmate.gateway.Sessions;
@@ -88,8 +89,19 @@ class ScheduledOccurrences {
   }
 
   /** What the instance does next: see {@link OccurrencePlanner}. */
-  OccurrencePlanner.Plan plan(UUID scheduleId) {
+  OccurrencePlanner.Plan plan(TenantId tenant, UUID scheduleId) {
+    ownedBy(tenant, scheduleId);
     return planner.plan(scheduleId);
+  }
+
+  /** Refuses a job that names another tenant's schedule (see {@link ForgedJob}). */
+  private void ownedBy(TenantId tenant, UUID scheduleId) {
+    schedules.findById(scheduleId)
+        .filter(found -> !found.tenantId().equals(tenant))
+        .ifPresent(
+            found -> {
+              throw ForgedJob.refuse("schedule %s is not of tenant %s".formatted(scheduleId, tenant));
+            });
   }
 
   /**
@@ -100,7 +112,8 @@ class ScheduledOccurrences {
    * <p>Safe to run twice (a retried job, a restart): each message's idempotency key is {@code
    * schedule:<id>:<occurrence>:<chat>}, so the outbox queues it once.
    */
-  void send(UUID scheduleId, Instant occurrence) {
+  void send(TenantId tenant, UUID scheduleId, Instant occurrence) {
+    ownedBy(tenant, scheduleId);
     Optional<ScheduledMessage> found = schedules.findById(scheduleId);
     if (found.isEmpty()
         || found.get().status() != ScheduleStatus.ACTIVE

@@ -138,9 +138,27 @@ class ApprovalRepository {
   }
 
   /**
+   * Records the instance Flowmate started for the approval; a user task tracked for another
+   * instance is forgotten (it belongs to a lost instance).
+   */
+  void attachProcess(UUID id, long processInstanceKey, String epoch) {
+    jdbc.sql(
+            """
+            UPDATE workflow_approval SET process_instance_key = :instance, engine_epoch = :epoch,
+              user_task_key = CASE WHEN process_instance_key = :instance AND engine_epoch = :epoch
+                THEN user_task_key END
+            WHERE id = :id
+            """)
+        .param("id", id)
+        .param("instance", processInstanceKey)
+        .param("epoch", epoch)
+        .update();
+  }
+
+  /**
    * Records the instance's user task, unless another instance of the same epoch tracks the
-   * approval already (the first instance of an epoch is Flowmate's: it starts it right after
-   * creating the approval); returns whether it was recorded.
+   * approval already (the one Flowmate started, see {@link #attachProcess}); returns whether it
+   * was recorded.
    */
   boolean attachUserTask(UUID id, long userTaskKey, long processInstanceKey, String epoch) {
     return jdbc.sql(

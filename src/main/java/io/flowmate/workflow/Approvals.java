@@ -137,6 +137,14 @@ public class Approvals {
     approvals.decide(approvalId, ApprovalStatus.REJECTED, "flowmate", null, reason, clock.instant());
   }
 
+  /**
+   * Records the instance a module started for the approval: only its user task is tracked, and
+   * only it may record a decision taken in Tasklist.
+   */
+  public void attachProcess(UUID approvalId, long processInstanceKey) {
+    approvals.attachProcess(approvalId, processInstanceKey, epoch.value());
+  }
+
   /** @return false if another instance of this epoch tracks the approval already */
   boolean attachUserTask(UUID approvalId, long userTaskKey, long processInstanceKey) {
     return approvals.attachUserTask(approvalId, userTaskKey, processInstanceKey, epoch.value());

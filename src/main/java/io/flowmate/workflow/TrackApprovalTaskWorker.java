@@ -5,6 +5,8 @@ import io.camunda.client.annotation.JobWorker;
 import io.camunda.client.annotation.Variable;
 import io.camunda.client.api.response.ActivatedJob;
 import io.camunda.client.api.worker.JobClient;
+import io.camunda.client.exception.CamundaError;
+import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import org.springframework.stereotype.Component;
@@ -21,6 +23,7 @@ import org.springframework.stereotype.Component;
 public class TrackApprovalTaskWorker {
 
   static final String USER_TASK_KEY_HEADER = "io.camunda.zeebe:userTaskKey";
+  private static final Duration RETRY_BACKOFF = Duration.ofSeconds(2);
 
   private final Approvals approvals;
 
@@ -40,9 +43,13 @@ public class TrackApprovalTaskWorker {
       throw ForgedJob.refuse("approval %s does not exist".formatted(id));
     }
     // An instance started with this approval's id by someone else must not take its task over.
+    // Retried a few times first: the instance Flowmate started may be recorded a moment later.
     if (!approvals.attachUserTask(id, userTaskKey, job.getProcessInstanceKey())) {
-      throw ForgedJob.refuse(
-          "approval %s is tracked by another instance of this engine".formatted(id));
+      throw CamundaError.jobError(
+          "Refused: approval %s is tracked by another instance of this engine".formatted(id),
+          Map.of(),
+          job.getRetries() - 1,
+          RETRY_BACKOFF);
     }
     // The task only becomes completable once this listener job is done.
     client.newCompleteCommand(job).send().join();

@@ -32,6 +32,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
@@ -44,6 +45,8 @@ class EngineAttackTests extends IntegrationTest {
   @Autowired EmbeddedEngine engine;
   @Autowired ProcessCatalog catalog;
   @Autowired JdbcClient jdbc;
+  @Autowired Processes processes;
+  @Autowired ApplicationEventPublisher events;
 
   private EngineRecords records;
   private CamundaClient attacker;
@@ -295,6 +298,34 @@ class EngineAttackTests extends IntegrationTest {
     assertThat(after.text("status")).isEqualTo("active");
     assertThat(after.json().get("run_count").asInt()).isZero();
     assertThat(victim.deliveredTexts(session)).isEmpty();
+  }
+
+  /**
+   * Item 4: the node crashed between writing a row (with the current epoch) and starting its
+   * process, and comes back with the same epoch (a remote cluster keeps it). The row must not
+   * wait for ever: once older than the grace period it is started again.
+   */
+  @Test
+  void rowWithoutAnInstanceOlderThanTheGracePeriodIsStartedAgain() {
+    TestTenant victim = tenantRequiringApproval();
+    String session = victim.workingSession();
+    Api.Response sent = sendText(victim, session, "Lost in a crash");
+    long lost = awaitMessageInstance(victim, sent.text("id"));
+    attacker.newCancelInstanceCommand(lost).send().join();
+    jdbc.sql(
+            "UPDATE messaging_message SET process_instance_key = NULL,"
+                + " engine_claimed_at = now() - interval '1 hour' WHERE id = :id")
+        .param("id", UUID.fromString(sent.text("id")))
+        .update();
+
+    events.publishEvent(new EngineReady(processes.epoch()));
+
+    long restarted = awaitMessageInstance(victim, sent.text("id"));
+    assertThat(restarted).isNotEqualTo(lost);
+    await().atMost(Duration.ofSeconds(15)).until(() -> records.userTaskKey(restarted).isPresent());
+    assertThat(victim.api().post("/api/v2/approvals/" + sent.text("approval_id") + "/approve").status())
+        .isEqualTo(200);
+    victim.awaitMessageStatus(sent.text("id"), "read");
   }
 
   private TestTenant tenantRequiringApproval() {

@@ -22,9 +22,6 @@ import org.springframework.transaction.annotation.Transactional;
 @Service
 class FollowUps {
 
-  /** How far the engine's clock may run ahead of Flowmate's (a remote cluster's host). */
-  static final Duration CLOCK_SKEW = Duration.ofMinutes(1);
-
 
   private final FollowUpRepository followUps;
   private final FollowUpRuleRepository rules;
@@ -67,10 +64,11 @@ class FollowUps {
    * Queues round {@code roundsSent + 1} through the outbox (so the number's send governor paces
    * it and applies opt-outs), under an idempotency key of the follow-up and round: a retried job,
    * or an instance re-created after an engine restart, never queues a round twice. Refused (see
-   * {@link ForgedJob}) for a round other than the next, or before the next round is due.
+   * {@link ForgedJob}) for a round other than the next, or from an instance other than the one
+   * Flowmate started for the follow-up (its timer is what makes a round due).
    */
   @Transactional
-  RoundResult sendRound(TenantId tenant, UUID followUpId, int roundsSent) {
+  RoundResult sendRound(TenantId tenant, UUID followUpId, int roundsSent, long processInstanceKey) {
     FollowUp followUp = find(tenant, followUpId);
     FollowUpRule rule =
         rules
@@ -105,8 +103,10 @@ class FollowUps {
       throw ForgedJob.refuse(
           "follow-up %s has sent %d rounds, not %d".formatted(followUpId, followUp.round(), roundsSent));
     }
-    if (followUp.dueAt() != null && followUp.dueAt().isAfter(now.plus(CLOCK_SKEW))) {
-      throw ForgedJob.refuse("follow-up %s is not due before %s".formatted(followUpId, followUp.dueAt()));
+    // Not yet recorded only in the moment between starting the instance and recording its key.
+    if (followUp.processInstanceKey() != null && followUp.processInstanceKey() != processInstanceKey) {
+      throw ForgedJob.refuse(
+          "follow-up %s runs in another process instance than %d".formatted(followUpId, processInstanceKey));
     }
     int round = roundsSent + 1;
     // The seed varies spin text between contacts and rounds, and stays the same if a round is retried.

@@ -2,6 +2,7 @@ package io.flowmate.outreach;
 
 import io.camunda.client.annotation.JobWorker;
 import io.camunda.client.annotation.Variable;
+import io.camunda.client.api.response.ActivatedJob;
 import io.flowmate.core.TenantId;
 import io.flowmate.workflow.ForgedJob;
 import org.springframework.stereotype.Component;
@@ -29,6 +30,7 @@ public class SendFollowUpWorker {
 
   @JobWorker(type = FollowUpProcess.SEND_FOLLOW_UP_JOB)
   public Sent sendFollowUp(
+      ActivatedJob job,
       @Variable(name = FollowUpProcess.TENANT_ID) String tenantId,
       @Variable(name = FollowUpProcess.FOLLOW_UP_ID) String followUpId,
       @Variable(name = FollowUpProcess.ROUND) int round) {
@@ -36,7 +38,8 @@ public class SendFollowUpWorker {
         followUps.sendRound(
             TenantId.of(ForgedJob.uuid(FollowUpProcess.TENANT_ID, tenantId)),
             ForgedJob.uuid(FollowUpProcess.FOLLOW_UP_ID, followUpId),
-            round);
+            round,
+            job.getProcessInstanceKey());
     return new Sent(result.outcome(), result.round(), result.waitTime().toString());
   }
 }

@@ -97,7 +97,12 @@ class ProcessCatalog {
         continue;
       }
       try {
-        recordOwn(deploy(stored.resources()));
+        DeploymentEvent deployed = deploy(stored.resources());
+        if (stored.owner().isEmpty()) {
+          // Made straight to the port: the configured owner (if any) owns its ids from now on.
+          portOwner().ifPresent(tenant -> store.claim(tenant, definedIds(deployed), clock.instant()));
+        }
+        recordOwn(deployed);
       } catch (RuntimeException e) {
         log.warn("Could not deploy again the saved deployment of {}: {}", names, e.getMessage());
       }

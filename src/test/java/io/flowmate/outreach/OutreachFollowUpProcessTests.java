@@ -16,10 +16,9 @@ import io.camunda.zeebe.process.test.filters.RecordStream;
 import io.camunda.zeebe.protocol.record.intent.ProcessInstanceIntent;
 import io.camunda.zeebe.protocol.record.intent.TimerIntent;
 import io.camunda.zeebe.protocol.record.value.BpmnElementType;
-import io.flowmate.support.EngineClock;
+import io.flowmate.support.TestGroups;
 import io.flowmate.support.EngineRecords;
 import io.flowmate.support.IntegrationTest;
-import io.flowmate.support.TestGroups;
 import io.flowmate.workflow.EmbeddedEngine;
 import java.time.Duration;
 import java.util.Collections;
@@ -30,7 +29,6 @@ import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.context.annotation.Import;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.TestPropertySource;
 
@@ -43,8 +41,6 @@ import org.springframework.test.context.TestPropertySource;
  */
 // Its own application context: moving the engine clock must not fire other classes' timers.
 @TestPropertySource(properties = "flowmate.outreach.follow-ups.batch-size=400")
-// The application's clock moves with the engine's, as in production: a round is sent only once due.
-@Import(EngineClock.Config.class)
 class OutreachFollowUpProcessTests extends IntegrationTest {
 
   private static final String ANNA = "4915100002001";
@@ -52,7 +48,6 @@ class OutreachFollowUpProcessTests extends IntegrationTest {
   private static final String ANNAS_TEXT = "Hi Anna, did you see our offer for Berlin?";
 
   @Autowired EmbeddedEngine engine;
-  @Autowired EngineClock clock;
   @Autowired JdbcClient jdbc;
 
   private EngineRecords records;
@@ -86,7 +81,7 @@ class OutreachFollowUpProcessTests extends IntegrationTest {
     assertThat(records.completedElements(instance))
         .contains(REPLY_EVENT, STOP_TASK, REPLIED_END)
         .doesNotContain(WAIT_TIMER, SEND_TASK);
-    clock.travel(Duration.ofDays(3).plusMinutes(1));
+    engine.increaseTime(Duration.ofDays(3).plusMinutes(1));
     assertThat(tenant.deliveredTexts(session)).containsExactly("Our offer");
     assertThat(records.incidents(instance)).isEmpty();
   }
@@ -96,7 +91,7 @@ class OutreachFollowUpProcessTests extends IntegrationTest {
     String rule = followUps.create(FollowUpApi.rule(session, group, "P3D", 1, TEXT));
     long instance = started(rule);
 
-    clock.travel(Duration.ofDays(3).plusMinutes(1));
+    engine.increaseTime(Duration.ofDays(3).plusMinutes(1));
 
     awaitDelivered(ANNAS_TEXT, 1);
     JsonNode completed = followUps.awaitOnly(rule, "completed", 1);
@@ -115,9 +110,9 @@ class OutreachFollowUpProcessTests extends IntegrationTest {
     long instance = started(rule);
 
     for (int round = 1; round <= 3; round++) {
-      clock.travel(Duration.ofMinutes(59));
+      engine.increaseTime(Duration.ofMinutes(59));
       assertThat(deliveredFollowUps()).as("before round %d", round).isEqualTo(round - 1);
-      clock.travel(Duration.ofMinutes(2));
+      engine.increaseTime(Duration.ofMinutes(2));
       awaitDelivered(ANNAS_TEXT, round);
       if (round < 3) {
         JsonNode waiting = followUps.awaitOnly(rule, "waiting", round);
@@ -130,7 +125,7 @@ class OutreachFollowUpProcessTests extends IntegrationTest {
     awaitCompleted(instance);
     assertThat(records.completedElements(instance).stream().filter(SEND_TASK::equals)).hasSize(3);
     assertThat(records.completedElements(instance)).contains(COMPLETE_TASK, COMPLETED_END);
-    clock.travel(Duration.ofHours(2));
+    engine.increaseTime(Duration.ofHours(2));
     assertThat(deliveredFollowUps()).isEqualTo(3);
     assertThat(records.incidents(instance)).isEmpty();
   }
@@ -139,7 +134,7 @@ class OutreachFollowUpProcessTests extends IntegrationTest {
   void replyBetweenRoundsStopsFurtherRounds() {
     String rule = followUps.create(FollowUpApi.rule(session, group, "PT1H", 3, TEXT));
     long instance = started(rule);
-    clock.travel(Duration.ofMinutes(61));
+    engine.increaseTime(Duration.ofMinutes(61));
     awaitDelivered(ANNAS_TEXT, 1);
     followUps.awaitOnly(rule, "waiting", 1);
     awaitTimers(instance, 2);
@@ -148,7 +143,7 @@ class OutreachFollowUpProcessTests extends IntegrationTest {
 
     followUps.awaitOnly(rule, "replied", 1);
     awaitCompleted(instance);
-    clock.travel(Duration.ofHours(3));
+    engine.increaseTime(Duration.ofHours(3));
     assertThat(deliveredFollowUps()).isEqualTo(1);
     assertThat(records.completedElements(instance).stream().filter(SEND_TASK::equals)).hasSize(1);
     assertThat(records.completedElements(instance)).contains(REPLY_EVENT, STOP_TASK, REPLIED_END);
@@ -164,7 +159,7 @@ class OutreachFollowUpProcessTests extends IntegrationTest {
     JsonNode cancelled = followUps.awaitOnly(rule, "cancelled");
     assertThat(cancelled.get("status_reason").asText()).isEqualTo("the follow-up rule was deleted");
     await().atMost(Duration.ofSeconds(10)).until(() -> isTerminated(instance));
-    clock.travel(Duration.ofDays(7));
+    engine.increaseTime(Duration.ofDays(7));
     assertThat(deliveredFollowUps()).isZero();
     assertThat(records.completedElements(instance)).doesNotContain(SEND_TASK);
   }
@@ -175,7 +170,7 @@ class OutreachFollowUpProcessTests extends IntegrationTest {
     long instance = started(rule);
     audience.removeMember(group, ANNA);
 
-    clock.travel(Duration.ofDays(3).plusMinutes(1));
+    engine.increaseTime(Duration.ofDays(3).plusMinutes(1));
 
     JsonNode ended = followUps.awaitOnly(rule, "cancelled");
     assertThat(ended.get("status_reason").asText()).isEqualTo("no longer in the rule's audience");

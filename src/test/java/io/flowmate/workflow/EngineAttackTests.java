@@ -301,6 +301,53 @@ class EngineAttackTests extends IntegrationTest {
   }
 
   /**
+   * Attack: start {@code outreach-follow-up} at its send task for a contact's follow-up that waits
+   * three days for a reply, to send the next round now.
+   */
+  @Test
+  void forgedFollowUpRoundIsNotSentBeforeItsTimer() {
+    TestTenant victim = newTenant().allowingColdMessages();
+    String session = victim.workingSession();
+    UUID group = new TestGroups(jdbc).create(victim.id(), List.of(TestGroups.Member.of("4915100007021", "Anna")));
+    Api.Response rule =
+        victim.api().post(
+            "/api/v2/follow-ups",
+            Map.of(
+                "name", "no reply in 3 days",
+                "session_id", session,
+                "custom_group_id", group.toString(),
+                "wait", "P3D",
+                "message_content", "Any thoughts, {name}?",
+                "max_rounds", 1));
+    assertThat(rule.status()).as(rule.toString()).isEqualTo(201);
+    Api.Response offer =
+        victim.api().post(
+            "/api/v2/messages/send", Map.of("session_id", session, "chat_id", "4915100007021", "message", "Our offer"));
+    assertThat(offer.status()).as(offer.toString()).isEqualTo(201);
+    String followUp =
+        await()
+            .atMost(Duration.ofSeconds(20))
+            .until(
+                () -> victim.api().get("/api/v2/follow-ups/" + rule.text("id") + "/contacts").json().get("items"),
+                items -> items.size() == 1 && !items.get(0).get("process_instance_key").isNull())
+            .get(0)
+            .get("id")
+            .asText();
+
+    long forged =
+        startBefore(
+            "outreach-follow-up",
+            "SendFollowUp",
+            Map.of("tenantId", victim.id().toString(), "followUpId", followUp, "round", 0));
+
+    awaitIncident(forged);
+    assertThat(victim.deliveredTexts(session)).containsExactly("Our offer");
+    assertThat(victim.api().get("/api/v2/follow-ups/" + rule.text("id") + "/contacts").json().get("items").get(0)
+            .get("round").asInt())
+        .isZero();
+  }
+
+  /**
    * Item 4: the node crashed between writing a row (with the current epoch) and starting its
    * process, and comes back with the same epoch (a remote cluster keeps it). The row must not
    * wait for ever: once older than the grace period it is started again.

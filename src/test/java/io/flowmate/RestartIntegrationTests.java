@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
  * The embedded engine forgets everything when the process stops; PostgreSQL does not. These tests
@@ -85,10 +86,12 @@ class RestartIntegrationTests {
   void dataKeysAndModelerDeploymentsSurviveARestart() {
     String key;
     String session;
+    String tenantId;
     try (AppInstance first = AppInstance.start(database)) {
       Api.Response tenant =
           first.operator().post("/api/v2/admin/tenants", Map.of("name", "kept", "plan", "pro"));
       key = tenant.text("admin_api_key");
+      tenantId = tenant.json().get("tenant").get("id").asText();
       session = first.api(key).post("/api/v2/sessions", Map.of("name", "kept")).text("id");
       // What Camunda Modeler does: deploy straight to the engine's gRPC port.
       first
@@ -99,12 +102,21 @@ class RestartIntegrationTests {
               "kept-process.bpmn")
           .send()
           .join();
-      Api api = first.api(key);
+      JdbcClient jdbc = first.bean(JdbcClient.class);
       await()
           .atMost(Duration.ofSeconds(10))
-          .until(() -> api.get("/api/v2/processes").body().contains("kept-process"));
+          .until(
+              () ->
+                  jdbc.sql(
+                          "SELECT count(*) FROM workflow_deployment_resource"
+                              + " WHERE resource_name = 'kept-process.bpmn'")
+                      .query(Long.class)
+                      .single()
+                  == 1);
     }
-    try (AppInstance second = AppInstance.start(database)) {
+    // The operator names the tenant that owns what is deployed to the port.
+    try (AppInstance second =
+        AppInstance.start(database, Map.of("flowmate.engine.deployment-owner", tenantId))) {
       Api api = second.api(key);
       Api.Response sessions = api.get("/api/v2/sessions");
       assertThat(sessions.status()).isEqualTo(200);

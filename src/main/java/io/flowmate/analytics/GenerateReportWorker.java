@@ -2,8 +2,9 @@ package io.flowmate.analytics;
 
 import io.camunda.client.annotation.JobWorker;
 import io.camunda.client.annotation.Variable;
+import io.flowmate.core.TenantId;
+import io.flowmate.workflow.ForgedJob;
 import java.time.Instant;
-import java.util.UUID;
 import org.springframework.stereotype.Component;
 
 /**
@@ -14,7 +15,7 @@ import org.springframework.stereotype.Component;
  * cancelled or re-timed meanwhile. Safe to run twice: one run per occurrence, idempotency key
  * {@code report:<run id>}.
  *
- * <p>In: {@code reportId}, {@code nextRunAt} (the occurrence). Out: nothing.
+ * <p>In: {@code tenantId}, {@code reportId}, {@code nextRunAt} (the occurrence). Out: nothing.
  */
 @Component
 public class GenerateReportWorker {
@@ -27,8 +28,12 @@ public class GenerateReportWorker {
 
   @JobWorker(type = ReportProcess.GENERATE_JOB)
   public void generateReport(
+      @Variable(name = ReportProcess.TENANT_ID) String tenantId,
       @Variable(name = ReportProcess.REPORT_ID) String reportId,
       @Variable(name = ReportProcess.NEXT_RUN_AT) String occurrence) {
-    runs.generate(UUID.fromString(reportId), Instant.parse(occurrence));
+    runs.generate(
+        TenantId.of(ForgedJob.uuid(ReportProcess.TENANT_ID, tenantId)),
+        ForgedJob.uuid(ReportProcess.REPORT_ID, reportId),
+        Instant.parse(occurrence));
   }
 }

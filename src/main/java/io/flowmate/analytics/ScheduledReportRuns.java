@@ -1,8 +1,11 @@
 package io.flowmate.analytics;
 
+import io.flowmate.core.TenantId;
 import io.flowmate.core.schedule.OccurrencePlanner;
 import io.flowmate.core.schedule.ScheduleStatus;
+import io.flowmate.workflow.ForgedJob;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -23,6 +26,10 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 @Service
 class ScheduledReportRuns {
+
+  /** How far the engine's clock may run ahead of Flowmate's (a remote cluster's host). */
+  static final Duration CLOCK_SKEW = Duration.ofMinutes(1);
+
 
   private static final Logger log = LoggerFactory.getLogger(ScheduledReportRuns.class);
 
@@ -70,8 +77,19 @@ class ScheduledReportRuns {
   }
 
   /** What the instance does next: see {@link OccurrencePlanner}. */
-  OccurrencePlanner.Plan plan(UUID reportId) {
+  OccurrencePlanner.Plan plan(TenantId tenant, UUID reportId) {
+    ownedBy(tenant, reportId);
     return planner.plan(reportId);
+  }
+
+  /** Refuses a job that names another tenant's report (see {@link ForgedJob}). */
+  private void ownedBy(TenantId tenant, UUID reportId) {
+    reports.findById(reportId)
+        .filter(found -> !found.tenantId().equals(tenant))
+        .ifPresent(
+            found -> {
+              throw ForgedJob.refuse("report %s is not of tenant %s".formatted(reportId, tenant));
+            });
   }
 
   /**
@@ -82,7 +100,8 @@ class ScheduledReportRuns {
    * <p>Safe to run twice (a retried job, a restart): a run is stored once per occurrence, and a
    * retry sends the stored text under the same idempotency key, which the outbox queues once.
    */
-  void generate(UUID reportId, Instant occurrence) {
+  void generate(TenantId tenant, UUID reportId, Instant occurrence) {
+    ownedBy(tenant, reportId);
     Optional<Report> found = reports.findById(reportId);
     if (found.isEmpty()
         || found.get().status() != ScheduleStatus.ACTIVE
@@ -92,6 +111,11 @@ class ScheduledReportRuns {
     }
     Report report = found.get();
     Instant now = clock.instant();
+    if (occurrence.isAfter(now.plus(CLOCK_SKEW))) {
+      // Only its timer leads here, never early: an instance started at this step with forged
+      // variables would send ahead of time.
+      throw ForgedJob.refuse("report %s is not due before %s".formatted(reportId, occurrence));
+    }
     Instant next = report.recurrence().next(occurrence).orElse(null);
     if (now.isAfter(occurrence.plus(settings.missedGrace()))) {
       transaction.executeWithoutResult(

@@ -5,6 +5,7 @@ import io.flowmate.core.TenantId;
 import io.flowmate.gateway.SessionInfo;
 import io.flowmate.gateway.Sessions;
 import io.flowmate.messaging.Conversations;
+import io.flowmate.workflow.ForgedJob;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -23,6 +24,7 @@ class LeadScoring {
   private final Conversations conversations;
   private final GroupIntentClassifier classifier;
   private final Tenants tenants;
+  private final LeadStatusTransitions transitions;
   private final Clock clock;
 
   LeadScoring(
@@ -31,12 +33,14 @@ class LeadScoring {
       Conversations conversations,
       GroupIntentClassifier classifier,
       Tenants tenants,
+      LeadStatusTransitions transitions,
       Clock clock) {
     this.activity = activity;
     this.sessions = sessions;
     this.conversations = conversations;
     this.classifier = classifier;
     this.tenants = tenants;
+    this.transitions = transitions;
     this.clock = clock;
   }
 
@@ -82,10 +86,24 @@ class LeadScoring {
 
   /**
    * Shows {@code suggested} on the lead unless it is the status the lead has (then no
-   * suggestion), and lets the lead be scored again.
+   * suggestion), and lets the lead be scored again. The suggestion arrives as a process variable:
+   * it is shown only if the decision gives it for the lead as stored, else refused (see {@link
+   * ForgedJob}).
    */
   @Transactional
   void suggest(TenantId tenant, UUID leadId, LeadStatus current, LeadStatus suggested) {
+    if (suggested != null && suggested != current) {
+      LeadActivityRepository.ToScore lead =
+          activity
+              .toScore(tenant, leadId)
+              .orElseThrow(() -> ForgedJob.refuse("lead %s of tenant %s does not exist".formatted(leadId, tenant)));
+      LeadStatusTransitions.Verdict verdict =
+          transitions.evaluate(lead.status(), LeadStatusTransitions.Event.SCORED, null, lead.score());
+      if (lead.status() != current || !verdict.allowed() || verdict.status() != suggested) {
+        throw ForgedJob.refuse(
+            "the status decision does not suggest %s for lead %s".formatted(suggested.value(), leadId));
+      }
+    }
     activity.saveSuggestion(tenant, leadId, current, suggested == current ? null : suggested, now());
   }
 

@@ -3,8 +3,8 @@ package io.flowmate.leads;
 import io.camunda.client.annotation.JobWorker;
 import io.camunda.client.annotation.Variable;
 import io.flowmate.core.TenantId;
+import io.flowmate.workflow.ForgedJob;
 import java.util.Map;
-import java.util.UUID;
 import org.springframework.stereotype.Component;
 
 /**
@@ -37,6 +37,10 @@ public class RecordStatusSuggestionWorker {
         && suggestion.get("status") instanceof String status) {
       suggested = LeadStatus.parse(status);
     }
-    scoring.suggest(new TenantId(UUID.fromString(tenantId)), UUID.fromString(leadId), current, suggested);
+    scoring.suggest(
+        TenantId.of(ForgedJob.uuid(LeadScoringProcess.TENANT_ID, tenantId)),
+        ForgedJob.uuid(LeadScoringProcess.LEAD_ID, leadId),
+        current,
+        suggested);
   }
 }

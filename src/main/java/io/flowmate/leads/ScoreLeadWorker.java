@@ -3,9 +3,9 @@ package io.flowmate.leads;
 import io.camunda.client.annotation.JobWorker;
 import io.camunda.client.annotation.Variable;
 import io.flowmate.core.TenantId;
+import io.flowmate.workflow.ForgedJob;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.UUID;
 import org.springframework.stereotype.Component;
 
 /**
@@ -35,7 +35,9 @@ public class ScoreLeadWorker {
     decisionInputs.put(LeadStatusTransitions.CURRENT_STATUS, null);
     decisionInputs.put(LeadStatusTransitions.SCORE, null);
     scoring
-        .score(new TenantId(UUID.fromString(tenantId)), UUID.fromString(leadId))
+        .score(
+            TenantId.of(ForgedJob.uuid(LeadScoringProcess.TENANT_ID, tenantId)),
+            ForgedJob.uuid(LeadScoringProcess.LEAD_ID, leadId))
         .ifPresent(
             scored -> {
               decisionInputs.put(LeadStatusTransitions.CURRENT_STATUS, scored.status().value());

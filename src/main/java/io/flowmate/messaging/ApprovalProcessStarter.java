@@ -59,6 +59,7 @@ class ApprovalProcessStarter {
             processes.startBefore(
                 MessageApprovalProcess.PROCESS_ID, MessageApprovalProcess.DECISION_GATEWAY, variables);
       }
+      approvals.attachProcess(approval.id(), started.processInstanceKey());
       messages.attachProcess(message.id(), started.processInstanceKey(), started.epoch());
       return true;
     } catch (RuntimeException e) {

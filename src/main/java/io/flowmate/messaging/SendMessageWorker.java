@@ -3,9 +3,11 @@ package io.flowmate.messaging;
 import io.camunda.client.annotation.JobWorker;
 import io.camunda.client.annotation.Variable;
 import io.flowmate.core.TenantId;
+import io.flowmate.workflow.Approval;
 import io.flowmate.workflow.ApprovalGate;
 import io.flowmate.workflow.ApprovalStatus;
 import io.flowmate.workflow.Approvals;
+import io.flowmate.workflow.ForgedJob;
 import java.time.Clock;
 import java.util.UUID;
 import org.springframework.stereotype.Component;
@@ -14,7 +16,9 @@ import org.springframework.stereotype.Component;
  * Sends an approved message: puts the approver's edited text in place if there is one, releases
  * the message into the outbox and wakes its number's send lane, which hands it to the transport
  * through the send governor. Safe to run twice (a job retried after a timeout): only a message
- * still awaiting approval is released, and the outbox sends each message once.
+ * still awaiting approval is released, and the outbox sends each message once. Trusts no variable:
+ * the message is loaded by tenant and id, and released only if its own approval is approved; any
+ * other set of variables (an instance started with forged ones) is refused with an incident.
  *
  * <p>In: {@code tenantId}, {@code messageId}, {@code approvalId}. Out: nothing.
  */
@@ -39,16 +43,20 @@ public class SendMessageWorker {
       @Variable(name = MessageApprovalProcess.TENANT_ID) String tenantId,
       @Variable(name = MessageApprovalProcess.MESSAGE_ID) String messageId,
       @Variable(name = ApprovalGate.APPROVAL_ID) String approvalId) {
+    TenantId tenant = TenantId.of(ForgedJob.uuid(MessageApprovalProcess.TENANT_ID, tenantId));
+    UUID id = ForgedJob.uuid(MessageApprovalProcess.MESSAGE_ID, messageId);
     Message message =
         messages
-            .find(TenantId.of(UUID.fromString(tenantId)), UUID.fromString(messageId))
-            .orElseThrow(() -> new IllegalStateException("message " + messageId + " not found"));
-    String editedText =
-        approvals
-            .find(UUID.fromString(approvalId))
-            .filter(a -> a.status() == ApprovalStatus.APPROVED)
-            .map(a -> a.editedText())
-            .orElse(null);
+            .find(tenant, id)
+            .orElseThrow(() -> ForgedJob.refuse("message %s of tenant %s does not exist".formatted(id, tenant)));
+    Approval approval =
+        approvals.forSubject(tenant, MessageApprovalProcess.APPROVAL_KIND, message.id(), approvalId);
+    if (!approval.id().equals(message.approvalId()) || approval.status() != ApprovalStatus.APPROVED) {
+      throw ForgedJob.refuse(
+          "message %s waits for approval %s, which is %s"
+              .formatted(id, message.approvalId(), approval.status().value()));
+    }
+    String editedText = approval.editedText();
     messages.queueIfPending(message.id(), editedText, SendPolicy.bodyHash(editedText), clock.instant());
     dispatcher.wake(message.sessionId());
   }

@@ -61,6 +61,8 @@ class CampaignProcessStarter {
         } else {
           started = processes.start(CampaignProcess.PROCESS_ID, variables);
         }
+        long instance = started.processInstanceKey();
+        approval.ifPresent(a -> approvals.attachProcess(a.id(), instance));
       } else {
         started = processes.startBefore(CampaignProcess.PROCESS_ID, CampaignProcess.PLAN_GATEWAY, variables);
       }

@@ -6,6 +6,7 @@ import io.flowmate.messaging.Outbox;
 import io.flowmate.workflow.Approval;
 import io.flowmate.workflow.ApprovalStatus;
 import io.flowmate.workflow.Approvals;
+import io.flowmate.workflow.ForgedJob;
 import java.time.Clock;
 import java.util.List;
 import org.springframework.stereotype.Component;
@@ -13,7 +14,8 @@ import org.springframework.stereotype.Component;
 /**
  * Cancels a campaign and every message of it that has not left yet: after a rejected or expired
  * approval (the reason is the approver's), or when cancelled through the API (which already
- * cancelled the queue; this catches anything planned meanwhile). Safe to run twice.
+ * cancelled the queue; this catches anything planned meanwhile). Safe to run twice. Refused for a
+ * campaign neither cancelled through the API nor refused by its own approval.
  *
  * <p>In: {@code tenantId}, {@code campaignId}. Out: nothing.
  */
@@ -42,7 +44,16 @@ public class CancelCampaignWorker {
     Campaign campaign = work.campaign(tenantId, campaignId);
     String reason = CampaignService.CANCELLED_BY_API;
     if (campaign.status() == CampaignStatus.PENDING && campaign.approvalId() != null) {
-      reason = approvals.find(campaign.approvalId()).map(CancelCampaignWorker::reason).orElse("not approved");
+      Approval approval =
+          approvals.forSubject(
+              campaign.tenantId(), CampaignProcess.APPROVAL_KIND, campaign.id(), campaign.approvalId().toString());
+      if (approval.status() != ApprovalStatus.REJECTED && approval.status() != ApprovalStatus.EXPIRED) {
+        throw ForgedJob.refuse(
+            "campaign %s: approval %s is %s".formatted(campaign.id(), approval.id(), approval.status().value()));
+      }
+      reason = reason(approval);
+    } else if (campaign.status() != CampaignStatus.CANCELLED) {
+      throw ForgedJob.refuse("campaign %s was not cancelled".formatted(campaign.id()));
     }
     campaigns.transition(
         campaign.id(),

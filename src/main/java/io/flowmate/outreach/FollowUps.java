@@ -1,7 +1,9 @@
 package io.flowmate.outreach;
 
+import io.flowmate.core.TenantId;
 import io.flowmate.messaging.Conversations;
 import io.flowmate.messaging.Outbox;
+import io.flowmate.workflow.ForgedJob;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -61,11 +63,13 @@ class FollowUps {
   /**
    * Queues round {@code roundsSent + 1} through the outbox (so the number's send governor paces
    * it and applies opt-outs), under an idempotency key of the follow-up and round: a retried job,
-   * or an instance re-created after an engine restart, never queues a round twice.
+   * or an instance re-created after an engine restart, never queues a round twice. Refused (see
+   * {@link ForgedJob}) for a round other than the next, or from an instance other than the one
+   * Flowmate started for the follow-up (its timer is what makes a round due).
    */
   @Transactional
-  RoundResult sendRound(UUID followUpId, int roundsSent) {
-    FollowUp followUp = find(followUpId);
+  RoundResult sendRound(TenantId tenant, UUID followUpId, int roundsSent, long processInstanceKey) {
+    FollowUp followUp = find(tenant, followUpId);
     FollowUpRule rule =
         rules
             .findById(followUp.ruleId())
@@ -90,6 +94,19 @@ class FollowUps {
     if (member.isEmpty()) {
       followUps.end(followUpId, FollowUpStatus.CANCELLED, "no longer in the rule's audience", now);
       return new RoundResult(FollowUpProcess.ENDED, roundsSent, rule.waitTime());
+    }
+    if (followUp.round() == roundsSent + 1) {
+      // This round went out already; the job that sent it is retried.
+      return new RoundResult(FollowUpProcess.SENT, followUp.round(), rule.waitTime());
+    }
+    if (followUp.round() != roundsSent) {
+      throw ForgedJob.refuse(
+          "follow-up %s has sent %d rounds, not %d".formatted(followUpId, followUp.round(), roundsSent));
+    }
+    // Not yet recorded only in the moment between starting the instance and recording its key.
+    if (followUp.processInstanceKey() != null && followUp.processInstanceKey() != processInstanceKey) {
+      throw ForgedJob.refuse(
+          "follow-up %s runs in another process instance than %d".formatted(followUpId, processInstanceKey));
     }
     int round = roundsSent + 1;
     // The seed varies spin text between contacts and rounds, and stays the same if a round is retried.
@@ -117,8 +134,11 @@ class FollowUps {
    * was pacing it) is cancelled.
    */
   @Transactional
-  void stop(UUID followUpId) {
-    find(followUpId);
+  void stop(TenantId tenant, UUID followUpId) {
+    FollowUp followUp = find(tenant, followUpId);
+    if (followUp.status() != FollowUpStatus.REPLIED && !hasReplied(followUp)) {
+      throw ForgedJob.refuse("the contact of follow-up %s has not replied".formatted(followUpId));
+    }
     followUps.end(followUpId, FollowUpStatus.REPLIED, null, clock.instant());
     outbox.cancel(origin(followUpId), "not sent: the contact replied");
     // Leads do not exist yet: the leads issue marks the contact's lead as replied here.
@@ -126,8 +146,12 @@ class FollowUps {
 
   /** Every round was sent without a reply. */
   @Transactional
-  void complete(UUID followUpId) {
-    find(followUpId);
+  void complete(TenantId tenant, UUID followUpId) {
+    FollowUp followUp = find(tenant, followUpId);
+    if (followUp.status() == FollowUpStatus.WAITING && followUp.round() < followUp.maxRounds()) {
+      throw ForgedJob.refuse(
+          "follow-up %s has sent %d of %d rounds".formatted(followUpId, followUp.round(), followUp.maxRounds()));
+    }
     followUps.end(followUpId, FollowUpStatus.COMPLETED, null, clock.instant());
   }
 
@@ -143,9 +167,11 @@ class FollowUps {
    * Locks the follow-up: a round being queued and a reply or the rule's deletion cancelling it
    * take turns, so a round queued at that moment is cancelled with it, never left to go out.
    */
-  private FollowUp find(UUID followUpId) {
+  private FollowUp find(TenantId tenant, UUID followUpId) {
     return followUps
         .findForUpdate(followUpId)
-        .orElseThrow(() -> new IllegalStateException("follow-up " + followUpId + " not found"));
+        .filter(followUp -> followUp.tenantId().equals(tenant))
+        .orElseThrow(
+            () -> ForgedJob.refuse("follow-up %s of tenant %s does not exist".formatted(followUpId, tenant)));
   }
 }

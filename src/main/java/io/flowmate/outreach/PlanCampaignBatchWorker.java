@@ -3,6 +3,7 @@ package io.flowmate.outreach;
 import io.camunda.client.annotation.JobWorker;
 import io.camunda.client.annotation.Variable;
 import io.flowmate.messaging.Outbox;
+import io.flowmate.workflow.ForgedJob;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,7 +17,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * member (spin text applied), under the idempotency key {@code campaign:<id>:<member id>}, in
  * statements of 1,000. The campaign row is locked meanwhile, so a pause or cancel waits for the
  * page and then sees all of it; a page planned while the campaign is paused is queued held.
- * Planning the same page twice (a retried job, a restart) queues nothing twice.
+ * Planning the same page twice (a retried job, a restart) queues nothing twice. Only a running or
+ * paused campaign is planned: one still pending (validating, awaiting approval) is refused.
  *
  * <p>In: {@code tenantId}, {@code campaignId}. Out: {@code allPlanned}.
  */
@@ -63,6 +65,9 @@ public class PlanCampaignBatchWorker {
     Campaign campaign = campaigns.lock(id).orElseThrow();
     if (campaign.allPlanned() || campaign.status().isFinished()) {
       return true;
+    }
+    if (campaign.status() == CampaignStatus.PENDING) {
+      throw ForgedJob.refuse("campaign %s has not started".formatted(id));
     }
     UUID cursor = campaign.planCursor();
     int planned = 0;

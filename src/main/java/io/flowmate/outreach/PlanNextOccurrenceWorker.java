@@ -2,10 +2,11 @@ package io.flowmate.outreach;
 
 import io.camunda.client.annotation.JobWorker;
 import io.camunda.client.annotation.Variable;
+import io.flowmate.core.TenantId;
 import io.flowmate.core.schedule.OccurrencePlanner;
+import io.flowmate.workflow.ForgedJob;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.UUID;
 import org.springframework.stereotype.Component;
 
 /**
@@ -13,8 +14,8 @@ import org.springframework.stereotype.Component;
  * while paused, or end. An occurrence that fell due while Flowmate was down is planned at once if
  * it is within the grace period, else recorded as missed (see {@link ScheduledOccurrences#plan}).
  *
- * <p>In: {@code scheduleId}. Out: {@code scheduleState} ({@code waiting}, {@code paused},
- * {@code finished}) and, when waiting, {@code nextRunAt} (ISO-8601 instant).
+ * <p>In: {@code tenantId}, {@code scheduleId}. Out: {@code scheduleState} ({@code waiting}, {@code
+ * paused}, {@code finished}) and, when waiting, {@code nextRunAt} (ISO-8601 instant).
  */
 @Component
 public class PlanNextOccurrenceWorker {
@@ -27,8 +28,12 @@ public class PlanNextOccurrenceWorker {
 
   @JobWorker(type = ScheduledMessageProcess.PLAN_JOB)
   public Map<String, Object> planNextOccurrence(
+      @Variable(name = ScheduledMessageProcess.TENANT_ID) String tenantId,
       @Variable(name = ScheduledMessageProcess.SCHEDULE_ID) String scheduleId) {
-    OccurrencePlanner.Plan plan = occurrences.plan(UUID.fromString(scheduleId));
+    OccurrencePlanner.Plan plan =
+        occurrences.plan(
+            TenantId.of(ForgedJob.uuid(ScheduledMessageProcess.TENANT_ID, tenantId)),
+            ForgedJob.uuid(ScheduledMessageProcess.SCHEDULE_ID, scheduleId));
     Map<String, Object> variables = new HashMap<>();
     variables.put(ScheduledMessageProcess.SCHEDULE_STATE, plan.state());
     if (plan.nextRunAt() != null) {

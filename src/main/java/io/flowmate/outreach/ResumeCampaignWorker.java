@@ -27,7 +27,8 @@ public class ResumeCampaignWorker {
       @Variable(name = CampaignProcess.TENANT_ID) String tenantId,
       @Variable(name = CampaignProcess.CAMPAIGN_ID) String campaignId) {
     Campaign campaign = work.campaign(tenantId, campaignId);
-    if (campaign.status() != CampaignStatus.PAUSED) {
+    // Only a resumed (running) campaign: not one pending approval or finished.
+    if (campaign.status() == CampaignStatus.RUNNING) {
       outbox.release(campaign.origin());
     }
   }

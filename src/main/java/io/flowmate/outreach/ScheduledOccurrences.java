@@ -1,12 +1,15 @@
 package io.flowmate.outreach;
 
-import io.flowmate.core.schedule.OccurrencePlanner;
-import io.flowmate.core.schedule.ScheduleStatus;
 import io.flowmate.core.ChatId;
 import io.flowmate.core.Ids;
+import io.flowmate.core.TenantId;
+import io.flowmate.core.schedule.OccurrencePlanner;
+import io.flowmate.core.schedule.ScheduleStatus;
 import io.flowmate.gateway.Sessions;
 import io.flowmate.messaging.Outbox;
+import io.flowmate.workflow.ForgedJob;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,6 +32,10 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 @Service
 class ScheduledOccurrences {
+
+  /** How far the engine's clock may run ahead of Flowmate's (a remote cluster's host). */
+  static final Duration CLOCK_SKEW = Duration.ofMinutes(1);
+
 
   private static final Logger log = LoggerFactory.getLogger(ScheduledOccurrences.class);
 
@@ -82,8 +89,19 @@ class ScheduledOccurrences {
   }
 
   /** What the instance does next: see {@link OccurrencePlanner}. */
-  OccurrencePlanner.Plan plan(UUID scheduleId) {
+  OccurrencePlanner.Plan plan(TenantId tenant, UUID scheduleId) {
+    ownedBy(tenant, scheduleId);
     return planner.plan(scheduleId);
+  }
+
+  /** Refuses a job that names another tenant's schedule (see {@link ForgedJob}). */
+  private void ownedBy(TenantId tenant, UUID scheduleId) {
+    schedules.findById(scheduleId)
+        .filter(found -> !found.tenantId().equals(tenant))
+        .ifPresent(
+            found -> {
+              throw ForgedJob.refuse("schedule %s is not of tenant %s".formatted(scheduleId, tenant));
+            });
   }
 
   /**
@@ -94,7 +112,8 @@ class ScheduledOccurrences {
    * <p>Safe to run twice (a retried job, a restart): each message's idempotency key is {@code
    * schedule:<id>:<occurrence>:<chat>}, so the outbox queues it once.
    */
-  void send(UUID scheduleId, Instant occurrence) {
+  void send(TenantId tenant, UUID scheduleId, Instant occurrence) {
+    ownedBy(tenant, scheduleId);
     Optional<ScheduledMessage> found = schedules.findById(scheduleId);
     if (found.isEmpty()
         || found.get().status() != ScheduleStatus.ACTIVE
@@ -104,6 +123,11 @@ class ScheduledOccurrences {
     }
     ScheduledMessage schedule = found.get();
     Instant now = clock.instant();
+    if (occurrence.isAfter(now.plus(CLOCK_SKEW))) {
+      // Only its timer leads here, never early: an instance started at this step with forged
+      // variables would send ahead of time.
+      throw ForgedJob.refuse("schedule %s is not due before %s".formatted(scheduleId, occurrence));
+    }
     Instant next = schedule.recurrence().next(occurrence).orElse(null);
     if (now.isAfter(occurrence.plus(settings.missedGrace()))) {
       transaction.executeWithoutResult(

@@ -2,7 +2,9 @@ package io.flowmate.outreach;
 
 import io.camunda.client.annotation.JobWorker;
 import io.camunda.client.annotation.Variable;
-import java.util.UUID;
+import io.camunda.client.api.response.ActivatedJob;
+import io.flowmate.core.TenantId;
+import io.flowmate.workflow.ForgedJob;
 import org.springframework.stereotype.Component;
 
 /**
@@ -11,8 +13,8 @@ import org.springframework.stereotype.Component;
  * (rule deleted, contact no longer in the audience: outcome {@code ended}). Safe to run twice:
  * each round has its own idempotency key.
  *
- * <p>In: {@code followUpId}, {@code round} (rounds sent so far). Out: {@code outcome}, {@code
- * round}, {@code waitDuration} (the full wait, for the next round's timer).
+ * <p>In: {@code tenantId}, {@code followUpId}, {@code round} (rounds sent so far). Out: {@code
+ * outcome}, {@code round}, {@code waitDuration} (the full wait, for the next round's timer).
  */
 @Component
 public class SendFollowUpWorker {
@@ -28,9 +30,16 @@ public class SendFollowUpWorker {
 
   @JobWorker(type = FollowUpProcess.SEND_FOLLOW_UP_JOB)
   public Sent sendFollowUp(
+      ActivatedJob job,
+      @Variable(name = FollowUpProcess.TENANT_ID) String tenantId,
       @Variable(name = FollowUpProcess.FOLLOW_UP_ID) String followUpId,
       @Variable(name = FollowUpProcess.ROUND) int round) {
-    FollowUps.RoundResult result = followUps.sendRound(UUID.fromString(followUpId), round);
+    FollowUps.RoundResult result =
+        followUps.sendRound(
+            TenantId.of(ForgedJob.uuid(FollowUpProcess.TENANT_ID, tenantId)),
+            ForgedJob.uuid(FollowUpProcess.FOLLOW_UP_ID, followUpId),
+            round,
+            job.getProcessInstanceKey());
     return new Sent(result.outcome(), result.round(), result.waitTime().toString());
   }
 }

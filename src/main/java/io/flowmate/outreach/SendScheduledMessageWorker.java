@@ -2,8 +2,9 @@ package io.flowmate.outreach;
 
 import io.camunda.client.annotation.JobWorker;
 import io.camunda.client.annotation.Variable;
+import io.flowmate.core.TenantId;
+import io.flowmate.workflow.ForgedJob;
 import java.time.Instant;
-import java.util.UUID;
 import org.springframework.stereotype.Component;
 
 /**
@@ -14,7 +15,7 @@ import org.springframework.stereotype.Component;
  * schedule was paused, cancelled or re-timed meanwhile. Safe to run twice: idempotency keys
  * {@code schedule:<id>:<occurrence>:<chat>}.
  *
- * <p>In: {@code scheduleId}, {@code nextRunAt} (the occurrence). Out: nothing.
+ * <p>In: {@code tenantId}, {@code scheduleId}, {@code nextRunAt} (the occurrence). Out: nothing.
  */
 @Component
 public class SendScheduledMessageWorker {
@@ -27,8 +28,12 @@ public class SendScheduledMessageWorker {
 
   @JobWorker(type = ScheduledMessageProcess.SEND_JOB)
   public void sendScheduledMessage(
+      @Variable(name = ScheduledMessageProcess.TENANT_ID) String tenantId,
       @Variable(name = ScheduledMessageProcess.SCHEDULE_ID) String scheduleId,
       @Variable(name = ScheduledMessageProcess.NEXT_RUN_AT) String occurrence) {
-    occurrences.send(UUID.fromString(scheduleId), Instant.parse(occurrence));
+    occurrences.send(
+        TenantId.of(ForgedJob.uuid(ScheduledMessageProcess.TENANT_ID, tenantId)),
+        ForgedJob.uuid(ScheduledMessageProcess.SCHEDULE_ID, scheduleId),
+        Instant.parse(occurrence));
   }
 }

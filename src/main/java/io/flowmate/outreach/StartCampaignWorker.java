@@ -2,8 +2,10 @@ package io.flowmate.outreach;
 
 import io.camunda.client.annotation.JobWorker;
 import io.camunda.client.annotation.Variable;
+import io.flowmate.workflow.Approval;
 import io.flowmate.workflow.ApprovalStatus;
 import io.flowmate.workflow.Approvals;
+import io.flowmate.workflow.ForgedJob;
 import java.time.Clock;
 import java.util.List;
 import org.springframework.stereotype.Component;
@@ -12,7 +14,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * Starts sending: puts the approver's edited text in place of the campaign's (an edited text
  * replaces the spin variants too: the approver approved exactly that text), and marks the
- * campaign running. Safe to run twice.
+ * campaign running. Safe to run twice. A pending campaign that needs approval starts only once its
+ * own approval is approved; an instance started at this step with forged variables is refused.
  *
  * <p>In: {@code tenantId}, {@code campaignId}. Out: nothing.
  */
@@ -43,19 +46,29 @@ public class StartCampaignWorker {
       @Variable(name = CampaignProcess.TENANT_ID) String tenantId,
       @Variable(name = CampaignProcess.CAMPAIGN_ID) String campaignId) {
     Campaign campaign = work.campaign(tenantId, campaignId);
-    String editedText =
-        campaign.approvalId() == null
-            ? null
-            : approvals.find(campaign.approvalId())
-                .filter(a -> a.status() == ApprovalStatus.APPROVED)
-                .map(a -> a.editedText())
-                .orElse(null);
+    if (campaign.status() != CampaignStatus.PENDING) {
+      // Already started (a retried job), or cancelled meanwhile: nothing to do.
+      return;
+    }
+    String editedText = null;
+    if (campaign.approvalId() != null) {
+      Approval approval =
+          approvals.forSubject(
+              campaign.tenantId(), CampaignProcess.APPROVAL_KIND, campaign.id(), campaign.approvalId().toString());
+      if (approval.status() != ApprovalStatus.APPROVED) {
+        throw ForgedJob.refuse(
+            "campaign %s waits for approval %s, which is %s"
+                .formatted(campaign.id(), approval.id(), approval.status().value()));
+      }
+      editedText = approval.editedText();
+    }
+    String replacement = editedText;
     transaction.executeWithoutResult(
         status -> {
           if (campaigns.transition(campaign.id(), List.of(CampaignStatus.PENDING), CampaignStatus.RUNNING, null,
                   clock.instant())
-              && editedText != null) {
-            campaigns.replaceContent(campaign.id(), editedText, clock.instant());
+              && replacement != null) {
+            campaigns.replaceContent(campaign.id(), replacement, clock.instant());
           }
         });
   }

@@ -2,14 +2,15 @@ package io.flowmate.outreach;
 
 import io.camunda.client.annotation.JobWorker;
 import io.camunda.client.annotation.Variable;
-import java.util.UUID;
+import io.flowmate.core.TenantId;
+import io.flowmate.workflow.ForgedJob;
 import org.springframework.stereotype.Component;
 
 /**
  * The contact replied: marks the follow-up {@code replied} and cancels a round that was queued
  * but has not left yet. Safe to run twice.
  *
- * <p>In: {@code followUpId}. Out: nothing.
+ * <p>In: {@code tenantId}, {@code followUpId}. Out: nothing.
  */
 @Component
 public class StopFollowUpWorker {
@@ -21,7 +22,11 @@ public class StopFollowUpWorker {
   }
 
   @JobWorker(type = FollowUpProcess.STOP_FOLLOW_UP_JOB)
-  public void stopFollowUp(@Variable(name = FollowUpProcess.FOLLOW_UP_ID) String followUpId) {
-    followUps.stop(UUID.fromString(followUpId));
+  public void stopFollowUp(
+      @Variable(name = FollowUpProcess.TENANT_ID) String tenantId,
+      @Variable(name = FollowUpProcess.FOLLOW_UP_ID) String followUpId) {
+    followUps.stop(
+        TenantId.of(ForgedJob.uuid(FollowUpProcess.TENANT_ID, tenantId)),
+        ForgedJob.uuid(FollowUpProcess.FOLLOW_UP_ID, followUpId));
   }
 }

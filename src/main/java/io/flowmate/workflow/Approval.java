@@ -13,6 +13,7 @@ import java.util.UUID;
  * @param summary what the approver sees (recipient, text, audience size, ...)
  * @param editedText the approver's replacement text, when approved with changes
  * @param reason why it was rejected
+ * @param processInstanceKey the instance whose user task is {@code userTaskKey} (same epoch)
  */
 public record Approval(
     UUID id,
@@ -28,4 +29,5 @@ public record Approval(
     String editedText,
     String reason,
     Long userTaskKey,
-    String engineEpoch) {}
+    String engineEpoch,
+    Long processInstanceKey) {}

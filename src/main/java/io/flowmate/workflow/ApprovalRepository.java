@@ -137,13 +137,43 @@ class ApprovalRepository {
         == 1;
   }
 
-  void attachUserTask(UUID id, long userTaskKey, String epoch) {
+  /**
+   * Records the instance Flowmate started for the approval; a user task tracked for another
+   * instance is forgotten (it belongs to a lost instance).
+   */
+  void attachProcess(UUID id, long processInstanceKey, String epoch) {
     jdbc.sql(
-            "UPDATE workflow_approval SET user_task_key = :key, engine_epoch = :epoch WHERE id = :id")
+            """
+            UPDATE workflow_approval SET process_instance_key = :instance, engine_epoch = :epoch,
+              user_task_key = CASE WHEN process_instance_key = :instance AND engine_epoch = :epoch
+                THEN user_task_key END
+            WHERE id = :id
+            """)
         .param("id", id)
-        .param("key", userTaskKey)
+        .param("instance", processInstanceKey)
         .param("epoch", epoch)
         .update();
+  }
+
+  /**
+   * Records the instance's user task, unless another instance of the same epoch tracks the
+   * approval already (the one Flowmate started, see {@link #attachProcess}); returns whether it
+   * was recorded.
+   */
+  boolean attachUserTask(UUID id, long userTaskKey, long processInstanceKey, String epoch) {
+    return jdbc.sql(
+                """
+                UPDATE workflow_approval SET user_task_key = :key, engine_epoch = :epoch,
+                  process_instance_key = :instance
+                WHERE id = :id AND (engine_epoch IS DISTINCT FROM :epoch
+                  OR process_instance_key IS NULL OR process_instance_key = :instance)
+                """)
+            .param("id", id)
+            .param("key", userTaskKey)
+            .param("instance", processInstanceKey)
+            .param("epoch", epoch)
+            .update()
+        == 1;
   }
 
   private Approval map(ResultSet rs, int row) throws SQLException {
@@ -161,7 +191,8 @@ class ApprovalRepository {
         rs.getString("edited_text"),
         rs.getString("reason"),
         nullableLong(rs, "user_task_key"),
-        rs.getString("engine_epoch"));
+        rs.getString("engine_epoch"),
+        nullableLong(rs, "process_instance_key"));
   }
 
   private String write(Map<String, Object> summary) {

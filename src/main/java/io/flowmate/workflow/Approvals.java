@@ -66,6 +66,7 @@ public class Approvals {
             null,
             null,
             null,
+            null,
             null));
   }
 
@@ -136,8 +137,39 @@ public class Approvals {
     approvals.decide(approvalId, ApprovalStatus.REJECTED, "flowmate", null, reason, clock.instant());
   }
 
-  void attachUserTask(UUID approvalId, long userTaskKey) {
-    approvals.attachUserTask(approvalId, userTaskKey, epoch.value());
+  /**
+   * Records the instance a module started for the approval: only its user task is tracked, and
+   * only it may record a decision taken in Tasklist.
+   */
+  public void attachProcess(UUID approvalId, long processInstanceKey) {
+    approvals.attachProcess(approvalId, processInstanceKey, epoch.value());
+  }
+
+  /** @return false if another instance of this epoch tracks the approval already */
+  boolean attachUserTask(UUID approvalId, long userTaskKey, long processInstanceKey) {
+    return approvals.attachUserTask(approvalId, userTaskKey, processInstanceKey, epoch.value());
+  }
+
+  /** Whether the approval's user task, in this engine, belongs to the instance. */
+  boolean isTrackedBy(Approval approval, long processInstanceKey) {
+    return epoch.value().equals(approval.engineEpoch())
+        && approval.processInstanceKey() != null
+        && approval.processInstanceKey() == processInstanceKey;
+  }
+
+  /**
+   * The approval a job names, for a worker that must not trust its variables: refused (see {@link
+   * ForgedJob}) unless it is the tenant's approval of this very subject.
+   */
+  public Approval forSubject(TenantId tenant, String kind, UUID subjectId, String approvalId) {
+    UUID id = ForgedJob.uuid(ApprovalGate.APPROVAL_ID, approvalId);
+    return approvals
+        .find(tenant, id)
+        .filter(a -> a.kind().equals(kind) && a.subjectId().equals(subjectId))
+        .orElseThrow(
+            () ->
+                ForgedJob.refuse(
+                    "approval %s is not the %s approval of %s %s".formatted(id, kind, kind, subjectId)));
   }
 
   /**

@@ -16,13 +16,19 @@ import io.camunda.zeebe.protocol.record.RecordType;
 import io.camunda.zeebe.protocol.record.ValueType;
 import io.camunda.zeebe.protocol.record.intent.DeploymentIntent;
 import io.camunda.zeebe.protocol.record.intent.UserTaskIntent;
+import io.grpc.BindableService;
+import io.grpc.Server;
+import io.grpc.netty.NettyServerBuilder;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeoutException;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -60,15 +66,29 @@ public class EmbeddedEngine implements DisposableBean {
 
   EmbeddedEngine(EngineSettings settings) {
     this.port = settings.port();
+    InetSocketAddress address = new InetSocketAddress(settings.address(), port);
+    if (address.isUnresolved()) {
+      throw new IllegalStateException(
+          "flowmate.engine.address '%s' is not an address of this machine".formatted(settings.address()));
+    }
     long started = System.nanoTime();
     try {
       this.engine = EngineFactory.create(port);
+      bindTo(engine, address);
       engine.start();
     } catch (RuntimeException e) {
       throw new IllegalStateException(
-          "The embedded Zeebe engine could not start on port %d (in use? set flowmate.engine.port)"
-              .formatted(port),
+          "The embedded Zeebe engine could not start on %s:%d (in use? set flowmate.engine.port)"
+              .formatted(settings.address(), port),
           e);
+    }
+    if (!address.getAddress().isLoopbackAddress()) {
+      log.warn(
+          "The embedded engine's gRPC port listens on {}:{} without any authentication: whoever"
+              + " reaches it can deploy processes, start instances and complete jobs. Keep it behind"
+              + " a firewall, or set flowmate.engine.address=127.0.0.1",
+          settings.address(),
+          port);
     }
     this.logWriter = LogWriter.of(engine);
     this.deploymentLogReader = LogWriter.logStream(engine).newLogStreamReader();
@@ -78,8 +98,39 @@ public class EmbeddedEngine implements DisposableBean {
         port);
   }
 
+  /**
+   * ZPT's factory builds a gRPC server on every interface ({@code ServerBuilder.forPort}); before it
+   * starts, it is replaced by one on {@code address} serving the same gateway.
+   */
+  private static void bindTo(ZeebeTestEngine engine, InetSocketAddress address) {
+    try {
+      BindableService gateway = (BindableService) LogWriter.field(engine, "gateway");
+      Server server = NettyServerBuilder.forAddress(address).addService(gateway).build();
+      Field field = engine.getClass().getDeclaredField("grpcServer");
+      field.setAccessible(true);
+      field.set(engine, server);
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException(
+          "This version of the embedded engine does not have the expected internals", e);
+    }
+  }
+
   public int port() {
     return port;
+  }
+
+  /** The addresses the gRPC gateway listens on (what reaches the engine from outside). */
+  public List<InetSocketAddress> listenAddresses() {
+    try {
+      Server server = (Server) LogWriter.field(engine, "grpcServer");
+      return server.getListenSockets().stream()
+          .filter(InetSocketAddress.class::isInstance)
+          .map(InetSocketAddress.class::cast)
+          .toList();
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException(
+          "This version of the embedded engine does not have the expected internals", e);
+    }
   }
 
   /** A new value for every engine start: process instances of other epochs no longer exist. */
@@ -207,7 +258,15 @@ public class EmbeddedEngine implements DisposableBean {
                         p.getResourceName(),
                         false))
             .toList();
-    return new EngineDeployment(key, resources, processes, record.hasDuplicatesOnly());
+    Set<String> definedIds = new HashSet<>();
+    record.getProcessesMetadata().forEach(p -> definedIds.add(p.getBpmnProcessId()));
+    record.getDecisionsMetadata().forEach(d -> definedIds.add(d.getDecisionId()));
+    record
+        .getDecisionRequirementsMetadata()
+        .forEach(d -> definedIds.add(d.getDecisionRequirementsId()));
+    record.getFormMetadata().forEach(f -> definedIds.add(f.getFormId()));
+    return new EngineDeployment(
+        key, resources, processes, Set.copyOf(definedIds), record.hasDuplicatesOnly());
   }
 
   @Override

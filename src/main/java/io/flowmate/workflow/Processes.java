@@ -1,6 +1,7 @@
 package io.flowmate.workflow;
 
 import io.camunda.client.CamundaClient;
+import io.camunda.client.api.command.CreateProcessInstanceCommandStep1.CreateProcessInstanceCommandStep3;
 import io.camunda.client.api.response.ProcessInstanceEvent;
 import java.time.Duration;
 import java.util.Map;
@@ -15,10 +16,12 @@ public class Processes {
 
   private final CamundaClient client;
   private final EngineEpoch epoch;
+  private final ProcessCatalog catalog;
 
-  Processes(CamundaClient client, EngineEpoch epoch) {
+  Processes(CamundaClient client, EngineEpoch epoch, ProcessCatalog catalog) {
     this.client = client;
     this.epoch = epoch;
+    this.catalog = catalog;
   }
 
   /** An instance just created, with the epoch to record next to its key. */
@@ -27,10 +30,7 @@ public class Processes {
 
   public StartedInstance start(String bpmnProcessId, Map<String, Object> variables) {
     ProcessInstanceEvent started =
-        client
-            .newCreateInstanceCommand()
-            .bpmnProcessId(bpmnProcessId)
-            .latestVersion()
+        definition(bpmnProcessId)
             .variables(variables)
             .send()
             .join();
@@ -44,15 +44,24 @@ public class Processes {
   public StartedInstance startBefore(
       String bpmnProcessId, String elementId, Map<String, Object> variables) {
     ProcessInstanceEvent started =
-        client
-            .newCreateInstanceCommand()
-            .bpmnProcessId(bpmnProcessId)
-            .latestVersion()
+        definition(bpmnProcessId)
             .variables(variables)
             .startBeforeElement(elementId)
             .send()
             .join();
     return started(started);
+  }
+
+  /**
+   * The version Flowmate (built-in) or the process's owner deployed last, not merely the latest:
+   * anyone who reaches the engine can deploy a new version over an id.
+   */
+  private CreateProcessInstanceCommandStep3 definition(String bpmnProcessId) {
+    var command = client.newCreateInstanceCommand();
+    return catalog
+        .trustedDefinitionKey(bpmnProcessId)
+        .map(command::processDefinitionKey)
+        .orElseGet(() -> command.bpmnProcessId(bpmnProcessId).latestVersion());
   }
 
   private StartedInstance started(ProcessInstanceEvent event) {

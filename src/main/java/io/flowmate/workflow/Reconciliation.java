@@ -3,9 +3,11 @@ package io.flowmate.workflow;
 import java.util.List;
 
 /**
- * The loop every module runs after the engine lost its instances (an embedded engine restarted):
- * page through the business objects whose instance belongs to another engine epoch, take each over
- * for this epoch (once, however many nodes or threads try) and start its instance again.
+ * The loop every module runs after the engine lost its instances (an embedded engine restarted),
+ * and periodically in both engine modes: page through the business objects whose instance belongs
+ * to another engine epoch, or whose start in this epoch was lost (no instance key after a grace
+ * period, see {@code core.db.ProcessColumns}), take each over for this epoch (once, however many
+ * nodes or threads try) and start its instance again.
  */
 public final class Reconciliation {
 
@@ -14,7 +16,10 @@ public final class Reconciliation {
   /** What a module tells the loop about its business objects. */
   public interface Owner<T> {
 
-    /** Up to {@code limit} objects that should have a live instance but whose instance is not of {@code epoch}. */
+    /**
+     * Up to {@code limit} objects that should have a live instance but whose instance is not of
+     * {@code epoch}, or whose start in it was lost.
+     */
     List<T> outside(String epoch, int limit);
 
     /** Takes the object over for the epoch; false if someone else did first. */

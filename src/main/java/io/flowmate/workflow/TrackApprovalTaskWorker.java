@@ -5,6 +5,8 @@ import io.camunda.client.annotation.JobWorker;
 import io.camunda.client.annotation.Variable;
 import io.camunda.client.api.response.ActivatedJob;
 import io.camunda.client.api.worker.JobClient;
+import io.camunda.client.exception.CamundaError;
+import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import org.springframework.stereotype.Component;
@@ -12,7 +14,8 @@ import org.springframework.stereotype.Component;
 /**
  * The {@code creating} task listener of every approval user task: remembers the task's key so that
  * API decisions can complete it, and completes it right away when the decision was recorded
- * before the task existed (an approval decided while the engine was restarting).
+ * before the task existed (an approval decided while the engine was restarting). Only the first
+ * instance of an engine that tracks an approval owns it; another is refused.
  *
  * <p>In: {@code approvalId}; header {@code io.camunda.zeebe:userTaskKey}. Out: nothing.
  */
@@ -20,6 +23,7 @@ import org.springframework.stereotype.Component;
 public class TrackApprovalTaskWorker {
 
   static final String USER_TASK_KEY_HEADER = "io.camunda.zeebe:userTaskKey";
+  private static final Duration RETRY_BACKOFF = Duration.ofSeconds(2);
 
   private final Approvals approvals;
 
@@ -33,9 +37,20 @@ public class TrackApprovalTaskWorker {
       ActivatedJob job,
       @Variable(name = ApprovalGate.APPROVAL_ID) String approvalId,
       @CustomHeaders Map<String, String> headers) {
-    UUID id = UUID.fromString(approvalId);
+    UUID id = ForgedJob.uuid(ApprovalGate.APPROVAL_ID, approvalId);
     long userTaskKey = Long.parseLong(headers.get(USER_TASK_KEY_HEADER));
-    approvals.attachUserTask(id, userTaskKey);
+    if (approvals.find(id).isEmpty()) {
+      throw ForgedJob.refuse("approval %s does not exist".formatted(id));
+    }
+    // An instance started with this approval's id by someone else must not take its task over.
+    // Retried a few times first: the instance Flowmate started may be recorded a moment later.
+    if (!approvals.attachUserTask(id, userTaskKey, job.getProcessInstanceKey())) {
+      throw CamundaError.jobError(
+          "Refused: approval %s is tracked by another instance of this engine".formatted(id),
+          Map.of(),
+          job.getRetries() - 1,
+          RETRY_BACKOFF);
+    }
     // The task only becomes completable once this listener job is done.
     client.newCompleteCommand(job).send().join();
     approvals.find(id).ifPresent(approvals::completeUserTask);

@@ -13,6 +13,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.flowmate.support.Api;
+import io.flowmate.support.EngineClock;
 import io.flowmate.support.EngineRecords;
 import io.flowmate.support.IntegrationTest;
 import io.flowmate.workflow.ApprovalGate;
@@ -23,10 +24,11 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
-import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.ApplicationContext;
+import org.springframework.context.annotation.Import;
 import org.springframework.test.context.TestPropertySource;
 
 /**
@@ -36,6 +38,8 @@ import org.springframework.test.context.TestPropertySource;
  * the simulated WhatsApp.
  */
 // Its own application context: moving the engine clock must not expire other classes' approvals.
+// The application's clock moves with the engine's, as in production: an approval expires only when due.
+@Import(EngineClock.Config.class)
 @TestPropertySource(properties = "flowmate.messaging.approval-timeout=24h")
 // The expiry test moves the engine clock a day on for good: it runs last, or every later approval
 // of this context would expire at once.
@@ -43,6 +47,7 @@ import org.springframework.test.context.TestPropertySource;
 class MessagingApprovalProcessTests extends IntegrationTest {
 
   @Autowired EmbeddedEngine engine;
+  @Autowired EngineClock clock;
   @Autowired ApplicationContext context;
 
   private EngineRecords records;
@@ -109,7 +114,7 @@ class MessagingApprovalProcessTests extends IntegrationTest {
     Pending pending = sendForApproval("Nobody looks at me");
     awaitUserTask(pending);
 
-    engine.increaseTime(Duration.ofHours(24).plusMinutes(1));
+    clock.travel(Duration.ofHours(24).plusMinutes(1));
 
     awaitStatus(pending, "cancelled");
     assertThat(tenant.api().get("/api/v2/approvals/" + pending.approvalId()).text("status"))

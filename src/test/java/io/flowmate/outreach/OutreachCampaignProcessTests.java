@@ -16,15 +16,16 @@ import static io.flowmate.outreach.CampaignProcess.START_TASK;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.flowmate.core.Ids;
+import io.flowmate.core.TenantId;
 import io.flowmate.support.Api;
+import io.flowmate.support.EngineClock;
 import io.flowmate.support.EngineRecords;
 import io.flowmate.support.IntegrationTest;
 import io.flowmate.support.TestGroups;
 import io.flowmate.workflow.ApprovalGate;
 import io.flowmate.workflow.EmbeddedEngine;
 import io.flowmate.workflow.Tasklist;
-import io.flowmate.core.Ids;
-import io.flowmate.core.TenantId;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collections;
@@ -34,10 +35,11 @@ import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
-import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.ApplicationContext;
+import org.springframework.context.annotation.Import;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.TestPropertySource;
 
@@ -50,6 +52,8 @@ import org.springframework.test.context.TestPropertySource;
  */
 // Its own context: moving the engine clock must not expire other classes' approvals; small pages
 // make planning loop.
+// The application's clock moves with the engine's, as in production: an approval expires only when due.
+@Import(EngineClock.Config.class)
 @TestPropertySource(
     properties = {"flowmate.outreach.campaigns.approval-timeout=72h", "flowmate.outreach.campaigns.plan-batch=2"})
 // The expiry test moves the engine clock 72 hours on for good: it runs last, or every later
@@ -58,6 +62,7 @@ import org.springframework.test.context.TestPropertySource;
 class OutreachCampaignProcessTests extends IntegrationTest {
 
   @Autowired EmbeddedEngine engine;
+  @Autowired EngineClock clock;
   @Autowired ApplicationContext context;
   @Autowired JdbcClient jdbc;
   @Autowired CampaignRepository campaigns;
@@ -144,7 +149,7 @@ class OutreachCampaignProcessTests extends IntegrationTest {
     String id = create("Nobody approves me").text("id");
     awaitApproval(id);
 
-    engine.increaseTime(Duration.ofHours(72).plusMinutes(1));
+    clock.travel(Duration.ofHours(72).plusMinutes(1));
 
     awaitStatus(id, "cancelled");
     assertThat(tenant.api().get("/api/v2/bulk-send/" + id).text("status_reason")).isEqualTo("approval expired");

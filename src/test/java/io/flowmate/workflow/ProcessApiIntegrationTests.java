@@ -2,9 +2,7 @@ package io.flowmate.workflow;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.camunda.client.CamundaClient;
 import io.camunda.zeebe.model.bpmn.Bpmn;
-import io.camunda.zeebe.model.bpmn.BpmnModelInstance;
 import io.camunda.zeebe.process.test.filters.RecordStream;
 import io.flowmate.support.Api;
 import io.flowmate.support.IntegrationTest;
@@ -16,7 +14,6 @@ import org.springframework.beans.factory.annotation.Autowired;
 /** Listing deployed processes and starting user processes over REST. */
 class ProcessApiIntegrationTests extends IntegrationTest {
 
-  @Autowired CamundaClient client;
   @Autowired EmbeddedEngine engine;
 
   @Test
@@ -40,9 +37,22 @@ class ProcessApiIntegrationTests extends IntegrationTest {
   }
 
   @Test
-  void processDeployedByAModelerUserIsListedAndStartsWithTheCallersTenant() {
+  void processDeployedByATenantIsListedAndStartsWithTheCallersTenant() {
     TestTenant tenant = newTenant();
-    deploy(Bpmn.createExecutableProcess("customer-welcome").startEvent().endEvent().done());
+    Api.Response deployed =
+        tenant.api().post(
+            "/api/v2/processes/deployments",
+            Map.of(
+                "resources",
+                java.util.List.of(
+                    Map.of(
+                        "name", "customer-welcome.bpmn",
+                        "content",
+                        Bpmn.convertToString(
+                            Bpmn.createExecutableProcess("customer-welcome").startEvent().endEvent().done())))));
+    assertThat(deployed.status()).as(deployed.toString()).isEqualTo(201);
+    assertThat(deployed.json().get("processes").findValuesAsText("bpmn_process_id"))
+        .containsExactly("customer-welcome");
 
     Api.Response list = tenant.api().get("/api/v2/processes?limit=100");
     Api.Response started =
@@ -74,13 +84,6 @@ class ProcessApiIntegrationTests extends IntegrationTest {
     Api.Response start = reader.post("/api/v2/processes/customer-welcome/instances", Map.of());
     assertThat(start.status()).isEqualTo(403);
     assertThat(start.header("X-Required-Scopes")).isEqualTo("processes:manage");
-  }
-
-  private void deploy(BpmnModelInstance model) {
-    client.newDeployResourceCommand()
-        .addProcessModel(model, "customer-welcome.bpmn")
-        .send()
-        .join();
   }
 
   private String variable(long processInstanceKey, String name) {

@@ -20,7 +20,8 @@ import org.springframework.context.annotation.Configuration;
 /**
  * Zero set-up: when no datasource URL is configured, run a real PostgreSQL (binaries from Maven)
  * inside the application's lifetime, its data directory kept under {@code ./data/postgres}, so that
- * a first {@code ./mvnw spring-boot:run} has a database and the next run finds its data again.
+ * a first {@code ./mvnw spring-boot:run} has a database and the next run finds its data again. It
+ * listens on 127.0.0.1 only.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnExpression("'${spring.datasource.url:}'.isBlank()")
@@ -40,6 +41,9 @@ class EmbeddedPostgresConfiguration {
           .setDataDirectory(dataDirectory)
           .setCleanDataDirectory(false)
           .setPort(settings.port())
+          // It trusts every connection without a password: loopback only, whatever the data
+          // directory's postgresql.conf says (PostgreSQL's own default, 'localhost', is a name).
+          .setServerConfig("listen_addresses", "127.0.0.1")
           .start();
     } catch (IOException | IllegalStateException e) {
       throw new IllegalStateException(

@@ -5,3 +5,7 @@
 ALTER TABLE messaging_message
     ADD COLUMN claim_token uuid,
     ADD COLUMN claimed_at  timestamptz;
+
+-- Why the number's queue waits (the pacer's latest answer), shown on its queued messages that say
+-- nothing themselves: one row per number, written when the reason changes, not per message.
+ALTER TABLE messaging_sender_state ADD COLUMN waiting_reason text;

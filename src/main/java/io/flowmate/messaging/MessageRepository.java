@@ -613,28 +613,6 @@ class MessageRepository {
         == 1;
   }
 
-  /**
-   * Notes why the number's messages wait on the next {@code ahead} of them in line (claim order);
-   * a message that already says so is not written again, so a wait costs no writes per pause.
-   */
-  void noteWaiting(UUID sessionId, String reason, Instant now, int ahead) {
-    jdbc.sql(
-            """
-            UPDATE messaging_message SET failure_reason = :reason, updated_at = :now
-            WHERE id IN (
-              SELECT id FROM messaging_message
-              WHERE session_id = :session AND status = 'queued'
-                AND (next_attempt_at IS NULL OR next_attempt_at <= :now)
-              ORDER BY id LIMIT :ahead)
-              AND failure_reason IS DISTINCT FROM :reason
-            """)
-        .param("session", sessionId)
-        .param("reason", reason)
-        .param("now", timestamp(now))
-        .param("ahead", ahead)
-        .update();
-  }
-
   /** Holds a number's due messages until the instant, noting why (they stay queued). */
   void holdQueued(UUID sessionId, Instant until, String reason, Instant now) {
     jdbc.sql(

@@ -68,8 +68,6 @@ class OutboxDispatcher implements DisposableBean {
   private static final Logger log = LoggerFactory.getLogger(OutboxDispatcher.class);
   private static final int CLAIM_BATCH = 100;
   private static final int SWEEP_BATCH = 200;
-  /** How many of a waiting number's messages, next in line, say why they wait. */
-  private static final int NOTED_AHEAD = 100;
   private static final String MAY_HAVE_BEEN_SENT =
       "WhatsApp may or may not have accepted this message before a restart; not re-sent to avoid a"
           + " duplicate";
@@ -202,8 +200,9 @@ class OutboxDispatcher implements DisposableBean {
       if (limits != null) {
         SendPacer.Verdict verdict = pacer.decide(sessionId, limits, now);
         if (!verdict.allowsNow()) {
-          // Claim nothing that may not leave now; the sweep wakes the lane again.
-          messages.noteWaiting(sessionId, "waiting: " + verdict.reason(), now, NOTED_AHEAD);
+          // Claim nothing that may not leave now; the sweep wakes the lane again. The reason is the
+          // number's, written when it changes: no write per waiting message or per pause.
+          senderStates.noteWaiting(session.tenantId(), sessionId, "waiting: " + verdict.reason(), now);
           return;
         }
       }

@@ -30,7 +30,8 @@ import org.springframework.test.context.bean.override.mockito.MockitoSpyBean;
 /**
  * Attacks on the outbox's claims with two Flowmate instances on one database: a holder that
  * stalled past its lease comes back after another instance took the message over, and a send
- * slower than the lease races the other instance's recovery. Nothing may leave twice.
+ * slower than the lease races the other instance's recovery. Nothing may leave twice. And a burst
+ * queued for a paced number, which must not cost a rewrite of the queue for every message sent.
  */
 @TestPropertySource(
     properties = {
@@ -132,6 +133,49 @@ class OutboxAttackTests extends IntegrationTest {
     }
   }
 
+  /** Attack: a burst queued for one paced number, so that every send claims and gives back the whole queue. */
+  @Test
+  void aBurstForAPacedNumberWaitsWithoutItsRowsBeingRewritten() {
+    Map<String, Object> pacing = Map.of("flowmate.messaging.governor.pacing", "true");
+    try (AppInstance paced = AppInstance.start(TestDatabase.newDatabase(), pacing)) {
+      TestTenant tenant = tenant(paced, "free").allowingColdMessages();
+      String session = tenant.workingSession();
+      List<String> ids =
+          List.of("4915100000081", "4915100000082", "4915100000083", "4915100000084", "4915100000085").stream()
+              .map(chat -> send(tenant, session, chat, "Spring sale starts today"))
+              .toList();
+
+      tenant.awaitMessageStatus(ids.get(0), "read");
+      // The free plan's 10 a minute: the others wait out a gap of seconds, and the API says why.
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .untilAsserted(
+              () -> assertThat(tenant.api().get("/api/v2/messages/" + ids.get(4)).text("failure_reason"))
+                  .contains("spacing sends"));
+
+      List<String> rewritten =
+          paced.bean(JdbcClient.class)
+              .sql(
+                  """
+                  SELECT id::text FROM messaging_message
+                  WHERE id = ANY (CAST(:ids AS uuid[])) AND (updated_at <> created_at OR attempts <> 0)
+                  """)
+              .param("ids", ids.subList(1, ids.size()).stream().map(UUID::fromString).toArray(UUID[]::new))
+              .query(String.class)
+              .list();
+      assertThat(rewritten).as("waiting messages claimed and given back").isEmpty();
+      assertThat(tenant.deliveredTexts(session)).hasSize(1);
+    }
+  }
+
+  /** A tenant of another Flowmate instance. */
+  private static TestTenant tenant(AppInstance app, String plan) {
+    Api.Response created = app.operator().post("/api/v2/admin/tenants", Map.of("name", "t-burst", "plan", plan));
+    assertThat(created.status()).as(created.toString()).isEqualTo(201);
+    String key = created.text("admin_api_key");
+    return new TestTenant(UUID.fromString(created.json().get("tenant").get("id").asText()), key, app.api(key));
+  }
+
   private TestDatabase.Coordinates database() {
     return new TestDatabase.Coordinates(url, username, password);
   }
@@ -160,9 +204,13 @@ class OutboxAttackTests extends IntegrationTest {
   }
 
   private static String send(TestTenant tenant, String session, String text) {
+    return send(tenant, session, CONTACT, text);
+  }
+
+  private static String send(TestTenant tenant, String session, String chat, String text) {
     Api.Response response =
         tenant.api()
-            .post("/api/v2/messages/send", Map.of("session_id", session, "chat_id", CONTACT, "message", text));
+            .post("/api/v2/messages/send", Map.of("session_id", session, "chat_id", chat, "message", text));
     assertThat(response.status()).as(response.toString()).isEqualTo(201);
     return response.text("id");
   }

@@ -184,7 +184,8 @@ class DispatchBenchmark extends IntegrationTest {
               released, sent, read, elapsed / 1e9),
           String.format(Locale.ROOT, "row writes per sent message at real pacing: %.2f (%,d rows: %s)",
               perMessage, total, writes),
-          String.format(Locale.ROOT, "target <= 5 row writes per sent message: %s", perMessage <= 5 ? "met" : "NOT met"));
+          String.format(
+              Locale.ROOT, "target <= 5 row writes per sent message: %s", perMessage <= 5 ? "met" : "NOT met"));
       assertThat(read).as("paced messages read in time").isEqualTo(expected);
       assertThat(sent).as("no number sent past its warm-up cap").isEqualTo(expected);
     }

@@ -96,6 +96,8 @@ class OutboxDispatcher implements DisposableBean {
   private final ScheduledExecutorService leases;
   private final Set<UUID> running = ConcurrentHashMap.newKeySet();
   private final Set<UUID> wakeAgain = ConcurrentHashMap.newKeySet();
+  /** Until when the pacer told each waiting number to wait: its lane need not ask again before. */
+  private final Map<UUID, Instant> pausedUntil = new ConcurrentHashMap<>();
   private final RandomGenerator random = RandomGenerator.getDefault();
   /** Longer than the longest typing pause plus one send. */
   private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(15);
@@ -194,6 +196,10 @@ class OutboxDispatcher implements DisposableBean {
         }
         return;
       }
+      Instant paused = pausedUntil.get(sessionId);
+      if (paused != null && paused.isAfter(now)) {
+        return;
+      }
       SessionInfo session = found.get();
       TenantSettings tenantSettings = tenants.settings(session.tenantId());
       SendPacer.Limits limits = settings.governor().pacing() ? limits(session, tenantSettings, now) : null;
@@ -203,8 +209,10 @@ class OutboxDispatcher implements DisposableBean {
           // Claim nothing that may not leave now; the sweep wakes the lane again. The reason is the
           // number's, written when it changes: no write per waiting message or per pause.
           senderStates.noteWaiting(session.tenantId(), sessionId, "waiting: " + verdict.reason(), now);
+          pausedUntil.put(sessionId, verdict.notBefore());
           return;
         }
+        pausedUntil.remove(sessionId);
       }
       // Paced, the pacer allows one send now: claim one message, not a batch to give back.
       try (Claim claim = claim(sessionId, now, limits == null ? CLAIM_BATCH : 1)) {
@@ -597,6 +605,7 @@ class OutboxDispatcher implements DisposableBean {
   @ApplicationModuleListener
   void on(SessionStatusChanged event) {
     if ("working".equals(event.status())) {
+      pausedUntil.remove(event.sessionId());
       messages.makeDueNow(event.sessionId(), clock.instant());
       wake(event.sessionId());
     }

@@ -101,7 +101,7 @@ class MessageViews {
    * The message's own reason, or for a message still queued, why its number waits (the pacer's
    * reason is kept per number, not written on every message that waits).
    */
-  private String failureReason(Message m) {
+  String failureReason(Message m) {
     if (m.failureReason() != null || !m.isOutbound() || m.status() != MessageStatus.QUEUED) {
       return m.failureReason();
     }

@@ -449,13 +449,14 @@ class MessageRepository {
 
   /**
    * Claims up to {@code limit} due messages of one session, oldest first (status {@code sending},
-   * with a lease); rows another dispatcher holds are skipped.
+   * under the claim's token, with a lease); rows another dispatcher holds are skipped.
    */
-  List<Message> claimDue(UUID sessionId, Instant now, Instant leaseUntil, int limit) {
+  List<Message> claimDue(
+      UUID sessionId, UUID token, Instant now, Instant claimedAt, Instant leaseUntil, int limit) {
     return jdbc.sql(
             """
             UPDATE messaging_message SET status = 'sending', attempts = attempts + 1,
-              lease_until = :lease, updated_at = :now
+              claim_token = :token, claimed_at = :claimedAt, lease_until = :lease, updated_at = :now
             WHERE id IN (
               SELECT id FROM messaging_message
               WHERE session_id = :session AND status = 'queued'
@@ -464,7 +465,9 @@ class MessageRepository {
             RETURNING *
             """)
         .param("session", sessionId)
+        .param("token", token)
         .param("now", timestamp(now))
+        .param("claimedAt", timestamp(claimedAt))
         .param("lease", timestamp(leaseUntil))
         .param("limit", limit)
         .query(this::map)
@@ -472,6 +475,45 @@ class MessageRepository {
         .stream()
         .sorted(java.util.Comparator.comparing(Message::id))
         .toList();
+  }
+
+  /**
+   * Extends the lease of these messages while the claim still holds them; answers the ones it
+   * holds. A lease that already lapsed is not renewed: another dispatcher may be taking it over.
+   */
+  Set<UUID> renewClaim(Collection<UUID> ids, UUID token, Instant now, Instant leaseUntil) {
+    if (ids.isEmpty()) {
+      return Set.of();
+    }
+    return new HashSet<>(
+        jdbc.sql(
+                """
+                UPDATE messaging_message SET lease_until = :lease
+                WHERE id = ANY (CAST(:ids AS uuid[])) AND claim_token = :token AND status = 'sending'
+                  AND lease_until > :now
+                RETURNING id
+                """)
+            .param("ids", ids.toArray(UUID[]::new))
+            .param("token", token)
+            .param("now", timestamp(now))
+            .param("lease", timestamp(leaseUntil))
+            .query(UUID.class)
+            .list());
+  }
+
+  /** Whether the claim still holds the message with a lease that lasts past the instant. */
+  boolean holdsClaim(UUID id, UUID token, Instant until) {
+    return jdbc.sql(
+                """
+                SELECT count(*) FROM messaging_message
+                WHERE id = :id AND claim_token = :token AND status = 'sending' AND lease_until > :until
+                """)
+            .param("id", id)
+            .param("token", token)
+            .param("until", timestamp(until))
+            .query(Long.class)
+            .single()
+        > 0;
   }
 
   /** Numbers with claims that lapsed: their dispatcher died between claim and record. */
@@ -487,31 +529,60 @@ class MessageRepository {
         .list();
   }
 
-  /** The number's claimed messages whose claim lapsed, oldest claim first. */
-  List<Message> lapsedClaims(UUID sessionId, Instant now, int limit) {
+  /** A message under a claim, and when the claim began. */
+  record Claimed(Message message, Instant claimedAt) {}
+
+  /**
+   * The number's claimed messages whose claim lapsed, oldest claim first. Claims made before
+   * claims recorded their start began one lease before their lease's end.
+   */
+  List<Claimed> lapsedClaims(UUID sessionId, Instant now, Duration lease, int limit) {
     return jdbc.sql(
             """
-            SELECT * FROM messaging_message
+            SELECT *, COALESCE(claimed_at, lease_until - make_interval(secs => :leaseSeconds)) AS claim_start
+            FROM messaging_message
             WHERE session_id = :session AND status = 'sending' AND lease_until < :now
             ORDER BY lease_until, id LIMIT :limit
             """)
         .param("session", sessionId)
         .param("now", timestamp(now))
+        .param("leaseSeconds", lease.toMillis() / 1000.0)
         .param("limit", limit)
-        .query(this::map)
+        .query((rs, row) -> new Claimed(map(rs, row), instant(rs, "claim_start")))
         .list();
   }
 
-  /** Records WhatsApp's acceptance of a claimed message; empty if it was not claimed (any more). */
-  Optional<Moved> markSent(UUID id, String waMessageId, Instant sentAt, Instant now) {
+  /**
+   * Takes over a lapsed claim under a new token and lease; false if it had not lapsed or another
+   * dispatcher took it over first.
+   */
+  boolean takeOverLapsed(UUID id, UUID token, Instant now, Instant leaseUntil) {
+    return jdbc.sql(
+                """
+                UPDATE messaging_message SET claim_token = :token, lease_until = :lease
+                WHERE id = :id AND status = 'sending' AND lease_until < :now
+                """)
+            .param("id", id)
+            .param("token", token)
+            .param("now", timestamp(now))
+            .param("lease", timestamp(leaseUntil))
+            .update()
+        == 1;
+  }
+
+  /**
+   * Records WhatsApp's acceptance of a message the claim holds; empty if it does not (any more).
+   */
+  Optional<Moved> markSent(UUID id, UUID token, String waMessageId, Instant sentAt, Instant now) {
     return jdbc.sql(
             """
             UPDATE messaging_message m SET status = 'sent', wa_message_id = :waId, sent_at = :sentAt,
-              lease_until = NULL, failure_reason = NULL, updated_at = :now
-            WHERE id = :id AND status = 'sending'
+              lease_until = NULL, claim_token = NULL, failure_reason = NULL, updated_at = :now
+            WHERE id = :id AND status = 'sending' AND claim_token = :token
             RETURNING %s
             """.formatted(MOVED.formatted("'queued'")))
         .param("id", id)
+        .param("token", token)
         .param("waId", waMessageId)
         .param("sentAt", timestamp(sentAt))
         .param("now", timestamp(now))
@@ -520,23 +591,26 @@ class MessageRepository {
   }
 
   /**
-   * Back to the queue, not before {@code notBefore}. A wait imposed by the governor or a stopped
-   * session does not count as an attempt; a transient failure does.
+   * Back to the queue, not before {@code notBefore}, if the claim still holds the message. A wait
+   * imposed by the governor or a stopped session does not count as an attempt; a transient failure
+   * does.
    */
-  void requeue(UUID id, Instant notBefore, String reason, boolean countAttempt, Instant now) {
-    jdbc.sql(
-            """
-            UPDATE messaging_message SET status = 'queued', next_attempt_at = :notBefore,
-              lease_until = NULL, failure_reason = :reason, updated_at = :now,
-              attempts = CASE WHEN :count THEN attempts ELSE attempts - 1 END
-            WHERE id = :id AND status = 'sending'
-            """)
-        .param("id", id)
-        .param("notBefore", timestamp(notBefore))
-        .param("reason", reason)
-        .param("count", countAttempt)
-        .param("now", timestamp(now))
-        .update();
+  boolean requeue(UUID id, UUID token, Instant notBefore, String reason, boolean countAttempt, Instant now) {
+    return jdbc.sql(
+                """
+                UPDATE messaging_message SET status = 'queued', next_attempt_at = :notBefore,
+                  lease_until = NULL, claim_token = NULL, failure_reason = :reason, updated_at = :now,
+                  attempts = CASE WHEN :count THEN attempts ELSE attempts - 1 END
+                WHERE id = :id AND status = 'sending' AND claim_token = :token
+                """)
+            .param("id", id)
+            .param("token", token)
+            .param("notBefore", timestamp(notBefore))
+            .param("reason", reason)
+            .param("count", countAttempt)
+            .param("now", timestamp(now))
+            .update()
+        == 1;
   }
 
   /** Holds a number's due messages until the instant, noting why (they stay queued). */
@@ -566,16 +640,17 @@ class MessageRepository {
         .update();
   }
 
-  /** Fails a message that has not left; empty if it had (or was cancelled meanwhile). */
-  Optional<Moved> markFailed(UUID id, String reason, Instant now) {
+  /** Fails a message the claim holds (it has not left); empty if the claim does not hold it. */
+  Optional<Moved> markFailed(UUID id, UUID token, String reason, Instant now) {
     return jdbc.sql(
             """
             UPDATE messaging_message m SET status = 'failed', failure_reason = :reason,
-              lease_until = NULL, updated_at = :now
-            WHERE id = :id AND status IN ('queued', 'sending')
+              lease_until = NULL, claim_token = NULL, updated_at = :now
+            WHERE id = :id AND status = 'sending' AND claim_token = :token
             RETURNING %s
             """.formatted(MOVED.formatted("'queued'")))
         .param("id", id)
+        .param("token", token)
         .param("reason", reason)
         .param("now", timestamp(now))
         .query(this::moved)

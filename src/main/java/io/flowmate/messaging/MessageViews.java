@@ -20,11 +20,13 @@ class MessageViews {
 
   private final Tenants tenants;
   private final MessagingSettings settings;
+  private final SenderStateRepository senderStates;
   private final Clock clock;
 
-  MessageViews(Tenants tenants, MessagingSettings settings, Clock clock) {
+  MessageViews(Tenants tenants, MessagingSettings settings, SenderStateRepository senderStates, Clock clock) {
     this.tenants = tenants;
     this.settings = settings;
+    this.senderStates = senderStates;
     this.clock = clock;
   }
 
@@ -77,7 +79,7 @@ class MessageViews {
         m.content().payload(),
         m.content().replyTo(),
         m.status().visible(),
-        m.failureReason(),
+        failureReason(m),
         engagement(m),
         m.approvalId(),
         m.processInstanceKey(),
@@ -93,6 +95,17 @@ class MessageViews {
         t.revokedAt(),
         t.createdAt(),
         t.updatedAt());
+  }
+
+  /**
+   * The message's own reason, or for a message still queued, why its number waits (the pacer's
+   * reason is kept per number, not written on every message that waits).
+   */
+  String failureReason(Message m) {
+    if (m.failureReason() != null || !m.isOutbound() || m.status() != MessageStatus.QUEUED) {
+      return m.failureReason();
+    }
+    return senderStates.waitingReason(m.sessionId()).orElse(null);
   }
 
   private String engagement(Message m) {

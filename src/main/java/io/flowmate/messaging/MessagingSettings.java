@@ -10,7 +10,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *
  * @param approvalTimeout how long a message waits for approval before it expires (cancelled)
  * @param dispatchInterval how often the outbox is checked for due messages and lapsed claims
- * @param claimLease how long a claimed message may stay "sending" before it is recovered
+ * @param claimLease a claim's lease: renewed every third of it while the lane works on the message
+ *     (a send may take longer), taken over and settled by any instance once it lapsed unrenewed
  * @param retryDelay first back-off after a transient failure (doubles per attempt)
  * @param maxAttempts attempts before a message fails for good
  * @param dispatchThreads numbers sending at the same time (each number sends one message at a time)

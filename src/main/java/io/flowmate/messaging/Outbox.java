@@ -42,6 +42,7 @@ public class Outbox {
   private final OutboxDispatcher dispatcher;
   private final SendPolicy policy;
   private final MessagingSettings settings;
+  private final MessageViews views;
   private final ApplicationEventPublisher events;
   private final Clock clock;
 
@@ -50,12 +51,14 @@ public class Outbox {
       OutboxDispatcher dispatcher,
       SendPolicy policy,
       MessagingSettings settings,
+      MessageViews views,
       ApplicationEventPublisher events,
       Clock clock) {
     this.messages = messages;
     this.dispatcher = dispatcher;
     this.policy = policy;
     this.settings = settings;
+    this.views = views;
     this.events = events;
     this.clock = clock;
   }
@@ -272,7 +275,7 @@ public class Outbox {
                     m.id(),
                     m.chatId().value(),
                     m.status().visible().value(),
-                    m.failureReason(),
+                    views.failureReason(m),
                     m.times().createdAt(),
                     m.times().sentAt(),
                     m.times().deliveredAt(),

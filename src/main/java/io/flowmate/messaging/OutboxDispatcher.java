@@ -24,8 +24,10 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
@@ -53,6 +55,14 @@ import org.springframework.transaction.support.TransactionTemplate;
  * whether WhatsApp accepted the message ({@link WhatsAppTransport#findSent}); recorded as sent if
  * it did, queued again if it did not, left for the next sweep if the transport cannot answer now,
  * and failed if it can never tell, because a message sent twice cannot be taken back.
+ *
+ * <p>Several instances may serve one database. A claim is named by a token and its lease is renewed
+ * while the lane works on it (a send may take longer than the lease); whoever settles a lapsed claim
+ * takes it over under a new token first. Every later state change names the token, and the lane
+ * checks that its claim still holds a message right before handing it over, so a holder that stalled
+ * past its lease and was taken over neither sends nor records anything. With pacing on, a lane asks
+ * the pacer before it claims and claims one message at a time: nothing is claimed that may not leave
+ * now, so a wait costs no writes.
  */
 @Component
 class OutboxDispatcher implements DisposableBean {
@@ -77,10 +87,19 @@ class OutboxDispatcher implements DisposableBean {
   private final ApplicationEventPublisher events;
   private final TransactionTemplate transaction;
   private final Clock clock;
+  /**
+   * Leases measure real time between processes, whatever the business clock says (tests move that
+   * one by minutes, which must not lapse a claim in hand).
+   */
+  private final Clock leaseClock = Clock.systemUTC();
   private final SendPacer pacer;
   private final ExecutorService lanes;
+  /** Renews the leases of the claims the lanes are working on. */
+  private final ScheduledExecutorService leases;
   private final Set<UUID> running = ConcurrentHashMap.newKeySet();
   private final Set<UUID> wakeAgain = ConcurrentHashMap.newKeySet();
+  /** Until when the pacer told each waiting number to wait: its lane need not ask again before. */
+  private final Map<UUID, Instant> pausedUntil = new ConcurrentHashMap<>();
   private final RandomGenerator random = RandomGenerator.getDefault();
   /** Longer than the longest typing pause plus one send. */
   private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(15);
@@ -121,6 +140,13 @@ class OutboxDispatcher implements DisposableBean {
             settings.dispatchThreads(),
             runnable -> {
               Thread thread = new Thread(runnable, "send-lane-" + threads.incrementAndGet());
+              thread.setDaemon(true);
+              return thread;
+            });
+    this.leases =
+        Executors.newSingleThreadScheduledExecutor(
+            runnable -> {
+              Thread thread = new Thread(runnable, "claim-leases");
               thread.setDaemon(true);
               return thread;
             });
@@ -166,37 +192,121 @@ class OutboxDispatcher implements DisposableBean {
             now);
         return;
       }
-      List<Message> claimed =
-          messages.claimDue(sessionId, now, now.plus(settings.claimLease()), CLAIM_BATCH);
-      if (claimed.isEmpty()) {
-        return;
-      }
       if (found.isEmpty()) {
-        claimed.forEach(m -> fail(m, "session was deleted", now));
+        try (Claim claim = claim(sessionId, now, CLAIM_BATCH)) {
+          claim.messages().forEach(m -> fail(claim, m, "session was deleted", now));
+        }
         return;
       }
-      Batch batch = prepare(found.get(), claimed, now);
-      Pause pause = null;
-      for (Message message : claimed) {
-        if (pause == null && stopping) {
-          // Shutting down: give the rest of the claim back now rather than after its lease.
-          pause = new Pause(clock.instant(), "waiting: Flowmate was stopping");
-        }
-        if (pause == null) {
-          pause = sendOne(batch, message);
-        }
-        if (pause != null) {
-          messages.requeue(message.id(), pause.until(), pause.reason(), false, clock.instant());
-        }
-      }
-      if (pause != null) {
+      Instant paused = pausedUntil.get(sessionId);
+      if (paused != null && paused.isAfter(now)) {
         return;
+      }
+      SessionInfo session = found.get();
+      TenantSettings tenantSettings = tenants.settings(session.tenantId());
+      SendPacer.Limits limits = settings.governor().pacing() ? limits(session, tenantSettings, now) : null;
+      if (limits != null) {
+        SendPacer.Verdict verdict = pacer.decide(sessionId, limits, now);
+        if (!verdict.allowsNow()) {
+          // Claim nothing that may not leave now; the sweep wakes the lane again. The reason is the
+          // number's, written when it changes: no write per waiting message or per pause.
+          senderStates.noteWaiting(session.tenantId(), sessionId, "waiting: " + verdict.reason(), now);
+          pausedUntil.put(sessionId, verdict.notBefore());
+          return;
+        }
+        pausedUntil.remove(sessionId);
+      }
+      // Paced, the pacer allows one send now: claim one message, not a batch to give back.
+      try (Claim claim = claim(sessionId, now, limits == null ? CLAIM_BATCH : 1)) {
+        if (claim.messages().isEmpty()) {
+          return;
+        }
+        Batch batch = prepare(session, tenantSettings, limits, claim.messages());
+        for (Message message : claim.messages()) {
+          if (stopping) {
+            // Shutting down: give the rest of the claim back now rather than after its lease.
+            messages.requeue(
+                message.id(), claim.token(), clock.instant(), "waiting: Flowmate was stopping", false,
+                clock.instant());
+          } else {
+            sendOne(batch, claim, message);
+          }
+          claim.settled(message.id());
+        }
       }
     }
   }
 
-  /** The number must wait until then, for this reason; its lane stops for now. */
-  private record Pause(Instant until, String reason) {}
+  /** Claims up to {@code limit} due messages under a new token and keeps their lease renewed. */
+  private Claim claim(UUID sessionId, Instant now, int limit) {
+    UUID token = UUID.randomUUID();
+    Instant claimedAt = leaseClock.instant();
+    return new Claim(
+        token, messages.claimDue(sessionId, token, now, claimedAt, claimedAt.plus(settings.claimLease()), limit));
+  }
+
+  /**
+   * Messages held under one token. Until it is closed, their lease is renewed every third of it,
+   * for those the claim still holds (a lease that lapsed is not renewed: it may be taken over).
+   */
+  private final class Claim implements AutoCloseable {
+
+    private final UUID token;
+    private final List<Message> messages;
+    private final Set<UUID> unsettled = ConcurrentHashMap.newKeySet();
+    private final ScheduledFuture<?> renewal;
+
+    Claim(UUID token, List<Message> claimed) {
+      this.token = token;
+      this.messages = claimed;
+      claimed.forEach(m -> unsettled.add(m.id()));
+      long every = Math.max(settings.claimLease().toMillis() / 3, 1);
+      this.renewal =
+          claimed.isEmpty() ? null : leases.scheduleWithFixedDelay(this::renew, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    UUID token() {
+      return token;
+    }
+
+    List<Message> messages() {
+      return messages;
+    }
+
+    /** The message's outcome is recorded (or it is not the claim's any more): stop renewing it. */
+    void settled(UUID id) {
+      unsettled.remove(id);
+    }
+
+    private void renew() {
+      try {
+        Instant now = leaseClock.instant();
+        OutboxDispatcher.this.messages.renewClaim(Set.copyOf(unsettled), token, now, now.plus(settings.claimLease()));
+      } catch (RuntimeException e) {
+        // Checked again before each hand-over: a claim that lapsed meanwhile sends nothing.
+        log.warn("Could not renew the lease of a claim on {} messages", unsettled.size(), e);
+      }
+    }
+
+    /**
+     * Whether the message may be handed over now: the claim holds it with a third of a lease left,
+     * or renews it now. Otherwise its lease lapsed and another dispatcher may be settling it.
+     */
+    boolean holds(Message message) {
+      Instant now = leaseClock.instant();
+      Duration lease = settings.claimLease();
+      return OutboxDispatcher.this.messages.holdsClaim(message.id(), token, now.plus(lease.dividedBy(3)))
+          || OutboxDispatcher.this.messages.renewClaim(List.of(message.id()), token, now, now.plus(lease))
+              .contains(message.id());
+    }
+
+    @Override
+    public void close() {
+      if (renewal != null) {
+        renewal.cancel(false);
+      }
+    }
+  }
 
   /** What every message of a claimed batch is checked against, loaded once for the batch. */
   private record Batch(
@@ -205,61 +315,62 @@ class OutboxDispatcher implements DisposableBean {
       Optional<SenderStateRepository.SenderState> senderState,
       SendPacer.Limits limits) {}
 
-  private Batch prepare(SessionInfo session, List<Message> claimed, Instant now) {
-    TenantSettings tenantSettings = tenants.settings(session.tenantId());
+  private Batch prepare(
+      SessionInfo session, TenantSettings tenantSettings, SendPacer.Limits limits, List<Message> claimed) {
     return new Batch(
         session,
         policy.prepare(
             session.tenantId(), tenantSettings, session.id(), claimed.stream().map(Message::chatId).toList()),
         senderStates.find(session.id()),
-        settings.governor().pacing() ? limits(session, tenantSettings, now) : null);
+        limits);
   }
 
-  /** Sends one claimed message, or answers that the number must pause (the message waits too). */
-  private Pause sendOne(Batch batch, Message message) {
+  /** Sends one claimed message (or fails it, or puts it back to wait for the reach-out lock). */
+  private void sendOne(Batch batch, Claim claim, Message message) {
     Instant now = clock.instant();
     SessionInfo session = batch.session();
     if (!"reaction".equals(message.content().type())) {
       Optional<SendPolicy.Refusal> refusal = batch.policy().check(message.chatId(), null);
       if (refusal.isPresent()) {
-        fail(message, "not sent: " + refusal.get().reason(), now);
-        return null;
+        fail(claim, message, "not sent: " + refusal.get().reason(), now);
+        return;
       }
     }
     Optional<Pause> lock = reachoutLock(batch, message, now);
     if (lock.isPresent()) {
       // Only this message waits: the number may still write to contacts it knows.
-      messages.requeue(message.id(), lock.get().until(), lock.get().reason(), false, now);
-      return null;
-    }
-    if (batch.limits() != null) {
-      SendPacer.Verdict verdict = pacer.decide(session.id(), batch.limits(), now);
-      if (!verdict.allowsNow()) {
-        return new Pause(verdict.notBefore(), "waiting: " + verdict.reason());
-      }
+      messages.requeue(message.id(), claim.token(), lock.get().until(), lock.get().reason(), false, now);
+      return;
     }
     try {
       // First, so that media that cannot be downloaded fails the message before "typing…" shows.
       OutboundMessage outgoing = outbound.toOutbound(message.content());
       simulateTyping(session, message);
+      if (!claim.holds(message)) {
+        log.warn("Message {} is no longer held by this lane's claim (its lease lapsed); not sent here",
+            message.id());
+        return;
+      }
       SendReceipt receipt =
           transport.send(
               session.ref(),
               message.chatId(),
               outgoing,
               new SendOptions(message.id().toString(), message.content().replyTo()));
-      recordSent(message, receipt);
+      recordSent(claim.token(), message, receipt);
       if (batch.limits() != null) {
         pacer.sent(session.id(), batch.limits(), receipt.acceptedAt(), message.sendGap());
       }
     } catch (TransportException e) {
-      failOrRetry(message, e.getMessage(), e.retryable());
+      failOrRetry(claim, message, e.getMessage(), e.retryable());
     } catch (RuntimeException e) {
       log.warn("Transport error on message {}", message.id(), e);
-      failOrRetry(message, "transport error: " + e.getMessage(), true);
+      failOrRetry(claim, message, "transport error: " + e.getMessage(), true);
     }
-    return null;
   }
+
+  /** The message must wait until then, for this reason. */
+  private record Pause(Instant until, String reason) {}
 
   /** New contacts wait while WhatsApp's reach-out timelock (error 463) lasts. */
   private Optional<Pause> reachoutLock(Batch batch, Message message, Instant now) {
@@ -329,9 +440,15 @@ class OutboxDispatcher implements DisposableBean {
    * The "sent" record, the chat's summary and the announcement commit together (one commit for
    * the message, and listeners write in it); acks that overtook it are applied once it is visible.
    */
-  private void recordSent(Message message, SendReceipt receipt) {
+  private void recordSent(UUID token, Message message, SendReceipt receipt) {
     try {
-      writeSent(message, receipt);
+      if (!writeSent(token, message, receipt)) {
+        // Handed over after the lease lapsed and the message was taken over: the new holder asks
+        // WhatsApp and records what it answers.
+        log.warn("Message {} was handed over but its claim was taken over meanwhile; its new holder records it",
+            message.id());
+        return;
+      }
     } catch (RuntimeException e) {
       // Never queued again: WhatsApp has it. The claim lapses and the lane settles it by asking
       // the transport, as after a crash.
@@ -342,39 +459,50 @@ class OutboxDispatcher implements DisposableBean {
     deliveries.applyEarlyAcks(message.sessionId(), receipt.providerMessageId());
   }
 
-  private void writeSent(Message message, SendReceipt receipt) {
-    transaction.executeWithoutResult(
-        status -> {
-          messages
-              .markSent(message.id(), receipt.providerMessageId(), receipt.acceptedAt(), clock.instant())
-              .ifPresent(sent -> events.publishEvent(sent.changed(MessageStatus.SENT.value(), receipt.acceptedAt())));
-          chats.record(
-              new Message(
-                  message.id(), message.tenantId(), message.sessionId(), message.chatId(), message.direction(),
-                  message.source(), message.content(), message.sender(), MessageStatus.SENT, null,
-                  message.idempotencyKey(), null, receipt.providerMessageId(), null, null, null, 0,
-                  message.times(), message.sendGap()),
-              null,
-              receipt.acceptedAt());
-        });
+  /** False if the claim no longer held the message: nothing is written. */
+  private boolean writeSent(UUID token, Message message, SendReceipt receipt) {
+    return Boolean.TRUE.equals(
+        transaction.execute(
+            status -> {
+              Optional<MessageRepository.Moved> sent =
+                  messages.markSent(
+                      message.id(), token, receipt.providerMessageId(), receipt.acceptedAt(), clock.instant());
+              if (sent.isEmpty()) {
+                return false;
+              }
+              events.publishEvent(sent.get().changed(MessageStatus.SENT.value(), receipt.acceptedAt()));
+              chats.record(
+                  new Message(
+                      message.id(), message.tenantId(), message.sessionId(), message.chatId(), message.direction(),
+                      message.source(), message.content(), message.sender(), MessageStatus.SENT, null,
+                      message.idempotencyKey(), null, receipt.providerMessageId(), null, null, null, 0,
+                      message.times(), message.sendGap()),
+                  null,
+                  receipt.acceptedAt());
+              return true;
+            }));
   }
 
-  /** Fails a message that has not left, and announces it in the same transaction. */
-  private void fail(Message message, String reason, Instant now) {
+  /** Fails a message the claim holds (it has not left), and announces it in the same transaction. */
+  private void fail(Claim claim, Message message, String reason, Instant now) {
+    fail(claim.token(), message, reason, now);
+  }
+
+  private void fail(UUID token, Message message, String reason, Instant now) {
     transaction.executeWithoutResult(
         status ->
             messages
-                .markFailed(message.id(), reason, now)
+                .markFailed(message.id(), token, reason, now)
                 .ifPresent(failed -> events.publishEvent(failed.changed(MessageStatus.FAILED.value(), now))));
   }
 
-  private void failOrRetry(Message message, String reason, boolean retryable) {
+  private void failOrRetry(Claim claim, Message message, String reason, boolean retryable) {
     Instant now = clock.instant();
     if (retryable && message.attempts() < settings.maxAttempts()) {
       Duration backoff = settings.retryDelay().multipliedBy(1L << Math.min(message.attempts() - 1, 10));
-      messages.requeue(message.id(), now.plus(backoff), reason, true, now);
+      messages.requeue(message.id(), claim.token(), now.plus(backoff), reason, true, now);
     } else {
-      fail(message, retryable ? reason + " (gave up after " + message.attempts() + " attempts)" : reason, now);
+      fail(claim, message, retryable ? reason + " (gave up after " + message.attempts() + " attempts)" : reason, now);
     }
   }
 
@@ -384,7 +512,7 @@ class OutboxDispatcher implements DisposableBean {
    */
   @Scheduled(fixedDelayString = "${flowmate.messaging.dispatch-interval:1s}")
   void sweep() {
-    for (UUID sessionId : messages.sessionsWithLapsedClaims(clock.instant(), SWEEP_BATCH)) {
+    for (UUID sessionId : messages.sessionsWithLapsedClaims(leaseClock.instant(), SWEEP_BATCH)) {
       wake(sessionId);
     }
     for (UUID sessionId : messages.sessionsWithQueuedMessages(SWEEP_BATCH)) {
@@ -393,37 +521,52 @@ class OutboxDispatcher implements DisposableBean {
   }
 
   /**
-   * Settles the number's lapsed claims. Runs in the number's lane before it claims anything, so
-   * none of these is in flight: its lane died, or an earlier run of this lane did.
+   * Settles the number's lapsed claims: its holder died, or stalled past its lease (a lapsed lease
+   * is not renewed, so that holder sends nothing more). Runs in the number's lane before it claims
+   * anything. Each claim is taken over under a new token before its outcome is recorded; another
+   * instance may be settling the same claims, and each goes to whichever takes it over first.
    */
   private void recoverLapsedClaims(UUID sessionId) {
-    List<Message> lapsed = messages.lapsedClaims(sessionId, clock.instant(), SWEEP_BATCH);
+    List<MessageRepository.Claimed> lapsed =
+        messages.lapsedClaims(sessionId, leaseClock.instant(), settings.claimLease(), SWEEP_BATCH);
     if (lapsed.isEmpty()) {
       return;
     }
     Optional<SessionInfo> session = sessions.findById(sessionId);
-    for (Message message : lapsed) {
+    for (MessageRepository.Claimed claimed : lapsed) {
       if (session.isEmpty()) {
-        fail(message, "session was deleted", clock.instant());
-      } else if (!recoverLapsedClaim(session.get(), message)) {
+        takeOver(claimed).ifPresent(token -> fail(token, claimed.message(), "session was deleted", clock.instant()));
+      } else if (!recoverLapsedClaim(session.get(), claimed)) {
         // The transport cannot answer now; it would not for the number's other claims either.
         return;
       }
     }
   }
 
-  /** False when the transport could not answer now: the claim stays lapsed for the next sweep. */
-  private boolean recoverLapsedClaim(SessionInfo session, Message message) {
-    Instant now = clock.instant();
+  /** The new token, or empty if another dispatcher took the claim over first. */
+  private Optional<UUID> takeOver(MessageRepository.Claimed claimed) {
+    UUID token = UUID.randomUUID();
+    Instant now = leaseClock.instant();
+    return messages.takeOverLapsed(claimed.message().id(), token, now, now.plus(settings.claimLease()))
+        ? Optional.of(token)
+        : Optional.empty();
+  }
+
+  /**
+   * False when the transport could not answer now: the claim stays lapsed for the next sweep. The
+   * transport is asked before the claim is taken over, so a lookup that fails costs no write.
+   */
+  private boolean recoverLapsedClaim(SessionInfo session, MessageRepository.Claimed claimed) {
+    Message message = claimed.message();
     if (!transport.capabilities().findsSentMessages()) {
       log.warn("Message {} was claimed before a crash and {} cannot tell whether WhatsApp accepted it;"
           + " marking it failed rather than risking a duplicate", message.id(), transport.kind());
-      fail(message, MAY_HAVE_BEEN_SENT, now);
+      takeOver(claimed).ifPresent(token -> fail(token, message, MAY_HAVE_BEEN_SENT, clock.instant()));
       return true;
     }
     Optional<SendReceipt> accepted;
     try {
-      accepted = transport.findSent(session.ref(), sentLookup(message));
+      accepted = transport.findSent(session.ref(), sentLookup(claimed));
     } catch (TransportException e) {
       if (e.retryable()) {
         log.warn("Could not find out whether message {} was accepted before a crash; asking again on"
@@ -432,36 +575,43 @@ class OutboxDispatcher implements DisposableBean {
       }
       log.warn("Cannot find out whether message {} was accepted before a crash: {}",
           message.id(), LogSafe.text(e.getMessage()));
-      fail(message, MAY_HAVE_BEEN_SENT + " (" + e.getMessage() + ")", now);
+      takeOver(claimed)
+          .ifPresent(
+              token ->
+                  fail(token, message, MAY_HAVE_BEEN_SENT + " (" + e.getMessage() + ")", clock.instant()));
       return true;
     } catch (RuntimeException e) {
       log.warn("Looking up message {} after a crash failed; asking again on the next sweep",
           message.id(), e);
       return false;
     }
+    Optional<UUID> token = takeOver(claimed);
+    if (token.isEmpty()) {
+      return true;
+    }
     if (accepted.isPresent()) {
       log.info("Message {} was accepted before a crash; recording it as sent", message.id());
-      recordSent(message, accepted.get());
+      recordSent(token.get(), message, accepted.get());
     } else {
       log.info("Message {} was claimed but not sent before a crash; queueing it again", message.id());
-      messages.requeue(message.id(), now, "claim lapsed", true, now);
+      Instant now = clock.instant();
+      messages.requeue(message.id(), token.get(), now, "claim lapsed", true, now);
     }
     return true;
   }
 
-  /** The message as it was handed over; its claim began one lease before the lease's end. */
-  private SentLookup sentLookup(Message message) {
+  /** The message as it was handed over, after its claim began. */
+  private SentLookup sentLookup(MessageRepository.Claimed claimed) {
+    Message message = claimed.message();
     return new SentLookup(
-        message.id().toString(),
-        message.chatId(),
-        outbound.describe(message.content()),
-        message.times().leaseUntil().minus(settings.claimLease()));
+        message.id().toString(), message.chatId(), outbound.describe(message.content()), claimed.claimedAt());
   }
 
   /** A number that starts working gets its waiting messages sent at once. */
   @ApplicationModuleListener
   void on(SessionStatusChanged event) {
     if ("working".equals(event.status())) {
+      pausedUntil.remove(event.sessionId());
       messages.makeDueNow(event.sessionId(), clock.instant());
       wake(event.sessionId());
     }
@@ -483,5 +633,7 @@ class OutboxDispatcher implements DisposableBean {
     if (!lanes.awaitTermination(SHUTDOWN_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
       lanes.shutdownNow();
     }
+    // After the lanes: a lane finishing its message still needs its lease.
+    leases.shutdownNow();
   }
 }

@@ -83,6 +83,9 @@ public final class FakeWaha {
   private final Map<String, Queue<Canned>> canned = new ConcurrentHashMap<>();
   private final AtomicLong counter = new AtomicLong();
   private final List<Hold> holds = new CopyOnWriteArrayList<>();
+  /** WhatsApp gives each new label an id of its own; the first one a fake creates is "7". */
+  private final java.util.concurrent.atomic.AtomicInteger nextLabelId =
+      new java.util.concurrent.atomic.AtomicInteger(7);
   private volatile URI webhookTarget;
 
   /** One request as WAHA received it. */
@@ -581,7 +584,11 @@ public final class FakeWaha {
         return Answer.json(200, "[{\"id\":\"1\",\"name\":\"New Client\",\"color\":1,\"colorHex\":\"#64c4ff\"}]");
       }
       case "POST labels" -> {
-        ObjectNode label = json.createObjectNode().put("id", "7").put("name", body.path("name").asText()).put("color", 1);
+        ObjectNode label =
+            json.createObjectNode()
+                .put("id", String.valueOf(nextLabelId.getAndIncrement()))
+                .put("name", body.path("name").asText())
+                .put("color", 1);
         label.put("colorHex", body.path("colorHex").asText("#64c4ff"));
         return Answer.json(201, label.toString());
       }

@@ -2,14 +2,12 @@ package io.flowmate.messaging;
 
 import io.camunda.client.annotation.JobWorker;
 import io.camunda.client.annotation.Variable;
-import io.flowmate.core.TenantId;
 import io.flowmate.workflow.Approval;
 import io.flowmate.workflow.ApprovalGate;
 import io.flowmate.workflow.ApprovalStatus;
 import io.flowmate.workflow.Approvals;
 import io.flowmate.workflow.ForgedJob;
 import java.time.Clock;
-import java.util.UUID;
 import org.springframework.stereotype.Component;
 
 /**
@@ -36,19 +34,13 @@ public class CancelMessageWorker {
       @Variable(name = MessageApprovalProcess.TENANT_ID) String tenantId,
       @Variable(name = MessageApprovalProcess.MESSAGE_ID) String messageId,
       @Variable(name = ApprovalGate.APPROVAL_ID) String approvalId) {
-    TenantId tenant = TenantId.of(ForgedJob.uuid(MessageApprovalProcess.TENANT_ID, tenantId));
-    UUID id = ForgedJob.uuid(MessageApprovalProcess.MESSAGE_ID, messageId);
-    Message message =
-        messages
-            .find(tenant, id)
-            .orElseThrow(() -> ForgedJob.refuse("message %s of tenant %s does not exist".formatted(id, tenant)));
-    Approval approval =
-        approvals.forSubject(tenant, MessageApprovalProcess.APPROVAL_KIND, message.id(), approvalId);
+    DecidedMessage decided = DecidedMessage.load(messages, approvals, tenantId, messageId, approvalId);
+    Approval approval = decided.approval();
     if (approval.status() != ApprovalStatus.REJECTED && approval.status() != ApprovalStatus.EXPIRED) {
       throw ForgedJob.refuse(
-          "approval %s of message %s is %s".formatted(approval.id(), id, approval.status().value()));
+          "approval %s of message %s is %s".formatted(approval.id(), messageId, approval.status().value()));
     }
-    messages.cancelIfPending(message.id(), reason(approval), clock.instant());
+    messages.cancelIfPending(decided.message().id(), reason(approval), clock.instant());
   }
 
   private static String reason(Approval approval) {

@@ -15,7 +15,9 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -46,6 +48,7 @@ class DeliveryTracker implements TransportEventListener, DisposableBean {
   private static final Duration EARLY_ACK_TTL = Duration.ofMinutes(2);
   private static final Duration PARKED_RETRY = Duration.ofMillis(250);
   private static final int BATCH = 500;
+  private static final int MAX_PARKED_HINTS = 100_000;
 
   private final MessageRepository messages;
   private final EarlyAckRepository earlyAcks;
@@ -57,6 +60,8 @@ class DeliveryTracker implements TransportEventListener, DisposableBean {
   private final MessagingSettings settings;
   private final Clock clock;
   private final GroupCommit<AckUpdate> writer;
+  /** Messages with acks this instance parked, as {@code session/WhatsApp id}: a hint, bounded. */
+  private final Set<String> parkedHere = ConcurrentHashMap.newKeySet();
   private final ScheduledExecutorService sweeper =
       Executors.newSingleThreadScheduledExecutor(
           runnable -> {
@@ -116,6 +121,11 @@ class DeliveryTracker implements TransportEventListener, DisposableBean {
 
   /** Applies acks that arrived before the message was recorded as sent (else the sweeper will). */
   void applyEarlyAcks(UUID sessionId, String providerMessageId) {
+    // Only acks this instance parked are looked for here, so that a send costs no extra statement
+    // in the usual case; those parked by another instance are applied by the sweeper.
+    if (!parkedHere.remove(sessionId + "/" + providerMessageId)) {
+      return;
+    }
     try {
       transaction.executeWithoutResult(status -> apply(earlyAcks.take(sessionId, providerMessageId)));
     } catch (RuntimeException e) {
@@ -141,6 +151,10 @@ class DeliveryTracker implements TransportEventListener, DisposableBean {
     MessageRepository.AckOutcome outcome = messages.applyAcks(batch);
     outcome.applied().forEach(this::announce);
     earlyAcks.park(outcome.unknown(), clock.instant());
+    if (parkedHere.size() > MAX_PARKED_HINTS) {
+      parkedHere.clear(); // only a hint: the sweeper applies whatever it forgets
+    }
+    outcome.unknown().forEach(ack -> parkedHere.add(ack.sessionId() + "/" + ack.waMessageId()));
   }
 
   private void apply(List<AckUpdate> parked) {

@@ -2,14 +2,12 @@ package io.flowmate.messaging;
 
 import io.camunda.client.annotation.JobWorker;
 import io.camunda.client.annotation.Variable;
-import io.flowmate.core.TenantId;
 import io.flowmate.workflow.Approval;
 import io.flowmate.workflow.ApprovalGate;
 import io.flowmate.workflow.ApprovalStatus;
 import io.flowmate.workflow.Approvals;
 import io.flowmate.workflow.ForgedJob;
 import java.time.Clock;
-import java.util.UUID;
 import org.springframework.stereotype.Component;
 
 /**
@@ -43,18 +41,13 @@ public class SendMessageWorker {
       @Variable(name = MessageApprovalProcess.TENANT_ID) String tenantId,
       @Variable(name = MessageApprovalProcess.MESSAGE_ID) String messageId,
       @Variable(name = ApprovalGate.APPROVAL_ID) String approvalId) {
-    TenantId tenant = TenantId.of(ForgedJob.uuid(MessageApprovalProcess.TENANT_ID, tenantId));
-    UUID id = ForgedJob.uuid(MessageApprovalProcess.MESSAGE_ID, messageId);
-    Message message =
-        messages
-            .find(tenant, id)
-            .orElseThrow(() -> ForgedJob.refuse("message %s of tenant %s does not exist".formatted(id, tenant)));
-    Approval approval =
-        approvals.forSubject(tenant, MessageApprovalProcess.APPROVAL_KIND, message.id(), approvalId);
-    if (!approval.id().equals(message.approvalId()) || approval.status() != ApprovalStatus.APPROVED) {
+    DecidedMessage decided = DecidedMessage.load(messages, approvals, tenantId, messageId, approvalId);
+    Message message = decided.message();
+    Approval approval = decided.approval();
+    if (approval.status() != ApprovalStatus.APPROVED) {
       throw ForgedJob.refuse(
           "message %s waits for approval %s, which is %s"
-              .formatted(id, message.approvalId(), approval.status().value()));
+              .formatted(message.id(), approval.id(), approval.status().value()));
     }
     String editedText = approval.editedText();
     messages.queueIfPending(message.id(), editedText, SendPolicy.bodyHash(editedText), clock.instant());

@@ -40,6 +40,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -78,6 +79,18 @@ public class SimulatorTransport implements WhatsAppTransport, DisposableBean {
       Executors.newSingleThreadScheduledExecutor(
           runnable -> {
             Thread thread = new Thread(runnable, "whatsapp-simulator");
+            thread.setDaemon(true);
+            return thread;
+          });
+  /**
+   * Acks reach Flowmate concurrently, as WAHA's webhooks do: an ack is answered only once it is
+   * stored, so one thread handing them over one by one would measure commit latency, not Flowmate.
+   */
+  private final ExecutorService ackSenders =
+      Executors.newFixedThreadPool(
+          8,
+          runnable -> {
+            Thread thread = new Thread(runnable, "whatsapp-simulator-acks");
             thread.setDaemon(true);
             return thread;
           });
@@ -722,9 +735,11 @@ public class SimulatorTransport implements WhatsAppTransport, DisposableBean {
     }
     scheduler.schedule(
         () ->
-            sink.accept(
-                new TransportEvent.DeliveryChanged(
-                    phone.sessionId, providerMessageId, ack, error, clock.instant())),
+            ackSenders.execute(
+                () ->
+                    sink.accept(
+                        new TransportEvent.DeliveryChanged(
+                            phone.sessionId, providerMessageId, ack, error, clock.instant()))),
         delay.toMillis(),
         TimeUnit.MILLISECONDS);
   }
@@ -788,5 +803,6 @@ public class SimulatorTransport implements WhatsAppTransport, DisposableBean {
   @Override
   public void destroy() {
     scheduler.shutdownNow();
+    ackSenders.shutdownNow();
   }
 }

@@ -327,6 +327,37 @@ public final class FakeWaha {
     return deliver(envelope(session, event, payload));
   }
 
+  /** A {@code message} payload as WAHA posts it for an incoming text. */
+  public ObjectNode incomingText(String from, String text) {
+    ObjectNode message = json.createObjectNode();
+    message.put("id", "false_" + from + "_" + UUID.randomUUID().toString().replace("-", "").toUpperCase());
+    message.put("timestamp", Instant.now().getEpochSecond());
+    message.put("from", from);
+    message.put("fromMe", false);
+    message.put("source", "app");
+    message.put("body", text);
+    message.putNull("to");
+    message.put("hasMedia", false);
+    message.putNull("media");
+    message.put("ack", 2);
+    message.put("ackName", "DEVICE");
+    message.putNull("location");
+    message.putNull("vCards");
+    message.putNull("replyTo");
+    return message;
+  }
+
+  /** A {@code message.ack} payload as WAHA posts it for a message the number sent to this chat. */
+  public ObjectNode ackOf(String waMessageId, String chat, int ack, String ackName) {
+    ObjectNode payload = json.createObjectNode();
+    payload.put("id", waMessageId);
+    payload.put("from", chat);
+    payload.put("fromMe", true);
+    payload.put("ack", ack);
+    payload.put("ackName", ackName);
+    return payload;
+  }
+
   /** The envelope WAHA would post, serialised exactly once; its bytes are what gets signed. */
   public byte[] envelope(String session, String event, JsonNode payload) {
     FakeSession found = sessions.get(session);

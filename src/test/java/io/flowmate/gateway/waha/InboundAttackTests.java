@@ -63,7 +63,7 @@ class InboundAttackTests extends IntegrationTest {
   void aRetryOfAnEventStillInFlightIsRefusedSoThatWahaTriesAgain() throws Exception {
     TestTenant tenant = newTenant();
     String name = sessionName(tenant.api().post("/api/v2/sessions", Map.of("name", "inflight")).text("id"));
-    JsonNode message = incoming("4915100000401@c.us", "Is the flat still free?");
+    JsonNode message = waha.incomingText("4915100000401@c.us", "Is the flat still free?");
     String waId = message.path("id").asText();
     byte[] body = waha.envelope(name, "message", message);
     gate.hold(waId);
@@ -92,14 +92,14 @@ class InboundAttackTests extends IntegrationTest {
     TestTenant tenant = newTenant();
     String id = workingSession(tenant);
     String name = sessionName(id);
-    assertThat(waha.post(name, "message", incoming("4915100000402@c.us", "Hello?")).status()).isEqualTo(200);
+    assertThat(waha.post(name, "message", waha.incomingText("4915100000402@c.us", "Hello?")).status()).isEqualTo(200);
     String messageId =
         tenant.api()
             .post("/api/v2/messages/send", Map.of("session_id", id, "chat_id", "4915100000402", "message", "Hi"))
             .text("id");
     tenant.awaitMessageStatus(messageId, "sent");
     String waMessageId = tenant.api().get("/api/v2/messages/" + messageId).text("wa_message_id");
-    byte[] ack = waha.envelope(name, "message.ack", ack(waMessageId, "4915100000402@c.us", 3, "READ"));
+    byte[] ack = waha.envelope(name, "message.ack", waha.ackOf(waMessageId, "4915100000402@c.us", 3, "READ"));
 
     CompletableFuture<Api.Response> answer;
     try (Connection lock = dataSource.getConnection()) {
@@ -195,7 +195,7 @@ class InboundAttackTests extends IntegrationTest {
       }
       await().atMost(Duration.ofSeconds(15)).until(() -> slow.waiting() >= 2);
 
-      JsonNode message = incoming("4915100000403@c.us", "Still open today?");
+      JsonNode message = waha.incomingText("4915100000403@c.us", "Still open today?");
       CompletableFuture<Api.Response> stored =
           CompletableFuture.supplyAsync(() -> deliver(waha.envelope(otherName, "message", message)));
       assertThat(stored.get(5, TimeUnit.SECONDS).status()).isEqualTo(200);
@@ -283,28 +283,6 @@ class InboundAttackTests extends IntegrationTest {
 
   private static String sessionName(String id) {
     return "fm_" + id.replace("-", "");
-  }
-
-  private JsonNode ack(String waMessageId, String chat, int ack, String ackName) {
-    ObjectNode payload = json.createObjectNode();
-    payload.put("id", waMessageId);
-    payload.put("from", chat);
-    payload.put("fromMe", true);
-    payload.put("ack", ack);
-    payload.put("ackName", ackName);
-    return payload;
-  }
-
-  private JsonNode incoming(String from, String text) {
-    ObjectNode message = json.createObjectNode();
-    message.put("id", "false_" + from + "_" + UUID.randomUUID().toString().replace("-", "").toUpperCase());
-    message.put("timestamp", Instant.now().getEpochSecond());
-    message.put("from", from);
-    message.put("fromMe", false);
-    message.put("source", "app");
-    message.put("body", text);
-    message.put("hasMedia", false);
-    return message;
   }
 
   /**

@@ -97,7 +97,7 @@ class WahaEndToEndIntegrationTests extends IntegrationTest {
     waha.scanQrCode(name);
     awaitStatus(tenant, id, "working");
     // The contact writes first: reciprocity_check (on by default) lets Flowmate answer.
-    assertThat(waha.post(name, "message", incoming("4915100000301@c.us", "Do you have size 42?")).status())
+    assertThat(waha.post(name, "message", waha.incomingText("4915100000301@c.us", "Do you have size 42?")).status())
         .isEqualTo(200);
 
     Api.Response sent =
@@ -124,9 +124,9 @@ class WahaEndToEndIntegrationTests extends IntegrationTest {
     assertThat(waMessageId).startsWith("true_4915100000301@c.us_FAKE");
     assertThat(waha.requests(name, "POST", "/api/sendText")).hasSize(1);
 
-    waha.post(name, "message.ack", ack(waMessageId, 2, "DEVICE"));
+    waha.post(name, "message.ack", waha.ackOf(waMessageId, "4915100000301@c.us", 2, "DEVICE"));
     tenant.awaitMessageStatus(messageId, "delivered");
-    waha.post(name, "message.ack", ack(waMessageId, 3, "READ"));
+    waha.post(name, "message.ack", waha.ackOf(waMessageId, "4915100000301@c.us", 3, "READ"));
     tenant.awaitMessageStatus(messageId, "read");
   }
 
@@ -141,27 +141,5 @@ class WahaEndToEndIntegrationTests extends IntegrationTest {
     await()
         .atMost(Duration.ofSeconds(10))
         .untilAsserted(() -> assertThat(tenant.api().get("/api/v2/sessions/" + id).text("status")).isEqualTo(status));
-  }
-
-  private JsonNode ack(String waMessageId, int ack, String ackName) {
-    ObjectNode payload = json.createObjectNode();
-    payload.put("id", waMessageId);
-    payload.put("from", "4915100000301@c.us");
-    payload.put("fromMe", true);
-    payload.put("ack", ack);
-    payload.put("ackName", ackName);
-    return payload;
-  }
-
-  private JsonNode incoming(String from, String text) {
-    ObjectNode message = json.createObjectNode();
-    message.put("id", "false_" + from + "_" + UUID.randomUUID().toString().replace("-", "").toUpperCase());
-    message.put("timestamp", Instant.now().getEpochSecond());
-    message.put("from", from);
-    message.put("fromMe", false);
-    message.put("source", "app");
-    message.put("body", text);
-    message.put("hasMedia", false);
-    return message;
   }
 }

@@ -57,7 +57,7 @@ class WahaTransportConformanceTests extends TransportConformanceTests {
 
   @Override
   protected String contactWrites(SessionRef session, String phone, String name, String text) {
-    ObjectNode message = incoming(phone + "@c.us", text);
+    ObjectNode message = waha.incomingText(phone + "@c.us", text);
     message.putObject("_data").putObject("Info").put("PushName", name);
     assertThat(waha.post(session.transportName(), "message", message).status()).isEqualTo(200);
     return message.path("id").asText();
@@ -65,7 +65,7 @@ class WahaTransportConformanceTests extends TransportConformanceTests {
 
   @Override
   protected String contactWritesAndIsReportedAgain(SessionRef session, String phone, String text) {
-    ObjectNode message = incoming(phone + "@c.us", text);
+    ObjectNode message = waha.incomingText(phone + "@c.us", text);
     FakeWaha.Delivery first = waha.post(session.transportName(), "message", message);
     FakeWaha.Delivery retry = waha.redeliver(first);
     assertThat(first.status()).isEqualTo(200);
@@ -78,7 +78,7 @@ class WahaTransportConformanceTests extends TransportConformanceTests {
   @Override
   protected String participantWritesInGroup(SessionRef session, ChatId group, String phone, String text) {
     String lid = FakeWaha.lidOf(phone);
-    ObjectNode message = incoming(group.value(), text);
+    ObjectNode message = waha.incomingText(group.value(), text);
     message.put("id", "false_" + group.value() + "_" + UUID.randomUUID().toString().replace("-", "").toUpperCase() + "_" + lid);
     message.put("participant", lid);
     message.putObject("_data").putObject("Info").put("SenderAlt", phone + "@s.whatsapp.net").put("IsGroup", true);
@@ -91,7 +91,7 @@ class WahaTransportConformanceTests extends TransportConformanceTests {
   protected String contactMovesToLinkedId(SessionRef session, String phone) {
     String lid = FakeWaha.lidOf(phone);
     waha.knowLid(lid, phone);
-    ObjectNode message = incoming(lid, "I have a new phone");
+    ObjectNode message = waha.incomingText(lid, "I have a new phone");
     message.putObject("_data").putObject("key").put("remoteJid", lid).put("remoteJidAlt", phone + "@s.whatsapp.net");
     assertThat(waha.post(session.transportName(), "message", message).status()).isEqualTo(200);
     return lid;
@@ -232,25 +232,5 @@ class WahaTransportConformanceTests extends TransportConformanceTests {
     if (!sent.name().equals("reaction")) {
       assertThat(receipt.providerMessageId()).as(sent.name()).startsWith("true_" + to + "_FAKE");
     }
-  }
-
-  /** A {@code message} payload as WAHA posts it for an incoming text. */
-  private ObjectNode incoming(String from, String text) {
-    ObjectNode message = json.createObjectNode();
-    message.put("id", "false_" + from + "_" + UUID.randomUUID().toString().replace("-", "").toUpperCase());
-    message.put("timestamp", Instant.now().getEpochSecond());
-    message.put("from", from);
-    message.put("fromMe", false);
-    message.put("source", "app");
-    message.put("body", text);
-    message.putNull("to");
-    message.put("hasMedia", false);
-    message.putNull("media");
-    message.put("ack", 2);
-    message.put("ackName", "DEVICE");
-    message.putNull("location");
-    message.putNull("vCards");
-    message.putNull("replyTo");
-    return message;
   }
 }

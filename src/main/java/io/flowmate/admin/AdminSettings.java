@@ -16,6 +16,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param streamTicketTtl how long a stream ticket ({@code POST /api/v2/stream-ticket}) may wait
  *     before it opens its one event stream
  * @param streamTicketsPerKey unused tickets one key may hold at a time
+ * @param resetOperatorKey on this start, issue a new admin key for the operator tenant and print it
+ *     once, for an operator who lost the key; no key is revoked (revoke the lost one with the new)
  */
 @ConfigurationProperties("flowmate.admin")
 record AdminSettings(
@@ -24,4 +26,5 @@ record AdminSettings(
     @DefaultValue("business") Plan defaultPlan,
     @DefaultValue("true") boolean apiRateLimitEnabled,
     @DefaultValue("60s") Duration streamTicketTtl,
-    @DefaultValue("20") int streamTicketsPerKey) {}
+    @DefaultValue("20") int streamTicketsPerKey,
+    @DefaultValue("false") boolean resetOperatorKey) {}

@@ -70,6 +70,13 @@ class TenantRepository {
         .optional();
   }
 
+  /** The operator tenant (created on the first start), oldest first should there be several. */
+  Optional<Tenant> findOperator() {
+    return jdbc.sql("SELECT " + COLUMNS + " FROM admin_tenant WHERE operator ORDER BY created_at, id LIMIT 1")
+        .query(TenantRepository::map)
+        .optional();
+  }
+
   List<Tenant> list(PageQuery page) {
     return jdbc.sql(
             "SELECT " + COLUMNS + " FROM admin_tenant ORDER BY created_at, id LIMIT :limit OFFSET :offset")

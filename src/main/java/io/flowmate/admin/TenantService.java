@@ -46,6 +46,21 @@ class TenantService {
     return new CreatedTenant(tenant, key);
   }
 
+  /**
+   * Issues a new admin key ({@code *} and {@code tenants:*}) for the operator tenant, for an
+   * operator who lost theirs; existing keys stay valid until someone revokes them with the new one.
+   */
+  @Transactional
+  ApiKeyService.IssuedKey issueOperatorKey() {
+    Tenant operator =
+        tenants
+            .findOperator()
+            .orElseThrow(() -> new IllegalStateException("There is no operator tenant to issue a key for"));
+    return keys.issue(
+        operator.id(), "admin (reset " + clock.instant() + ")",
+        Set.of(Scopes.WILDCARD, Scopes.TENANTS_MANAGE), null);
+  }
+
   Tenant get(TenantId id) {
     return tenants.find(id).orElseThrow(() -> ApiException.notFound("Tenant", id));
   }

@@ -30,7 +30,7 @@ class StreamTicketsTests extends IntegrationTest {
   @BeforeEach
   void tickets() {
     tickets =
-        new StreamTickets(jdbc, new AdminSettings(null, "Default", null, true, Duration.ofSeconds(60), 3), clock);
+        new StreamTickets(jdbc, new AdminSettings(null, "Default", null, true, Duration.ofSeconds(60), 3, false), clock);
   }
   private final TenantId tenant = TenantId.of(UUID.randomUUID());
   private final UUID key = UUID.randomUUID();
@@ -83,7 +83,7 @@ class StreamTicketsTests extends IntegrationTest {
   @Test
   void aTicketMadeOnOneInstanceIsRedeemedOnAnotherOnce() {
     StreamTickets otherInstance =
-        new StreamTickets(jdbc, new AdminSettings(null, "Default", null, true, Duration.ofSeconds(60), 3), clock);
+        new StreamTickets(jdbc, new AdminSettings(null, "Default", null, true, Duration.ofSeconds(60), 3, false), clock);
     String ticket = tickets.issue(tenant, key, Set.of("messages:read")).value();
 
     assertThat(otherInstance.redeem(ticket)).hasValueSatisfying(t -> assertThat(t.apiKeyId()).isEqualTo(key));

@@ -1,4 +1,4 @@
-package io.flowmate.outreach;
+package io.flowmate.outreach.audience;
 
 import static io.flowmate.core.db.Sql.uuid;
 
@@ -22,7 +22,7 @@ import org.springframework.stereotype.Repository;
  * audience is read a page at a time and a crash resumes after the last page planned.
  */
 @Repository
-class Audience {
+public class Audience {
 
   private static final TypeReference<Map<String, String>> FIELDS = new TypeReference<>() {};
 
@@ -35,9 +35,9 @@ class Audience {
   }
 
   /** A member as a recipient: the number, and what personalisation may use. */
-  record Member(UUID id, String phone, String name, Map<String, String> fields) {
+  public record Member(UUID id, String phone, String name, Map<String, String> fields) {
 
-    ChatId chat() {
+    public ChatId chat() {
       return ChatId.parse(phone);
     }
   }
@@ -47,7 +47,7 @@ class Audience {
    *
    * @param fieldsEqual members whose fields contain all of these values; empty for everyone
    */
-  List<Member> page(UUID groupId, Map<String, String> fieldsEqual, UUID after, int limit) {
+  public List<Member> page(UUID groupId, Map<String, String> fieldsEqual, UUID after, int limit) {
     return jdbc.sql(
             """
             SELECT id, phone, name, fields FROM outreach_custom_group_member
@@ -63,7 +63,7 @@ class Audience {
         .list();
   }
 
-  boolean groupExists(TenantId tenant, UUID groupId) {
+  public boolean groupExists(TenantId tenant, UUID groupId) {
     return jdbc.sql("SELECT EXISTS (SELECT 1 FROM outreach_custom_group WHERE tenant_id = :tenant AND id = :id)")
         .param("tenant", tenant.value())
         .param("id", groupId)
@@ -72,7 +72,7 @@ class Audience {
   }
 
   /** How many members the filter selects. */
-  long count(UUID groupId, Map<String, String> fieldsEqual) {
+  public long count(UUID groupId, Map<String, String> fieldsEqual) {
     return jdbc.sql(
             "SELECT count(*) FROM outreach_custom_group_member WHERE group_id = :group"
                 + " AND fields @> CAST(:filter AS jsonb)")
@@ -86,7 +86,7 @@ class Audience {
    * Which of these phone numbers (E.164 digits) are members the filter selects, with what
    * personalisation may use; one indexed look-up for all of them.
    */
-  List<Member> membersAmong(UUID groupId, Map<String, String> fieldsEqual, Collection<String> phones) {
+  public List<Member> membersAmong(UUID groupId, Map<String, String> fieldsEqual, Collection<String> phones) {
     if (phones.isEmpty()) {
       return List.of();
     }

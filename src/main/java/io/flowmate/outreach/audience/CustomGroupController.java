@@ -1,4 +1,4 @@
-package io.flowmate.outreach;
+package io.flowmate.outreach.audience;
 
 import io.flowmate.core.api.ApiException;
 import io.flowmate.core.api.Page;
@@ -7,8 +7,8 @@ import io.flowmate.core.security.Caller;
 import io.flowmate.core.security.RequiresScope;
 import io.flowmate.core.security.Scopes;
 import io.flowmate.messaging.Directory;
-import io.flowmate.outreach.CustomGroupRepository.Group;
-import io.flowmate.outreach.CustomGroupRepository.Member;
+import io.flowmate.outreach.audience.CustomGroupRepository.Group;
+import io.flowmate.outreach.audience.CustomGroupRepository.Member;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;

@@ -1,4 +1,4 @@
-package io.flowmate.outreach;
+package io.flowmate.outreach.audience;
 
 import static io.flowmate.core.db.Sql.instant;
 import static io.flowmate.core.db.Sql.timestamp;

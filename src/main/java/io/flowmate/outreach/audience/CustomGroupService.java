@@ -1,4 +1,4 @@
-package io.flowmate.outreach;
+package io.flowmate.outreach.audience;
 
 import io.flowmate.admin.PlanLimits;
 import io.flowmate.admin.Tenants;
@@ -9,8 +9,8 @@ import io.flowmate.core.api.ApiException;
 import io.flowmate.core.api.Page;
 import io.flowmate.core.api.PageQuery;
 import io.flowmate.messaging.Directory;
-import io.flowmate.outreach.CustomGroupRepository.Group;
-import io.flowmate.outreach.CustomGroupRepository.Member;
+import io.flowmate.outreach.audience.CustomGroupRepository.Group;
+import io.flowmate.outreach.audience.CustomGroupRepository.Member;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;

@@ -1,4 +1,4 @@
-package io.flowmate.outreach;
+package io.flowmate.outreach.audience;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Instant;

@@ -1,4 +1,4 @@
-package io.flowmate.outreach;
+package io.flowmate.outreach.audience;
 
 import io.flowmate.core.InvalidValueException;
 import java.io.IOException;

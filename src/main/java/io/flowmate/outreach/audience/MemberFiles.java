@@ -1,4 +1,4 @@
-package io.flowmate.outreach;
+package io.flowmate.outreach.audience;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.flowmate.core.TenantId;
 import io.flowmate.core.api.ApiException;
-import io.flowmate.outreach.CustomGroupRepository.Member;
+import io.flowmate.outreach.audience.CustomGroupRepository.Member;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -1,4 +1,4 @@
-package io.flowmate.outreach;
+package io.flowmate.outreach.audience;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
  * {<custom field>}} take the member's values; a value the member lacks becomes empty, and the
  * spaces around it are tidied.
  */
-final class MessageTemplate {
+public final class MessageTemplate {
 
   private static final Pattern BRACES = Pattern.compile("\\{([^{}]*)}");
   private static final Pattern PLACEHOLDER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
@@ -26,7 +26,7 @@ final class MessageTemplate {
   private MessageTemplate() {}
 
   /** What is wrong with the template (unbalanced braces, an empty option), if anything. */
-  static Optional<String> problem(String template) {
+  public static Optional<String> problem(String template) {
     if (template == null) {
       return Optional.empty();
     }
@@ -57,7 +57,7 @@ final class MessageTemplate {
   }
 
   /** The number of different texts the spin text can produce (capped), for the approver's view. */
-  static long variety(String template) {
+  public static long variety(String template) {
     long variety = 1;
     Matcher matcher = BRACES.matcher(template == null ? "" : template);
     while (matcher.find() && variety < 1_000_000) {
@@ -73,7 +73,7 @@ final class MessageTemplate {
    *
    * @param seed the same seed gives the same spin choices
    */
-  static String render(String template, long seed, String phone, String name, Map<String, String> fields) {
+  public static String render(String template, long seed, String phone, String name, Map<String, String> fields) {
     Matcher matcher = BRACES.matcher(template);
     StringBuilder out = new StringBuilder();
     long state = seed;

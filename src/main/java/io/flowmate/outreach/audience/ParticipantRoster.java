@@ -1,4 +1,4 @@
-package io.flowmate.outreach;
+package io.flowmate.outreach.audience;
 
 import io.flowmate.messaging.Directory;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package io.flowmate.outreach;
+package io.flowmate.outreach.audience;
 
 import java.util.Locale;
 import java.util.regex.Pattern;

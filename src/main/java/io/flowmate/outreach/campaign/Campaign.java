@@ -1,4 +1,4 @@
-package io.flowmate.outreach;
+package io.flowmate.outreach.campaign;
 
 import io.flowmate.core.TenantId;
 import io.flowmate.messaging.Outbox;
@@ -17,7 +17,7 @@ import java.util.UUID;
  * @param planCursor the last member planned into the outbox (member id order)
  * @param approvalId the approval it waits for or waited for, when the tenant requires approval
  */
-record Campaign(
+public record Campaign(
     UUID id,
     TenantId tenantId,
     UUID sessionId,
@@ -44,7 +44,7 @@ record Campaign(
     Instant startedAt,
     Instant finishedAt) {
 
-  static final String ORIGIN_KIND = "campaign";
+  public static final String ORIGIN_KIND = "campaign";
 
   Outbox.Origin origin() {
     return new Outbox.Origin(ORIGIN_KIND, id);

@@ -1,4 +1,4 @@
-package io.flowmate.outreach;
+package io.flowmate.outreach.campaign;
 
 /**
  * Names shared by {@code bpmn/outreach-campaign.bpmn}, its workers, its starter and its tests.

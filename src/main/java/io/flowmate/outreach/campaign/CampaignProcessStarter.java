@@ -1,4 +1,4 @@
-package io.flowmate.outreach;
+package io.flowmate.outreach.campaign;
 
 import io.flowmate.workflow.Approval;
 import io.flowmate.workflow.ApprovalGate;

@@ -1,4 +1,4 @@
-package io.flowmate.outreach;
+package io.flowmate.outreach.campaign;
 
 import io.flowmate.core.TenantId;
 import io.flowmate.core.security.Caller;
@@ -28,7 +28,7 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  * cost one count per pass, and a campaign nobody watches costs one existence check.
  */
 @Component
-class CampaignProgress {
+public class CampaignProgress {
 
   private static final Logger log = LoggerFactory.getLogger(CampaignProgress.class);
   private static final Duration STREAM_TIMEOUT = Duration.ofHours(6);
@@ -60,7 +60,7 @@ class CampaignProgress {
    * {@code status}) plus the rest of the funnel. {@code sent} counts every message that left
    * (sent, delivered, read or played).
    */
-  Map<String, Object> of(Campaign campaign) {
+  public Map<String, Object> of(Campaign campaign) {
     return of(campaign, outbox.countByStatus(campaign.origin()));
   }
 

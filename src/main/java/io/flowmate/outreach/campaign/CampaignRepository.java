@@ -1,4 +1,4 @@
-package io.flowmate.outreach;
+package io.flowmate.outreach.campaign;
 
 import static io.flowmate.core.db.Sql.instant;
 import static io.flowmate.core.db.Sql.nullableLong;
@@ -25,7 +25,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
 @Repository
-class CampaignRepository {
+public class CampaignRepository {
 
   private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {};
   private static final TypeReference<Map<String, String>> FIELDS = new TypeReference<>() {};
@@ -74,7 +74,7 @@ class CampaignRepository {
         .update();
   }
 
-  Optional<Campaign> find(TenantId tenant, UUID id) {
+  public Optional<Campaign> find(TenantId tenant, UUID id) {
     return jdbc.sql("SELECT * FROM outreach_campaign WHERE tenant_id = :tenant AND id = :id")
         .param("tenant", tenant.value())
         .param("id", id)

@@ -1,4 +1,4 @@
-package io.flowmate.outreach;
+package io.flowmate.outreach.campaign;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -13,6 +13,9 @@ import io.flowmate.core.api.PageQuery;
 import io.flowmate.core.net.OutboundUrls;
 import io.flowmate.gateway.Sessions;
 import io.flowmate.messaging.Outbox;
+import io.flowmate.outreach.OutreachSettings;
+import io.flowmate.outreach.audience.Audience;
+import io.flowmate.outreach.audience.MessageTemplate;
 import io.flowmate.workflow.Approval;
 import io.flowmate.workflow.Approvals;
 import java.nio.charset.StandardCharsets;

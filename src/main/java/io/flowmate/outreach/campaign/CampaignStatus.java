@@ -1,11 +1,11 @@
-package io.flowmate.outreach;
+package io.flowmate.outreach.campaign;
 
 /**
  * Where a bulk-send campaign stands: {@code pending} (validating or awaiting approval) → {@code
  * running} ⇄ {@code paused} → {@code completed}, or {@code cancelled} / {@code failed} with a
  * reason.
  */
-enum CampaignStatus {
+public enum CampaignStatus {
   PENDING,
   RUNNING,
   PAUSED,
@@ -13,7 +13,7 @@ enum CampaignStatus {
   CANCELLED,
   FAILED;
 
-  String value() {
+  public String value() {
     return name().toLowerCase();
   }
 

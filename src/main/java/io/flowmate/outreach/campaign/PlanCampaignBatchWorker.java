@@ -1,8 +1,11 @@
-package io.flowmate.outreach;
+package io.flowmate.outreach.campaign;
 
 import io.camunda.client.annotation.JobWorker;
 import io.camunda.client.annotation.Variable;
 import io.flowmate.messaging.Outbox;
+import io.flowmate.outreach.OutreachSettings;
+import io.flowmate.outreach.audience.Audience;
+import io.flowmate.outreach.audience.MessageTemplate;
 import io.flowmate.workflow.ForgedJob;
 import java.time.Clock;
 import java.util.ArrayList;

@@ -1,8 +1,9 @@
-package io.flowmate.outreach;
+package io.flowmate.outreach.campaign;
 
 import io.camunda.client.annotation.JobWorker;
 import io.camunda.client.annotation.Variable;
 import io.flowmate.gateway.Sessions;
+import io.flowmate.outreach.audience.Audience;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;

@@ -1,6 +1,7 @@
-package io.flowmate.outreach;
+package io.flowmate.outreach.followup;
 
 import io.flowmate.core.ChatId;
+import io.flowmate.outreach.audience.Audience;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.flowmate.outreach;
+package io.flowmate.outreach.followup;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.flowmate.core.api.ApiException;

@@ -1,4 +1,4 @@
-package io.flowmate.outreach;
+package io.flowmate.outreach.followup;
 
 /**
  * Names shared by {@code bpmn/outreach-follow-up.bpmn}, its workers, its starter and its tests.

@@ -1,4 +1,4 @@
-package io.flowmate.outreach;
+package io.flowmate.outreach.followup;
 
 import io.flowmate.workflow.EngineReady;
 import io.flowmate.workflow.Processes;

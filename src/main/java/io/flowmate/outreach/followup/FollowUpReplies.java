@@ -1,8 +1,9 @@
-package io.flowmate.outreach;
+package io.flowmate.outreach.followup;
 
 import io.flowmate.core.ChatId;
 import io.flowmate.messaging.Conversations;
 import io.flowmate.messaging.events.MessageReceived;
+import io.flowmate.outreach.OutreachSettings;
 import io.flowmate.workflow.Processes;
 import java.time.Duration;
 import java.time.Instant;

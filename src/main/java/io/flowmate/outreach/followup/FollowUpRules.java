@@ -1,4 +1,4 @@
-package io.flowmate.outreach;
+package io.flowmate.outreach.followup;
 
 import io.flowmate.admin.PlanLimits;
 import io.flowmate.admin.Tenants;
@@ -9,6 +9,8 @@ import io.flowmate.core.api.Page;
 import io.flowmate.core.api.PageQuery;
 import io.flowmate.gateway.Sessions;
 import io.flowmate.messaging.Outbox;
+import io.flowmate.outreach.audience.Audience;
+import io.flowmate.outreach.audience.MessageTemplate;
 import io.flowmate.workflow.Processes;
 import java.time.Clock;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package io.flowmate.outreach;
+package io.flowmate.outreach.followup;
 
 import java.util.Locale;
 

@@ -1,10 +1,11 @@
-package io.flowmate.outreach;
+package io.flowmate.outreach.followup;
 
 import io.flowmate.core.ChatId;
 import io.flowmate.core.Ids;
 import io.flowmate.messaging.Conversations;
 import io.flowmate.messaging.Conversations.SentCursor;
 import io.flowmate.messaging.Conversations.SentMessage;
+import io.flowmate.outreach.OutreachSettings;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -1,8 +1,10 @@
-package io.flowmate.outreach;
+package io.flowmate.outreach.followup;
 
 import io.flowmate.core.TenantId;
 import io.flowmate.messaging.Conversations;
 import io.flowmate.messaging.Outbox;
+import io.flowmate.outreach.audience.Audience;
+import io.flowmate.outreach.audience.MessageTemplate;
 import io.flowmate.workflow.ForgedJob;
 import java.time.Clock;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package io.flowmate.outreach;
+package io.flowmate.outreach.schedule;
 
 import java.time.Instant;
 import java.util.UUID;
@@ -12,7 +12,7 @@ import java.util.UUID;
  * @param queuedCount how many of them have a message in the outbox for it (members without a
  *     valid phone number have none)
  */
-record ScheduledExecution(
+public record ScheduledExecution(
     UUID id,
     UUID scheduleId,
     Instant occurrence,
@@ -22,7 +22,7 @@ record ScheduledExecution(
     String error,
     Instant executedAt) {
 
-  static final String EXECUTED = "executed";
-  static final String FAILED = "failed";
-  static final String MISSED = "missed";
+  public static final String EXECUTED = "executed";
+  public static final String FAILED = "failed";
+  public static final String MISSED = "missed";
 }

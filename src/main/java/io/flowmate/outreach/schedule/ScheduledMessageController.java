@@ -1,4 +1,4 @@
-package io.flowmate.outreach;
+package io.flowmate.outreach.schedule;
 
 import io.flowmate.core.schedule.ScheduleStatus;
 import io.flowmate.core.api.Page;

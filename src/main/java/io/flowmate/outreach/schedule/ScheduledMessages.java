@@ -1,8 +1,5 @@
-package io.flowmate.outreach;
+package io.flowmate.outreach.schedule;
 
-import io.flowmate.core.schedule.Recurrence;
-import io.flowmate.core.schedule.ScheduleStatus;
-import io.flowmate.core.schedule.ScheduleType;
 import io.flowmate.admin.PlanLimits;
 import io.flowmate.admin.Tenants;
 import io.flowmate.core.ChatId;
@@ -12,8 +9,14 @@ import io.flowmate.core.api.ApiException;
 import io.flowmate.core.api.Page;
 import io.flowmate.core.api.PageQuery;
 import io.flowmate.core.net.OutboundUrls;
+import io.flowmate.core.schedule.Recurrence;
+import io.flowmate.core.schedule.ScheduleStatus;
+import io.flowmate.core.schedule.ScheduleType;
 import io.flowmate.gateway.Sessions;
 import io.flowmate.messaging.Outbox;
+import io.flowmate.outreach.OutreachSettings;
+import io.flowmate.outreach.audience.Audience;
+import io.flowmate.outreach.audience.MessageTemplate;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDateTime;

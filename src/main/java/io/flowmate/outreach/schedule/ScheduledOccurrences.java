@@ -1,4 +1,4 @@
-package io.flowmate.outreach;
+package io.flowmate.outreach.schedule;
 
 import io.flowmate.core.ChatId;
 import io.flowmate.core.Ids;
@@ -7,6 +7,9 @@ import io.flowmate.core.schedule.OccurrencePlanner;
 import io.flowmate.core.schedule.ScheduleStatus;
 import io.flowmate.gateway.Sessions;
 import io.flowmate.messaging.Outbox;
+import io.flowmate.outreach.OutreachSettings;
+import io.flowmate.outreach.audience.Audience;
+import io.flowmate.outreach.audience.MessageTemplate;
 import io.flowmate.workflow.ForgedJob;
 import java.time.Clock;
 import java.time.Duration;

@@ -1,18 +1,18 @@
-package io.flowmate.outreach;
+package io.flowmate.outreach.campaign;
 
-import static io.flowmate.outreach.CampaignProcess.APPROVE_TASK;
-import static io.flowmate.outreach.CampaignProcess.CANCELLED_END;
-import static io.flowmate.outreach.CampaignProcess.CANCEL_TASK;
-import static io.flowmate.outreach.CampaignProcess.COMPLETED_END;
-import static io.flowmate.outreach.CampaignProcess.EXPIRY_TIMER;
-import static io.flowmate.outreach.CampaignProcess.FAILED_END;
-import static io.flowmate.outreach.CampaignProcess.HOLD_TASK;
-import static io.flowmate.outreach.CampaignProcess.PAUSE_ENDED;
-import static io.flowmate.outreach.CampaignProcess.PLAN_TASK;
-import static io.flowmate.outreach.CampaignProcess.REJECTED_END;
-import static io.flowmate.outreach.CampaignProcess.RELEASE_TASK;
-import static io.flowmate.outreach.CampaignProcess.SETTLED_EVENT;
-import static io.flowmate.outreach.CampaignProcess.START_TASK;
+import static io.flowmate.outreach.campaign.CampaignProcess.APPROVE_TASK;
+import static io.flowmate.outreach.campaign.CampaignProcess.CANCELLED_END;
+import static io.flowmate.outreach.campaign.CampaignProcess.CANCEL_TASK;
+import static io.flowmate.outreach.campaign.CampaignProcess.COMPLETED_END;
+import static io.flowmate.outreach.campaign.CampaignProcess.EXPIRY_TIMER;
+import static io.flowmate.outreach.campaign.CampaignProcess.FAILED_END;
+import static io.flowmate.outreach.campaign.CampaignProcess.HOLD_TASK;
+import static io.flowmate.outreach.campaign.CampaignProcess.PAUSE_ENDED;
+import static io.flowmate.outreach.campaign.CampaignProcess.PLAN_TASK;
+import static io.flowmate.outreach.campaign.CampaignProcess.REJECTED_END;
+import static io.flowmate.outreach.campaign.CampaignProcess.RELEASE_TASK;
+import static io.flowmate.outreach.campaign.CampaignProcess.SETTLED_EVENT;
+import static io.flowmate.outreach.campaign.CampaignProcess.START_TASK;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

@@ -1,4 +1,4 @@
-package io.flowmate.outreach;
+package io.flowmate.outreach.followup;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;

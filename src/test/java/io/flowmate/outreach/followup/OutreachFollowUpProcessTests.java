@@ -1,13 +1,13 @@
-package io.flowmate.outreach;
+package io.flowmate.outreach.followup;
 
-import static io.flowmate.outreach.FollowUpProcess.COMPLETED_END;
-import static io.flowmate.outreach.FollowUpProcess.COMPLETE_TASK;
-import static io.flowmate.outreach.FollowUpProcess.ENDED_END;
-import static io.flowmate.outreach.FollowUpProcess.REPLIED_END;
-import static io.flowmate.outreach.FollowUpProcess.REPLY_EVENT;
-import static io.flowmate.outreach.FollowUpProcess.SEND_TASK;
-import static io.flowmate.outreach.FollowUpProcess.STOP_TASK;
-import static io.flowmate.outreach.FollowUpProcess.WAIT_TIMER;
+import static io.flowmate.outreach.followup.FollowUpProcess.COMPLETED_END;
+import static io.flowmate.outreach.followup.FollowUpProcess.COMPLETE_TASK;
+import static io.flowmate.outreach.followup.FollowUpProcess.ENDED_END;
+import static io.flowmate.outreach.followup.FollowUpProcess.REPLIED_END;
+import static io.flowmate.outreach.followup.FollowUpProcess.REPLY_EVENT;
+import static io.flowmate.outreach.followup.FollowUpProcess.SEND_TASK;
+import static io.flowmate.outreach.followup.FollowUpProcess.STOP_TASK;
+import static io.flowmate.outreach.followup.FollowUpProcess.WAIT_TIMER;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

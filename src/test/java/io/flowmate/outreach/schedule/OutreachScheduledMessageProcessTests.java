@@ -1,11 +1,11 @@
-package io.flowmate.outreach;
+package io.flowmate.outreach.schedule;
 
-import static io.flowmate.outreach.ScheduledMessageProcess.CHANGED_EVENT;
-import static io.flowmate.outreach.ScheduledMessageProcess.CHANGED_WHILE_PAUSED_EVENT;
-import static io.flowmate.outreach.ScheduledMessageProcess.FINISHED_END;
-import static io.flowmate.outreach.ScheduledMessageProcess.OCCURRENCE_TIMER;
-import static io.flowmate.outreach.ScheduledMessageProcess.PLAN_TASK;
-import static io.flowmate.outreach.ScheduledMessageProcess.SEND_TASK;
+import static io.flowmate.outreach.schedule.ScheduledMessageProcess.CHANGED_EVENT;
+import static io.flowmate.outreach.schedule.ScheduledMessageProcess.CHANGED_WHILE_PAUSED_EVENT;
+import static io.flowmate.outreach.schedule.ScheduledMessageProcess.FINISHED_END;
+import static io.flowmate.outreach.schedule.ScheduledMessageProcess.OCCURRENCE_TIMER;
+import static io.flowmate.outreach.schedule.ScheduledMessageProcess.PLAN_TASK;
+import static io.flowmate.outreach.schedule.ScheduledMessageProcess.SEND_TASK;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

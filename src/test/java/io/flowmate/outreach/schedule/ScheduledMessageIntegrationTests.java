@@ -1,4 +1,4 @@
-package io.flowmate.outreach;
+package io.flowmate.outreach.schedule;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,10 +1,10 @@
 package io.flowmate.outreach.schedule;
 
-import io.flowmate.core.schedule.OccurrencePlanner;
+import io.flowmate.core.TenantId;
 import io.flowmate.core.schedule.Recurrence;
+import io.flowmate.core.schedule.Schedule;
 import io.flowmate.core.schedule.ScheduleStatus;
 import io.flowmate.core.schedule.ScheduleType;
-import io.flowmate.core.TenantId;
 import io.flowmate.messaging.Outbox;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -46,7 +46,7 @@ record ScheduledMessage(
     Long processInstanceKey,
     String engineEpoch,
     Instant createdAt,
-    Instant updatedAt) implements OccurrencePlanner.Scheduled {
+    Instant updatedAt) implements Schedule<ScheduledMessage> {
 
   /** The messages' {@code source} and origin kind in the outbox. */
   static final String ORIGIN_KIND = "schedule";
@@ -55,12 +55,16 @@ record ScheduledMessage(
     return new Outbox.Origin(ORIGIN_KIND, id);
   }
 
-  ZoneId zone() {
+  @Override
+  public ZoneId zone() {
     return ZoneId.of(timezone);
   }
 
   @Override
-  public Recurrence recurrence() {
-    return Recurrence.of(scheduleType, zone(), scheduledTime, cronExpression);
+  public ScheduledMessage with(ScheduleStatus newStatus, Instant newNextRunAt) {
+    return new ScheduledMessage(
+        id, tenantId, name, sessionId, chatId, customGroupId, memberFilter, scheduleType, cronExpression,
+        scheduledTime, timezone, messageType, messageContent, mediaUrl, newStatus, newNextRunAt, lastRunAt,
+        runCount, processInstanceKey, engineEpoch, createdAt, updatedAt);
   }
 }

@@ -10,8 +10,9 @@ import io.flowmate.core.api.Page;
 import io.flowmate.core.api.PageQuery;
 import io.flowmate.core.net.OutboundUrls;
 import io.flowmate.core.schedule.Recurrence;
+import io.flowmate.core.schedule.ScheduleLifecycle;
 import io.flowmate.core.schedule.ScheduleStatus;
-import io.flowmate.core.schedule.ScheduleType;
+import io.flowmate.core.schedule.ScheduleTiming;
 import io.flowmate.gateway.Sessions;
 import io.flowmate.messaging.Outbox;
 import io.flowmate.outreach.OutreachSettings;
@@ -19,12 +20,9 @@ import io.flowmate.outreach.audience.Audience;
 import io.flowmate.outreach.audience.MessageTemplate;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.ZoneId;
-import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
-import java.util.function.UnaryOperator;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -47,9 +45,9 @@ class ScheduledMessages {
   private final Outbox outbox;
   private final ScheduledMessageProcessStarter starter;
   private final OutreachSettings.Schedules settings;
-  private final TransactionTemplate transaction;
   private final Clock clock;
   private final OutboundUrls urls;
+  private final ScheduleLifecycle<ScheduledMessage> lifecycle;
 
   ScheduledMessages(
       ScheduledMessageRepository schedules,
@@ -69,9 +67,32 @@ class ScheduledMessages {
     this.outbox = outbox;
     this.starter = starter;
     this.settings = settings.schedules();
-    this.transaction = transaction;
     this.clock = clock;
     this.urls = urls;
+    this.lifecycle =
+        new ScheduleLifecycle<>(
+            "Scheduled message",
+            "schedule",
+            new ScheduleLifecycle.Rows<>() {
+              @Override
+              public Optional<ScheduledMessage> find(TenantId tenant, UUID id) {
+                return schedules.find(tenant, id);
+              }
+
+              @Override
+              public Optional<ScheduledMessage> lock(TenantId tenant, UUID id) {
+                return schedules.lock(tenant, id);
+              }
+
+              @Override
+              public void update(ScheduledMessage schedule, Instant now) {
+                schedules.update(schedule, now);
+              }
+            },
+            starter::signalChanged,
+            this.settings.minimumInterval(),
+            transaction,
+            clock);
   }
 
   /**
@@ -116,7 +137,7 @@ class ScheduledMessages {
   }
 
   ScheduledMessage get(TenantId tenant, UUID id) {
-    return schedules.find(tenant, id).orElseThrow(() -> ApiException.notFound("Scheduled message", id));
+    return lifecycle.get(tenant, id);
   }
 
   Page<ScheduledMessage> list(TenantId tenant, ScheduleStatus status, PageQuery page) {
@@ -124,55 +145,33 @@ class ScheduledMessages {
   }
 
   Page<ScheduledExecution> history(TenantId tenant, UUID id, PageQuery page) {
-    ScheduledMessage schedule = get(tenant, id);
-    return Page.of(
-        schedules.history(schedule.id(), page.limit(), page.offset()), schedules.countHistory(schedule.id()), page);
+    return lifecycle.history(tenant, id, page, schedules::history, schedules::countHistory);
   }
 
   /** Applies an edit; an active schedule's next run is recomputed and its instance re-timed. */
   ScheduledMessage update(TenantId tenant, UUID id, Changes changes) {
-    return change(
+    return lifecycle.edit(
         tenant,
         id,
-        List.of(ScheduleStatus.ACTIVE, ScheduleStatus.PAUSED),
-        "an active or paused",
-        "changed",
         schedule -> {
           String name = changes.name() == null ? schedule.name() : name(changes.name());
           String content = changes.messageContent() == null ? schedule.messageContent() : changes.messageContent();
           requireContent(schedule.messageType(), content, schedule.mediaUrl());
-          ZoneId zone = changes.timezone() == null ? schedule.zone() : Recurrence.zone(changes.timezone());
-          LocalDateTime scheduledTime =
-              changes.scheduledTime() == null
-                  ? schedule.scheduledTime()
-                  : Recurrence.wallClock(changes.scheduledTime(), zone);
-          String cron =
-              changes.cronExpression() == null
-                  ? schedule.cronExpression()
-                  : changes.cronExpression().isBlank() ? null : changes.cronExpression().strip();
-          Recurrence recurrence = recurrence(schedule.scheduleType(), zone, scheduledTime, cron);
-          Instant next = schedule.status() == ScheduleStatus.ACTIVE ? recurrence.firstAfter(clock.instant()) : null;
+          ScheduleTiming timing =
+              schedule.timing().patch(null, changes.scheduledTime(), changes.cronExpression(), changes.timezone());
+          Instant next = lifecycle.nextRunAfterEdit(schedule.status(), timing);
           return new ScheduledMessage(
               schedule.id(), schedule.tenantId(), name, schedule.sessionId(), schedule.chatId(),
-              schedule.customGroupId(), schedule.memberFilter(), schedule.scheduleType(), cron, scheduledTime,
-              zone.getId(), schedule.messageType(), content, schedule.mediaUrl(), schedule.status(), next,
-              schedule.lastRunAt(), schedule.runCount(), schedule.processInstanceKey(), schedule.engineEpoch(),
-              schedule.createdAt(), schedule.updatedAt());
+              schedule.customGroupId(), schedule.memberFilter(), schedule.scheduleType(), timing.cronExpression(),
+              timing.scheduledTime(), timing.zone().getId(), schedule.messageType(), content, schedule.mediaUrl(),
+              schedule.status(), next, schedule.lastRunAt(), schedule.runCount(), schedule.processInstanceKey(),
+              schedule.engineEpoch(), schedule.createdAt(), schedule.updatedAt());
         });
   }
 
   /** Pauses: no occurrence runs, and messages of earlier occurrences still waiting are held. */
   ScheduledMessage pause(TenantId tenant, UUID id) {
-    return change(
-        tenant,
-        id,
-        List.of(ScheduleStatus.ACTIVE),
-        "an active",
-        "paused",
-        schedule -> {
-          outbox.hold(schedule.origin());
-          return with(schedule, ScheduleStatus.PAUSED, null);
-        });
+    return lifecycle.pause(tenant, id, schedule -> outbox.hold(schedule.origin()));
   }
 
   /**
@@ -181,35 +180,12 @@ class ScheduledMessages {
    * period, else recorded as missed.
    */
   ScheduledMessage resume(TenantId tenant, UUID id) {
-    return change(
-        tenant,
-        id,
-        List.of(ScheduleStatus.PAUSED),
-        "a paused",
-        "resumed",
-        schedule -> {
-          outbox.release(schedule.origin());
-          Recurrence recurrence = schedule.recurrence();
-          Instant next =
-              schedule.scheduleType() == ScheduleType.ONE_TIME
-                  ? schedule.scheduledTime().atZone(schedule.zone()).toInstant()
-                  : recurrence.firstAfter(clock.instant());
-          return with(schedule, ScheduleStatus.ACTIVE, next);
-        });
+    return lifecycle.resume(tenant, id, schedule -> outbox.release(schedule.origin()));
   }
 
   /** Cancels for good; messages of earlier occurrences that have not left are cancelled too. */
   ScheduledMessage cancel(TenantId tenant, UUID id) {
-    return change(
-        tenant,
-        id,
-        List.of(ScheduleStatus.ACTIVE, ScheduleStatus.PAUSED),
-        "an active or paused",
-        "cancelled",
-        schedule -> {
-          outbox.cancel(schedule.origin(), "schedule cancelled");
-          return with(schedule, ScheduleStatus.CANCELLED, null);
-        });
+    return lifecycle.cancel(tenant, id, schedule -> outbox.cancel(schedule.origin(), "schedule cancelled"));
   }
 
   void delete(TenantId tenant, UUID id) {
@@ -219,38 +195,6 @@ class ScheduledMessages {
           "Scheduled message %s is %s; only a cancelled or completed schedule can be deleted (cancel it first)"
               .formatted(id, schedule.status().value()));
     }
-  }
-
-  /**
-   * Edits the schedule under a row lock, if its status is one of {@code from}, then tells its
-   * instance.
-   *
-   * @param allowed {@code from} in words, for the 409: "an active or paused"
-   */
-  private ScheduledMessage change(
-      TenantId tenant,
-      UUID id,
-      List<ScheduleStatus> from,
-      String allowed,
-      String verb,
-      UnaryOperator<ScheduledMessage> edit) {
-    get(tenant, id);
-    ScheduledMessage changed =
-        transaction.execute(
-            status -> {
-              ScheduledMessage current =
-                  schedules.lock(tenant, id).orElseThrow(() -> ApiException.notFound("Scheduled message", id));
-              if (!from.contains(current.status())) {
-                throw ApiException.conflict(
-                    "Scheduled message %s is %s; only %s schedule can be %s"
-                        .formatted(id, current.status().value(), allowed, verb));
-              }
-              ScheduledMessage edited = edit.apply(current);
-              schedules.update(edited, clock.instant());
-              return edited;
-            });
-    starter.signalChanged(changed);
-    return get(tenant, id);
   }
 
   private ScheduledMessage validated(TenantId tenant, Draft d) {
@@ -272,16 +216,12 @@ class ScheduledMessages {
       throw ApiException.invalid("filter selects custom-group members; it needs custom_group_id, not chat_id");
     }
     ChatId chat = toChat ? ChatId.parse(d.chatId()) : null;
-    if (d.scheduleType() == null || d.scheduleType().isBlank()) {
-      throw ApiException.invalid(
-          "schedule_type is required: one_time, daily, weekly, monthly or cron (or recurrence, as in"
-              + " {\"recurrence\": \"weekly\"})");
-    }
-    ScheduleType type = ScheduleType.parse("schedule_type", d.scheduleType());
-    ZoneId zone = Recurrence.zone(d.timezone());
-    LocalDateTime scheduledTime = Recurrence.wallClock(d.scheduledTime(), zone);
-    String cron = d.cronExpression() == null || d.cronExpression().isBlank() ? null : d.cronExpression().strip();
-    Recurrence recurrence = recurrence(type, zone, scheduledTime, cron);
+    ScheduleTiming timing =
+        ScheduleTiming.parse(
+            d.scheduleType(), d.scheduledTime(), d.cronExpression(), d.timezone(),
+            "schedule_type is required: one_time, daily, weekly, monthly or cron (or recurrence, as in"
+                + " {\"recurrence\": \"weekly\"})");
+    Recurrence recurrence = timing.recurrence(settings.minimumInterval(), clock.instant());
     String messageType = d.messageType() == null || d.messageType().isBlank() ? "text" : d.messageType().strip();
     if (!messageType.equals("text") && !messageType.equals("media")) {
       throw ApiException.invalid("message_type must be 'text' or 'media', not '%s'".formatted(d.messageType()));
@@ -301,15 +241,9 @@ class ScheduledMessages {
     Instant now = clock.instant();
     return new ScheduledMessage(
         Ids.newId(), tenant, name, d.sessionId(), chat == null ? null : chat.value(), d.customGroupId(), filter,
-        type, cron, scheduledTime, zone.getId(), messageType, content, mediaUrl, ScheduleStatus.ACTIVE,
-        recurrence.firstAfter(clock.instant()), null, 0, null, starter.epoch(), now, now);
-  }
-
-  /** Builds the recurrence and holds it to the minimum interval. */
-  private Recurrence recurrence(ScheduleType type, ZoneId zone, LocalDateTime scheduledTime, String cron) {
-    Recurrence recurrence = Recurrence.of(type, zone, scheduledTime, cron);
-    recurrence.requireInterval(settings.minimumInterval(), clock.instant());
-    return recurrence;
+        timing.type(), timing.cronExpression(), timing.scheduledTime(), timing.zone().getId(), messageType, content,
+        mediaUrl, ScheduleStatus.ACTIVE, recurrence.firstAfter(clock.instant()), null, 0, null, starter.epoch(), now,
+        now);
   }
 
   private static void requireContent(String messageType, String content, String mediaUrl) {
@@ -331,13 +265,5 @@ class ScheduledMessages {
       throw ApiException.invalid("name must be 1 to %d characters".formatted(MAX_NAME_LENGTH));
     }
     return name;
-  }
-
-  private static ScheduledMessage with(ScheduledMessage s, ScheduleStatus status, Instant nextRunAt) {
-    return new ScheduledMessage(
-        s.id(), s.tenantId(), s.name(), s.sessionId(), s.chatId(), s.customGroupId(), s.memberFilter(),
-        s.scheduleType(), s.cronExpression(), s.scheduledTime(), s.timezone(), s.messageType(), s.messageContent(),
-        s.mediaUrl(), status, nextRunAt, s.lastRunAt(), s.runCount(), s.processInstanceKey(), s.engineEpoch(),
-        s.createdAt(), s.updatedAt());
   }
 }

@@ -4,7 +4,6 @@ import io.flowmate.core.ChatId;
 import io.flowmate.core.Ids;
 import io.flowmate.core.TenantId;
 import io.flowmate.core.schedule.OccurrencePlanner;
-import io.flowmate.core.schedule.ScheduleStatus;
 import io.flowmate.gateway.Sessions;
 import io.flowmate.messaging.Outbox;
 import io.flowmate.outreach.OutreachSettings;
@@ -12,15 +11,12 @@ import io.flowmate.outreach.audience.Audience;
 import io.flowmate.outreach.audience.MessageTemplate;
 import io.flowmate.workflow.ForgedJob;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -36,19 +32,11 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Service
 class ScheduledOccurrences {
 
-  /** How far the engine's clock may run ahead of Flowmate's (a remote cluster's host). */
-  static final Duration CLOCK_SKEW = Duration.ofMinutes(1);
-
-
-  private static final Logger log = LoggerFactory.getLogger(ScheduledOccurrences.class);
-
   private final ScheduledMessageRepository schedules;
   private final Audience audience;
   private final Sessions sessions;
   private final Outbox outbox;
   private final OutreachSettings.Schedules settings;
-  private final TransactionTemplate transaction;
-  private final Clock clock;
   private final OccurrencePlanner<ScheduledMessage> planner;
 
   ScheduledOccurrences(
@@ -64,8 +52,6 @@ class ScheduledOccurrences {
     this.sessions = sessions;
     this.outbox = outbox;
     this.settings = settings.schedules();
-    this.transaction = transaction;
-    this.clock = clock;
     this.planner =
         new OccurrencePlanner<>(
             "Schedule",
@@ -88,23 +74,13 @@ class ScheduledOccurrences {
             this.settings.missedGrace(),
             missedReason(),
             transaction,
-            clock);
+            clock,
+            ForgedJob::refuse);
   }
 
   /** What the instance does next: see {@link OccurrencePlanner}. */
   OccurrencePlanner.Plan plan(TenantId tenant, UUID scheduleId) {
-    ownedBy(tenant, scheduleId);
-    return planner.plan(scheduleId);
-  }
-
-  /** Refuses a job that names another tenant's schedule (see {@link ForgedJob}). */
-  private void ownedBy(TenantId tenant, UUID scheduleId) {
-    schedules.findById(scheduleId)
-        .filter(found -> !found.tenantId().equals(tenant))
-        .ifPresent(
-            found -> {
-              throw ForgedJob.refuse("schedule %s is not of tenant %s".formatted(scheduleId, tenant));
-            });
+    return planner.plan(tenant, scheduleId);
   }
 
   /**
@@ -116,31 +92,11 @@ class ScheduledOccurrences {
    * schedule:<id>:<occurrence>:<chat>}, so the outbox queues it once.
    */
   void send(TenantId tenant, UUID scheduleId, Instant occurrence) {
-    ownedBy(tenant, scheduleId);
-    Optional<ScheduledMessage> found = schedules.findById(scheduleId);
-    if (found.isEmpty()
-        || found.get().status() != ScheduleStatus.ACTIVE
-        || !occurrence.equals(found.get().nextRunAt())) {
-      log.debug("Schedule {} no longer waits for {}; nothing sent", scheduleId, occurrence);
+    Optional<OccurrencePlanner.Due<ScheduledMessage>> due = planner.due(tenant, scheduleId, occurrence);
+    if (due.isEmpty()) {
       return;
     }
-    ScheduledMessage schedule = found.get();
-    Instant now = clock.instant();
-    if (occurrence.isAfter(now.plus(CLOCK_SKEW))) {
-      // Only its timer leads here, never early: an instance started at this step with forged
-      // variables would send ahead of time.
-      throw ForgedJob.refuse("schedule %s is not due before %s".formatted(scheduleId, occurrence));
-    }
-    Instant next = schedule.recurrence().next(occurrence).orElse(null);
-    if (now.isAfter(occurrence.plus(settings.missedGrace()))) {
-      transaction.executeWithoutResult(
-          status -> {
-            if (schedules.advance(scheduleId, occurrence, next, false, now)) {
-              schedules.recordMissed(scheduleId, List.of(occurrence), missedReason(), now);
-            }
-          });
-      return;
-    }
+    ScheduledMessage schedule = due.get().row();
     Delivery delivery;
     try {
       delivery = deliver(schedule, occurrence);
@@ -156,8 +112,8 @@ class ScheduledOccurrences {
             delivery.recipients(),
             delivery.queued(),
             delivery.error(),
-            now));
-    schedules.advance(scheduleId, occurrence, next, true, now);
+            due.get().now()));
+    schedules.advance(scheduleId, occurrence, due.get().next(), true, due.get().now());
   }
 
   /** What one occurrence queued; {@code error} says why some or all recipients got nothing. */

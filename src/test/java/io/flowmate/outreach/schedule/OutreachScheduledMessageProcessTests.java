@@ -53,9 +53,9 @@ class OutreachScheduledMessageProcessTests extends ScheduledMessageTestSupport {
     Instant first = nextRunAt(tenant, id);
     assertThat(first).isEqualTo(tomorrowAtEight.atZone(BERLIN).toInstant());
 
-    assertThat(runNextOccurrence(tenant, id)).isEqualTo(first);
+    assertThat(runNext(tenant, id)).isEqualTo(first);
     awaitTimer(tenant, id);
-    Instant second = runNextOccurrence(tenant, id);
+    Instant second = runNext(tenant, id);
 
     assertThat(second).isEqualTo(first.atZone(BERLIN).plusDays(1).toInstant());
     assertThat(awaitDeliveries(tenant, session, 2))
@@ -102,7 +102,7 @@ class OutreachScheduledMessageProcessTests extends ScheduledMessageTestSupport {
     assertThat(next).isAfter(clock.instant()).isBefore(clock.instant().plus(Duration.ofDays(1)));
     awaitCompleted(instance, CHANGED_WHILE_PAUSED_EVENT);
     awaitTimer(tenant, id);
-    assertThat(runNextOccurrence(tenant, id)).isEqualTo(next);
+    assertThat(runNext(tenant, id)).isEqualTo(next);
     assertThat(awaitDeliveries(tenant, session, 1)).containsExactly("Daily report is ready");
   }
 
@@ -137,7 +137,7 @@ class OutreachScheduledMessageProcessTests extends ScheduledMessageTestSupport {
     Instant earlier = day.atTime(7, 30).atZone(BERLIN).toInstant();
     assertThat(Instant.parse(edited.text("next_run_at"))).isEqualTo(earlier);
     awaitTimer(tenant, id);
-    assertThat(runNextOccurrence(tenant, id)).isEqualTo(earlier);
+    assertThat(runNext(tenant, id)).isEqualTo(earlier);
     assertThat(awaitDeliveries(tenant, session, 1)).containsExactly("Standup moved to 07:45");
     // The old time passes without a second message that day.
     clock.travelPast(day.atTime(9, 0).atZone(BERLIN).toInstant());
@@ -164,7 +164,7 @@ class OutreachScheduledMessageProcessTests extends ScheduledMessageTestSupport {
     awaitTimer(tenant, id);
     long instance = processInstance(tenant, id);
 
-    assertThat(runNextOccurrence(tenant, id)).isEqualTo(at);
+    assertThat(runNext(tenant, id)).isEqualTo(at);
 
     await().atMost(Duration.ofSeconds(10)).until(() -> records().isCompleted(instance));
     JsonNode schedule = schedule(tenant, id);
@@ -182,11 +182,11 @@ class OutreachScheduledMessageProcessTests extends ScheduledMessageTestSupport {
     LocalDateTime start = change.atZone(NEW_YORK).toLocalDate().minusDays(8).atTime(9, 0);
     String id = createWaiting(tenant, weekly("Weekly plan: {first_name}", start, NEW_YORK));
 
-    Instant before = runNextOccurrence(tenant, id);
+    Instant before = runNext(tenant, id);
     awaitTimer(tenant, id);
-    Instant justBefore = runNextOccurrence(tenant, id);
+    Instant justBefore = runNext(tenant, id);
     awaitTimer(tenant, id);
-    Instant after = runNextOccurrence(tenant, id);
+    Instant after = runNext(tenant, id);
 
     assertThat(List.of(before, justBefore, after))
         .allSatisfy(at -> assertThat(at.atZone(NEW_YORK).toLocalTime()).isEqualTo(LocalTime.of(9, 0)));
@@ -216,9 +216,9 @@ class OutreachScheduledMessageProcessTests extends ScheduledMessageTestSupport {
                 "scheduled_time", on31st.toString(),
                 "message_content", "Month-end closing today"));
 
-    Instant first = runNextOccurrence(tenant, id);
+    Instant first = runNext(tenant, id);
     awaitTimer(tenant, id);
-    Instant second = runNextOccurrence(tenant, id);
+    Instant second = runNext(tenant, id);
 
     assertThat(first).isEqualTo(on31st.toInstant(java.time.ZoneOffset.UTC));
     assertThat(second)

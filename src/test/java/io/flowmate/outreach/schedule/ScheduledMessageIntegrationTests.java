@@ -213,7 +213,7 @@ class ScheduledMessageIntegrationTests extends ScheduledMessageTestSupport {
     body.put("message_content", "Hi {first_name}, invoice {invoice} is still open. Please pay by the end of the month.");
 
     String id = createWaiting(tenant, body);
-    Instant first = runNextOccurrence(tenant, id);
+    Instant first = runNext(tenant, id);
 
     assertThat(first).isEqualTo(the28th.atZone(lisbon).toInstant());
     assertThat(awaitDeliveries(tenant, session, 3))
@@ -232,7 +232,7 @@ class ScheduledMessageIntegrationTests extends ScheduledMessageTestSupport {
     setUnpaid(clients, "4915100002003", "no");
     setUnpaid(clients, "4915100002002", "yes");
     awaitTimer(tenant, id);
-    runNextOccurrence(tenant, id);
+    runNext(tenant, id);
 
     List<String> delivered = awaitDeliveries(tenant, session, 6);
     assertThat(delivered.subList(3, 6))

@@ -21,9 +21,6 @@ import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.HttpStatus;
-import org.springframework.transaction.TransactionDefinition;
-import org.springframework.transaction.support.AbstractPlatformTransactionManager;
-import org.springframework.transaction.support.DefaultTransactionStatus;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /** The moves every schedule shares: which are allowed from which status, what they set, the 404s and 409s. */
@@ -180,22 +177,5 @@ class ScheduleLifecycleTests {
     Row row = new Row(UUID.randomUUID(), TENANT, type, LocalDateTime.parse(scheduledTime), null, status, next);
     table.put(row.id(), row);
     return row;
-  }
-
-  /** Runs the callback as is: the table above is a map. */
-  private static final class NoTransactions extends AbstractPlatformTransactionManager {
-    @Override
-    protected Object doGetTransaction() {
-      return new Object();
-    }
-
-    @Override
-    protected void doBegin(Object transaction, TransactionDefinition definition) {}
-
-    @Override
-    protected void doCommit(DefaultTransactionStatus status) {}
-
-    @Override
-    protected void doRollback(DefaultTransactionStatus status) {}
   }
 }

@@ -50,7 +50,7 @@ public abstract class ScheduleTestSupport extends IntegrationTest {
 
   /** Leaves no active schedule behind to fire while later tests move the clock. */
   @AfterEach
-  void cancelSchedules() {
+  protected void cancelSchedules() {
     for (TestTenant tenant : tenants) {
       for (JsonNode schedule : tenant.api().get(path + "?limit=100").json().get("items")) {
         if (List.of("active", "paused").contains(schedule.get("status").asText())) {

@@ -1,8 +1,8 @@
 package io.flowmate.analytics;
 
 import io.flowmate.core.TenantId;
-import io.flowmate.core.schedule.OccurrencePlanner;
 import io.flowmate.core.schedule.Recurrence;
+import io.flowmate.core.schedule.Schedule;
 import io.flowmate.core.schedule.ScheduleStatus;
 import io.flowmate.core.schedule.ScheduleType;
 import java.time.Instant;
@@ -39,7 +39,7 @@ record Report(
     Long processInstanceKey,
     String engineEpoch,
     Instant createdAt,
-    Instant updatedAt) implements OccurrencePlanner.Scheduled {
+    Instant updatedAt) implements Schedule<Report> {
 
   /** Where a report goes: the dashboard only, or also a WhatsApp chat through one of the numbers. */
   record Delivery(String method, UUID sessionId, String chatId) {
@@ -56,16 +56,13 @@ record Report(
     }
   }
 
-  ZoneId zone() {
+  @Override
+  public ZoneId zone() {
     return ZoneId.of(timezone);
   }
 
   @Override
-  public Recurrence recurrence() {
-    return Recurrence.of(scheduleType, zone(), scheduledTime, cronExpression);
-  }
-
-  Report with(ScheduleStatus newStatus, Instant newNextRunAt) {
+  public Report with(ScheduleStatus newStatus, Instant newNextRunAt) {
     return new Report(
         id, tenantId, name, template, scheduleType, cronExpression, scheduledTime, timezone, delivery, newStatus,
         newNextRunAt, lastRunAt, runCount, processInstanceKey, engineEpoch, createdAt, updatedAt);

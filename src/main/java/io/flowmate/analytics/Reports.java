@@ -11,8 +11,9 @@ import io.flowmate.core.api.ApiException;
 import io.flowmate.core.api.Page;
 import io.flowmate.core.api.PageQuery;
 import io.flowmate.core.schedule.Recurrence;
+import io.flowmate.core.schedule.ScheduleLifecycle;
 import io.flowmate.core.schedule.ScheduleStatus;
-import io.flowmate.core.schedule.ScheduleType;
+import io.flowmate.core.schedule.ScheduleTiming;
 import io.flowmate.gateway.SessionInfo;
 import io.flowmate.gateway.Sessions;
 import io.flowmate.messaging.Directory;
@@ -22,13 +23,10 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.ZoneId;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.function.UnaryOperator;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -53,6 +51,7 @@ class Reports {
   private final AnalyticsSettings.Reports settings;
   private final TransactionTemplate transaction;
   private final Clock clock;
+  private final ScheduleLifecycle<Report> lifecycle;
   private final ObjectMapper canonical = new ObjectMapper().findAndRegisterModules();
 
   Reports(
@@ -76,6 +75,30 @@ class Reports {
     this.settings = settings.reports();
     this.transaction = transaction;
     this.clock = clock;
+    this.lifecycle =
+        new ScheduleLifecycle<>(
+            "Report",
+            "report",
+            new ScheduleLifecycle.Rows<>() {
+              @Override
+              public Optional<Report> find(TenantId tenant, UUID id) {
+                return reports.find(tenant, id);
+              }
+
+              @Override
+              public Optional<Report> lock(TenantId tenant, UUID id) {
+                return reports.lock(tenant, id);
+              }
+
+              @Override
+              public void update(Report report, Instant now) {
+                reports.update(report, now);
+              }
+            },
+            starter::signalChanged,
+            this.settings.minimumInterval(),
+            transaction,
+            clock);
   }
 
   /**
@@ -135,7 +158,7 @@ class Reports {
   }
 
   Report get(TenantId tenant, UUID id) {
-    return reports.find(tenant, id).orElseThrow(() -> ApiException.notFound("Report", id));
+    return lifecycle.get(tenant, id);
   }
 
   Page<Report> list(TenantId tenant, ScheduleStatus status, PageQuery page) {
@@ -143,8 +166,7 @@ class Reports {
   }
 
   Page<ReportRun> runs(TenantId tenant, UUID id, PageQuery page) {
-    Report report = get(tenant, id);
-    return Page.of(reports.runs(report.id(), page.limit(), page.offset()), reports.countRuns(report.id()), page);
+    return lifecycle.history(tenant, id, page, reports::runs, reports::countRuns);
   }
 
   ReportRun run(TenantId tenant, UUID id, UUID runId) {
@@ -202,41 +224,28 @@ class Reports {
         changes.deliveryMethod() == null && changes.deliverySessionId() == null && changes.deliveryChatId() == null
             ? current.delivery()
             : delivery(tenant, changedDelivery(current.delivery(), changes));
-    return change(
+    return lifecycle.edit(
         tenant,
         id,
-        List.of(ScheduleStatus.ACTIVE, ScheduleStatus.PAUSED),
-        "an active or paused",
-        "changed",
         report -> {
           String name = changes.name() == null ? report.name() : name(changes.name());
           ReportTemplate template =
               changes.templateId() == null ? report.template() : ReportTemplate.parse(changes.templateId());
-          ScheduleType type =
-              changes.scheduleType() == null
-                  ? report.scheduleType()
-                  : ScheduleType.parse("schedule_type", changes.scheduleType());
-          ZoneId zone = changes.timezone() == null ? report.zone() : Recurrence.zone(changes.timezone());
-          LocalDateTime scheduledTime =
-              changes.scheduledTime() == null ? report.scheduledTime() : Recurrence.wallClock(changes.scheduledTime(), zone);
-          String cron =
-              changes.cronExpression() != null
-                  ? (changes.cronExpression().isBlank() ? null : changes.cronExpression().strip())
-                  // A report made one-time leaves its cron expression behind.
-                  : type == ScheduleType.ONE_TIME ? null : report.cronExpression();
-          Recurrence recurrence = recurrence(type, zone, scheduledTime, cron);
-          Instant next = report.status() == ScheduleStatus.ACTIVE ? recurrence.firstAfter(clock.instant()) : null;
+          ScheduleTiming timing =
+              report.timing()
+                  .patch(changes.scheduleType(), changes.scheduledTime(), changes.cronExpression(), changes.timezone());
+          Instant next = lifecycle.nextRunAfterEdit(report.status(), timing);
           return new Report(
-              report.id(), report.tenantId(), name, template, type, cron, scheduledTime, zone.getId(), delivery,
-              report.status(), next, report.lastRunAt(), report.runCount(), report.processInstanceKey(),
-              report.engineEpoch(), report.createdAt(), report.updatedAt());
+              report.id(), report.tenantId(), name, template, timing.type(), timing.cronExpression(),
+              timing.scheduledTime(), timing.zone().getId(), delivery, report.status(), next, report.lastRunAt(),
+              report.runCount(), report.processInstanceKey(), report.engineEpoch(), report.createdAt(),
+              report.updatedAt());
         });
   }
 
   /** Pauses: no run is generated until resumed. */
   Report pause(TenantId tenant, UUID id) {
-    return change(
-        tenant, id, List.of(ScheduleStatus.ACTIVE), "an active", "paused", report -> report.with(ScheduleStatus.PAUSED, null));
+    return lifecycle.pause(tenant, id, report -> {});
   }
 
   /**
@@ -245,30 +254,12 @@ class Reports {
    * period, else recorded as missed.
    */
   Report resume(TenantId tenant, UUID id) {
-    return change(
-        tenant,
-        id,
-        List.of(ScheduleStatus.PAUSED),
-        "a paused",
-        "resumed",
-        report ->
-            report.with(
-                ScheduleStatus.ACTIVE,
-                report.scheduleType() == ScheduleType.ONE_TIME
-                    ? report.scheduledTime().atZone(report.zone()).toInstant()
-                    : report.recurrence().firstAfter(clock.instant())));
+    return lifecycle.resume(tenant, id, report -> {});
   }
 
   /** Cancels for good; the history stays, and a WhatsApp delivery that has not left is cancelled. */
   Report cancel(TenantId tenant, UUID id) {
-    Report cancelled =
-        change(
-            tenant,
-            id,
-            List.of(ScheduleStatus.ACTIVE, ScheduleStatus.PAUSED),
-            "an active or paused",
-            "cancelled",
-            report -> report.with(ScheduleStatus.CANCELLED, null));
+    Report cancelled = lifecycle.cancel(tenant, id, report -> {});
     cancelWaitingDelivery(cancelled, "report cancelled");
     return cancelled;
   }
@@ -288,31 +279,6 @@ class Reports {
     reports.runs(report.id(), 1, 0).stream()
         .filter(run -> run.delivery().isWhatsApp())
         .forEach(run -> outbox.cancel(run.origin(), reason));
-  }
-
-  /**
-   * Edits the report under a row lock, if its status is one of {@code from}, then tells its
-   * instance.
-   *
-   * @param allowed {@code from} in words, for the 409: "an active or paused"
-   */
-  private Report change(
-      TenantId tenant, UUID id, List<ScheduleStatus> from, String allowed, String verb, UnaryOperator<Report> edit) {
-    get(tenant, id);
-    Report changed =
-        transaction.execute(
-            status -> {
-              Report current = reports.lock(tenant, id).orElseThrow(() -> ApiException.notFound("Report", id));
-              if (!from.contains(current.status())) {
-                throw ApiException.conflict(
-                    "Report %s is %s; only %s report can be %s".formatted(id, current.status().value(), allowed, verb));
-              }
-              Report edited = edit.apply(current);
-              reports.update(edited, clock.instant());
-              return edited;
-            });
-    starter.signalChanged(changed);
-    return get(tenant, id);
   }
 
   private Optional<Accepted> replay(TenantId tenant, String key, byte[] requestHash) {
@@ -339,20 +305,18 @@ class Reports {
   private Report validated(TenantId tenant, Draft d) {
     ReportTemplate template = ReportTemplate.parse(d.templateId());
     String name = d.name() == null ? template.title() : name(d.name());
-    if (d.scheduleType() == null || d.scheduleType().isBlank()) {
-      throw ApiException.invalid("schedule_type is required: one_time, daily, weekly, monthly or cron");
-    }
-    ScheduleType type = ScheduleType.parse("schedule_type", d.scheduleType());
-    ZoneId zone = Recurrence.zone(d.timezone());
-    LocalDateTime scheduledTime = Recurrence.wallClock(d.scheduledTime(), zone);
-    String cron = d.cronExpression() == null || d.cronExpression().isBlank() ? null : d.cronExpression().strip();
-    Recurrence recurrence = recurrence(type, zone, scheduledTime, cron);
+    ScheduleTiming timing =
+        ScheduleTiming.parse(
+            d.scheduleType(), d.scheduledTime(), d.cronExpression(), d.timezone(),
+            "schedule_type is required: one_time, daily, weekly, monthly or cron");
+    Recurrence recurrence = timing.recurrence(settings.minimumInterval(), clock.instant());
     Report.Delivery delivery =
         delivery(tenant, new Report.Delivery(d.deliveryMethod(), d.deliverySessionId(), d.deliveryChatId()));
     Instant now = clock.instant();
     return new Report(
-        Ids.newId(), tenant, name, template, type, cron, scheduledTime, zone.getId(), delivery, ScheduleStatus.ACTIVE,
-        recurrence.firstAfter(clock.instant()), null, 0, null, starter.epoch(), now, now);
+        Ids.newId(), tenant, name, template, timing.type(), timing.cronExpression(), timing.scheduledTime(),
+        timing.zone().getId(), delivery, ScheduleStatus.ACTIVE, recurrence.firstAfter(clock.instant()), null, 0, null,
+        starter.epoch(), now, now);
   }
 
   /** The delivery an edit asks for: switching to the dashboard drops the WhatsApp target. */
@@ -413,13 +377,6 @@ class Reports {
       }
     }
     return new Report.Delivery(Report.Delivery.WHATSAPP, session.id(), chat.value());
-  }
-
-  /** Builds the recurrence and holds it to the minimum interval. */
-  private Recurrence recurrence(ScheduleType type, ZoneId zone, LocalDateTime scheduledTime, String cron) {
-    Recurrence recurrence = Recurrence.of(type, zone, scheduledTime, cron);
-    recurrence.requireInterval(settings.minimumInterval(), clock.instant());
-    return recurrence;
   }
 
   private static String name(String raw) {

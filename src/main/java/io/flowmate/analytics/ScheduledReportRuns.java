@@ -2,16 +2,12 @@ package io.flowmate.analytics;
 
 import io.flowmate.core.TenantId;
 import io.flowmate.core.schedule.OccurrencePlanner;
-import io.flowmate.core.schedule.ScheduleStatus;
 import io.flowmate.workflow.ForgedJob;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -27,17 +23,10 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Service
 class ScheduledReportRuns {
 
-  /** How far the engine's clock may run ahead of Flowmate's (a remote cluster's host). */
-  static final Duration CLOCK_SKEW = Duration.ofMinutes(1);
-
-
-  private static final Logger log = LoggerFactory.getLogger(ScheduledReportRuns.class);
-
   private final ReportRepository reports;
   private final ReportGenerator generator;
   private final AnalyticsSettings.Reports settings;
   private final TransactionTemplate transaction;
-  private final Clock clock;
   private final OccurrencePlanner<Report> planner;
 
   ScheduledReportRuns(
@@ -50,7 +39,6 @@ class ScheduledReportRuns {
     this.generator = generator;
     this.settings = settings.reports();
     this.transaction = transaction;
-    this.clock = clock;
     this.planner =
         new OccurrencePlanner<>(
             "Report",
@@ -73,23 +61,13 @@ class ScheduledReportRuns {
             this.settings.missedGrace(),
             missedReason(),
             transaction,
-            clock);
+            clock,
+            ForgedJob::refuse);
   }
 
   /** What the instance does next: see {@link OccurrencePlanner}. */
   OccurrencePlanner.Plan plan(TenantId tenant, UUID reportId) {
-    ownedBy(tenant, reportId);
-    return planner.plan(reportId);
-  }
-
-  /** Refuses a job that names another tenant's report (see {@link ForgedJob}). */
-  private void ownedBy(TenantId tenant, UUID reportId) {
-    reports.findById(reportId)
-        .filter(found -> !found.tenantId().equals(tenant))
-        .ifPresent(
-            found -> {
-              throw ForgedJob.refuse("report %s is not of tenant %s".formatted(reportId, tenant));
-            });
+    return planner.plan(tenant, reportId);
   }
 
   /**
@@ -101,31 +79,11 @@ class ScheduledReportRuns {
    * retry sends the stored text under the same idempotency key, which the outbox queues once.
    */
   void generate(TenantId tenant, UUID reportId, Instant occurrence) {
-    ownedBy(tenant, reportId);
-    Optional<Report> found = reports.findById(reportId);
-    if (found.isEmpty()
-        || found.get().status() != ScheduleStatus.ACTIVE
-        || !occurrence.equals(found.get().nextRunAt())) {
-      log.debug("Report {} no longer waits for {}; nothing generated", reportId, occurrence);
+    Optional<OccurrencePlanner.Due<Report>> due = planner.due(tenant, reportId, occurrence);
+    if (due.isEmpty()) {
       return;
     }
-    Report report = found.get();
-    Instant now = clock.instant();
-    if (occurrence.isAfter(now.plus(CLOCK_SKEW))) {
-      // Only its timer leads here, never early: an instance started at this step with forged
-      // variables would send ahead of time.
-      throw ForgedJob.refuse("report %s is not due before %s".formatted(reportId, occurrence));
-    }
-    Instant next = report.recurrence().next(occurrence).orElse(null);
-    if (now.isAfter(occurrence.plus(settings.missedGrace()))) {
-      transaction.executeWithoutResult(
-          status -> {
-            if (reports.advance(reportId, occurrence, next, false, now)) {
-              reports.recordMissed(report, List.of(occurrence), missedReason(), now);
-            }
-          });
-      return;
-    }
+    Report report = due.get().row();
     ReportRun run =
         reports.scheduledRun(reportId, occurrence)
             .orElseGet(
@@ -138,7 +96,7 @@ class ScheduledReportRuns {
           reports.insertRun(run);
           ReportRun stored = reports.scheduledRun(reportId, occurrence).orElseThrow();
           generator.deliver(stored);
-          reports.advance(reportId, occurrence, next, true, now);
+          reports.advance(reportId, occurrence, due.get().next(), true, due.get().now());
         });
   }
 

@@ -1,6 +1,8 @@
 package io.flowmate.outreach;
 
 import io.flowmate.core.TenantId;
+import io.flowmate.outreach.campaign.Campaign;
+import io.flowmate.outreach.campaign.CampaignRepository;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;

@@ -5,6 +5,10 @@ import static io.flowmate.core.db.Sql.timestamp;
 import static io.flowmate.core.db.Sql.uuid;
 
 import io.flowmate.core.TenantId;
+import io.flowmate.outreach.campaign.Campaign;
+import io.flowmate.outreach.campaign.CampaignProgress;
+import io.flowmate.outreach.campaign.CampaignRepository;
+import io.flowmate.outreach.schedule.ScheduledExecution;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;

@@ -15,7 +15,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param followUps follow-ups
  */
 @ConfigurationProperties("flowmate.outreach")
-record OutreachSettings(
+public record OutreachSettings(
     @DefaultValue("1m") Duration reconcileInterval,
     @DefaultValue Schedules schedules,
     @DefaultValue Campaigns campaigns,
@@ -29,7 +29,7 @@ record OutreachSettings(
    *     an older one is recorded as {@code missed}
    * @param sendBatch custom-group members read and queued per statement at each occurrence
    */
-  record Schedules(
+  public record Schedules(
       @DefaultValue("5m") Duration minimumInterval,
       @DefaultValue("1h") Duration missedGrace,
       @DefaultValue("1000") int sendBatch) {}
@@ -46,7 +46,7 @@ record OutreachSettings(
    *     streams for changes
    * @param approvalTimeout how long a campaign waits for approval before it is cancelled
    */
-  record Campaigns(
+  public record Campaigns(
       @DefaultValue("30s") Duration delayMin,
       @DefaultValue("2m") Duration delayMax,
       @DefaultValue("30s") Duration minimumDelay,
@@ -66,7 +66,7 @@ record OutreachSettings(
    *     waiting for them
    * @param batchSize sent messages examined, and replies handed on, per query
    */
-  record FollowUps(
+  public record FollowUps(
       @DefaultValue("5s") Duration sweepInterval,
       @DefaultValue("10s") Duration triggerDelay,
       @DefaultValue("1s") Duration replyInterval,

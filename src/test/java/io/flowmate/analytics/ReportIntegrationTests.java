@@ -75,7 +75,7 @@ class ReportIntegrationTests extends ReportTestSupport {
     assertThat(list.json().get("items").findValuesAsText("id")).containsExactly(id);
     assertThat(api.get(REPORTS + "?status=paused").json().get("total").asInt()).isZero();
     assertThat(api.get(REPORTS + "?status=sleeping").status()).isEqualTo(422);
-    JsonNode detail = report(tenant, id);
+    JsonNode detail = schedule(tenant, id);
     assertThat(detail.get("runs")).isEmpty();
     assertThat(detail.get("process_instance_key").isNull()).isFalse();
 
@@ -206,7 +206,7 @@ class ReportIntegrationTests extends ReportTestSupport {
     assertThat(other.post(REPORTS + "/" + id + "/run").status()).isEqualTo(404);
     assertThat(other.delete(REPORTS + "/" + id).status()).isEqualTo(404);
     assertThat(other.get(REPORTS).json().get("total").asInt()).isZero();
-    assertThat(report(tenant, id).get("status").asText()).isEqualTo("active");
+    assertThat(schedule(tenant, id).get("status").asText()).isEqualTo("active");
     String othersSession = newTenant().workingSession();
     Api.Response foreignSession =
         tenant.api().post(REPORTS, with("delivery_method", "whatsapp", "delivery_session_id", othersSession));
@@ -238,7 +238,7 @@ class ReportIntegrationTests extends ReportTestSupport {
     assertThat(run.status()).isEqualTo(201);
     assertThat(runAgain.status()).isEqualTo(200);
     assertThat(runAgain.text("id")).isEqualTo(run.text("id"));
-    assertThat(runs(tenant, first.text("id"))).hasSize(1);
+    assertThat(history(tenant, first.text("id"))).hasSize(1);
   }
 
   @Test
@@ -288,11 +288,11 @@ class ReportIntegrationTests extends ReportTestSupport {
     assertThat(plain.status()).isEqualTo(200);
     assertThat(plain.header("Content-Type")).startsWith("text/plain");
     assertThat(plain.body()).isEqualTo(text);
-    JsonNode listed = runs(tenant, id).getFirst();
+    JsonNode listed = history(tenant, id).getFirst();
     assertThat(listed.get("id").asText()).isEqualTo(runId);
     assertThat(listed.get("text").isNull()).as("lists leave the content out").isTrue();
-    assertThat(report(tenant, id).get("runs").findValuesAsText("id")).containsExactly(runId);
-    JsonNode report = report(tenant, id);
+    assertThat(schedule(tenant, id).get("runs").findValuesAsText("id")).containsExactly(runId);
+    JsonNode report = schedule(tenant, id);
     assertThat(report.get("run_count").asInt()).as("a manual run leaves the schedule alone").isZero();
     assertThat(report.get("last_run_at").isNull()).isTrue();
     assertThat(tenant.api().get(REPORTS + "/" + id + "/runs/" + UUID.randomUUID()).status()).isEqualTo(404);
@@ -356,7 +356,7 @@ class ReportIntegrationTests extends ReportTestSupport {
     assertThat(delivered.get("body").asText())
         .startsWith("🎯 *Lead Pipeline Report*\n_Team pipeline_\n")
         .contains("*Pipeline: 2 leads, 2 new*", "• Qualified: 1 (50%)", "• Porto flat hunters: 2");
-    JsonNode run = runs(tenant, id).getFirst();
+    JsonNode run = history(tenant, id).getFirst();
     assertThat(run.get("status").asText()).isEqualTo("generated");
     assertThat(run.at("/delivery/chat_id").asText()).isEqualTo(team);
     await()

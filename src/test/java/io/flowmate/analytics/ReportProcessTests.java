@@ -68,7 +68,7 @@ class ReportProcessTests extends ReportTestSupport {
     assertThat(Duration.between(second, third))
         .as("a week across the clock change is an hour shorter or longer")
         .isIn(Duration.ofDays(7).minusHours(1), Duration.ofDays(7).plusHours(1));
-    List<JsonNode> runs = runs(tenant, id);
+    List<JsonNode> runs = history(tenant, id);
     assertThat(runs).extracting(r -> r.get("occurrence").asText())
         .containsExactly(third.toString(), second.toString(), first.toString());
     assertThat(runs).allSatisfy(r -> {
@@ -83,7 +83,7 @@ class ReportProcessTests extends ReportTestSupport {
     JsonNode latest = run(tenant, id, runs.get(0).get("id").asText());
     assertThat(latest.get("text").asText()).startsWith("🎯 *Lead Pipeline Report*\n_Pipeline for the team_\n");
     assertThat(latest.at("/data/period_start").asText()).isEqualTo(second.toString());
-    JsonNode report = report(tenant, id);
+    JsonNode report = schedule(tenant, id);
     assertThat(report.get("run_count").asInt()).isEqualTo(3);
     assertThat(report.get("last_run_at").asText()).isEqualTo(third.toString());
     assertThat(Instant.parse(report.get("next_run_at").asText())).isEqualTo(third.atZone(BERLIN).plusWeeks(1).toInstant());
@@ -107,7 +107,7 @@ class ReportProcessTests extends ReportTestSupport {
     assertThat(paused.json().get("next_run_at").isNull()).isTrue();
     awaitCompleted(instance, CHANGED_EVENT);
     clock.travel(Duration.ofDays(2));
-    assertThat(runs(tenant, id)).isEmpty();
+    assertThat(history(tenant, id)).isEmpty();
 
     Api.Response resumed = tenant.api().post(REPORTS + "/" + id + "/resume");
 
@@ -117,7 +117,7 @@ class ReportProcessTests extends ReportTestSupport {
     awaitCompleted(instance, CHANGED_WHILE_PAUSED_EVENT);
     awaitTimer(tenant, id);
     assertThat(runNext(tenant, id)).isEqualTo(next);
-    assertThat(runs(tenant, id)).singleElement().satisfies(r -> assertThat(r.get("status").asText()).isEqualTo("generated"));
+    assertThat(history(tenant, id)).singleElement().satisfies(r -> assertThat(r.get("status").asText()).isEqualTo("generated"));
   }
 
   @Test
@@ -132,7 +132,7 @@ class ReportProcessTests extends ReportTestSupport {
     await().atMost(Duration.ofSeconds(10)).until(() -> records().isCompleted(instance));
     assertThat(records().completedElements(instance)).contains(CHANGED_EVENT, FINISHED_END);
     clock.travel(Duration.ofDays(15));
-    assertThat(runs(tenant, id)).hasSize(1);
+    assertThat(history(tenant, id)).hasSize(1);
     assertThat(tenant.api().post(REPORTS + "/" + id + "/resume").status()).isEqualTo(409);
   }
 
@@ -152,7 +152,7 @@ class ReportProcessTests extends ReportTestSupport {
     assertThat(runNext(tenant, id)).isEqualTo(earlier);
     // The old time passes without a second run that day.
     clock.travelPast(day.atTime(9, 0).atZone(BERLIN).toInstant());
-    List<JsonNode> runs = runs(tenant, id);
+    List<JsonNode> runs = history(tenant, id);
     assertThat(runs).singleElement().satisfies(r -> assertThat(r.get("template_id").asText()).isEqualTo("daily_activity"));
     assertThat(nextRunAt(tenant, id)).isEqualTo(day.plusDays(1).atTime(7, 30).atZone(BERLIN).toInstant());
   }
@@ -169,11 +169,11 @@ class ReportProcessTests extends ReportTestSupport {
     assertThat(runNext(tenant, id)).isEqualTo(at);
 
     await().atMost(Duration.ofSeconds(10)).until(() -> records().isCompleted(instance));
-    JsonNode report = report(tenant, id);
+    JsonNode report = schedule(tenant, id);
     assertThat(report.get("status").asText()).isEqualTo("completed");
     assertThat(report.get("next_run_at").isNull()).isTrue();
     assertThat(records().completedElements(instance)).containsSubsequence(GENERATE_TASK, PLAN_TASK, FINISHED_END);
-    JsonNode run = runs(tenant, id).getFirst();
+    JsonNode run = history(tenant, id).getFirst();
     assertThat(Duration.between(Instant.parse(run.get("period_start").asText()), at)).isEqualTo(Duration.ofDays(7));
   }
 
@@ -197,7 +197,7 @@ class ReportProcessTests extends ReportTestSupport {
     // Three days at once: the first three runs are long past when their jobs run.
     clock.travel(Duration.between(clock.instant(), first.plus(Duration.ofDays(3)).plusSeconds(1)));
 
-    List<JsonNode> runs = awaitRuns(tenant, id, 4);
+    List<JsonNode> runs = awaitHistory(tenant, id, 4);
     assertThat(runs)
         .extracting(r -> r.get("status").asText() + " " + r.get("occurrence").asText())
         .containsExactly(
@@ -208,7 +208,7 @@ class ReportProcessTests extends ReportTestSupport {
     assertThat(runs.get(3).get("error").asText()).contains("not generated").contains("1h");
     assertThat(run(tenant, id, runs.get(3).get("id").asText()).get("text").isNull()).isTrue();
     assertThat(nextRunAt(tenant, id)).isEqualTo(first.plus(Duration.ofDays(4)));
-    assertThat(report(tenant, id).get("run_count").asInt()).isEqualTo(1);
+    assertThat(schedule(tenant, id).get("run_count").asInt()).isEqualTo(1);
   }
 
   private Map<String, Object> weekly(String name, LocalDateTime monday) {

@@ -4,9 +4,9 @@ import io.flowmate.core.api.ApiException;
 import java.util.Locale;
 
 /**
- * Where a scheduled message stands: {@code active} ⇄ {@code paused}, then {@code cancelled} (by
- * the API) or {@code completed} (a one-time schedule after its run). Only an active schedule has a
- * next run.
+ * Where a schedule (a scheduled message, a scheduled report) stands: {@code active} ⇄ {@code
+ * paused}, then {@code cancelled} (by the API, see {@link ScheduleLifecycle}) or {@code completed}
+ * (a one-time schedule after its run). Only an active schedule has a next run.
  */
 public enum ScheduleStatus {
   ACTIVE,

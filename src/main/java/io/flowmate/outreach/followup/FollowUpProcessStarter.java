@@ -1,0 +1,121 @@
+package io.flowmate.outreach.followup;
+
+import io.flowmate.workflow.EngineReady;
+import io.flowmate.workflow.Processes;
+import io.flowmate.workflow.Reconciliation;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.event.EventListener;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+
+/**
+ * Gives every waiting follow-up a live {@code outreach-follow-up} instance: when it starts, and
+ * again after the engine lost its instances (a restart of the embedded engine). A re-created
+ * instance waits only what is left until the follow-up's {@code due_at}, continues with the rounds
+ * not sent yet, stops at once if the contact replied meanwhile, and completes if the last round
+ * was already sent.
+ */
+@Component
+class FollowUpProcessStarter {
+
+  private static final Logger log = LoggerFactory.getLogger(FollowUpProcessStarter.class);
+  /** The engine's timers have second precision; a due time already past fires after this. */
+  private static final Duration SHORTEST_WAIT = Duration.ofSeconds(1);
+
+  private final Processes processes;
+  private final FollowUpRepository followUps;
+  private final FollowUps steps;
+  private final Clock clock;
+
+  FollowUpProcessStarter(
+      Processes processes,
+      FollowUpRepository followUps,
+      FollowUps steps,
+      Clock clock) {
+    this.processes = processes;
+    this.followUps = followUps;
+    this.steps = steps;
+    this.clock = clock;
+  }
+
+  String epoch() {
+    return processes.epoch();
+  }
+
+  /**
+   * Starts the instance of a follow-up already claimed for the current epoch; false if the engine
+   * refused (the follow-up is left for {@link #reconcile}).
+   */
+  boolean startFor(FollowUp followUp) {
+    try {
+      Map<String, Object> variables = variables(followUp);
+      Processes.StartedInstance started;
+      if (followUp.round() >= followUp.maxRounds()) {
+        started =
+            processes.startBefore(FollowUpProcess.PROCESS_ID, FollowUpProcess.COMPLETE_TASK, variables);
+      } else if (steps.hasReplied(followUp)) {
+        started = processes.startBefore(FollowUpProcess.PROCESS_ID, FollowUpProcess.STOP_TASK, variables);
+      } else {
+        started = processes.start(FollowUpProcess.PROCESS_ID, variables);
+      }
+      followUps.attachProcess(followUp.id(), started.processInstanceKey(), started.epoch());
+      return true;
+    } catch (RuntimeException e) {
+      log.warn("Could not start the process of follow-up {}; retrying later: {}", followUp.id(), e.getMessage());
+      followUps.attachProcess(followUp.id(), null, null);
+      return false;
+    }
+  }
+
+  @EventListener
+  void onEngineReady(EngineReady ready) {
+    int restarted = reconcile();
+    if (restarted > 0) {
+      log.info("Re-created the process of {} waiting follow-up(s)", restarted);
+    }
+  }
+
+  /** Catches up with starts that failed (engine briefly unreachable) and lost instances. */
+  @Scheduled(
+      fixedDelayString = "${flowmate.outreach.reconcile-interval:1m}",
+      initialDelayString = "${flowmate.outreach.reconcile-interval:1m}")
+  int reconcile() {
+    return Reconciliation.run(
+        processes.epoch(),
+        new Reconciliation.Owner<FollowUp>() {
+          @Override
+          public List<FollowUp> outside(String epoch, int limit) {
+            return followUps.waitingOutside(epoch, limit);
+          }
+
+          @Override
+          public boolean claim(FollowUp followUp, String epoch) {
+            return followUps.claimForEpoch(followUp.id(), followUp.engineEpoch(), epoch);
+          }
+
+          @Override
+          public boolean start(FollowUp followUp) {
+            return startFor(followUp);
+          }
+        });
+  }
+
+  private Map<String, Object> variables(FollowUp followUp) {
+    Duration left =
+        followUp.dueAt() == null ? SHORTEST_WAIT : Duration.between(clock.instant(), followUp.dueAt());
+    Duration wait = Duration.ofSeconds(Math.max(SHORTEST_WAIT.toSeconds(), left.toSeconds()));
+    Map<String, Object> variables = new HashMap<>();
+    variables.put(FollowUpProcess.TENANT_ID, followUp.tenantId().toString());
+    variables.put(FollowUpProcess.FOLLOW_UP_ID, followUp.id().toString());
+    variables.put(FollowUpProcess.ROUND, followUp.round());
+    variables.put(FollowUpProcess.MAX_ROUNDS, followUp.maxRounds());
+    variables.put(FollowUpProcess.WAIT_DURATION, wait.toString());
+    return variables;
+  }
+}

@@ -189,7 +189,7 @@ public class Conversations {
         .map(
             m ->
                 new ExchangedMessage(
-                    m.id(), m.sessionId(), m.direction().value(), m.content().type(), m.content().preview(),
+                    m.id(), m.sessionId(), m.direction().value(), m.content().type().value(), m.content().preview(),
                     m.status().value(), m.isOutbound() && m.times().sentAt() != null ? m.times().sentAt() : m.times().createdAt()))
         .toList();
   }

@@ -288,26 +288,23 @@ class InboundRecorder implements TransportEventListener, DisposableBean {
     }
     WaIdentity sender = arrival.sender();
     Instant at = arrival.at();
-    return new Message(
+    Message.Content said =
+        new Message.Content(MessageType.of(content.type()), content.text(), payload, null, received.replyTo());
+    if (received.fromMe()) {
+      return Message.typedOnPhone(
+          Ids.newId(), arrival.session().tenantId(), arrival.session().id(), received.chat(), said,
+          received.providerMessageId(), at, now);
+    }
+    return Message.received(
         Ids.newId(),
         arrival.session().tenantId(),
         arrival.session().id(),
         received.chat(),
-        received.fromMe() ? Message.Direction.OUTBOUND : Message.Direction.INBOUND,
-        received.fromMe() ? "phone" : "contact",
-        new Message.Content(content.type(), content.text(), payload, null, received.replyTo()),
-        received.fromMe() ? Message.Sender.NONE : new Message.Sender(sender.phoneNumber(), sender.lid(), sender.pushName()),
-        received.fromMe() ? MessageStatus.SENT : MessageStatus.RECEIVED,
-        null,
-        null,
-        null,
+        said,
+        new Message.Sender(sender.phoneNumber(), sender.lid(), sender.pushName()),
         received.providerMessageId(),
-        null,
-        null,
-        null,
-        0,
-        new Message.Times(at, now, received.fromMe() ? at : null, null, null, null, null, null, null, null),
-        null);
+        at,
+        now);
   }
 
   /** An opt-out keyword from a person blocks both their phone number and their LID, for good. */
@@ -334,12 +331,12 @@ class InboundRecorder implements TransportEventListener, DisposableBean {
     events.publishEvent(
         new io.flowmate.messaging.events.MessageReceived(
             session.tenantId(), session.id(), message.id(), message.chatId().value(),
-            contact == null ? null : contact.id(), group, message.content().type(), arrival.at(), phone));
+            contact == null ? null : contact.id(), group, message.content().type().value(), arrival.at(), phone));
     Map<String, Object> data = new LinkedHashMap<>();
     data.put("message_id", message.id());
     data.put("session_id", session.id());
     data.put("chat_id", message.chatId().value());
-    data.put("message_type", message.content().type());
+    data.put("message_type", message.content().type().value());
     data.put("wa_message_id", message.waMessageId());
     live.publish(session.tenantId(), session.id(), "message.received", data);
   }

@@ -52,7 +52,7 @@ class MessageActions {
 
   Message edit(TenantId tenant, UUID id, String text) {
     Message message = get(tenant, id);
-    if (!message.isOutbound() || !"text".equals(message.content().type())) {
+    if (!message.isOutbound() || !message.content().is(MessageType.TEXT)) {
       throw ApiException.conflict("Only texts this tenant sent can be edited");
     }
     if (message.waMessageId() == null) {

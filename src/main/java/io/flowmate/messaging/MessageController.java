@@ -152,7 +152,7 @@ class MessageController {
         caller,
         request.sessionId(),
         request.chatId(),
-        new Message.Content("text", text, payload, null, blankToNull(request.replyTo())),
+        new Message.Content(MessageType.TEXT, text, payload, null, blankToNull(request.replyTo())),
         null,
         key);
   }
@@ -173,7 +173,7 @@ class MessageController {
     if (request.mediaType() == null) {
       throw ApiException.invalid("media_type is required: image, video, document, audio or voice");
     }
-    return media(caller, request, request.mediaType(), key);
+    return media(caller, request, MessageType.of(request.mediaType()), key);
   }
 
   @PostMapping("/send/sticker")
@@ -183,7 +183,7 @@ class MessageController {
       Caller caller,
       @Valid @RequestBody SendMediaRequest request,
       @Parameter(description = IDEMPOTENCY) @RequestHeader(name = "Idempotency-Key", required = false) String key) {
-    return media(caller, request, "sticker", key);
+    return media(caller, request, MessageType.STICKER, key);
   }
 
   @PostMapping("/send/gif")
@@ -193,7 +193,7 @@ class MessageController {
       Caller caller,
       @Valid @RequestBody SendMediaRequest request,
       @Parameter(description = IDEMPOTENCY) @RequestHeader(name = "Idempotency-Key", required = false) String key) {
-    return media(caller, request, "gif", key);
+    return media(caller, request, MessageType.GIF, key);
   }
 
   @PostMapping("/send/poll")
@@ -213,7 +213,7 @@ class MessageController {
     payload.put("multiple_answers", Boolean.TRUE.equals(request.allowMultiple()));
     return accepted(
         caller, request.sessionId(), request.chatId(),
-        new Message.Content("poll", request.title().strip(), payload, null, null), null, key);
+        new Message.Content(MessageType.POLL, request.title().strip(), payload, null, null), null, key);
   }
 
   @PostMapping("/send/location")
@@ -230,7 +230,7 @@ class MessageController {
     payload.put("address", request.address());
     String body = request.title() != null ? request.title() : request.latitude() + "," + request.longitude();
     return accepted(
-        caller, request.sessionId(), request.chatId(), new Message.Content("location", body, payload, null, null), null, key);
+        caller, request.sessionId(), request.chatId(), new Message.Content(MessageType.LOCATION, body, payload, null, null), null, key);
   }
 
   @PostMapping("/send/contact")
@@ -266,7 +266,7 @@ class MessageController {
     String body = contacts.stream().map(c -> String.valueOf(c.get("full_name"))).reduce((a, b) -> a + ", " + b).orElse("");
     return accepted(
         caller, request.sessionId(), request.chatId(),
-        new Message.Content("contact", body, Map.of("contacts", contacts), null, null), null, key);
+        new Message.Content(MessageType.CONTACT, body, Map.of("contacts", contacts), null, null), null, key);
   }
 
   @PostMapping("/send/reaction")
@@ -286,7 +286,7 @@ class MessageController {
     payload.put("emoji", request.emoji());
     return accepted(
         caller, target.sessionId(), target.chatId().value(),
-        new Message.Content("reaction", request.emoji(), payload, null, null), null, key);
+        new Message.Content(MessageType.REACTION, request.emoji(), payload, null, null), null, key);
   }
 
   @GetMapping("/{id}")
@@ -349,7 +349,7 @@ class MessageController {
   }
 
   private ResponseEntity<MessageViews.MessageView> media(
-      Caller caller, SendMediaRequest request, String type, String key) {
+      Caller caller, SendMediaRequest request, MessageType type, String key) {
     boolean hasUrl = request.mediaUrl() != null && !request.mediaUrl().isBlank();
     boolean hasData = request.mediaBase64() != null && !request.mediaBase64().isBlank();
     if (hasUrl == hasData) {
@@ -383,7 +383,7 @@ class MessageController {
     if (request.caption() != null && !request.caption().isBlank()) {
       payload.put("caption", request.caption());
     }
-    String body = request.caption() != null && !request.caption().isBlank() ? request.caption() : "[" + type + "]";
+    String body = request.caption() != null && !request.caption().isBlank() ? request.caption() : "[" + type.value() + "]";
     return accepted(
         caller, request.sessionId(), request.chatId(),
         new Message.Content(type, body, payload, null, blankToNull(request.replyTo())), inline, key);
@@ -404,11 +404,11 @@ class MessageController {
         .body(views.view(accepted.message()));
   }
 
-  private static String defaultMimetype(String type) {
+  private static String defaultMimetype(MessageType type) {
     return switch (type) {
-      case "sticker" -> "image/webp";
-      case "gif" -> "video/mp4";
-      case "voice" -> "audio/ogg; codecs=opus";
+      case STICKER -> "image/webp";
+      case GIF -> "video/mp4";
+      case VOICE -> "audio/ogg; codecs=opus";
       default -> null;
     };
   }

@@ -65,7 +65,7 @@ class MessageRepository {
         .param("session", m.sessionId())
         .param("chat", m.chatId().value())
         .param("source", m.source())
-        .param("type", m.content().type())
+        .param("type", m.content().type().value())
         .param("body", m.content().body())
         .param("payload", write(m.content().payload()))
         .param("media", m.content().mediaId())
@@ -116,7 +116,7 @@ class MessageRepository {
                 .param("chats", column(observed, m -> m.chatId().value(), String[]::new))
                 .param("directions", column(observed, m -> m.direction().value(), String[]::new))
                 .param("sources", column(observed, Message::source, String[]::new))
-                .param("types", column(observed, m -> m.content().type(), String[]::new))
+                .param("types", column(observed, m -> m.content().type().value(), String[]::new))
                 .param("bodies", column(observed, m -> m.content().body(), String[]::new))
                 .param("payloads", column(observed, m -> write(m.content().payload()), String[]::new))
                 .param("replyTos", column(observed, m -> m.content().replyTo(), String[]::new))
@@ -169,7 +169,7 @@ class MessageRepository {
         .param("tenants", column(rows, m -> m.tenantId().value(), UUID[]::new))
         .param("sessions", column(rows, Message::sessionId, UUID[]::new))
         .param("chats", column(rows, m -> m.chatId().value(), String[]::new))
-        .param("types", column(rows, m -> m.content().type(), String[]::new))
+        .param("types", column(rows, m -> m.content().type().value(), String[]::new))
         .param("bodies", column(rows, m -> m.content().body(), String[]::new))
         .param("payloads", column(rows, m -> write(m.content().payload()), String[]::new))
         .param("statuses", column(rows, m -> m.status().value(), String[]::new))
@@ -1085,7 +1085,7 @@ class MessageRepository {
         Message.Direction.valueOf(rs.getString("direction").toUpperCase()),
         rs.getString("source"),
         new Message.Content(
-            rs.getString("message_type"),
+            MessageType.of(rs.getString("message_type")),
             rs.getString("body"),
             read(rs.getString("payload")),
             uuid(rs, "media_id"),

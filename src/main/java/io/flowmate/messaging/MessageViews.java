@@ -74,7 +74,7 @@ class MessageViews {
         m.waMessageId(),
         m.direction().value(),
         m.source(),
-        m.content().type(),
+        m.content().type().value(),
         m.content().preview(),
         m.content().payload(),
         m.content().replyTo(),

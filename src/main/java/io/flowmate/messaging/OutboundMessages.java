@@ -53,14 +53,14 @@ class OutboundMessages {
   private OutboundMessage convert(Message.Content content, boolean download) {
     Map<String, Object> p = content.payload();
     return switch (content.type()) {
-      case "text" -> new OutboundMessage.Text(content.body(), strings(p.get("mentions")), !Boolean.FALSE.equals(p.get("link_preview")));
-      case "poll" ->
+      case TEXT -> new OutboundMessage.Text(content.body(), strings(p.get("mentions")), !Boolean.FALSE.equals(p.get("link_preview")));
+      case POLL ->
           new OutboundMessage.Poll(
               (String) p.get("name"), strings(p.get("options")), Boolean.TRUE.equals(p.get("multiple_answers")));
-      case "location" ->
+      case LOCATION ->
           new OutboundMessage.Location(
               number(p.get("latitude")), number(p.get("longitude")), (String) p.get("title"), (String) p.get("address"));
-      case "contact" ->
+      case CONTACT ->
           new OutboundMessage.ContactCards(
               ((List<?>) p.get("contacts"))
                   .stream()
@@ -73,13 +73,13 @@ class OutboundMessages {
                                   (String) c.get("organization"),
                                   (String) c.get("vcard")))
                       .toList());
-      case "reaction" -> new OutboundMessage.Reaction((String) p.get("target_wa_message_id"), (String) p.get("emoji"));
+      case REACTION -> new OutboundMessage.Reaction((String) p.get("target_wa_message_id"), (String) p.get("emoji"));
       default -> media(content, download);
     };
   }
 
   private OutboundMessage media(Message.Content content, boolean download) {
-    MediaKind kind = MediaKind.valueOf(content.type().toUpperCase());
+    MediaKind kind = MediaKind.valueOf(content.type().name());
     Map<String, Object> p = content.payload();
     MediaSource source;
     if (content.mediaId() != null) {

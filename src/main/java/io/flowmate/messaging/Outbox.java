@@ -79,7 +79,7 @@ public class Outbox {
   public record Content(String type, String text, String mediaUrl) {
 
     public static Content text(String text) {
-      return new Content("text", text, null);
+      return new Content(MessageType.TEXT.value(), text, null);
     }
 
     /** Media by URL; the kind is told from the file name's extension (else a document). */
@@ -155,26 +155,17 @@ public class Outbox {
     for (Outgoing outgoing : batch.messages()) {
       Message.Content content = content(outgoing.content());
       rows.add(
-          new Message(
+          Message.fromOrigin(
               Ids.newId(),
               batch.tenant(),
               batch.sessionId(),
               outgoing.chat(),
-              Message.Direction.OUTBOUND,
               batch.origin().kind(),
               content,
-              Message.Sender.NONE,
               batch.held() ? MessageStatus.HELD : MessageStatus.QUEUED,
-              null,
               outgoing.idempotencyKey(),
-              null,
-              null,
-              null,
-              null,
-              null,
-              0,
-              Message.Times.created(now),
-              batch.gap()));
+              batch.gap(),
+              now));
       bodyHashes.add(batch.repeatable() ? null : SendPolicy.bodyHash(content.body()));
     }
     List<UUID> queued =
@@ -300,7 +291,8 @@ public class Outbox {
   }
 
   private static Message.Content content(Content content) {
-    if ("text".equals(content.type())) {
+    MessageType type = MessageType.of(content.type());
+    if (type == MessageType.TEXT) {
       return Message.Content.text(content.text());
     }
     Map<String, Object> payload = new LinkedHashMap<>();
@@ -308,7 +300,7 @@ public class Outbox {
     if (content.text() != null) {
       payload.put("caption", content.text());
     }
-    return new Message.Content(content.type(), content.text(), payload, null, null);
+    return new Message.Content(type, content.text(), payload, null, null);
   }
 
   private static String mediaKind(String url) {
@@ -321,10 +313,10 @@ public class Outbox {
     String name = path == null ? "" : path.toLowerCase(Locale.ROOT);
     String extension = name.contains(".") ? name.substring(name.lastIndexOf('.') + 1) : "";
     return switch (extension) {
-      case "jpg", "jpeg", "png", "webp", "gif" -> "image";
-      case "mp4", "3gp", "mov" -> "video";
-      case "mp3", "ogg", "opus", "m4a", "aac", "wav" -> "audio";
-      default -> "document";
-    };
+      case "jpg", "jpeg", "png", "webp", "gif" -> MessageType.IMAGE;
+      case "mp4", "3gp", "mov" -> MessageType.VIDEO;
+      case "mp3", "ogg", "opus", "m4a", "aac", "wav" -> MessageType.AUDIO;
+      default -> MessageType.DOCUMENT;
+    }.value();
   }
 }

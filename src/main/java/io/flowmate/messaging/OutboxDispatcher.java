@@ -329,7 +329,7 @@ class OutboxDispatcher implements DisposableBean {
   private void sendOne(Batch batch, Claim claim, Message message) {
     Instant now = clock.instant();
     SessionInfo session = batch.session();
-    if (!"reaction".equals(message.content().type())) {
+    if (!message.content().is(MessageType.REACTION)) {
       Optional<SendPolicy.Refusal> refusal = batch.policy().check(message.chatId(), null);
       if (refusal.isPresent()) {
         fail(claim, message, "not sent: " + refusal.get().reason(), now);
@@ -413,7 +413,7 @@ class OutboxDispatcher implements DisposableBean {
   /** Seen → typing for a time that grows with the text → paused, as a person would. */
   private void simulateTyping(SessionInfo session, Message message) {
     MessagingSettings.Typing typing = settings.governor().typing();
-    if (!typing.enabled() || "reaction".equals(message.content().type())) {
+    if (!typing.enabled() || message.content().is(MessageType.REACTION)) {
       return;
     }
     try {
@@ -472,11 +472,7 @@ class OutboxDispatcher implements DisposableBean {
               }
               events.publishEvent(sent.get().changed(MessageStatus.SENT.value(), receipt.acceptedAt()));
               chats.record(
-                  new Message(
-                      message.id(), message.tenantId(), message.sessionId(), message.chatId(), message.direction(),
-                      message.source(), message.content(), message.sender(), MessageStatus.SENT, null,
-                      message.idempotencyKey(), null, receipt.providerMessageId(), null, null, null, 0,
-                      message.times(), message.sendGap()),
+                  message.sent(receipt.providerMessageId()),
                   null,
                   receipt.acceptedAt());
               return true;

@@ -98,7 +98,7 @@ class SendMessageService {
     }
     SessionInfo session = sessions.get(tenant, draft.sessionId());
     TenantSettings tenantSettings = tenants.settings(tenant);
-    boolean reaction = "reaction".equals(draft.content().type());
+    boolean reaction = draft.content().is(MessageType.REACTION);
     byte[] bodyHash = reaction ? null : SendPolicy.bodyHash(draft.content().body());
     if (!reaction) {
       policy.check(tenant, tenantSettings, session.id(), draft.chat(), bodyHash)
@@ -122,28 +122,19 @@ class SendMessageService {
                         : media.store(tenant, draft.inlineMedia().mimetype(), draft.inlineMedia().filename(),
                             draft.inlineMedia().bytes(), now);
                 Message message =
-                    new Message(
+                    Message.fromApi(
                         id,
                         tenant,
                         session.id(),
                         draft.chat(),
-                        Message.Direction.OUTBOUND,
-                        "api",
                         new Message.Content(
                             draft.content().type(), draft.content().body(), draft.content().payload(),
                             mediaId, draft.content().replyTo()),
-                        Message.Sender.NONE,
                         needsApproval ? MessageStatus.PENDING : MessageStatus.QUEUED,
-                        null,
                         key == null ? id.toString() : key,
                         requestHash,
-                        null,
-                        null,
-                        null,
                         needsApproval ? approvalProcesses.epoch() : null,
-                        0,
-                        Message.Times.created(now),
-                        null);
+                        now);
                 if (needsApproval) {
                   message = message.withApproval(requestApproval(message).id());
                 }
@@ -166,7 +157,7 @@ class SendMessageService {
     Map<String, Object> summary = new LinkedHashMap<>();
     summary.put("session_id", message.sessionId().toString());
     summary.put("chat_id", message.chatId().value());
-    summary.put("message_type", message.content().type());
+    summary.put("message_type", message.content().type().value());
     summary.put("message", message.content().body());
     return approvals.request(
         new Approvals.ApprovalRequest(
@@ -219,7 +210,7 @@ class SendMessageService {
       Map<String, Object> canonicalForm = new LinkedHashMap<>();
       canonicalForm.put("session", draft.sessionId().toString());
       canonicalForm.put("chat", draft.chat().value());
-      canonicalForm.put("type", draft.content().type());
+      canonicalForm.put("type", draft.content().type().value());
       canonicalForm.put("body", draft.content().body());
       canonicalForm.put("payload", draft.content().payload());
       canonicalForm.put("reply_to", draft.content().replyTo());

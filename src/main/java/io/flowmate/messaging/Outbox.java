@@ -312,11 +312,12 @@ public class Outbox {
     }
     String name = path == null ? "" : path.toLowerCase(Locale.ROOT);
     String extension = name.contains(".") ? name.substring(name.lastIndexOf('.') + 1) : "";
-    return switch (extension) {
+    MessageType kind = switch (extension) {
       case "jpg", "jpeg", "png", "webp", "gif" -> MessageType.IMAGE;
       case "mp4", "3gp", "mov" -> MessageType.VIDEO;
       case "mp3", "ogg", "opus", "m4a", "aac", "wav" -> MessageType.AUDIO;
       default -> MessageType.DOCUMENT;
-    }.value();
+    };
+    return kind.value();
   }
 }

@@ -30,9 +30,9 @@ class ApprovalProcessStarter {
 
   private final Processes processes;
   private final Approvals approvals;
-  private final MessageRepository messages;
+  private final OutboxRepository messages;
 
-  ApprovalProcessStarter(Processes processes, Approvals approvals, MessageRepository messages) {
+  ApprovalProcessStarter(Processes processes, Approvals approvals, OutboxRepository messages) {
     this.processes = processes;
     this.approvals = approvals;
     this.messages = messages;

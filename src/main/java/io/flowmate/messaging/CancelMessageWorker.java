@@ -19,11 +19,11 @@ import org.springframework.stereotype.Component;
 @Component
 public class CancelMessageWorker {
 
-  private final MessageRepository messages;
+  private final OutboxRepository messages;
   private final Approvals approvals;
   private final Clock clock;
 
-  CancelMessageWorker(MessageRepository messages, Approvals approvals, Clock clock) {
+  CancelMessageWorker(OutboxRepository messages, Approvals approvals, Clock clock) {
     this.messages = messages;
     this.approvals = approvals;
     this.clock = clock;

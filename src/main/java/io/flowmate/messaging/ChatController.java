@@ -25,14 +25,14 @@ import org.springframework.web.bind.annotation.RestController;
 class ChatController {
 
   private final ChatRepository chats;
-  private final MessageRepository messages;
+  private final ConversationQueries messages;
   private final LabelService labels;
   private final MessageViews views;
   private final Sessions sessions;
 
   ChatController(
       ChatRepository chats,
-      MessageRepository messages,
+      ConversationQueries messages,
       LabelService labels,
       MessageViews views,
       Sessions sessions) {

@@ -14,10 +14,10 @@ import org.springframework.stereotype.Service;
 @Service
 public class ConversationFigures {
 
-  private final MessageRepository messages;
+  private final ConversationQueries messages;
   private final ChatRepository chats;
 
-  ConversationFigures(MessageRepository messages, ChatRepository chats) {
+  ConversationFigures(ConversationQueries messages, ChatRepository chats) {
     this.messages = messages;
     this.chats = chats;
   }

@@ -23,12 +23,12 @@ public class Conversations {
 
   private static final UUID LAST_ID = new UUID(-1L, -1L);
 
-  private final MessageRepository messages;
+  private final ConversationQueries messages;
   private final ContactRepository contacts;
 
   private final ChatRepository chats;
 
-  Conversations(MessageRepository messages, ContactRepository contacts, ChatRepository chats) {
+  Conversations(ConversationQueries messages, ContactRepository contacts, ChatRepository chats) {
     this.messages = messages;
     this.contacts = contacts;
     this.chats = chats;

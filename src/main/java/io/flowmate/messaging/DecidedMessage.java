@@ -14,7 +14,7 @@ import java.util.UUID;
 record DecidedMessage(Message message, Approval approval) {
 
   static DecidedMessage load(
-      MessageRepository messages, Approvals approvals, String tenantId, String messageId, String approvalId) {
+      OutboxRepository messages, Approvals approvals, String tenantId, String messageId, String approvalId) {
     TenantId tenant = TenantId.of(ForgedJob.uuid(MessageApprovalProcess.TENANT_ID, tenantId));
     UUID id = ForgedJob.uuid(MessageApprovalProcess.MESSAGE_ID, messageId);
     Message message =

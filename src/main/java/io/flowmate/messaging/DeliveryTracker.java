@@ -7,8 +7,8 @@ import io.flowmate.gateway.spi.TransportEvent;
 import io.flowmate.gateway.spi.TransportEvent.Ack;
 import io.flowmate.gateway.spi.TransportEvent.DeliveryChanged;
 import io.flowmate.gateway.spi.TransportEventListener;
-import io.flowmate.messaging.MessageRepository.AckUpdate;
-import io.flowmate.messaging.MessageRepository.AppliedAck;
+import io.flowmate.messaging.DeliveryRepository.AckUpdate;
+import io.flowmate.messaging.DeliveryRepository.AppliedAck;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -50,7 +50,7 @@ class DeliveryTracker implements TransportEventListener, DisposableBean {
   private static final int BATCH = 500;
   private static final int MAX_PARKED_HINTS = 100_000;
 
-  private final MessageRepository messages;
+  private final DeliveryRepository messages;
   private final EarlyAckRepository earlyAcks;
   private final SenderStateRepository senderStates;
   private final Sessions sessions;
@@ -71,7 +71,7 @@ class DeliveryTracker implements TransportEventListener, DisposableBean {
           });
 
   DeliveryTracker(
-      MessageRepository messages,
+      DeliveryRepository messages,
       EarlyAckRepository earlyAcks,
       SenderStateRepository senderStates,
       Sessions sessions,
@@ -148,7 +148,7 @@ class DeliveryTracker implements TransportEventListener, DisposableBean {
   }
 
   private void record(List<AckUpdate> batch) {
-    MessageRepository.AckOutcome outcome = messages.applyAcks(batch);
+    DeliveryRepository.AckOutcome outcome = messages.applyAcks(batch);
     outcome.applied().forEach(this::announce);
     earlyAcks.park(outcome.unknown(), clock.instant());
     if (parkedHere.size() > MAX_PARKED_HINTS) {

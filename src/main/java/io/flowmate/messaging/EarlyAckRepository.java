@@ -4,7 +4,7 @@ import static io.flowmate.core.db.Sql.instant;
 import static io.flowmate.core.db.Sql.timestamp;
 import static io.flowmate.core.db.Sql.uuid;
 
-import io.flowmate.messaging.MessageRepository.AckUpdate;
+import io.flowmate.messaging.DeliveryRepository.AckUpdate;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;

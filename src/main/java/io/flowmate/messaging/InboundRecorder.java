@@ -58,7 +58,8 @@ class InboundRecorder implements TransportEventListener, DisposableBean {
   private static final Logger log = LoggerFactory.getLogger(InboundRecorder.class);
   private static final int BATCH = 200;
 
-  private final MessageRepository messages;
+  private final InboundRepository messages;
+  private final DeliveryRepository deliveries;
   private final ChatRepository chats;
   private final ContactRepository contacts;
   private final OptOutRepository optOuts;
@@ -74,7 +75,8 @@ class InboundRecorder implements TransportEventListener, DisposableBean {
   private final GroupCommit<TransportEvent> writer;
 
   InboundRecorder(
-      MessageRepository messages,
+      InboundRepository messages,
+      DeliveryRepository deliveries,
       ChatRepository chats,
       ContactRepository contacts,
       OptOutRepository optOuts,
@@ -89,6 +91,7 @@ class InboundRecorder implements TransportEventListener, DisposableBean {
       MessagingSettings settings,
       Clock clock) {
     this.messages = messages;
+    this.deliveries = deliveries;
     this.chats = chats;
     this.contacts = contacts;
     this.optOuts = optOuts;
@@ -254,7 +257,7 @@ class InboundRecorder implements TransportEventListener, DisposableBean {
       Arrival arrival = byMessage.get(message.id());
       Instant wroteLast = lastOutbound.get(ChatRepository.key(message.sessionId(), message.chatId()));
       if (wroteLast != null && !wroteLast.isBefore(arrival.at().minus(settings.replyWindow()))) {
-        messages
+        deliveries
             .markReplied(message.sessionId(), message.chatId(), arrival.at(), settings.replyWindow())
             .forEach(replied -> events.publishEvent(replied.changed("replied", arrival.at())));
       }

@@ -27,19 +27,22 @@ class MessageActions {
   /** WhatsApp lets a message be deleted for everyone for about two days. */
   static final Duration REVOKE_WINDOW = Duration.ofHours(48);
 
-  private final MessageRepository messages;
+  private final OutboxRepository messages;
+  private final InboundRepository edits;
   private final ChatRepository chats;
   private final Sessions sessions;
   private final WhatsAppTransport transport;
   private final Clock clock;
 
   MessageActions(
-      MessageRepository messages,
+      OutboxRepository messages,
+      InboundRepository edits,
       ChatRepository chats,
       Sessions sessions,
       WhatsAppTransport transport,
       Clock clock) {
     this.messages = messages;
+    this.edits = edits;
     this.chats = chats;
     this.sessions = sessions;
     this.transport = transport;
@@ -65,7 +68,7 @@ class MessageActions {
     }
     SessionInfo session = working(tenant, message.sessionId());
     call(() -> transport.edit(session.ref(), message.chatId(), message.waMessageId(), text));
-    messages.markEdited(id, text, now);
+    edits.markEdited(id, text, now);
     return get(tenant, id);
   }
 
@@ -91,7 +94,7 @@ class MessageActions {
     }
     SessionInfo session = working(tenant, message.sessionId());
     call(() -> transport.revoke(session.ref(), message.chatId(), message.waMessageId()));
-    messages.markRevoked(message.sessionId(), message.waMessageId(), now);
+    edits.markRevoked(message.sessionId(), message.waMessageId(), now);
     return get(tenant, id);
   }
 

@@ -15,9 +15,9 @@ import org.springframework.stereotype.Service;
 @Service
 public class MessageHistory {
 
-  private final MessageRepository messages;
+  private final ConversationQueries messages;
 
-  MessageHistory(MessageRepository messages) {
+  MessageHistory(ConversationQueries messages) {
     this.messages = messages;
   }
 

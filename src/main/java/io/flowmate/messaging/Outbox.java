@@ -38,7 +38,7 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 @Service
 public class Outbox {
 
-  private final MessageRepository messages;
+  private final OutboxRepository messages;
   private final OutboxDispatcher dispatcher;
   private final SendPolicy policy;
   private final MessagingSettings settings;
@@ -47,7 +47,7 @@ public class Outbox {
   private final Clock clock;
 
   Outbox(
-      MessageRepository messages,
+      OutboxRepository messages,
       OutboxDispatcher dispatcher,
       SendPolicy policy,
       MessagingSettings settings,

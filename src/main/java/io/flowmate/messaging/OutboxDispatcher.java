@@ -74,7 +74,8 @@ class OutboxDispatcher implements DisposableBean {
       "WhatsApp may or may not have accepted this message before a restart; not re-sent to avoid a"
           + " duplicate";
 
-  private final MessageRepository messages;
+  private final OutboxClaims messages;
+  private final SendHistory sendHistory;
   private final ChatRepository chats;
   private final SenderStateRepository senderStates;
   private final Sessions sessions;
@@ -107,7 +108,8 @@ class OutboxDispatcher implements DisposableBean {
   private volatile boolean stopping;
 
   OutboxDispatcher(
-      MessageRepository messages,
+      OutboxClaims messages,
+      SendHistory sendHistory,
       ChatRepository chats,
       SenderStateRepository senderStates,
       Sessions sessions,
@@ -121,6 +123,7 @@ class OutboxDispatcher implements DisposableBean {
       TransactionTemplate transaction,
       Clock clock) {
     this.messages = messages;
+    this.sendHistory = sendHistory;
     this.chats = chats;
     this.senderStates = senderStates;
     this.sessions = sessions;
@@ -133,7 +136,7 @@ class OutboxDispatcher implements DisposableBean {
     this.events = events;
     this.transaction = transaction;
     this.clock = clock;
-    this.pacer = new SendPacer(messages::sendTimesSince, settings.governor().gapJitter(), random);
+    this.pacer = new SendPacer(sendHistory::sendTimesSince, settings.governor().gapJitter(), random);
     AtomicInteger threads = new AtomicInteger();
     this.lanes =
         Executors.newFixedThreadPool(
@@ -379,7 +382,7 @@ class OutboxDispatcher implements DisposableBean {
         .senderState()
         .filter(state -> state.reachoutLockedUntil() != null && state.reachoutLockedUntil().isAfter(now))
         .filter(state -> message.chatId().kind() != io.flowmate.core.ChatId.Kind.GROUP)
-        .filter(state -> !messages.everSentTo(session.id(), message.chatId()))
+        .filter(state -> !sendHistory.everSentTo(session.id(), message.chatId()))
         .filter(state -> chats.find(session.id(), message.chatId()).map(c -> c.lastInboundAt() == null).orElse(true))
         .map(
             state ->
@@ -464,7 +467,7 @@ class OutboxDispatcher implements DisposableBean {
     return Boolean.TRUE.equals(
         transaction.execute(
             status -> {
-              Optional<MessageRepository.Moved> sent =
+              Optional<MessageRows.Moved> sent =
                   messages.markSent(
                       message.id(), token, receipt.providerMessageId(), receipt.acceptedAt(), clock.instant());
               if (sent.isEmpty()) {
@@ -523,13 +526,13 @@ class OutboxDispatcher implements DisposableBean {
    * instance may be settling the same claims, and each goes to whichever takes it over first.
    */
   private void recoverLapsedClaims(UUID sessionId) {
-    List<MessageRepository.Claimed> lapsed =
+    List<OutboxClaims.Claimed> lapsed =
         messages.lapsedClaims(sessionId, leaseClock.instant(), settings.claimLease(), SWEEP_BATCH);
     if (lapsed.isEmpty()) {
       return;
     }
     Optional<SessionInfo> session = sessions.findById(sessionId);
-    for (MessageRepository.Claimed claimed : lapsed) {
+    for (OutboxClaims.Claimed claimed : lapsed) {
       if (session.isEmpty()) {
         takeOver(claimed).ifPresent(token -> fail(token, claimed.message(), "session was deleted", clock.instant()));
       } else if (!recoverLapsedClaim(session.get(), claimed)) {
@@ -540,7 +543,7 @@ class OutboxDispatcher implements DisposableBean {
   }
 
   /** The new token, or empty if another dispatcher took the claim over first. */
-  private Optional<UUID> takeOver(MessageRepository.Claimed claimed) {
+  private Optional<UUID> takeOver(OutboxClaims.Claimed claimed) {
     UUID token = UUID.randomUUID();
     Instant now = leaseClock.instant();
     return messages.takeOverLapsed(claimed.message().id(), token, now, now.plus(settings.claimLease()))
@@ -552,7 +555,7 @@ class OutboxDispatcher implements DisposableBean {
    * False when the transport could not answer now: the claim stays lapsed for the next sweep. The
    * transport is asked before the claim is taken over, so a lookup that fails costs no write.
    */
-  private boolean recoverLapsedClaim(SessionInfo session, MessageRepository.Claimed claimed) {
+  private boolean recoverLapsedClaim(SessionInfo session, OutboxClaims.Claimed claimed) {
     Message message = claimed.message();
     if (!transport.capabilities().findsSentMessages()) {
       log.warn("Message {} was claimed before a crash and {} cannot tell whether WhatsApp accepted it;"
@@ -597,7 +600,7 @@ class OutboxDispatcher implements DisposableBean {
   }
 
   /** The message as it was handed over, after its claim began. */
-  private SentLookup sentLookup(MessageRepository.Claimed claimed) {
+  private SentLookup sentLookup(OutboxClaims.Claimed claimed) {
     Message message = claimed.message();
     return new SentLookup(
         message.id().toString(), message.chatId(), outbound.describe(message.content()), claimed.claimedAt());

@@ -39,7 +39,7 @@ class SendMessageService {
 
   static final int MAX_TEXT_LENGTH = 4096;
 
-  private final MessageRepository messages;
+  private final OutboxRepository messages;
   private final MediaRepository media;
   private final Sessions sessions;
   private final Tenants tenants;
@@ -54,7 +54,7 @@ class SendMessageService {
       new ObjectMapper().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
 
   SendMessageService(
-      MessageRepository messages,
+      OutboxRepository messages,
       MediaRepository media,
       Sessions sessions,
       Tenants tenants,

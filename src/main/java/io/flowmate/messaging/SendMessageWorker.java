@@ -23,13 +23,13 @@ import org.springframework.stereotype.Component;
 @Component
 public class SendMessageWorker {
 
-  private final MessageRepository messages;
+  private final OutboxRepository messages;
   private final Approvals approvals;
   private final OutboxDispatcher dispatcher;
   private final Clock clock;
 
   SendMessageWorker(
-      MessageRepository messages, Approvals approvals, OutboxDispatcher dispatcher, Clock clock) {
+      OutboxRepository messages, Approvals approvals, OutboxDispatcher dispatcher, Clock clock) {
     this.messages = messages;
     this.approvals = approvals;
     this.dispatcher = dispatcher;

@@ -33,14 +33,14 @@ class SendPolicy {
 
   private final ContactRepository contacts;
   private final OptOutRepository optOuts;
-  private final MessageRepository messages;
+  private final SendHistory messages;
   private final MessagingSettings settings;
   private final Clock clock;
 
   SendPolicy(
       ContactRepository contacts,
       OptOutRepository optOuts,
-      MessageRepository messages,
+      SendHistory messages,
       MessagingSettings settings,
       Clock clock) {
     this.contacts = contacts;

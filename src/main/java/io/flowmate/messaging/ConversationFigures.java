@@ -1,6 +1,8 @@
 package io.flowmate.messaging;
 
 import io.flowmate.core.TenantId;
+import io.flowmate.messaging.chats.ChatRepository;
+import io.flowmate.messaging.chats.ConversationQueries;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;

@@ -2,6 +2,9 @@ package io.flowmate.messaging;
 
 import io.flowmate.core.ChatId;
 import io.flowmate.core.TenantId;
+import io.flowmate.messaging.chats.ChatRepository;
+import io.flowmate.messaging.chats.ContactRepository;
+import io.flowmate.messaging.chats.ConversationQueries;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;

@@ -4,7 +4,13 @@ import io.flowmate.core.ChatId;
 import io.flowmate.core.Ids;
 import io.flowmate.core.TenantId;
 import io.flowmate.core.api.ApiException;
+import io.flowmate.messaging.chats.MessageViews;
 import io.flowmate.messaging.events.MessageStatusChanged;
+import io.flowmate.messaging.message.Message;
+import io.flowmate.messaging.message.MessageType;
+import io.flowmate.messaging.outbox.OutboxDispatcher;
+import io.flowmate.messaging.outbox.OutboxRepository;
+import io.flowmate.messaging.outbox.SendPolicy;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -125,7 +131,7 @@ public class Outbox {
       }
     }
 
-    static SendGap ofMillis(Integer min, Integer max) {
+    public static SendGap ofMillis(Integer min, Integer max) {
       return min == null || max == null ? null : new SendGap(Duration.ofMillis(min), Duration.ofMillis(max));
     }
   }

@@ -2,6 +2,8 @@ package io.flowmate.messaging;
 
 import io.flowmate.core.ChatId;
 import io.flowmate.core.TenantId;
+import io.flowmate.messaging.labels.LabelRepository;
+import io.flowmate.messaging.labels.LabelService;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;

@@ -1,6 +1,8 @@
 package io.flowmate.messaging;
 
 import io.flowmate.core.TenantId;
+import io.flowmate.messaging.chats.ChatRepository;
+import io.flowmate.messaging.chats.ConversationQueries;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -14,10 +16,10 @@ import org.springframework.stereotype.Service;
 @Service
 public class ConversationFigures {
 
-  private final MessageRepository messages;
+  private final ConversationQueries messages;
   private final ChatRepository chats;
 
-  ConversationFigures(MessageRepository messages, ChatRepository chats) {
+  ConversationFigures(ConversationQueries messages, ChatRepository chats) {
     this.messages = messages;
     this.chats = chats;
   }

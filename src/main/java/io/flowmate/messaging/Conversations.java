@@ -2,6 +2,9 @@ package io.flowmate.messaging;
 
 import io.flowmate.core.ChatId;
 import io.flowmate.core.TenantId;
+import io.flowmate.messaging.chats.ChatRepository;
+import io.flowmate.messaging.chats.ContactRepository;
+import io.flowmate.messaging.chats.ConversationQueries;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;
@@ -23,12 +26,12 @@ public class Conversations {
 
   private static final UUID LAST_ID = new UUID(-1L, -1L);
 
-  private final MessageRepository messages;
+  private final ConversationQueries messages;
   private final ContactRepository contacts;
 
   private final ChatRepository chats;
 
-  Conversations(MessageRepository messages, ContactRepository contacts, ChatRepository chats) {
+  Conversations(ConversationQueries messages, ContactRepository contacts, ChatRepository chats) {
     this.messages = messages;
     this.contacts = contacts;
     this.chats = chats;
@@ -189,7 +192,7 @@ public class Conversations {
         .map(
             m ->
                 new ExchangedMessage(
-                    m.id(), m.sessionId(), m.direction().value(), m.content().type(), m.content().preview(),
+                    m.id(), m.sessionId(), m.direction().value(), m.content().type().value(), m.content().preview(),
                     m.status().value(), m.isOutbound() && m.times().sentAt() != null ? m.times().sentAt() : m.times().createdAt()))
         .toList();
   }

@@ -1,7 +1,7 @@
 package io.flowmate.messaging;
 
-import io.flowmate.core.LogSafe;
 import io.flowmate.core.ChatId;
+import io.flowmate.core.LogSafe;
 import io.flowmate.core.TenantId;
 import io.flowmate.core.api.ApiException;
 import io.flowmate.core.api.Page;
@@ -11,6 +11,8 @@ import io.flowmate.gateway.Sessions;
 import io.flowmate.gateway.spi.GroupMember;
 import io.flowmate.gateway.spi.TransportException;
 import io.flowmate.gateway.spi.WhatsAppTransport;
+import io.flowmate.messaging.chats.ContactRepository;
+import io.flowmate.messaging.chats.GroupRepository;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -1,6 +1,7 @@
 package io.flowmate.messaging;
 
 import io.flowmate.core.TenantId;
+import io.flowmate.messaging.chats.ConversationQueries;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -15,9 +16,9 @@ import org.springframework.stereotype.Service;
 @Service
 public class MessageHistory {
 
-  private final MessageRepository messages;
+  private final ConversationQueries messages;
 
-  MessageHistory(MessageRepository messages) {
+  MessageHistory(ConversationQueries messages) {
     this.messages = messages;
   }
 

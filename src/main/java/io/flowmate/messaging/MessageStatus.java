@@ -22,7 +22,7 @@ public enum MessageStatus {
   RECEIVED(9);
 
   /** Acks only ever move a message forward: a late "delivered" never undoes "read". */
-  final int progress;
+  public final int progress;
 
   MessageStatus(int progress) {
     this.progress = progress;
@@ -32,12 +32,12 @@ public enum MessageStatus {
     return name().toLowerCase();
   }
 
-  static MessageStatus of(String value) {
+  public static MessageStatus of(String value) {
     return valueOf(value.toUpperCase());
   }
 
   /** The status clients see: the dispatcher's claim is an internal detail of "queued". */
-  MessageStatus visible() {
+  public MessageStatus visible() {
     return this == SENDING ? QUEUED : this;
   }
 }

@@ -21,7 +21,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param governor the anti-ban rules every send passes
  */
 @ConfigurationProperties("flowmate.messaging")
-record MessagingSettings(
+public record MessagingSettings(
     @DefaultValue("24h") Duration approvalTimeout,
     @DefaultValue("1s") Duration dispatchInterval,
     @DefaultValue("1m") Duration claimLease,
@@ -46,7 +46,7 @@ record MessagingSettings(
    * @param optOutKeywords a contact whose message is one of these words is never messaged again
    * @param reachoutLock how long new contacts are paused after error 463 when WhatsApp gives no end
    */
-  record Governor(
+  public record Governor(
       @DefaultValue("true") boolean pacing,
       @DefaultValue("0.5") double gapJitter,
       @DefaultValue("80") int hourlyCap,
@@ -62,9 +62,9 @@ record MessagingSettings(
       @DefaultValue("24h") Duration reachoutLock) {
 
     /** Caps while a number is younger than {@code age}: {@code age:perHour:perDay}. */
-    record WarmUpStep(Duration age, int perHour, int perDay) {}
+    public record WarmUpStep(Duration age, int perHour, int perDay) {}
 
-    List<WarmUpStep> warmUpSteps() {
+    public List<WarmUpStep> warmUpSteps() {
       return warmUp.stream()
           .map(step -> step.split(":"))
           .map(
@@ -82,7 +82,7 @@ record MessagingSettings(
    * @param min shortest typing time
    * @param max longest typing time
    */
-  record Typing(
+  public record Typing(
       @DefaultValue("true") boolean enabled,
       @DefaultValue("40ms") Duration perCharacter,
       @DefaultValue("800ms") Duration min,

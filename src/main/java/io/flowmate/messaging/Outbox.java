@@ -4,7 +4,13 @@ import io.flowmate.core.ChatId;
 import io.flowmate.core.Ids;
 import io.flowmate.core.TenantId;
 import io.flowmate.core.api.ApiException;
+import io.flowmate.messaging.chats.MessageViews;
 import io.flowmate.messaging.events.MessageStatusChanged;
+import io.flowmate.messaging.message.Message;
+import io.flowmate.messaging.message.MessageType;
+import io.flowmate.messaging.outbox.OutboxDispatcher;
+import io.flowmate.messaging.outbox.OutboxRepository;
+import io.flowmate.messaging.outbox.SendPolicy;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -38,7 +44,7 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 @Service
 public class Outbox {
 
-  private final MessageRepository messages;
+  private final OutboxRepository messages;
   private final OutboxDispatcher dispatcher;
   private final SendPolicy policy;
   private final MessagingSettings settings;
@@ -47,7 +53,7 @@ public class Outbox {
   private final Clock clock;
 
   Outbox(
-      MessageRepository messages,
+      OutboxRepository messages,
       OutboxDispatcher dispatcher,
       SendPolicy policy,
       MessagingSettings settings,
@@ -79,7 +85,7 @@ public class Outbox {
   public record Content(String type, String text, String mediaUrl) {
 
     public static Content text(String text) {
-      return new Content("text", text, null);
+      return new Content(MessageType.TEXT.value(), text, null);
     }
 
     /** Media by URL; the kind is told from the file name's extension (else a document). */
@@ -125,7 +131,7 @@ public class Outbox {
       }
     }
 
-    static SendGap ofMillis(Integer min, Integer max) {
+    public static SendGap ofMillis(Integer min, Integer max) {
       return min == null || max == null ? null : new SendGap(Duration.ofMillis(min), Duration.ofMillis(max));
     }
   }
@@ -155,26 +161,17 @@ public class Outbox {
     for (Outgoing outgoing : batch.messages()) {
       Message.Content content = content(outgoing.content());
       rows.add(
-          new Message(
+          Message.fromOrigin(
               Ids.newId(),
               batch.tenant(),
               batch.sessionId(),
               outgoing.chat(),
-              Message.Direction.OUTBOUND,
               batch.origin().kind(),
               content,
-              Message.Sender.NONE,
               batch.held() ? MessageStatus.HELD : MessageStatus.QUEUED,
-              null,
               outgoing.idempotencyKey(),
-              null,
-              null,
-              null,
-              null,
-              null,
-              0,
-              Message.Times.created(now),
-              batch.gap()));
+              batch.gap(),
+              now));
       bodyHashes.add(batch.repeatable() ? null : SendPolicy.bodyHash(content.body()));
     }
     List<UUID> queued =
@@ -300,7 +297,8 @@ public class Outbox {
   }
 
   private static Message.Content content(Content content) {
-    if ("text".equals(content.type())) {
+    MessageType type = MessageType.of(content.type());
+    if (type == MessageType.TEXT) {
       return Message.Content.text(content.text());
     }
     Map<String, Object> payload = new LinkedHashMap<>();
@@ -308,7 +306,7 @@ public class Outbox {
     if (content.text() != null) {
       payload.put("caption", content.text());
     }
-    return new Message.Content(content.type(), content.text(), payload, null, null);
+    return new Message.Content(type, content.text(), payload, null, null);
   }
 
   private static String mediaKind(String url) {
@@ -320,11 +318,12 @@ public class Outbox {
     }
     String name = path == null ? "" : path.toLowerCase(Locale.ROOT);
     String extension = name.contains(".") ? name.substring(name.lastIndexOf('.') + 1) : "";
-    return switch (extension) {
-      case "jpg", "jpeg", "png", "webp", "gif" -> "image";
-      case "mp4", "3gp", "mov" -> "video";
-      case "mp3", "ogg", "opus", "m4a", "aac", "wav" -> "audio";
-      default -> "document";
+    MessageType kind = switch (extension) {
+      case "jpg", "jpeg", "png", "webp", "gif" -> MessageType.IMAGE;
+      case "mp4", "3gp", "mov" -> MessageType.VIDEO;
+      case "mp3", "ogg", "opus", "m4a", "aac", "wav" -> MessageType.AUDIO;
+      default -> MessageType.DOCUMENT;
     };
+    return kind.value();
   }
 }

@@ -19,6 +19,8 @@ import io.flowmate.gateway.spi.GroupSummary;
 import io.flowmate.gateway.spi.TransportException;
 import io.flowmate.gateway.spi.WaIdentity;
 import io.flowmate.gateway.spi.WhatsAppTransport;
+import io.flowmate.messaging.chats.ContactRepository;
+import io.flowmate.messaging.chats.GroupRepository;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;

@@ -3,11 +3,12 @@ package io.flowmate.messaging;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.flowmate.gateway.spi.TransportEvent;
+import io.flowmate.messaging.inbound.InboundRecorder;
 import io.flowmate.support.Api;
 import io.flowmate.support.IntegrationTest;
 import java.time.Duration;
 import java.util.Map;
-import io.flowmate.gateway.spi.TransportEvent;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;

@@ -1,0 +1,2 @@
+/** Delivery: acks move outgoing messages forward (sent, delivered, read, played), never backwards. */
+package io.flowmate.messaging.delivery;

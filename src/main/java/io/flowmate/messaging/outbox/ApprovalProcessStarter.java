@@ -1,0 +1,117 @@
+package io.flowmate.messaging.outbox;
+
+import io.flowmate.messaging.message.Message;
+import io.flowmate.workflow.Approval;
+import io.flowmate.workflow.ApprovalGate;
+import io.flowmate.workflow.ApprovalStatus;
+import io.flowmate.workflow.Approvals;
+import io.flowmate.workflow.EngineReady;
+import io.flowmate.workflow.Processes;
+import io.flowmate.workflow.Reconciliation;
+import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.event.EventListener;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+
+/**
+ * Gives every message that waits for approval a live {@code messaging-approval} instance: when it
+ * is sent, and again after the engine lost its instances (a restart of the embedded engine). A
+ * message whose approval was decided meanwhile continues at the decision gateway, so the decision
+ * is carried out exactly once.
+ */
+@Component
+class ApprovalProcessStarter {
+
+  private static final Logger log = LoggerFactory.getLogger(ApprovalProcessStarter.class);
+
+  private final Processes processes;
+  private final Approvals approvals;
+  private final OutboxRepository messages;
+
+  ApprovalProcessStarter(Processes processes, Approvals approvals, OutboxRepository messages) {
+    this.processes = processes;
+    this.approvals = approvals;
+    this.messages = messages;
+  }
+
+  String epoch() {
+    return processes.epoch();
+  }
+
+  /** Starts the instance for a message already claimed for the current epoch; false if the engine refused. */
+  boolean startFor(Message message) {
+    try {
+      Approval approval =
+          approvals
+              .find(message.approvalId())
+              .orElseThrow(() -> new IllegalStateException("approval of " + message.id() + " missing"));
+      Map<String, Object> variables = variables(message, approval);
+      Processes.StartedInstance started;
+      if (approval.status() == ApprovalStatus.PENDING) {
+        started = processes.start(MessageApprovalProcess.PROCESS_ID, variables);
+      } else {
+        variables.putAll(Approvals.decisionVariables(approval));
+        started =
+            processes.startBefore(
+                MessageApprovalProcess.PROCESS_ID, MessageApprovalProcess.DECISION_GATEWAY, variables);
+      }
+      approvals.attachProcess(approval.id(), started.processInstanceKey());
+      messages.attachProcess(message.id(), started.processInstanceKey(), started.epoch());
+      return true;
+    } catch (RuntimeException e) {
+      log.warn("Could not start the approval process of message {}; retrying later: {}",
+          message.id(), e.getMessage());
+      messages.attachProcess(message.id(), null, null);
+      return false;
+    }
+  }
+
+  @EventListener
+  void onEngineReady(EngineReady ready) {
+    int restarted = reconcile();
+    if (restarted > 0) {
+      log.info("Re-created the approval process of {} message(s)", restarted);
+    }
+  }
+
+  /** Catches up with starts that failed (engine briefly unreachable). */
+  @Scheduled(fixedDelayString = "${flowmate.messaging.reconcile-interval:1m}",
+      initialDelayString = "${flowmate.messaging.reconcile-interval:1m}")
+  int reconcile() {
+    return Reconciliation.run(
+        processes.epoch(),
+        new Reconciliation.Owner<Message>() {
+          @Override
+          public List<Message> outside(String epoch, int limit) {
+            return messages.awaitingApprovalOutside(epoch, limit);
+          }
+
+          @Override
+          public boolean claim(Message message, String epoch) {
+            return messages.claimForEpoch(message.id(), message.engineEpoch(), epoch);
+          }
+
+          @Override
+          public boolean start(Message message) {
+            return startFor(message);
+          }
+        });
+  }
+
+  private static Map<String, Object> variables(Message message, Approval approval) {
+    Map<String, Object> variables = new HashMap<>();
+    variables.put(MessageApprovalProcess.TENANT_ID, message.tenantId().toString());
+    variables.put(MessageApprovalProcess.MESSAGE_ID, message.id().toString());
+    variables.put(ApprovalGate.APPROVAL_ID, approval.id().toString());
+    variables.put(
+        ApprovalGate.EXPIRES_AT, approval.expiresAt().truncatedTo(ChronoUnit.SECONDS).toString());
+    variables.put(MessageApprovalProcess.RECIPIENT, message.chatId().value());
+    variables.put(MessageApprovalProcess.MESSAGE_TEXT, message.content().preview());
+    return variables;
+  }
+}

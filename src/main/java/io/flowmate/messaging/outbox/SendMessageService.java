@@ -1,0 +1,237 @@
+package io.flowmate.messaging.outbox;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.flowmate.admin.TenantSettings;
+import io.flowmate.admin.Tenants;
+import io.flowmate.core.ChatId;
+import io.flowmate.core.Ids;
+import io.flowmate.core.TenantId;
+import io.flowmate.core.api.ApiException;
+import io.flowmate.gateway.SessionInfo;
+import io.flowmate.gateway.Sessions;
+import io.flowmate.messaging.MessageStatus;
+import io.flowmate.messaging.MessagingSettings;
+import io.flowmate.messaging.message.Message;
+import io.flowmate.messaging.message.MessageType;
+import io.flowmate.workflow.Approval;
+import io.flowmate.workflow.Approvals;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Accepts an outgoing message of any type: checks it against the tenant's policy, writes it to
+ * the outbox under its idempotency key, then either wakes the number's send lane or, when the
+ * tenant requires approval, opens an approval and starts {@code messaging-approval} for it.
+ */
+@Service
+class SendMessageService {
+
+  static final int MAX_TEXT_LENGTH = 4096;
+
+  private final OutboxRepository messages;
+  private final MediaRepository media;
+  private final Sessions sessions;
+  private final Tenants tenants;
+  private final SendPolicy policy;
+  private final Approvals approvals;
+  private final ApprovalProcessStarter approvalProcesses;
+  private final OutboxDispatcher dispatcher;
+  private final MessagingSettings settings;
+  private final TransactionTemplate transaction;
+  private final Clock clock;
+  private final ObjectMapper canonical =
+      new ObjectMapper().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
+
+  SendMessageService(
+      OutboxRepository messages,
+      MediaRepository media,
+      Sessions sessions,
+      Tenants tenants,
+      SendPolicy policy,
+      Approvals approvals,
+      ApprovalProcessStarter approvalProcesses,
+      OutboxDispatcher dispatcher,
+      MessagingSettings settings,
+      TransactionTemplate transaction,
+      Clock clock) {
+    this.messages = messages;
+    this.media = media;
+    this.sessions = sessions;
+    this.tenants = tenants;
+    this.policy = policy;
+    this.approvals = approvals;
+    this.approvalProcesses = approvalProcesses;
+    this.dispatcher = dispatcher;
+    this.settings = settings;
+    this.transaction = transaction;
+    this.clock = clock;
+  }
+
+  /** Media sent as base64 data rather than a URL. */
+  record InlineMedia(byte[] bytes, String mimetype, String filename) {}
+
+  /** A message to send, as the API received it. */
+  record Draft(UUID sessionId, ChatId chat, Message.Content content, InlineMedia inlineMedia) {}
+
+  /** The stored message, and whether this request replayed an earlier one with the same key. */
+  record Accepted(Message message, boolean replayed) {}
+
+  Accepted accept(TenantId tenant, Draft draft, String idempotencyKey) {
+    byte[] requestHash = requestHash(draft);
+    String key = idempotencyKey(idempotencyKey);
+    if (key != null) {
+      Optional<Accepted> replay = replay(tenant, key, requestHash);
+      if (replay.isPresent()) {
+        return replay.get();
+      }
+    }
+    SessionInfo session = sessions.get(tenant, draft.sessionId());
+    TenantSettings tenantSettings = tenants.settings(tenant);
+    boolean reaction = draft.content().is(MessageType.REACTION);
+    byte[] bodyHash = reaction ? null : SendPolicy.bodyHash(draft.content().body());
+    if (!reaction) {
+      policy.check(tenant, tenantSettings, session.id(), draft.chat(), bodyHash)
+          .ifPresent(
+              refusal -> {
+                throw new ApiException(
+                    refusal.isDuplicate() ? HttpStatus.CONFLICT : HttpStatus.FORBIDDEN, refusal.reason());
+              });
+    }
+    boolean needsApproval = tenantSettings.requireApproval() && !reaction;
+    Instant now = clock.instant();
+    UUID id = Ids.newId();
+    Message stored;
+    try {
+      stored =
+          transaction.execute(
+              status -> {
+                UUID mediaId =
+                    draft.inlineMedia() == null
+                        ? null
+                        : media.store(tenant, draft.inlineMedia().mimetype(), draft.inlineMedia().filename(),
+                            draft.inlineMedia().bytes(), now);
+                Message message =
+                    Message.fromApi(
+                        id,
+                        tenant,
+                        session.id(),
+                        draft.chat(),
+                        new Message.Content(
+                            draft.content().type(), draft.content().body(), draft.content().payload(),
+                            mediaId, draft.content().replyTo()),
+                        needsApproval ? MessageStatus.PENDING : MessageStatus.QUEUED,
+                        key == null ? id.toString() : key,
+                        requestHash,
+                        needsApproval ? approvalProcesses.epoch() : null,
+                        now);
+                if (needsApproval) {
+                  message = message.withApproval(requestApproval(message).id());
+                }
+                messages.insertOutbound(message, bodyHash);
+                return message;
+              });
+    } catch (DuplicateKeyException e) {
+      // The same key arrived twice at once: the other request stored it first.
+      return replay(tenant, key, requestHash).orElseThrow(() -> e);
+    }
+    if (needsApproval) {
+      approvalProcesses.startFor(stored);
+    } else {
+      dispatcher.wake(stored.sessionId());
+    }
+    return new Accepted(stored, false);
+  }
+
+  private Approval requestApproval(Message message) {
+    Map<String, Object> summary = new LinkedHashMap<>();
+    summary.put("session_id", message.sessionId().toString());
+    summary.put("chat_id", message.chatId().value());
+    summary.put("message_type", message.content().type().value());
+    summary.put("message", message.content().body());
+    return approvals.request(
+        new Approvals.ApprovalRequest(
+            message.tenantId(),
+            MessageApprovalProcess.APPROVAL_KIND,
+            message.id(),
+            summary,
+            settings.approvalTimeout()));
+  }
+
+  private Optional<Accepted> replay(TenantId tenant, String key, byte[] requestHash) {
+    return messages
+        .findByIdempotencyKey(tenant, key)
+        .map(
+            earlier -> {
+              if (!Arrays.equals(earlier.requestHash(), requestHash)) {
+                throw ApiException.invalid(
+                    "Idempotency-Key '%s' was already used for a different message".formatted(key));
+              }
+              return new Accepted(earlier, true);
+            });
+  }
+
+  static String validText(String field, String text) {
+    if (text == null || text.isBlank()) {
+      throw ApiException.invalid(field + " must not be empty");
+    }
+    if (text.length() > MAX_TEXT_LENGTH) {
+      throw ApiException.invalid(
+          "%s is %d characters long; the limit is %d"
+              .formatted(field, text.length(), MAX_TEXT_LENGTH));
+    }
+    return text;
+  }
+
+  private static String idempotencyKey(String header) {
+    if (header == null) {
+      return null;
+    }
+    String key = header.trim();
+    if (key.isEmpty() || key.length() > 255) {
+      throw ApiException.invalid("Idempotency-Key must be 1 to 255 characters");
+    }
+    return key;
+  }
+
+  /** Identifies the request, so that a retry is told from a different message under the same key. */
+  private byte[] requestHash(Draft draft) {
+    try {
+      Map<String, Object> canonicalForm = new LinkedHashMap<>();
+      canonicalForm.put("session", draft.sessionId().toString());
+      canonicalForm.put("chat", draft.chat().value());
+      canonicalForm.put("type", draft.content().type().value());
+      canonicalForm.put("body", draft.content().body());
+      canonicalForm.put("payload", draft.content().payload());
+      canonicalForm.put("reply_to", draft.content().replyTo());
+      if (draft.inlineMedia() != null) {
+        canonicalForm.put("media", HexFormat.of().formatHex(sha256(draft.inlineMedia().bytes())));
+      }
+      return sha256(canonical.writeValueAsString(canonicalForm).getBytes(StandardCharsets.UTF_8));
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException(e);
+    }
+  }
+
+  private static byte[] sha256(byte[] bytes) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(bytes);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

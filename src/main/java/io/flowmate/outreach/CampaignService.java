@@ -160,11 +160,11 @@ class CampaignService {
   }
 
   Campaign pause(TenantId tenant, UUID id) {
-    return change(tenant, id, List.of(CampaignStatus.RUNNING), CampaignStatus.PAUSED, "paused", signals::paused);
+    return change(tenant, id, CampaignStatus.Move.PAUSE, CampaignStatus.Move.RESUME, signals::paused);
   }
 
   Campaign resume(TenantId tenant, UUID id) {
-    return change(tenant, id, List.of(CampaignStatus.PAUSED), CampaignStatus.RUNNING, "resumed", signals::resumed);
+    return change(tenant, id, CampaignStatus.Move.RESUME, CampaignStatus.Move.PAUSE, signals::resumed);
   }
 
   /**
@@ -179,20 +179,14 @@ class CampaignService {
                 status -> {
                   campaigns.lock(id);
                   boolean cancelled =
-                      campaigns.transition(
-                          id,
-                          List.of(CampaignStatus.PENDING, CampaignStatus.RUNNING, CampaignStatus.PAUSED),
-                          CampaignStatus.CANCELLED,
-                          CANCELLED_BY_API,
-                          clock.instant());
+                      campaigns.move(id, CampaignStatus.Move.CANCEL, CANCELLED_BY_API, clock.instant());
                   if (cancelled) {
                     outbox.cancel(campaign.origin(), "campaign cancelled");
                   }
                   return cancelled;
                 }));
     if (!moved) {
-      throw ApiException.conflict("Job %s is %s; only a pending, running or paused job can be cancelled"
-          .formatted(id, get(tenant, id).status().value()));
+      throw CampaignStatus.Move.CANCEL.refused(id, get(tenant, id).status());
     }
     Campaign cancelled = get(tenant, id);
     try {
@@ -206,32 +200,26 @@ class CampaignService {
     return cancelled;
   }
 
+  /** Moves the campaign and signals its instance; undoes the move if the engine cannot be told. */
   private Campaign change(
-      TenantId tenant,
-      UUID id,
-      List<CampaignStatus> from,
-      CampaignStatus to,
-      String verb,
-      Consumer<Campaign> signal) {
+      TenantId tenant, UUID id, CampaignStatus.Move move, CampaignStatus.Move undo, Consumer<Campaign> signal) {
     Campaign before = get(tenant, id);
     boolean moved =
         Boolean.TRUE.equals(
             transaction.execute(
                 status -> {
                   campaigns.lock(id);
-                  return campaigns.transition(id, from, to, null, clock.instant());
+                  return campaigns.move(id, move, null, clock.instant());
                 }));
     if (!moved) {
-      throw ApiException.conflict(
-          "Job %s is %s; only a %s job can be %s"
-              .formatted(id, get(tenant, id).status().value(), from.getFirst().value(), verb));
+      throw move.refused(id, get(tenant, id).status());
     }
     Campaign changed = get(tenant, id);
     try {
       signal.accept(changed);
     } catch (RuntimeException e) {
       transaction.executeWithoutResult(
-          status -> campaigns.transition(id, List.of(to), before.status(), before.statusReason(), clock.instant()));
+          status -> campaigns.move(id, undo, before.statusReason(), clock.instant()));
       throw new ApiException(
           HttpStatus.SERVICE_UNAVAILABLE, "The workflow engine cannot be reached right now; try again");
     }

@@ -1,11 +1,12 @@
 package io.flowmate.analytics;
 
 import io.flowmate.workflow.EngineReady;
+import io.flowmate.workflow.ProcessBackedRows;
 import io.flowmate.workflow.Processes;
-import io.flowmate.workflow.Reconciliation;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.event.EventListener;
@@ -31,15 +32,40 @@ class ReportProcessStarter {
   static final Duration SIGNAL_BUFFER = Duration.ofMinutes(1);
 
   private final Processes processes;
-  private final ReportRepository reports;
+  private final ProcessBackedRows<Report> rows;
 
   ReportProcessStarter(Processes processes, ReportRepository reports) {
     this.processes = processes;
-    this.reports = reports;
+    this.rows =
+        new ProcessBackedRows<>(
+            processes,
+            "report",
+            new ProcessBackedRows.Table<>() {
+              @Override
+              public UUID id(Report report) {
+                return report.id();
+              }
+
+              @Override
+              public List<Report> outside(String epoch, int limit) {
+                return reports.liveOutside(epoch, limit);
+              }
+
+              @Override
+              public boolean claim(Report report, String epoch) {
+                return reports.claimForEpoch(report.id(), report.engineEpoch(), epoch);
+              }
+
+              @Override
+              public void attach(UUID id, Long processInstanceKey, String epoch) {
+                reports.attachProcess(id, processInstanceKey, epoch);
+              }
+            },
+            this::launch);
   }
 
   String epoch() {
-    return processes.epoch();
+    return rows.epoch();
   }
 
   /**
@@ -48,20 +74,15 @@ class ReportProcessStarter {
    * @return false if the engine could not be reached (the next reconciliation tries again)
    */
   boolean startFor(Report report) {
-    try {
-      Processes.StartedInstance started =
-          processes.start(
-              ReportProcess.PROCESS_ID,
-              Map.of(
-                  ReportProcess.TENANT_ID, report.tenantId().toString(),
-                  ReportProcess.REPORT_ID, report.id().toString()));
-      reports.attachProcess(report.id(), started.processInstanceKey(), started.epoch());
-      return true;
-    } catch (RuntimeException e) {
-      log.warn("Could not start the process of report {}; retrying later: {}", report.id(), e.getMessage());
-      reports.attachProcess(report.id(), null, null);
-      return false;
-    }
+    return rows.start(report);
+  }
+
+  private Processes.StartedInstance launch(Report report) {
+    return processes.start(
+        ReportProcess.PROCESS_ID,
+        Map.of(
+            ReportProcess.TENANT_ID, report.tenantId().toString(),
+            ReportProcess.REPORT_ID, report.id().toString()));
   }
 
   /**
@@ -79,10 +100,7 @@ class ReportProcessStarter {
 
   @EventListener
   void onEngineReady(EngineReady ready) {
-    int restarted = reconcile();
-    if (restarted > 0) {
-      log.info("Re-created the process of {} scheduled report(s)", restarted);
-    }
+    rows.recreate();
   }
 
   /** Catches up with starts that failed (engine briefly unreachable). */
@@ -90,23 +108,6 @@ class ReportProcessStarter {
       fixedDelayString = "${flowmate.analytics.reports.reconcile-interval:1m}",
       initialDelayString = "${flowmate.analytics.reports.reconcile-interval:1m}")
   int reconcile() {
-    return Reconciliation.run(
-        processes.epoch(),
-        new Reconciliation.Owner<Report>() {
-          @Override
-          public List<Report> outside(String epoch, int limit) {
-            return reports.liveOutside(epoch, limit);
-          }
-
-          @Override
-          public boolean claim(Report report, String epoch) {
-            return reports.claimForEpoch(report.id(), report.engineEpoch(), epoch);
-          }
-
-          @Override
-          public boolean start(Report report) {
-            return startFor(report);
-          }
-        });
+    return rows.reconcile();
   }
 }

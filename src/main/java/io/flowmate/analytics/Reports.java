@@ -1,13 +1,12 @@
 package io.flowmate.analytics;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.flowmate.admin.PlanLimits;
 import io.flowmate.admin.Tenants;
 import io.flowmate.core.ChatId;
 import io.flowmate.core.Ids;
 import io.flowmate.core.TenantId;
 import io.flowmate.core.api.ApiException;
+import io.flowmate.core.api.IdempotentCreate;
 import io.flowmate.core.api.Page;
 import io.flowmate.core.api.PageQuery;
 import io.flowmate.core.schedule.Recurrence;
@@ -18,12 +17,11 @@ import io.flowmate.gateway.SessionInfo;
 import io.flowmate.gateway.Sessions;
 import io.flowmate.messaging.Directory;
 import io.flowmate.messaging.Outbox;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Arrays;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -52,7 +50,6 @@ class Reports {
   private final TransactionTemplate transaction;
   private final Clock clock;
   private final ScheduleLifecycle<Report> lifecycle;
-  private final ObjectMapper canonical = new ObjectMapper().findAndRegisterModules();
 
   Reports(
       ReportRepository reports,
@@ -127,34 +124,37 @@ class Reports {
   record Generated(ReportRun run, boolean replayed) {}
 
   Accepted create(TenantId tenant, Draft draft, String idempotencyKey) {
-    byte[] requestHash = requestHash(draft);
-    if (idempotencyKey != null) {
-      Optional<Accepted> replay = replay(tenant, idempotencyKey, requestHash);
-      if (replay.isPresent()) {
-        return replay.get();
-      }
-    }
+    byte[] requestHash = IdempotentCreate.requestHash(draft);
+    IdempotentCreate.Outcome<Report> outcome =
+        IdempotentCreate.create(
+            idempotencyKey,
+            requestHash,
+            "report",
+            key ->
+                reports.findByIdempotencyKey(tenant, key)
+                    .map(earlier -> new IdempotentCreate.Earlier<>(earlier.getKey(), earlier.getValue())),
+            () -> store(tenant, draft, idempotencyKey, requestHash));
+    return new Accepted(outcome.value(), outcome.replayed());
+  }
+
+  /** Checks the draft and the plan's cap, stores the report and starts its process. */
+  private Report store(TenantId tenant, Draft draft, String idempotencyKey, byte[] requestHash) {
     Report report = validated(tenant, draft);
-    try {
-      transaction.executeWithoutResult(
-          status -> {
-            reports.lockReportsOf(tenant);
-            PlanLimits limits = tenants.limits(tenant);
-            long live = reports.countLive(tenant);
-            if (!PlanLimits.allowsOneMore(limits.maxScheduledReports(), live)) {
-              throw ApiException.forbidden(
-                  ("The %s plan allows %d scheduled report(s) and this tenant has %d active or paused; cancel or"
-                          + " delete one, or upgrade (GET /api/v2/billing/plans)")
-                      .formatted(limits.displayName(), limits.maxScheduledReports(), live));
-            }
-            reports.insert(report, idempotencyKey, requestHash);
-          });
-    } catch (DuplicateKeyException e) {
-      // The same key arrived twice at once: the other request stored it first.
-      return replay(tenant, idempotencyKey, requestHash).orElseThrow(() -> e);
-    }
+    transaction.executeWithoutResult(
+        status -> {
+          reports.lockReportsOf(tenant);
+          PlanLimits limits = tenants.limits(tenant);
+          long live = reports.countLive(tenant);
+          if (!PlanLimits.allowsOneMore(limits.maxScheduledReports(), live)) {
+            throw ApiException.forbidden(
+                ("The %s plan allows %d scheduled report(s) and this tenant has %d active or paused; cancel or"
+                        + " delete one, or upgrade (GET /api/v2/billing/plans)")
+                    .formatted(limits.displayName(), limits.maxScheduledReports(), live));
+          }
+          reports.insert(report, idempotencyKey, requestHash);
+        });
     starter.startFor(report);
-    return new Accepted(get(tenant, report.id()), false);
+    return get(tenant, report.id());
   }
 
   Report get(TenantId tenant, UUID id) {
@@ -188,30 +188,30 @@ class Reports {
    */
   Generated runNow(TenantId tenant, UUID id, String idempotencyKey) {
     Report report = get(tenant, id);
-    if (idempotencyKey != null) {
-      Optional<ReportRun> earlier = reports.runByIdempotencyKey(report.id(), idempotencyKey);
-      if (earlier.isPresent()) {
-        return new Generated(earlier.get(), true);
-      }
-    }
+    IdempotentCreate.Outcome<ReportRun> outcome =
+        IdempotentCreate.create(
+            idempotencyKey,
+            null,
+            "run",
+            key ->
+                reports.runByIdempotencyKey(report.id(), key).map(run -> new IdempotentCreate.Earlier<>(run, null)),
+            () -> generate(report, idempotencyKey));
+    return new Generated(outcome.value(), outcome.replayed());
+  }
+
+  private ReportRun generate(Report report, String idempotencyKey) {
     Instant now = clock.instant();
     ReportRun run =
         generator.generate(
             report, ReportRun.MANUAL, now, ReportGenerator.onePeriodBefore(report, now), now, idempotencyKey);
-    Boolean stored =
-        transaction.execute(
-            status -> {
-              if (!reports.insertRun(run)) {
-                return false;
-              }
-              generator.deliver(run);
-              return true;
-            });
-    if (!Boolean.TRUE.equals(stored)) {
-      // The same key arrived twice at once: the other request generated it first.
-      return new Generated(reports.runByIdempotencyKey(report.id(), idempotencyKey).orElseThrow(), true);
-    }
-    return new Generated(run, false);
+    transaction.executeWithoutResult(
+        status -> {
+          if (!reports.insertRun(run)) {
+            throw new DuplicateKeyException("run " + idempotencyKey + " of report " + report.id());
+          }
+          generator.deliver(run);
+        });
+    return run;
   }
 
   /**
@@ -279,27 +279,6 @@ class Reports {
     reports.runs(report.id(), 1, 0).stream()
         .filter(run -> run.delivery().isWhatsApp())
         .forEach(run -> outbox.cancel(run.origin(), reason));
-  }
-
-  private Optional<Accepted> replay(TenantId tenant, String key, byte[] requestHash) {
-    return reports
-        .findByIdempotencyKey(tenant, key)
-        .map(
-            earlier -> {
-              if (!Arrays.equals(earlier.getValue(), requestHash)) {
-                throw ApiException.invalid("Idempotency-Key '%s' was already used for a different report".formatted(key));
-              }
-              return new Accepted(earlier.getKey(), true);
-            });
-  }
-
-  private byte[] requestHash(Draft draft) {
-    try {
-      return MessageDigest.getInstance("SHA-256")
-          .digest(canonical.writeValueAsString(draft).getBytes(StandardCharsets.UTF_8));
-    } catch (JsonProcessingException | NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   private Report validated(TenantId tenant, Draft d) {

@@ -5,6 +5,7 @@ import io.flowmate.admin.Tenants;
 import io.flowmate.core.Ids;
 import io.flowmate.core.TenantId;
 import io.flowmate.core.api.ApiException;
+import io.flowmate.core.api.IllegalTransitionException;
 import io.flowmate.gateway.SessionRepository.SessionRow;
 import io.flowmate.gateway.events.SessionDeleted;
 import io.flowmate.gateway.spi.TransportEvent;
@@ -86,8 +87,7 @@ class SessionService {
   SessionRow start(TenantId tenant, UUID id) {
     SessionRow session = get(tenant, id);
     sessions.setDesiredState(id, true, clock.instant());
-    if (session.info().status() == SessionStatus.STOPPED
-        || session.info().status() == SessionStatus.FAILED) {
+    if (session.info().status().needsOpening()) {
       // Answer with "starting" at once; the transport reports the next states as they happen.
       states.onTransportEvent(
           new TransportEvent.SessionStateChanged(
@@ -147,8 +147,8 @@ class SessionService {
   /** The QR code to scan now; 409 unless the session waits for a scan. */
   String qrCode(TenantId tenant, UUID id) {
     SessionRow session = get(tenant, id);
-    if (session.info().status() != SessionStatus.QR_CODE) {
-      throw ApiException.conflict(
+    if (!session.info().status().awaitsPairing()) {
+      throw new IllegalTransitionException(
           "Session '%s' is %s: a QR code exists only while it waits for a scan (status qr_code);"
                   .formatted(id, session.info().status().value())
               + " start it first");
@@ -168,8 +168,8 @@ class SessionService {
     if (!transport.capabilities().pairingCode()) {
       throw ApiException.conflict("This WhatsApp transport cannot pair by code; scan the QR code");
     }
-    if (session.info().status() != SessionStatus.QR_CODE) {
-      throw ApiException.conflict(
+    if (!session.info().status().awaitsPairing()) {
+      throw new IllegalTransitionException(
           "Session '%s' is %s: start it and request the code while it waits for pairing"
               .formatted(id, session.info().status().value()));
     }

@@ -1,11 +1,11 @@
 package io.flowmate.leads;
 
 import io.flowmate.workflow.EngineReady;
+import io.flowmate.workflow.ProcessBackedRows;
 import io.flowmate.workflow.Processes;
-import io.flowmate.workflow.Reconciliation;
+import java.util.List;
 import java.util.Map;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.util.UUID;
 import org.springframework.context.event.EventListener;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
@@ -19,55 +19,56 @@ import org.springframework.stereotype.Component;
 @Component
 class LeadScoringProcessStarter {
 
-  private static final Logger log = LoggerFactory.getLogger(LeadScoringProcessStarter.class);
-
   private final Processes processes;
-  private final LeadActivityRepository leads;
+  private final ProcessBackedRows<LeadActivityRepository.ScoringDue> rows;
 
   LeadScoringProcessStarter(Processes processes, LeadActivityRepository leads) {
     this.processes = processes;
-    this.leads = leads;
+    this.rows =
+        new ProcessBackedRows<>(
+            processes,
+            "lead scoring",
+            new ProcessBackedRows.Table<>() {
+              @Override
+              public UUID id(LeadActivityRepository.ScoringDue lead) {
+                return lead.id();
+              }
+
+              @Override
+              public List<LeadActivityRepository.ScoringDue> outside(String epoch, int limit) {
+                return leads.scoringDueOutside(epoch, limit);
+              }
+
+              @Override
+              public boolean claim(LeadActivityRepository.ScoringDue lead, String epoch) {
+                return leads.claimScoring(lead.id(), lead.engineEpoch(), epoch);
+              }
+
+              @Override
+              public void attach(UUID id, Long processInstanceKey, String epoch) {
+                leads.attachScoring(id, processInstanceKey, epoch);
+              }
+            },
+            this::launch);
   }
 
   @EventListener
   void onEngineReady(EngineReady ready) {
-    startDue();
+    rows.reconcile();
   }
 
   @Scheduled(
       fixedDelayString = "${flowmate.leads.scoring.interval:2s}",
       initialDelayString = "${flowmate.leads.scoring.interval:2s}")
   int startDue() {
-    return Reconciliation.run(
-        processes.epoch(),
-        new Reconciliation.Owner<LeadActivityRepository.ScoringDue>() {
-          @Override
-          public java.util.List<LeadActivityRepository.ScoringDue> outside(String epoch, int limit) {
-            return leads.scoringDueOutside(epoch, limit);
-          }
+    return rows.reconcile();
+  }
 
-          @Override
-          public boolean claim(LeadActivityRepository.ScoringDue lead, String epoch) {
-            return leads.claimScoring(lead.id(), lead.engineEpoch(), epoch);
-          }
-
-          @Override
-          public boolean start(LeadActivityRepository.ScoringDue lead) {
-            try {
-              Processes.StartedInstance started =
-                  processes.start(
-                      LeadScoringProcess.PROCESS_ID,
-                      Map.of(
-                          LeadScoringProcess.TENANT_ID, lead.tenantId().toString(),
-                          LeadScoringProcess.LEAD_ID, lead.id().toString()));
-              leads.attachScoring(lead.id(), started.processInstanceKey(), started.epoch());
-              return true;
-            } catch (RuntimeException e) {
-              log.warn("Could not start scoring lead {}; retrying later: {}", lead.id(), e.getMessage());
-              leads.attachScoring(lead.id(), null, null);
-              return false;
-            }
-          }
-        });
+  private Processes.StartedInstance launch(LeadActivityRepository.ScoringDue lead) {
+    return processes.start(
+        LeadScoringProcess.PROCESS_ID,
+        Map.of(
+            LeadScoringProcess.TENANT_ID, lead.tenantId().toString(),
+            LeadScoringProcess.LEAD_ID, lead.id().toString()));
   }
 }

@@ -125,9 +125,10 @@ class ApprovalRepository {
                 """
                 UPDATE workflow_approval SET status = :status, decided_at = :now,
                   decided_by = :decidedBy, edited_text = :editedText, reason = :reason
-                WHERE id = :id AND status = 'pending'
+                WHERE id = :id AND status = ANY (CAST(:from AS text[]))
                 """)
             .param("id", id)
+            .param("from", decision.reachableFrom().stream().map(ApprovalStatus::value).toArray(String[]::new))
             .param("status", decision.value())
             .param("now", timestamp(now))
             .param("decidedBy", decidedBy)

@@ -3,6 +3,7 @@ package io.flowmate.workflow;
 import io.flowmate.core.Ids;
 import io.flowmate.core.TenantId;
 import io.flowmate.core.api.ApiException;
+import io.flowmate.core.api.IllegalTransitionException;
 import io.flowmate.core.api.Page;
 import io.flowmate.core.api.PageQuery;
 import java.time.Clock;
@@ -94,7 +95,7 @@ public class Approvals {
    * An API decision: 409 unless the approval is still pending and not past its expiry. A late
    * decision records the expiry it ran into, which the 409 must not roll back.
    */
-  @Transactional(noRollbackFor = ApiException.class)
+  @Transactional(noRollbackFor = IllegalTransitionException.class)
   Approval decide(
       TenantId tenant,
       UUID approvalId,
@@ -110,9 +111,7 @@ public class Approvals {
     }
     if (approval.status().isDecided()
         || !approvals.decide(approvalId, decision, decidedBy, editedText, reason, now)) {
-      throw ApiException.conflict(
-          "Approval '%s' is already %s"
-              .formatted(approvalId, get(tenant, approvalId).status().value()));
+      throw get(tenant, approvalId).status().refusedDecision(approvalId);
     }
     return get(tenant, approvalId);
   }

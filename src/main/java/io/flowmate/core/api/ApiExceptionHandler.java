@@ -51,6 +51,11 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     return problem(e.status(), e.getMessage(), request, headers);
   }
 
+  @ExceptionHandler(IllegalTransitionException.class)
+  ResponseEntity<ProblemDetail> illegalTransition(IllegalTransitionException e, HttpServletRequest request) {
+    return problem(HttpStatus.CONFLICT, e.getMessage(), request, null);
+  }
+
   @ExceptionHandler(MethodArgumentTypeMismatchException.class)
   ResponseEntity<ProblemDetail> typeMismatch(
       MethodArgumentTypeMismatchException e, HttpServletRequest request) {

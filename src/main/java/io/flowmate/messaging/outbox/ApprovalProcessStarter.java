@@ -6,14 +6,13 @@ import io.flowmate.workflow.ApprovalGate;
 import io.flowmate.workflow.ApprovalStatus;
 import io.flowmate.workflow.Approvals;
 import io.flowmate.workflow.EngineReady;
+import io.flowmate.workflow.ProcessBackedRows;
 import io.flowmate.workflow.Processes;
-import io.flowmate.workflow.Reconciliation;
 import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.util.UUID;
 import org.springframework.context.event.EventListener;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
@@ -27,80 +26,79 @@ import org.springframework.stereotype.Component;
 @Component
 class ApprovalProcessStarter {
 
-  private static final Logger log = LoggerFactory.getLogger(ApprovalProcessStarter.class);
-
   private final Processes processes;
   private final Approvals approvals;
-  private final OutboxRepository messages;
+  private final ProcessBackedRows<Message> rows;
 
   ApprovalProcessStarter(Processes processes, Approvals approvals, OutboxRepository messages) {
     this.processes = processes;
     this.approvals = approvals;
-    this.messages = messages;
+    this.rows =
+        new ProcessBackedRows<>(
+            processes,
+            "message approval",
+            new ProcessBackedRows.Table<>() {
+              @Override
+              public UUID id(Message message) {
+                return message.id();
+              }
+
+              @Override
+              public List<Message> outside(String epoch, int limit) {
+                return messages.awaitingApprovalOutside(epoch, limit);
+              }
+
+              @Override
+              public boolean claim(Message message, String epoch) {
+                return messages.claimForEpoch(message.id(), message.engineEpoch(), epoch);
+              }
+
+              @Override
+              public void attach(UUID id, Long processInstanceKey, String epoch) {
+                messages.attachProcess(id, processInstanceKey, epoch);
+              }
+            },
+            this::launch);
   }
 
   String epoch() {
-    return processes.epoch();
+    return rows.epoch();
   }
 
   /** Starts the instance for a message already claimed for the current epoch; false if the engine refused. */
   boolean startFor(Message message) {
-    try {
-      Approval approval =
-          approvals
-              .find(message.approvalId())
-              .orElseThrow(() -> new IllegalStateException("approval of " + message.id() + " missing"));
-      Map<String, Object> variables = variables(message, approval);
-      Processes.StartedInstance started;
-      if (approval.status() == ApprovalStatus.PENDING) {
-        started = processes.start(MessageApprovalProcess.PROCESS_ID, variables);
-      } else {
-        variables.putAll(Approvals.decisionVariables(approval));
-        started =
-            processes.startBefore(
-                MessageApprovalProcess.PROCESS_ID, MessageApprovalProcess.DECISION_GATEWAY, variables);
-      }
-      approvals.attachProcess(approval.id(), started.processInstanceKey());
-      messages.attachProcess(message.id(), started.processInstanceKey(), started.epoch());
-      return true;
-    } catch (RuntimeException e) {
-      log.warn("Could not start the approval process of message {}; retrying later: {}",
-          message.id(), e.getMessage());
-      messages.attachProcess(message.id(), null, null);
-      return false;
-    }
+    return rows.start(message);
   }
 
   @EventListener
   void onEngineReady(EngineReady ready) {
-    int restarted = reconcile();
-    if (restarted > 0) {
-      log.info("Re-created the approval process of {} message(s)", restarted);
-    }
+    rows.recreate();
   }
 
   /** Catches up with starts that failed (engine briefly unreachable). */
   @Scheduled(fixedDelayString = "${flowmate.messaging.reconcile-interval:1m}",
       initialDelayString = "${flowmate.messaging.reconcile-interval:1m}")
   int reconcile() {
-    return Reconciliation.run(
-        processes.epoch(),
-        new Reconciliation.Owner<Message>() {
-          @Override
-          public List<Message> outside(String epoch, int limit) {
-            return messages.awaitingApprovalOutside(epoch, limit);
-          }
+    return rows.reconcile();
+  }
 
-          @Override
-          public boolean claim(Message message, String epoch) {
-            return messages.claimForEpoch(message.id(), message.engineEpoch(), epoch);
-          }
-
-          @Override
-          public boolean start(Message message) {
-            return startFor(message);
-          }
-        });
+  private Processes.StartedInstance launch(Message message) {
+    Approval approval =
+        approvals
+            .find(message.approvalId())
+            .orElseThrow(() -> new IllegalStateException("approval of " + message.id() + " missing"));
+    Map<String, Object> variables = variables(message, approval);
+    Processes.StartedInstance started;
+    if (approval.status() == ApprovalStatus.PENDING) {
+      started = processes.start(MessageApprovalProcess.PROCESS_ID, variables);
+    } else {
+      variables.putAll(Approvals.decisionVariables(approval));
+      started =
+          processes.startBefore(
+              MessageApprovalProcess.PROCESS_ID, MessageApprovalProcess.DECISION_GATEWAY, variables);
+    }
+    approvals.attachProcess(approval.id(), started.processInstanceKey());
+    return started;
   }
 
   private static Map<String, Object> variables(Message message, Approval approval) {

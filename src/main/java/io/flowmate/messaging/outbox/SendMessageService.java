@@ -1,14 +1,12 @@
 package io.flowmate.messaging.outbox;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.flowmate.admin.TenantSettings;
 import io.flowmate.admin.Tenants;
 import io.flowmate.core.ChatId;
 import io.flowmate.core.Ids;
 import io.flowmate.core.TenantId;
 import io.flowmate.core.api.ApiException;
+import io.flowmate.core.api.IdempotentCreate;
 import io.flowmate.gateway.SessionInfo;
 import io.flowmate.gateway.Sessions;
 import io.flowmate.messaging.MessageStatus;
@@ -17,18 +15,12 @@ import io.flowmate.messaging.message.Message;
 import io.flowmate.messaging.message.MessageType;
 import io.flowmate.workflow.Approval;
 import io.flowmate.workflow.Approvals;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
-import org.springframework.dao.DuplicateKeyException;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -54,8 +46,6 @@ class SendMessageService {
   private final MessagingSettings settings;
   private final TransactionTemplate transaction;
   private final Clock clock;
-  private final ObjectMapper canonical =
-      new ObjectMapper().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
 
   SendMessageService(
       OutboxRepository messages,
@@ -92,14 +82,22 @@ class SendMessageService {
   record Accepted(Message message, boolean replayed) {}
 
   Accepted accept(TenantId tenant, Draft draft, String idempotencyKey) {
-    byte[] requestHash = requestHash(draft);
     String key = idempotencyKey(idempotencyKey);
-    if (key != null) {
-      Optional<Accepted> replay = replay(tenant, key, requestHash);
-      if (replay.isPresent()) {
-        return replay.get();
-      }
-    }
+    byte[] requestHash = requestHash(draft);
+    IdempotentCreate.Outcome<Message> outcome =
+        IdempotentCreate.create(
+            key,
+            requestHash,
+            "message",
+            k ->
+                messages.findByIdempotencyKey(tenant, k)
+                    .map(m -> new IdempotentCreate.Earlier<>(m, m.requestHash())),
+            () -> store(tenant, draft, key, requestHash));
+    return new Accepted(outcome.value(), outcome.replayed());
+  }
+
+  /** Checks the draft, stores it, then wakes its send lane or starts its approval. */
+  private Message store(TenantId tenant, Draft draft, String key, byte[] requestHash) {
     SessionInfo session = sessions.get(tenant, draft.sessionId());
     TenantSettings tenantSettings = tenants.settings(tenant);
     boolean reaction = draft.content().is(MessageType.REACTION);
@@ -115,46 +113,40 @@ class SendMessageService {
     boolean needsApproval = tenantSettings.requireApproval() && !reaction;
     Instant now = clock.instant();
     UUID id = Ids.newId();
-    Message stored;
-    try {
-      stored =
-          transaction.execute(
-              status -> {
-                UUID mediaId =
-                    draft.inlineMedia() == null
-                        ? null
-                        : media.store(tenant, draft.inlineMedia().mimetype(), draft.inlineMedia().filename(),
-                            draft.inlineMedia().bytes(), now);
-                Message message =
-                    Message.fromApi(
-                        id,
-                        tenant,
-                        session.id(),
-                        draft.chat(),
-                        new Message.Content(
-                            draft.content().type(), draft.content().body(), draft.content().payload(),
-                            mediaId, draft.content().replyTo()),
-                        needsApproval ? MessageStatus.PENDING : MessageStatus.QUEUED,
-                        key == null ? id.toString() : key,
-                        requestHash,
-                        needsApproval ? approvalProcesses.epoch() : null,
-                        now);
-                if (needsApproval) {
-                  message = message.withApproval(requestApproval(message).id());
-                }
-                messages.insertOutbound(message, bodyHash);
-                return message;
-              });
-    } catch (DuplicateKeyException e) {
-      // The same key arrived twice at once: the other request stored it first.
-      return replay(tenant, key, requestHash).orElseThrow(() -> e);
-    }
+    Message stored =
+      transaction.execute(
+          status -> {
+            UUID mediaId =
+                draft.inlineMedia() == null
+                    ? null
+                    : media.store(tenant, draft.inlineMedia().mimetype(), draft.inlineMedia().filename(),
+                        draft.inlineMedia().bytes(), now);
+            Message message =
+                Message.fromApi(
+                    id,
+                    tenant,
+                    session.id(),
+                    draft.chat(),
+                    new Message.Content(
+                        draft.content().type(), draft.content().body(), draft.content().payload(),
+                        mediaId, draft.content().replyTo()),
+                    needsApproval ? MessageStatus.PENDING : MessageStatus.QUEUED,
+                    key == null ? id.toString() : key,
+                    requestHash,
+                    needsApproval ? approvalProcesses.epoch() : null,
+                    now);
+            if (needsApproval) {
+              message = message.withApproval(requestApproval(message).id());
+            }
+            messages.insertOutbound(message, bodyHash);
+            return message;
+          });
     if (needsApproval) {
       approvalProcesses.startFor(stored);
     } else {
       dispatcher.wake(stored.sessionId());
     }
-    return new Accepted(stored, false);
+    return stored;
   }
 
   private Approval requestApproval(Message message) {
@@ -170,19 +162,6 @@ class SendMessageService {
             message.id(),
             summary,
             settings.approvalTimeout()));
-  }
-
-  private Optional<Accepted> replay(TenantId tenant, String key, byte[] requestHash) {
-    return messages
-        .findByIdempotencyKey(tenant, key)
-        .map(
-            earlier -> {
-              if (!Arrays.equals(earlier.requestHash(), requestHash)) {
-                throw ApiException.invalid(
-                    "Idempotency-Key '%s' was already used for a different message".formatted(key));
-              }
-              return new Accepted(earlier, true);
-            });
   }
 
   static String validText(String field, String text) {
@@ -209,29 +188,17 @@ class SendMessageService {
   }
 
   /** Identifies the request, so that a retry is told from a different message under the same key. */
-  private byte[] requestHash(Draft draft) {
-    try {
-      Map<String, Object> canonicalForm = new LinkedHashMap<>();
-      canonicalForm.put("session", draft.sessionId().toString());
-      canonicalForm.put("chat", draft.chat().value());
-      canonicalForm.put("type", draft.content().type().value());
-      canonicalForm.put("body", draft.content().body());
-      canonicalForm.put("payload", draft.content().payload());
-      canonicalForm.put("reply_to", draft.content().replyTo());
-      if (draft.inlineMedia() != null) {
-        canonicalForm.put("media", HexFormat.of().formatHex(sha256(draft.inlineMedia().bytes())));
-      }
-      return sha256(canonical.writeValueAsString(canonicalForm).getBytes(StandardCharsets.UTF_8));
-    } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException(e);
+  private static byte[] requestHash(Draft draft) {
+    Map<String, Object> canonicalForm = new LinkedHashMap<>();
+    canonicalForm.put("session", draft.sessionId().toString());
+    canonicalForm.put("chat", draft.chat().value());
+    canonicalForm.put("type", draft.content().type().value());
+    canonicalForm.put("body", draft.content().body());
+    canonicalForm.put("payload", draft.content().payload());
+    canonicalForm.put("reply_to", draft.content().replyTo());
+    if (draft.inlineMedia() != null) {
+      canonicalForm.put("media", HexFormat.of().formatHex(IdempotentCreate.sha256(draft.inlineMedia().bytes())));
     }
-  }
-
-  private static byte[] sha256(byte[] bytes) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(bytes);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return IdempotentCreate.requestHash(canonicalForm);
   }
 }

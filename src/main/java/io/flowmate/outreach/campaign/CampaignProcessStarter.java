@@ -5,15 +5,14 @@ import io.flowmate.workflow.ApprovalGate;
 import io.flowmate.workflow.ApprovalStatus;
 import io.flowmate.workflow.Approvals;
 import io.flowmate.workflow.EngineReady;
+import io.flowmate.workflow.ProcessBackedRows;
 import io.flowmate.workflow.Processes;
-import io.flowmate.workflow.Reconciliation;
 import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.util.UUID;
 import org.springframework.context.event.EventListener;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
@@ -29,85 +28,86 @@ import org.springframework.stereotype.Component;
 @Component
 class CampaignProcessStarter {
 
-  private static final Logger log = LoggerFactory.getLogger(CampaignProcessStarter.class);
-
   private final Processes processes;
   private final Approvals approvals;
-  private final CampaignRepository campaigns;
   private final CampaignSignals signals;
+  private final ProcessBackedRows<Campaign> rows;
 
   CampaignProcessStarter(
       Processes processes, Approvals approvals, CampaignRepository campaigns, CampaignSignals signals) {
     this.processes = processes;
     this.approvals = approvals;
-    this.campaigns = campaigns;
     this.signals = signals;
+    this.rows =
+        new ProcessBackedRows<>(
+            processes,
+            "campaign",
+            new ProcessBackedRows.Table<>() {
+              @Override
+              public UUID id(Campaign campaign) {
+                return campaign.id();
+              }
+
+              @Override
+              public List<Campaign> outside(String epoch, int limit) {
+                return campaigns.liveOutside(epoch, limit);
+              }
+
+              @Override
+              public boolean claim(Campaign campaign, String epoch) {
+                return campaigns.claimForEpoch(campaign.id(), campaign.engineEpoch(), epoch);
+              }
+
+              @Override
+              public void attach(UUID id, Long processInstanceKey, String epoch) {
+                campaigns.attachProcess(id, processInstanceKey, epoch);
+              }
+            },
+            this::launch);
   }
 
   String epoch() {
-    return processes.epoch();
+    return rows.epoch();
   }
 
   /** Starts the instance for a campaign already claimed for the current epoch; false if the engine refused. */
   boolean startFor(Campaign campaign) {
-    try {
-      Map<String, Object> variables = variables(campaign);
-      Optional<Approval> approval = Optional.ofNullable(campaign.approvalId()).flatMap(approvals::find);
-      Processes.StartedInstance started;
-      if (campaign.status() == CampaignStatus.PENDING && campaign.startedAt() == null) {
-        if (approval.isPresent() && approval.get().status() != ApprovalStatus.PENDING) {
-          variables.putAll(Approvals.decisionVariables(approval.get()));
-          started = processes.startBefore(CampaignProcess.PROCESS_ID, CampaignProcess.DECISION_GATEWAY, variables);
-        } else {
-          started = processes.start(CampaignProcess.PROCESS_ID, variables);
-        }
-        long instance = started.processInstanceKey();
-        approval.ifPresent(a -> approvals.attachProcess(a.id(), instance));
-      } else {
-        started = processes.startBefore(CampaignProcess.PROCESS_ID, CampaignProcess.PLAN_GATEWAY, variables);
-      }
-      campaigns.attachProcess(campaign.id(), started.processInstanceKey(), started.epoch());
-      if (campaign.status() == CampaignStatus.PAUSED) {
-        signals.paused(campaign);
-      }
-      return true;
-    } catch (RuntimeException e) {
-      log.warn("Could not start the process of campaign {}; retrying later: {}", campaign.id(), e.getMessage());
-      campaigns.attachProcess(campaign.id(), null, null);
-      return false;
-    }
+    return rows.start(campaign);
   }
 
   @EventListener
   void onEngineReady(EngineReady ready) {
-    int restarted = reconcile();
-    if (restarted > 0) {
-      log.info("Re-created the process of {} campaign(s)", restarted);
-    }
+    rows.recreate();
   }
 
   /** Catches up with starts that failed (engine briefly unreachable). */
   @Scheduled(fixedDelayString = "${flowmate.outreach.reconcile-interval:1m}",
       initialDelayString = "${flowmate.outreach.reconcile-interval:1m}")
   int reconcile() {
-    return Reconciliation.run(
-        processes.epoch(),
-        new Reconciliation.Owner<Campaign>() {
-          @Override
-          public List<Campaign> outside(String epoch, int limit) {
-            return campaigns.liveOutside(epoch, limit);
-          }
+    return rows.reconcile();
+  }
 
-          @Override
-          public boolean claim(Campaign campaign, String epoch) {
-            return campaigns.claimForEpoch(campaign.id(), campaign.engineEpoch(), epoch);
-          }
-
-          @Override
-          public boolean start(Campaign campaign) {
-            return startFor(campaign);
-          }
-        });
+  private Processes.StartedInstance launch(Campaign campaign) {
+    Map<String, Object> variables = variables(campaign);
+    Optional<Approval> approval = Optional.ofNullable(campaign.approvalId()).flatMap(approvals::find);
+    Processes.StartedInstance started;
+    if (campaign.status() == CampaignStatus.PENDING && campaign.startedAt() == null) {
+      if (approval.isPresent() && approval.get().status() != ApprovalStatus.PENDING) {
+        variables.putAll(Approvals.decisionVariables(approval.get()));
+        started = processes.startBefore(CampaignProcess.PROCESS_ID, CampaignProcess.DECISION_GATEWAY, variables);
+      } else {
+        started = processes.start(CampaignProcess.PROCESS_ID, variables);
+      }
+      long instance = started.processInstanceKey();
+      approval.ifPresent(a -> approvals.attachProcess(a.id(), instance));
+    } else {
+      started = processes.startBefore(CampaignProcess.PROCESS_ID, CampaignProcess.PLAN_GATEWAY, variables);
+    }
+    if (campaign.status() == CampaignStatus.PAUSED) {
+      // Signalled before the key is recorded: a message buffers until the new instance listens.
+      signals.paused(campaign);
+    }
+    return started;
   }
 
   private Map<String, Object> variables(Campaign campaign) {

@@ -112,11 +112,11 @@ public class CampaignRepository {
   }
 
   /**
-   * Moves the campaign to {@code to} if it is in one of {@code from}.
+   * Carries out the move if the campaign's status allows it.
    *
    * @return whether it moved
    */
-  boolean transition(UUID id, Collection<CampaignStatus> from, CampaignStatus to, String reason, Instant now) {
+  boolean move(UUID id, CampaignStatus.Move move, String reason, Instant now) {
     return jdbc.sql(
             """
             UPDATE outreach_campaign SET status = :to, status_reason = :reason, updated_at = :now,
@@ -127,8 +127,8 @@ public class CampaignRepository {
             WHERE id = :id AND status = ANY (CAST(:from AS text[]))
             """)
         .param("id", id)
-        .param("from", from.stream().map(CampaignStatus::value).toArray(String[]::new))
-        .param("to", to.value())
+        .param("from", move.from().stream().map(CampaignStatus::value).toArray(String[]::new))
+        .param("to", move.to().value())
         .param("reason", reason)
         .param("now", timestamp(now))
         .update() == 1;

@@ -1,13 +1,11 @@
 package io.flowmate.outreach.campaign;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.flowmate.admin.PlanLimits;
 import io.flowmate.admin.Tenants;
 import io.flowmate.core.Ids;
 import io.flowmate.core.TenantId;
 import io.flowmate.core.api.ApiException;
+import io.flowmate.core.api.IdempotentCreate;
 import io.flowmate.core.api.Page;
 import io.flowmate.core.api.PageQuery;
 import io.flowmate.core.net.OutboundUrls;
@@ -18,20 +16,14 @@ import io.flowmate.outreach.audience.Audience;
 import io.flowmate.outreach.audience.MessageTemplate;
 import io.flowmate.workflow.Approval;
 import io.flowmate.workflow.Approvals;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Consumer;
-import org.springframework.dao.DuplicateKeyException;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -60,8 +52,6 @@ class CampaignService {
   private final TransactionTemplate transaction;
   private final Clock clock;
   private final OutboundUrls urls;
-  private final ObjectMapper canonical =
-      new ObjectMapper().findAndRegisterModules().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
 
   CampaignService(
       CampaignRepository campaigns,
@@ -113,13 +103,21 @@ class CampaignService {
 
   Accepted create(TenantId tenant, Draft request, String idempotencyKey) {
     Draft draft = validated(request);
-    byte[] requestHash = requestHash(draft);
-    if (idempotencyKey != null) {
-      Optional<Accepted> replay = replay(tenant, idempotencyKey, requestHash);
-      if (replay.isPresent()) {
-        return replay.get();
-      }
-    }
+    byte[] requestHash = IdempotentCreate.requestHash(draft);
+    IdempotentCreate.Outcome<Campaign> outcome =
+        IdempotentCreate.create(
+            idempotencyKey,
+            requestHash,
+            "bulk-send job",
+            key ->
+                campaigns.findByIdempotencyKey(tenant, key)
+                    .map(earlier -> new IdempotentCreate.Earlier<>(earlier.getKey(), earlier.getValue())),
+            () -> store(tenant, draft, idempotencyKey, requestHash));
+    return new Accepted(outcome.value(), outcome.replayed());
+  }
+
+  /** Checks the plan, session and audience, stores the campaign and starts its process. */
+  private Campaign store(TenantId tenant, Draft draft, String idempotencyKey, byte[] requestHash) {
     PlanLimits limits = tenants.limits(tenant);
     if (!limits.bulkSendEnabled()) {
       throw ApiException.forbidden(
@@ -138,28 +136,22 @@ class CampaignService {
     boolean needsApproval = tenants.settings(tenant).requireApproval();
     Instant now = clock.instant();
     UUID id = Ids.newId();
-    Campaign campaign;
-    try {
-      campaign =
-          transaction.execute(
-              status -> {
-                UUID approvalId = needsApproval ? requestApproval(tenant, id, draft, size).id() : null;
-                Campaign created =
-                    new Campaign(
-                        id, tenant, draft.sessionId(), draft.customGroupId(), draft.name(), draft.messageType(),
-                        draft.messageContent(), draft.mediaUrl(), draft.variants(), draft.filter(),
-                        Duration.ofSeconds(draft.delayMinSeconds()), Duration.ofSeconds(draft.delayMaxSeconds()),
-                        CampaignStatus.PENDING, null, (int) size, 0, null, false, approvalId,
-                        null, starter.epoch(), now, now, null, null);
-                campaigns.insert(created, idempotencyKey, requestHash);
-                return created;
-              });
-    } catch (DuplicateKeyException e) {
-      // The same key arrived twice at once: the other request stored it first.
-      return replay(tenant, idempotencyKey, requestHash).orElseThrow(() -> e);
-    }
+    Campaign campaign =
+        transaction.execute(
+            status -> {
+              UUID approvalId = needsApproval ? requestApproval(tenant, id, draft, size).id() : null;
+              Campaign created =
+                  new Campaign(
+                      id, tenant, draft.sessionId(), draft.customGroupId(), draft.name(), draft.messageType(),
+                      draft.messageContent(), draft.mediaUrl(), draft.variants(), draft.filter(),
+                      Duration.ofSeconds(draft.delayMinSeconds()), Duration.ofSeconds(draft.delayMaxSeconds()),
+                      CampaignStatus.PENDING, null, (int) size, 0, null, false, approvalId,
+                      null, starter.epoch(), now, now, null, null);
+              campaigns.insert(created, idempotencyKey, requestHash);
+              return created;
+            });
     starter.startFor(campaign);
-    return new Accepted(get(tenant, id), false);
+    return get(tenant, id);
   }
 
   Campaign get(TenantId tenant, UUID id) {
@@ -171,11 +163,11 @@ class CampaignService {
   }
 
   Campaign pause(TenantId tenant, UUID id) {
-    return change(tenant, id, List.of(CampaignStatus.RUNNING), CampaignStatus.PAUSED, "paused", signals::paused);
+    return change(tenant, id, CampaignStatus.Move.PAUSE, CampaignStatus.Move.RESUME, signals::paused);
   }
 
   Campaign resume(TenantId tenant, UUID id) {
-    return change(tenant, id, List.of(CampaignStatus.PAUSED), CampaignStatus.RUNNING, "resumed", signals::resumed);
+    return change(tenant, id, CampaignStatus.Move.RESUME, CampaignStatus.Move.PAUSE, signals::resumed);
   }
 
   /**
@@ -190,20 +182,14 @@ class CampaignService {
                 status -> {
                   campaigns.lock(id);
                   boolean cancelled =
-                      campaigns.transition(
-                          id,
-                          List.of(CampaignStatus.PENDING, CampaignStatus.RUNNING, CampaignStatus.PAUSED),
-                          CampaignStatus.CANCELLED,
-                          CANCELLED_BY_API,
-                          clock.instant());
+                      campaigns.move(id, CampaignStatus.Move.CANCEL, CANCELLED_BY_API, clock.instant());
                   if (cancelled) {
                     outbox.cancel(campaign.origin(), "campaign cancelled");
                   }
                   return cancelled;
                 }));
     if (!moved) {
-      throw ApiException.conflict("Job %s is %s; only a pending, running or paused job can be cancelled"
-          .formatted(id, get(tenant, id).status().value()));
+      throw CampaignStatus.Move.CANCEL.refused(id, get(tenant, id).status());
     }
     Campaign cancelled = get(tenant, id);
     try {
@@ -217,32 +203,26 @@ class CampaignService {
     return cancelled;
   }
 
+  /** Moves the campaign and signals its instance; undoes the move if the engine cannot be told. */
   private Campaign change(
-      TenantId tenant,
-      UUID id,
-      List<CampaignStatus> from,
-      CampaignStatus to,
-      String verb,
-      Consumer<Campaign> signal) {
+      TenantId tenant, UUID id, CampaignStatus.Move move, CampaignStatus.Move undo, Consumer<Campaign> signal) {
     Campaign before = get(tenant, id);
     boolean moved =
         Boolean.TRUE.equals(
             transaction.execute(
                 status -> {
                   campaigns.lock(id);
-                  return campaigns.transition(id, from, to, null, clock.instant());
+                  return campaigns.move(id, move, null, clock.instant());
                 }));
     if (!moved) {
-      throw ApiException.conflict(
-          "Job %s is %s; only a %s job can be %s"
-              .formatted(id, get(tenant, id).status().value(), from.getFirst().value(), verb));
+      throw move.refused(id, get(tenant, id).status());
     }
     Campaign changed = get(tenant, id);
     try {
       signal.accept(changed);
     } catch (RuntimeException e) {
       transaction.executeWithoutResult(
-          status -> campaigns.transition(id, List.of(to), before.status(), before.statusReason(), clock.instant()));
+          status -> campaigns.move(id, undo, before.statusReason(), clock.instant()));
       throw new ApiException(
           HttpStatus.SERVICE_UNAVAILABLE, "The workflow engine cannot be reached right now; try again");
     }
@@ -324,27 +304,5 @@ class CampaignService {
     return new Draft(
         name, d.sessionId(), d.customGroupId(), type, content, d.mediaUrl(), List.copyOf(variants),
         d.filter() == null ? Map.of() : Map.copyOf(d.filter()), (int) min, (int) max);
-  }
-
-  private Optional<Accepted> replay(TenantId tenant, String key, byte[] requestHash) {
-    return campaigns
-        .findByIdempotencyKey(tenant, key)
-        .map(
-            earlier -> {
-              if (!Arrays.equals(earlier.getValue(), requestHash)) {
-                throw ApiException.invalid(
-                    "Idempotency-Key '%s' was already used for a different bulk-send job".formatted(key));
-              }
-              return new Accepted(earlier.getKey(), true);
-            });
-  }
-
-  private byte[] requestHash(Draft draft) {
-    try {
-      return MessageDigest.getInstance("SHA-256")
-          .digest(canonical.writeValueAsString(draft).getBytes(StandardCharsets.UTF_8));
-    } catch (JsonProcessingException | NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

@@ -8,7 +8,6 @@ import io.flowmate.workflow.ApprovalStatus;
 import io.flowmate.workflow.Approvals;
 import io.flowmate.workflow.ForgedJob;
 import java.time.Clock;
-import java.util.List;
 import org.springframework.stereotype.Component;
 
 /**
@@ -55,12 +54,7 @@ public class CancelCampaignWorker {
     } else if (campaign.status() != CampaignStatus.CANCELLED) {
       throw ForgedJob.refuse("campaign %s was not cancelled".formatted(campaign.id()));
     }
-    campaigns.transition(
-        campaign.id(),
-        List.of(CampaignStatus.PENDING, CampaignStatus.RUNNING, CampaignStatus.PAUSED),
-        CampaignStatus.CANCELLED,
-        reason,
-        clock.instant());
+    campaigns.move(campaign.id(), CampaignStatus.Move.CANCEL, reason, clock.instant());
     outbox.cancel(campaign.origin(), "campaign cancelled");
   }
 

@@ -5,7 +5,6 @@ import io.camunda.client.annotation.Variable;
 import io.flowmate.messaging.Outbox;
 import io.flowmate.workflow.ForgedJob;
 import java.time.Clock;
-import java.util.List;
 import org.springframework.stereotype.Component;
 
 /**
@@ -43,8 +42,6 @@ public class CompleteCampaignWorker {
         || outbox.hasWaiting(campaign.origin())) {
       throw ForgedJob.refuse("campaign %s has messages still to send".formatted(campaign.id()));
     }
-    campaigns.transition(
-        campaign.id(), List.of(CampaignStatus.RUNNING, CampaignStatus.PAUSED), CampaignStatus.COMPLETED, null,
-        clock.instant());
+    campaigns.move(campaign.id(), CampaignStatus.Move.COMPLETE, null, clock.instant());
   }
 }

@@ -7,7 +7,6 @@ import io.flowmate.workflow.ApprovalStatus;
 import io.flowmate.workflow.Approvals;
 import io.flowmate.workflow.ForgedJob;
 import java.time.Clock;
-import java.util.List;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -65,8 +64,7 @@ public class StartCampaignWorker {
     String replacement = editedText;
     transaction.executeWithoutResult(
         status -> {
-          if (campaigns.transition(campaign.id(), List.of(CampaignStatus.PENDING), CampaignStatus.RUNNING, null,
-                  clock.instant())
+          if (campaigns.move(campaign.id(), CampaignStatus.Move.START, null, clock.instant())
               && replacement != null) {
             campaigns.replaceContent(campaign.id(), replacement, clock.instant());
           }

@@ -5,7 +5,6 @@ import io.camunda.client.annotation.Variable;
 import io.flowmate.gateway.Sessions;
 import io.flowmate.outreach.audience.Audience;
 import java.time.Clock;
-import java.util.List;
 import java.util.Map;
 import org.springframework.stereotype.Component;
 
@@ -52,8 +51,7 @@ public class ValidateCampaignWorker {
       }
     }
     if (problem != null) {
-      campaigns.transition(campaign.id(), List.of(CampaignStatus.PENDING), CampaignStatus.FAILED,
-          "campaign cannot run: " + problem, clock.instant());
+      campaigns.move(campaign.id(), CampaignStatus.Move.FAIL, "campaign cannot run: " + problem, clock.instant());
       return Map.of(CampaignProcess.VALID, false, CampaignProcess.AUDIENCE_SIZE, size);
     }
     campaigns.recordAudience(campaign.id(), (int) size, clock.instant());

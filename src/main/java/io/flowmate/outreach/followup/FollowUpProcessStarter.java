@@ -1,15 +1,14 @@
 package io.flowmate.outreach.followup;
 
 import io.flowmate.workflow.EngineReady;
+import io.flowmate.workflow.ProcessBackedRows;
 import io.flowmate.workflow.Processes;
-import io.flowmate.workflow.Reconciliation;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.util.UUID;
 import org.springframework.context.event.EventListener;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
@@ -24,14 +23,13 @@ import org.springframework.stereotype.Component;
 @Component
 class FollowUpProcessStarter {
 
-  private static final Logger log = LoggerFactory.getLogger(FollowUpProcessStarter.class);
   /** The engine's timers have second precision; a due time already past fires after this. */
   private static final Duration SHORTEST_WAIT = Duration.ofSeconds(1);
 
   private final Processes processes;
-  private final FollowUpRepository followUps;
   private final FollowUps steps;
   private final Clock clock;
+  private final ProcessBackedRows<FollowUp> rows;
 
   FollowUpProcessStarter(
       Processes processes,
@@ -39,13 +37,38 @@ class FollowUpProcessStarter {
       FollowUps steps,
       Clock clock) {
     this.processes = processes;
-    this.followUps = followUps;
     this.steps = steps;
     this.clock = clock;
+    this.rows =
+        new ProcessBackedRows<>(
+            processes,
+            "follow-up",
+            new ProcessBackedRows.Table<>() {
+              @Override
+              public UUID id(FollowUp followUp) {
+                return followUp.id();
+              }
+
+              @Override
+              public List<FollowUp> outside(String epoch, int limit) {
+                return followUps.waitingOutside(epoch, limit);
+              }
+
+              @Override
+              public boolean claim(FollowUp followUp, String epoch) {
+                return followUps.claimForEpoch(followUp.id(), followUp.engineEpoch(), epoch);
+              }
+
+              @Override
+              public void attach(UUID id, Long processInstanceKey, String epoch) {
+                followUps.attachProcess(id, processInstanceKey, epoch);
+              }
+            },
+            this::launch);
   }
 
   String epoch() {
-    return processes.epoch();
+    return rows.epoch();
   }
 
   /**
@@ -53,32 +76,12 @@ class FollowUpProcessStarter {
    * refused (the follow-up is left for {@link #reconcile}).
    */
   boolean startFor(FollowUp followUp) {
-    try {
-      Map<String, Object> variables = variables(followUp);
-      Processes.StartedInstance started;
-      if (followUp.round() >= followUp.maxRounds()) {
-        started =
-            processes.startBefore(FollowUpProcess.PROCESS_ID, FollowUpProcess.COMPLETE_TASK, variables);
-      } else if (steps.hasReplied(followUp)) {
-        started = processes.startBefore(FollowUpProcess.PROCESS_ID, FollowUpProcess.STOP_TASK, variables);
-      } else {
-        started = processes.start(FollowUpProcess.PROCESS_ID, variables);
-      }
-      followUps.attachProcess(followUp.id(), started.processInstanceKey(), started.epoch());
-      return true;
-    } catch (RuntimeException e) {
-      log.warn("Could not start the process of follow-up {}; retrying later: {}", followUp.id(), e.getMessage());
-      followUps.attachProcess(followUp.id(), null, null);
-      return false;
-    }
+    return rows.start(followUp);
   }
 
   @EventListener
   void onEngineReady(EngineReady ready) {
-    int restarted = reconcile();
-    if (restarted > 0) {
-      log.info("Re-created the process of {} waiting follow-up(s)", restarted);
-    }
+    rows.recreate();
   }
 
   /** Catches up with starts that failed (engine briefly unreachable) and lost instances. */
@@ -86,24 +89,17 @@ class FollowUpProcessStarter {
       fixedDelayString = "${flowmate.outreach.reconcile-interval:1m}",
       initialDelayString = "${flowmate.outreach.reconcile-interval:1m}")
   int reconcile() {
-    return Reconciliation.run(
-        processes.epoch(),
-        new Reconciliation.Owner<FollowUp>() {
-          @Override
-          public List<FollowUp> outside(String epoch, int limit) {
-            return followUps.waitingOutside(epoch, limit);
-          }
+    return rows.reconcile();
+  }
 
-          @Override
-          public boolean claim(FollowUp followUp, String epoch) {
-            return followUps.claimForEpoch(followUp.id(), followUp.engineEpoch(), epoch);
-          }
-
-          @Override
-          public boolean start(FollowUp followUp) {
-            return startFor(followUp);
-          }
-        });
+  private Processes.StartedInstance launch(FollowUp followUp) {
+    Map<String, Object> variables = variables(followUp);
+    if (followUp.round() >= followUp.maxRounds()) {
+      return processes.startBefore(FollowUpProcess.PROCESS_ID, FollowUpProcess.COMPLETE_TASK, variables);
+    } else if (steps.hasReplied(followUp)) {
+      return processes.startBefore(FollowUpProcess.PROCESS_ID, FollowUpProcess.STOP_TASK, variables);
+    }
+    return processes.start(FollowUpProcess.PROCESS_ID, variables);
   }
 
   private Map<String, Object> variables(FollowUp followUp) {

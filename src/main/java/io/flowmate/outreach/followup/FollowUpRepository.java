@@ -8,8 +8,9 @@ import static io.flowmate.core.db.Sql.uuid;
 
 import io.flowmate.core.ChatId;
 import io.flowmate.core.TenantId;
-import io.flowmate.core.db.ProcessColumns;
+import io.flowmate.core.api.IllegalTransitionException;
 import io.flowmate.core.api.PageQuery;
+import io.flowmate.core.db.ProcessColumns;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -164,9 +165,10 @@ class FollowUpRepository {
                 """
                 UPDATE outreach_follow_up SET status = :status, status_reason = :reason, due_at = NULL,
                   ended_at = :now, updated_at = :now
-                WHERE id = :id AND status = 'waiting'
+                WHERE id = :id AND status = ANY (CAST(:from AS text[]))
                 """)
             .param("id", id)
+            .param("from", from(status))
             .param("status", status.value())
             .param("reason", reason)
             .param("now", timestamp(now))
@@ -180,14 +182,23 @@ class FollowUpRepository {
             """
             UPDATE outreach_follow_up SET status = 'cancelled', status_reason = :reason, due_at = NULL,
               ended_at = :now, updated_at = :now
-            WHERE rule_id = :rule AND status = 'waiting'
+            WHERE rule_id = :rule AND status = ANY (CAST(:from AS text[]))
             RETURNING *
             """)
         .param("rule", ruleId)
+        .param("from", from(FollowUpStatus.CANCELLED))
         .param("reason", reason)
         .param("now", timestamp(now))
         .query(this::map)
         .list();
+  }
+
+  /** The statuses a follow-up may reach {@code to} from, as SQL text; none is a programming error. */
+  private static String[] from(FollowUpStatus to) {
+    if (to.reachableFrom().isEmpty()) {
+      throw new IllegalTransitionException("A follow-up cannot move to " + to.value());
+    }
+    return to.reachableFrom().stream().map(FollowUpStatus::value).toArray(String[]::new);
   }
 
   /** A reply: who wrote ({@code <phone>@c.us} on a number) and when. */

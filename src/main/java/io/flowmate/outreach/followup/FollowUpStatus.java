@@ -1,5 +1,6 @@
 package io.flowmate.outreach.followup;
 
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -19,5 +20,13 @@ enum FollowUpStatus {
 
   static FollowUpStatus of(String value) {
     return valueOf(value.toUpperCase(Locale.ROOT));
+  }
+
+  /**
+   * The statuses a follow-up may move to this one from, the only place that says so: a waiting
+   * follow-up ends once, in any of the final statuses, and nothing returns to waiting.
+   */
+  List<FollowUpStatus> reachableFrom() {
+    return this == WAITING ? List.of() : List.of(WAITING);
   }
 }

@@ -1,11 +1,12 @@
 package io.flowmate.outreach.schedule;
 
 import io.flowmate.workflow.EngineReady;
+import io.flowmate.workflow.ProcessBackedRows;
 import io.flowmate.workflow.Processes;
-import io.flowmate.workflow.Reconciliation;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.event.EventListener;
@@ -31,15 +32,40 @@ class ScheduledMessageProcessStarter {
   static final Duration SIGNAL_BUFFER = Duration.ofMinutes(1);
 
   private final Processes processes;
-  private final ScheduledMessageRepository schedules;
+  private final ProcessBackedRows<ScheduledMessage> rows;
 
   ScheduledMessageProcessStarter(Processes processes, ScheduledMessageRepository schedules) {
     this.processes = processes;
-    this.schedules = schedules;
+    this.rows =
+        new ProcessBackedRows<>(
+            processes,
+            "schedule",
+            new ProcessBackedRows.Table<>() {
+              @Override
+              public UUID id(ScheduledMessage schedule) {
+                return schedule.id();
+              }
+
+              @Override
+              public List<ScheduledMessage> outside(String epoch, int limit) {
+                return schedules.liveOutside(epoch, limit);
+              }
+
+              @Override
+              public boolean claim(ScheduledMessage schedule, String epoch) {
+                return schedules.claimForEpoch(schedule.id(), schedule.engineEpoch(), epoch);
+              }
+
+              @Override
+              public void attach(UUID id, Long processInstanceKey, String epoch) {
+                schedules.attachProcess(id, processInstanceKey, epoch);
+              }
+            },
+            this::launch);
   }
 
   String epoch() {
-    return processes.epoch();
+    return rows.epoch();
   }
 
   /**
@@ -48,20 +74,15 @@ class ScheduledMessageProcessStarter {
    * @return false if the engine could not be reached (the next reconciliation tries again)
    */
   boolean startFor(ScheduledMessage schedule) {
-    try {
-      Processes.StartedInstance started =
-          processes.start(
-              ScheduledMessageProcess.PROCESS_ID,
-              Map.of(
-                  ScheduledMessageProcess.TENANT_ID, schedule.tenantId().toString(),
-                  ScheduledMessageProcess.SCHEDULE_ID, schedule.id().toString()));
-      schedules.attachProcess(schedule.id(), started.processInstanceKey(), started.epoch());
-      return true;
-    } catch (RuntimeException e) {
-      log.warn("Could not start the process of schedule {}; retrying later: {}", schedule.id(), e.getMessage());
-      schedules.attachProcess(schedule.id(), null, null);
-      return false;
-    }
+    return rows.start(schedule);
+  }
+
+  private Processes.StartedInstance launch(ScheduledMessage schedule) {
+    return processes.start(
+        ScheduledMessageProcess.PROCESS_ID,
+        Map.of(
+            ScheduledMessageProcess.TENANT_ID, schedule.tenantId().toString(),
+            ScheduledMessageProcess.SCHEDULE_ID, schedule.id().toString()));
   }
 
   /**
@@ -80,33 +101,13 @@ class ScheduledMessageProcessStarter {
 
   @EventListener
   void onEngineReady(EngineReady ready) {
-    int restarted = reconcile();
-    if (restarted > 0) {
-      log.info("Re-created the process of {} scheduled message(s)", restarted);
-    }
+    rows.recreate();
   }
 
   /** Catches up with starts that failed (engine briefly unreachable). */
   @Scheduled(fixedDelayString = "${flowmate.outreach.reconcile-interval:1m}",
       initialDelayString = "${flowmate.outreach.reconcile-interval:1m}")
   int reconcile() {
-    return Reconciliation.run(
-        processes.epoch(),
-        new Reconciliation.Owner<ScheduledMessage>() {
-          @Override
-          public List<ScheduledMessage> outside(String epoch, int limit) {
-            return schedules.liveOutside(epoch, limit);
-          }
-
-          @Override
-          public boolean claim(ScheduledMessage schedule, String epoch) {
-            return schedules.claimForEpoch(schedule.id(), schedule.engineEpoch(), epoch);
-          }
-
-          @Override
-          public boolean start(ScheduledMessage schedule) {
-            return startFor(schedule);
-          }
-        });
+    return rows.reconcile();
   }
 }

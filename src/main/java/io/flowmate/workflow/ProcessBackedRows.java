@@ -1,0 +1,126 @@
+package io.flowmate.workflow;
+
+import java.util.List;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Rows of a module's table that each need a live process instance (campaigns, schedules,
+ * follow-ups, reports, messages awaiting approval, leads due for scoring): starts a row's instance
+ * after the row was committed, records its key next to the row, and re-creates it when the engine
+ * lost it. The module says which rows should be live and where an instance starts; this holds the
+ * rest, once.
+ *
+ * <p>Re-creating pages through the rows whose instance belongs to another engine epoch, or whose
+ * start in this epoch was lost (no instance key after a grace period, see {@code
+ * core.db.ProcessColumns}), takes each over for this epoch (once, however many nodes or threads
+ * try) and starts its instance again. It runs when the engine is ready and periodically, in both
+ * engine modes. A start the engine refused leaves the row without a key, for the next run.
+ */
+public final class ProcessBackedRows<T> {
+
+  private static final Logger log = LoggerFactory.getLogger(ProcessBackedRows.class);
+  private static final int PAGE = 100;
+
+  /** How the module's table links a row to its instance (usually through {@code core.db.ProcessColumns}). */
+  public interface Table<T> {
+
+    UUID id(T row);
+
+    /**
+     * Up to {@code limit} rows that should have a live instance but whose instance is not of
+     * {@code epoch}, or whose start in it was lost.
+     */
+    List<T> outside(String epoch, int limit);
+
+    /** Takes the row over for the epoch; false if someone else did first. */
+    boolean claim(T row, String epoch);
+
+    /** Records the row's instance, or none (null key and epoch: to be started again). */
+    void attach(UUID id, Long processInstanceKey, String epoch);
+  }
+
+  /**
+   * Starts the row's instance where the row stands (the start event, or an element when it had
+   * progressed), and does what must go with the start (e.g. tells an approval its instance).
+   */
+  @FunctionalInterface
+  public interface Launch<T> {
+    Processes.StartedInstance start(T row);
+  }
+
+  private final Processes processes;
+  private final String kind;
+  private final Table<T> table;
+  private final Launch<T> launch;
+
+  /** @param kind what a row is, for the logs: "campaign" */
+  public ProcessBackedRows(Processes processes, String kind, Table<T> table, Launch<T> launch) {
+    this.processes = processes;
+    this.kind = kind;
+    this.table = table;
+    this.launch = launch;
+  }
+
+  /** The epoch a row inserted now is claimed for, so that its first start needs no claim. */
+  public String epoch() {
+    return processes.epoch();
+  }
+
+  /**
+   * Starts the instance of a row already claimed for the current epoch and records it.
+   *
+   * @return false if the engine refused (the row is left for {@link #reconcile})
+   */
+  public boolean start(T row) {
+    UUID id = table.id(row);
+    try {
+      Processes.StartedInstance started = launch.start(row);
+      table.attach(id, started.processInstanceKey(), started.epoch());
+      return true;
+    } catch (RuntimeException e) {
+      log.warn("Could not start the process of {} {}; retrying later: {}", kind, id, e.getMessage());
+      table.attach(id, null, null);
+      return false;
+    }
+  }
+
+  /** Re-creates the instances the engine lost, and logs how many; for when the engine is ready. */
+  public int recreate() {
+    int started = reconcile();
+    if (started > 0) {
+      log.info("Re-created the process of {} {}(s)", started, kind);
+    }
+    return started;
+  }
+
+  /**
+   * Starts the instances of rows outside the current epoch, and those whose start failed.
+   *
+   * @return how many instances were started
+   */
+  public int reconcile() {
+    String epoch = processes.epoch();
+    int started = 0;
+    while (true) {
+      List<T> page = table.outside(epoch, PAGE);
+      int progress = 0;
+      boolean refused = false;
+      for (T row : page) {
+        if (table.claim(row, epoch)) {
+          if (start(row)) {
+            progress++;
+          } else {
+            refused = true;
+          }
+        }
+      }
+      started += progress;
+      // A refusing engine would hand the same rows back at once: try again next time.
+      if (page.size() < PAGE || progress == 0 || refused) {
+        return started;
+      }
+    }
+  }
+}

@@ -3,6 +3,10 @@
  * connects to a Camunda 8 cluster, starts and lists processes, and owns approvals, the one human
  * task pattern every module's BPMN uses. Modules re-create their process instances on
  * {@link io.flowmate.workflow.EngineReady}.
+ *
+ * <p>The root holds the API other modules use (processes, approvals, reconciliation, the engine's
+ * events and the embedded engine tests drive); {@code engine} (configuration, start-up, deployed
+ * processes) and {@code approval} (the human task's storage, REST API and workers) are internal.
  */
 @org.springframework.modulith.ApplicationModule(allowedDependencies = "core")
 package io.flowmate.workflow;

@@ -1,4 +1,4 @@
-package io.flowmate.workflow;
+package io.flowmate.workflow.approval;
 
 import static io.flowmate.core.db.Sql.instant;
 import static io.flowmate.core.db.Sql.nullableLong;
@@ -10,6 +10,8 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.flowmate.core.TenantId;
 import io.flowmate.core.api.PageQuery;
+import io.flowmate.workflow.Approval;
+import io.flowmate.workflow.ApprovalStatus;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -21,7 +23,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
 @Repository
-class ApprovalRepository {
+public class ApprovalRepository {
 
   private static final TypeReference<Map<String, Object>> SUMMARY = new TypeReference<>() {};
 
@@ -33,7 +35,7 @@ class ApprovalRepository {
   }
 
   /** Inserts unless an approval for the same subject exists; returns the stored one either way. */
-  Approval insertIfAbsent(Approval approval) {
+  public Approval insertIfAbsent(Approval approval) {
     jdbc.sql(
             """
             INSERT INTO workflow_approval (id, tenant_id, kind, subject_id, summary, status,
@@ -53,14 +55,14 @@ class ApprovalRepository {
     return findBySubject(approval.tenantId(), approval.kind(), approval.subjectId()).orElseThrow();
   }
 
-  Optional<Approval> find(UUID id) {
+  public Optional<Approval> find(UUID id) {
     return jdbc.sql("SELECT * FROM workflow_approval WHERE id = :id")
         .param("id", id)
         .query(this::map)
         .optional();
   }
 
-  Optional<Approval> find(TenantId tenant, UUID id) {
+  public Optional<Approval> find(TenantId tenant, UUID id) {
     return jdbc.sql("SELECT * FROM workflow_approval WHERE tenant_id = :tenant AND id = :id")
         .param("tenant", tenant.value())
         .param("id", id)
@@ -79,7 +81,7 @@ class ApprovalRepository {
         .optional();
   }
 
-  List<Approval> list(TenantId tenant, ApprovalStatus status, String kind, PageQuery page) {
+  public List<Approval> list(TenantId tenant, ApprovalStatus status, String kind, PageQuery page) {
     return jdbc.sql(
             """
             SELECT * FROM workflow_approval
@@ -98,7 +100,7 @@ class ApprovalRepository {
         .list();
   }
 
-  long count(TenantId tenant, ApprovalStatus status, String kind) {
+  public long count(TenantId tenant, ApprovalStatus status, String kind) {
     return jdbc.sql(
             """
             SELECT count(*) FROM workflow_approval
@@ -114,7 +116,7 @@ class ApprovalRepository {
   }
 
   /** Records a decision if none was recorded yet; returns whether this call recorded it. */
-  boolean decide(
+  public boolean decide(
       UUID id,
       ApprovalStatus decision,
       String decidedBy,
@@ -141,7 +143,7 @@ class ApprovalRepository {
    * Records the instance Flowmate started for the approval; a user task tracked for another
    * instance is forgotten (it belongs to a lost instance).
    */
-  void attachProcess(UUID id, long processInstanceKey, String epoch) {
+  public void attachProcess(UUID id, long processInstanceKey, String epoch) {
     jdbc.sql(
             """
             UPDATE workflow_approval SET process_instance_key = :instance, engine_epoch = :epoch,
@@ -160,7 +162,7 @@ class ApprovalRepository {
    * approval already (the one Flowmate started, see {@link #attachProcess}); returns whether it
    * was recorded.
    */
-  boolean attachUserTask(UUID id, long userTaskKey, long processInstanceKey, String epoch) {
+  public boolean attachUserTask(UUID id, long userTaskKey, long processInstanceKey, String epoch) {
     return jdbc.sql(
                 """
                 UPDATE workflow_approval SET user_task_key = :key, engine_epoch = :epoch,

@@ -1,6 +1,8 @@
-package io.flowmate.workflow;
+package io.flowmate.workflow.engine;
 
 import io.camunda.client.spring.event.CamundaPostDeploymentSpringEvent;
+import io.flowmate.workflow.EngineEpoch;
+import io.flowmate.workflow.EngineReady;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationEventPublisher;

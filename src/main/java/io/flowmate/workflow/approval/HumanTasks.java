@@ -1,4 +1,4 @@
-package io.flowmate.workflow;
+package io.flowmate.workflow.approval;
 
 import java.util.Map;
 
@@ -6,7 +6,7 @@ import java.util.Map;
  * Completes Camunda user tasks. A real cluster does it over REST ({@code CamundaClient}); the
  * embedded engine has no REST API and gets the command written onto its log.
  */
-interface HumanTasks {
+public interface HumanTasks {
 
   void complete(long userTaskKey, Map<String, Object> variables);
 }

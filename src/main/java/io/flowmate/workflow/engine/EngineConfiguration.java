@@ -1,6 +1,10 @@
-package io.flowmate.workflow;
+package io.flowmate.workflow.engine;
 
 import io.camunda.client.CamundaClient;
+import io.flowmate.workflow.EmbeddedEngine;
+import io.flowmate.workflow.EngineEpoch;
+import io.flowmate.workflow.EngineSettings;
+import io.flowmate.workflow.approval.HumanTasks;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;

@@ -1,4 +1,4 @@
-package io.flowmate.workflow;
+package io.flowmate.workflow.engine;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

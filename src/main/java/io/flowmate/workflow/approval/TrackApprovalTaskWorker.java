@@ -1,4 +1,4 @@
-package io.flowmate.workflow;
+package io.flowmate.workflow.approval;
 
 import io.camunda.client.annotation.CustomHeaders;
 import io.camunda.client.annotation.JobWorker;
@@ -6,6 +6,9 @@ import io.camunda.client.annotation.Variable;
 import io.camunda.client.api.response.ActivatedJob;
 import io.camunda.client.api.worker.JobClient;
 import io.camunda.client.exception.CamundaError;
+import io.flowmate.workflow.ApprovalGate;
+import io.flowmate.workflow.Approvals;
+import io.flowmate.workflow.ForgedJob;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;

@@ -1,4 +1,4 @@
-package io.flowmate.workflow;
+package io.flowmate.workflow.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.Mockito.RETURNS_DEEP_STUBS;
@@ -6,6 +6,10 @@ import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.when;
 
 import io.camunda.client.CamundaClient;
+import io.flowmate.workflow.EmbeddedEngine;
+import io.flowmate.workflow.EngineEpoch;
+import io.flowmate.workflow.EngineSettings;
+import io.flowmate.workflow.approval.HumanTasks;
 import java.net.URI;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;

@@ -1,7 +1,12 @@
-package io.flowmate.workflow;
+package io.flowmate.workflow.approval;
 
 import io.camunda.client.annotation.JobWorker;
 import io.camunda.client.annotation.Variable;
+import io.flowmate.workflow.Approval;
+import io.flowmate.workflow.ApprovalGate;
+import io.flowmate.workflow.ApprovalStatus;
+import io.flowmate.workflow.Approvals;
+import io.flowmate.workflow.ForgedJob;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;

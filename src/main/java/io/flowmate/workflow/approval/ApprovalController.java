@@ -1,10 +1,13 @@
-package io.flowmate.workflow;
+package io.flowmate.workflow.approval;
 
 import io.flowmate.core.api.Page;
 import io.flowmate.core.api.PageQuery;
 import io.flowmate.core.security.Caller;
 import io.flowmate.core.security.RequiresScope;
 import io.flowmate.core.security.Scopes;
+import io.flowmate.workflow.Approval;
+import io.flowmate.workflow.ApprovalStatus;
+import io.flowmate.workflow.Approvals;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;

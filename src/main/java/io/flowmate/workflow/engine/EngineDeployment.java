@@ -1,5 +1,6 @@
-package io.flowmate.workflow;
+package io.flowmate.workflow.engine;
 
+import io.flowmate.workflow.DeployedProcess;
 import java.util.List;
 import java.util.Set;
 
@@ -9,12 +10,12 @@ import java.util.Set;
  * @param definedIds the ids of every process, decision, decision graph and form it defines
  * @param duplicatesOnly every resource was already deployed unchanged (no new versions)
  */
-record EngineDeployment(
+public record EngineDeployment(
     long deploymentKey,
     List<Resource> resources,
     List<DeployedProcess> processes,
     Set<String> definedIds,
     boolean duplicatesOnly) {
 
-  record Resource(String name, byte[] content) {}
+  public record Resource(String name, byte[] content) {}
 }

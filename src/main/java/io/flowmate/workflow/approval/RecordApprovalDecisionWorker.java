@@ -1,8 +1,13 @@
-package io.flowmate.workflow;
+package io.flowmate.workflow.approval;
 
 import io.camunda.client.annotation.JobWorker;
 import io.camunda.client.annotation.Variable;
 import io.camunda.client.api.response.ActivatedJob;
+import io.flowmate.workflow.Approval;
+import io.flowmate.workflow.ApprovalGate;
+import io.flowmate.workflow.ApprovalStatus;
+import io.flowmate.workflow.Approvals;
+import io.flowmate.workflow.ForgedJob;
 import java.util.Map;
 import java.util.UUID;
 import org.springframework.stereotype.Component;

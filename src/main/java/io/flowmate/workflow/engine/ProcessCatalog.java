@@ -1,10 +1,13 @@
-package io.flowmate.workflow;
+package io.flowmate.workflow.engine;
 
 import io.camunda.client.CamundaClient;
 import io.camunda.client.api.command.DeployResourceCommandStep1.DeployResourceCommandStep2;
 import io.camunda.client.api.response.DeploymentEvent;
 import io.flowmate.core.TenantId;
 import io.flowmate.core.api.ApiException;
+import io.flowmate.workflow.DeployedProcess;
+import io.flowmate.workflow.EmbeddedEngine;
+import io.flowmate.workflow.EngineSettings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -39,7 +42,7 @@ import org.springframework.stereotype.Component;
  * latest.
  */
 @Component
-class ProcessCatalog {
+public class ProcessCatalog {
 
   private static final Logger log = LoggerFactory.getLogger(ProcessCatalog.class);
 
@@ -312,7 +315,7 @@ class ProcessCatalog {
    * The definition new instances of the process start from: the latest that Flowmate (built-in)
    * or the id's owner deployed; empty if none is known here (a remote cluster after a restart).
    */
-  Optional<Long> trustedDefinitionKey(String bpmnProcessId) {
+  public Optional<Long> trustedDefinitionKey(String bpmnProcessId) {
     return Optional.ofNullable(trusted.get(bpmnProcessId)).map(DeployedProcess::processDefinitionKey);
   }
 

@@ -1,4 +1,4 @@
-package io.flowmate.workflow;
+package io.flowmate.workflow.engine;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,4 +1,4 @@
-package io.flowmate.workflow;
+package io.flowmate.workflow.engine;
 
 import io.flowmate.core.Ids;
 import io.flowmate.core.TenantId;

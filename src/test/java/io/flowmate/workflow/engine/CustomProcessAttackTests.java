@@ -1,4 +1,4 @@
-package io.flowmate.workflow;
+package io.flowmate.workflow.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.flowmate.workflow;
+package io.flowmate.workflow.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -12,6 +12,9 @@ import io.flowmate.support.Api;
 import io.flowmate.support.EngineRecords;
 import io.flowmate.support.IntegrationTest;
 import io.flowmate.support.TestGroups;
+import io.flowmate.workflow.EmbeddedEngine;
+import io.flowmate.workflow.EngineReady;
+import io.flowmate.workflow.Processes;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;

@@ -1,4 +1,4 @@
-package io.flowmate.workflow;
+package io.flowmate.workflow.engine;
 
 import io.camunda.client.api.command.ClientStatusException;
 import io.flowmate.core.api.ApiException;
@@ -7,6 +7,8 @@ import io.flowmate.core.api.PageQuery;
 import io.flowmate.core.security.Caller;
 import io.flowmate.core.security.RequiresScope;
 import io.flowmate.core.security.Scopes;
+import io.flowmate.workflow.DeployedProcess;
+import io.flowmate.workflow.Processes;
 import io.grpc.Status;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;

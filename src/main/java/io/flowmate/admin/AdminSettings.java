@@ -18,7 +18,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param streamTicketsPerKey unused tickets one key may hold at a time
  */
 @ConfigurationProperties("flowmate.admin")
-record AdminSettings(
+public record AdminSettings(
     String bootstrapKey,
     @DefaultValue("Default") String defaultTenantName,
     @DefaultValue("business") Plan defaultPlan,

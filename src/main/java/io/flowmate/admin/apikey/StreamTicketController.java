@@ -1,5 +1,6 @@
-package io.flowmate.admin;
+package io.flowmate.admin.apikey;
 
+import io.flowmate.admin.AdminSettings;
 import io.flowmate.core.security.Caller;
 import io.flowmate.core.security.RequiresScope;
 import io.swagger.v3.oas.annotations.Operation;

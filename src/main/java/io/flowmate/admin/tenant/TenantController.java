@@ -1,5 +1,6 @@
-package io.flowmate.admin;
+package io.flowmate.admin.tenant;
 
+import io.flowmate.admin.Plan;
 import io.flowmate.core.TenantId;
 import io.flowmate.core.api.Page;
 import io.flowmate.core.api.PageQuery;

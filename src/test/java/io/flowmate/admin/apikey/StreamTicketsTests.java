@@ -1,8 +1,9 @@
-package io.flowmate.admin;
+package io.flowmate.admin.apikey;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.flowmate.admin.AdminSettings;
 import io.flowmate.core.TenantId;
 import io.flowmate.core.api.ApiException;
 import io.flowmate.support.IntegrationTest;

@@ -1,4 +1,4 @@
-package io.flowmate.admin;
+package io.flowmate.admin.apikey;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.flowmate.core.api.Problems;

@@ -1,5 +1,7 @@
-package io.flowmate.admin;
+package io.flowmate.admin.tenant;
 
+import io.flowmate.admin.TenantSettings;
+import io.flowmate.admin.Tenants;
 import io.flowmate.core.ChatId;
 import io.flowmate.core.InvalidValueException;
 import io.flowmate.core.security.Caller;

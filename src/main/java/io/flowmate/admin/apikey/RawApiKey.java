@@ -1,4 +1,4 @@
-package io.flowmate.admin;
+package io.flowmate.admin.apikey;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -9,7 +9,7 @@ import java.security.SecureRandom;
  * The secret a client sends: {@code fm_} plus 40 base62 characters (about 238 bits), so a fast hash
  * is enough at rest. It exists only in memory and in the one response that shows it.
  */
-record RawApiKey(String value) {
+public record RawApiKey(String value) {
 
   static final String PREFIX = "fm_";
   private static final int SECRET_LENGTH = 40;
@@ -27,7 +27,7 @@ record RawApiKey(String value) {
   }
 
   /** Whether a configured key (e.g. the bootstrap key) is strong enough to accept. */
-  static boolean isWellFormed(String candidate) {
+  public static boolean isWellFormed(String candidate) {
     return candidate != null
         && candidate.startsWith(PREFIX)
         && candidate.length() >= PREFIX.length() + 32

@@ -1,5 +1,9 @@
-package io.flowmate.admin;
+package io.flowmate.admin.tenant;
 
+import io.flowmate.admin.Plan;
+import io.flowmate.admin.TenantSettings;
+import io.flowmate.admin.apikey.ApiKeyService;
+import io.flowmate.admin.apikey.RawApiKey;
 import io.flowmate.core.Ids;
 import io.flowmate.core.TenantId;
 import io.flowmate.core.api.ApiException;
@@ -14,7 +18,7 @@ import org.springframework.transaction.annotation.Transactional;
 
 /** Creates tenants, each with a first admin key, and changes their name and plan. */
 @Service
-class TenantService {
+public class TenantService {
 
   static final TenantSettings DEFAULT_SETTINGS =
       new TenantSettings(List.of(), false, true, false, false, "UTC", null, null);
@@ -29,10 +33,10 @@ class TenantService {
     this.clock = clock;
   }
 
-  record CreatedTenant(Tenant tenant, ApiKeyService.IssuedKey adminKey) {}
+  public record CreatedTenant(Tenant tenant, ApiKeyService.IssuedKey adminKey) {}
 
   @Transactional
-  CreatedTenant create(String name, Plan plan, boolean operator, RawApiKey presetKey) {
+  public CreatedTenant create(String name, Plan plan, boolean operator, RawApiKey presetKey) {
     Instant now = clock.instant();
     Tenant tenant =
         new Tenant(TenantId.of(Ids.newId()), name, plan, operator, DEFAULT_SETTINGS, now, now);
@@ -54,7 +58,7 @@ class TenantService {
     return tenants.list(page);
   }
 
-  long count() {
+  public long count() {
     return tenants.count();
   }
 

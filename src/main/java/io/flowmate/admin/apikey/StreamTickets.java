@@ -1,8 +1,9 @@
-package io.flowmate.admin;
+package io.flowmate.admin.apikey;
 
 import static io.flowmate.core.db.Sql.strings;
 import static io.flowmate.core.db.Sql.timestamp;
 
+import io.flowmate.admin.AdminSettings;
 import io.flowmate.core.TenantId;
 import io.flowmate.core.api.ApiException;
 import java.time.Clock;

@@ -1,4 +1,4 @@
-package io.flowmate.admin;
+package io.flowmate.admin.apikey;
 
 import io.flowmate.core.security.Caller;
 import io.flowmate.core.security.RequiresScope;

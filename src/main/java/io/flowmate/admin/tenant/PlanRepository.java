@@ -1,7 +1,9 @@
-package io.flowmate.admin;
+package io.flowmate.admin.tenant;
 
 import static io.flowmate.core.db.Sql.nullableInt;
 
+import io.flowmate.admin.Plan;
+import io.flowmate.admin.PlanLimits;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;

@@ -1,6 +1,7 @@
-package io.flowmate.admin;
+package io.flowmate.admin.apikey;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.flowmate.admin.AdminSettings;
 import io.flowmate.core.TenantId;
 import io.flowmate.core.api.Problems;
 import jakarta.servlet.FilterChain;

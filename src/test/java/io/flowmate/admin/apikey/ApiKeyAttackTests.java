@@ -1,4 +1,4 @@
-package io.flowmate.admin;
+package io.flowmate.admin.apikey;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

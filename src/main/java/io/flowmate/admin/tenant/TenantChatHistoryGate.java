@@ -1,5 +1,6 @@
-package io.flowmate.admin;
+package io.flowmate.admin.tenant;
 
+import io.flowmate.admin.Tenants;
 import io.flowmate.core.TenantId;
 import io.flowmate.core.sse.ChatHistoryGate;
 import java.time.Duration;

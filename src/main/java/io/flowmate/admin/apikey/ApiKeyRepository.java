@@ -1,4 +1,4 @@
-package io.flowmate.admin;
+package io.flowmate.admin.apikey;
 
 import static io.flowmate.core.db.Sql.instant;
 import static io.flowmate.core.db.Sql.strings;

@@ -1,10 +1,13 @@
-package io.flowmate.admin;
+package io.flowmate.admin.tenant;
 
 import static io.flowmate.core.db.Sql.instant;
 import static io.flowmate.core.db.Sql.strings;
 import static io.flowmate.core.db.Sql.timestamp;
 import static io.flowmate.core.db.Sql.uuid;
 
+import io.flowmate.admin.Plan;
+import io.flowmate.admin.PlanLimits;
+import io.flowmate.admin.TenantSettings;
 import io.flowmate.core.TenantId;
 import io.flowmate.core.api.PageQuery;
 import java.sql.ResultSet;
@@ -17,7 +20,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
 @Repository
-class TenantRepository {
+public class TenantRepository {
 
   private static final String COLUMNS =
       """
@@ -63,7 +66,7 @@ class TenantRepository {
         .param("quietEnd", s.quietHoursEnd());
   }
 
-  Optional<Tenant> find(TenantId id) {
+  public Optional<Tenant> find(TenantId id) {
     return jdbc.sql("SELECT " + COLUMNS + " FROM admin_tenant WHERE id = :id")
         .param("id", id.value())
         .query(TenantRepository::map)
@@ -109,7 +112,7 @@ class TenantRepository {
         .update();
   }
 
-  Optional<PlanLimits> limits(TenantId id) {
+  public Optional<PlanLimits> limits(TenantId id) {
     return jdbc.sql(
             "SELECT p.* FROM admin_plan p JOIN admin_tenant t ON t.plan_id = p.id WHERE t.id = :id")
         .param("id", id.value())

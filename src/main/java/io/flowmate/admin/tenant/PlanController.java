@@ -1,5 +1,7 @@
-package io.flowmate.admin;
+package io.flowmate.admin.tenant;
 
+import io.flowmate.admin.PlanLimits;
+import io.flowmate.admin.Tenants;
 import io.flowmate.core.security.Caller;
 import io.flowmate.core.security.RequiresScope;
 import io.swagger.v3.oas.annotations.Operation;

@@ -1,4 +1,4 @@
-package io.flowmate.admin;
+package io.flowmate.admin.apikey;
 
 import io.flowmate.core.Ids;
 import io.flowmate.core.InvalidValueException;
@@ -19,7 +19,7 @@ import org.springframework.transaction.annotation.Transactional;
 
 /** Issues, authenticates, rotates and revokes API keys. */
 @Service
-class ApiKeyService {
+public class ApiKeyService {
 
   /** How stale {@code last_used_at} may get before a request writes it again. */
   private static final Duration LAST_USED_RESOLUTION = Duration.ofMinutes(1);
@@ -34,7 +34,7 @@ class ApiKeyService {
     this.clock = clock;
   }
 
-  record IssuedKey(ApiKey key, RawApiKey rawKey) {}
+  public record IssuedKey(ApiKey key, RawApiKey rawKey) {}
 
   /**
    * Creates a key for the caller's tenant. A key can never hold more than the key that created it:
@@ -52,12 +52,12 @@ class ApiKeyService {
 
   /** Issues a key without a calling key: first start and tenant creation by the operator. */
   @Transactional
-  IssuedKey issue(TenantId tenant, String name, Set<String> scopes, Instant expiresAt) {
+  public IssuedKey issue(TenantId tenant, String name, Set<String> scopes, Instant expiresAt) {
     return issue(tenant, name, scopes, expiresAt, RawApiKey.generate());
   }
 
   @Transactional
-  IssuedKey issue(
+  public IssuedKey issue(
       TenantId tenant, String name, Set<String> scopes, Instant expiresAt, RawApiKey rawKey) {
     ApiKey key =
         new ApiKey(

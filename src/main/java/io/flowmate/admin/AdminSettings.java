@@ -20,7 +20,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     once, for an operator who lost the key; no key is revoked (revoke the lost one with the new)
  */
 @ConfigurationProperties("flowmate.admin")
-record AdminSettings(
+public record AdminSettings(
     String bootstrapKey,
     @DefaultValue("Default") String defaultTenantName,
     @DefaultValue("business") Plan defaultPlan,

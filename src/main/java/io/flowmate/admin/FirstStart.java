@@ -1,5 +1,7 @@
 package io.flowmate.admin;
 
+import io.flowmate.admin.apikey.RawApiKey;
+import io.flowmate.admin.tenant.TenantService;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -1,5 +1,7 @@
 package io.flowmate.admin;
 
+import io.flowmate.admin.tenant.Tenant;
+import io.flowmate.admin.tenant.TenantRepository;
 import io.flowmate.core.TenantId;
 import io.flowmate.core.api.ApiException;
 import org.springframework.stereotype.Service;

@@ -12,7 +12,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param reports scheduled reports and the account health report
  */
 @ConfigurationProperties("flowmate.analytics")
-record AnalyticsSettings(@DefaultValue ReadModels readModels, @DefaultValue Reports reports) {
+public record AnalyticsSettings(@DefaultValue ReadModels readModels, @DefaultValue Reports reports) {
 
   /**
    * @param enabled keep the read models up to date (off: messaging writes nothing for analytics,
@@ -27,7 +27,7 @@ record AnalyticsSettings(@DefaultValue ReadModels readModels, @DefaultValue Repo
    * @param minContactMessages a contact's own best send time needs this many messages sent to them
    *     (and one hour with {@code minSlotSamples}); below that the tenant's figure is given
    */
-  record ReadModels(
+  public record ReadModels(
       @DefaultValue("true") boolean enabled,
       @DefaultValue("true") boolean rebuildOnFirstStart,
       @DefaultValue("5000") int rebuildBatch,
@@ -49,7 +49,7 @@ record AnalyticsSettings(@DefaultValue ReadModels readModels, @DefaultValue Repo
    * @param vipMessages a contact with at least this many messages is a VIP
    * @param listLimit how many contacts, leads, groups or schedules a report or health section lists
    */
-  record Reports(
+  public record Reports(
       @DefaultValue("1m") Duration reconcileInterval,
       @DefaultValue("5m") Duration minimumInterval,
       @DefaultValue("1h") Duration missedGrace,

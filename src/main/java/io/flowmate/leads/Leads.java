@@ -6,6 +6,7 @@ import static io.flowmate.core.db.Sql.timestamp;
 import static io.flowmate.core.db.Sql.uuid;
 
 import io.flowmate.core.TenantId;
+import io.flowmate.leads.pipeline.LeadStatus;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.LinkedHashMap;

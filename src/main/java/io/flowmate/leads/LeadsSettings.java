@@ -12,7 +12,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param activity following the leads' conversations
  */
 @ConfigurationProperties("flowmate.leads")
-record LeadsSettings(@DefaultValue Groups groups, @DefaultValue Scoring scoring, @DefaultValue Activity activity) {
+public record LeadsSettings(@DefaultValue Groups groups, @DefaultValue Scoring scoring, @DefaultValue Activity activity) {
 
   /**
    * Group monitoring ({@code flowmate.leads.groups.*}).
@@ -37,7 +37,7 @@ record LeadsSettings(@DefaultValue Groups groups, @DefaultValue Scoring scoring,
    *     has written to the number in a direct chat before (a first message to a stranger is what
    *     gets numbers banned); off only if the tenant accepts that risk
    */
-  record Groups(
+  public record Groups(
       @DefaultValue("true") boolean detection,
       @DefaultValue("500") int batchSize,
       @DefaultValue("200ms") Duration batchLinger,
@@ -57,7 +57,7 @@ record LeadsSettings(@DefaultValue Groups groups, @DefaultValue Scoring scoring,
    *     writing in busy groups would otherwise be scored after every message, and each scoring is
    *     a process instance. New leads are scored at once.
    */
-  record Scoring(@DefaultValue("2s") Duration interval, @DefaultValue("10m") Duration rescoreAfter) {}
+  public record Scoring(@DefaultValue("2s") Duration interval, @DefaultValue("10m") Duration rescoreAfter) {}
 
   /**
    * Following the leads' conversations ({@code flowmate.leads.activity.*}).
@@ -68,6 +68,6 @@ record LeadsSettings(@DefaultValue Groups groups, @DefaultValue Scoring scoring,
    *     messages takes, so that none commits behind it
    * @param batch chats read and applied per statement
    */
-  record Activity(
+  public record Activity(
       @DefaultValue("2s") Duration interval, @DefaultValue("5s") Duration lag, @DefaultValue("1000") int batch) {}
 }

@@ -27,7 +27,7 @@ public enum ApprovalStatus {
    * The statuses an approval may move to this one from, the only place that says so: a pending
    * approval is decided once, and a decision is never changed.
    */
-  List<ApprovalStatus> reachableFrom() {
+  public List<ApprovalStatus> reachableFrom() {
     return this == PENDING ? List.of() : List.of(PENDING);
   }
 

@@ -6,6 +6,8 @@ import io.flowmate.core.api.ApiException;
 import io.flowmate.core.api.IllegalTransitionException;
 import io.flowmate.core.api.Page;
 import io.flowmate.core.api.PageQuery;
+import io.flowmate.workflow.approval.ApprovalRepository;
+import io.flowmate.workflow.approval.HumanTasks;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,7 +28,7 @@ import org.springframework.transaction.annotation.Transactional;
 public class Approvals {
 
   private static final Logger log = LoggerFactory.getLogger(Approvals.class);
-  static final int MAX_TEXT_LENGTH = 4096;
+  public static final int MAX_TEXT_LENGTH = 4096;
 
   private final ApprovalRepository approvals;
   private final HumanTasks humanTasks;
@@ -86,7 +88,7 @@ public class Approvals {
     return Map.of(ApprovalGate.DECISION, approval.status().value());
   }
 
-  Page<Approval> list(TenantId tenant, ApprovalStatus status, String kind, PageQuery page) {
+  public Page<Approval> list(TenantId tenant, ApprovalStatus status, String kind, PageQuery page) {
     return Page.of(
         approvals.list(tenant, status, kind, page), approvals.count(tenant, status, kind), page);
   }
@@ -96,7 +98,7 @@ public class Approvals {
    * decision records the expiry it ran into, which the 409 must not roll back.
    */
   @Transactional(noRollbackFor = IllegalTransitionException.class)
-  Approval decide(
+  public Approval decide(
       TenantId tenant,
       UUID approvalId,
       ApprovalStatus decision,
@@ -121,7 +123,7 @@ public class Approvals {
    * recorded before, and returns the decision that stands.
    */
   @Transactional
-  Approval settle(
+  public Approval settle(
       UUID approvalId, ApprovalStatus decision, String decidedBy, String editedText, String reason) {
     approvals.decide(approvalId, decision, decidedBy, editedText, reason, clock.instant());
     return find(approvalId)
@@ -145,12 +147,12 @@ public class Approvals {
   }
 
   /** @return false if another instance of this epoch tracks the approval already */
-  boolean attachUserTask(UUID approvalId, long userTaskKey, long processInstanceKey) {
+  public boolean attachUserTask(UUID approvalId, long userTaskKey, long processInstanceKey) {
     return approvals.attachUserTask(approvalId, userTaskKey, processInstanceKey, epoch.value());
   }
 
   /** Whether the approval's user task, in this engine, belongs to the instance. */
-  boolean isTrackedBy(Approval approval, long processInstanceKey) {
+  public boolean isTrackedBy(Approval approval, long processInstanceKey) {
     return epoch.value().equals(approval.engineEpoch())
         && approval.processInstanceKey() != null
         && approval.processInstanceKey() == processInstanceKey;
@@ -175,7 +177,7 @@ public class Approvals {
    * Completes the approval's user task to match a recorded decision, if the task lives in the
    * current engine. A failure is harmless: the task listener or the expiry path catches up.
    */
-  void completeUserTask(Approval approval) {
+  public void completeUserTask(Approval approval) {
     if (!approval.status().isDecided()
         || approval.status() == ApprovalStatus.EXPIRED
         || approval.userTaskKey() == null

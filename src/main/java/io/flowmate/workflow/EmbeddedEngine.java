@@ -16,6 +16,7 @@ import io.camunda.zeebe.protocol.record.RecordType;
 import io.camunda.zeebe.protocol.record.ValueType;
 import io.camunda.zeebe.protocol.record.intent.DeploymentIntent;
 import io.camunda.zeebe.protocol.record.intent.UserTaskIntent;
+import io.flowmate.workflow.engine.EngineDeployment;
 import io.grpc.BindableService;
 import io.grpc.Server;
 import io.grpc.netty.NettyServerBuilder;
@@ -164,7 +165,7 @@ public class EmbeddedEngine implements DisposableBean {
    * Writes a {@code USER_TASK COMPLETE} command for the task, as the REST endpoint {@code POST
    * /v2/user-tasks/{key}/completion} of a real cluster would.
    */
-  void completeUserTask(long userTaskKey, Map<String, Object> variables) {
+  public void completeUserTask(long userTaskKey, Map<String, Object> variables) {
     UserTaskRecord command = new UserTaskRecord().setUserTaskKey(userTaskKey).setAction("complete");
     if (!variables.isEmpty()) {
       try {
@@ -192,7 +193,7 @@ public class EmbeddedEngine implements DisposableBean {
    * engine is idle (otherwise this call returns nothing and the next one catches up), and a reader
    * that stops advancing is abandoned rather than trusted.
    */
-  synchronized List<EngineDeployment> readNewDeployments() {
+  public synchronized List<EngineDeployment> readNewDeployments() {
     try {
       engine.waitForIdleState(Duration.ofMillis(500));
     } catch (InterruptedException e) {

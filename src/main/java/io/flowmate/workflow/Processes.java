@@ -3,6 +3,7 @@ package io.flowmate.workflow;
 import io.camunda.client.CamundaClient;
 import io.camunda.client.api.command.CreateProcessInstanceCommandStep1.CreateProcessInstanceCommandStep3;
 import io.camunda.client.api.response.ProcessInstanceEvent;
+import io.flowmate.workflow.engine.ProcessCatalog;
 import java.time.Duration;
 import java.util.Map;
 import org.springframework.stereotype.Service;

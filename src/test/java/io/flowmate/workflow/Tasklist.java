@@ -1,5 +1,6 @@
 package io.flowmate.workflow;
 
+import io.flowmate.workflow.approval.HumanTasks;
 import java.util.Map;
 import org.springframework.context.ApplicationContext;
 

@@ -1,0 +1,39 @@
+package io.flowmate.workflow.engine;
+
+import io.camunda.client.CamundaClient;
+import io.flowmate.workflow.EmbeddedEngine;
+import io.flowmate.workflow.EngineEpoch;
+import io.flowmate.workflow.EngineSettings;
+import io.flowmate.workflow.approval.HumanTasks;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** Chooses the embedded or the remote way of doing what only a real cluster offers. */
+@Configuration(proxyBeanMethods = false)
+class EngineConfiguration {
+
+  @Bean
+  HumanTasks humanTasks(ObjectProvider<EmbeddedEngine> embedded, CamundaClient client) {
+    EmbeddedEngine engine = embedded.getIfAvailable();
+    if (engine != null) {
+      return engine::completeUserTask;
+    }
+    return (userTaskKey, variables) ->
+        client.newCompleteUserTaskCommand(userTaskKey).variables(variables).send().join();
+  }
+
+  @Bean
+  EngineEpoch engineEpoch(
+      ObjectProvider<EmbeddedEngine> embedded, EngineSettings settings, CamundaClient client) {
+    EmbeddedEngine engine = embedded.getIfAvailable();
+    if (engine != null) {
+      return new EngineEpoch(engine.epoch());
+    }
+    String epoch = settings.epoch();
+    return new EngineEpoch(
+        epoch != null && !epoch.isBlank()
+            ? epoch
+            : "remote:" + client.getConfiguration().getGrpcAddress());
+  }
+}

@@ -12,15 +12,16 @@ import org.springframework.scheduling.annotation.EnableScheduling;
  * Flowmate: a self-hosted WhatsApp automation server on the Camunda 8 engine.
  *
  * <p>Every BPMN, DMN and form in {@code bpmn/} and {@code dmn/} is deployed when the engine client
- * starts; PostgreSQL stays the source of truth and each module re-creates the process instances
- * its business objects need when the engine is fresh (see {@code workflow.EngineReady}).
+ * starts; PostgreSQL stays the source of truth and each module re-creates the process instances its
+ * business objects need when the engine is fresh (see {@code workflow.EngineReady}).
  */
 @SpringBootApplication
 @Modulithic(sharedModules = "core")
 @ConfigurationPropertiesScan
 @EnableAsync
 @EnableScheduling
-@Deployment(resources = {"classpath*:/bpmn/*.bpmn", "classpath*:/bpmn/*.form", "classpath*:/dmn/*.dmn"})
+@Deployment(
+    resources = {"classpath*:/bpmn/*.bpmn", "classpath*:/bpmn/*.form", "classpath*:/dmn/*.dmn"})
 public class FlowmateApplication {
 
   public static void main(String[] args) {

@@ -21,7 +21,8 @@ class StartupBanner {
   private final ObjectProvider<EmbeddedEngine> engine;
   private final GatewaySettings gateway;
 
-  StartupBanner(FirstStart firstStart, ObjectProvider<EmbeddedEngine> engine, GatewaySettings gateway) {
+  StartupBanner(
+      FirstStart firstStart, ObjectProvider<EmbeddedEngine> engine, GatewaySettings gateway) {
     this.firstStart = firstStart;
     this.engine = engine;
     this.gateway = gateway;
@@ -39,24 +40,30 @@ class StartupBanner {
     banner.append("  Swagger UI   ").append(base).append("/swagger-ui.html\n");
     banner.append("  OpenAPI      ").append(base).append("/v3/api-docs\n");
     EmbeddedEngine embedded = engine.getIfAvailable();
-    banner.append("  Zeebe gRPC   ")
-        .append(embedded != null
-            ? "localhost:" + embedded.port() + " (embedded engine; deploy from Camunda Modeler here)"
-            : "remote cluster (camunda.client.*)")
+    banner
+        .append("  Zeebe gRPC   ")
+        .append(
+            embedded != null
+                ? "localhost:"
+                    + embedded.port()
+                    + " (embedded engine; deploy from Camunda Modeler here)"
+                : "remote cluster (camunda.client.*)")
         .append('\n');
-    banner.append("  WhatsApp     ").append(gateway.transport().name().toLowerCase()).append(" transport\n");
+    banner
+        .append("  WhatsApp     ")
+        .append(gateway.transport().name().toLowerCase())
+        .append(" transport\n");
     firstStart
         .generatedAdminKey()
-        .ifPresent(
-            key ->
-                banner
-                    .append("\n  Admin API key (shown only this once, store it now):\n\n    ")
-                    .append(key)
-                    .append("\n\n  Try: curl -H 'X-API-Key: ")
-                    .append(key)
-                    .append("' ")
-                    .append(base)
-                    .append("/api/v2/tenant/settings\n"));
+        .ifPresent(key ->
+            banner
+                .append("\n  Admin API key (shown only this once, store it now):\n\n    ")
+                .append(key)
+                .append("\n\n  Try: curl -H 'X-API-Key: ")
+                .append(key)
+                .append("' ")
+                .append(base)
+                .append("/api/v2/tenant/settings\n"));
     log.info(banner.toString());
   }
 }

@@ -40,8 +40,13 @@ import org.yaml.snakeyaml.Yaml;
 class ConfigurationAttackTests extends IntegrationTest {
 
   private static final Path COMPOSE = Path.of("docker-compose.yml");
-  /** {@code ${NAME}}, {@code ${NAME:-default}}, {@code ${NAME-default}}, {@code ${NAME:?message}}. */
-  private static final Pattern VARIABLE = Pattern.compile("\\$\\{([A-Za-z0-9_]+)(?:(:?[-?])([^}]*))?}");
+
+  /**
+   * {@code ${NAME}}, {@code ${NAME:-default}}, {@code ${NAME-default}}, {@code ${NAME:?message}}.
+   */
+  private static final Pattern VARIABLE =
+      Pattern.compile("\\$\\{([A-Za-z0-9_]+)(?:(:?[-?])([^}]*))?}");
+
   private static final Pattern SECRET_NAME = Pattern.compile(".*(PASSWORD|SECRET|KEY|TOKEN).*");
 
   @Autowired ServerProperties server;
@@ -66,7 +71,9 @@ class ConfigurationAttackTests extends IntegrationTest {
         problems.add(variable.group());
       }
     }
-    assertThat(problems).as("secrets must be required variables with a message, ${NAME:?...}").isEmpty();
+    assertThat(problems)
+        .as("secrets must be required variables with a message, ${NAME:?...}")
+        .isEmpty();
     assertThat(uncommented(compose)).doesNotContainIgnoringCase("change-me");
   }
 
@@ -75,13 +82,20 @@ class ConfigurationAttackTests extends IntegrationTest {
   @SuppressWarnings("unchecked")
   void composePublishesPortsOnLoopbackOnly() throws IOException {
     Map<String, Object> compose = new Yaml().load(Files.readString(COMPOSE));
-    Map<String, Map<String, Object>> services = (Map<String, Map<String, Object>>) compose.get("services");
+    Map<String, Map<String, Object>> services =
+        (Map<String, Map<String, Object>>) compose.get("services");
     List<String> published = new ArrayList<>();
-    services.values().forEach(service -> published.addAll((List<String>) service.getOrDefault("ports", List.of())));
+    services
+        .values()
+        .forEach(
+            service -> published.addAll((List<String>) service.getOrDefault("ports", List.of())));
 
-    assertThat(published).isNotEmpty().allSatisfy(port -> assertThat(port).startsWith("127.0.0.1:"));
+    assertThat(published)
+        .isNotEmpty()
+        .allSatisfy(port -> assertThat(port).startsWith("127.0.0.1:"));
     // Inside the stack Flowmate must listen on its network, or WAHA's webhooks never reach it.
-    Map<String, Object> environment = (Map<String, Object>) services.get("flowmate").get("environment");
+    Map<String, Object> environment =
+        (Map<String, Object>) services.get("flowmate").get("environment");
     assertThat(environment).containsEntry("SERVER_ADDRESS", "0.0.0.0");
   }
 
@@ -104,7 +118,8 @@ class ConfigurationAttackTests extends IntegrationTest {
   void listeningBeyondLoopbackIsExplicitAndWarned(CapturedOutput output) throws IOException {
     try (AppInstance wide =
         AppInstance.start(TestDatabase.newDatabase(), Map.of("server.address", "0.0.0.0"))) {
-      int widePort = wide.bean(Environment.class).getRequiredProperty("local.server.port", Integer.class);
+      int widePort =
+          wide.bean(Environment.class).getRequiredProperty("local.server.port", Integer.class);
       for (InetAddress address : nonLoopbackAddresses()) {
         try (Socket socket = new Socket()) {
           socket.connect(new InetSocketAddress(address, widePort), 2000);
@@ -130,7 +145,9 @@ class ConfigurationAttackTests extends IntegrationTest {
         .hasStackTraceContaining("placeholder");
   }
 
-  /** The WAHA transport with a placeholder API key (anyone could call WAHA with it) does not start. */
+  /**
+   * The WAHA transport with a placeholder API key (anyone could call WAHA with it) does not start.
+   */
   @Test
   void placeholderApiKeyStopsTheStart() {
     Map<String, Object> settings =
@@ -146,7 +163,9 @@ class ConfigurationAttackTests extends IntegrationTest {
   }
 
   private static String uncommented(String yaml) {
-    return yaml.lines().map(line -> line.replaceFirst("(^|\\s)#.*$", "")).reduce("", (a, b) -> a + b + "\n");
+    return yaml.lines()
+        .map(line -> line.replaceFirst("(^|\\s)#.*$", ""))
+        .reduce("", (a, b) -> a + b + "\n");
   }
 
   private static List<InetAddress> nonLoopbackAddresses() throws SocketException {

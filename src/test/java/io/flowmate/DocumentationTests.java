@@ -25,7 +25,8 @@ import org.springframework.test.context.TestPropertySource;
  * a fresh tenant's admin key, as a reader pasting them would; and no link leaves the repository.
  */
 // As a reader's server behaves: the simulator pairs after its default 3 s, the governor paces and
-// shows "typing…"; only the campaign delay (30–120 s by default) is shortened to keep the run short.
+// shows "typing…"; only the campaign delay (30–120 s by default) is shortened to keep the run
+// short.
 @TestPropertySource(
     properties = {
       "flowmate.gateway.simulator.pairing-delay=3s",
@@ -64,7 +65,9 @@ class DocumentationTests extends IntegrationTest {
       blocks.addAll(shellBlocks(file));
     }
     assertThat(blocks).as("shell blocks of the tour").isNotEmpty();
-    assertThat(blocks.getFirst().script()).as("the tour starts by setting FM and KEY").contains("KEY=fm_...");
+    assertThat(blocks.getFirst().script())
+        .as("the tour starts by setting FM and KEY")
+        .contains("KEY=fm_...");
     return blocks.stream()
         .map(block -> DynamicTest.dynamicTest(block.toString(), () -> run(block, key)));
   }
@@ -75,7 +78,9 @@ class DocumentationTests extends IntegrationTest {
       for (Path doc : docs.filter(p -> p.toString().endsWith(".md")).toList()) {
         if (!TOUR.contains(doc)) {
           assertThat(shellBlocks(doc))
-              .as("%s has ```bash blocks no test runs: move them to the tour or fence them as sh", doc)
+              .as(
+                  "%s has ```bash blocks no test runs: move them to the tour or fence them as sh",
+                  doc)
               .isEmpty();
         }
       }
@@ -93,10 +98,13 @@ class DocumentationTests extends IntegrationTest {
       Matcher links = LINK.matcher(Files.readString(page));
       while (links.find()) {
         String target = links.group(1);
-        if (target.startsWith("http://") || target.startsWith("https://") || target.startsWith("#")) {
+        if (target.startsWith("http://")
+            || target.startsWith("https://")
+            || target.startsWith("#")) {
           continue;
         }
-        Path file = page.toAbsolutePath().getParent().resolve(target.replaceFirst("#.*", "")).normalize();
+        Path file =
+            page.toAbsolutePath().getParent().resolve(target.replaceFirst("#.*", "")).normalize();
         assertThat(file).as("%s links to %s", page, target).startsWith(root).exists();
       }
     }
@@ -159,7 +167,9 @@ class DocumentationTests extends IntegrationTest {
     }
     String printed = Files.readString(output, StandardCharsets.UTF_8);
     System.out.printf("--- %s ---%n%s%n", block, printed);
-    assertThat(finished).as("%s ended within %d s; it printed:%n%s", block, BLOCK_TIME_LIMIT_SECONDS, printed).isTrue();
+    assertThat(finished)
+        .as("%s ended within %d s; it printed:%n%s", block, BLOCK_TIME_LIMIT_SECONDS, printed)
+        .isTrue();
     assertThat(bash.exitValue()).as("exit code of %s; it printed:%n%s", block, printed).isZero();
     assertThat(printed.lines())
         .as("%s printed a bare null (a field the API does not have?):%n%s", block, printed)

@@ -23,8 +23,8 @@ import org.springframework.context.annotation.Import;
 
 /**
  * Attacks on the log: a contact writes text with line breaks that forge log lines, and personal
- * data (message text, phone numbers, push names) reaches the log through failures and debug
- * output. Logs carry ids; anything user-controlled that does reach them is one line.
+ * data (message text, phone numbers, push names) reaches the log through failures and debug output.
+ * Logs carry ids; anything user-controlled that does reach them is one line.
  */
 @ExtendWith(OutputCaptureExtension.class)
 @Import(LogInjectionAttackTests.FailingListener.class)
@@ -43,10 +43,17 @@ class LogInjectionAttackTests extends IntegrationTest {
     String session = tenant.workingSession();
     String phone = "4915112340001";
 
-    tenant.api().post(
-        "/api/v2/simulator/sessions/" + session + "/inbound",
-        Map.of("from", phone, "sender_name", "Ana\r\nPushName", "message",
-            FailingListener.TRIGGER + " secret text\r\n" + FORGED));
+    tenant
+        .api()
+        .post(
+            "/api/v2/simulator/sessions/" + session + "/inbound",
+            Map.of(
+                "from",
+                phone,
+                "sender_name",
+                "Ana\r\nPushName",
+                "message",
+                FailingListener.TRIGGER + " secret text\r\n" + FORGED));
 
     org.awaitility.Awaitility.await()
         .atMost(Duration.ofSeconds(10))
@@ -79,14 +86,33 @@ class LogInjectionAttackTests extends IntegrationTest {
     TenantId tenant = new TenantId(UUID.randomUUID());
     UUID message = UUID.randomUUID();
     MessageReceived received =
-        new MessageReceived(tenant, UUID.randomUUID(), message, "4915112340004@c.us", null, false,
-            "text", Instant.now(), "4915112340004");
+        new MessageReceived(
+            tenant,
+            UUID.randomUUID(),
+            message,
+            "4915112340004@c.us",
+            null,
+            false,
+            "text",
+            Instant.now(),
+            "4915112340004");
     MessageStatusChanged changed =
-        new MessageStatusChanged(tenant, UUID.randomUUID(), message, "failed", Instant.now(), "sent",
-            "4915112340004@c.us", null, null, "recipient\nFORGED", null);
+        new MessageStatusChanged(
+            tenant,
+            UUID.randomUUID(),
+            message,
+            "failed",
+            Instant.now(),
+            "sent",
+            "4915112340004@c.us",
+            null,
+            null,
+            "recipient\nFORGED",
+            null);
 
     assertThat(received.toString()).contains(message.toString()).doesNotContain("4915112340004");
-    assertThat(changed.toString()).contains(message.toString())
+    assertThat(changed.toString())
+        .contains(message.toString())
         .doesNotContain("4915112340004", "FORGED");
   }
 

@@ -28,6 +28,7 @@ class ModuleTableOwnershipTests {
   private static final Pattern MIGRATION_NAME = Pattern.compile("V\\d+__([a-z]+)_[a-z0-9_]+\\.sql");
   private static final Pattern CREATE_TABLE =
       Pattern.compile("CREATE TABLE (?:IF NOT EXISTS )?([a-z_]+)", Pattern.CASE_INSENSITIVE);
+
   /** Shared infrastructure, not a module's: Spring Modulith's event publication log. */
   private static final Set<String> INFRASTRUCTURE = Set.of("event_publication");
 
@@ -60,14 +61,13 @@ class ModuleTableOwnershipTests {
       try (Stream<Path> files = Files.walk(SOURCES.resolve(module))) {
         for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
           String source = Files.readString(file);
-          tableOwners.forEach(
-              (table, owner) -> {
-                if (!owner.equals(module) && !INFRASTRUCTURE.contains(table)) {
-                  assertThat(Pattern.compile("\\b" + table + "\\b").matcher(source).find())
-                      .as("%s names %s's table %s", file, owner, table)
-                      .isFalse();
-                }
-              });
+          tableOwners.forEach((table, owner) -> {
+            if (!owner.equals(module) && !INFRASTRUCTURE.contains(table)) {
+              assertThat(Pattern.compile("\\b" + table + "\\b").matcher(source).find())
+                  .as("%s names %s's table %s", file, owner, table)
+                  .isFalse();
+            }
+          });
         }
       }
     }

@@ -31,9 +31,10 @@ import org.springframework.stereotype.Component;
 
 /**
  * Every job type in {@code bpmn/} has exactly one worker, every worker serves a job type that a
- * model uses, and names follow the convention: type {@code flowmate.<module>.<verb-object>}, handled
- * by {@code <VerbObject>Worker} in {@code io.flowmate.<module>} or one of its feature sub-packages;
- * a model's file is {@code <module>-<process>.bpmn} and its process id is the file name.
+ * model uses, and names follow the convention: type {@code flowmate.<module>.<verb-object>},
+ * handled by {@code <VerbObject>Worker} in {@code io.flowmate.<module>} or one of its feature
+ * sub-packages; a model's file is {@code <module>-<process>.bpmn} and its process id is the file
+ * name.
  */
 class ProcessModelConsistencyTests {
 
@@ -49,8 +50,12 @@ class ProcessModelConsistencyTests {
     }
     for (Path model : models) {
       BpmnModelInstance instance = Bpmn.readModelFromFile(model.toFile());
-      instance.getModelElementsByType(ZeebeTaskDefinition.class).forEach(t -> modelJobTypes.add(t.getType()));
-      instance.getModelElementsByType(ZeebeTaskListener.class).forEach(t -> modelJobTypes.add(t.getType()));
+      instance
+          .getModelElementsByType(ZeebeTaskDefinition.class)
+          .forEach(t -> modelJobTypes.add(t.getType()));
+      instance
+          .getModelElementsByType(ZeebeTaskListener.class)
+          .forEach(t -> modelJobTypes.add(t.getType()));
     }
     var scanner = new ClassPathScanningCandidateComponentProvider(false);
     scanner.addIncludeFilter(new AnnotationTypeFilter(Component.class));
@@ -87,26 +92,27 @@ class ProcessModelConsistencyTests {
 
   @Test
   void workersAreNamedAfterTheirTypeAndLiveInTheModuleTheTypeNames() {
-    workersByType.forEach(
-        (type, methods) -> {
-          assertThat(type).matches("flowmate\\.[a-z]+\\.[a-z]+(-[a-z]+)+");
-          String[] parts = type.split("\\.");
-          Class<?> worker = methods.getFirst().getDeclaringClass();
-          // The module's root package or one of its feature sub-packages (internal to the module).
-          assertThat(worker.getPackageName() + ".").as(type).startsWith("io.flowmate." + parts[1] + ".");
-          String expected =
-              Arrays.stream(parts[2].split("-"))
-                      .map(word -> Character.toUpperCase(word.charAt(0)) + word.substring(1))
-                      .collect(Collectors.joining())
-                  + "Worker";
-          assertThat(worker.getSimpleName()).as(type).isEqualTo(expected);
-          assertThat(
-                  Arrays.stream(worker.getDeclaredMethods())
-                      .filter(m -> m.isAnnotationPresent(JobWorker.class))
-                      .count())
-              .as("job worker methods in %s", worker.getSimpleName())
-              .isEqualTo(1);
-        });
+    workersByType.forEach((type, methods) -> {
+      assertThat(type).matches("flowmate\\.[a-z]+\\.[a-z]+(-[a-z]+)+");
+      String[] parts = type.split("\\.");
+      Class<?> worker = methods.getFirst().getDeclaringClass();
+      // The module's root package or one of its feature sub-packages (internal to the module).
+      assertThat(worker.getPackageName() + ".")
+          .as(type)
+          .startsWith("io.flowmate." + parts[1] + ".");
+      String expected =
+          Arrays.stream(parts[2].split("-"))
+                  .map(word -> Character.toUpperCase(word.charAt(0)) + word.substring(1))
+                  .collect(Collectors.joining())
+              + "Worker";
+      assertThat(worker.getSimpleName()).as(type).isEqualTo(expected);
+      assertThat(
+              Arrays.stream(worker.getDeclaredMethods())
+                  .filter(m -> m.isAnnotationPresent(JobWorker.class))
+                  .count())
+          .as("job worker methods in %s", worker.getSimpleName())
+          .isEqualTo(1);
+    });
   }
 
   @Test

@@ -40,9 +40,11 @@ class RestartIntegrationTests {
       Api api = second.api(flow.key());
       await()
           .atMost(Duration.ofSeconds(15))
-          .until(() -> "working".equals(api.get("/api/v2/sessions/" + flow.session()).text("status")));
+          .until(
+              () -> "working".equals(api.get("/api/v2/sessions/" + flow.session()).text("status")));
       Api.Response pending = api.get("/api/v2/approvals?status=pending");
-      assertThat(pending.json().get("items").findValuesAsText("id")).containsExactly(flow.approval());
+      assertThat(pending.json().get("items").findValuesAsText("id"))
+          .containsExactly(flow.approval());
       flow.awaitApprovalProcess(second);
 
       Api.Response approved = api.post("/api/v2/approvals/" + flow.approval() + "/approve");
@@ -63,7 +65,8 @@ class RestartIntegrationTests {
       flow.awaitApprovalProcess(first);
     }
     // The decision reached the database, but the process that would have acted on it died.
-    try (Connection c = DriverManager.getConnection(database.url(), database.username(), database.password());
+    try (Connection c =
+            DriverManager.getConnection(database.url(), database.username(), database.password());
         PreparedStatement update =
             c.prepareStatement(
                 "UPDATE workflow_approval SET status = 'approved', decided_at = now(),"
@@ -105,9 +108,8 @@ class RestartIntegrationTests {
       JdbcClient jdbc = first.bean(JdbcClient.class);
       await()
           .atMost(Duration.ofSeconds(10))
-          .until(
-              () ->
-                  jdbc.sql(
+          .until(() ->
+              jdbc.sql(
                           "SELECT count(*) FROM workflow_deployment_resource"
                               + " WHERE resource_name = 'kept-process.bpmn'")
                       .query(Long.class)
@@ -121,9 +123,11 @@ class RestartIntegrationTests {
       Api.Response sessions = api.get("/api/v2/sessions");
       assertThat(sessions.status()).isEqualTo(200);
       assertThat(sessions.json().findValuesAsText("id")).containsExactly(session);
-      assertThat(api.get("/api/v2/processes").json().get("items").findValuesAsText("bpmn_process_id"))
+      assertThat(
+              api.get("/api/v2/processes").json().get("items").findValuesAsText("bpmn_process_id"))
           .contains("kept-process");
-      assertThat(api.post("/api/v2/processes/kept-process/instances", Map.of()).status()).isEqualTo(201);
+      assertThat(api.post("/api/v2/processes/kept-process/instances", Map.of()).status())
+          .isEqualTo(201);
     }
   }
 
@@ -132,10 +136,12 @@ class RestartIntegrationTests {
 
     static Flow prepare(AppInstance app) {
       Api.Response tenant =
-          app.operator().post("/api/v2/admin/tenants", Map.of("name", "restart", "plan", "business"));
+          app.operator()
+              .post("/api/v2/admin/tenants", Map.of("name", "restart", "plan", "business"));
       assertThat(tenant.status()).as(tenant.toString()).isEqualTo(201);
       Api api = app.api(tenant.text("admin_api_key"));
-      api.patch("/api/v2/tenant/settings", Map.of("require_approval", true, "reciprocity_check", false));
+      api.patch(
+          "/api/v2/tenant/settings", Map.of("require_approval", true, "reciprocity_check", false));
       String session = api.post("/api/v2/sessions", Map.of("name", "phone")).text("id");
       api.post("/api/v2/sessions/" + session + "/start");
       await()
@@ -146,7 +152,8 @@ class RestartIntegrationTests {
               "/api/v2/messages/send",
               Map.of("session_id", session, "chat_id", "4915100000002", "message", "Wait for me"));
       assertThat(sent.status()).as(sent.toString()).isEqualTo(201);
-      return new Flow(tenant.text("admin_api_key"), session, sent.text("id"), sent.text("approval_id"));
+      return new Flow(
+          tenant.text("admin_api_key"), session, sent.text("id"), sent.text("approval_id"));
     }
 
     void awaitApprovalProcess(AppInstance app) {

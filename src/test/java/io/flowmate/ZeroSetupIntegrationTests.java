@@ -23,12 +23,15 @@ class ZeroSetupIntegrationTests {
   void firstRunNeedsNothingAndTheNextRunFindsItsData() {
     Map<String, Object> noConfiguration =
         Map.of(
-            "flowmate.db.embedded.data-directory", dataDirectory.resolve("postgres"),
-            "flowmate.admin.bootstrap-key", "");
+            "flowmate.db.embedded.data-directory",
+            dataDirectory.resolve("postgres"),
+            "flowmate.admin.bootstrap-key",
+            "");
     String adminKey;
     String session;
     try (AppInstance first = AppInstance.startWithoutDatabase(noConfiguration)) {
-      assertThat(first.operator().withoutKey().get("/actuator/health").text("status")).isEqualTo("UP");
+      assertThat(first.operator().withoutKey().get("/actuator/health").text("status"))
+          .isEqualTo("UP");
       adminKey = first.bean(FirstStart.class).generatedAdminKey().orElseThrow();
       Api api = first.api(adminKey);
       assertThat(api.get("/api/v2/tenant/settings").status()).isEqualTo(200);

@@ -7,9 +7,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 /**
  * Tenants and keys ({@code flowmate.admin.*}).
  *
- * @param bootstrapKey on first start, use this raw key ({@code fm_} + 32 or more base62
- *     characters) for the operator's admin key instead of generating one; useful for scripted
- *     installs. Ignored once a tenant exists.
+ * @param bootstrapKey on first start, use this raw key ({@code fm_} + 32 or more base62 characters)
+ *     for the operator's admin key instead of generating one; useful for scripted installs. Ignored
+ *     once a tenant exists.
  * @param defaultTenantName name of the operator tenant created on first start
  * @param defaultPlan plan of the operator tenant (self-hosting: all features by default)
  * @param apiRateLimitEnabled apply the plan's API requests-per-minute limit

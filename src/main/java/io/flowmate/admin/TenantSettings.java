@@ -4,8 +4,8 @@ import java.time.LocalTime;
 import java.util.List;
 
 /**
- * A tenant's policy settings (reference API {@code /tenant/settings}, plus Flowmate's own
- * {@code reciprocity_check} and {@code timezone}).
+ * A tenant's policy settings (reference API {@code /tenant/settings}, plus Flowmate's own {@code
+ * reciprocity_check} and {@code timezone}).
  *
  * @param allowedNumbers when not empty, only these E.164 numbers (digits, no '+') may be messaged
  * @param requireApproval every outgoing message waits for a human approval first

@@ -7,12 +7,13 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 /**
  * Analytics ({@code flowmate.analytics.*}).
  *
- * @param readModels the read models fed by messaging's events: campaign funnels, contact
- *     engagement and best send times
+ * @param readModels the read models fed by messaging's events: campaign funnels, contact engagement
+ *     and best send times
  * @param reports scheduled reports and the account health report
  */
 @ConfigurationProperties("flowmate.analytics")
-public record AnalyticsSettings(@DefaultValue ReadModels readModels, @DefaultValue Reports reports) {
+public record AnalyticsSettings(
+    @DefaultValue ReadModels readModels, @DefaultValue Reports reports) {
 
   /**
    * @param enabled keep the read models up to date (off: messaging writes nothing for analytics,

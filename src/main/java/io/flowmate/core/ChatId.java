@@ -30,13 +30,12 @@ public record ChatId(String value) {
    */
   public static ChatId parse(String raw) {
     return tryParse(raw)
-        .orElseThrow(
-            () ->
-                new InvalidValueException(
-                    "'%s' is not a valid chat id: use <phone>@c.us (E.164 digits without '+',"
-                            .formatted(raw == null ? "" : raw)
-                        + " e.g. 4915123456789@c.us), <id>@g.us for a group, <n>@lid, or a phone"
-                        + " number"));
+        .orElseThrow(() ->
+            new InvalidValueException(
+                "'%s' is not a valid chat id: use <phone>@c.us (E.164 digits without '+',"
+                        .formatted(raw == null ? "" : raw)
+                    + " e.g. 4915123456789@c.us), <id>@g.us for a group, <n>@lid, or a phone"
+                    + " number"));
   }
 
   public static Optional<ChatId> tryParse(String raw) {

@@ -3,9 +3,9 @@ package io.flowmate.core;
 /**
  * Makes a user-controlled value safe to put in a log line: every character that could end the line
  * or disguise it (CR, LF, the other C0 and C1 controls, DEL, Unicode line and paragraph separators,
- * bidirectional overrides) becomes {@code _}, and long values are cut, so that a contact, a
- * webhook or a request can neither forge log entries nor flood them. Log ids rather than personal
- * data; use this for what must be logged anyway (a keyword, a path, a remote error message).
+ * bidirectional overrides) becomes {@code _}, and long values are cut, so that a contact, a webhook
+ * or a request can neither forge log entries nor flood them. Log ids rather than personal data; use
+ * this for what must be logged anyway (a keyword, a path, a remote error message).
  */
 public final class LogSafe {
 

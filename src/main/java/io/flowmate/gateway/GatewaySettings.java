@@ -25,8 +25,8 @@ public record GatewaySettings(
       Pattern.compile("(?i)change[-_ .]?me.*|secret|password|changeit|admin|waha|test|xxx+");
 
   /**
-   * With WAHA on, a placeholder API key lets anyone who reaches WAHA drive the WhatsApp account, and
-   * a placeholder webhook secret lets anyone forge incoming messages: refuse to start instead.
+   * With WAHA on, a placeholder API key lets anyone who reaches WAHA drive the WhatsApp account,
+   * and a placeholder webhook secret lets anyone forge incoming messages: refuse to start instead.
    */
   public GatewaySettings {
     if (transport == TransportKind.WAHA && waha != null) {
@@ -57,8 +57,8 @@ public record GatewaySettings(
   /**
    * @param baseUrl WAHA's address, e.g. {@code http://waha:3000}
    * @param apiKey sent as {@code X-Api-Key} on every call ({@code WAHA_API_KEY})
-   * @param webhookSecret the key WAHA signs webhooks with ({@code WHATSAPP_HOOK_HMAC_KEY}); webhooks
-   *     without a valid {@code X-Webhook-Hmac} are refused
+   * @param webhookSecret the key WAHA signs webhooks with ({@code WHATSAPP_HOOK_HMAC_KEY});
+   *     webhooks without a valid {@code X-Webhook-Hmac} are refused
    * @param webhookUrl where WAHA should post events for sessions Flowmate creates, e.g. {@code
    *     http://flowmate:8080/webhooks/waha}; empty relies on WAHA's global webhook ({@code
    *     WHATSAPP_HOOK_URL}, which must then be signed with the same secret)

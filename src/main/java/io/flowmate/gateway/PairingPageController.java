@@ -34,9 +34,11 @@ class PairingPageController {
   }
 
   @GetMapping(path = "/pair/{sessionId}", produces = MediaType.TEXT_HTML_VALUE)
-  ResponseEntity<String> page(@PathVariable UUID sessionId, @RequestParam(required = false) String token) {
+  ResponseEntity<String> page(
+      @PathVariable UUID sessionId, @RequestParam(required = false) String token) {
     PairingLinks.Link link = link(sessionId, token);
-    String name = sessions.find(link.tenantId(), sessionId).map(s -> s.info().name()).orElse("session");
+    String name =
+        sessions.find(link.tenantId(), sessionId).map(s -> s.info().name()).orElse("session");
     String safeToken = HtmlUtils.htmlEscape(token);
     String html =
         """
@@ -74,12 +76,18 @@ class PairingPageController {
         </body></html>
         """
             .formatted(
-                HtmlUtils.htmlEscape(name), HtmlUtils.htmlEscape(name), sessionId, safeToken, sessionId, safeToken);
+                HtmlUtils.htmlEscape(name),
+                HtmlUtils.htmlEscape(name),
+                sessionId,
+                safeToken,
+                sessionId,
+                safeToken);
     return ResponseEntity.ok().cacheControl(CacheControl.noStore()).body(html);
   }
 
   @GetMapping(path = "/pair/{sessionId}/qr.png", produces = MediaType.IMAGE_PNG_VALUE)
-  ResponseEntity<byte[]> qr(@PathVariable UUID sessionId, @RequestParam(required = false) String token) {
+  ResponseEntity<byte[]> qr(
+      @PathVariable UUID sessionId, @RequestParam(required = false) String token) {
     PairingLinks.Link link = link(sessionId, token);
     return ResponseEntity.ok()
         .cacheControl(CacheControl.noStore())
@@ -99,12 +107,12 @@ class PairingPageController {
   }
 
   private PairingLinks.Link link(UUID sessionId, String token) {
-    return links.resolve(token, sessionId)
-        .orElseThrow(
-            () ->
-                new ApiException(
-                    HttpStatus.UNAUTHORIZED,
-                    "This pairing link is invalid or expired; ask for a new one"
-                        + " (POST /api/v2/sessions/{id}/pairing-link)"));
+    return links
+        .resolve(token, sessionId)
+        .orElseThrow(() ->
+            new ApiException(
+                HttpStatus.UNAUTHORIZED,
+                "This pairing link is invalid or expired; ask for a new one"
+                    + " (POST /api/v2/sessions/{id}/pairing-link)"));
   }
 }

@@ -27,8 +27,13 @@ final class QrCodes {
                   BarcodeFormat.QR_CODE,
                   size,
                   size,
-                  Map.of(EncodeHintType.ERROR_CORRECTION, ErrorCorrectionLevel.L, EncodeHintType.MARGIN, 2));
-      BufferedImage image = new BufferedImage(matrix.getWidth(), matrix.getHeight(), BufferedImage.TYPE_BYTE_BINARY);
+                  Map.of(
+                      EncodeHintType.ERROR_CORRECTION,
+                      ErrorCorrectionLevel.L,
+                      EncodeHintType.MARGIN,
+                      2));
+      BufferedImage image =
+          new BufferedImage(matrix.getWidth(), matrix.getHeight(), BufferedImage.TYPE_BYTE_BINARY);
       for (int x = 0; x < matrix.getWidth(); x++) {
         for (int y = 0; y < matrix.getHeight(); y++) {
           image.setRGB(x, y, matrix.get(x, y) ? 0x000000 : 0xFFFFFF);

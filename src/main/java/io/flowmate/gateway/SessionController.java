@@ -3,11 +3,11 @@ package io.flowmate.gateway;
 import io.flowmate.core.ChatId;
 import io.flowmate.core.api.ApiException;
 import io.flowmate.core.api.PageQuery;
-import io.flowmate.core.sse.LiveEvents;
-import io.flowmate.core.web.ApiSettings;
 import io.flowmate.core.security.Caller;
 import io.flowmate.core.security.RequiresScope;
 import io.flowmate.core.security.Scopes;
+import io.flowmate.core.sse.LiveEvents;
+import io.flowmate.core.web.ApiSettings;
 import io.flowmate.gateway.SessionRepository.SessionRow;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -181,7 +181,11 @@ class SessionController {
       case "raw" -> ResponseEntity.ok(new QrView(value, null, null, status));
       case "base64" ->
           ResponseEntity.ok(
-              new QrView(null, "image/png", Base64.getEncoder().encodeToString(QrCodes.png(value, 320)), status));
+              new QrView(
+                  null,
+                  "image/png",
+                  Base64.getEncoder().encodeToString(QrCodes.png(value, 320)),
+                  status));
       default -> throw ApiException.invalid("format must be image, raw or base64");
     };
   }

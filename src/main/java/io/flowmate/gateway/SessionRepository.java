@@ -83,7 +83,8 @@ class SessionRepository {
   }
 
   boolean existsByName(TenantId tenant, String name) {
-    return jdbc.sql("SELECT count(*) FROM gateway_session WHERE tenant_id = :tenant AND name = :name")
+    return jdbc.sql(
+                "SELECT count(*) FROM gateway_session WHERE tenant_id = :tenant AND name = :name")
             .param("tenant", tenant.value())
             .param("name", name)
             .query(Long.class)
@@ -116,7 +117,8 @@ class SessionRepository {
   }
 
   void setDesiredState(UUID id, boolean run, Instant now) {
-    jdbc.sql("UPDATE gateway_session SET desired_state = :desired, updated_at = :now WHERE id = :id")
+    jdbc.sql(
+            "UPDATE gateway_session SET desired_state = :desired, updated_at = :now WHERE id = :id")
         .param("id", id)
         .param("desired", run ? "running" : "stopped")
         .param("now", timestamp(now))

@@ -29,7 +29,8 @@ class SessionResumer {
       try {
         transport.open(session.info().ref());
       } catch (RuntimeException e) {
-        log.warn("Could not resume session {}: {}", session.info().id(), LogSafe.text(e.getMessage()));
+        log.warn(
+            "Could not resume session {}: {}", session.info().id(), LogSafe.text(e.getMessage()));
       }
     }
     if (!toResume.isEmpty()) {

@@ -9,8 +9,8 @@ import io.flowmate.core.api.IllegalTransitionException;
 import io.flowmate.gateway.SessionRepository.SessionRow;
 import io.flowmate.gateway.events.SessionDeleted;
 import io.flowmate.gateway.spi.TransportEvent;
-import io.flowmate.gateway.spi.TransportException;
 import io.flowmate.gateway.spi.TransportEvent.SessionState;
+import io.flowmate.gateway.spi.TransportException;
 import io.flowmate.gateway.spi.WhatsAppTransport;
 import java.time.Clock;
 import java.time.Instant;
@@ -114,8 +114,8 @@ class SessionService {
   }
 
   /**
-   * Opens the session on the transport; if that fails, records it as failed (so that the next
-   * start opens it again instead of waiting on "starting") and answers 409.
+   * Opens the session on the transport; if that fails, records it as failed (so that the next start
+   * opens it again instead of waiting on "starting") and answers 409.
    */
   private void opening(String action, UUID id, Runnable open) {
     try {
@@ -123,7 +123,13 @@ class SessionService {
     } catch (TransportException e) {
       states.onTransportEvent(
           new TransportEvent.SessionStateChanged(
-              id, SessionState.FAILED, null, null, null, "the WhatsApp transport failed", clock.instant()));
+              id,
+              SessionState.FAILED,
+              null,
+              null,
+              null,
+              "the WhatsApp transport failed",
+              clock.instant()));
       throw unavailable(action, id, e);
     }
   }
@@ -141,7 +147,8 @@ class SessionService {
   private static ApiException unavailable(String action, UUID id, TransportException e) {
     log.warn("The WhatsApp transport could not {} session {}: {}", action, id, e.getMessage());
     return ApiException.conflict(
-        "WhatsApp could not %s session '%s' right now; try again in a moment".formatted(action, id));
+        "WhatsApp could not %s session '%s' right now; try again in a moment"
+            .formatted(action, id));
   }
 
   /** The QR code to scan now; 409 unless the session waits for a scan. */
@@ -197,11 +204,10 @@ class SessionService {
     SessionRow session = get(tenant, id);
     sessions.setDesiredState(id, false, clock.instant());
     telling("delete", id, () -> transport.delete(session.info().ref()));
-    transaction.executeWithoutResult(
-        status -> {
-          sessions.delete(id);
-          events.publishEvent(new SessionDeleted(tenant, id, clock.instant()));
-        });
+    transaction.executeWithoutResult(status -> {
+      sessions.delete(id);
+      events.publishEvent(new SessionDeleted(tenant, id, clock.instant()));
+    });
     identities.forget(id);
   }
 }

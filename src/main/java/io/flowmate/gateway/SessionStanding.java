@@ -10,4 +10,5 @@ import java.time.Instant;
  * @param shouldRun whether the user asked for it to run (started and not stopped since)
  * @param failureReason why it failed, while {@code failed}
  */
-public record SessionStanding(SessionInfo session, Instant statusSince, boolean shouldRun, String failureReason) {}
+public record SessionStanding(
+    SessionInfo session, Instant statusSince, boolean shouldRun, String failureReason) {}

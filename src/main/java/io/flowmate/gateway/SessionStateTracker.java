@@ -51,43 +51,42 @@ class SessionStateTracker implements TransportEventListener {
   private void record(SessionStateChanged change) {
     sessions
         .lock(change.sessionId())
-        .ifPresent(
-            session -> {
-              SessionStatus previous = session.info().status();
-              SessionStatus status = SessionStatus.of(change.state());
-              String reason = change.reason();
-              if (change.state() == SessionState.LOGGED_OUT) {
-                sessions.forgetPairing(change.sessionId(), change.occurredAt());
-                sessions.setDesiredState(change.sessionId(), false, change.occurredAt());
-                reason = reason != null ? reason : "logged out: pair the phone again";
-              }
-              sessions.updateStatus(
-                  change.sessionId(),
-                  status,
-                  status == SessionStatus.QR_CODE ? change.qrCode() : null,
-                  status == SessionStatus.PASSKEY_REQUIRED ? change.passkeyChallenge() : null,
-                  change.me() == null ? null : change.me().phoneNumber(),
-                  change.me() == null ? null : change.me().pushName(),
-                  status == SessionStatus.FAILED ? reason : null,
-                  change.occurredAt());
-              if (previous != status) {
-                log.info("Session {} is now {}", change.sessionId(), status.value());
-                events.publishEvent(
-                    new SessionStatusChanged(
-                        session.info().tenantId(),
-                        change.sessionId(),
-                        previous.value(),
-                        status.value(),
-                        change.occurredAt()));
-              }
-              Map<String, Object> data = new LinkedHashMap<>();
-              data.put("session_id", change.sessionId());
-              data.put("status", status.value());
-              data.put("previous_status", previous.value());
-              if (reason != null && status == SessionStatus.FAILED) {
-                data.put("reason", reason);
-              }
-              live.publish(session.info().tenantId(), change.sessionId(), "session.status", data);
-            });
+        .ifPresent(session -> {
+          SessionStatus previous = session.info().status();
+          SessionStatus status = SessionStatus.of(change.state());
+          String reason = change.reason();
+          if (change.state() == SessionState.LOGGED_OUT) {
+            sessions.forgetPairing(change.sessionId(), change.occurredAt());
+            sessions.setDesiredState(change.sessionId(), false, change.occurredAt());
+            reason = reason != null ? reason : "logged out: pair the phone again";
+          }
+          sessions.updateStatus(
+              change.sessionId(),
+              status,
+              status == SessionStatus.QR_CODE ? change.qrCode() : null,
+              status == SessionStatus.PASSKEY_REQUIRED ? change.passkeyChallenge() : null,
+              change.me() == null ? null : change.me().phoneNumber(),
+              change.me() == null ? null : change.me().pushName(),
+              status == SessionStatus.FAILED ? reason : null,
+              change.occurredAt());
+          if (previous != status) {
+            log.info("Session {} is now {}", change.sessionId(), status.value());
+            events.publishEvent(
+                new SessionStatusChanged(
+                    session.info().tenantId(),
+                    change.sessionId(),
+                    previous.value(),
+                    status.value(),
+                    change.occurredAt()));
+          }
+          Map<String, Object> data = new LinkedHashMap<>();
+          data.put("session_id", change.sessionId());
+          data.put("status", status.value());
+          data.put("previous_status", previous.value());
+          if (reason != null && status == SessionStatus.FAILED) {
+            data.put("reason", reason);
+          }
+          live.publish(session.info().tenantId(), change.sessionId(), "session.status", data);
+        });
   }
 }

@@ -4,8 +4,8 @@ import io.flowmate.gateway.spi.TransportEvent.SessionState;
 
 /**
  * The reference API's session states, plus {@code passkey_required}. The transport reports where a
- * session stands and every report is taken as it comes (WhatsApp is the truth); what the API may
- * do in each state is said here.
+ * session stands and every report is taken as it comes (WhatsApp is the truth); what the API may do
+ * in each state is said here.
  */
 public enum SessionStatus {
   STOPPED,
@@ -23,12 +23,18 @@ public enum SessionStatus {
     return valueOf(value.toUpperCase());
   }
 
-  /** Whether a start must open the session on the transport; starting a live session changes nothing. */
+  /**
+   * Whether a start must open the session on the transport; starting a live session changes
+   * nothing.
+   */
   boolean needsOpening() {
     return this == STOPPED || this == FAILED;
   }
 
-  /** Whether the session waits to be paired: only then is there a QR code, or may a pairing code be asked for. */
+  /**
+   * Whether the session waits to be paired: only then is there a QR code, or may a pairing code be
+   * asked for.
+   */
   boolean awaitsPairing() {
     return this == QR_CODE;
   }

@@ -19,6 +19,7 @@ public class Sessions {
 
   /** How long {@link #identify} may answer from memory. */
   private static final Duration IDENTITY_TTL = Duration.ofSeconds(5);
+
   private static final int IDENTITIES_KEPT = 10_000;
   private static final int LIST_PAGE = 100;
 
@@ -85,8 +86,10 @@ public class Sessions {
     List<SessionStanding> all = new ArrayList<>();
     for (int offset = 0; ; offset += LIST_PAGE) {
       List<SessionRepository.SessionRow> page = sessions.list(tenant, LIST_PAGE, offset);
-      page.forEach(
-          row -> all.add(new SessionStanding(row.info(), row.statusChangedAt(), row.shouldRun(), row.failureReason())));
+      page.forEach(row ->
+          all.add(
+              new SessionStanding(
+                  row.info(), row.statusChangedAt(), row.shouldRun(), row.failureReason())));
       if (page.size() < LIST_PAGE) {
         return all;
       }

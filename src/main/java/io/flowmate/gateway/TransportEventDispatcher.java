@@ -12,8 +12,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Hands every transport event to each {@link TransportEventListener}. A failing listener is logged
- * and does not keep the event from the others; its failure is then rethrown to whoever reported
- * the event, so that a webhook receiver refuses the delivery and WAHA repeats it (listeners are
+ * and does not keep the event from the others; its failure is then rethrown to whoever reported the
+ * event, so that a webhook receiver refuses the delivery and WAHA repeats it (listeners are
  * idempotent) instead of the event being lost.
  */
 @Component
@@ -22,6 +22,7 @@ class TransportEventDispatcher implements TransportEventSink {
   private static final Logger log = LoggerFactory.getLogger(TransportEventDispatcher.class);
 
   private final ObjectProvider<TransportEventListener> listeners;
+
   /** Resolved on the first event (listeners depend on beans that depend on the transport). */
   private volatile List<TransportEventListener> resolved;
 
@@ -39,8 +40,12 @@ class TransportEventDispatcher implements TransportEventSink {
         listener.onTransportEvent(event);
       } catch (RuntimeException e) {
         // The event's type and session, never the event: it carries texts, numbers and push names.
-        log.error("{} failed on {} of session {}", listener.getClass().getSimpleName(),
-            event.getClass().getSimpleName(), event.sessionId(), e);
+        log.error(
+            "{} failed on {} of session {}",
+            listener.getClass().getSimpleName(),
+            event.getClass().getSimpleName(),
+            event.sessionId(),
+            e);
         if (failure == null) {
           failure = e;
         } else {

@@ -49,7 +49,8 @@ public class Leads {
   public Map<String, Long> countByStatus(TenantId tenant) {
     Map<String, Long> counts = new LinkedHashMap<>();
     STATUSES.forEach(status -> counts.put(status, 0L));
-    jdbc.sql("SELECT lead_status, count(*) AS n FROM leads_lead WHERE tenant_id = :tenant GROUP BY lead_status")
+    jdbc.sql(
+            "SELECT lead_status, count(*) AS n FROM leads_lead WHERE tenant_id = :tenant GROUP BY lead_status")
         .param("tenant", tenant.value())
         .query((rs, row) -> Map.entry(rs.getString("lead_status"), rs.getLong("n")))
         .list()
@@ -59,7 +60,8 @@ public class Leads {
 
   /** Leads detected (or entered) at or after {@code since}. */
   public long detectedSince(TenantId tenant, Instant since) {
-    return jdbc.sql("SELECT count(*) FROM leads_lead WHERE tenant_id = :tenant AND lead_detected_at >= :since")
+    return jdbc.sql(
+            "SELECT count(*) FROM leads_lead WHERE tenant_id = :tenant AND lead_detected_at >= :since")
         .param("tenant", tenant.value())
         .param("since", timestamp(since))
         .query(Long.class)
@@ -67,8 +69,8 @@ public class Leads {
   }
 
   /**
-   * Where leads come from: lead count per source group name ({@code null} key for leads entered
-   * by hand), largest first.
+   * Where leads come from: lead count per source group name ({@code null} key for leads entered by
+   * hand), largest first.
    */
   public Map<String, Long> countBySource(TenantId tenant) {
     Map<String, Long> counts = new LinkedHashMap<>();
@@ -78,7 +80,8 @@ public class Leads {
              GROUP BY source_group_name ORDER BY n DESC, source_group_name
             """)
         .param("tenant", tenant.value())
-        .query((rs, row) -> Map.entry(java.util.Optional.ofNullable(rs.getString(1)), rs.getLong(2)))
+        .query(
+            (rs, row) -> Map.entry(java.util.Optional.ofNullable(rs.getString(1)), rs.getLong(2)))
         .list()
         .forEach(entry -> counts.put(entry.getKey().orElse(null), entry.getValue()));
     return counts;

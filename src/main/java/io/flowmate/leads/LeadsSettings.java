@@ -12,7 +12,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param activity following the leads' conversations
  */
 @ConfigurationProperties("flowmate.leads")
-public record LeadsSettings(@DefaultValue Groups groups, @DefaultValue Scoring scoring, @DefaultValue Activity activity) {
+public record LeadsSettings(
+    @DefaultValue Groups groups, @DefaultValue Scoring scoring, @DefaultValue Activity activity) {
 
   /**
    * Group monitoring ({@code flowmate.leads.groups.*}).
@@ -29,8 +30,8 @@ public record LeadsSettings(@DefaultValue Groups groups, @DefaultValue Scoring s
    * @param catchUpLimit at start, the most messages per monitored group examined that arrived since
    *     the group's last examined message (while Flowmate was down, or stopped before examining
    *     them), oldest first
-   * @param reloadInterval how often the monitored groups are re-read from the database, for
-   *     changes made by another instance (this instance's own changes apply at once)
+   * @param reloadInterval how often the monitored groups are re-read from the database, for changes
+   *     made by another instance (this instance's own changes apply at once)
    * @param aiLeadScore the built-in classifier's lead score from which a buying or inquiring
    *     message in ai_analysis mode becomes a lead (1-10)
    * @param autoRespondNeedsReciprocity {@code auto_respond} writes to a new lead only if the lead
@@ -54,10 +55,11 @@ public record LeadsSettings(@DefaultValue Groups groups, @DefaultValue Scoring s
    * @param interval how often leads with new activity get a {@code leads-lead-scoring} instance
    *     (read by the starter's {@code @Scheduled} as {@code ${flowmate.leads.scoring.interval}})
    * @param rescoreAfter how long a scored lead waits before new activity scores it again: a lead
-   *     writing in busy groups would otherwise be scored after every message, and each scoring is
-   *     a process instance. New leads are scored at once.
+   *     writing in busy groups would otherwise be scored after every message, and each scoring is a
+   *     process instance. New leads are scored at once.
    */
-  public record Scoring(@DefaultValue("2s") Duration interval, @DefaultValue("10m") Duration rescoreAfter) {}
+  public record Scoring(
+      @DefaultValue("2s") Duration interval, @DefaultValue("10m") Duration rescoreAfter) {}
 
   /**
    * Following the leads' conversations ({@code flowmate.leads.activity.*}).
@@ -69,5 +71,7 @@ public record LeadsSettings(@DefaultValue Groups groups, @DefaultValue Scoring s
    * @param batch chats read and applied per statement
    */
   public record Activity(
-      @DefaultValue("2s") Duration interval, @DefaultValue("5s") Duration lag, @DefaultValue("1000") int batch) {}
+      @DefaultValue("2s") Duration interval,
+      @DefaultValue("5s") Duration lag,
+      @DefaultValue("1000") int batch) {}
 }

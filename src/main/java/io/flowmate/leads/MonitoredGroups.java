@@ -31,11 +31,21 @@ public interface MonitoredGroups {
    * @param messagesInWindow messages seen in the group within the window asked for
    */
   record Unmonitored(
-      UUID sessionId, String waGroupId, String name, int memberCount, long messagesInWindow, Instant lastMessageAt) {}
+      UUID sessionId,
+      String waGroupId,
+      String name,
+      int memberCount,
+      long messagesInWindow,
+      Instant lastMessageAt) {}
 
   /** What one monitored group produced since a moment: messages, keyword matches and leads. */
   record Digest(
-      UUID groupId, String name, long messages, long matches, long leadsDetected, List<KeywordCount> topKeywords) {}
+      UUID groupId,
+      String name,
+      long messages,
+      long matches,
+      long leadsDetected,
+      List<KeywordCount> topKeywords) {}
 
   record KeywordCount(String keyword, long matches) {}
 

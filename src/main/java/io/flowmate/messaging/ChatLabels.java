@@ -11,8 +11,8 @@ import org.springframework.stereotype.Service;
 
 /**
  * What other modules may do with the tenant's labels: check that a label exists, and put one on a
- * chat (kept with the chat's other labels, and on WhatsApp too for labels synced to the number,
- * as {@code PUT /labels/chat/{chat_id}} does).
+ * chat (kept with the chat's other labels, and on WhatsApp too for labels synced to the number, as
+ * {@code PUT /labels/chat/{chat_id}} does).
  */
 @Service
 public class ChatLabels {

@@ -52,7 +52,8 @@ public class ConversationFigures {
 
     /** The contact wrote last: nobody answered since. */
     public boolean awaitsReply() {
-      return lastInboundAt != null && (lastOutboundAt == null || lastOutboundAt.isBefore(lastInboundAt));
+      return lastInboundAt != null
+          && (lastOutboundAt == null || lastOutboundAt.isBefore(lastInboundAt));
     }
   }
 
@@ -80,7 +81,9 @@ public class ConversationFigures {
     return new MostActive(
         minMessages,
         chats.countMostActive(tenant, minMessages),
-        chats.mostActive(tenant, minMessages, limit).stream().map(ConversationFigures::activity).toList());
+        chats.mostActive(tenant, minMessages, limit).stream()
+            .map(ConversationFigures::activity)
+            .toList());
   }
 
   private static ChatActivity activity(ChatRepository.Chat chat) {

@@ -18,8 +18,8 @@ import org.springframework.transaction.annotation.Transactional;
 /**
  * Read-only questions other modules ask about conversations, each answered by one indexed query:
  * which messages a number sent to contacts in a window of time (follow-up rules watch these), when
- * a contact last wrote, which phone number stands behind a linked-id (LID) chat, which direct
- * chats changed (in commit order) and what was exchanged with one person.
+ * a contact last wrote, which phone number stands behind a linked-id (LID) chat, which direct chats
+ * changed (in commit order) and what was exchanged with one person.
  */
 @Service
 public class Conversations {
@@ -57,20 +57,26 @@ public class Conversations {
   }
 
   /**
-   * Messages these numbers sent to contacts (not groups) after the cursor and at or before
-   * {@code until}, oldest first: sent, delivered, read or played, whoever queued them (the API, a
+   * Messages these numbers sent to contacts (not groups) after the cursor and at or before {@code
+   * until}, oldest first: sent, delivered, read or played, whoever queued them (the API, a
    * campaign, the phone), except those queued by {@code excludedOriginKind} (e.g. {@code
    * follow_up}).
    */
   public List<SentMessage> sentToContacts(
-      Collection<UUID> sessionIds, SentCursor after, Instant until, String excludedOriginKind, int limit) {
+      Collection<UUID> sessionIds,
+      SentCursor after,
+      Instant until,
+      String excludedOriginKind,
+      int limit) {
     if (sessionIds.isEmpty() || !after.sentAt().isBefore(until)) {
       return List.of();
     }
     return messages
-        .sentToContacts(sessionIds, after.sentAt(), after.messageId(), until, excludedOriginKind, limit)
+        .sentToContacts(
+            sessionIds, after.sentAt(), after.messageId(), until, excludedOriginKind, limit)
         .stream()
-        .map(m -> new SentMessage(m.id(), m.tenantId(), m.sessionId(), m.chatId(), m.times().sentAt()))
+        .map(m ->
+            new SentMessage(m.id(), m.tenantId(), m.sessionId(), m.chatId(), m.times().sentAt()))
         .toList();
   }
 
@@ -98,13 +104,12 @@ public class Conversations {
     }
     contacts
         .findAll(sessionId, lidChats.stream().map(ChatId::value).toList(), List.of())
-        .forEach(
-            contact -> {
-              if (contact.lid() != null && contact.phone() != null) {
-                ChatId.tryParse(contact.phone())
-                    .ifPresent(phoneChat -> phoneChats.put(new ChatId(contact.lid()), phoneChat));
-              }
-            });
+        .forEach(contact -> {
+          if (contact.lid() != null && contact.phone() != null) {
+            ChatId.tryParse(contact.phone())
+                .ifPresent(phoneChat -> phoneChats.put(new ChatId(contact.lid()), phoneChat));
+          }
+        });
     return phoneChats;
   }
 
@@ -113,7 +118,11 @@ public class Conversations {
    * <phone>@c.us}) when the number knows the phone behind a linked-id chat.
    */
   public record ChatActivity(
-      TenantId tenantId, UUID sessionId, ChatId chat, Instant lastInboundAt, Instant lastOutboundAt) {}
+      TenantId tenantId,
+      UUID sessionId,
+      ChatId chat,
+      Instant lastInboundAt,
+      Instant lastOutboundAt) {}
 
   /** A position in the order in which chats changed. */
   public record ChatCursor(Instant recordedAt, UUID sessionId, String chatId) {
@@ -128,36 +137,42 @@ public class Conversations {
   public record ChatActivityPage(List<ChatActivity> chats, ChatCursor next) {}
 
   /**
-   * Direct chats, of every tenant, whose messages changed after the cursor and at or before
-   * {@code until}, in the order the changes were recorded: each chat once per page with its latest
-   * times, however many messages it got. A reader that keeps the cursor sees every change once
-   * {@code until} trails the clock by more than a transaction takes.
+   * Direct chats, of every tenant, whose messages changed after the cursor and at or before {@code
+   * until}, in the order the changes were recorded: each chat once per page with its latest times,
+   * however many messages it got. A reader that keeps the cursor sees every change once {@code
+   * until} trails the clock by more than a transaction takes.
    */
   public ChatActivityPage directChatsChanged(ChatCursor after, Instant until, int limit) {
     List<ChatRepository.DirectChat> page =
-        chats.directChatsRecorded(after.recordedAt(), after.sessionId(), after.chatId(), until, limit);
+        chats.directChatsRecorded(
+            after.recordedAt(), after.sessionId(), after.chatId(), until, limit);
     if (page.isEmpty()) {
       return new ChatActivityPage(List.of(), after);
     }
     Map<UUID, List<ChatId>> lidChats = new HashMap<>();
     page.stream()
         .filter(chat -> chat.chatId().kind() == ChatId.Kind.LID)
-        .forEach(chat -> lidChats.computeIfAbsent(chat.sessionId(), s -> new java.util.ArrayList<>()).add(chat.chatId()));
+        .forEach(chat ->
+            lidChats
+                .computeIfAbsent(chat.sessionId(), s -> new java.util.ArrayList<>())
+                .add(chat.chatId()));
     Map<UUID, Map<ChatId, ChatId>> phoneChats = new HashMap<>();
     lidChats.forEach((session, lids) -> phoneChats.put(session, phoneChatsOf(session, lids)));
     List<ChatActivity> activity =
         page.stream()
-            .map(
-                chat ->
-                    new ChatActivity(
-                        new TenantId(chat.tenantId()),
-                        chat.sessionId(),
-                        phoneChats.getOrDefault(chat.sessionId(), Map.of()).getOrDefault(chat.chatId(), chat.chatId()),
-                        chat.lastInboundAt(),
-                        chat.lastOutboundAt()))
+            .map(chat ->
+                new ChatActivity(
+                    new TenantId(chat.tenantId()),
+                    chat.sessionId(),
+                    phoneChats
+                        .getOrDefault(chat.sessionId(), Map.of())
+                        .getOrDefault(chat.chatId(), chat.chatId()),
+                    chat.lastInboundAt(),
+                    chat.lastOutboundAt()))
             .toList();
     ChatRepository.DirectChat last = page.getLast();
-    return new ChatActivityPage(activity, new ChatCursor(last.recordedAt(), last.sessionId(), last.chatId().value()));
+    return new ChatActivityPage(
+        activity, new ChatCursor(last.recordedAt(), last.sessionId(), last.chatId().value()));
   }
 
   /**
@@ -168,36 +183,59 @@ public class Conversations {
    * @param firstOutboundAt when one of the numbers first wrote to them in the window, or null
    */
   public record Exchange(
-      int received, int sent, Instant lastInboundAt, Instant firstOutboundAt, Instant lastOutboundAt) {
+      int received,
+      int sent,
+      Instant lastInboundAt,
+      Instant firstOutboundAt,
+      Instant lastOutboundAt) {
 
     /** They wrote after we first did. */
     public boolean repliedToUs() {
-      return firstOutboundAt != null && lastInboundAt != null && lastInboundAt.isAfter(firstOutboundAt);
+      return firstOutboundAt != null
+          && lastInboundAt != null
+          && lastInboundAt.isAfter(firstOutboundAt);
     }
   }
 
   @Transactional(readOnly = true)
-  public Exchange exchangedWith(TenantId tenant, Collection<UUID> sessionIds, String phone, Instant since) {
+  public Exchange exchangedWith(
+      TenantId tenant, Collection<UUID> sessionIds, String phone, Instant since) {
     return messages.exchangedWith(tenant, sessionIds, chatsOf(sessionIds, phone), since);
   }
 
   /** One message to or from a person, for a timeline. */
   public record ExchangedMessage(
-      UUID messageId, UUID sessionId, String direction, String messageType, String preview, String status, Instant at) {}
+      UUID messageId,
+      UUID sessionId,
+      String direction,
+      String messageType,
+      String preview,
+      String status,
+      Instant at) {}
 
   /** The latest messages between the tenant's numbers and one person, newest first. */
   @Transactional(readOnly = true)
-  public List<ExchangedMessage> recentWith(TenantId tenant, Collection<UUID> sessionIds, String phone, int limit) {
+  public List<ExchangedMessage> recentWith(
+      TenantId tenant, Collection<UUID> sessionIds, String phone, int limit) {
     return messages.recentIn(tenant, sessionIds, chatsOf(sessionIds, phone), limit).stream()
-        .map(
-            m ->
-                new ExchangedMessage(
-                    m.id(), m.sessionId(), m.direction().value(), m.content().type().value(), m.content().preview(),
-                    m.status().value(), m.isOutbound() && m.times().sentAt() != null ? m.times().sentAt() : m.times().createdAt()))
+        .map(m ->
+            new ExchangedMessage(
+                m.id(),
+                m.sessionId(),
+                m.direction().value(),
+                m.content().type().value(),
+                m.content().preview(),
+                m.status().value(),
+                m.isOutbound() && m.times().sentAt() != null
+                    ? m.times().sentAt()
+                    : m.times().createdAt()))
         .toList();
   }
 
-  /** A person's direct chats on these numbers: their phone chat and, where known, their linked-id chat. */
+  /**
+   * A person's direct chats on these numbers: their phone chat and, where known, their linked-id
+   * chat.
+   */
   private List<String> chatsOf(Collection<UUID> sessionIds, String phone) {
     java.util.Set<String> chats = new java.util.LinkedHashSet<>();
     ChatId.tryParse(phone).ifPresent(chat -> chats.add(chat.value()));

@@ -37,10 +37,12 @@ public class Directory {
   private static final Logger log = LoggerFactory.getLogger(Directory.class);
 
   /** A person with a phone number, merged across the tenant's numbers. */
-  public record Person(String phone, String lid, String name, List<UUID> sessionIds, Instant lastInboundAt) {}
+  public record Person(
+      String phone, String lid, String name, List<UUID> sessionIds, Instant lastInboundAt) {}
 
   /** A WhatsApp group one of the tenant's working numbers is in. */
-  public record WaGroup(UUID sessionId, String sessionName, ChatId groupId, String name, int participantCount) {}
+  public record WaGroup(
+      UUID sessionId, String sessionName, ChatId groupId, String name, int participantCount) {}
 
   /**
    * A participant of a group other than the number itself.
@@ -55,14 +57,21 @@ public class Directory {
   private final Sessions sessions;
   private final WhatsAppTransport transport;
 
-  Directory(ContactRepository contacts, GroupRepository groups, Sessions sessions, WhatsAppTransport transport) {
+  Directory(
+      ContactRepository contacts,
+      GroupRepository groups,
+      Sessions sessions,
+      WhatsAppTransport transport) {
     this.contacts = contacts;
     this.groups = groups;
     this.sessions = sessions;
     this.transport = transport;
   }
 
-  /** Every distinct phone number the tenant's numbers have seen (people known only by LID are left out). */
+  /**
+   * Every distinct phone number the tenant's numbers have seen (people known only by LID are left
+   * out).
+   */
   public Page<Person> people(TenantId tenant, PageQuery page) {
     List<Person> items =
         contacts.people(tenant, page.limit(), page.offset()).stream()
@@ -83,14 +92,20 @@ public class Directory {
       }
       try {
         transport.groups(session.ref()).stream()
-            .map(g -> new WaGroup(session.id(), session.name(), g.id(), g.subject(), g.participantCount()))
+            .map(g ->
+                new WaGroup(
+                    session.id(), session.name(), g.id(), g.subject(), g.participantCount()))
             .forEach(found::add);
       } catch (TransportException e) {
-        log.warn("Groups of session {} read from the database: WhatsApp did not answer ({})", session.id(),
+        log.warn(
+            "Groups of session {} read from the database: WhatsApp did not answer ({})",
+            session.id(),
             LogSafe.text(e.getMessage()));
         groups.list(session.id()).stream()
             .filter(GroupRepository.GroupRow::member)
-            .map(g -> new WaGroup(session.id(), session.name(), g.groupId(), g.subject(), g.participantCount()))
+            .map(g ->
+                new WaGroup(
+                    session.id(), session.name(), g.groupId(), g.subject(), g.participantCount()))
             .forEach(found::add);
       }
     }
@@ -123,12 +138,15 @@ public class Directory {
                 .formatted(group, e.getMessage()));
       }
       throw new ApiException(
-          HttpStatus.NOT_FOUND, "WhatsApp group '%s' not found in session '%s'".formatted(group, sessionId));
+          HttpStatus.NOT_FOUND,
+          "WhatsApp group '%s' not found in session '%s'".formatted(group, sessionId));
     }
     List<GroupMember> others =
         members.stream()
             .filter(m -> !m.identity().isEmpty())
-            .filter(m -> session.phoneNumber() == null || !session.phoneNumber().equals(m.identity().phoneNumber()))
+            .filter(m ->
+                session.phoneNumber() == null
+                    || !session.phoneNumber().equals(m.identity().phoneNumber()))
             .toList();
     Map<String, ContactRepository.Contact> byLid = new HashMap<>();
     Map<String, ContactRepository.Contact> byPhone = new HashMap<>();
@@ -137,28 +155,32 @@ public class Directory {
             sessionId,
             others.stream().map(m -> m.identity().lid()).filter(Objects::nonNull).toList(),
             others.stream().map(m -> m.identity().phoneNumber()).filter(Objects::nonNull).toList())
-        .forEach(
-            c -> {
-              if (c.lid() != null) {
-                byLid.put(c.lid(), c);
-              }
-              if (c.phone() != null) {
-                byPhone.put(c.phone(), c);
-              }
-            });
+        .forEach(c -> {
+          if (c.lid() != null) {
+            byLid.put(c.lid(), c);
+          }
+          if (c.phone() != null) {
+            byPhone.put(c.phone(), c);
+          }
+        });
     return others.stream()
-        .map(
-            m -> {
-              String lid = m.identity().lid();
-              ContactRepository.Contact known =
-                  m.identity().phoneNumber() != null ? byPhone.get(m.identity().phoneNumber()) : null;
-              if (known == null && lid != null) {
-                known = byLid.get(lid);
-              }
-              String phone = m.identity().phoneNumber() != null ? m.identity().phoneNumber() : known == null ? null : known.phone();
-              String name = m.identity().pushName() != null ? m.identity().pushName() : known == null ? null : known.pushName();
-              return new Participant(phone, lid, name);
-            })
+        .map(m -> {
+          String lid = m.identity().lid();
+          ContactRepository.Contact known =
+              m.identity().phoneNumber() != null ? byPhone.get(m.identity().phoneNumber()) : null;
+          if (known == null && lid != null) {
+            known = byLid.get(lid);
+          }
+          String phone =
+              m.identity().phoneNumber() != null
+                  ? m.identity().phoneNumber()
+                  : known == null ? null : known.phone();
+          String name =
+              m.identity().pushName() != null
+                  ? m.identity().pushName()
+                  : known == null ? null : known.pushName();
+          return new Participant(phone, lid, name);
+        })
         .toList();
   }
 }

@@ -23,7 +23,8 @@ import org.springframework.stereotype.Service;
  * Read-only: what was written in WhatsApp groups, for group monitoring (leads). Four questions,
  * each one query: how busy some groups are, the messages of one group page by page, the incoming
  * messages behind a batch of ids (detection reads a whole batch at once, never one message at a
- * time), and the ids of those a group received within a time range (detection's catch-up). Group messages are stored like any other by the inbound recorder; nothing here writes.
+ * time), and the ids of those a group received within a time range (detection's catch-up). Group
+ * messages are stored like any other by the inbound recorder; nothing here writes.
  */
 @Service
 public class GroupMessages {
@@ -77,7 +78,9 @@ public class GroupMessages {
       String contentPreview,
       Instant waTimestamp) {}
 
-  /** Activity of the session's groups among {@code groups}; groups without any message are absent. */
+  /**
+   * Activity of the session's groups among {@code groups}; groups without any message are absent.
+   */
   public Map<ChatId, Activity> activity(UUID sessionId, Collection<ChatId> groups, Instant since) {
     Map<ChatId, Activity> found = new HashMap<>();
     if (groups.isEmpty()) {
@@ -95,9 +98,11 @@ public class GroupMessages {
         .param("session", sessionId)
         .param("chats", groups.stream().map(ChatId::value).toArray(String[]::new))
         .param("since", timestamp(since))
-        .query(
-            (rs, row) ->
-                new Activity(new ChatId(rs.getString("chat_id")), rs.getLong("recent"), instant(rs, "last_message_at")))
+        .query((rs, row) ->
+            new Activity(
+                new ChatId(rs.getString("chat_id")),
+                rs.getLong("recent"),
+                instant(rs, "last_message_at")))
         .list()
         .forEach(activity -> found.put(activity.group(), activity));
     return found;
@@ -122,17 +127,16 @@ public class GroupMessages {
             .param("chat", group.value())
             .param("limit", page.limit())
             .param("offset", page.offset())
-            .query(
-                (rs, row) ->
-                    new Item(
-                        uuid(rs, "id"),
-                        rs.getString("direction"),
-                        rs.getString("sender_phone"),
-                        rs.getString("sender_lid"),
-                        rs.getString("sender_name"),
-                        rs.getString("message_type"),
-                        preview(rs.getString("body")),
-                        instant(rs, "created_at")))
+            .query((rs, row) ->
+                new Item(
+                    uuid(rs, "id"),
+                    rs.getString("direction"),
+                    rs.getString("sender_phone"),
+                    rs.getString("sender_lid"),
+                    rs.getString("sender_name"),
+                    rs.getString("message_type"),
+                    preview(rs.getString("body")),
+                    instant(rs, "created_at")))
             .list();
     long total =
         jdbc.sql(
@@ -149,7 +153,8 @@ public class GroupMessages {
    * Ids of the incoming messages stored for the group after {@code after} and at or before {@code
    * until}, oldest first, at most {@code limit}: what arrived while nobody was examining them.
    */
-  public List<UUID> incomingIds(TenantId tenant, UUID sessionId, ChatId group, Instant after, Instant until, int limit) {
+  public List<UUID> incomingIds(
+      TenantId tenant, UUID sessionId, ChatId group, Instant after, Instant until, int limit) {
     return jdbc.sql(
             """
             SELECT id FROM messaging_message

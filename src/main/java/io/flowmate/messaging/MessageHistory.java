@@ -8,10 +8,10 @@ import java.util.UUID;
 import org.springframework.stereotype.Service;
 
 /**
- * Read-only: every stored message, of every tenant, in the order they were stored, for modules
- * that build their own views from the history (analytics rebuilds its read models from it). Paged
- * by id over the primary key; runs in the caller's transaction, so a caller reading all pages in
- * one transaction sees one consistent history.
+ * Read-only: every stored message, of every tenant, in the order they were stored, for modules that
+ * build their own views from the history (analytics rebuilds its read models from it). Paged by id
+ * over the primary key; runs in the caller's transaction, so a caller reading all pages in one
+ * transaction sees one consistent history.
  */
 @Service
 public class MessageHistory {
@@ -27,7 +27,8 @@ public class MessageHistory {
    *
    * @param outbound ours (sent through Flowmate or typed on the phone) rather than received
    * @param status as the API shows it ({@code queued}, {@code sent}, ... {@code received})
-   * @param originKind what queued it ({@code campaign}, {@code schedule}, {@code follow_up}), if any
+   * @param originKind what queued it ({@code campaign}, {@code schedule}, {@code follow_up}), if
+   *     any
    * @param senderPhone for a received message, the sender's phone number when known
    * @param contactId for a received message, the sender as a contact of the number (if known)
    * @param finishedAt for a failed or cancelled message, when it was last changed
@@ -52,7 +53,10 @@ public class MessageHistory {
       Instant repliedAt,
       Instant finishedAt) {}
 
-  /** Up to {@code limit} messages stored after the one with {@code afterId} (use the nil UUID to start). */
+  /**
+   * Up to {@code limit} messages stored after the one with {@code afterId} (use the nil UUID to
+   * start).
+   */
   public List<StoredMessage> after(UUID afterId, int limit) {
     return messages.history(afterId, limit);
   }

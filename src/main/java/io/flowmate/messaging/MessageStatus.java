@@ -1,10 +1,10 @@
 package io.flowmate.messaging;
 
 /**
- * Where a message stands. Outgoing: {@code pending} (awaiting approval) → {@code queued} (or {@code held} while
- * the campaign or schedule that queued it is paused) →
- * {@code sent} → {@code delivered} → {@code read} → {@code played}, or {@code failed} / {@code
- * cancelled} with a reason. Incoming: {@code received}.
+ * Where a message stands. Outgoing: {@code pending} (awaiting approval) → {@code queued} (or {@code
+ * held} while the campaign or schedule that queued it is paused) → {@code sent} → {@code delivered}
+ * → {@code read} → {@code played}, or {@code failed} / {@code cancelled} with a reason. Incoming:
+ * {@code received}.
  */
 public enum MessageStatus {
   PENDING(0),

@@ -36,8 +36,8 @@ public record MessagingSettings(
    * The send governor, one per WhatsApp number, the only caller of the transport's send.
    *
    * @param pacing rate limits, gaps, caps, warm-up and quiet hours (turn off only for benchmarks)
-   * @param gapJitter random spread of the gap between two sends, as a fraction of the mean gap
-   *     (60 s / the plan's messages per minute): 0.5 means 0.5× to 1.5× the mean
+   * @param gapJitter random spread of the gap between two sends, as a fraction of the mean gap (60
+   *     s / the plan's messages per minute): 0.5 means 0.5× to 1.5× the mean
    * @param hourlyCap at most this many messages per number per hour
    * @param dailyCap at most this many messages per number per day
    * @param warmUp lower caps while a number is new, in order of age
@@ -55,8 +55,20 @@ public record MessagingSettings(
       @DefaultValue Typing typing,
       @DefaultValue("24h") Duration duplicateWindow,
       @DefaultValue({
-            "STOP", "STOPP", "UNSUBSCRIBE", "SAIR", "PARAR", "CANCELAR", "DESCADASTRAR", "BAJA",
-            "ALTO", "ARRET", "ARRÊT", "ABMELDEN", "STOPPEN", "DISISCRIVITI"
+            "STOP",
+            "STOPP",
+            "UNSUBSCRIBE",
+            "SAIR",
+            "PARAR",
+            "CANCELAR",
+            "DESCADASTRAR",
+            "BAJA",
+            "ALTO",
+            "ARRET",
+            "ARRÊT",
+            "ABMELDEN",
+            "STOPPEN",
+            "DISISCRIVITI"
           })
           List<String> optOutKeywords,
       @DefaultValue("24h") Duration reachoutLock) {
@@ -67,12 +79,11 @@ public record MessagingSettings(
     public List<WarmUpStep> warmUpSteps() {
       return warmUp.stream()
           .map(step -> step.split(":"))
-          .map(
-              parts ->
-                  new WarmUpStep(
-                      Duration.parse("P" + parts[0].toUpperCase()),
-                      Integer.parseInt(parts[1]),
-                      Integer.parseInt(parts[2])))
+          .map(parts ->
+              new WarmUpStep(
+                  Duration.parse("P" + parts[0].toUpperCase()),
+                  Integer.parseInt(parts[1]),
+                  Integer.parseInt(parts[2])))
           .toList();
     }
   }

@@ -31,15 +31,14 @@ import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
- * How other modules' processes (campaigns, schedules, follow-ups) send: they queue many messages
- * at once, each under an idempotency key of their own making, tagged with their {@link Origin}.
- * A text that already went (or is about to go) to the same chat within the duplicate window fails
- * at once, as a single send would be refused. The messages then take the same path as any other:
- * the number's send governor paces them and refuses what policy forbids (opt-outs, reciprocity,
- * allow-list) with a reason. An
- * origin can hold its waiting messages (pause), release them (resume) or cancel them, and count
- * them by status. Queueing, the duplicate guard's failures and cancelling are announced as {@link
- * MessageStatusChanged} within the caller's transaction.
+ * How other modules' processes (campaigns, schedules, follow-ups) send: they queue many messages at
+ * once, each under an idempotency key of their own making, tagged with their {@link Origin}. A text
+ * that already went (or is about to go) to the same chat within the duplicate window fails at once,
+ * as a single send would be refused. The messages then take the same path as any other: the
+ * number's send governor paces them and refuses what policy forbids (opt-outs, reciprocity,
+ * allow-list) with a reason. An origin can hold its waiting messages (pause), release them (resume)
+ * or cancel them, and count them by status. Queueing, the duplicate guard's failures and cancelling
+ * are announced as {@link MessageStatusChanged} within the caller's transaction.
  */
 @Service
 public class Outbox {
@@ -119,9 +118,9 @@ public class Outbox {
       SendGap gap) {}
 
   /**
-   * A campaign's delay range: after sending one of its messages, the number waits a random time
-   * in [min, max] before its next send, or the governor's own gap if that is longer. Like all
-   * pacing, it is off when the governor's pacing is off.
+   * A campaign's delay range: after sending one of its messages, the number waits a random time in
+   * [min, max] before its next send, or the governor's own gap if that is longer. Like all pacing,
+   * it is off when the governor's pacing is off.
    */
   public record SendGap(Duration min, Duration max) {
 
@@ -132,7 +131,9 @@ public class Outbox {
     }
 
     public static SendGap ofMillis(Integer min, Integer max) {
-      return min == null || max == null ? null : new SendGap(Duration.ofMillis(min), Duration.ofMillis(max));
+      return min == null || max == null
+          ? null
+          : new SendGap(Duration.ofMillis(min), Duration.ofMillis(max));
     }
   }
 
@@ -175,7 +176,8 @@ public class Outbox {
       bodyHashes.add(batch.repeatable() ? null : SendPolicy.bodyHash(content.body()));
     }
     List<UUID> queued =
-        messages.insertFromOrigin(rows, bodyHashes, batch.origin().kind(), batch.origin().id(), batch.gap());
+        messages.insertFromOrigin(
+            rows, bodyHashes, batch.origin().kind(), batch.origin().id(), batch.gap());
     announceQueued(batch, rows, queued, now);
     Duration window = settings.governor().duplicateWindow();
     if (!batch.repeatable() && !window.isZero()) {
@@ -187,7 +189,8 @@ public class Outbox {
               "not sent: " + policy.duplicateReason("{chat}"),
               batch.held() ? MessageStatus.HELD : MessageStatus.QUEUED,
               now)
-          .forEach(failed -> events.publishEvent(failed.changed(MessageStatus.FAILED.value(), now)));
+          .forEach(
+              failed -> events.publishEvent(failed.changed(MessageStatus.FAILED.value(), now)));
     }
     if (!batch.held() && !queued.isEmpty()) {
       wakeAfterCommit(batch.sessionId());
@@ -202,8 +205,17 @@ public class Outbox {
       if (fresh.contains(row.id())) {
         events.publishEvent(
             new MessageStatusChanged(
-                batch.tenant(), batch.sessionId(), row.id(), MessageStatus.QUEUED.value(), now, null,
-                row.chatId().value(), batch.origin().kind(), batch.origin().id(), null, null));
+                batch.tenant(),
+                batch.sessionId(),
+                row.id(),
+                MessageStatus.QUEUED.value(),
+                now,
+                null,
+                row.chatId().value(),
+                batch.origin().kind(),
+                batch.origin().id(),
+                null,
+                null));
       }
     }
   }
@@ -211,14 +223,17 @@ public class Outbox {
   /** Pauses: the origin's queued messages are held back from the send lanes. */
   @Transactional
   public int hold(Origin origin) {
-    return messages.moveOriginMessages(
+    return messages
+        .moveOriginMessages(
             origin.id(), List.of(MessageStatus.QUEUED), MessageStatus.HELD, null, clock.instant())
         .size();
   }
 
   /** Resumes: the origin's held messages are queued again and their send lanes woken. */
   public void release(Origin origin) {
-    messages.moveOriginMessages(origin.id(), List.of(MessageStatus.HELD), MessageStatus.QUEUED, null, clock.instant())
+    messages
+        .moveOriginMessages(
+            origin.id(), List.of(MessageStatus.HELD), MessageStatus.QUEUED, null, clock.instant())
         .forEach(this::wakeAfterCommit);
   }
 
@@ -228,13 +243,14 @@ public class Outbox {
     Instant now = clock.instant();
     messages
         .cancelOriginMessages(origin.id(), reason, now)
-        .forEach(cancelled -> events.publishEvent(cancelled.changed(MessageStatus.CANCELLED.value(), now)));
+        .forEach(cancelled ->
+            events.publishEvent(cancelled.changed(MessageStatus.CANCELLED.value(), now)));
   }
 
   /**
    * The origin's messages counted by status ({@code queued}, {@code held}, {@code sent}, {@code
-   * delivered}, {@code read}, {@code played}, {@code failed}, {@code cancelled}), zero counts
-   * left out.
+   * delivered}, {@code read}, {@code played}, {@code failed}, {@code cancelled}), zero counts left
+   * out.
    */
   public Map<String, Long> countByStatus(Origin origin) {
     return countByStatus(List.of(origin)).get(origin);
@@ -242,11 +258,13 @@ public class Outbox {
 
   /** {@link #countByStatus(Origin)} for many origins with one query (a page of campaigns). */
   public Map<Origin, Map<String, Long>> countByStatus(Collection<Origin> origins) {
-    Map<UUID, Map<MessageStatus, Long>> byId = messages.countByStatus(origins.stream().map(Origin::id).toList());
+    Map<UUID, Map<MessageStatus, Long>> byId =
+        messages.countByStatus(origins.stream().map(Origin::id).toList());
     Map<Origin, Map<String, Long>> counts = new LinkedHashMap<>();
     for (Origin origin : origins) {
       Map<String, Long> ofOrigin = new LinkedHashMap<>();
-      byId.getOrDefault(origin.id(), Map.of()).forEach((status, count) -> ofOrigin.put(status.value(), count));
+      byId.getOrDefault(origin.id(), Map.of())
+          .forEach((status, count) -> ofOrigin.put(status.value(), count));
       counts.put(origin, ofOrigin);
     }
     return counts;
@@ -266,18 +284,17 @@ public class Outbox {
       throw ApiException.invalid("status '%s' is not a message status".formatted(status));
     }
     return messages.ofOrigin(origin.id(), wanted, limit, offset).stream()
-        .map(
-            m ->
-                new OriginMessage(
-                    m.id(),
-                    m.chatId().value(),
-                    m.status().visible().value(),
-                    views.failureReason(m),
-                    m.times().createdAt(),
-                    m.times().sentAt(),
-                    m.times().deliveredAt(),
-                    m.times().readAt(),
-                    m.times().repliedAt()))
+        .map(m ->
+            new OriginMessage(
+                m.id(),
+                m.chatId().value(),
+                m.status().visible().value(),
+                views.failureReason(m),
+                m.times().createdAt(),
+                m.times().sentAt(),
+                m.times().deliveredAt(),
+                m.times().readAt(),
+                m.times().repliedAt()))
         .toList();
   }
 
@@ -318,12 +335,13 @@ public class Outbox {
     }
     String name = path == null ? "" : path.toLowerCase(Locale.ROOT);
     String extension = name.contains(".") ? name.substring(name.lastIndexOf('.') + 1) : "";
-    MessageType kind = switch (extension) {
-      case "jpg", "jpeg", "png", "webp", "gif" -> MessageType.IMAGE;
-      case "mp4", "3gp", "mov" -> MessageType.VIDEO;
-      case "mp3", "ogg", "opus", "m4a", "aac", "wav" -> MessageType.AUDIO;
-      default -> MessageType.DOCUMENT;
-    };
+    MessageType kind =
+        switch (extension) {
+          case "jpg", "jpeg", "png", "webp", "gif" -> MessageType.IMAGE;
+          case "mp4", "3gp", "mov" -> MessageType.VIDEO;
+          case "mp3", "ogg", "opus", "m4a", "aac", "wav" -> MessageType.AUDIO;
+          default -> MessageType.DOCUMENT;
+        };
     return kind.value();
   }
 }

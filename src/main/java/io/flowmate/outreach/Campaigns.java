@@ -12,7 +12,10 @@ import org.springframework.stereotype.Service;
 @Service
 public class Campaigns {
 
-  /** The kind of {@link io.flowmate.messaging.Outbox.Origin} under which campaigns queue their messages. */
+  /**
+   * The kind of {@link io.flowmate.messaging.Outbox.Origin} under which campaigns queue their
+   * messages.
+   */
   public static final String ORIGIN_KIND = Campaign.ORIGIN_KIND;
 
   private final CampaignRepository campaigns;
@@ -44,18 +47,17 @@ public class Campaigns {
   public Optional<CampaignSummary> find(TenantId tenant, UUID id) {
     return campaigns
         .find(tenant, id)
-        .map(
-            c ->
-                new CampaignSummary(
-                    c.id(),
-                    c.tenantId(),
-                    c.sessionId(),
-                    c.customGroupId(),
-                    c.name(),
-                    c.status().value(),
-                    Math.max(c.totalRecipients(), c.plannedCount()),
-                    c.createdAt(),
-                    c.startedAt(),
-                    c.finishedAt()));
+        .map(c ->
+            new CampaignSummary(
+                c.id(),
+                c.tenantId(),
+                c.sessionId(),
+                c.customGroupId(),
+                c.name(),
+                c.status().value(),
+                Math.max(c.totalRecipients(), c.plannedCount()),
+                c.createdAt(),
+                c.startedAt(),
+                c.finishedAt()));
   }
 }

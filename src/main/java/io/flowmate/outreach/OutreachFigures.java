@@ -37,8 +37,8 @@ public class OutreachFigures {
   }
 
   /**
-   * Scheduled messages: how many are active and paused now, and what their occurrences in a
-   * window did.
+   * Scheduled messages: how many are active and paused now, and what their occurrences in a window
+   * did.
    *
    * @param executed occurrences whose messages were queued
    * @param failed occurrences that could not be sent (session or custom group gone)
@@ -57,13 +57,15 @@ public class OutreachFigures {
 
   public record UpcomingRun(UUID scheduleId, String name, String scheduleType, Instant nextRunAt) {}
 
-  public record FailedRun(UUID scheduleId, String name, Instant occurrence, String status, String error) {}
+  public record FailedRun(
+      UUID scheduleId, String name, Instant occurrence, String status, String error) {}
 
   /**
-   * Bulk sends: how many are under way, how many finished in a window, and the progress of each
-   * of the latest (under way, or finished in the window), newest first.
+   * Bulk sends: how many are under way, how many finished in a window, and the progress of each of
+   * the latest (under way, or finished in the window), newest first.
    */
-  public record BulkSendFigures(long running, long paused, long pending, long finished, List<CampaignFigures> latest) {}
+  public record BulkSendFigures(
+      long running, long paused, long pending, long finished, List<CampaignFigures> latest) {}
 
   /**
    * One bulk send's progress, counted from its messages.
@@ -72,20 +74,31 @@ public class OutreachFigures {
    * @param waiting recipients whose message has not left yet
    */
   public record CampaignFigures(
-      UUID id, String name, String status, long total, long sent, long delivered, long failed, long waiting,
-      Instant createdAt, Instant finishedAt) {}
+      UUID id,
+      String name,
+      String status,
+      long total,
+      long sent,
+      long delivered,
+      long failed,
+      long waiting,
+      Instant createdAt,
+      Instant finishedAt) {}
 
   /** The tenant's scheduled messages and their occurrences in {@code [since, until)}. */
   public ScheduleFigures schedules(TenantId tenant, Instant since, Instant until, int limit) {
     Map<String, Long> byStatus =
-        jdbc.sql("SELECT status, count(*) FROM outreach_scheduled_message WHERE tenant_id = :tenant GROUP BY status")
+        jdbc
+            .sql(
+                "SELECT status, count(*) FROM outreach_scheduled_message WHERE tenant_id = :tenant GROUP BY status")
             .param("tenant", tenant.value())
             .query((rs, row) -> Map.entry(rs.getString(1), rs.getLong(2)))
             .list()
             .stream()
             .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
     Map<String, Long> runs =
-        jdbc.sql(
+        jdbc
+            .sql(
                 """
                 SELECT e.status, count(*) FROM outreach_scheduled_execution e
                 JOIN outreach_scheduled_message s ON s.id = e.schedule_id
@@ -107,9 +120,12 @@ public class OutreachFigures {
                 """)
             .param("tenant", tenant.value())
             .param("limit", limit)
-            .query(
-                (rs, row) ->
-                    new UpcomingRun(uuid(rs, "id"), rs.getString("name"), rs.getString("schedule_type"), instant(rs, "next_run_at")))
+            .query((rs, row) ->
+                new UpcomingRun(
+                    uuid(rs, "id"),
+                    rs.getString("name"),
+                    rs.getString("schedule_type"),
+                    instant(rs, "next_run_at")))
             .list();
     List<FailedRun> failures =
         jdbc.sql(
@@ -124,11 +140,13 @@ public class OutreachFigures {
             .param("since", timestamp(since))
             .param("until", timestamp(until))
             .param("limit", limit)
-            .query(
-                (rs, row) ->
-                    new FailedRun(
-                        uuid(rs, "id"), rs.getString("name"), instant(rs, "occurrence"), rs.getString("status"),
-                        rs.getString("error")))
+            .query((rs, row) ->
+                new FailedRun(
+                    uuid(rs, "id"),
+                    rs.getString("name"),
+                    instant(rs, "occurrence"),
+                    rs.getString("status"),
+                    rs.getString("error")))
             .list();
     return new ScheduleFigures(
         byStatus.getOrDefault("active", 0L),
@@ -141,12 +159,13 @@ public class OutreachFigures {
   }
 
   /**
-   * The tenant's bulk sends: under way now, finished at or after {@code since}, and the progress
-   * of up to {@code limit} of them (the ones under way and those finished since), newest first.
+   * The tenant's bulk sends: under way now, finished at or after {@code since}, and the progress of
+   * up to {@code limit} of them (the ones under way and those finished since), newest first.
    */
   public BulkSendFigures bulkSends(TenantId tenant, Instant since, int limit) {
     Map<String, Long> live =
-        jdbc.sql(
+        jdbc
+            .sql(
                 """
                 SELECT status, count(*) FROM outreach_campaign
                 WHERE tenant_id = :tenant AND status IN ('pending', 'running', 'paused') GROUP BY status
@@ -184,7 +203,10 @@ public class OutreachFigures {
             .map(this::figures)
             .toList();
     return new BulkSendFigures(
-        live.getOrDefault("running", 0L), live.getOrDefault("paused", 0L), live.getOrDefault("pending", 0L), finished,
+        live.getOrDefault("running", 0L),
+        live.getOrDefault("paused", 0L),
+        live.getOrDefault("pending", 0L),
+        finished,
         figures);
   }
 
@@ -196,7 +218,10 @@ public class OutreachFigures {
         .single();
   }
 
-  /** Which of these phone numbers (E.164 digits) are members of at least one of the tenant's custom groups. */
+  /**
+   * Which of these phone numbers (E.164 digits) are members of at least one of the tenant's custom
+   * groups.
+   */
   public Set<String> inAnyCustomGroup(TenantId tenant, Collection<String> phones) {
     if (phones.isEmpty()) {
       return Set.of();

@@ -7,9 +7,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 /**
  * Outreach ({@code flowmate.outreach.*}).
  *
- * @param reconcileInterval how often unfinished schedules, campaigns and follow-ups without a live process
- *     instance get one; the engine's start does it at once (read by the reconcilers' {@code
- *     @Scheduled} as {@code ${flowmate.outreach.reconcile-interval}})
+ * @param reconcileInterval how often unfinished schedules, campaigns and follow-ups without a live
+ *     process instance get one; the engine's start does it at once (read by the reconcilers'
+ *     {@code @Scheduled} as {@code ${flowmate.outreach.reconcile-interval}})
  * @param schedules scheduled messages
  * @param campaigns bulk-send campaigns
  * @param followUps follow-ups
@@ -42,8 +42,8 @@ public record OutreachSettings(
    * @param minimumDelay the shortest lower end a campaign may ask for (0 only for benchmarks)
    * @param maximumDelay the longest upper end a campaign may ask for
    * @param planBatch recipients planned into the outbox per job (one statement per 1,000)
-   * @param progressInterval how often running campaigns are checked for completion and open progress
-   *     streams for changes
+   * @param progressInterval how often running campaigns are checked for completion and open
+   *     progress streams for changes
    * @param approvalTimeout how long a campaign waits for approval before it is cancelled
    */
   public record Campaigns(

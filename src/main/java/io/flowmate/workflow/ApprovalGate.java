@@ -7,10 +7,10 @@ package io.flowmate.workflow;
  * <p>A user task ({@code zeebe:userTask}, candidate group {@value #CANDIDATE_GROUP}) carries a
  * {@code creating} task listener of type {@value #TRACK_TASK_JOB} and an interrupting boundary
  * timer at {@code =date and time(approvalExpiresAt)} leading to a task of type {@value
- * #EXPIRE_JOB}. After the user task comes a task of type {@value #RECORD_DECISION_JOB}. Both
- * end in a gateway on {@value #DECISION}. The decision itself lives in PostgreSQL; a Tasklist
- * user who completes the form sets {@value #DECISION}, {@value #EDITED_TEXT} and {@value
- * #REJECTION_REASON}, which the record-decision task copies there.
+ * #EXPIRE_JOB}. After the user task comes a task of type {@value #RECORD_DECISION_JOB}. Both end in
+ * a gateway on {@value #DECISION}. The decision itself lives in PostgreSQL; a Tasklist user who
+ * completes the form sets {@value #DECISION}, {@value #EDITED_TEXT} and {@value #REJECTION_REASON},
+ * which the record-decision task copies there.
  */
 public final class ApprovalGate {
 

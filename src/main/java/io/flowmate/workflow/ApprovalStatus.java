@@ -4,7 +4,10 @@ import io.flowmate.core.api.IllegalTransitionException;
 import java.util.List;
 import java.util.UUID;
 
-/** Where an approval stands: {@code pending} until it is decided once, as approved, rejected or expired. */
+/**
+ * Where an approval stands: {@code pending} until it is decided once, as approved, rejected or
+ * expired.
+ */
 public enum ApprovalStatus {
   PENDING,
   APPROVED,
@@ -33,6 +36,7 @@ public enum ApprovalStatus {
 
   /** The 409 for deciding an approval that stands at this status. */
   IllegalTransitionException refusedDecision(UUID approvalId) {
-    return new IllegalTransitionException("Approval '%s' is already %s".formatted(approvalId, value()));
+    return new IllegalTransitionException(
+        "Approval '%s' is already %s".formatted(approvalId, value()));
   }
 }

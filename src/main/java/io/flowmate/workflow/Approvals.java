@@ -48,7 +48,11 @@ public class Approvals {
    * @param summary shown to approvers; may contain personal data (it stays in PostgreSQL)
    */
   public record ApprovalRequest(
-      TenantId tenantId, String kind, UUID subjectId, Map<String, Object> summary, Duration timeout) {}
+      TenantId tenantId,
+      String kind,
+      UUID subjectId,
+      Map<String, Object> summary,
+      Duration timeout) {}
 
   /** Creates the pending approval, or returns the one that already exists for the subject. */
   @Transactional
@@ -124,7 +128,11 @@ public class Approvals {
    */
   @Transactional
   public Approval settle(
-      UUID approvalId, ApprovalStatus decision, String decidedBy, String editedText, String reason) {
+      UUID approvalId,
+      ApprovalStatus decision,
+      String decidedBy,
+      String editedText,
+      String reason) {
     approvals.decide(approvalId, decision, decidedBy, editedText, reason, clock.instant());
     return find(approvalId)
         .orElseThrow(() -> new IllegalStateException("Approval " + approvalId + " is gone"));
@@ -135,18 +143,21 @@ public class Approvals {
    * waited): recorded as rejected by Flowmate with the reason, so no approver acts on it later.
    */
   public void withdraw(UUID approvalId, String reason) {
-    approvals.decide(approvalId, ApprovalStatus.REJECTED, "flowmate", null, reason, clock.instant());
+    approvals.decide(
+        approvalId, ApprovalStatus.REJECTED, "flowmate", null, reason, clock.instant());
   }
 
   /**
-   * Records the instance a module started for the approval: only its user task is tracked, and
-   * only it may record a decision taken in Tasklist.
+   * Records the instance a module started for the approval: only its user task is tracked, and only
+   * it may record a decision taken in Tasklist.
    */
   public void attachProcess(UUID approvalId, long processInstanceKey) {
     approvals.attachProcess(approvalId, processInstanceKey, epoch.value());
   }
 
-  /** @return false if another instance of this epoch tracks the approval already */
+  /**
+   * @return false if another instance of this epoch tracks the approval already
+   */
   public boolean attachUserTask(UUID approvalId, long userTaskKey, long processInstanceKey) {
     return approvals.attachUserTask(approvalId, userTaskKey, processInstanceKey, epoch.value());
   }
@@ -167,10 +178,10 @@ public class Approvals {
     return approvals
         .find(tenant, id)
         .filter(a -> a.kind().equals(kind) && a.subjectId().equals(subjectId))
-        .orElseThrow(
-            () ->
-                ForgedJob.refuse(
-                    "approval %s is not the %s approval of %s %s".formatted(id, kind, kind, subjectId)));
+        .orElseThrow(() ->
+            ForgedJob.refuse(
+                "approval %s is not the %s approval of %s %s"
+                    .formatted(id, kind, kind, subjectId)));
   }
 
   /**
@@ -187,8 +198,12 @@ public class Approvals {
     try {
       humanTasks.complete(approval.userTaskKey(), decisionVariables(approval));
     } catch (RuntimeException e) {
-      log.info("User task {} of approval {} not completed now ({}); it follows the recorded"
-          + " decision when it is next seen", approval.userTaskKey(), approval.id(), e.getMessage());
+      log.info(
+          "User task {} of approval {} not completed now ({}); it follows the recorded"
+              + " decision when it is next seen",
+          approval.userTaskKey(),
+          approval.id(),
+          e.getMessage());
     }
   }
 }

@@ -44,13 +44,16 @@ import org.springframework.stereotype.Component;
  * {@code flowmate.engine.port} that the Camunda client (and Camunda Modeler) connect to.
  *
  * <p>It keeps all state in memory: a restart loses every process instance, which is why PostgreSQL
- * is the source of truth and each start gets a new {@link #epoch()}. It has no REST API, so the
- * one REST-only command Flowmate needs, completing a Camunda user task, is written straight onto
- * the engine's log ({@link #completeUserTask}); that touches engine internals and is pinned to the
+ * is the source of truth and each start gets a new {@link #epoch()}. It has no REST API, so the one
+ * REST-only command Flowmate needs, completing a Camunda user task, is written straight onto the
+ * engine's log ({@link #completeUserTask}); that touches engine internals and is pinned to the
  * engine version in the POM.
  */
 @Component
-@ConditionalOnProperty(name = "flowmate.engine.mode", havingValue = "embedded", matchIfMissing = true)
+@ConditionalOnProperty(
+    name = "flowmate.engine.mode",
+    havingValue = "embedded",
+    matchIfMissing = true)
 public class EmbeddedEngine implements DisposableBean {
 
   private static final Logger log = LoggerFactory.getLogger(EmbeddedEngine.class);
@@ -62,6 +65,7 @@ public class EmbeddedEngine implements DisposableBean {
   private final LogWriter logWriter;
   private final LogStreamReader deploymentLogReader;
   private long deploymentLogPosition = -1;
+
   /** Deployment commands read but not yet answered, by log position. */
   private final Map<Long, List<EngineDeployment.Resource>> deploymentCommands = new HashMap<>();
 
@@ -70,7 +74,8 @@ public class EmbeddedEngine implements DisposableBean {
     InetSocketAddress address = new InetSocketAddress(settings.address(), port);
     if (address.isUnresolved()) {
       throw new IllegalStateException(
-          "flowmate.engine.address '%s' is not an address of this machine".formatted(settings.address()));
+          "flowmate.engine.address '%s' is not an address of this machine"
+              .formatted(settings.address()));
     }
     long started = System.nanoTime();
     try {
@@ -100,8 +105,8 @@ public class EmbeddedEngine implements DisposableBean {
   }
 
   /**
-   * ZPT's factory builds a gRPC server on every interface ({@code ServerBuilder.forPort}); before it
-   * starts, it is replaced by one on {@code address} serving the same gateway.
+   * ZPT's factory builds a gRPC server on every interface ({@code ServerBuilder.forPort}); before
+   * it starts, it is replaced by one on {@code address} serving the same gateway.
    */
   private static void bindTo(ZeebeTestEngine engine, InetSocketAddress address) {
     try {
@@ -250,14 +255,13 @@ public class EmbeddedEngine implements DisposableBean {
       long key, DeploymentRecord record, List<EngineDeployment.Resource> resources) {
     List<DeployedProcess> processes =
         record.getProcessesMetadata().stream()
-            .map(
-                p ->
-                    new DeployedProcess(
-                        p.getBpmnProcessId(),
-                        p.getVersion(),
-                        p.getProcessDefinitionKey(),
-                        p.getResourceName(),
-                        false))
+            .map(p ->
+                new DeployedProcess(
+                    p.getBpmnProcessId(),
+                    p.getVersion(),
+                    p.getProcessDefinitionKey(),
+                    p.getResourceName(),
+                    false))
             .toList();
     Set<String> definedIds = new HashSet<>();
     record.getProcessesMetadata().forEach(p -> definedIds.add(p.getBpmnProcessId()));
@@ -287,7 +291,10 @@ public class EmbeddedEngine implements DisposableBean {
             writer
                 .getClass()
                 .getDeclaredMethod(
-                    "writeCommandWithKey", Long.class, UnifiedRecordValue.class, RecordMetadata.class);
+                    "writeCommandWithKey",
+                    Long.class,
+                    UnifiedRecordValue.class,
+                    RecordMetadata.class);
         method.setAccessible(true);
         return new LogWriter(writer, method);
       } catch (ReflectiveOperationException e) {

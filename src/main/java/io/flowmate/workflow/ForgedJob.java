@@ -6,10 +6,10 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * How a worker refuses a job whose variables do not match what PostgreSQL says (an instance
- * started with forged variables through the engine's port, or a step run out of turn): the job
- * fails without retries, so the instance stops at an incident and nothing is carried out. The
- * message names ids only, never personal data: it stays in the engine's history.
+ * How a worker refuses a job whose variables do not match what PostgreSQL says (an instance started
+ * with forged variables through the engine's port, or a step run out of turn): the job fails
+ * without retries, so the instance stops at an incident and nothing is carried out. The message
+ * names ids only, never personal data: it stays in the engine's history.
  */
 public final class ForgedJob {
 

@@ -23,14 +23,17 @@ public final class ProcessBackedRows<T> {
   private static final Logger log = LoggerFactory.getLogger(ProcessBackedRows.class);
   private static final int PAGE = 100;
 
-  /** How the module's table links a row to its instance (usually through {@code core.db.ProcessColumns}). */
+  /**
+   * How the module's table links a row to its instance (usually through {@code
+   * core.db.ProcessColumns}).
+   */
   public interface Table<T> {
 
     UUID id(T row);
 
     /**
-     * Up to {@code limit} rows that should have a live instance but whose instance is not of
-     * {@code epoch}, or whose start in it was lost.
+     * Up to {@code limit} rows that should have a live instance but whose instance is not of {@code
+     * epoch}, or whose start in it was lost.
      */
     List<T> outside(String epoch, int limit);
 
@@ -55,7 +58,9 @@ public final class ProcessBackedRows<T> {
   private final Table<T> table;
   private final Launch<T> launch;
 
-  /** @param kind what a row is, for the logs: "campaign" */
+  /**
+   * @param kind what a row is, for the logs: "campaign"
+   */
   public ProcessBackedRows(Processes processes, String kind, Table<T> table, Launch<T> launch) {
     this.processes = processes;
     this.kind = kind;
@@ -80,7 +85,8 @@ public final class ProcessBackedRows<T> {
       table.attach(id, started.processInstanceKey(), started.epoch());
       return true;
     } catch (RuntimeException e) {
-      log.warn("Could not start the process of {} {}; retrying later: {}", kind, id, e.getMessage());
+      log.warn(
+          "Could not start the process of {} {}; retrying later: {}", kind, id, e.getMessage());
       table.attach(id, null, null);
       return false;
     }

@@ -30,11 +30,7 @@ public class Processes {
       long processInstanceKey, long processDefinitionKey, int version, String epoch) {}
 
   public StartedInstance start(String bpmnProcessId, Map<String, Object> variables) {
-    ProcessInstanceEvent started =
-        definition(bpmnProcessId)
-            .variables(variables)
-            .send()
-            .join();
+    ProcessInstanceEvent started = definition(bpmnProcessId).variables(variables).send().join();
     return started(started);
   }
 
@@ -45,11 +41,7 @@ public class Processes {
   public StartedInstance startBefore(
       String bpmnProcessId, String elementId, Map<String, Object> variables) {
     ProcessInstanceEvent started =
-        definition(bpmnProcessId)
-            .variables(variables)
-            .startBeforeElement(elementId)
-            .send()
-            .join();
+        definition(bpmnProcessId).variables(variables).startBeforeElement(elementId).send().join();
     return started(started);
   }
 
@@ -83,7 +75,11 @@ public class Processes {
    * first is still buffered (a signal sent twice by a retry is correlated once).
    */
   public void publishMessage(
-      String messageName, String correlationKey, Map<String, Object> variables, Duration ttl, String messageId) {
+      String messageName,
+      String correlationKey,
+      Map<String, Object> variables,
+      Duration ttl,
+      String messageId) {
     var command =
         client
             .newPublishMessageCommand()

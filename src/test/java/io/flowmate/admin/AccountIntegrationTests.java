@@ -16,14 +16,23 @@ class AccountIntegrationTests extends IntegrationTest {
     TestTenant tenant = newTenant();
 
     Api.Response created =
-        tenant.api().post(
-            "/api/v2/api-keys",
-            Map.of("name", "zapier", "scopes", List.of("messages:send", "sessions:read"), "expires_in_days", 90));
+        tenant
+            .api()
+            .post(
+                "/api/v2/api-keys",
+                Map.of(
+                    "name",
+                    "zapier",
+                    "scopes",
+                    List.of("messages:send", "sessions:read"),
+                    "expires_in_days",
+                    90));
 
     assertThat(created.status()).isEqualTo(201);
     assertThat(created.text("raw_key")).startsWith("fm_").hasSize(43);
     assertThat(created.text("key_prefix")).isEqualTo(created.text("raw_key").substring(0, 9));
-    assertThat(created.json().get("scopes").toString()).isEqualTo("[\"messages:send\",\"sessions:read\"]");
+    assertThat(created.json().get("scopes").toString())
+        .isEqualTo("[\"messages:send\",\"sessions:read\"]");
     assertThat(created.text("expires_at")).isNotNull();
     assertThat(created.json().get("is_active").asBoolean()).isTrue();
     Api.Response listed = tenant.api().get("/api/v2/api-keys");
@@ -37,7 +46,9 @@ class AccountIntegrationTests extends IntegrationTest {
         newTenant().api().post("/api/v2/api-keys", Map.of("name", "ro", "preset", "read_only"));
 
     assertThat(created.status()).isEqualTo(201);
-    assertThat(created.json().get("scopes").toString()).contains("sessions:read", "messages:read").doesNotContain("manage");
+    assertThat(created.json().get("scopes").toString())
+        .contains("sessions:read", "messages:read")
+        .doesNotContain("manage");
   }
 
   @Test
@@ -45,7 +56,8 @@ class AccountIntegrationTests extends IntegrationTest {
     Api api = newTenant().api();
 
     Api.Response none = api.post("/api/v2/api-keys", Map.of("name", "x"));
-    Api.Response unknown = api.post("/api/v2/api-keys", Map.of("name", "x", "scopes", List.of("messages:delete")));
+    Api.Response unknown =
+        api.post("/api/v2/api-keys", Map.of("name", "x", "scopes", List.of("messages:delete")));
 
     assertThat(none.status()).isEqualTo(422);
     assertThat(none.text("detail")).contains("scopes is required");
@@ -57,7 +69,8 @@ class AccountIntegrationTests extends IntegrationTest {
   void scopeCatalogListsFamiliesAndPresets() {
     Api.Response catalog = newTenant().api().get("/api/v2/api-keys/scopes");
 
-    assertThat(catalog.json().get("families").get("messages").toString()).isEqualTo("[\"read\",\"send\"]");
+    assertThat(catalog.json().get("families").get("messages").toString())
+        .isEqualTo("[\"read\",\"send\"]");
     assertThat(catalog.json().get("presets").has("messaging")).isTrue();
     assertThat(catalog.json().get("presets").has("outreach")).isTrue();
     assertThat(catalog.json().get("presets").has("read_only")).isTrue();
@@ -71,14 +84,19 @@ class AccountIntegrationTests extends IntegrationTest {
     Api.Response patched =
         api.patch(
             "/api/v2/tenant/settings",
-            Map.of("allowed_numbers", List.of("+49 151 2345-6789", "4915100000009@c.us"), "timezone", "America/New_York"));
+            Map.of(
+                "allowed_numbers",
+                List.of("+49 151 2345-6789", "4915100000009@c.us"),
+                "timezone",
+                "America/New_York"));
 
     assertThat(defaults.json().get("require_approval").asBoolean()).isFalse();
     assertThat(defaults.json().get("reciprocity_check").asBoolean()).isTrue();
     assertThat(defaults.json().get("chat_history_access_enabled").asBoolean()).isFalse();
     assertThat(defaults.text("timezone")).isEqualTo("UTC");
     assertThat(patched.status()).isEqualTo(200);
-    assertThat(patched.json().get("allowed_numbers").toString()).isEqualTo("[\"4915123456789\",\"4915100000009\"]");
+    assertThat(patched.json().get("allowed_numbers").toString())
+        .isEqualTo("[\"4915123456789\",\"4915100000009\"]");
     assertThat(patched.text("timezone")).isEqualTo("America/New_York");
     assertThat(patched.json().get("reciprocity_check").asBoolean()).isTrue();
     assertThat(api.get("/api/v2/tenant/settings").text("timezone")).isEqualTo("America/New_York");
@@ -88,9 +106,12 @@ class AccountIntegrationTests extends IntegrationTest {
   void invalidSettingsAre422() {
     Api api = newTenant().api();
 
-    assertThat(api.patch("/api/v2/tenant/settings", Map.of("timezone", "Mars/Olympus")).text("detail"))
+    assertThat(
+            api.patch("/api/v2/tenant/settings", Map.of("timezone", "Mars/Olympus")).text("detail"))
         .contains("IANA");
-    assertThat(api.patch("/api/v2/tenant/settings", Map.of("allowed_numbers", List.of("12ab"))).status())
+    assertThat(
+            api.patch("/api/v2/tenant/settings", Map.of("allowed_numbers", List.of("12ab")))
+                .status())
         .isEqualTo(422);
   }
 

@@ -22,7 +22,11 @@ class SecurityIntegrationTests extends IntegrationTest {
 
   @Test
   void unknownKeyIsRejectedWith401() {
-    assertThat(anonymous().withKey("fm_doesNotExist0000000000000000000000000000").get("/api/v2/sessions").status())
+    assertThat(
+            anonymous()
+                .withKey("fm_doesNotExist0000000000000000000000000000")
+                .get("/api/v2/sessions")
+                .status())
         .isEqualTo(401);
     assertThat(anonymous().withKey("not-even-a-flowmate-key").get("/api/v2/sessions").status())
         .isEqualTo(401);
@@ -44,9 +48,12 @@ class SecurityIntegrationTests extends IntegrationTest {
   void aKeyInTheUrlIsNeverTaken() {
     TestTenant tenant = newTenant();
 
-    assertThat(anonymous().get("/api/v2/sessions?token=" + tenant.adminKey()).status()).isEqualTo(401);
-    assertThat(anonymous().get("/api/v2/messages/events/x?token=" + tenant.adminKey()).status()).isEqualTo(401);
-    assertThat(anonymous().get("/api/v2/messages/events?token=" + tenant.adminKey()).status()).isEqualTo(401);
+    assertThat(anonymous().get("/api/v2/sessions?token=" + tenant.adminKey()).status())
+        .isEqualTo(401);
+    assertThat(anonymous().get("/api/v2/messages/events/x?token=" + tenant.adminKey()).status())
+        .isEqualTo(401);
+    assertThat(anonymous().get("/api/v2/messages/events?token=" + tenant.adminKey()).status())
+        .isEqualTo(401);
     assertThat(tenant.api().get("/api/v2/sessions?token=anything").status()).isEqualTo(200);
   }
 
@@ -67,7 +74,8 @@ class SecurityIntegrationTests extends IntegrationTest {
   void manageScopeImpliesReadButSendDoesNotImplyRead() {
     TestTenant tenant = newTenant();
 
-    assertThat(tenant.keyWithScopes("sessions:manage").get("/api/v2/sessions").status()).isEqualTo(200);
+    assertThat(tenant.keyWithScopes("sessions:manage").get("/api/v2/sessions").status())
+        .isEqualTo(200);
     Api sendOnly = tenant.keyWithScopes("messages:send");
     Api.Response read = sendOnly.get("/api/v2/messages/01a20fcc-aeab-740e-81e3-2ac5de3ab2a0");
     assertThat(read.status()).isEqualTo(403);
@@ -80,11 +88,13 @@ class SecurityIntegrationTests extends IntegrationTest {
     Api keyManager = tenant.keyWithScopes("account:manage", "sessions:read");
 
     Api.Response escalation =
-        keyManager.post("/api/v2/api-keys", Map.of("name", "more", "scopes", List.of("messages:send")));
+        keyManager.post(
+            "/api/v2/api-keys", Map.of("name", "more", "scopes", List.of("messages:send")));
     Api.Response wildcard =
         keyManager.post("/api/v2/api-keys", Map.of("name", "all", "scopes", List.of("*")));
     Api.Response allowed =
-        keyManager.post("/api/v2/api-keys", Map.of("name", "less", "scopes", List.of("sessions:read")));
+        keyManager.post(
+            "/api/v2/api-keys", Map.of("name", "less", "scopes", List.of("sessions:read")));
 
     assertThat(escalation.status()).isEqualTo(403);
     assertThat(escalation.text("detail")).contains("messages:send");
@@ -111,9 +121,12 @@ class SecurityIntegrationTests extends IntegrationTest {
     String aliceSession = alice.workingSession();
     alice.api().patch("/api/v2/tenant/settings", Map.of("require_approval", true));
     Api.Response aliceMessage =
-        alice.api().post(
-            "/api/v2/messages/send",
-            Map.of("session_id", aliceSession, "chat_id", "4915100000003", "message", "private"));
+        alice
+            .api()
+            .post(
+                "/api/v2/messages/send",
+                Map.of(
+                    "session_id", aliceSession, "chat_id", "4915100000003", "message", "private"));
     String messageId = aliceMessage.text("id");
     String approvalId = aliceMessage.text("approval_id");
     String aliceKeyId = alice.api().get("/api/v2/api-keys").json().get(0).get("id").asText();
@@ -125,11 +138,13 @@ class SecurityIntegrationTests extends IntegrationTest {
     assertThat(b.get("/api/v2/messages/" + messageId).status()).isEqualTo(404);
     assertThat(b.get("/api/v2/approvals/" + approvalId).status()).isEqualTo(404);
     assertThat(b.post("/api/v2/approvals/" + approvalId + "/approve").status()).isEqualTo(404);
-    assertThat(b.post("/api/v2/approvals/" + approvalId + "/reject", Map.of("reason", "x")).status())
+    assertThat(
+            b.post("/api/v2/approvals/" + approvalId + "/reject", Map.of("reason", "x")).status())
         .isEqualTo(404);
     assertThat(b.get("/api/v2/api-keys/" + aliceKeyId).status()).isEqualTo(404);
     assertThat(b.delete("/api/v2/api-keys/" + aliceKeyId).status()).isEqualTo(404);
-    assertThat(b.get("/api/v2/simulator/sessions/" + aliceSession + "/deliveries").status()).isEqualTo(404);
+    assertThat(b.get("/api/v2/simulator/sessions/" + aliceSession + "/deliveries").status())
+        .isEqualTo(404);
     Api.Response sendThroughAlice =
         b.post(
             "/api/v2/messages/send",
@@ -138,14 +153,17 @@ class SecurityIntegrationTests extends IntegrationTest {
     assertThat(b.get("/api/v2/sessions").json()).isEmpty();
     assertThat(b.get("/api/v2/approvals").json().get("total").asInt()).isZero();
     // Alice still sees all of hers.
-    assertThat(alice.api().get("/api/v2/approvals/" + approvalId).text("status")).isEqualTo("pending");
+    assertThat(alice.api().get("/api/v2/approvals/" + approvalId).text("status"))
+        .isEqualTo("pending");
   }
 
   @Test
   void revokedAndRotatedSecretsStopWorkingAtOnce() {
     TestTenant tenant = newTenant();
     Api.Response created =
-        tenant.api().post("/api/v2/api-keys", Map.of("name", "ci", "scopes", List.of("sessions:read")));
+        tenant
+            .api()
+            .post("/api/v2/api-keys", Map.of("name", "ci", "scopes", List.of("sessions:read")));
     String id = created.text("id");
     Api original = tenant.api().withKey(created.text("raw_key"));
     assertThat(original.get("/api/v2/sessions").status()).isEqualTo(200);
@@ -159,7 +177,8 @@ class SecurityIntegrationTests extends IntegrationTest {
 
     assertThat(tenant.api().delete("/api/v2/api-keys/" + id).status()).isEqualTo(204);
     assertThat(replacement.get("/api/v2/sessions").status()).isEqualTo(401);
-    assertThat(tenant.api().get("/api/v2/api-keys/" + id).json().get("is_active").asBoolean()).isFalse();
+    assertThat(tenant.api().get("/api/v2/api-keys/" + id).json().get("is_active").asBoolean())
+        .isFalse();
   }
 
   @Test

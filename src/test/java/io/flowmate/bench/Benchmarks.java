@@ -31,7 +31,13 @@ public final class Benchmarks {
   }
 
   public static String rate(String what, long count, long nanos) {
-    return String.format(Locale.ROOT, "%s: %,d in %.2f s = %,.0f/s", what, count, nanos / 1e9, count / (nanos / 1e9));
+    return String.format(
+        Locale.ROOT,
+        "%s: %,d in %.2f s = %,.0f/s",
+        what,
+        count,
+        nanos / 1e9,
+        count / (nanos / 1e9));
   }
 
   public static double perSecond(long count, long nanos) {
@@ -44,7 +50,12 @@ public final class Benchmarks {
     for (int i = 0; i < 4; i++) {
       System.gc();
       Thread.sleep(250);
-      least = Math.min(least, java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
+      least =
+          Math.min(
+              least,
+              java.lang.management.ManagementFactory.getMemoryMXBean()
+                  .getHeapMemoryUsage()
+                  .getUsed());
     }
     return least;
   }

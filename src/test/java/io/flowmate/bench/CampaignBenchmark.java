@@ -63,27 +63,37 @@ class CampaignBenchmark extends IntegrationTest {
     System.gc();
     long heapBefore = memory.getHeapMemoryUsage().getUsed();
     AtomicLong peakHeap = new AtomicLong(heapBefore);
-    Thread sampler = Thread.ofPlatform().daemon().start(() -> {
-      while (!Thread.currentThread().isInterrupted()) {
-        peakHeap.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max);
-        try {
-          Thread.sleep(100);
-        } catch (InterruptedException e) {
-          return;
-        }
-      }
-    });
+    Thread sampler =
+        Thread.ofPlatform()
+            .daemon()
+            .start(() -> {
+              while (!Thread.currentThread().isInterrupted()) {
+                peakHeap.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max);
+                try {
+                  Thread.sleep(100);
+                } catch (InterruptedException e) {
+                  return;
+                }
+              }
+            });
 
     long start = System.nanoTime();
     Api.Response created =
-        tenant.api().post(
-            "/api/v2/bulk-send",
-            Map.of(
-                "session_id", session,
-                "custom_group_id", group.toString(),
-                "message_content", "{Hi|Hello|Hey} {first_name}, our spring sale starts today.",
-                "delay_min_seconds", 0,
-                "delay_max_seconds", 0));
+        tenant
+            .api()
+            .post(
+                "/api/v2/bulk-send",
+                Map.of(
+                    "session_id",
+                    session,
+                    "custom_group_id",
+                    group.toString(),
+                    "message_content",
+                    "{Hi|Hello|Hey} {first_name}, our spring sale starts today.",
+                    "delay_min_seconds",
+                    0,
+                    "delay_max_seconds",
+                    0));
     assertThat(created.status()).as(created.toString()).isEqualTo(201);
     String id = created.text("id");
     long planned = -1;
@@ -99,8 +109,14 @@ class CampaignBenchmark extends IntegrationTest {
       }
       if (System.nanoTime() - lastReport > 10_000_000_000L) {
         lastReport = System.nanoTime();
-        System.out.printf(Locale.ROOT, "  … %.0f s: %s planned %d sent %d read %d%n", (lastReport - start) / 1e9, status,
-            job.get("planned_count").asInt(), job.get("sent_count").asInt(), job.get("read_count").asInt());
+        System.out.printf(
+            Locale.ROOT,
+            "  … %.0f s: %s planned %d sent %d read %d%n",
+            (lastReport - start) / 1e9,
+            status,
+            job.get("planned_count").asInt(),
+            job.get("sent_count").asInt(),
+            job.get("read_count").asInt());
       }
     }
     long elapsed = System.nanoTime() - start;
@@ -111,16 +127,30 @@ class CampaignBenchmark extends IntegrationTest {
     double overheadMs = (planned - baselineNanos) / 1e6 / RECIPIENTS;
     Benchmarks.report(
         "Bulk-send campaign (one number, simulator, pacing off)",
-        String.format(Locale.ROOT, "recipients planned into the outbox by the process: %,d in %.2f s = %,.0f/s",
-            RECIPIENTS, planned / 1e9, Benchmarks.perSecond(RECIPIENTS, planned)),
-        String.format(Locale.ROOT, "baseline, the same messages queued straight into the outbox (no engine, no campaign): %.2f s",
+        String.format(
+            Locale.ROOT,
+            "recipients planned into the outbox by the process: %,d in %.2f s = %,.0f/s",
+            RECIPIENTS,
+            planned / 1e9,
+            Benchmarks.perSecond(RECIPIENTS, planned)),
+        String.format(
+            Locale.ROOT,
+            "baseline, the same messages queued straight into the outbox (no engine, no campaign): %.2f s",
             baselineNanos / 1e9),
-        String.format(Locale.ROOT, "engine + campaign overhead per message: %.3f ms (target < 1 ms: %s); ratio planned / baseline time: %.2f",
-            overheadMs, overheadMs < 1 ? "met" : "NOT met", planned / (double) baselineNanos),
+        String.format(
+            Locale.ROOT,
+            "engine + campaign overhead per message: %.3f ms (target < 1 ms: %s); ratio planned / baseline time: %.2f",
+            overheadMs,
+            overheadMs < 1 ? "met" : "NOT met",
+            planned / (double) baselineNanos),
         Benchmarks.rate("end to end, created → every message read (acks stored)", read, elapsed),
-        String.format(Locale.ROOT, "process instances: 1; planning jobs: %d", (RECIPIENTS + 4_999) / 5_000),
-        String.format(Locale.ROOT, "heap: %,d MB before, peak %,d MB (sampled every 100 ms)",
-            heapBefore >> 20, peakHeap.get() >> 20));
+        String.format(
+            Locale.ROOT, "process instances: 1; planning jobs: %d", (RECIPIENTS + 4_999) / 5_000),
+        String.format(
+            Locale.ROOT,
+            "heap: %,d MB before, peak %,d MB (sampled every 100 ms)",
+            heapBefore >> 20,
+            peakHeap.get() >> 20));
     assertThat(status).isEqualTo("completed");
     assertThat(done.get("sent_count").asInt()).isEqualTo(RECIPIENTS);
   }
@@ -132,7 +162,9 @@ class CampaignBenchmark extends IntegrationTest {
     return group;
   }
 
-  /** Queues the same number of messages held (never sent) in 1,000-row batches; removes them after. */
+  /**
+   * Queues the same number of messages held (never sent) in 1,000-row batches; removes them after.
+   */
   private long outboxOnly(UUID tenant, UUID session) {
     Outbox.Origin origin = new Outbox.Origin("bench", Ids.newId());
     long start = System.nanoTime();
@@ -145,7 +177,8 @@ class CampaignBenchmark extends IntegrationTest {
                 Outbox.Content.text("Hi Member " + i + ", our spring sale starts today."),
                 "bench:" + origin.id() + ":" + i));
       }
-      outbox.enqueue(new Outbox.Batch(TenantId.of(tenant), session, origin, batch, true, false, null));
+      outbox.enqueue(
+          new Outbox.Batch(TenantId.of(tenant), session, origin, batch, true, false, null));
     }
     long elapsed = System.nanoTime() - start;
     outbox.cancel(origin, "benchmark baseline");

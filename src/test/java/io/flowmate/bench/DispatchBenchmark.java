@@ -12,8 +12,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.Statement;
 import java.sql.Timestamp;
-import java.time.Instant;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -53,8 +53,10 @@ class DispatchBenchmark extends IntegrationTest {
   private static final long DEADLINE_SECONDS = Long.getLong("bench.deadline-seconds", 600);
   private static final int BASELINE_ROWS = 20_000;
   private static final String PACED_SOURCE = "bench-paced";
+
   /** A new number's hourly cap in its first two days (the first warm-up step). */
   private static final int SENT_PER_SESSION = 20;
+
   private static final int QUEUED_PER_SESSION = 30;
   private static final long PACED_DEADLINE_SECONDS = 150;
 
@@ -72,18 +74,28 @@ class DispatchBenchmark extends IntegrationTest {
 
     enqueue(tenant.id(), sessions);
     long start = System.nanoTime();
-    jdbc.sql("UPDATE messaging_message SET status = 'queued' WHERE status = 'pending' AND source = 'bench'").update();
+    jdbc.sql(
+            "UPDATE messaging_message SET status = 'queued' WHERE status = 'pending' AND source = 'bench'")
+        .update();
     long read;
     long lastReport = start;
     do {
       Thread.sleep(200);
-      read = jdbc.sql("SELECT count(*) FROM messaging_message WHERE source = 'bench' AND status = 'read'")
-          .query(Long.class).single();
+      read =
+          jdbc.sql(
+                  "SELECT count(*) FROM messaging_message WHERE source = 'bench' AND status = 'read'")
+              .query(Long.class)
+              .single();
       if (System.nanoTime() - lastReport > 5_000_000_000L) {
         lastReport = System.nanoTime();
-        System.out.printf(Locale.ROOT, "  … %.0f s: %s%n", (lastReport - start) / 1e9,
-            jdbc.sql("SELECT status, count(*) FROM messaging_message WHERE source = 'bench' GROUP BY status")
-                .query((rs, row) -> rs.getString(1) + "=" + rs.getLong(2)).list());
+        System.out.printf(
+            Locale.ROOT,
+            "  … %.0f s: %s%n",
+            (lastReport - start) / 1e9,
+            jdbc.sql(
+                    "SELECT status, count(*) FROM messaging_message WHERE source = 'bench' GROUP BY status")
+                .query((rs, row) -> rs.getString(1) + "=" + rs.getLong(2))
+                .list());
       }
     } while (read < MESSAGES && System.nanoTime() - start < DEADLINE_SECONDS * 1_000_000_000L);
     long elapsed = System.nanoTime() - start;
@@ -92,28 +104,46 @@ class DispatchBenchmark extends IntegrationTest {
     Benchmarks.report(
         "Outbox dispatch (simulator, pacing off, " + SESSIONS + " numbers)",
         Benchmarks.rate("messages queued → sent → delivered → read (acks stored)", read, elapsed),
-        String.format(Locale.ROOT, "raw JDBC insert loop (one row per commit): %,.0f rows/s", baseline),
+        String.format(
+            Locale.ROOT, "raw JDBC insert loop (one row per commit): %,.0f rows/s", baseline),
         String.format(Locale.ROOT, "ratio dispatch / raw inserts: %.2f", perSecond / baseline),
-        String.format(Locale.ROOT, "target >= 1,000 messages/s: %s", perSecond >= 1_000 ? "met" : "NOT met"));
+        String.format(
+            Locale.ROOT, "target >= 1,000 messages/s: %s", perSecond >= 1_000 ? "met" : "NOT met"));
     assertThat(read)
-        .as("messages not read in time: %s",
+        .as(
+            "messages not read in time: %s",
             jdbc.sql(
                     """
                     SELECT id, status, wa_message_id, attempts, failure_reason, sent_at, updated_at
                     FROM messaging_message WHERE source = 'bench' AND status <> 'read' LIMIT 5
                     """)
-                .query((rs, row) -> rs.getString(1) + " " + rs.getString(2) + " " + rs.getString(3) + " attempts="
-                    + rs.getInt(4) + " " + rs.getString(5) + " sent=" + rs.getString(6) + " updated=" + rs.getString(7))
+                .query((rs, row) ->
+                    rs.getString(1)
+                        + " "
+                        + rs.getString(2)
+                        + " "
+                        + rs.getString(3)
+                        + " attempts="
+                        + rs.getInt(4)
+                        + " "
+                        + rs.getString(5)
+                        + " sent="
+                        + rs.getString(6)
+                        + " updated="
+                        + rs.getString(7))
                 .list())
         .isEqualTo(MESSAGES);
   }
 
   /** What one PostgreSQL connection does in a plain loop: one INSERT per transaction. */
   private double rawInsertsPerSecond() throws Exception {
-    try (Connection c = dataSource.getConnection(); Statement ddl = c.createStatement()) {
-      ddl.execute("CREATE TABLE IF NOT EXISTS bench_raw (id uuid PRIMARY KEY, body text NOT NULL, created_at timestamptz NOT NULL)");
+    try (Connection c = dataSource.getConnection();
+        Statement ddl = c.createStatement()) {
+      ddl.execute(
+          "CREATE TABLE IF NOT EXISTS bench_raw (id uuid PRIMARY KEY, body text NOT NULL, created_at timestamptz NOT NULL)");
       c.setAutoCommit(true);
-      try (PreparedStatement insert = c.prepareStatement("INSERT INTO bench_raw VALUES (?, ?, ?)")) {
+      try (PreparedStatement insert =
+          c.prepareStatement("INSERT INTO bench_raw VALUES (?, ?, ?)")) {
         long start = System.nanoTime();
         for (int i = 0; i < BASELINE_ROWS; i++) {
           insert.setObject(1, UUID.randomUUID());
@@ -153,12 +183,18 @@ class DispatchBenchmark extends IntegrationTest {
       for (int i = 0; i < SESSIONS; i++) {
         sessions.add(UUID.fromString(tenant.workingSession()));
       }
-      enqueue(paced.bean(DataSource.class), tenant.id(), sessions, PACED_SOURCE, SESSIONS * QUEUED_PER_SESSION);
+      enqueue(
+          paced.bean(DataSource.class),
+          tenant.id(),
+          sessions,
+          PACED_SOURCE,
+          SESSIONS * QUEUED_PER_SESSION);
       Map<String, Long> before = settledRowWrites(db);
 
       long start = System.nanoTime();
       int released =
-          db.sql("UPDATE messaging_message SET status = 'queued' WHERE status = 'pending' AND source = :source")
+          db.sql(
+                  "UPDATE messaging_message SET status = 'queued' WHERE status = 'pending' AND source = :source")
               .param("source", PACED_SOURCE)
               .update();
       long expected = (long) SESSIONS * SENT_PER_SESSION;
@@ -166,7 +202,8 @@ class DispatchBenchmark extends IntegrationTest {
       do {
         Thread.sleep(1_000);
         read = count(db, "status = 'read'");
-      } while (read < expected && System.nanoTime() - start < PACED_DEADLINE_SECONDS * 1_000_000_000L);
+      } while (read < expected
+          && System.nanoTime() - start < PACED_DEADLINE_SECONDS * 1_000_000_000L);
       long elapsed = System.nanoTime() - start;
       long sent = count(db, "sent_at IS NOT NULL");
       Map<String, Long> after = settledRowWrites(db);
@@ -179,13 +216,26 @@ class DispatchBenchmark extends IntegrationTest {
       long total = writes.values().stream().mapToLong(Long::longValue).sum();
       double perMessage = sent == 0 ? Double.NaN : (double) total / sent;
       Benchmarks.report(
-          "Outbox dispatch at real pacing (simulator, " + SESSIONS + " new numbers, business plan, typing on)",
-          String.format(Locale.ROOT, "messages queued: %,d; sent (each number's warm-up cap): %,d; read: %,d in %.0f s",
-              released, sent, read, elapsed / 1e9),
-          String.format(Locale.ROOT, "row writes per sent message at real pacing: %.2f (%,d rows: %s)",
-              perMessage, total, writes),
+          "Outbox dispatch at real pacing (simulator, "
+              + SESSIONS
+              + " new numbers, business plan, typing on)",
           String.format(
-              Locale.ROOT, "target <= 5 row writes per sent message: %s", perMessage <= 5 ? "met" : "NOT met"));
+              Locale.ROOT,
+              "messages queued: %,d; sent (each number's warm-up cap): %,d; read: %,d in %.0f s",
+              released,
+              sent,
+              read,
+              elapsed / 1e9),
+          String.format(
+              Locale.ROOT,
+              "row writes per sent message at real pacing: %.2f (%,d rows: %s)",
+              perMessage,
+              total,
+              writes),
+          String.format(
+              Locale.ROOT,
+              "target <= 5 row writes per sent message: %s",
+              perMessage <= 5 ? "met" : "NOT met"));
       assertThat(read).as("paced messages read in time").isEqualTo(expected);
       assertThat(sent).as("no number sent past its warm-up cap").isEqualTo(expected);
     }
@@ -197,7 +247,8 @@ class DispatchBenchmark extends IntegrationTest {
         app.operator().post("/api/v2/admin/tenants", Map.of("name", "t-paced", "plan", plan));
     assertThat(created.status()).as(created.toString()).isEqualTo(201);
     String key = created.text("admin_api_key");
-    return new TestTenant(UUID.fromString(created.json().get("tenant").get("id").asText()), key, app.api(key));
+    return new TestTenant(
+        UUID.fromString(created.json().get("tenant").get("id").asText()), key, app.api(key));
   }
 
   private static long count(JdbcClient db, String condition) {
@@ -238,7 +289,8 @@ class DispatchBenchmark extends IntegrationTest {
   }
 
   /** Writes the messages as a campaign would, held back (pending) until the clock starts. */
-  private static void enqueue(DataSource database, UUID tenant, List<UUID> sessions, String source, int count)
+  private static void enqueue(
+      DataSource database, UUID tenant, List<UUID> sessions, String source, int count)
       throws Exception {
     try (Connection c = database.getConnection();
         PreparedStatement insert =

@@ -63,12 +63,17 @@ class InboundBenchmark extends IntegrationTest {
   void ingestsSignedWebhooksOverHttp() throws Exception {
     waha.webhookTarget(URI.create("http://127.0.0.1:" + port + "/webhooks/waha"));
     TestTenant tenant = newTenant();
-    String session = tenant.api().post("/api/v2/sessions", Map.of("name", "inbound-bench")).text("id");
+    String session =
+        tenant.api().post("/api/v2/sessions", Map.of("name", "inbound-bench")).text("id");
     String name = "fm_" + session.replace("-", "");
     tenant.api().post("/api/v2/sessions/" + session + "/start");
-    await().until(() -> "qr_code".equals(tenant.api().get("/api/v2/sessions/" + session).text("status")));
+    await()
+        .until(
+            () -> "qr_code".equals(tenant.api().get("/api/v2/sessions/" + session).text("status")));
     waha.scanQrCode(name);
-    await().until(() -> "working".equals(tenant.api().get("/api/v2/sessions/" + session).text("status")));
+    await()
+        .until(
+            () -> "working".equals(tenant.api().get("/api/v2/sessions/" + session).text("status")));
 
     List<byte[]> deliveries = new ArrayList<>(EVENTS);
     int unique = 0;
@@ -83,7 +88,8 @@ class InboundBenchmark extends IntegrationTest {
 
     // Baseline: the same HTTP, signature check and parsing for a session Flowmate does not know,
     // answered 202 without storing anything. Run twice: the first run warms the JIT up.
-    List<byte[]> unknown = deliveries.stream().limit(BASELINE_EVENTS).map(body -> retarget(body, "default")).toList();
+    List<byte[]> unknown =
+        deliveries.stream().limit(BASELINE_EVENTS).map(body -> retarget(body, "default")).toList();
     List<String> unknownSignatures = unknown.stream().map(InboundBenchmark::sign).toList();
     post(unknown, unknownSignatures, 202);
     long baselineNanos = post(unknown, unknownSignatures, 202);
@@ -91,7 +97,8 @@ class InboundBenchmark extends IntegrationTest {
     long elapsed = post(deliveries, signatures, 200);
 
     long stored =
-        jdbc.sql("SELECT count(*) FROM messaging_message WHERE session_id = :session AND direction = 'inbound'")
+        jdbc.sql(
+                "SELECT count(*) FROM messaging_message WHERE session_id = :session AND direction = 'inbound'")
             .param("session", UUID.fromString(session))
             .query(Long.class)
             .single();
@@ -104,20 +111,30 @@ class InboundBenchmark extends IntegrationTest {
     double baseline = Benchmarks.perSecond(unknown.size(), baselineNanos);
     Benchmarks.report(
         "Inbound ingest (signed WAHA webhooks over HTTP, " + SENDERS + " concurrent senders)",
-        Benchmarks.rate("webhook events verified and stored (answered after the write)", EVENTS, elapsed),
-        String.format(Locale.ROOT, "stored %,d messages from %,d events (%,d redeliveries dropped), %,d contacts",
-            stored, EVENTS, EVENTS - unique, contacts),
-        Benchmarks.rate("baseline: verified and answered, nothing stored (unknown session)", unknown.size(), baselineNanos),
+        Benchmarks.rate(
+            "webhook events verified and stored (answered after the write)", EVENTS, elapsed),
+        String.format(
+            Locale.ROOT,
+            "stored %,d messages from %,d events (%,d redeliveries dropped), %,d contacts",
+            stored,
+            EVENTS,
+            EVENTS - unique,
+            contacts),
+        Benchmarks.rate(
+            "baseline: verified and answered, nothing stored (unknown session)",
+            unknown.size(),
+            baselineNanos),
         String.format(Locale.ROOT, "ratio stored / baseline: %.2f", perSecond / baseline),
-        String.format(Locale.ROOT, "target >= 2,000 events/s: %s", perSecond >= 2_000 ? "met" : "NOT met"));
+        String.format(
+            Locale.ROOT, "target >= 2,000 events/s: %s", perSecond >= 2_000 ? "met" : "NOT met"));
     assertThat(stored).isEqualTo(unique);
     assertThat(contacts).isEqualTo(Math.min(unique, CONTACTS));
   }
 
   /**
-   * Posts the bodies from concurrent senders, each over one kept-alive connection as WAHA's
-   * webhook sender does; answers the time taken. Every answer must have the expected status. A
-   * plain socket client: the JDK's HttpClient would use as much CPU as the server on two cores.
+   * Posts the bodies from concurrent senders, each over one kept-alive connection as WAHA's webhook
+   * sender does; answers the time taken. Every answer must have the expected status. A plain socket
+   * client: the JDK's HttpClient would use as much CPU as the server on two cores.
    */
   private long post(List<byte[]> bodies, List<String> signatures, int expected) throws Exception {
     AtomicInteger next = new AtomicInteger();
@@ -129,58 +146,66 @@ class InboundBenchmark extends IntegrationTest {
     List<Future<?>> running = new ArrayList<>();
     for (int s = 0; s < SENDERS; s++) {
       running.add(
-          senders.submit(
-              () -> {
-                Connection connection = null;
-                try {
-                  for (int i = next.getAndIncrement(); i < bodies.size(); i = next.getAndIncrement()) {
-                    // A redelivery that overtakes its first delivery is answered 503 while that one is
-                    // still being stored; WAHA then delivers it again, and so does this sender.
-                    for (int attempt = 1; ; attempt++) {
-                      if (connection == null) {
-                        connection = new Connection(port);
-                      }
-                      byte[] body = bodies.get(i);
-                      connection.out.write(("POST /webhooks/waha HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                              + "Content-Type: application/json\r\nX-Webhook-Hmac: " + signatures.get(i)
-                              + "\r\nX-Webhook-Hmac-Algorithm: sha512\r\nContent-Length: " + body.length
+          senders.submit(() -> {
+            Connection connection = null;
+            try {
+              for (int i = next.getAndIncrement(); i < bodies.size(); i = next.getAndIncrement()) {
+                // A redelivery that overtakes its first delivery is answered 503 while that one is
+                // still being stored; WAHA then delivers it again, and so does this sender.
+                for (int attempt = 1; ; attempt++) {
+                  if (connection == null) {
+                    connection = new Connection(port);
+                  }
+                  byte[] body = bodies.get(i);
+                  connection.out.write(
+                      ("POST /webhooks/waha HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                              + "Content-Type: application/json\r\nX-Webhook-Hmac: "
+                              + signatures.get(i)
+                              + "\r\nX-Webhook-Hmac-Algorithm: sha512\r\nContent-Length: "
+                              + body.length
                               + "\r\n\r\n")
                           .getBytes(StandardCharsets.US_ASCII));
-                      connection.out.write(body);
-                      connection.out.flush();
-                      Answer answer = read(connection.in);
-                      if (answer.closing()) { // Tomcat ends a kept-alive connection after 100 requests
-                        connection.close();
-                        connection = null;
-                      }
-                      if (answer.status() == 503 && expected != 503 && attempt < 50) {
-                        retried.incrementAndGet();
-                        Thread.sleep(20);
-                        continue;
-                      }
-                      if (answer.status() != expected) {
-                        unexpected.incrementAndGet();
-                        statuses.computeIfAbsent(answer.status(), status -> new AtomicLong()).incrementAndGet();
-                      }
-                      break;
-                    }
-                  }
-                } finally {
-                  if (connection != null) {
+                  connection.out.write(body);
+                  connection.out.flush();
+                  Answer answer = read(connection.in);
+                  if (answer.closing()) { // Tomcat ends a kept-alive connection after 100 requests
                     connection.close();
+                    connection = null;
                   }
+                  if (answer.status() == 503 && expected != 503 && attempt < 50) {
+                    retried.incrementAndGet();
+                    Thread.sleep(20);
+                    continue;
+                  }
+                  if (answer.status() != expected) {
+                    unexpected.incrementAndGet();
+                    statuses
+                        .computeIfAbsent(answer.status(), status -> new AtomicLong())
+                        .incrementAndGet();
+                  }
+                  break;
                 }
-                return null;
-              }));
+              }
+            } finally {
+              if (connection != null) {
+                connection.close();
+              }
+            }
+            return null;
+          }));
     }
     for (Future<?> sender : running) {
       sender.get();
     }
     long elapsed = System.nanoTime() - start;
     senders.shutdown();
-    assertThat(unexpected.get()).as("webhooks not answered %d (by status: %s)", expected, statuses).isZero();
+    assertThat(unexpected.get())
+        .as("webhooks not answered %d (by status: %s)", expected, statuses)
+        .isZero();
     if (retried.get() > 0) {
-      System.out.printf(Locale.ROOT, "  (%,d deliveries answered 503 while their first delivery was in flight, sent again)%n",
+      System.out.printf(
+          Locale.ROOT,
+          "  (%,d deliveries answered 503 while their first delivery was in flight, sent again)%n",
           retried.get());
     }
     return elapsed;
@@ -224,7 +249,9 @@ class InboundBenchmark extends IntegrationTest {
       }
     }
     if (chunked) {
-      for (int size = Integer.parseInt(line(in).trim(), 16); size > 0; size = Integer.parseInt(line(in).trim(), 16)) {
+      for (int size = Integer.parseInt(line(in).trim(), 16);
+          size > 0;
+          size = Integer.parseInt(line(in).trim(), 16)) {
         in.readNBytes(size);
         line(in);
       }

@@ -28,7 +28,9 @@ class ApiErrorIntegrationTests extends IntegrationTest {
   @Test
   void wrongTypeIs422NamingTheField() {
     Api.Response response =
-        newTenant().api().patch("/api/v2/tenant/settings", Map.of("require_approval", Map.of("x", 1)));
+        newTenant()
+            .api()
+            .patch("/api/v2/tenant/settings", Map.of("require_approval", Map.of("x", 1)));
 
     assertProblem(response, 422, "require_approval");
   }
@@ -59,7 +61,8 @@ class ApiErrorIntegrationTests extends IntegrationTest {
 
   @Test
   void unknownIdIs404() {
-    Api.Response response = newTenant().api().get("/api/v2/sessions/01a20fcc-8004-77b1-be34-6c11398d7717");
+    Api.Response response =
+        newTenant().api().get("/api/v2/sessions/01a20fcc-8004-77b1-be34-6c11398d7717");
 
     assertProblem(response, 404, "not found");
   }
@@ -76,7 +79,8 @@ class ApiErrorIntegrationTests extends IntegrationTest {
   void oversizedBodyIs413() {
     String huge = "{\"name\":\"" + "x".repeat(2 * 1024 * 1024) + "\"}";
 
-    Api.Response response = newTenant().api().raw("POST", "/api/v2/sessions", huge, "application/json");
+    Api.Response response =
+        newTenant().api().raw("POST", "/api/v2/sessions", huge, "application/json");
 
     assertProblem(response, 413, "larger than the limit");
   }

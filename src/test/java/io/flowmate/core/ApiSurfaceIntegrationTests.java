@@ -21,15 +21,15 @@ class ApiSurfaceIntegrationTests extends IntegrationTest {
   void everyApiOperationDeclaresTheScopesItNeeds() {
     var apiHandlers =
         mappings.getHandlerMethods().entrySet().stream()
-            .filter(e -> e.getKey().getPatternValues().stream().anyMatch(p -> p.startsWith("/api/")))
+            .filter(
+                e -> e.getKey().getPatternValues().stream().anyMatch(p -> p.startsWith("/api/")))
             .toList();
 
     assertThat(apiHandlers).hasSizeGreaterThan(20);
-    apiHandlers.forEach(
-        e ->
-            assertThat(e.getValue().hasMethodAnnotation(RequiresScope.class))
-                .as("%s declares @RequiresScope", e.getValue())
-                .isTrue());
+    apiHandlers.forEach(e ->
+        assertThat(e.getValue().hasMethodAnnotation(RequiresScope.class))
+            .as("%s declares @RequiresScope", e.getValue())
+            .isTrue());
   }
 
   @Test
@@ -48,8 +48,10 @@ class ApiSurfaceIntegrationTests extends IntegrationTest {
     assertThat(docs.json().get("paths").has("/api/v2/messages/send")).isTrue();
     assertThat(docs.json().get("paths").has("/api/v2/approvals/{id}/approve")).isTrue();
     assertThat(docs.json().get("paths").has("/api/v2/sessions/{id}/start")).isTrue();
-    assertThat(docs.json().get("paths").has("/api/v2/processes/{bpmnProcessId}/instances")).isTrue();
-    assertThat(docs.json().at("/components/securitySchemes/ApiKey/name").asText()).isEqualTo("X-API-Key");
+    assertThat(docs.json().get("paths").has("/api/v2/processes/{bpmnProcessId}/instances"))
+        .isTrue();
+    assertThat(docs.json().at("/components/securitySchemes/ApiKey/name").asText())
+        .isEqualTo("X-API-Key");
     assertThat(docs.body()).doesNotContain("\"caller\"");
     assertThat(anonymous().get("/swagger-ui/index.html").status()).isEqualTo(200);
   }

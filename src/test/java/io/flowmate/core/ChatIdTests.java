@@ -21,7 +21,8 @@ class ChatIdTests {
           4915123456789-1612345678@g.us, 4915123456789-1612345678@g.us, GROUP
           123456789012345@lid,        123456789012345@lid,         LID
           """)
-  void acceptsTheReferenceFormsAndNormalisesPhoneNumbers(String raw, String expected, ChatId.Kind kind) {
+  void acceptsTheReferenceFormsAndNormalisesPhoneNumbers(
+      String raw, String expected, ChatId.Kind kind) {
     ChatId chat = ChatId.parse(raw);
 
     assertThat(chat.value()).isEqualTo(expected);
@@ -29,7 +30,17 @@ class ChatIdTests {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"", " ", "abc", "+0049151", "123", "4915123456789@s.whatsapp.net", "x@c.us", "1234567890123456789@c.us"})
+  @ValueSource(
+      strings = {
+        "",
+        " ",
+        "abc",
+        "+0049151",
+        "123",
+        "4915123456789@s.whatsapp.net",
+        "x@c.us",
+        "1234567890123456789@c.us"
+      })
   void rejectsAnythingElseWithAReadableReason(String raw) {
     assertThatThrownBy(() -> ChatId.parse(raw))
         .isInstanceOf(InvalidValueException.class)

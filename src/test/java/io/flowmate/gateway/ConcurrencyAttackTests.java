@@ -15,7 +15,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
 import org.junit.jupiter.api.Test;
 
-/** Races on session creation: concurrent requests must neither beat the plan's limit nor answer 500. */
+/**
+ * Races on session creation: concurrent requests must neither beat the plan's limit nor answer 500.
+ */
 class ConcurrencyAttackTests extends IntegrationTest {
 
   private static final int REQUESTS = 16;
@@ -26,36 +28,38 @@ class ConcurrencyAttackTests extends IntegrationTest {
     TestTenant tenant = newTenant("pro");
     int limit = 5;
 
-    List<Api.Response> answers = race(i -> tenant.api().post("/api/v2/sessions", Map.of("name", "race-" + i)));
+    List<Api.Response> answers =
+        race(i -> tenant.api().post("/api/v2/sessions", Map.of("name", "race-" + i)));
 
     assertThat(answers).filteredOn(r -> r.status() == 201).hasSize(limit);
     assertThat(answers)
         .filteredOn(r -> r.status() != 201)
-        .allSatisfy(
-            r -> {
-              assertThat(r.status()).as(r.toString()).isEqualTo(403);
-              assertThat(r.header("Content-Type")).startsWith("application/problem+json");
-              assertThat(r.text("detail")).contains("allows 5 session(s)");
-            });
+        .allSatisfy(r -> {
+          assertThat(r.status()).as(r.toString()).isEqualTo(403);
+          assertThat(r.header("Content-Type")).startsWith("application/problem+json");
+          assertThat(r.text("detail")).contains("allows 5 session(s)");
+        });
     assertThat(tenant.api().get("/api/v2/sessions").json()).hasSize(limit);
   }
 
-  /** Concurrent creations under one name answer 409 with a detail, never a 500 from the unique key. */
+  /**
+   * Concurrent creations under one name answer 409 with a detail, never a 500 from the unique key.
+   */
   @Test
   void concurrentCreationsUnderOneNameAnswerConflict() throws Exception {
     TestTenant tenant = newTenant("business");
 
-    List<Api.Response> answers = race(i -> tenant.api().post("/api/v2/sessions", Map.of("name", "same")));
+    List<Api.Response> answers =
+        race(i -> tenant.api().post("/api/v2/sessions", Map.of("name", "same")));
 
     assertThat(answers).filteredOn(r -> r.status() == 201).hasSize(1);
     assertThat(answers)
         .filteredOn(r -> r.status() != 201)
-        .allSatisfy(
-            r -> {
-              assertThat(r.status()).as(r.toString()).isEqualTo(409);
-              assertThat(r.header("Content-Type")).startsWith("application/problem+json");
-              assertThat(r.text("detail")).contains("already exists").doesNotContain("gateway_session");
-            });
+        .allSatisfy(r -> {
+          assertThat(r.status()).as(r.toString()).isEqualTo(409);
+          assertThat(r.header("Content-Type")).startsWith("application/problem+json");
+          assertThat(r.text("detail")).contains("already exists").doesNotContain("gateway_session");
+        });
   }
 
   /** Fires the requests together (released by one latch) and collects every answer. */
@@ -67,11 +71,10 @@ class ConcurrencyAttackTests extends IntegrationTest {
       for (int i = 0; i < REQUESTS; i++) {
         int n = i;
         pending.add(
-            pool.submit(
-                () -> {
-                  start.await();
-                  return request.apply(n);
-                }));
+            pool.submit(() -> {
+              start.await();
+              return request.apply(n);
+            }));
       }
       start.countDown();
       List<Api.Response> answers = new ArrayList<>();

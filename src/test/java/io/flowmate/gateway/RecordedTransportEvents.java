@@ -1,6 +1,5 @@
 package io.flowmate.gateway;
 
-
 import io.flowmate.gateway.spi.TransportEvent;
 import io.flowmate.gateway.spi.TransportEventListener;
 import java.time.Duration;
@@ -12,8 +11,8 @@ import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
 
 /**
- * Every normalised event the transport reported, as the gateway's other listeners saw it: what
- * the conformance suite asserts on, whichever transport produced it.
+ * Every normalised event the transport reported, as the gateway's other listeners saw it: what the
+ * conformance suite asserts on, whichever transport produced it.
  */
 public class RecordedTransportEvents implements TransportEventListener {
 
@@ -37,12 +36,15 @@ public class RecordedTransportEvents implements TransportEventListener {
   public <T extends TransportEvent> T await(Class<T> type, UUID sessionId, Predicate<T> matching) {
     return org.awaitility.Awaitility.await()
         .atMost(Duration.ofSeconds(10))
-        .until(() -> of(type, sessionId).stream().filter(matching).findFirst(), found -> found.isPresent())
+        .until(
+            () -> of(type, sessionId).stream().filter(matching).findFirst(),
+            found -> found.isPresent())
         .orElseThrow();
   }
 
   /** Waits until the session reached this state. */
-  public TransportEvent.SessionStateChanged awaitState(UUID sessionId, TransportEvent.SessionState state) {
+  public TransportEvent.SessionStateChanged awaitState(
+      UUID sessionId, TransportEvent.SessionState state) {
     return awaitStateAfter(sessionId, 0, state);
   }
 
@@ -58,7 +60,8 @@ public class RecordedTransportEvents implements TransportEventListener {
         .atMost(Duration.ofSeconds(10))
         .until(
             () -> {
-              List<TransportEvent.SessionStateChanged> changes = of(TransportEvent.SessionStateChanged.class, sessionId);
+              List<TransportEvent.SessionStateChanged> changes =
+                  of(TransportEvent.SessionStateChanged.class, sessionId);
               return changes.subList(Math.min(mark, changes.size()), changes.size()).stream()
                   .filter(change -> change.state() == state)
                   .findFirst();

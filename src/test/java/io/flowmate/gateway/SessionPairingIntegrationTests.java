@@ -23,8 +23,8 @@ import org.springframework.test.context.TestPropertySource;
 
 /**
  * Pairing a number: the QR code as PNG and raw string, pairing by code, the browser page behind a
- * pairing link, the passkey step, the live event stream, and a phone that unlinks the device.
- * The simulated phone does not scan on its own here, so every step is visible.
+ * pairing link, the passkey step, the live event stream, and a phone that unlinks the device. The
+ * simulated phone does not scan on its own here, so every step is visible.
  */
 @TestPropertySource(properties = "flowmate.gateway.simulator.pairing-delay=-1s")
 class SessionPairingIntegrationTests extends IntegrationTest {
@@ -49,7 +49,8 @@ class SessionPairingIntegrationTests extends IntegrationTest {
     Api.Response afterPairing = tenant.api().get("/api/v2/sessions/" + session + "/qr");
     assertThat(afterPairing.status()).isEqualTo(409);
     assertThat(afterPairing.text("detail")).contains("working");
-    assertThat(tenant.api().get("/api/v2/sessions/" + session).text("phone_number")).startsWith("1555");
+    assertThat(tenant.api().get("/api/v2/sessions/" + session).text("phone_number"))
+        .startsWith("1555");
   }
 
   @Test
@@ -58,9 +59,15 @@ class SessionPairingIntegrationTests extends IntegrationTest {
     String session = startedSession(tenant);
 
     Api.Response code =
-        tenant.api().post("/api/v2/sessions/" + session + "/pairing-code", Map.of("phone_number", "+49 151 0000 0401"));
+        tenant
+            .api()
+            .post(
+                "/api/v2/sessions/" + session + "/pairing-code",
+                Map.of("phone_number", "+49 151 0000 0401"));
     Api.Response bad =
-        tenant.api().post("/api/v2/sessions/" + session + "/pairing-code", Map.of("phone_number", "abc"));
+        tenant
+            .api()
+            .post("/api/v2/sessions/" + session + "/pairing-code", Map.of("phone_number", "abc"));
 
     assertThat(code.status()).isEqualTo(200);
     assertThat(code.text("code")).matches("[A-Z0-9]{4}-[A-Z0-9]{4}");
@@ -82,12 +89,15 @@ class SessionPairingIntegrationTests extends IntegrationTest {
     HttpResponse<byte[]> qr = raw(null, "/pair/" + session + "/qr.png?token=" + token);
     HttpResponse<byte[]> status = raw(null, "/pair/" + session + "/status?token=" + token);
     HttpResponse<byte[]> forged = raw(null, "/pair/" + session + "?token=not-the-token");
-    HttpResponse<byte[]> otherSession = raw(null, "/pair/" + startedSession(tenant) + "?token=" + token);
+    HttpResponse<byte[]> otherSession =
+        raw(null, "/pair/" + startedSession(tenant) + "?token=" + token);
 
     assertThat(page.statusCode()).isEqualTo(200);
-    assertThat(new String(page.body(), StandardCharsets.UTF_8)).contains("Link WhatsApp", "Linked devices");
+    assertThat(new String(page.body(), StandardCharsets.UTF_8))
+        .contains("Link WhatsApp", "Linked devices");
     assertThat(qr.headers().firstValue("Content-Type")).contains("image/png");
-    assertThat(new String(status.body(), StandardCharsets.UTF_8)).contains("\"status\":\"qr_code\"");
+    assertThat(new String(status.body(), StandardCharsets.UTF_8))
+        .contains("\"status\":\"qr_code\"");
     assertThat(forged.statusCode()).isEqualTo(401);
     assertThat(otherSession.statusCode()).isEqualTo(401);
     assertThat(link.text("expires_at")).isNotNull();
@@ -97,13 +107,16 @@ class SessionPairingIntegrationTests extends IntegrationTest {
   void aPasskeyStepIsShownAndCompletesThePairing() {
     TestTenant tenant = newTenant();
     String session = tenant.api().post("/api/v2/sessions", Map.of("name", "passkey")).text("id");
-    tenant.api().post("/api/v2/simulator/sessions/" + session + "/faults", Map.of("require_passkey", true));
+    tenant
+        .api()
+        .post("/api/v2/simulator/sessions/" + session + "/faults", Map.of("require_passkey", true));
     tenant.api().post("/api/v2/sessions/" + session + "/start");
     awaitStatus(tenant, session, "qr_code");
 
     tenant.api().post("/api/v2/simulator/sessions/" + session + "/pair");
     awaitStatus(tenant, session, "passkey_required");
-    assertThat(tenant.api().get("/api/v2/sessions/" + session).text("passkey_challenge")).isNotBlank();
+    assertThat(tenant.api().get("/api/v2/sessions/" + session).text("passkey_challenge"))
+        .isNotBlank();
 
     tenant.api().post("/api/v2/simulator/sessions/" + session + "/passkey");
     awaitStatus(tenant, session, "working");
@@ -116,22 +129,27 @@ class SessionPairingIntegrationTests extends IntegrationTest {
     List<String> lines = Collections.synchronizedList(new ArrayList<>());
     HttpRequest request =
         HttpRequest.newBuilder(
-                URI.create("http://localhost:" + port + "/api/v2/sessions/" + session + "/events?ticket="
-                    + io.flowmate.support.EventStream.ticket(tenant.api())))
+                URI.create(
+                    "http://localhost:"
+                        + port
+                        + "/api/v2/sessions/"
+                        + session
+                        + "/events?ticket="
+                        + io.flowmate.support.EventStream.ticket(tenant.api())))
             .header("Accept", "text/event-stream")
             .build();
     CompletableFuture<HttpResponse<java.io.InputStream>> stream =
         HttpClient.newHttpClient().sendAsync(request, HttpResponse.BodyHandlers.ofInputStream());
-    CompletableFuture.runAsync(
-        () -> {
-          try (var reader = new BufferedReader(new InputStreamReader(stream.join().body(), StandardCharsets.UTF_8))) {
-            for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-              lines.add(line);
-            }
-          } catch (Exception ignored) {
-            // the stream ends with the test
-          }
-        });
+    CompletableFuture.runAsync(() -> {
+      try (var reader =
+          new BufferedReader(new InputStreamReader(stream.join().body(), StandardCharsets.UTF_8))) {
+        for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+          lines.add(line);
+        }
+      } catch (Exception ignored) {
+        // the stream ends with the test
+      }
+    });
     await().atMost(Duration.ofSeconds(5)).until(() -> lines.contains(":connected"));
 
     tenant.api().post("/api/v2/sessions/" + session + "/start");
@@ -139,7 +157,9 @@ class SessionPairingIntegrationTests extends IntegrationTest {
 
     await()
         .atMost(Duration.ofSeconds(5))
-        .until(() -> lines.stream().anyMatch(l -> l.startsWith("data:") && l.contains("\"status\":\"working\"")));
+        .until(() ->
+            lines.stream()
+                .anyMatch(l -> l.startsWith("data:") && l.contains("\"status\":\"working\"")));
     assertThat(lines).contains("event:session.status");
     assertThat(stream.join().statusCode()).isEqualTo(200);
   }
@@ -151,7 +171,10 @@ class SessionPairingIntegrationTests extends IntegrationTest {
     tenant.api().post("/api/v2/simulator/sessions/" + session + "/pair");
     awaitStatus(tenant, session, "working");
 
-    tenant.api().post("/api/v2/simulator/sessions/" + session + "/faults", Map.of("unlink_from_phone", true));
+    tenant
+        .api()
+        .post(
+            "/api/v2/simulator/sessions/" + session + "/faults", Map.of("unlink_from_phone", true));
 
     awaitStatus(tenant, session, "failed");
     Api.Response view = tenant.api().get("/api/v2/sessions/" + session);
@@ -176,10 +199,12 @@ class SessionPairingIntegrationTests extends IntegrationTest {
   }
 
   private HttpResponse<byte[]> raw(String key, String path) throws Exception {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path));
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create("http://localhost:" + port + path));
     if (key != null) {
       request.header("X-API-Key", key);
     }
-    return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+    return HttpClient.newHttpClient()
+        .send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
   }
 }

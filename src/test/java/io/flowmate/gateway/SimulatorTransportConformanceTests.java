@@ -13,8 +13,8 @@ import java.util.Set;
 import org.springframework.beans.factory.annotation.Autowired;
 
 /**
- * The conformance suite against the embedded simulator, the reference transport. Its phones pair
- * by themselves in tests (pairing delay 0), and it reports everything exactly once, so a "retried"
+ * The conformance suite against the embedded simulator, the reference transport. Its phones pair by
+ * themselves in tests (pairing delay 0), and it reports everything exactly once, so a "retried"
  * report is simply the one report.
  */
 class SimulatorTransportConformanceTests extends TransportConformanceTests {
@@ -28,7 +28,8 @@ class SimulatorTransportConformanceTests extends TransportConformanceTests {
 
   @Override
   protected void requirePasskey(SessionRef session) {
-    simulator.applyFaults(session.sessionId(), new SimulatorTransport.Faults(null, null, null, true, null));
+    simulator.applyFaults(
+        session.sessionId(), new SimulatorTransport.Faults(null, null, null, true, null));
   }
 
   @Override
@@ -43,7 +44,8 @@ class SimulatorTransportConformanceTests extends TransportConformanceTests {
 
   @Override
   protected String contactWrites(SessionRef session, String phone, String name, String text) {
-    return simulator.receive(session.sessionId(), ChatId.parse(phone), name, null, InboundContent.text(text));
+    return simulator.receive(
+        session.sessionId(), ChatId.parse(phone), name, null, InboundContent.text(text));
   }
 
   @Override
@@ -52,9 +54,11 @@ class SimulatorTransportConformanceTests extends TransportConformanceTests {
   }
 
   @Override
-  protected String participantWritesInGroup(SessionRef session, ChatId group, String phone, String text) {
+  protected String participantWritesInGroup(
+      SessionRef session, ChatId group, String phone, String text) {
     simulator.migrateToLid(session.sessionId(), phone);
-    return simulator.receive(session.sessionId(), ChatId.parse(phone), null, group, InboundContent.text(text));
+    return simulator.receive(
+        session.sessionId(), ChatId.parse(phone), null, group, InboundContent.text(text));
   }
 
   @Override
@@ -64,9 +68,12 @@ class SimulatorTransportConformanceTests extends TransportConformanceTests {
 
   @Override
   protected SendReceipt sendRefusedWithReachoutTimelock(SessionRef session, ChatId coldContact) {
-    simulator.applyFaults(session.sessionId(), new SimulatorTransport.Faults(60, null, null, null, Set.of()));
+    simulator.applyFaults(
+        session.sessionId(), new SimulatorTransport.Faults(60, null, null, null, Set.of()));
     return transport.send(
-        session, coldContact, new OutboundMessage.Text("Hi, we met at the fair"),
+        session,
+        coldContact,
+        new OutboundMessage.Text("Hi, we met at the fair"),
         new io.flowmate.gateway.spi.SendOptions(java.util.UUID.randomUUID().toString(), null));
   }
 
@@ -75,9 +82,14 @@ class SimulatorTransportConformanceTests extends TransportConformanceTests {
   protected void assertSent(SessionRef session, SendCase sent, SendReceipt receipt) {
     List<SimulatorTransport.Delivery> deliveries = simulator.deliveries(session.sessionId());
     SimulatorTransport.Delivery delivery =
-        deliveries.stream().filter(d -> d.providerMessageId().equals(receipt.providerMessageId())).findFirst().orElseThrow();
+        deliveries.stream()
+            .filter(d -> d.providerMessageId().equals(receipt.providerMessageId()))
+            .findFirst()
+            .orElseThrow();
     assertThat(delivery.chatId()).as(sent.name()).isEqualTo(sent.to().value());
-    assertThat(delivery.idempotencyKey()).as(sent.name()).isEqualTo(sent.options().idempotencyKey());
+    assertThat(delivery.idempotencyKey())
+        .as(sent.name())
+        .isEqualTo(sent.options().idempotencyKey());
     assertThat(delivery.replyTo()).as(sent.name()).isEqualTo(sent.options().replyTo());
     String expectedType =
         switch (sent.message()) {
@@ -90,7 +102,9 @@ class SimulatorTransportConformanceTests extends TransportConformanceTests {
         };
     assertThat(delivery.type()).as(sent.name()).isEqualTo(expectedType);
     String expectedBody =
-        sent.message() instanceof OutboundMessage.Text text ? text.body() : sent.message().preview();
+        sent.message() instanceof OutboundMessage.Text text
+            ? text.body()
+            : sent.message().preview();
     assertThat(delivery.body()).as(sent.name()).isEqualTo(expectedBody);
   }
 }

@@ -64,22 +64,29 @@ public abstract class TransportConformanceTests extends IntegrationTest {
   protected abstract void breakConnection(SessionRef session);
 
   /** A contact writes a text to the session's number; answers WhatsApp's id of the message. */
-  protected abstract String contactWrites(SessionRef session, String phone, String name, String text);
-
-  /** Like {@link #contactWrites}, and the transport reports it again (a webhook retry, if it has any). */
-  protected abstract String contactWritesAndIsReportedAgain(SessionRef session, String phone, String text);
+  protected abstract String contactWrites(
+      SessionRef session, String phone, String name, String text);
 
   /**
-   * A participant writes in a group; WhatsApp names the participant by a linked id (LID) and,
-   * here, also gives the phone number.
+   * Like {@link #contactWrites}, and the transport reports it again (a webhook retry, if it has
+   * any).
    */
-  protected abstract String participantWritesInGroup(SessionRef session, ChatId group, String phone, String text);
+  protected abstract String contactWritesAndIsReportedAgain(
+      SessionRef session, String phone, String text);
+
+  /**
+   * A participant writes in a group; WhatsApp names the participant by a linked id (LID) and, here,
+   * also gives the phone number.
+   */
+  protected abstract String participantWritesInGroup(
+      SessionRef session, ChatId group, String phone, String text);
 
   /** A contact moves to a linked id; answers it. The transport must learn both forms. */
   protected abstract String contactMovesToLinkedId(SessionRef session, String phone);
 
   /** Sends a text to a contact who never wrote, and WhatsApp refuses it with error 463. */
-  protected abstract SendReceipt sendRefusedWithReachoutTimelock(SessionRef session, ChatId coldContact);
+  protected abstract SendReceipt sendRefusedWithReachoutTimelock(
+      SessionRef session, ChatId coldContact);
 
   /** Checks how the message travelled (the wire body, or what the simulated WhatsApp received). */
   protected abstract void assertSent(SessionRef session, SendCase sent, SendReceipt receipt);
@@ -96,10 +103,12 @@ public abstract class TransportConformanceTests extends IntegrationTest {
     transport.open(session);
     events.awaitState(session.sessionId(), SessionState.QR_CODE);
     scanQrCode(session);
-    TransportEvent.SessionStateChanged working = events.awaitState(session.sessionId(), SessionState.WORKING);
+    TransportEvent.SessionStateChanged working =
+        events.awaitState(session.sessionId(), SessionState.WORKING);
 
     List<SessionState> states = events.states(session.sessionId());
-    assertThat(states.indexOf(SessionState.QR_CODE)).isLessThan(states.indexOf(SessionState.WORKING));
+    assertThat(states.indexOf(SessionState.QR_CODE))
+        .isLessThan(states.indexOf(SessionState.WORKING));
     assertThat(working.me()).isNotNull();
     assertThat(working.me().phoneNumber()).matches("[1-9][0-9]{6,14}");
   }
@@ -112,7 +121,8 @@ public abstract class TransportConformanceTests extends IntegrationTest {
     transport.open(session);
     events.awaitState(session.sessionId(), SessionState.QR_CODE);
     scanQrCode(session);
-    TransportEvent.SessionStateChanged passkey = events.awaitState(session.sessionId(), SessionState.PASSKEY_REQUIRED);
+    TransportEvent.SessionStateChanged passkey =
+        events.awaitState(session.sessionId(), SessionState.PASSKEY_REQUIRED);
     assertThat(events.states(session.sessionId())).doesNotContain(SessionState.WORKING);
     confirmPasskey(session);
     events.awaitState(session.sessionId(), SessionState.WORKING);
@@ -129,14 +139,20 @@ public abstract class TransportConformanceTests extends IntegrationTest {
     breakConnection(session);
     await()
         .atMost(Duration.ofSeconds(10))
-        .until(() -> events.states(session.sessionId()).subList(beforeFailure, events.mark(session.sessionId())).stream()
-            .anyMatch(state -> state == SessionState.FAILED || state == SessionState.LOGGED_OUT));
+        .until(() ->
+            events
+                .states(session.sessionId())
+                .subList(beforeFailure, events.mark(session.sessionId()))
+                .stream()
+                .anyMatch(
+                    state -> state == SessionState.FAILED || state == SessionState.LOGGED_OUT));
     int beforeRestart = events.mark(session.sessionId());
     transport.open(session);
     await()
         .atMost(Duration.ofSeconds(10))
-        .until(() -> statesSince(session, beforeRestart).stream()
-            .anyMatch(state -> state == SessionState.QR_CODE || state == SessionState.WORKING));
+        .until(() ->
+            statesSince(session, beforeRestart).stream()
+                .anyMatch(state -> state == SessionState.QR_CODE || state == SessionState.WORKING));
     if (!statesSince(session, beforeRestart).contains(SessionState.WORKING)) {
       scanQrCode(session);
     }
@@ -152,39 +168,103 @@ public abstract class TransportConformanceTests extends IntegrationTest {
     ChatId contact = ChatId.parse("4915100000111");
     ChatId group = ChatId.parse("120363000000000001@g.us");
     List<SendCase> cases = new ArrayList<>();
-    cases.add(new SendCase("text", contact,
-        new OutboundMessage.Text("Hello *Maria*, see https://example.com", List.of("4915100000112"), true),
-        options(null)));
-    cases.add(new SendCase("image", contact,
-        new OutboundMessage.Media(MediaKind.IMAGE, new MediaSource("https://example.com/cat.jpg", null, "image/jpeg", "cat.jpg"), "A cat"),
-        options(null)));
-    cases.add(new SendCase("document", contact,
-        new OutboundMessage.Media(MediaKind.DOCUMENT, new MediaSource(null, "JVBERi0xLjQK", "application/pdf", "offer.pdf"), "Your offer"),
-        options(null)));
-    cases.add(new SendCase("audio", contact,
-        new OutboundMessage.Media(MediaKind.AUDIO, new MediaSource("https://example.com/jingle.mp3", null, "audio/mpeg", "jingle.mp3"), null),
-        options(null)));
-    cases.add(new SendCase("voice", contact,
-        new OutboundMessage.Media(MediaKind.VOICE, new MediaSource("https://example.com/note.ogg", null, "audio/ogg; codecs=opus", null), null),
-        options(null)));
-    cases.add(new SendCase("video", contact,
-        new OutboundMessage.Media(MediaKind.VIDEO, new MediaSource("https://example.com/tour.mp4", null, "video/mp4", "tour.mp4"), "The tour"),
-        options(null)));
-    cases.add(new SendCase("sticker", contact,
-        new OutboundMessage.Media(MediaKind.STICKER, new MediaSource("https://example.com/thumbs-up.webp", null, null, null), null),
-        options(null)));
-    cases.add(new SendCase("gif", contact,
-        new OutboundMessage.Media(MediaKind.GIF, new MediaSource("https://example.com/dance.mp4", null, "video/mp4", null), "Dance"),
-        options(null)));
-    cases.add(new SendCase("poll", group,
-        new OutboundMessage.Poll("Run on Sunday?", List.of("Yes", "No", "Maybe"), false), options(null)));
-    cases.add(new SendCase("location", contact,
-        new OutboundMessage.Location(41.1496, -8.611, "Our shop", "Rua de Santa Catarina 1, Porto"), options(null)));
-    cases.add(new SendCase("contacts", contact,
-        new OutboundMessage.ContactCards(List.of(
-            new ContactCard("Jane Doe", "+4915100000113", "Flowmate", null),
-            new ContactCard("John Doe", null, null, "BEGIN:VCARD\nVERSION:3.0\nFN:John Doe\nEND:VCARD"))),
-        options(null)));
+    cases.add(
+        new SendCase(
+            "text",
+            contact,
+            new OutboundMessage.Text(
+                "Hello *Maria*, see https://example.com", List.of("4915100000112"), true),
+            options(null)));
+    cases.add(
+        new SendCase(
+            "image",
+            contact,
+            new OutboundMessage.Media(
+                MediaKind.IMAGE,
+                new MediaSource("https://example.com/cat.jpg", null, "image/jpeg", "cat.jpg"),
+                "A cat"),
+            options(null)));
+    cases.add(
+        new SendCase(
+            "document",
+            contact,
+            new OutboundMessage.Media(
+                MediaKind.DOCUMENT,
+                new MediaSource(null, "JVBERi0xLjQK", "application/pdf", "offer.pdf"),
+                "Your offer"),
+            options(null)));
+    cases.add(
+        new SendCase(
+            "audio",
+            contact,
+            new OutboundMessage.Media(
+                MediaKind.AUDIO,
+                new MediaSource("https://example.com/jingle.mp3", null, "audio/mpeg", "jingle.mp3"),
+                null),
+            options(null)));
+    cases.add(
+        new SendCase(
+            "voice",
+            contact,
+            new OutboundMessage.Media(
+                MediaKind.VOICE,
+                new MediaSource(
+                    "https://example.com/note.ogg", null, "audio/ogg; codecs=opus", null),
+                null),
+            options(null)));
+    cases.add(
+        new SendCase(
+            "video",
+            contact,
+            new OutboundMessage.Media(
+                MediaKind.VIDEO,
+                new MediaSource("https://example.com/tour.mp4", null, "video/mp4", "tour.mp4"),
+                "The tour"),
+            options(null)));
+    cases.add(
+        new SendCase(
+            "sticker",
+            contact,
+            new OutboundMessage.Media(
+                MediaKind.STICKER,
+                new MediaSource("https://example.com/thumbs-up.webp", null, null, null),
+                null),
+            options(null)));
+    cases.add(
+        new SendCase(
+            "gif",
+            contact,
+            new OutboundMessage.Media(
+                MediaKind.GIF,
+                new MediaSource("https://example.com/dance.mp4", null, "video/mp4", null),
+                "Dance"),
+            options(null)));
+    cases.add(
+        new SendCase(
+            "poll",
+            group,
+            new OutboundMessage.Poll("Run on Sunday?", List.of("Yes", "No", "Maybe"), false),
+            options(null)));
+    cases.add(
+        new SendCase(
+            "location",
+            contact,
+            new OutboundMessage.Location(
+                41.1496, -8.611, "Our shop", "Rua de Santa Catarina 1, Porto"),
+            options(null)));
+    cases.add(
+        new SendCase(
+            "contacts",
+            contact,
+            new OutboundMessage.ContactCards(
+                List.of(
+                    new ContactCard("Jane Doe", "+4915100000113", "Flowmate", null),
+                    new ContactCard(
+                        "John Doe",
+                        null,
+                        null,
+                        "BEGIN:VCARD\nVERSION:3.0\nFN:John Doe\nEND:VCARD"))),
+            options(null)));
 
     List<SendReceipt> receipts = new ArrayList<>();
     for (SendCase sent : cases) {
@@ -194,11 +274,24 @@ public abstract class TransportConformanceTests extends IntegrationTest {
       receipts.add(receipt);
       assertSent(session, sent, receipt);
     }
-    SendCase reply = new SendCase("reply", contact, new OutboundMessage.Text("Thanks!"), options(receipts.getFirst().providerMessageId()));
-    assertSent(session, reply, transport.send(session, reply.to(), reply.message(), reply.options()));
-    SendCase reaction = new SendCase("reaction", contact,
-        new OutboundMessage.Reaction(receipts.getFirst().providerMessageId(), "👍"), options(null));
-    assertSent(session, reaction, transport.send(session, reaction.to(), reaction.message(), reaction.options()));
+    SendCase reply =
+        new SendCase(
+            "reply",
+            contact,
+            new OutboundMessage.Text("Thanks!"),
+            options(receipts.getFirst().providerMessageId()));
+    assertSent(
+        session, reply, transport.send(session, reply.to(), reply.message(), reply.options()));
+    SendCase reaction =
+        new SendCase(
+            "reaction",
+            contact,
+            new OutboundMessage.Reaction(receipts.getFirst().providerMessageId(), "👍"),
+            options(null));
+    assertSent(
+        session,
+        reaction,
+        transport.send(session, reaction.to(), reaction.message(), reaction.options()));
   }
 
   @Test
@@ -206,18 +299,24 @@ public abstract class TransportConformanceTests extends IntegrationTest {
     SessionRef session = workingSession();
     ChatId contact = ChatId.parse("4915100000171");
     Instant claimed = Instant.now();
-    OutboundMessage.Text accepted = new OutboundMessage.Text("Your table for two is booked for 8 pm");
+    OutboundMessage.Text accepted =
+        new OutboundMessage.Text("Your table for two is booked for 8 pm");
     SendOptions acceptedWith = options(null);
     SendReceipt receipt = transport.send(session, contact, accepted, acceptedWith);
-    // The crash: the receipt above is lost; only the outbox row (key, chat, content, claim) remains.
+    // The crash: the receipt above is lost; only the outbox row (key, chat, content, claim)
+    // remains.
 
     Optional<SendReceipt> found =
-        transport.findSent(session, new SentLookup(acceptedWith.idempotencyKey(), contact, accepted, claimed));
+        transport.findSent(
+            session, new SentLookup(acceptedWith.idempotencyKey(), contact, accepted, claimed));
     Optional<SendReceipt> neverSent =
         transport.findSent(
             session,
-            new SentLookup(UUID.randomUUID().toString(), contact,
-                new OutboundMessage.Text("Your table for four is booked for 9 pm"), claimed));
+            new SentLookup(
+                UUID.randomUUID().toString(),
+                contact,
+                new OutboundMessage.Text("Your table for four is booked for 9 pm"),
+                claimed));
 
     assertThat(transport.capabilities().findsSentMessages()).isTrue();
     assertThat(found).map(SendReceipt::providerMessageId).contains(receipt.providerMessageId());
@@ -231,8 +330,12 @@ public abstract class TransportConformanceTests extends IntegrationTest {
     SendReceipt receipt = sendRefusedWithReachoutTimelock(session, ChatId.parse("4915100000121"));
 
     DeliveryChanged failed =
-        events.await(DeliveryChanged.class, session.sessionId(),
-            ack -> ack.providerMessageId().equals(receipt.providerMessageId()) && ack.ack() == Ack.FAILED);
+        events.await(
+            DeliveryChanged.class,
+            session.sessionId(),
+            ack ->
+                ack.providerMessageId().equals(receipt.providerMessageId())
+                    && ack.ack() == Ack.FAILED);
     assertThat(failed.error()).isNotNull();
     assertThat(failed.error().code()).isEqualTo("463");
     assertThat(failed.error().until()).isNotNull();
@@ -246,7 +349,9 @@ public abstract class TransportConformanceTests extends IntegrationTest {
 
     String id = contactWrites(session, "4915100000131", "Maria", "Do you ship to Porto?");
 
-    MessageReceived received = events.await(MessageReceived.class, session.sessionId(), m -> m.providerMessageId().equals(id));
+    MessageReceived received =
+        events.await(
+            MessageReceived.class, session.sessionId(), m -> m.providerMessageId().equals(id));
     assertThat(received.chat()).isEqualTo(ChatId.parse("4915100000131"));
     assertThat(received.fromMe()).isFalse();
     assertThat(received.sender().phoneNumber()).isEqualTo("4915100000131");
@@ -263,7 +368,9 @@ public abstract class TransportConformanceTests extends IntegrationTest {
 
     String id = participantWritesInGroup(session, group, "4915100000141", "Who runs on Sunday?");
 
-    MessageReceived received = events.await(MessageReceived.class, session.sessionId(), m -> m.providerMessageId().equals(id));
+    MessageReceived received =
+        events.await(
+            MessageReceived.class, session.sessionId(), m -> m.providerMessageId().equals(id));
     assertThat(received.chat()).isEqualTo(group);
     assertThat(received.sender().lid()).endsWith("@lid");
     assertThat(received.sender().phoneNumber()).isEqualTo("4915100000141");
@@ -280,9 +387,11 @@ public abstract class TransportConformanceTests extends IntegrationTest {
     await()
         .during(Duration.ofMillis(500))
         .atMost(Duration.ofSeconds(3))
-        .until(() -> events.of(MessageReceived.class, session.sessionId()).stream()
-            .filter(m -> m.providerMessageId().equals(id))
-            .count() == 1);
+        .until(() ->
+            events.of(MessageReceived.class, session.sessionId()).stream()
+                    .filter(m -> m.providerMessageId().equals(id))
+                    .count()
+                == 1);
   }
 
   @Test
@@ -292,7 +401,8 @@ public abstract class TransportConformanceTests extends IntegrationTest {
     String lid = contactMovesToLinkedId(session, "4915100000161");
 
     IdentityLearned learned =
-        events.await(IdentityLearned.class, session.sessionId(), l -> lid.equals(l.identity().lid()));
+        events.await(
+            IdentityLearned.class, session.sessionId(), l -> lid.equals(l.identity().lid()));
     assertThat(learned.identity().phoneNumber()).isEqualTo("4915100000161");
     Optional<WaIdentity> byLid = transport.resolve(session, ChatId.parse(lid));
     assertThat(byLid).map(WaIdentity::phoneNumber).contains("4915100000161");
@@ -305,7 +415,8 @@ public abstract class TransportConformanceTests extends IntegrationTest {
   /** A session Flowmate knows (created over the API, stopped), for the transport to open. */
   protected SessionRef newSession() {
     TestTenant tenant = newTenant();
-    Api.Response created = tenant.api().post("/api/v2/sessions", Map.of("name", "tck-" + UUID.randomUUID()));
+    Api.Response created =
+        tenant.api().post("/api/v2/sessions", Map.of("name", "tck-" + UUID.randomUUID()));
     assertThat(created.status()).as(created.toString()).isEqualTo(201);
     return new SessionRef(UUID.fromString(created.text("id")), null);
   }

@@ -41,7 +41,8 @@ class DirectoryTests {
   private final Directory directory = new Directory(contacts, groups, sessions, transport);
 
   private static SessionInfo session(SessionStatus status) {
-    return new SessionInfo(UUID.randomUUID(), TENANT, "main", status, OWN_NUMBER, false, null, Instant.now());
+    return new SessionInfo(
+        UUID.randomUUID(), TENANT, "main", status, OWN_NUMBER, false, null, Instant.now());
   }
 
   private static GroupMember member(String lid, String phone, String pushName) {
@@ -62,10 +63,26 @@ class DirectoryTests {
     when(contacts.findAll(eq(session.id()), anyList(), anyList()))
         .thenReturn(
             List.of(
-                new ContactRepository.Contact(UUID.randomUUID(), TENANT, session.id(), null, "4915100000901", "Ana",
-                    null, null, Instant.now()),
-                new ContactRepository.Contact(UUID.randomUUID(), TENANT, session.id(), "111111111111111@lid",
-                    "4915100000902", "Ben", null, null, Instant.now())));
+                new ContactRepository.Contact(
+                    UUID.randomUUID(),
+                    TENANT,
+                    session.id(),
+                    null,
+                    "4915100000901",
+                    "Ana",
+                    null,
+                    null,
+                    Instant.now()),
+                new ContactRepository.Contact(
+                    UUID.randomUUID(),
+                    TENANT,
+                    session.id(),
+                    "111111111111111@lid",
+                    "4915100000902",
+                    "Ben",
+                    null,
+                    null,
+                    Instant.now())));
 
     List<Directory.Participant> participants = directory.participants(TENANT, session.id(), GROUP);
 
@@ -82,7 +99,8 @@ class DirectoryTests {
     when(sessions.get(TENANT, session.id())).thenReturn(session);
 
     assertThatThrownBy(() -> directory.participants(TENANT, session.id(), GROUP))
-        .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(HttpStatus.CONFLICT))
+        .isInstanceOfSatisfying(
+            ApiException.class, e -> assertThat(e.status()).isEqualTo(HttpStatus.CONFLICT))
         .hasMessageContaining("is stopped");
   }
 
@@ -93,13 +111,15 @@ class DirectoryTests {
     when(transport.members(any(), eq(GROUP))).thenThrow(new TransportException("no group", false));
 
     assertThatThrownBy(() -> directory.participants(TENANT, session.id(), GROUP))
-        .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(HttpStatus.NOT_FOUND));
+        .isInstanceOfSatisfying(
+            ApiException.class, e -> assertThat(e.status()).isEqualTo(HttpStatus.NOT_FOUND));
 
     ChatId other = new ChatId("120363000000000002@g.us");
     when(transport.members(any(), eq(other))).thenThrow(new TransportException("timeout", true));
     assertThatThrownBy(() -> directory.participants(TENANT, session.id(), other))
         .isInstanceOfSatisfying(
-            ApiException.class, e -> assertThat(e.status()).isEqualTo(HttpStatus.SERVICE_UNAVAILABLE));
+            ApiException.class,
+            e -> assertThat(e.status()).isEqualTo(HttpStatus.SERVICE_UNAVAILABLE));
   }
 
   @Test
@@ -108,17 +128,21 @@ class DirectoryTests {
     SessionInfo silent = session(SessionStatus.WORKING);
     SessionInfo stopped = session(SessionStatus.STOPPED);
     when(sessions.list(TENANT)).thenReturn(List.of(answering, silent, stopped));
-    when(transport.groups(answering.ref())).thenReturn(List.of(new GroupSummary(GROUP, "Live", null, 12)));
+    when(transport.groups(answering.ref()))
+        .thenReturn(List.of(new GroupSummary(GROUP, "Live", null, 12)));
     when(transport.groups(silent.ref())).thenThrow(new TransportException("timeout", true));
     when(groups.list(silent.id()))
         .thenReturn(
             List.of(
-                new GroupRepository.GroupRow(new ChatId("120363000000000003@g.us"), "Recorded", 4, true),
-                new GroupRepository.GroupRow(new ChatId("120363000000000004@g.us"), "Left long ago", 9, false)));
+                new GroupRepository.GroupRow(
+                    new ChatId("120363000000000003@g.us"), "Recorded", 4, true),
+                new GroupRepository.GroupRow(
+                    new ChatId("120363000000000004@g.us"), "Left long ago", 9, false)));
 
     assertThat(directory.groups(TENANT))
         .containsExactly(
             new Directory.WaGroup(answering.id(), "main", GROUP, "Live", 12),
-            new Directory.WaGroup(silent.id(), "main", new ChatId("120363000000000003@g.us"), "Recorded", 4));
+            new Directory.WaGroup(
+                silent.id(), "main", new ChatId("120363000000000003@g.us"), "Recorded", 4));
   }
 }

@@ -17,7 +17,10 @@ class LabelIntegrationTests extends IntegrationTest {
   void labelsAreCreatedListedChangedAndDeleted() {
     Api api = newTenant().api();
 
-    Api.Response created = api.post("/api/v2/labels", Map.of("name", "VIP", "color", "#ffd429", "description", "Best clients"));
+    Api.Response created =
+        api.post(
+            "/api/v2/labels",
+            Map.of("name", "VIP", "color", "#ffd429", "description", "Best clients"));
     Api.Response duplicate = api.post("/api/v2/labels", Map.of("name", "vip"));
     Api.Response badColor = api.post("/api/v2/labels", Map.of("name", "Bad", "color", "yellow"));
     String id = created.text("id");
@@ -45,27 +48,40 @@ class LabelIntegrationTests extends IntegrationTest {
     String hot = api.post("/api/v2/labels", Map.of("name", "Hot lead")).text("id");
     Api.Response synced = api.post("/api/v2/labels/" + hot + "/sync?session_id=" + session);
     Api.Response onChat =
-        api.put("/api/v2/labels/chat/" + chat + "?session_id=" + session, Map.of("label_ids", List.of(hot)));
+        api.put(
+            "/api/v2/labels/chat/" + chat + "?session_id=" + session,
+            Map.of("label_ids", List.of(hot)));
 
     assertThat(synced.json().get("synced").asBoolean()).isTrue();
     assertThat(onChat.json().findValuesAsText("name")).containsExactly("Hot lead");
-    assertThat(api.get("/api/v2/simulator/sessions/" + session + "/chat-labels").json().get(chat).size()).isEqualTo(1);
-    assertThat(api.get("/api/v2/labels/" + hot + "/chats").json().findValuesAsText("chat_id")).containsExactly(chat);
+    assertThat(
+            api.get("/api/v2/simulator/sessions/" + session + "/chat-labels")
+                .json()
+                .get(chat)
+                .size())
+        .isEqualTo(1);
+    assertThat(api.get("/api/v2/labels/" + hot + "/chats").json().findValuesAsText("chat_id"))
+        .containsExactly(chat);
 
     // WhatsApp → Flowmate: a label made on the phone and put on a chat there.
     String waLabel =
-        api.post("/api/v2/simulator/sessions/" + session + "/labels", Map.of("name", "Paid", "color", "#55ccb3")).text("id");
-    api.post("/api/v2/simulator/sessions/" + session + "/chat-labels", Map.of("chat_id", "4915100000502", "label_id", waLabel));
+        api.post(
+                "/api/v2/simulator/sessions/" + session + "/labels",
+                Map.of("name", "Paid", "color", "#55ccb3"))
+            .text("id");
+    api.post(
+        "/api/v2/simulator/sessions/" + session + "/chat-labels",
+        Map.of("chat_id", "4915100000502", "label_id", waLabel));
 
     await()
         .atMost(Duration.ofSeconds(5))
-        .until(
-            () ->
-                api.get("/api/v2/labels/chat/4915100000502@c.us?session_id=" + session)
-                    .json()
-                    .findValuesAsText("name")
-                    .contains("Paid"));
-    assertThat(api.get("/api/v2/labels").json().findValuesAsText("name")).contains("Hot lead", "Paid");
+        .until(() ->
+            api.get("/api/v2/labels/chat/4915100000502@c.us?session_id=" + session)
+                .json()
+                .findValuesAsText("name")
+                .contains("Paid"));
+    assertThat(api.get("/api/v2/labels").json().findValuesAsText("name"))
+        .contains("Hot lead", "Paid");
   }
 
   @Test
@@ -79,9 +95,14 @@ class LabelIntegrationTests extends IntegrationTest {
 
     Api.Response imported = api.post("/api/v2/labels/sync-from-whatsapp?session_id=" + session);
 
-    assertThat(imported.json().findValuesAsText("name")).containsExactlyInAnyOrder("New customer", "Follow up");
+    assertThat(imported.json().findValuesAsText("name"))
+        .containsExactlyInAnyOrder("New customer", "Follow up");
     assertThat(api.get("/api/v2/labels").json().size()).isEqualTo(2);
-    assertThat(api.get("/api/v2/labels/business-check?session_id=" + session).json().get("labels_supported").asBoolean())
+    assertThat(
+            api.get("/api/v2/labels/business-check?session_id=" + session)
+                .json()
+                .get("labels_supported")
+                .asBoolean())
         .isTrue();
   }
 }

@@ -30,15 +30,18 @@ final class LeftBehindClaims {
     tenant.api().post("/api/v2/sessions/" + session + "/stop");
     tenant.awaitSessionStatus(session, "stopped");
     Api.Response sent =
-        tenant.api().post("/api/v2/messages/send", Map.of("session_id", session, "chat_id", chat, "message", text));
+        tenant
+            .api()
+            .post(
+                "/api/v2/messages/send",
+                Map.of("session_id", session, "chat_id", chat, "message", text));
     String id = sent.text("id");
     // Let the live dispatcher try first and give up (the session is stopped) before we step in.
     await()
         .atMost(Duration.ofSeconds(5))
-        .until(
-            () ->
-                String.valueOf(tenant.api().get("/api/v2/messages/" + id).text("failure_reason"))
-                    .contains("waiting for session"));
+        .until(() ->
+            String.valueOf(tenant.api().get("/api/v2/messages/" + id).text("failure_reason"))
+                .contains("waiting for session"));
     jdbc.sql(
             "UPDATE messaging_message SET status = 'sending', attempts = 1,"
                 + " lease_until = now() + interval '1 hour' WHERE id = :id")
@@ -51,7 +54,8 @@ final class LeftBehindClaims {
 
   /** The claim ran out a second ago, so the next sweep recovers the message. */
   void lapse(String messageId) {
-    jdbc.sql("UPDATE messaging_message SET lease_until = now() - interval '1 second' WHERE id = :id")
+    jdbc.sql(
+            "UPDATE messaging_message SET lease_until = now() - interval '1 second' WHERE id = :id")
         .param("id", UUID.fromString(messageId))
         .update();
   }

@@ -38,14 +38,42 @@ class MessageTypesIntegrationTests extends IntegrationTest {
             .serve("/g.mp4", "video/mp4", new byte[] {7, 8})) {
       sent =
           List.of(
-              post("/send/media", Map.of("media_type", "image", "media_url", files.url("/a.jpg"), "caption", "Look")),
-              post("/send/media", Map.of("media_type", "document", "media_base64", Base64.getEncoder().encodeToString("%PDF-1.7".getBytes()), "mimetype", "application/pdf", "filename", "offer.pdf")),
+              post(
+                  "/send/media",
+                  Map.of(
+                      "media_type", "image", "media_url", files.url("/a.jpg"), "caption", "Look")),
+              post(
+                  "/send/media",
+                  Map.of(
+                      "media_type",
+                      "document",
+                      "media_base64",
+                      Base64.getEncoder().encodeToString("%PDF-1.7".getBytes()),
+                      "mimetype",
+                      "application/pdf",
+                      "filename",
+                      "offer.pdf")),
               post("/send/media", Map.of("media_type", "voice", "media_url", files.url("/v.ogg"))),
               post("/send/sticker", Map.of("media_url", files.url("/s.webp"))),
               post("/send/gif", Map.of("media_url", files.url("/g.mp4"))),
-              post("/send/poll", Map.of("title", "Which day?", "options", List.of("Mon", "Tue"), "allow_multiple", true)),
-              post("/send/location", Map.of("latitude", 38.7223, "longitude", -9.1393, "title", "Office")),
-              post("/send/contact", Map.of("contacts", List.of(Map.of("full_name", "Ana Lima", "phone_number", "+351 912 345 678")))));
+              post(
+                  "/send/poll",
+                  Map.of(
+                      "title",
+                      "Which day?",
+                      "options",
+                      List.of("Mon", "Tue"),
+                      "allow_multiple",
+                      true)),
+              post(
+                  "/send/location",
+                  Map.of("latitude", 38.7223, "longitude", -9.1393, "title", "Office")),
+              post(
+                  "/send/contact",
+                  Map.of(
+                      "contacts",
+                      List.of(
+                          Map.of("full_name", "Ana Lima", "phone_number", "+351 912 345 678")))));
 
       sent.forEach(r -> assertThat(r.status()).as(r.toString()).isEqualTo(201));
       for (Api.Response r : sent) {
@@ -53,13 +81,16 @@ class MessageTypesIntegrationTests extends IntegrationTest {
       }
     }
     List<String> types = deliveries().findValuesAsText("type");
-    assertThat(types).containsExactly("image", "document", "voice", "sticker", "gif", "poll", "location", "contact");
+    assertThat(types)
+        .containsExactly(
+            "image", "document", "voice", "sticker", "gif", "poll", "location", "contact");
     JsonNode voice = tenant.api().get("/api/v2/messages/" + sent.get(2).text("id")).json();
     assertThat(voice.get("message_type").asText()).isEqualTo("voice");
     assertThat(voice.get("played_at").isNull()).isFalse();
     JsonNode poll = sent.get(5).json();
     assertThat(poll.get("payload").get("options").toString()).isEqualTo("[\"Mon\",\"Tue\"]");
-    assertThat(sent.get(7).json().at("/payload/contacts/0/phone_number").asText()).isEqualTo("351912345678");
+    assertThat(sent.get(7).json().at("/payload/contacts/0/phone_number").asText())
+        .isEqualTo("351912345678");
   }
 
   @Test
@@ -70,7 +101,11 @@ class MessageTypesIntegrationTests extends IntegrationTest {
 
     Api.Response reply = post("/send", Map.of("message", "Or at 11?", "reply_to", waId));
     Api.Response reaction =
-        tenant.api().post("/api/v2/messages/send/reaction", Map.of("message_id", first.text("id"), "emoji", "👍"));
+        tenant
+            .api()
+            .post(
+                "/api/v2/messages/send/reaction",
+                Map.of("message_id", first.text("id"), "emoji", "👍"));
 
     assertThat(reply.status()).isEqualTo(201);
     assertThat(reaction.status()).isEqualTo(201);
@@ -82,14 +117,28 @@ class MessageTypesIntegrationTests extends IntegrationTest {
 
   @Test
   void invalidMessagesAre422WithTheReason() {
-    assertInvalid(post("/send/poll", Map.of("title", "Only one", "options", List.of("A"))), "options");
-    assertInvalid(post("/send/poll", Map.of("title", "Same", "options", List.of("A", "A"))), "different");
-    assertInvalid(post("/send/media", Map.of("media_type", "image", "media_url", "ftp://example.com/a.jpg")), "http(s)");
-    assertInvalid(post("/send/media", Map.of("media_type", "image")), "exactly one of media_url and media_base64");
-    assertInvalid(post("/send/media", Map.of("media_type", "image", "media_base64", "***", "mimetype", "image/png")), "base64");
-    assertInvalid(post("/send/media", Map.of("media_type", "hologram", "media_url", "https://example.com/a")), "media_type");
+    assertInvalid(
+        post("/send/poll", Map.of("title", "Only one", "options", List.of("A"))), "options");
+    assertInvalid(
+        post("/send/poll", Map.of("title", "Same", "options", List.of("A", "A"))), "different");
+    assertInvalid(
+        post("/send/media", Map.of("media_type", "image", "media_url", "ftp://example.com/a.jpg")),
+        "http(s)");
+    assertInvalid(
+        post("/send/media", Map.of("media_type", "image")),
+        "exactly one of media_url and media_base64");
+    assertInvalid(
+        post(
+            "/send/media",
+            Map.of("media_type", "image", "media_base64", "***", "mimetype", "image/png")),
+        "base64");
+    assertInvalid(
+        post("/send/media", Map.of("media_type", "hologram", "media_url", "https://example.com/a")),
+        "media_type");
     assertInvalid(post("/send/location", Map.of("latitude", 91, "longitude", 0)), "latitude");
-    assertInvalid(post("/send/contact", Map.of("contacts", List.of(Map.of("full_name", "No phone")))), "phone_number");
+    assertInvalid(
+        post("/send/contact", Map.of("contacts", List.of(Map.of("full_name", "No phone")))),
+        "phone_number");
   }
 
   @Test
@@ -97,7 +146,8 @@ class MessageTypesIntegrationTests extends IntegrationTest {
     Api.Response sent = post("/send", Map.of("message", "Meet at 10"));
     tenant.awaitMessageStatus(sent.text("id"), "read");
 
-    Api.Response edited = tenant.api().patch("/api/v2/messages/" + sent.text("id"), Map.of("message", "Meet at 11"));
+    Api.Response edited =
+        tenant.api().patch("/api/v2/messages/" + sent.text("id"), Map.of("message", "Meet at 11"));
     Api.Response deleted = tenant.api().delete("/api/v2/messages/" + sent.text("id"));
 
     assertThat(edited.status()).isEqualTo(200);
@@ -111,7 +161,9 @@ class MessageTypesIntegrationTests extends IntegrationTest {
   @Test
   void deletingAMessageThatHasNotLeftCancelsIt() {
     tenant.api().post("/api/v2/sessions/" + session + "/stop");
-    await().until(() -> "stopped".equals(tenant.api().get("/api/v2/sessions/" + session).text("status")));
+    await()
+        .until(
+            () -> "stopped".equals(tenant.api().get("/api/v2/sessions/" + session).text("status")));
     Api.Response queued = post("/send", Map.of("message", "Not yet"));
 
     Api.Response deleted = tenant.api().delete("/api/v2/messages/" + queued.text("id"));
@@ -127,7 +179,11 @@ class MessageTypesIntegrationTests extends IntegrationTest {
     String inboundId = awaitInboundMessage("4915100000201@c.us");
 
     Api.Response typing =
-        tenant.api().post("/api/v2/messages/typing", Map.of("session_id", session, "chat_id", "4915100000201"));
+        tenant
+            .api()
+            .post(
+                "/api/v2/messages/typing",
+                Map.of("session_id", session, "chat_id", "4915100000201"));
     Api.Response read = tenant.api().post("/api/v2/messages/" + inboundId + "/read");
 
     assertThat(typing.status()).isEqualTo(204);
@@ -138,10 +194,12 @@ class MessageTypesIntegrationTests extends IntegrationTest {
   @Test
   void readingConversationsNeedsTheChatHistoryOptIn() {
     tenant.contactWrites(session, "4915100000202", "Do you deliver on Sundays?");
-    Api.Response sent = post("/send", Map.of("chat_id", "4915100000202", "message", "Yes, until noon"));
+    Api.Response sent =
+        post("/send", Map.of("chat_id", "4915100000202", "message", "Yes, until noon"));
 
     Api.Response chatsBefore = tenant.api().get("/api/v2/messages/chats/" + session);
-    Api.Response chatBefore = tenant.api().get("/api/v2/messages/chat/" + session + "/4915100000202@c.us");
+    Api.Response chatBefore =
+        tenant.api().get("/api/v2/messages/chat/" + session + "/4915100000202@c.us");
     assertThat(chatsBefore.status()).isEqualTo(403);
     assertThat(chatsBefore.text("detail")).startsWith("Chat history access requires opt-in");
     assertThat(chatBefore.status()).isEqualTo(403);
@@ -152,12 +210,16 @@ class MessageTypesIntegrationTests extends IntegrationTest {
     tenant.api().patch("/api/v2/tenant/settings", Map.of("chat_history_access_enabled", true));
     String inboundId = awaitInboundMessage("4915100000202@c.us");
     Api.Response chats = tenant.api().get("/api/v2/messages/chats/" + session);
-    Api.Response chat = tenant.api().get("/api/v2/messages/chat/" + session + "/4915100000202@c.us");
+    Api.Response chat =
+        tenant.api().get("/api/v2/messages/chat/" + session + "/4915100000202@c.us");
 
     assertThat(chats.status()).isEqualTo(200);
-    assertThat(chats.json().get("items").findValuesAsText("chat_id")).containsExactly("4915100000202@c.us");
-    assertThat(chat.json().get("items").findValuesAsText("direction")).containsExactly("outbound", "inbound");
-    assertThat(tenant.api().get("/api/v2/messages/" + inboundId).text("sender_phone")).isEqualTo("4915100000202");
+    assertThat(chats.json().get("items").findValuesAsText("chat_id"))
+        .containsExactly("4915100000202@c.us");
+    assertThat(chat.json().get("items").findValuesAsText("direction"))
+        .containsExactly("outbound", "inbound");
+    assertThat(tenant.api().get("/api/v2/messages/" + inboundId).text("sender_phone"))
+        .isEqualTo("4915100000202");
   }
 
   @Test
@@ -169,7 +231,10 @@ class MessageTypesIntegrationTests extends IntegrationTest {
 
     await()
         .atMost(Duration.ofSeconds(5))
-        .until(() -> "replied".equals(tenant.api().get("/api/v2/messages/" + sent.text("id")).text("engagement")));
+        .until(() ->
+            "replied"
+                .equals(
+                    tenant.api().get("/api/v2/messages/" + sent.text("id")).text("engagement")));
   }
 
   @Test
@@ -178,13 +243,22 @@ class MessageTypesIntegrationTests extends IntegrationTest {
     tenant.awaitMessageStatus(sent.text("id"), "read");
     String waId = tenant.api().get("/api/v2/messages/" + sent.text("id")).text("wa_message_id");
 
-    tenant.api().post(
-        "/api/v2/simulator/sessions/" + session + "/reactions",
-        Map.of("from", "4915100000201", "wa_message_id", waId, "emoji", "❤️"));
+    tenant
+        .api()
+        .post(
+            "/api/v2/simulator/sessions/" + session + "/reactions",
+            Map.of("from", "4915100000201", "wa_message_id", waId, "emoji", "❤️"));
 
     await()
         .atMost(Duration.ofSeconds(5))
-        .until(() -> tenant.api().get("/api/v2/messages/" + sent.text("id")).json().at("/payload/reactions").size() == 1);
+        .until(() ->
+            tenant
+                    .api()
+                    .get("/api/v2/messages/" + sent.text("id"))
+                    .json()
+                    .at("/payload/reactions")
+                    .size()
+                == 1);
   }
 
   /** The id of the first received message in the chat, once it is stored. */
@@ -194,7 +268,11 @@ class MessageTypesIntegrationTests extends IntegrationTest {
         .until(
             () -> {
               for (JsonNode item :
-                  tenant.api().get("/api/v2/messages/chat/" + session + "/" + chatId).json().get("items")) {
+                  tenant
+                      .api()
+                      .get("/api/v2/messages/chat/" + session + "/" + chatId)
+                      .json()
+                      .get("items")) {
                 if (item.get("direction").asText().equals("inbound")) {
                   return item.get("id").asText();
                 }

@@ -25,9 +25,11 @@ class MessagingIntegrationTests extends IntegrationTest {
     String session = tenant.workingSession();
 
     Api.Response sent =
-        tenant.api().post(
-            "/api/v2/messages/send",
-            Map.of("session_id", session, "chat_id", "4915123456789@c.us", "message", "Hello"));
+        tenant
+            .api()
+            .post(
+                "/api/v2/messages/send",
+                Map.of("session_id", session, "chat_id", "4915123456789@c.us", "message", "Hello"));
 
     assertThat(sent.status()).as(sent.toString()).isEqualTo(201);
     assertThat(sent.text("direction")).isEqualTo("outbound");
@@ -104,7 +106,11 @@ class MessagingIntegrationTests extends IntegrationTest {
   void allowedNumbersBlockEveryOtherRecipient() {
     TestTenant tenant = newTenant().allowingColdMessages();
     String session = tenant.workingSession();
-    tenant.api().patch("/api/v2/tenant/settings", Map.of("allowed_numbers", java.util.List.of("4915100000013")));
+    tenant
+        .api()
+        .patch(
+            "/api/v2/tenant/settings",
+            Map.of("allowed_numbers", java.util.List.of("4915100000013")));
 
     Api.Response allowed = send(tenant, session, "4915100000013", "ok");
     Api.Response blocked = send(tenant, session, "4915100000014", "not ok");
@@ -130,16 +136,22 @@ class MessagingIntegrationTests extends IntegrationTest {
     TestTenant tenant = newTenant().allowingColdMessages();
     String session = tenant.workingSession();
     tenant.api().post("/api/v2/sessions/" + session + "/stop");
-    await().until(() -> "stopped".equals(tenant.api().get("/api/v2/sessions/" + session).text("status")));
+    await()
+        .until(
+            () -> "stopped".equals(tenant.api().get("/api/v2/sessions/" + session).text("status")));
 
     Api.Response queued = send(tenant, session, "4915100000016", "wait for the phone");
     await()
         .atMost(Duration.ofSeconds(5))
-        .until(
-            () ->
-                String.valueOf(tenant.api().get("/api/v2/messages/" + queued.text("id")).text("failure_reason"))
-                    .contains("waiting for session"));
-    assertThat(tenant.api().get("/api/v2/messages/" + queued.text("id")).text("status")).isEqualTo("queued");
+        .until(() ->
+            String.valueOf(
+                    tenant
+                        .api()
+                        .get("/api/v2/messages/" + queued.text("id"))
+                        .text("failure_reason"))
+                .contains("waiting for session"));
+    assertThat(tenant.api().get("/api/v2/messages/" + queued.text("id")).text("status"))
+        .isEqualTo("queued");
 
     tenant.api().post("/api/v2/sessions/" + session + "/start");
 
@@ -153,9 +165,17 @@ class MessagingIntegrationTests extends IntegrationTest {
     String session = tenant.workingSession();
 
     Api.Response inbound =
-        tenant.api().post(
-            "/api/v2/simulator/sessions/" + session + "/inbound",
-            Map.of("from", "4915100000017", "sender_name", "Maria", "message", "Do you ship to Porto?"));
+        tenant
+            .api()
+            .post(
+                "/api/v2/simulator/sessions/" + session + "/inbound",
+                Map.of(
+                    "from",
+                    "4915100000017",
+                    "sender_name",
+                    "Maria",
+                    "message",
+                    "Do you ship to Porto?"));
 
     assertThat(inbound.status()).isEqualTo(202);
     assertThat(inbound.text("chat_id")).isEqualTo("4915100000017@c.us");
@@ -192,8 +212,10 @@ class MessagingIntegrationTests extends IntegrationTest {
   }
 
   private static Api.Response send(TestTenant tenant, String session, String chatId, String text) {
-    return tenant.api().post(
-        "/api/v2/messages/send", Map.of("session_id", session, "chat_id", chatId, "message", text));
+    return tenant
+        .api()
+        .post(
+            "/api/v2/messages/send",
+            Map.of("session_id", session, "chat_id", chatId, "message", text));
   }
-
 }

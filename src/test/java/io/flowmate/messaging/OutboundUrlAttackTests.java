@@ -33,7 +33,9 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  */
 class OutboundUrlAttackTests extends IntegrationTest {
 
-  private static final byte[] JPEG = {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, (byte) 0xE0, 0, 16, 'J', 'F', 'I', 'F'};
+  private static final byte[] JPEG = {
+    (byte) 0xFF, (byte) 0xD8, (byte) 0xFF, (byte) 0xE0, 0, 16, 'J', 'F', 'I', 'F'
+  };
 
   @Autowired JdbcClient jdbc;
 
@@ -53,7 +55,10 @@ class OutboundUrlAttackTests extends IntegrationTest {
     media.close();
   }
 
-  /** The metadata service: media_url http://169.254.169.254/latest/meta-data/ on /messages/send/media. */
+  /**
+   * The metadata service: media_url http://169.254.169.254/latest/meta-data/ on
+   * /messages/send/media.
+   */
   @Test
   void cloudMetadataAsMediaUrlIsRefused() {
     Api.Response refused =
@@ -99,7 +104,8 @@ class OutboundUrlAttackTests extends IntegrationTest {
   void theLoopbackServerByAddressIsRefused() {
     media.serve("/cat.jpg", "image/jpeg", JPEG);
 
-    assertRefused(sendMedia("http://127.0.0.1:" + media.port() + "/cat.jpg"), "127.0.0.1", "loopback");
+    assertRefused(
+        sendMedia("http://127.0.0.1:" + media.port() + "/cat.jpg"), "127.0.0.1", "loopback");
     assertThat(media.requested()).isEmpty();
   }
 
@@ -107,20 +113,31 @@ class OutboundUrlAttackTests extends IntegrationTest {
   @Test
   void stickerAndGifEndpointsAreGuardedToo() {
     assertRefused(
-        tenant.api().post("/api/v2/messages/send/sticker", body(Map.of("media_url", "http://169.254.169.254/s.webp"))),
+        tenant
+            .api()
+            .post(
+                "/api/v2/messages/send/sticker",
+                body(Map.of("media_url", "http://169.254.169.254/s.webp"))),
         "link-local");
     assertRefused(
-        tenant.api().post("/api/v2/messages/send/gif", body(Map.of("media_url", "http://[::ffff:127.0.0.1]/g.mp4"))),
+        tenant
+            .api()
+            .post(
+                "/api/v2/messages/send/gif",
+                body(Map.of("media_url", "http://[::ffff:127.0.0.1]/g.mp4"))),
         "loopback");
   }
 
   /** Bulk send: a campaign whose media_url is the metadata service. */
   @Test
   void aCampaignWithAnInternalMediaUrlIsRefused() {
-    var group = new TestGroups(jdbc).create(tenant.id(), List.of(TestGroups.Member.of("4915100009001", "Ana")));
+    var group =
+        new TestGroups(jdbc)
+            .create(tenant.id(), List.of(TestGroups.Member.of("4915100009001", "Ana")));
 
     Api.Response refused =
-        tenant.api()
+        tenant
+            .api()
             .post(
                 "/api/v2/bulk-send",
                 Map.of(
@@ -140,27 +157,38 @@ class OutboundUrlAttackTests extends IntegrationTest {
   @Test
   void aCampaignsMediaHostThatRedirectsInsideFailsItsRecipients() {
     media.redirect("/offer.jpg", "http://169.254.169.254/latest/meta-data/");
-    var group = new TestGroups(jdbc).create(tenant.id(), List.of(TestGroups.Member.of("4915100009003", "Ana")));
+    var group =
+        new TestGroups(jdbc)
+            .create(tenant.id(), List.of(TestGroups.Member.of("4915100009003", "Ana")));
 
     Api.Response created =
-        tenant.api()
+        tenant
+            .api()
             .post(
                 "/api/v2/bulk-send",
                 Map.of(
-                    "session_id", session,
-                    "custom_group_id", group.toString(),
-                    "message_type", "media",
-                    "media_url", media.url("/offer.jpg"),
-                    "message_content", "Our offer"));
+                    "session_id",
+                    session,
+                    "custom_group_id",
+                    group.toString(),
+                    "message_type",
+                    "media",
+                    "media_url",
+                    media.url("/offer.jpg"),
+                    "message_content",
+                    "Our offer"));
 
     assertThat(created.status()).as(created.toString()).isEqualTo(201);
     String id = created.text("id");
     await()
         .atMost(Duration.ofSeconds(60))
-        .until(() -> "completed".equals(tenant.api().get("/api/v2/bulk-send/" + id).text("status")));
-    JsonNode failed = tenant.api().get("/api/v2/bulk-send/" + id + "/recipients?status=failed").json();
+        .until(
+            () -> "completed".equals(tenant.api().get("/api/v2/bulk-send/" + id).text("status")));
+    JsonNode failed =
+        tenant.api().get("/api/v2/bulk-send/" + id + "/recipients?status=failed").json();
     assertThat(failed.get("total").asInt()).isEqualTo(1);
-    assertThat(failed.get("items").get(0).get("failure_reason").asText()).contains("redirect", "not followed");
+    assertThat(failed.get("items").get(0).get("failure_reason").asText())
+        .contains("redirect", "not followed");
     assertThat(deliveries()).isEmpty();
   }
 
@@ -168,25 +196,36 @@ class OutboundUrlAttackTests extends IntegrationTest {
   @Test
   void aScheduleWithAnInternalMediaUrlIsRefused() {
     Api.Response refused =
-        tenant.api()
+        tenant
+            .api()
             .post(
                 "/api/v2/scheduled-messages",
                 Map.of(
-                    "session_id", session,
-                    "chat_id", "4915100009002",
-                    "schedule_type", "one_time",
+                    "session_id",
+                    session,
+                    "chat_id",
+                    "4915100009002",
+                    "schedule_type",
+                    "one_time",
                     "scheduled_time",
-                    Instant.now().plus(2, ChronoUnit.HOURS).atOffset(ZoneOffset.UTC).toLocalDateTime().toString(),
-                    "timezone", "UTC",
-                    "message_type", "media",
-                    "media_url", "http://[::ffff:169.254.169.254]/latest/meta-data/"));
+                    Instant.now()
+                        .plus(2, ChronoUnit.HOURS)
+                        .atOffset(ZoneOffset.UTC)
+                        .toLocalDateTime()
+                        .toString(),
+                    "timezone",
+                    "UTC",
+                    "message_type",
+                    "media",
+                    "media_url",
+                    "http://[::ffff:169.254.169.254]/latest/meta-data/"));
 
     assertRefused(refused, "169.254.169.254");
   }
 
   /**
-   * A redirect from an allowed host to the metadata service is not followed: the message fails
-   * with the reason and nothing reaches WhatsApp.
+   * A redirect from an allowed host to the metadata service is not followed: the message fails with
+   * the reason and nothing reaches WhatsApp.
    */
   @Test
   void aRedirectFromAnAllowedHostToMetadataIsNotFollowed() {
@@ -228,15 +267,20 @@ class OutboundUrlAttackTests extends IntegrationTest {
     assertThat(accepted.status()).as(accepted.toString()).isEqualTo(201);
     tenant.awaitMessageStatus(accepted.text("id"), "read");
     JsonNode delivered = deliveries().get(0).get("media");
-    assertThat(delivered.get("url").isNull()).as("no URL handed to the transport: %s", delivered).isTrue();
+    assertThat(delivered.get("url").isNull())
+        .as("no URL handed to the transport: %s", delivered)
+        .isTrue();
     assertThat(delivered.get("mimetype").asText()).isEqualTo("image/jpeg");
     assertThat(delivered.get("data_sha256").asText()).isEqualTo(sha256(JPEG));
     assertThat(media.requested()).containsExactly("/cat.jpg");
   }
 
   private Api.Response sendMedia(String url) {
-    return tenant.api()
-        .post("/api/v2/messages/send/media", body(Map.of("media_type", "image", "media_url", url, "caption", "Look")));
+    return tenant
+        .api()
+        .post(
+            "/api/v2/messages/send/media",
+            body(Map.of("media_type", "image", "media_url", url, "caption", "Look")));
   }
 
   private Map<String, Object> body(Map<String, Object> fields) {
@@ -260,7 +304,10 @@ class OutboundUrlAttackTests extends IntegrationTest {
   private static void assertRefused(Api.Response response, String... detailParts) {
     assertThat(response.status()).as(response.toString()).isEqualTo(422);
     assertThat(response.header("Content-Type")).startsWith("application/problem+json");
-    assertThat(response.text("detail")).as(response.toString()).contains("media_url").contains(detailParts);
+    assertThat(response.text("detail"))
+        .as(response.toString())
+        .contains("media_url")
+        .contains(detailParts);
   }
 
   private static String sha256(byte[] bytes) {

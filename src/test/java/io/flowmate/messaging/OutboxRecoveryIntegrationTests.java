@@ -33,6 +33,7 @@ class OutboxRecoveryIntegrationTests extends IntegrationTest {
   private static final String CONTACT = "4915100000020";
 
   @Autowired JdbcClient jdbc;
+
   /** The simulator, spied on only to play a transport that cannot find sent messages. */
   @MockitoSpyBean WhatsAppTransport transport;
 
@@ -47,7 +48,8 @@ class OutboxRecoveryIntegrationTests extends IntegrationTest {
   void claimLapsedAfterWhatsAppAcceptedIsRecordedAsSentWithoutSendingAgain() {
     TestTenant tenant = newTenant().allowingColdMessages();
     String session = tenant.workingSession();
-    String messageId = claims.claimedByADeadDispatcher(tenant, session, CONTACT, "accepted before the crash");
+    String messageId =
+        claims.claimedByADeadDispatcher(tenant, session, CONTACT, "accepted before the crash");
     assertThat(tenant.deliveredTexts(session)).isEmpty();
     // The dead dispatcher had handed it over: WhatsApp accepted it under the message's key.
     SendReceipt accepted =
@@ -69,7 +71,8 @@ class OutboxRecoveryIntegrationTests extends IntegrationTest {
   void claimLapsedBeforeWhatsAppAcceptedIsSentOnce() {
     TestTenant tenant = newTenant().allowingColdMessages();
     String session = tenant.workingSession();
-    String messageId = claims.claimedByADeadDispatcher(tenant, session, CONTACT, "never handed over");
+    String messageId =
+        claims.claimedByADeadDispatcher(tenant, session, CONTACT, "never handed over");
     assertThat(tenant.deliveredTexts(session)).isEmpty();
 
     claims.lapse(messageId);
@@ -86,8 +89,13 @@ class OutboxRecoveryIntegrationTests extends IntegrationTest {
     Capabilities real = transport.capabilities();
     doReturn(
             new Capabilities(
-                real.groups(), real.labels(), real.polls(), real.editMessages(), real.pairingCode(),
-                real.passkeyPairing(), false))
+                real.groups(),
+                real.labels(),
+                real.polls(),
+                real.editMessages(),
+                real.pairingCode(),
+                real.passkeyPairing(),
+                false))
         .when(transport)
         .capabilities();
 

@@ -91,14 +91,17 @@ class OutboxRecoveryWithWahaIntegrationTests extends IntegrationTest {
   @Test
   void aMessageWahaCanNeverTellAboutIsFailedRatherThanSentAgain() {
     Claim claim = leftBehind("4915100000504", "Your parcel was returned");
-    waha.failNext("GET /api/" + claim.wahaName() + "/chats/4915100000504%40c.us/messages", 400,
+    waha.failNext(
+        "GET /api/" + claim.wahaName() + "/chats/4915100000504%40c.us/messages",
+        400,
         "{\"statusCode\":400,\"message\":[\"filter.timestamp.gte must be a number\"]}");
 
     claims.lapse(claim.messageId());
 
     claim.tenant().awaitMessageStatus(claim.messageId(), "failed");
     assertThat(claim.message().text("failure_reason"))
-        .startsWith("WhatsApp may or may not have accepted this message before a restart; not re-sent")
+        .startsWith(
+            "WhatsApp may or may not have accepted this message before a restart; not re-sent")
         .contains("filter.timestamp.gte must be a number");
     assertThat(textsSent(claim)).isEmpty();
   }
@@ -118,12 +121,14 @@ class OutboxRecoveryWithWahaIntegrationTests extends IntegrationTest {
   /** A session created over the API, started in WAHA, paired by the fake phone, and its claim. */
   private Claim leftBehind(String chat, String text) {
     TestTenant tenant = newTenant().allowingColdMessages();
-    String session = tenant.api().post("/api/v2/sessions", Map.of("name", "s-" + UUID.randomUUID())).text("id");
+    String session =
+        tenant.api().post("/api/v2/sessions", Map.of("name", "s-" + UUID.randomUUID())).text("id");
     tenant.api().post("/api/v2/sessions/" + session + "/start");
     tenant.awaitSessionStatus(session, "qr_code");
     waha.scanQrCode(new SessionRef(UUID.fromString(session), null).transportName());
     tenant.awaitSessionStatus(session, "working");
-    return new Claim(tenant, session, claims.claimedByADeadDispatcher(tenant, session, chat, text), text);
+    return new Claim(
+        tenant, session, claims.claimedByADeadDispatcher(tenant, session, chat, text), text);
   }
 
   /** The texts WAHA was asked to send for the claim's message. */

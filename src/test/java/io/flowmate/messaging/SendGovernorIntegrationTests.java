@@ -69,7 +69,8 @@ class SendGovernorIntegrationTests extends IntegrationTest {
     String id = send(tenant, session, "4915100000311", "Yes, 120 EUR").text("id");
     tenant.awaitMessageStatus(id, "read");
 
-    JsonNode activities = tenant.api().get("/api/v2/simulator/sessions/" + session + "/activities").json();
+    JsonNode activities =
+        tenant.api().get("/api/v2/simulator/sessions/" + session + "/activities").json();
     assertThat(activities.findValuesAsText("action")).containsExactly("seen", "typing", "paused");
   }
 
@@ -78,9 +79,17 @@ class SendGovernorIntegrationTests extends IntegrationTest {
     TestTenant tenant = newTenant().allowingColdMessages();
     String session = tenant.workingSession();
     clock.set(Instant.parse("2026-11-24T22:30:00Z"));
-    tenant.api().patch(
-        "/api/v2/tenant/settings",
-        Map.of("timezone", "Europe/Lisbon", "quiet_hours_start", "21:00", "quiet_hours_end", "08:00"));
+    tenant
+        .api()
+        .patch(
+            "/api/v2/tenant/settings",
+            Map.of(
+                "timezone",
+                "Europe/Lisbon",
+                "quiet_hours_start",
+                "21:00",
+                "quiet_hours_end",
+                "08:00"));
 
     String id = send(tenant, session, "4915100000321", "Good morning!").text("id");
     awaitReason(tenant, id, "quiet hours until 2026-11-25T08:00:00Z");
@@ -95,7 +104,11 @@ class SendGovernorIntegrationTests extends IntegrationTest {
     String session = tenant.workingSession();
     tenant.contactWrites(session, "4915100000331", "Hello, I wrote first");
     await().atMost(Duration.ofSeconds(5)).until(() -> chatHasUnread(tenant, session));
-    tenant.api().post("/api/v2/simulator/sessions/" + session + "/faults", Map.of("reachout_lock_minutes", 60));
+    tenant
+        .api()
+        .post(
+            "/api/v2/simulator/sessions/" + session + "/faults",
+            Map.of("reachout_lock_minutes", 60));
 
     String refused = send(tenant, session, "4915100000332", "Cold hello").text("id");
     tenant.awaitMessageStatus(refused, "failed");
@@ -103,7 +116,8 @@ class SendGovernorIntegrationTests extends IntegrationTest {
     clock.advance(Duration.ofMinutes(1));
     String known = send(tenant, session, "4915100000331", "Thanks for writing!").text("id");
 
-    assertThat(tenant.api().get("/api/v2/messages/" + refused).text("failure_reason")).contains("error 463");
+    assertThat(tenant.api().get("/api/v2/messages/" + refused).text("failure_reason"))
+        .contains("error 463");
     awaitReason(tenant, waiting, "reach-out timelock (error 463)");
     clock.advance(Duration.ofMinutes(1));
     tenant.awaitMessageStatus(known, "read");
@@ -118,7 +132,8 @@ class SendGovernorIntegrationTests extends IntegrationTest {
     tenant.api().post("/api/v2/simulator/sessions/" + session + "/faults", Map.of("ban", true));
     await()
         .atMost(Duration.ofSeconds(5))
-        .until(() -> "failed".equals(tenant.api().get("/api/v2/sessions/" + session).text("status")));
+        .until(
+            () -> "failed".equals(tenant.api().get("/api/v2/sessions/" + session).text("status")));
     Api.Response sessionView = tenant.api().get("/api/v2/sessions/" + session);
     String id = send(tenant, session, "4915100000341", "Anyone there?").text("id");
 
@@ -130,8 +145,11 @@ class SendGovernorIntegrationTests extends IntegrationTest {
 
   private static Api.Response send(TestTenant tenant, String session, String chat, String text) {
     Api.Response response =
-        tenant.api()
-            .post("/api/v2/messages/send", Map.of("session_id", session, "chat_id", chat, "message", text));
+        tenant
+            .api()
+            .post(
+                "/api/v2/messages/send",
+                Map.of("session_id", session, "chat_id", chat, "message", text));
     assertThat(response.status()).as(response.toString()).isEqualTo(201);
     return response;
   }
@@ -139,10 +157,9 @@ class SendGovernorIntegrationTests extends IntegrationTest {
   private static void awaitReason(TestTenant tenant, String id, String reason) {
     await()
         .atMost(Duration.ofSeconds(5))
-        .untilAsserted(
-            () ->
-                assertThat(tenant.api().get("/api/v2/messages/" + id).text("failure_reason"))
-                    .contains(reason));
+        .untilAsserted(() ->
+            assertThat(tenant.api().get("/api/v2/messages/" + id).text("failure_reason"))
+                .contains(reason));
   }
 
   private static Instant sentAt(TestTenant tenant, String id) {

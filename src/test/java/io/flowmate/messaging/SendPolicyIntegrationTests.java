@@ -26,16 +26,20 @@ class SendPolicyIntegrationTests extends IntegrationTest {
     awaitSendable(tenant, session, "4915100000101", "Yes it is!");
 
     assertThat(cold.status()).isEqualTo(403);
-    assertThat(cold.text("detail")).contains("has not written to this number first", "reciprocity_check");
+    assertThat(cold.text("detail"))
+        .contains("has not written to this number first", "reciprocity_check");
   }
 
   @Test
   void allowListedNumbersMayBeMessagedFirst() {
     TestTenant tenant = newTenant();
     String session = tenant.workingSession();
-    tenant.api().patch("/api/v2/tenant/settings", Map.of("allowed_numbers", List.of("4915100000102")));
+    tenant
+        .api()
+        .patch("/api/v2/tenant/settings", Map.of("allowed_numbers", List.of("4915100000102")));
 
-    assertThat(send(tenant, session, "4915100000102", "Your appointment is tomorrow").status()).isEqualTo(201);
+    assertThat(send(tenant, session, "4915100000102", "Your appointment is tomorrow").status())
+        .isEqualTo(201);
   }
 
   @Test
@@ -82,7 +86,8 @@ class SendPolicyIntegrationTests extends IntegrationTest {
 
     Api.Response first = send(tenant, session, "4915100000105", "Reminder: invoice 17 is due");
     Api.Response again = send(tenant, session, "4915100000105", "reminder: invoice 17 is due ");
-    Api.Response otherPerson = send(tenant, session, "4915100000106", "Reminder: invoice 17 is due");
+    Api.Response otherPerson =
+        send(tenant, session, "4915100000106", "Reminder: invoice 17 is due");
 
     assertThat(first.status()).isEqualTo(201);
     assertThat(again.status()).isEqualTo(409);
@@ -95,8 +100,10 @@ class SendPolicyIntegrationTests extends IntegrationTest {
     TestTenant tenant = newTenant();
     String session = tenant.workingSession();
     String lid =
-        tenant.api()
-            .post("/api/v2/simulator/sessions/" + session + "/contacts/4915100000107/migrate-to-lid")
+        tenant
+            .api()
+            .post(
+                "/api/v2/simulator/sessions/" + session + "/contacts/4915100000107/migrate-to-lid")
             .text("lid");
 
     tenant.contactWrites(session, "4915100000107", "Hello from my LID");
@@ -106,8 +113,11 @@ class SendPolicyIntegrationTests extends IntegrationTest {
   }
 
   private static Api.Response send(TestTenant tenant, String session, String chat, String text) {
-    return tenant.api()
-        .post("/api/v2/messages/send", Map.of("session_id", session, "chat_id", chat, "message", text));
+    return tenant
+        .api()
+        .post(
+            "/api/v2/messages/send",
+            Map.of("session_id", session, "chat_id", chat, "message", text));
   }
 
   /** Inbound events are stored asynchronously: retry the send until the guard sees the contact. */

@@ -7,8 +7,8 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.servlet.context.ServletWebServerApplicationContext;
 
 /**
- * A whole Flowmate started and stopped by a test, like a process that is restarted: same
- * database, new engine, new in-memory state.
+ * A whole Flowmate started and stopped by a test, like a process that is restarted: same database,
+ * new engine, new in-memory state.
  */
 public final class AppInstance implements AutoCloseable {
 
@@ -19,7 +19,8 @@ public final class AppInstance implements AutoCloseable {
   }
 
   /** Starts the application on a random port with the test profile and these extra properties. */
-  public static AppInstance start(TestDatabase.Coordinates database, Map<String, Object> properties) {
+  public static AppInstance start(
+      TestDatabase.Coordinates database, Map<String, Object> properties) {
     Map<String, Object> all = new HashMap<>(database.asProperties());
     all.put("server.port", 0);
     all.putAll(properties);
@@ -45,7 +46,9 @@ public final class AppInstance implements AutoCloseable {
             .toArray(String[]::new);
     return new AppInstance(
         (ServletWebServerApplicationContext)
-            new SpringApplicationBuilder(FlowmateApplication.class).profiles("test").run(arguments));
+            new SpringApplicationBuilder(FlowmateApplication.class)
+                .profiles("test")
+                .run(arguments));
   }
 
   public Api api(String key) {

@@ -12,10 +12,10 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Primary;
 
 /**
- * The application's clock held equal to the embedded engine's: moving time forward moves both,
- * so timers fire and the code they start sees the same "now" as the engine, as in production,
- * where both read the system clock. The engine's clock is the system clock plus an offset that
- * only grows ({@code increaseTime}); this one adds the same offset.
+ * The application's clock held equal to the embedded engine's: moving time forward moves both, so
+ * timers fire and the code they start sees the same "now" as the engine, as in production, where
+ * both read the system clock. The engine's clock is the system clock plus an offset that only grows
+ * ({@code increaseTime}); this one adds the same offset.
  *
  * <p>A test class that imports {@link Config} gets an application context of its own (shared only
  * with classes that import it the same way), so the moved time does not reach other tests.
@@ -32,7 +32,8 @@ public final class EngineClock extends Clock {
   /** Moves the application and the engine forward; due timers fire. */
   public void travel(Duration duration) {
     if (duration.isNegative()) {
-      throw new IllegalArgumentException("the engine's clock only moves forward, not by " + duration);
+      throw new IllegalArgumentException(
+          "the engine's clock only moves forward, not by " + duration);
     }
     offset.updateAndGet(current -> current.plus(duration));
     engine.increaseTime(duration);

@@ -14,7 +14,6 @@ import io.camunda.zeebe.protocol.record.intent.TimerIntent;
 import io.camunda.zeebe.protocol.record.intent.UserTaskIntent;
 import io.camunda.zeebe.protocol.record.value.BpmnElementType;
 import io.camunda.zeebe.protocol.record.value.IncidentRecordValue;
-import io.camunda.zeebe.protocol.record.value.ProcessInstanceRecordValue;
 import io.camunda.zeebe.protocol.record.value.UserTaskRecordValue;
 import io.flowmate.workflow.EmbeddedEngine;
 import java.time.Duration;
@@ -52,38 +51,39 @@ public final class EngineRecords {
   public boolean hasTimer(long processInstanceKey, Instant due) {
     return StreamSupport.stream(stream().timerRecords().spliterator(), false)
         .filter(r -> r.getIntent() == TimerIntent.CREATED)
-        .anyMatch(
-            r -> r.getValue().getProcessInstanceKey() == processInstanceKey && r.getValue().getDueDate() == due.toEpochMilli());
+        .anyMatch(r ->
+            r.getValue().getProcessInstanceKey() == processInstanceKey
+                && r.getValue().getDueDate() == due.toEpochMilli());
   }
 
   /**
-   * Waits until the process instance of a scheduled resource (its API JSON, read again and again
-   * by {@code read}: a scheduled message or a report) waits on a timer for its {@code next_run_at}.
+   * Waits until the process instance of a scheduled resource (its API JSON, read again and again by
+   * {@code read}: a scheduled message or a report) waits on a timer for its {@code next_run_at}.
    */
   public void awaitTimerForNextRun(Supplier<JsonNode> read) {
     // A job worker plans the occurrence before the timer exists; with the whole suite's cached
     // contexts polling their engines on two cores, activating that job can take several seconds.
     await()
         .atMost(Duration.ofSeconds(30))
-        .untilAsserted(
-            () -> {
-              JsonNode resource = read.get();
-              assertThat(resource.get("process_instance_key").isNull()).as(resource.toString()).isFalse();
-              long instance = resource.get("process_instance_key").asLong();
-              assertThat(hasTimer(instance, Instant.parse(resource.get("next_run_at").asText())))
-                  .as("a timer of instance %d due at %s", instance, resource.get("next_run_at"))
-                  .isTrue();
-            });
+        .untilAsserted(() -> {
+          JsonNode resource = read.get();
+          assertThat(resource.get("process_instance_key").isNull())
+              .as(resource.toString())
+              .isFalse();
+          long instance = resource.get("process_instance_key").asLong();
+          assertThat(hasTimer(instance, Instant.parse(resource.get("next_run_at").asText())))
+              .as("a timer of instance %d due at %s", instance, resource.get("next_run_at"))
+              .isTrue();
+        });
   }
 
   public boolean isCompleted(long processInstanceKey) {
     return StreamSupport.stream(stream().processInstanceRecords().spliterator(), false)
         .filter(r -> r.getIntent() == ProcessInstanceIntent.ELEMENT_COMPLETED)
         .map(Record::getValue)
-        .anyMatch(
-            v ->
-                v.getProcessInstanceKey() == processInstanceKey
-                    && v.getBpmnElementType() == BpmnElementType.PROCESS);
+        .anyMatch(v ->
+            v.getProcessInstanceKey() == processInstanceKey
+                && v.getBpmnElementType() == BpmnElementType.PROCESS);
   }
 
   /** The key of the instance's user task once the engine created it. */
@@ -109,5 +109,4 @@ public final class EngineRecords {
         .map(r -> r.getValue().getElementId() + ": " + r.getValue().getErrorMessage())
         .toList();
   }
-
 }

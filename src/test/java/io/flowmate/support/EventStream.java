@@ -104,9 +104,7 @@ public final class EventStream implements AutoCloseable {
   }
 
   public void awaitLine(Predicate<String> line) {
-    Awaitility.await()
-        .atMost(Duration.ofSeconds(10))
-        .until(() -> lines().stream().anyMatch(line));
+    Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> lines().stream().anyMatch(line));
   }
 
   public void awaitConnected() {

@@ -12,8 +12,8 @@ import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * The whole application over real HTTP, on a real PostgreSQL and the embedded engine. Test classes
- * with the same configuration share one application context (and its database); each test works
- * in tenants of its own, so tests never see each other's data.
+ * with the same configuration share one application context (and its database); each test works in
+ * tenants of its own, so tests never see each other's data.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ActiveProfiles("test")
@@ -27,7 +27,9 @@ public abstract class IntegrationTest {
   /** Runs once for every application context created: each gets a database of its own. */
   @DynamicPropertySource
   static void database(DynamicPropertyRegistry registry) {
-    TestDatabase.newDatabase().asProperties().forEach((name, value) -> registry.add(name, () -> value));
+    TestDatabase.newDatabase()
+        .asProperties()
+        .forEach((name, value) -> registry.add(name, () -> value));
   }
 
   protected Api operator() {
@@ -61,7 +63,8 @@ public abstract class IntegrationTest {
     /** Creates a key of this tenant with exactly these scopes. */
     public Api keyWithScopes(String... scopes) {
       Api.Response key =
-          api.post("/api/v2/api-keys", Map.of("name", "scoped", "scopes", java.util.List.of(scopes)));
+          api.post(
+              "/api/v2/api-keys", Map.of("name", "scoped", "scopes", java.util.List.of(scopes)));
       assertThat(key.status()).as(key.toString()).isEqualTo(201);
       return api.withKey(key.text("raw_key"));
     }
@@ -71,7 +74,8 @@ public abstract class IntegrationTest {
      * about something else than that guard.
      */
     public TestTenant allowingColdMessages() {
-      Api.Response patched = api.patch("/api/v2/tenant/settings", Map.of("reciprocity_check", false));
+      Api.Response patched =
+          api.patch("/api/v2/tenant/settings", Map.of("reciprocity_check", false));
       assertThat(patched.status()).as(patched.toString()).isEqualTo(200);
       return this;
     }
@@ -86,7 +90,9 @@ public abstract class IntegrationTest {
       return inbound.text("wa_message_id");
     }
 
-    /** A WhatsApp group of the session's number with these participants, in the simulator; its id. */
+    /**
+     * A WhatsApp group of the session's number with these participants, in the simulator; its id.
+     */
     public String simulatedGroup(String session, String subject, String... participants) {
       Api.Response created =
           api.post(
@@ -101,7 +107,15 @@ public abstract class IntegrationTest {
       Api.Response sent =
           api.post(
               "/api/v2/simulator/sessions/" + session + "/inbound",
-              Map.of("from", from, "group_id", group, "message", text, "sender_name", "Sender " + from));
+              Map.of(
+                  "from",
+                  from,
+                  "group_id",
+                  group,
+                  "message",
+                  text,
+                  "sender_name",
+                  "Sender " + from));
       assertThat(sent.status()).as(sent.toString()).isEqualTo(202);
     }
 
@@ -116,11 +130,10 @@ public abstract class IntegrationTest {
     public void awaitMessageStatus(String messageId, String status) {
       org.awaitility.Awaitility.await()
           .atMost(java.time.Duration.ofSeconds(15))
-          .untilAsserted(
-              () ->
-                  assertThat(api.get("/api/v2/messages/" + messageId).text("status"))
-                      .as(() -> api.get("/api/v2/messages/" + messageId).body())
-                      .isEqualTo(status));
+          .untilAsserted(() ->
+              assertThat(api.get("/api/v2/messages/" + messageId).text("status"))
+                  .as(() -> api.get("/api/v2/messages/" + messageId).body())
+                  .isEqualTo(status));
     }
 
     /** Creates a session and starts it; the simulator pairs at once in tests. */

@@ -9,10 +9,10 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * A web server on the loopback interface that serves files for media tests, so that no test
- * reaches the internet. Its URLs use the host name {@code localhost}, which the test profile
- * exempts from the outbound-URL guard ({@code flowmate.outbound.allowed-hosts}); the same server
- * reached as {@code 127.0.0.1} is not exempt.
+ * A web server on the loopback interface that serves files for media tests, so that no test reaches
+ * the internet. Its URLs use the host name {@code localhost}, which the test profile exempts from
+ * the outbound-URL guard ({@code flowmate.outbound.allowed-hosts}); the same server reached as
+ * {@code 127.0.0.1} is not exempt.
  */
 public final class MediaServer implements AutoCloseable {
 
@@ -25,7 +25,8 @@ public final class MediaServer implements AutoCloseable {
 
   public static MediaServer start() {
     try {
-      HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+      HttpServer server =
+          HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
       MediaServer media = new MediaServer(server);
       server.start();
       return media;

@@ -57,14 +57,20 @@ public final class TestDatabase {
     // The creator's pid in the name tells a leftover (its JVM is gone) from a database another
     // build running on this machine at the same time is still using.
     String name =
-        PREFIX + ProcessHandle.current().pid() + "_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-    try (Connection c = DriverManager.getConnection(server.url(), server.username(), server.password())) {
+        PREFIX
+            + ProcessHandle.current().pid()
+            + "_"
+            + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    try (Connection c =
+        DriverManager.getConnection(server.url(), server.username(), server.password())) {
       c.createStatement().execute("CREATE DATABASE " + name);
     } catch (SQLException e) {
       throw new IllegalStateException(e);
     }
     return new Coordinates(
-        server.url().replaceAll("/[^/?]+(\\?.*)?$", "/" + name), server.username(), server.password());
+        server.url().replaceAll("/[^/?]+(\\?.*)?$", "/" + name),
+        server.username(),
+        server.password());
   }
 
   private static Coordinates start() {
@@ -77,7 +83,8 @@ public final class TestDatabase {
     if (!choice.equals("embedded") && DockerClientFactory.instance().isDockerAvailable()) {
       PostgreSQLContainer<?> container = new PostgreSQLContainer<>("postgres:17-alpine");
       container.start();
-      return new Coordinates(container.getJdbcUrl(), container.getUsername(), container.getPassword());
+      return new Coordinates(
+          container.getJdbcUrl(), container.getUsername(), container.getPassword());
     }
     try {
       EmbeddedPostgres postgres = EmbeddedPostgres.builder().start();
@@ -92,14 +99,18 @@ public final class TestDatabase {
     // The creator's pid in the name tells a leftover (its JVM is gone) from a database another
     // build running on this machine at the same time is still using.
     String name =
-        PREFIX + ProcessHandle.current().pid() + "_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        PREFIX
+            + ProcessHandle.current().pid()
+            + "_"
+            + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
     String admin = "jdbc:postgresql://" + LOCAL_HOST + ":" + LOCAL_PORT + "/postgres";
     try {
       Connection c = DriverManager.getConnection(admin, "postgres", "");
       c.createStatement().execute("CREATE DATABASE " + name);
       c.close();
     } catch (SQLException e) {
-      throw new IllegalStateException("Could not create a test database on the local PostgreSQL", e);
+      throw new IllegalStateException(
+          "Could not create a test database on the local PostgreSQL", e);
     }
     return new Coordinates(
         "jdbc:postgresql://" + LOCAL_HOST + ":" + LOCAL_PORT + "/" + name, "postgres", "");
@@ -111,7 +122,8 @@ public final class TestDatabase {
   /** Whether the JVM that created the database (its pid is in the name) still runs. */
   private static boolean creatorIsAlive(String name) {
     try {
-      long pid = Long.parseLong(name.substring(PREFIX.length(), name.indexOf('_', PREFIX.length())));
+      long pid =
+          Long.parseLong(name.substring(PREFIX.length(), name.indexOf('_', PREFIX.length())));
       return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
     } catch (RuntimeException unexpectedName) {
       return true;

@@ -11,8 +11,10 @@ class ApprovalStatusTests {
   @Test
   void everyDecisionStartsFromPendingAndNothingReturnsToIt() {
     assertThat(ApprovalStatus.PENDING.reachableFrom()).isEmpty();
-    for (ApprovalStatus decision : new ApprovalStatus[] {
-        ApprovalStatus.APPROVED, ApprovalStatus.REJECTED, ApprovalStatus.EXPIRED}) {
+    for (ApprovalStatus decision :
+        new ApprovalStatus[] {
+          ApprovalStatus.APPROVED, ApprovalStatus.REJECTED, ApprovalStatus.EXPIRED
+        }) {
       assertThat(decision.reachableFrom()).containsExactly(ApprovalStatus.PENDING);
     }
   }

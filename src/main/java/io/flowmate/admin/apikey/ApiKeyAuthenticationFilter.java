@@ -47,7 +47,8 @@ class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
   ApiKeyAuthenticationFilter(
       ApiKeyService keys,
       ObjectMapper objectMapper,
-      @Qualifier("requestMappingHandlerMapping") ObjectProvider<RequestMappingHandlerMapping> handlers) {
+      @Qualifier("requestMappingHandlerMapping")
+          ObjectProvider<RequestMappingHandlerMapping> handlers) {
     this.keys = keys;
     this.objectMapper = objectMapper;
     this.handlers = handlers;

@@ -32,7 +32,9 @@ class ApiKeyRepository {
 
   void insert(ApiKey key, byte[] hash) {
     jdbc.sql(
-            "INSERT INTO admin_api_key (" + COLUMNS + ", key_hash) VALUES (:id, :tenant, :name,"
+            "INSERT INTO admin_api_key ("
+                + COLUMNS
+                + ", key_hash) VALUES (:id, :tenant, :name,"
                 + " :prefix, :scopes, :expiresAt, NULL, NULL, :createdAt, NULL, :hash)")
         .param("id", key.id())
         .param("tenant", key.tenantId().value())
@@ -56,10 +58,9 @@ class ApiKeyRepository {
             WHERE k.key_hash = :hash
             """)
         .param("hash", hash)
-        .query(
-            (rs, row) ->
-                new AuthenticatedKeyRow(
-                    map(rs, row), rs.getBoolean("operator"), rs.getInt("api_requests_per_minute")))
+        .query((rs, row) ->
+            new AuthenticatedKeyRow(
+                map(rs, row), rs.getBoolean("operator"), rs.getInt("api_requests_per_minute")))
         .optional();
   }
 
@@ -74,10 +75,9 @@ class ApiKeyRepository {
             WHERE k.id = :id
             """)
         .param("id", id)
-        .query(
-            (rs, row) ->
-                new AuthenticatedKeyRow(
-                    map(rs, row), rs.getBoolean("operator"), rs.getInt("api_requests_per_minute")))
+        .query((rs, row) ->
+            new AuthenticatedKeyRow(
+                map(rs, row), rs.getBoolean("operator"), rs.getInt("api_requests_per_minute")))
         .optional();
   }
 
@@ -92,7 +92,9 @@ class ApiKeyRepository {
 
   List<ApiKey> list(TenantId tenant) {
     return jdbc.sql(
-            "SELECT " + COLUMNS + " FROM admin_api_key WHERE tenant_id = :tenant ORDER BY created_at")
+            "SELECT "
+                + COLUMNS
+                + " FROM admin_api_key WHERE tenant_id = :tenant ORDER BY created_at")
         .param("tenant", tenant.value())
         .query(ApiKeyRepository::map)
         .list();
@@ -153,5 +155,4 @@ class ApiKeyRepository {
         instant(rs, "created_at"),
         instant(rs, "rotated_at"));
   }
-
 }

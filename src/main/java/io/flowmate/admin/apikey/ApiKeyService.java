@@ -104,14 +104,13 @@ public class ApiKeyService {
     Instant now = clock.instant();
     return keys.findByHash(RawApiKey.sha256(rawKey))
         .filter(row -> row.key().isActive(now))
-        .map(
-            row -> {
-              Instant lastUsed = row.key().lastUsedAt();
-              if (lastUsed == null || lastUsed.isBefore(now.minus(LAST_USED_RESOLUTION))) {
-                keys.touch(row.key().id(), now);
-              }
-              return row.toAuthenticated();
-            });
+        .map(row -> {
+          Instant lastUsed = row.key().lastUsedAt();
+          if (lastUsed == null || lastUsed.isBefore(now.minus(LAST_USED_RESOLUTION))) {
+            keys.touch(row.key().id(), now);
+          }
+          return row.toAuthenticated();
+        });
   }
 
   /**
@@ -122,16 +121,14 @@ public class ApiKeyService {
     Instant now = clock.instant();
     return tickets
         .redeem(ticket)
-        .flatMap(
-            t ->
-                keys.findAuthenticatedById(t.apiKeyId())
-                    .filter(row -> row.key().isActive(now) && row.key().tenantId().equals(t.tenantId()))
-                    .map(
-                        row ->
-                            new AuthenticatedKey(
-                                new Caller(t.tenantId(), t.apiKeyId(), t.scopes(), row.operator()),
-                                row.apiRequestsPerMinute(),
-                                row.key().lastUsedAt())));
+        .flatMap(t ->
+            keys.findAuthenticatedById(t.apiKeyId())
+                .filter(row -> row.key().isActive(now) && row.key().tenantId().equals(t.tenantId()))
+                .map(row ->
+                    new AuthenticatedKey(
+                        new Caller(t.tenantId(), t.apiKeyId(), t.scopes(), row.operator()),
+                        row.apiRequestsPerMinute(),
+                        row.key().lastUsedAt())));
   }
 
   List<ApiKey> list(TenantId tenant) {
@@ -156,7 +153,8 @@ public class ApiKeyService {
       throw ApiException.conflict("API key '%s' is revoked and cannot be rotated".formatted(id));
     }
     RawApiKey rawKey = RawApiKey.generate();
-    keys.replaceSecret(caller.tenantId(), id, rawKey.displayPrefix(), rawKey.hash(), clock.instant());
+    keys.replaceSecret(
+        caller.tenantId(), id, rawKey.displayPrefix(), rawKey.hash(), clock.instant());
     tickets.forgetKey(id);
     return new IssuedKey(get(caller.tenantId(), id), rawKey);
   }
@@ -179,15 +177,20 @@ public class ApiKeyService {
   private static void requireCovers(Caller caller, Set<String> scopes, String action) {
     for (String scope : scopes.stream().sorted().toList()) {
       int colon = scope.indexOf(':');
-      if (colon > 0 && Scopes.OPERATOR_FAMILIES.contains(scope.substring(0, colon)) && !caller.operator()) {
+      if (colon > 0
+          && Scopes.OPERATOR_FAMILIES.contains(scope.substring(0, colon))
+          && !caller.operator()) {
         throw ApiException.forbidden(
             "Only keys of the operator tenant can %s the scope '%s'".formatted(action, scope));
       }
       boolean held =
-          scope.equals(Scopes.WILDCARD) ? caller.scopes().contains(Scopes.WILDCARD) : caller.has(scope);
+          scope.equals(Scopes.WILDCARD)
+              ? caller.scopes().contains(Scopes.WILDCARD)
+              : caller.has(scope);
       if (!held) {
         throw ApiException.forbidden(
-            "A key cannot %s the scope '%s' that the calling key does not hold".formatted(action, scope));
+            "A key cannot %s the scope '%s' that the calling key does not hold"
+                .formatted(action, scope));
       }
     }
   }

@@ -21,10 +21,10 @@ import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Per-tenant API rate limit from the plan's {@code api_requests_per_minute}: a token bucket that
- * refills continuously, so bursts up to the per-minute figure are fine and a steady excess gets
- * 429 with {@code Retry-After}. Every response carries {@code X-RateLimit-Limit},
- * {@code X-RateLimit-Remaining} and {@code X-RateLimit-Reset} (epoch seconds when the bucket is
- * full again). This limits REST calls; WhatsApp send pacing is the messaging module's job.
+ * refills continuously, so bursts up to the per-minute figure are fine and a steady excess gets 429
+ * with {@code Retry-After}. Every response carries {@code X-RateLimit-Limit}, {@code
+ * X-RateLimit-Remaining} and {@code X-RateLimit-Reset} (epoch seconds when the bucket is full
+ * again). This limits REST calls; WhatsApp send pacing is the messaging module's job.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 30)
@@ -43,14 +43,16 @@ class ApiRateLimitFilter extends OncePerRequestFilter {
 
   @Override
   protected boolean shouldNotFilter(HttpServletRequest request) {
-    return !enabled || !(request.getAttribute(AuthenticatedKey.REQUEST_ATTRIBUTE) instanceof AuthenticatedKey);
+    return !enabled
+        || !(request.getAttribute(AuthenticatedKey.REQUEST_ATTRIBUTE) instanceof AuthenticatedKey);
   }
 
   @Override
   protected void doFilterInternal(
       HttpServletRequest request, HttpServletResponse response, FilterChain chain)
       throws ServletException, IOException {
-    AuthenticatedKey key = (AuthenticatedKey) request.getAttribute(AuthenticatedKey.REQUEST_ATTRIBUTE);
+    AuthenticatedKey key =
+        (AuthenticatedKey) request.getAttribute(AuthenticatedKey.REQUEST_ATTRIBUTE);
     int perMinute = key.apiRequestsPerMinute();
     Bucket bucket =
         buckets.compute(
@@ -63,8 +65,7 @@ class ApiRateLimitFilter extends OncePerRequestFilter {
     long nowSeconds = clock.millis() / 1000;
     response.setHeader("X-RateLimit-Limit", Integer.toString(perMinute));
     response.setHeader("X-RateLimit-Remaining", Integer.toString(outcome.remaining()));
-    response.setHeader(
-        "X-RateLimit-Reset", Long.toString(nowSeconds + outcome.secondsUntilFull()));
+    response.setHeader("X-RateLimit-Reset", Long.toString(nowSeconds + outcome.secondsUntilFull()));
     if (!outcome.allowed()) {
       Problems.write(
           response,
@@ -103,7 +104,8 @@ class ApiRateLimitFilter extends OncePerRequestFilter {
       }
       long untilNext = allowed ? 0 : (long) Math.ceil((1 - tokens) / perMilli / 1000);
       long untilFull = (long) Math.ceil((capacity - tokens) / perMilli / 1000);
-      return new Outcome(allowed, (int) Math.floor(tokens), Math.max(untilNext, allowed ? 0 : 1), untilFull);
+      return new Outcome(
+          allowed, (int) Math.floor(tokens), Math.max(untilNext, allowed ? 0 : 1), untilFull);
     }
   }
 }

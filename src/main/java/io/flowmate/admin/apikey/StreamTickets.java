@@ -17,10 +17,10 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 /**
- * Short-lived, single-use tickets that open one live event stream. EventSource cannot send
- * headers, so a stream is opened with {@code ?ticket=}: what a proxy log keeps is then a secret that
- * has already been used or expires within a minute, never the API key. Stored in PostgreSQL (only
- * as SHA-256 hashes) so that any instance behind a load balancer can redeem a ticket another made.
+ * Short-lived, single-use tickets that open one live event stream. EventSource cannot send headers,
+ * so a stream is opened with {@code ?ticket=}: what a proxy log keeps is then a secret that has
+ * already been used or expires within a minute, never the API key. Stored in PostgreSQL (only as
+ * SHA-256 hashes) so that any instance behind a load balancer can redeem a ticket another made.
  */
 @Component
 class StreamTickets {
@@ -78,30 +78,34 @@ class StreamTickets {
     if (value == null || !value.startsWith(PREFIX)) {
       return Optional.empty();
     }
-    // DELETE ... RETURNING: of two instances redeeming the same ticket at once, exactly one gets it.
+    // DELETE ... RETURNING: of two instances redeeming the same ticket at once, exactly one gets
+    // it.
     return jdbc.sql(
             """
             DELETE FROM admin_stream_ticket WHERE ticket_hash = :hash
             RETURNING tenant_id, api_key_id, scopes, expires_at
             """)
         .param("hash", RawApiKey.sha256(value))
-        .query(
-            (rs, row) ->
-                new Ticket(
-                    TenantId.of(rs.getObject("tenant_id", UUID.class)),
-                    rs.getObject("api_key_id", UUID.class),
-                    new HashSet<>(strings(rs, "scopes")),
-                    rs.getTimestamp("expires_at").toInstant()))
+        .query((rs, row) ->
+            new Ticket(
+                TenantId.of(rs.getObject("tenant_id", UUID.class)),
+                rs.getObject("api_key_id", UUID.class),
+                new HashSet<>(strings(rs, "scopes")),
+                rs.getTimestamp("expires_at").toInstant()))
         .optional()
         .filter(ticket -> ticket.expiresAt().isAfter(clock.instant()));
   }
 
   /** A rotated or revoked key's tickets die with its secret. */
   void forgetKey(UUID apiKeyId) {
-    jdbc.sql("DELETE FROM admin_stream_ticket WHERE api_key_id = :key").param("key", apiKeyId).update();
+    jdbc.sql("DELETE FROM admin_stream_ticket WHERE api_key_id = :key")
+        .param("key", apiKeyId)
+        .update();
   }
 
   private void forgetExpired(Instant now) {
-    jdbc.sql("DELETE FROM admin_stream_ticket WHERE expires_at <= :now").param("now", timestamp(now)).update();
+    jdbc.sql("DELETE FROM admin_stream_ticket WHERE expires_at <= :now")
+        .param("now", timestamp(now))
+        .update();
   }
 }

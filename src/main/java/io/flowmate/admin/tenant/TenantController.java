@@ -73,8 +73,7 @@ class TenantController {
       @RequestParam(required = false) Integer limit,
       @RequestParam(required = false) Integer offset) {
     PageQuery page = PageQuery.of(limit, offset);
-    return Page.of(
-        tenants.list(page).stream().map(TenantView::of).toList(), tenants.count(), page);
+    return Page.of(tenants.list(page).stream().map(TenantView::of).toList(), tenants.count(), page);
   }
 
   @GetMapping("/{id}")

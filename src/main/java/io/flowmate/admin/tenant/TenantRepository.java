@@ -75,14 +75,19 @@ public class TenantRepository {
 
   /** The operator tenant (created on the first start), oldest first should there be several. */
   Optional<Tenant> findOperator() {
-    return jdbc.sql("SELECT " + COLUMNS + " FROM admin_tenant WHERE operator ORDER BY created_at, id LIMIT 1")
+    return jdbc.sql(
+            "SELECT "
+                + COLUMNS
+                + " FROM admin_tenant WHERE operator ORDER BY created_at, id LIMIT 1")
         .query(TenantRepository::map)
         .optional();
   }
 
   List<Tenant> list(PageQuery page) {
     return jdbc.sql(
-            "SELECT " + COLUMNS + " FROM admin_tenant ORDER BY created_at, id LIMIT :limit OFFSET :offset")
+            "SELECT "
+                + COLUMNS
+                + " FROM admin_tenant ORDER BY created_at, id LIMIT :limit OFFSET :offset")
         .param("limit", page.limit())
         .param("offset", page.offset())
         .query(TenantRepository::map)
@@ -111,7 +116,8 @@ public class TenantRepository {
   }
 
   void update(TenantId id, String name, Plan plan, Instant now) {
-    jdbc.sql("UPDATE admin_tenant SET name = :name, plan_id = :plan, updated_at = :now WHERE id = :id")
+    jdbc.sql(
+            "UPDATE admin_tenant SET name = :name, plan_id = :plan, updated_at = :now WHERE id = :id")
         .param("id", id.value())
         .param("name", name)
         .param("plan", plan.id())
@@ -145,5 +151,4 @@ public class TenantRepository {
         instant(rs, "created_at"),
         instant(rs, "updated_at"));
   }
-
 }

@@ -59,10 +59,13 @@ public class TenantService {
     Tenant operator =
         tenants
             .findOperator()
-            .orElseThrow(() -> new IllegalStateException("There is no operator tenant to issue a key for"));
+            .orElseThrow(
+                () -> new IllegalStateException("There is no operator tenant to issue a key for"));
     return keys.issue(
-        operator.id(), "admin (reset " + clock.instant() + ")",
-        Set.of(Scopes.WILDCARD, Scopes.TENANTS_MANAGE), null);
+        operator.id(),
+        "admin (reset " + clock.instant() + ")",
+        Set.of(Scopes.WILDCARD, Scopes.TENANTS_MANAGE),
+        null);
   }
 
   Tenant get(TenantId id) {
@@ -81,7 +84,9 @@ public class TenantService {
   Tenant update(TenantId id, String name, Plan plan) {
     Tenant tenant = get(id);
     tenants.update(
-        id, name == null ? tenant.name() : name, plan == null ? tenant.plan() : plan,
+        id,
+        name == null ? tenant.name() : name,
+        plan == null ? tenant.plan() : plan,
         clock.instant());
     return get(id);
   }

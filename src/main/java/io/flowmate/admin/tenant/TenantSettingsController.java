@@ -37,7 +37,10 @@ class TenantSettingsController {
   private final Clock clock;
 
   TenantSettingsController(
-      Tenants tenants, TenantRepository repository, TenantChatHistoryGate chatHistory, Clock clock) {
+      Tenants tenants,
+      TenantRepository repository,
+      TenantChatHistoryGate chatHistory,
+      Clock clock) {
     this.tenants = tenants;
     this.repository = repository;
     this.chatHistory = chatHistory;
@@ -82,7 +85,9 @@ class TenantSettingsController {
             Objects.requireNonNullElse(
                 patch.chatHistoryAccessEnabled(), current.chatHistoryAccessEnabled()),
             patch.timezone() == null ? current.timezone() : validZone(patch.timezone()),
-            patch.quietHoursStart() == null ? current.quietHoursStart() : time(patch.quietHoursStart()),
+            patch.quietHoursStart() == null
+                ? current.quietHoursStart()
+                : time(patch.quietHoursStart()),
             patch.quietHoursEnd() == null ? current.quietHoursEnd() : time(patch.quietHoursEnd()));
     if ((updated.quietHoursStart() == null) != (updated.quietHoursEnd() == null)
         || (updated.quietHoursStart() != null
@@ -102,10 +107,9 @@ class TenantSettingsController {
       ChatId chat = ChatId.parse(number);
       normalised.add(
           chat.phoneNumber()
-              .orElseThrow(
-                  () ->
-                      new InvalidValueException(
-                          "allowed_numbers takes phone numbers, not '%s'".formatted(number))));
+              .orElseThrow(() ->
+                  new InvalidValueException(
+                      "allowed_numbers takes phone numbers, not '%s'".formatted(number))));
     }
     return List.copyOf(normalised);
   }
@@ -117,8 +121,7 @@ class TenantSettingsController {
     try {
       return LocalTime.parse(value.trim());
     } catch (DateTimeParseException e) {
-      throw new InvalidValueException(
-          "'%s' is not a time of day such as 21:00".formatted(value));
+      throw new InvalidValueException("'%s' is not a time of day such as 21:00".formatted(value));
     }
   }
 

@@ -3,14 +3,13 @@ package io.flowmate.analytics.health;
 import io.flowmate.admin.Tenants;
 import io.flowmate.analytics.AnalyticsSettings;
 import io.flowmate.analytics.report.GroupMonitoringFigures;
+import io.flowmate.analytics.report.ReportContents;
 import io.flowmate.analytics.report.ReportContents.ContactLine;
 import io.flowmate.analytics.report.ReportContents.LeadLine;
 import io.flowmate.analytics.report.ReportContents.SessionLine;
 import io.flowmate.analytics.report.ReportContents.UsagePlan;
-import io.flowmate.analytics.report.ReportContents;
 import io.flowmate.analytics.report.ReportFigures;
 import io.flowmate.analytics.report.ReportText;
-import io.flowmate.analytics.report.Reports;
 import io.flowmate.core.TenantId;
 import io.flowmate.core.schedule.Recurrence;
 import io.flowmate.core.security.Caller;
@@ -38,9 +37,9 @@ import org.springframework.transaction.annotation.Transactional;
  * per concern, each with its figures, ✅ or ❌, and the API calls that would fix what it found.
  *
  * <p>It runs in a read-only transaction, so PostgreSQL itself refuses any write: reading the report
- * changes nothing, not even unread counters. Sections show people (contacts, leads, groups) only
- * to keys holding the scope that reads them elsewhere in the API; without it a section is skipped
- * and says which scope it needs. Who is behind a conversation stays hidden while the tenant's chat
+ * changes nothing, not even unread counters. Sections show people (contacts, leads, groups) only to
+ * keys holding the scope that reads them elsewhere in the API; without it a section is skipped and
+ * says which scope it needs. Who is behind a conversation stays hidden while the tenant's chat
  * history access is off, as it is for the chat API.
  */
 @Service
@@ -51,7 +50,8 @@ class HealthReport {
   static final String SKIPPED = "skipped";
 
   /** Keywords the reference suggests for a newly monitored group. */
-  static final List<String> SUGGESTED_KEYWORDS = List.of("interested", "looking for", "need", "price");
+  static final List<String> SUGGESTED_KEYWORDS =
+      List.of("interested", "looking for", "need", "price");
 
   /** How recent a group's messages must be for it to count as active. */
   static final Duration ACTIVE_GROUP_WINDOW = Duration.ofDays(7);
@@ -97,18 +97,33 @@ class HealthReport {
   /**
    * One concern of the account.
    *
-   * @param status {@code ok} (✅), {@code attention} (❌) or {@code skipped} (the key may not read it)
+   * @param status {@code ok} (✅), {@code attention} (❌) or {@code skipped} (the key may not read
+   *     it)
    * @param figures what was found, or null when skipped
    * @param note why it was skipped, or what is hidden and why
    */
   record Section(
-      String id, String title, String status, String icon, String summary, Object figures, List<Action> actions,
+      String id,
+      String title,
+      String status,
+      String icon,
+      String summary,
+      Object figures,
+      List<Action> actions,
       String note) {}
 
   record Summary(int ok, int attention, int skipped) {}
 
-  /** @param text the whole report as a WhatsApp-friendly text */
-  record View(Instant generatedAt, String timezone, String plan, Summary summary, List<Section> sections, String text) {}
+  /**
+   * @param text the whole report as a WhatsApp-friendly text
+   */
+  record View(
+      Instant generatedAt,
+      String timezone,
+      String plan,
+      Summary summary,
+      List<Section> sections,
+      String text) {}
 
   @Transactional(readOnly = true)
   View scan(Caller caller) {
@@ -116,10 +131,13 @@ class HealthReport {
     Instant now = clock.instant();
     ZoneId zone = Recurrence.zone(tenants.settings(tenant).timezone());
     boolean chatHistory = figures.chatHistoryVisible(tenant);
-    List<SessionLine> sessionLines = caller.has(Scopes.SESSIONS_READ) ? figures.sessionLines(tenant) : List.of();
+    List<SessionLine> sessionLines =
+        caller.has(Scopes.SESSIONS_READ) ? figures.sessionLines(tenant) : List.of();
     List<Section> sections = new ArrayList<>();
     sections.add(
-        caller.has(Scopes.SESSIONS_READ) ? sessions(sessionLines) : skipped("sessions", "WhatsApp sessions", Scopes.SESSIONS_READ));
+        caller.has(Scopes.SESSIONS_READ)
+            ? sessions(sessionLines)
+            : skipped("sessions", "WhatsApp sessions", Scopes.SESSIONS_READ));
     sections.add(
         caller.has(Scopes.MESSAGES_READ)
             ? unanswered(tenant, chatHistory)
@@ -150,16 +168,31 @@ class HealthReport {
     ReportContents.SessionHealth health = ReportContents.SessionHealth.of(sessions);
     List<Action> actions = new ArrayList<>();
     if (sessions.isEmpty()) {
-      actions.add(new Action("Connect a WhatsApp number", "POST", "/api/v2/sessions", Map.of("name", "main")));
+      actions.add(
+          new Action(
+              "Connect a WhatsApp number", "POST", "/api/v2/sessions", Map.of("name", "main")));
     }
     for (SessionLine session : sessions) {
       String path = "/api/v2/sessions/" + session.id();
       switch (session.status()) {
         case "working", "starting" -> {}
-        case "qr_code" -> actions.add(new Action("Scan the QR code of " + session.name() + " with the phone", "GET", path + "/qr", null));
+        case "qr_code" ->
+            actions.add(
+                new Action(
+                    "Scan the QR code of " + session.name() + " with the phone",
+                    "GET",
+                    path + "/qr",
+                    null));
         case "passkey_required" ->
-            actions.add(new Action("Confirm the passkey WhatsApp shows on the phone for " + session.name(), "GET", path, null));
-        default -> actions.add(new Action("Start " + session.name() + " again", "POST", path + "/start", null));
+            actions.add(
+                new Action(
+                    "Confirm the passkey WhatsApp shows on the phone for " + session.name(),
+                    "GET",
+                    path,
+                    null));
+        default ->
+            actions.add(
+                new Action("Start " + session.name() + " again", "POST", path + "/start", null));
       }
     }
     boolean ok = !sessions.isEmpty() && health.working() == health.total();
@@ -177,14 +210,18 @@ class HealthReport {
     List<Action> actions = new ArrayList<>();
     contacts.stream()
         .limit(ACTIONS_PER_SECTION)
-        .forEach(
-            c -> {
-              Map<String, Object> body = new LinkedHashMap<>();
-              body.put("session_id", c.sessionId());
-              body.put("chat_id", c.chatId());
-              body.put("message", "<your reply>");
-              actions.add(new Action("Reply to " + ReportText.contact(c.name(), c.chatId()), "POST", "/api/v2/messages/send", body));
-            });
+        .forEach(c -> {
+          Map<String, Object> body = new LinkedHashMap<>();
+          body.put("session_id", c.sessionId());
+          body.put("chat_id", c.chatId());
+          body.put("message", "<your reply>");
+          actions.add(
+              new Action(
+                  "Reply to " + ReportText.contact(c.name(), c.chatId()),
+                  "POST",
+                  "/api/v2/messages/send",
+                  body));
+        });
     String note = null;
     if (!chatHistory && unanswered.total() > 0) {
       note = "Who they are stays hidden while chat history access is off";
@@ -198,35 +235,46 @@ class HealthReport {
         "unanswered_contacts",
         "Unanswered contacts",
         unanswered.total() == 0,
-        unanswered.total() == 0 ? "Everyone who wrote got an answer" : "%d contact(s) wrote and got no reply".formatted(unanswered.total()),
+        unanswered.total() == 0
+            ? "Everyone who wrote got an answer"
+            : "%d contact(s) wrote and got no reply".formatted(unanswered.total()),
         figures,
         actions,
         note);
   }
 
   private Section coldLeads(TenantId tenant, Instant now, List<SessionLine> sessions) {
-    // One more than listed tells whether there are more: exactly listLimit cold leads are not "10+".
-    List<Leads.LeadSummary> found = leads.goingCold(tenant, now.minus(settings.coldAfter()), settings.listLimit() + 1);
+    // One more than listed tells whether there are more: exactly listLimit cold leads are not
+    // "10+".
+    List<Leads.LeadSummary> found =
+        leads.goingCold(tenant, now.minus(settings.coldAfter()), settings.listLimit() + 1);
     boolean more = found.size() > settings.listLimit();
     List<LeadLine> cold = found.stream().limit(settings.listLimit()).map(LeadLine::of).toList();
     List<Action> actions = new ArrayList<>();
-    // Never suggest writing to someone who has not written first: check reciprocity before replying.
-    Optional<UUID> session = sessions.stream().filter(SessionLine::working).map(SessionLine::id).findFirst();
+    // Never suggest writing to someone who has not written first: check reciprocity before
+    // replying.
+    Optional<UUID> session =
+        sessions.stream().filter(SessionLine::working).map(SessionLine::id).findFirst();
     cold.stream()
         .limit(ACTIONS_PER_SECTION)
-        .forEach(
-            lead ->
-                actions.add(
-                    new Action(
-                        "Check whether " + ReportText.contact(lead.contactName(), lead.contactPhone() + "@c.us")
-                            + " wrote to you first, then follow up",
-                        "GET",
-                        "/api/v2/leads/" + lead.id() + "/reciprocity?session_id=" + session.map(UUID::toString).orElse("<session id>"),
-                        null)));
+        .forEach(lead ->
+            actions.add(
+                new Action(
+                    "Check whether "
+                        + ReportText.contact(lead.contactName(), lead.contactPhone() + "@c.us")
+                        + " wrote to you first, then follow up",
+                    "GET",
+                    "/api/v2/leads/"
+                        + lead.id()
+                        + "/reciprocity?session_id="
+                        + session.map(UUID::toString).orElse("<session id>"),
+                    null)));
     if (!cold.isEmpty()) {
       actions.add(
           new Action(
-              "Close the leads that are gone", "POST", "/api/v2/leads/bulk/status",
+              "Close the leads that are gone",
+              "POST",
+              "/api/v2/leads/bulk/status",
               Map.of("lead_ids", cold.stream().map(LeadLine::id).toList(), "status", "lost")));
     }
     long days = settings.coldAfter().toDays();
@@ -247,35 +295,36 @@ class HealthReport {
   }
 
   private Section vips(TenantId tenant, boolean chatHistory) {
-    ConversationFigures.MostActive vips = conversations.mostActive(tenant, settings.vipMessages(), settings.listLimit());
+    ConversationFigures.MostActive vips =
+        conversations.mostActive(tenant, settings.vipMessages(), settings.listLimit());
     List<ContactLine> contacts = vips.busiest().stream().map(ContactLine::of).toList();
     Map<String, String> phones = new LinkedHashMap<>();
-    contacts.forEach(
-        c -> {
-          if (c.chatId().endsWith("@c.us")) {
-            phones.put(c.chatId().substring(0, c.chatId().indexOf('@')), c.name());
-          }
-        });
+    contacts.forEach(c -> {
+      if (c.chatId().endsWith("@c.us")) {
+        phones.put(c.chatId().substring(0, c.chatId().indexOf('@')), c.name());
+      }
+    });
     Set<String> listed = outreach.inAnyCustomGroup(tenant, phones.keySet());
     List<Map<String, Object>> outside = new ArrayList<>();
-    phones.forEach(
-        (phone, name) -> {
-          if (!listed.contains(phone)) {
-            Map<String, Object> member = new LinkedHashMap<>();
-            member.put("phone", phone);
-            if (name != null) {
-              member.put("name", name);
-            }
-            outside.add(member);
-          }
-        });
+    phones.forEach((phone, name) -> {
+      if (!listed.contains(phone)) {
+        Map<String, Object> member = new LinkedHashMap<>();
+        member.put("phone", phone);
+        if (name != null) {
+          member.put("name", name);
+        }
+        outside.add(member);
+      }
+    });
     List<Action> actions = new ArrayList<>();
     String note = null;
     if (!outside.isEmpty()) {
       if (chatHistory) {
         actions.add(
             new Action(
-                "Keep your VIPs in a contact list for follow-ups and campaigns", "POST", "/api/v2/custom-groups",
+                "Keep your VIPs in a contact list for follow-ups and campaigns",
+                "POST",
+                "/api/v2/custom-groups",
                 Map.of("name", "VIP contacts", "members", outside)));
       } else {
         note = "Who they are stays hidden while chat history access is off";
@@ -291,8 +340,10 @@ class HealthReport {
     String summary =
         vips.total() == 0
             ? "No contact has %d+ messages yet".formatted(vips.minMessages())
-            : "%d contact(s) with %d+ messages, %d in no custom group".formatted(vips.total(), vips.minMessages(), outside.size());
-    return section("vip_contacts", "VIP contacts", outside.isEmpty(), summary, figures, actions, note);
+            : "%d contact(s) with %d+ messages, %d in no custom group"
+                .formatted(vips.total(), vips.minMessages(), outside.size());
+    return section(
+        "vip_contacts", "VIP contacts", outside.isEmpty(), summary, figures, actions, note);
   }
 
   private Section unmonitoredGroups(TenantId tenant) {
@@ -300,26 +351,34 @@ class HealthReport {
         groups.unmonitored(tenant, ACTIVE_GROUP_WINDOW, settings.listLimit() + 1);
     if (found.isEmpty()) {
       return new Section(
-          "unmonitored_groups", "Unmonitored active groups", SKIPPED, "➖", "Group monitoring is not available",
-          null, List.of(), "This Flowmate has no group monitoring to ask");
+          "unmonitored_groups",
+          "Unmonitored active groups",
+          SKIPPED,
+          "➖",
+          "Group monitoring is not available",
+          null,
+          List.of(),
+          "This Flowmate has no group monitoring to ask");
     }
-    // Busiest first, so the active ones come first; one more than listed tells whether there are more.
-    List<MonitoredGroups.Unmonitored> busy = found.get().stream().filter(g -> g.messagesInWindow() > 0).toList();
+    // Busiest first, so the active ones come first; one more than listed tells whether there are
+    // more.
+    List<MonitoredGroups.Unmonitored> busy =
+        found.get().stream().filter(g -> g.messagesInWindow() > 0).toList();
     boolean more = busy.size() > settings.listLimit();
     List<MonitoredGroups.Unmonitored> active = busy.stream().limit(settings.listLimit()).toList();
     List<Action> actions = new ArrayList<>();
     active.stream()
         .limit(ACTIONS_PER_SECTION)
-        .forEach(
-            group -> {
-              Map<String, Object> body = new LinkedHashMap<>();
-              body.put("session_id", group.sessionId());
-              body.put("wa_group_id", group.waGroupId());
-              body.put("name", group.name());
-              body.put("monitor_mode", "keywords");
-              body.put("monitor_keywords", SUGGESTED_KEYWORDS);
-              actions.add(new Action("Monitor " + group.name() + " for leads", "POST", "/api/v2/groups", body));
-            });
+        .forEach(group -> {
+          Map<String, Object> body = new LinkedHashMap<>();
+          body.put("session_id", group.sessionId());
+          body.put("wa_group_id", group.waGroupId());
+          body.put("name", group.name());
+          body.put("monitor_mode", "keywords");
+          body.put("monitor_keywords", SUGGESTED_KEYWORDS);
+          actions.add(
+              new Action("Monitor " + group.name() + " for leads", "POST", "/api/v2/groups", body));
+        });
     Map<String, Object> figures = new LinkedHashMap<>();
     figures.put("window_days", ACTIVE_GROUP_WINDOW.toDays());
     figures.put("total", active.size());
@@ -330,7 +389,8 @@ class HealthReport {
         active.isEmpty(),
         active.isEmpty()
             ? "Every active group is monitored"
-            : "%d%s active group(s) not monitored for leads".formatted(active.size(), more ? "+" : ""),
+            : "%d%s active group(s) not monitored for leads"
+                .formatted(active.size(), more ? "+" : ""),
         figures,
         actions,
         null);
@@ -346,7 +406,12 @@ class HealthReport {
       }
     }
     if (nearLimit) {
-      actions.add(new Action("Compare the plans and ask your operator for a larger one", "GET", "/api/v2/billing/plans", null));
+      actions.add(
+          new Action(
+              "Compare the plans and ask your operator for a larger one",
+              "GET",
+              "/api/v2/billing/plans",
+              null));
     }
     for (UsagePlan.UsageLine line : usage.usage()) {
       if (UsagePlan.UsageLine.IDLE.equals(line.level())) {
@@ -362,33 +427,69 @@ class HealthReport {
 
   private static Optional<Action> idleAction(String metric) {
     return switch (metric) {
-      case "sessions" -> Optional.of(new Action("Connect another number", "POST", "/api/v2/sessions", Map.of("name", "second number")));
-      case "monitored_groups" -> Optional.of(new Action("Monitor a WhatsApp group for leads", "POST", "/api/v2/groups", null));
+      case "sessions" ->
+          Optional.of(
+              new Action(
+                  "Connect another number",
+                  "POST",
+                  "/api/v2/sessions",
+                  Map.of("name", "second number")));
+      case "monitored_groups" ->
+          Optional.of(
+              new Action("Monitor a WhatsApp group for leads", "POST", "/api/v2/groups", null));
       case "custom_groups" ->
-          Optional.of(new Action("Build a contact list", "POST", "/api/v2/custom-groups", Map.of("name", "Hot leads")));
+          Optional.of(
+              new Action(
+                  "Build a contact list",
+                  "POST",
+                  "/api/v2/custom-groups",
+                  Map.of("name", "Hot leads")));
       case "scheduled_reports" ->
           Optional.of(
               new Action(
-                  "Get the lead pipeline every Monday at 09:00", "POST", "/api/v2/reports",
-                  Map.of("template_id", "lead_pipeline", "schedule_type", "cron", "cron_expression", "0 9 * * 1")));
+                  "Get the lead pipeline every Monday at 09:00",
+                  "POST",
+                  "/api/v2/reports",
+                  Map.of(
+                      "template_id",
+                      "lead_pipeline",
+                      "schedule_type",
+                      "cron",
+                      "cron_expression",
+                      "0 9 * * 1")));
       default -> Optional.empty();
     };
   }
 
   private static Action chatHistoryAction() {
     return new Action(
-        "Let Flowmate show who wrote (chat history access)", "PATCH", "/api/v2/tenant/settings",
+        "Let Flowmate show who wrote (chat history access)",
+        "PATCH",
+        "/api/v2/tenant/settings",
         Map.of("chat_history_access_enabled", true));
   }
 
   private static Section section(
-      String id, String title, boolean ok, String summary, Object figures, List<Action> actions, String note) {
-    return new Section(id, title, ok ? OK : ATTENTION, ok ? "✅" : "❌", summary, figures, actions, note);
+      String id,
+      String title,
+      boolean ok,
+      String summary,
+      Object figures,
+      List<Action> actions,
+      String note) {
+    return new Section(
+        id, title, ok ? OK : ATTENTION, ok ? "✅" : "❌", summary, figures, actions, note);
   }
 
   private static Section skipped(String id, String title, String scope) {
     return new Section(
-        id, title, SKIPPED, "➖", "Not checked: the API key lacks " + scope, null, List.of(),
+        id,
+        title,
+        SKIPPED,
+        "➖",
+        "Not checked: the API key lacks " + scope,
+        null,
+        List.of(),
         "Needs scope " + scope + "; this key may not read it elsewhere in the API either");
   }
 
@@ -400,9 +501,19 @@ class HealthReport {
       out.append(" · %d not checked".formatted(summary.skipped()));
     }
     for (Section section : sections) {
-      out.append("\n\n").append(section.icon()).append(" *").append(section.title()).append("*\n").append(section.summary());
+      out.append("\n\n")
+          .append(section.icon())
+          .append(" *")
+          .append(section.title())
+          .append("*\n")
+          .append(section.summary());
       for (Action action : section.actions()) {
-        out.append("\n→ ").append(action.title()).append(": ").append(action.method()).append(' ').append(action.path());
+        out.append("\n→ ")
+            .append(action.title())
+            .append(": ")
+            .append(action.method())
+            .append(' ')
+            .append(action.path());
       }
     }
     return out.toString();

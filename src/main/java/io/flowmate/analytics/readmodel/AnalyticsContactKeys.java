@@ -4,8 +4,8 @@ import io.flowmate.core.ChatId;
 import java.util.Optional;
 
 /**
- * How the read models name a person: {@code <phone>@c.us} when the phone number is known (also
- * for someone who wrote from a linked id), else their {@code <n>@lid} chat. Groups, channels and
+ * How the read models name a person: {@code <phone>@c.us} when the phone number is known (also for
+ * someone who wrote from a linked id), else their {@code <n>@lid} chat. Groups, channels and
  * broadcasts are nobody's: they are left out of contacts and send times.
  */
 final class AnalyticsContactKeys {

@@ -10,9 +10,9 @@ import java.util.UUID;
 
 /**
  * What one transaction changes in the read models, merged per row so that the transaction writes
- * each row once, in one statement ({@link AnalyticsReadModelRepository#apply}). Counters add up;
- * a campaign message keeps its furthest status and the first time of each step, so applying the
- * same step twice changes nothing.
+ * each row once, in one statement ({@link AnalyticsReadModelRepository#apply}). Counters add up; a
+ * campaign message keeps its furthest status and the first time of each step, so applying the same
+ * step twice changes nothing.
  */
 final class AnalyticsDeltas {
 
@@ -96,7 +96,9 @@ final class AnalyticsDeltas {
     }
   }
 
-  /** One hour of the week's counters, for the whole tenant ({@code contactKey} "") or one contact. */
+  /**
+   * One hour of the week's counters, for the whole tenant ({@code contactKey} "") or one contact.
+   */
   static final class Slot {
     final TenantId tenantId;
     final String contactKey;
@@ -128,8 +130,8 @@ final class AnalyticsDeltas {
   }
 
   /**
-   * A campaign message reached a step (or only got a reply: {@code step} is then where it
-   * stands, and {@code repliedAt} is set).
+   * A campaign message reached a step (or only got a reply: {@code step} is then where it stands,
+   * and {@code repliedAt} is set).
    */
   void campaignMessage(
       UUID messageId,
@@ -142,7 +144,8 @@ final class AnalyticsDeltas {
       Instant sentAt,
       Instant repliedAt) {
     CampaignMessage row =
-        campaignMessages.computeIfAbsent(messageId, id -> new CampaignMessage(id, tenant, campaignId, chatId, step));
+        campaignMessages.computeIfAbsent(
+            messageId, id -> new CampaignMessage(id, tenant, campaignId, chatId, step));
     if (step.progress > row.step.progress) {
       row.step = step;
     }
@@ -180,7 +183,10 @@ final class AnalyticsDeltas {
   void read(TenantId tenant, String contactKey, Integer sentHourOfWeek, boolean quickly) {
     contact(tenant, contactKey).read++;
     if (sentHourOfWeek != null) {
-      for (Slot slot : List.of(slot(tenant, WHOLE_TENANT, sentHourOfWeek), slot(tenant, contactKey, sentHourOfWeek))) {
+      for (Slot slot :
+          List.of(
+              slot(tenant, WHOLE_TENANT, sentHourOfWeek),
+              slot(tenant, contactKey, sentHourOfWeek))) {
         slot.read++;
         if (quickly) {
           slot.readQuickly++;
@@ -208,14 +214,20 @@ final class AnalyticsDeltas {
     }
   }
 
-  /** Rows in key order: every transaction locks rows in the same order, so none waits in a circle. */
+  /**
+   * Rows in key order: every transaction locks rows in the same order, so none waits in a circle.
+   */
   List<CampaignMessage> campaignMessages() {
-    return campaignMessages.values().stream().sorted(Comparator.comparing(m -> m.messageId)).toList();
+    return campaignMessages.values().stream()
+        .sorted(Comparator.comparing(m -> m.messageId))
+        .toList();
   }
 
   List<Contact> contacts() {
     return contacts.values().stream()
-        .sorted(Comparator.comparing((Contact c) -> c.tenantId.value()).thenComparing(c -> c.contactKey))
+        .sorted(
+            Comparator.comparing((Contact c) -> c.tenantId.value())
+                .thenComparing(c -> c.contactKey))
         .toList();
   }
 
@@ -229,7 +241,8 @@ final class AnalyticsDeltas {
   }
 
   private Contact contact(TenantId tenant, String contactKey) {
-    return contacts.computeIfAbsent(new ContactKey(tenant, contactKey), k -> new Contact(tenant, contactKey));
+    return contacts.computeIfAbsent(
+        new ContactKey(tenant, contactKey), k -> new Contact(tenant, contactKey));
   }
 
   private Slot slot(TenantId tenant, String contactKey, int hourOfWeek) {

@@ -94,7 +94,8 @@ class AnalyticsReadModelRepository {
         .param("cRead", column(contacts, c -> c.read, Integer[]::new))
         .param("cReplied", column(contacts, c -> c.replied, Integer[]::new))
         .param("cLastSent", column(contacts, c -> timestampText(c.lastSentAt), String[]::new))
-        .param("cLastReceived", column(contacts, c -> timestampText(c.lastReceivedAt), String[]::new))
+        .param(
+            "cLastReceived", column(contacts, c -> timestampText(c.lastReceivedAt), String[]::new))
         .param("sTenants", column(slots, s -> s.tenantId.value(), java.util.UUID[]::new))
         .param("sKeys", column(slots, s -> s.contactKey, String[]::new))
         .param("sHours", column(slots, s -> s.hourOfWeek, Integer[]::new))
@@ -127,11 +128,12 @@ class AnalyticsReadModelRepository {
   }
 
   /**
-   * Keeps every writer out until the current transaction ends, and waits for those writing now:
-   * a rebuild then reads every message whose change was written here, and no other.
+   * Keeps every writer out until the current transaction ends, and waits for those writing now: a
+   * rebuild then reads every message whose change was written here, and no other.
    */
   void lockForRebuild() {
-    jdbc.sql("LOCK TABLE analytics_campaign_message, analytics_contact, analytics_send_slot IN EXCLUSIVE MODE")
+    jdbc.sql(
+            "LOCK TABLE analytics_campaign_message, analytics_contact, analytics_send_slot IN EXCLUSIVE MODE")
         .update();
   }
 

@@ -19,16 +19,16 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Builds the read models afresh from messaging's stored history ({@link MessageHistory}): on the
- * first start after analytics was installed, so that an existing database starts with its past,
- * and on an operator's request. Each stored message is replayed as the events it went through
- * (queued, sent, delivered, read, played, failed or cancelled, replied; or received) through the
- * same rules as the live listener ({@link AnalyticsRecorder}).
+ * first start after analytics was installed, so that an existing database starts with its past, and
+ * on an operator's request. Each stored message is replayed as the events it went through (queued,
+ * sent, delivered, read, played, failed or cancelled, replied; or received) through the same rules
+ * as the live listener ({@link AnalyticsRecorder}).
  *
- * <p>It runs in one transaction that first locks the read models: messaging transactions that
- * would write to them wait at their commit until the rebuild is done, and those that wrote before
- * are committed and in the history it reads. So every change is counted exactly once, either
- * from the history or by the listener afterwards. The price is that recording messages pauses
- * while it runs: on a large database, rebuild at a quiet time.
+ * <p>It runs in one transaction that first locks the read models: messaging transactions that would
+ * write to them wait at their commit until the rebuild is done, and those that wrote before are
+ * committed and in the history it reads. So every change is counted exactly once, either from the
+ * history or by the listener afterwards. The price is that recording messages pauses while it runs:
+ * on a large database, rebuild at a quiet time.
  */
 @Component
 class AnalyticsRebuild {
@@ -76,45 +76,56 @@ class AnalyticsRebuild {
         log.info("Analytics read models built from {} stored messages", outcome.messages());
       }
     } catch (RuntimeException e) {
-      log.error("Building the analytics read models from the stored messages failed; rebuild them through"
-          + " POST /api/v2/analytics/rebuild", e);
+      log.error(
+          "Building the analytics read models from the stored messages failed; rebuild them through"
+              + " POST /api/v2/analytics/rebuild",
+          e);
     }
   }
 
-  /** Rebuilds every tenant's read models; with {@code onlyIfNeverBuilt}, only on the first start. */
+  /**
+   * Rebuilds every tenant's read models; with {@code onlyIfNeverBuilt}, only on the first start.
+   */
   Outcome rebuild(boolean onlyIfNeverBuilt) {
-    return transaction.execute(
-        status -> {
-          readModels.lockForRebuild();
-          var before = readModels.rebuiltAt();
-          if (onlyIfNeverBuilt && before.isPresent()) {
-            return new Outcome(0, before.get(), false);
-          }
-          readModels.clear();
-          long count = 0;
-          UUID after = BEFORE_ALL;
-          List<StoredMessage> page;
-          while (!(page = history.after(after, settings.rebuildBatch())).isEmpty()) {
-            AnalyticsDeltas deltas = new AnalyticsDeltas();
-            page.forEach(message -> replay(deltas, message));
-            readModels.apply(deltas, 0);
-            count += page.size();
-            after = page.getLast().id();
-          }
-          Instant now = clock.instant();
-          readModels.markRebuilt(now, count);
-          return new Outcome(count, now, true);
-        });
+    return transaction.execute(status -> {
+      readModels.lockForRebuild();
+      var before = readModels.rebuiltAt();
+      if (onlyIfNeverBuilt && before.isPresent()) {
+        return new Outcome(0, before.get(), false);
+      }
+      readModels.clear();
+      long count = 0;
+      UUID after = BEFORE_ALL;
+      List<StoredMessage> page;
+      while (!(page = history.after(after, settings.rebuildBatch())).isEmpty()) {
+        AnalyticsDeltas deltas = new AnalyticsDeltas();
+        page.forEach(message -> replay(deltas, message));
+        readModels.apply(deltas, 0);
+        count += page.size();
+        after = page.getLast().id();
+      }
+      Instant now = clock.instant();
+      readModels.markRebuilt(now, count);
+      return new Outcome(count, now, true);
+    });
   }
 
   /** The events the message went through, as far as its stored times tell. */
   private void replay(AnalyticsDeltas deltas, StoredMessage m) {
     if (!m.outbound()) {
-      boolean group = ChatId.tryParse(m.chatId()).map(c -> c.kind() == ChatId.Kind.GROUP).orElse(true);
+      boolean group =
+          ChatId.tryParse(m.chatId()).map(c -> c.kind() == ChatId.Kind.GROUP).orElse(true);
       recorder.replay(
           deltas,
           new MessageReceived(
-              m.tenantId(), m.sessionId(), m.id(), m.chatId(), m.contactId(), group, null, m.createdAt(),
+              m.tenantId(),
+              m.sessionId(),
+              m.id(),
+              m.chatId(),
+              m.contactId(),
+              group,
+              null,
+              m.createdAt(),
               m.senderPhone()));
       return;
     }
@@ -142,13 +153,23 @@ class AnalyticsRebuild {
     }
   }
 
-  private String step(AnalyticsDeltas deltas, StoredMessage m, String status, Instant at, String previous) {
+  private String step(
+      AnalyticsDeltas deltas, StoredMessage m, String status, Instant at, String previous) {
     boolean ended = "failed".equals(status) || "cancelled".equals(status);
     recorder.replay(
         deltas,
         new MessageStatusChanged(
-            m.tenantId(), m.sessionId(), m.id(), status, at, previous, m.chatId(), m.originKind(), m.originId(),
-            ended ? m.failureReason() : null, "queued".equals(status) ? null : m.sentAt()));
+            m.tenantId(),
+            m.sessionId(),
+            m.id(),
+            status,
+            at,
+            previous,
+            m.chatId(),
+            m.originKind(),
+            m.originId(),
+            ended ? m.failureReason() : null,
+            "queued".equals(status) ? null : m.sentAt()));
     return status;
   }
 }

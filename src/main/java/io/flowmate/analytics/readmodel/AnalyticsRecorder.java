@@ -16,13 +16,13 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * Keeps the read models up to date from messaging's events, exactly: messaging publishes them in
  * the transaction that records the change (a batch of incoming messages, a batch of acks, a sent
- * record, a queued campaign batch), this listener adds them up in memory, and writes the sum in
- * one statement just before that transaction commits. The read models therefore change if and
- * only if messaging's change commits: a rolled-back batch (written again one by one by messaging)
- * leaves nothing behind, a crash loses nothing, and nothing is counted twice.
+ * record, a queued campaign batch), this listener adds them up in memory, and writes the sum in one
+ * statement just before that transaction commits. The read models therefore change if and only if
+ * messaging's change commits: a rolled-back batch (written again one by one by messaging) leaves
+ * nothing behind, a crash loses nothing, and nothing is counted twice.
  *
- * <p>Incoming messages arrive by the thousand a second: the listener does no I/O per message
- * (a tenant's time zone is remembered) and costs one statement per transaction.
+ * <p>Incoming messages arrive by the thousand a second: the listener does no I/O per message (a
+ * tenant's time zone is remembered) and costs one statement per transaction.
  */
 @Component
 class AnalyticsRecorder {
@@ -67,11 +67,13 @@ class AnalyticsRecorder {
     if (contact == null) {
       return;
     }
-    record(deltas -> deltas.received(event.tenantId(), contact, event.contactId(), event.receivedAt()));
+    record(deltas ->
+        deltas.received(event.tenantId(), contact, event.contactId(), event.receivedAt()));
   }
 
   /** What one status change adds (live, or replayed from the stored history by the rebuild). */
-  private void add(AnalyticsDeltas deltas, MessageStatusChanged event, boolean campaign, String contact) {
+  private void add(
+      AnalyticsDeltas deltas, MessageStatusChanged event, boolean campaign, String contact) {
     String status = event.status();
     boolean replied = "replied".equals(status);
     AnalyticsDeltas.Step step = AnalyticsDeltas.Step.of(replied ? event.previousStatus() : status);
@@ -97,10 +99,15 @@ class AnalyticsRecorder {
         deltas.sent(tenant, contact, sentAt, hourOfWeek(tenant, sentAt));
       }
       case "read", "played" -> {
-        // Once per message: a voice note is read, then played; only the first move past delivered counts.
+        // Once per message: a voice note is read, then played; only the first move past delivered
+        // counts.
         AnalyticsDeltas.Step before = AnalyticsDeltas.Step.of(event.previousStatus());
         if (before == null || before.progress < AnalyticsDeltas.Step.READ.progress) {
-          deltas.read(tenant, contact, hourOfWeekSent(event), readQuickly(event.sentAt(), event.changedAt()));
+          deltas.read(
+              tenant,
+              contact,
+              hourOfWeekSent(event),
+              readQuickly(event.sentAt(), event.changedAt()));
         }
       }
       case "replied" -> deltas.replied(tenant, contact, hourOfWeekSent(event));
@@ -109,7 +116,9 @@ class AnalyticsRecorder {
   }
 
   boolean readQuickly(Instant sentAt, Instant readAt) {
-    return sentAt != null && readAt != null && Duration.between(sentAt, readAt).compareTo(quickRead) <= 0;
+    return sentAt != null
+        && readAt != null
+        && Duration.between(sentAt, readAt).compareTo(quickRead) <= 0;
   }
 
   int hourOfWeek(TenantId tenant, Instant at) {
@@ -144,7 +153,8 @@ class AnalyticsRecorder {
    * resource, so that a transaction suspended for a nested one keeps its own.
    */
   private Flush currentFlush() {
-    for (TransactionSynchronization synchronization : TransactionSynchronizationManager.getSynchronizations()) {
+    for (TransactionSynchronization synchronization :
+        TransactionSynchronizationManager.getSynchronizations()) {
       if (synchronization instanceof Flush flush && flush.owner == this) {
         return flush;
       }

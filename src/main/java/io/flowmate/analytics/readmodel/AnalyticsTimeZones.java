@@ -10,8 +10,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.stereotype.Component;
 
 /**
- * Tenants' time zones (admin's tenant settings), remembered for a while: the listeners need one
- * for every message sent, and must not ask the database each time.
+ * Tenants' time zones (admin's tenant settings), remembered for a while: the listeners need one for
+ * every message sent, and must not ask the database each time.
  */
 @Component
 class AnalyticsTimeZones {

@@ -37,7 +37,8 @@ class CampaignAnalyticsController {
   private final CampaignAnalyticsRepository analytics;
   private final Tenants tenants;
 
-  CampaignAnalyticsController(Campaigns campaigns, CampaignAnalyticsRepository analytics, Tenants tenants) {
+  CampaignAnalyticsController(
+      Campaigns campaigns, CampaignAnalyticsRepository analytics, Tenants tenants) {
     this.campaigns = campaigns;
     this.analytics = analytics;
     this.tenants = tenants;
@@ -49,12 +50,23 @@ class CampaignAnalyticsController {
    * @param sent accepted by WhatsApp (and so every later step)
    */
   record FunnelView(
-      long queued, long waiting, long sent, long delivered, long read, long replied, long failed, long cancelled) {}
+      long queued,
+      long waiting,
+      long sent,
+      long delivered,
+      long read,
+      long replied,
+      long failed,
+      long cancelled) {}
 
   /** Shares of the messages sent (failure: of those queued), 0 to 1. */
   record RatesView(double deliveryRate, double readRate, double replyRate, double failureRate) {}
 
-  record PaceView(double messagesPerMinute, long peakMessagesPerMinute, Instant firstSentAt, Instant lastSentAt) {}
+  record PaceView(
+      double messagesPerMinute,
+      long peakMessagesPerMinute,
+      Instant firstSentAt,
+      Instant lastSentAt) {}
 
   record RecipientView(
       UUID messageId,
@@ -71,8 +83,17 @@ class CampaignAnalyticsController {
 
     static RecipientView of(CampaignAnalyticsRepository.Recipient r) {
       return new RecipientView(
-          r.messageId(), r.chatId(), r.status(), r.repliedAt() != null, r.failureReason(), r.queuedAt(),
-          r.sentAt(), r.deliveredAt(), r.readAt(), r.repliedAt(), r.failedAt());
+          r.messageId(),
+          r.chatId(),
+          r.status(),
+          r.repliedAt() != null,
+          r.failureReason(),
+          r.queuedAt(),
+          r.sentAt(),
+          r.deliveredAt(),
+          r.readAt(),
+          r.repliedAt(),
+          r.failedAt());
     }
   }
 
@@ -108,13 +129,18 @@ class CampaignAnalyticsController {
     PlanLimits plan = tenants.limits(caller.tenantId());
     if (!plan.campaignAnalyticsEnabled()) {
       throw ApiException.forbidden(
-          "Campaign analytics is not included in the %s plan; upgrade to Pro or higher".formatted(plan.displayName()));
+          "Campaign analytics is not included in the %s plan; upgrade to Pro or higher"
+              .formatted(plan.displayName()));
     }
     Campaigns.CampaignSummary job =
-        campaigns.find(caller.tenantId(), jobId).orElseThrow(() -> ApiException.notFound("Bulk-send job", jobId));
+        campaigns
+            .find(caller.tenantId(), jobId)
+            .orElseThrow(() -> ApiException.notFound("Bulk-send job", jobId));
     CampaignAnalyticsRepository.Funnel funnel = analytics.funnel(caller.tenantId(), jobId);
     List<RecipientView> recipients =
-        analytics.recipients(caller.tenantId(), jobId, page).stream().map(RecipientView::of).toList();
+        analytics.recipients(caller.tenantId(), jobId, page).stream()
+            .map(RecipientView::of)
+            .toList();
     return new CampaignAnalyticsView(
         job.id(),
         job.name(),
@@ -122,15 +148,22 @@ class CampaignAnalyticsController {
         job.sessionId(),
         job.totalRecipients(),
         new FunnelView(
-            funnel.queued(), funnel.waiting(), funnel.sent(), funnel.delivered(), funnel.read(), funnel.replied(),
-            funnel.failed(), funnel.cancelled()),
+            funnel.queued(),
+            funnel.waiting(),
+            funnel.sent(),
+            funnel.delivered(),
+            funnel.read(),
+            funnel.replied(),
+            funnel.failed(),
+            funnel.cancelled()),
         new RatesView(
             share(funnel.delivered(), funnel.sent()),
             share(funnel.read(), funnel.sent()),
             share(funnel.replied(), funnel.sent()),
             share(funnel.failed(), funnel.queued())),
         analytics.failureReasons(caller.tenantId(), jobId, FAILURE_REASONS),
-        new PaceView(perMinute(funnel), funnel.peakPerMinute(), funnel.firstSentAt(), funnel.lastSentAt()),
+        new PaceView(
+            perMinute(funnel), funnel.peakPerMinute(), funnel.firstSentAt(), funnel.lastSentAt()),
         Page.of(recipients, funnel.queued(), page));
   }
 
@@ -139,7 +172,8 @@ class CampaignAnalyticsController {
       return 0;
     }
     double minutes =
-        Math.max(1.0, Duration.between(funnel.firstSentAt(), funnel.lastSentAt()).toMillis() / 60_000.0);
+        Math.max(
+            1.0, Duration.between(funnel.firstSentAt(), funnel.lastSentAt()).toMillis() / 60_000.0);
     return Math.round(funnel.sent() / minutes * 100) / 100.0;
   }
 

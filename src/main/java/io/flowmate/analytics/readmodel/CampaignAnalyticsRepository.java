@@ -62,20 +62,19 @@ class CampaignAnalyticsRepository {
             """)
         .param("campaign", campaignId)
         .param("tenant", tenant.value())
-        .query(
-            (rs, row) ->
-                new Funnel(
-                    rs.getLong("queued"),
-                    rs.getLong("waiting"),
-                    rs.getLong("sent"),
-                    rs.getLong("delivered"),
-                    rs.getLong("read"),
-                    rs.getLong("replied"),
-                    rs.getLong("failed"),
-                    rs.getLong("cancelled"),
-                    instant(rs, "first_sent_at"),
-                    instant(rs, "last_sent_at"),
-                    rs.getLong("peak_per_minute")))
+        .query((rs, row) ->
+            new Funnel(
+                rs.getLong("queued"),
+                rs.getLong("waiting"),
+                rs.getLong("sent"),
+                rs.getLong("delivered"),
+                rs.getLong("read"),
+                rs.getLong("replied"),
+                rs.getLong("failed"),
+                rs.getLong("cancelled"),
+                instant(rs, "first_sent_at"),
+                instant(rs, "last_sent_at"),
+                rs.getLong("peak_per_minute")))
         .single();
   }
 
@@ -122,19 +121,18 @@ class CampaignAnalyticsRepository {
         .param("tenant", tenant.value())
         .param("limit", page.limit())
         .param("offset", page.offset())
-        .query(
-            (rs, row) ->
-                new Recipient(
-                    uuid(rs, "message_id"),
-                    rs.getString("chat_id"),
-                    rs.getString("status"),
-                    rs.getString("failure_reason"),
-                    instant(rs, "queued_at"),
-                    instant(rs, "sent_at"),
-                    instant(rs, "delivered_at"),
-                    instant(rs, "read_at"),
-                    instant(rs, "replied_at"),
-                    instant(rs, "failed_at")))
+        .query((rs, row) ->
+            new Recipient(
+                uuid(rs, "message_id"),
+                rs.getString("chat_id"),
+                rs.getString("status"),
+                rs.getString("failure_reason"),
+                instant(rs, "queued_at"),
+                instant(rs, "sent_at"),
+                instant(rs, "delivered_at"),
+                instant(rs, "read_at"),
+                instant(rs, "replied_at"),
+                instant(rs, "failed_at")))
         .list();
   }
 }

@@ -44,7 +44,8 @@ class ContactEngagementController {
   record ScoreView(double replyPoints, double volumePoints, double recencyPoints) {}
 
   /**
-   * @param chatId the person: {@code <phone>@c.us}, or {@code <n>@lid} while their number is unknown
+   * @param chatId the person: {@code <phone>@c.us}, or {@code <n>@lid} while their number is
+   *     unknown
    * @param phone E.164 digits when known
    * @param contactId messaging's contact id, as last seen
    * @param replyRate the share of our messages sent to them that they replied to
@@ -67,7 +68,11 @@ class ContactEngagementController {
     static ContactView of(ContactEngagementRepository.ContactRow row, Instant now) {
       ContactEngagementScore score =
           ContactEngagementScore.of(
-              row.messagesSent(), row.messagesReceived(), row.messagesReplied(), row.lastReceivedAt(), now);
+              row.messagesSent(),
+              row.messagesReceived(),
+              row.messagesReplied(),
+              row.lastReceivedAt(),
+              now);
       Instant last =
           row.lastSentAt() == null
               ? row.lastReceivedAt()
@@ -76,7 +81,9 @@ class ContactEngagementController {
                   : row.lastReceivedAt();
       return new ContactView(
           row.contactKey(),
-          row.contactKey().endsWith("@c.us") ? row.contactKey().substring(0, row.contactKey().indexOf('@')) : null,
+          row.contactKey().endsWith("@c.us")
+              ? row.contactKey().substring(0, row.contactKey().indexOf('@'))
+              : null,
           row.contactId(),
           score.score(),
           new ScoreView(score.replyPoints(), score.volumePoints(), score.recencyPoints()),
@@ -86,7 +93,9 @@ class ContactEngagementController {
           row.messagesReplied(),
           row.messagesSent() == 0
               ? 0
-              : Math.round(Math.min(1.0, (double) row.messagesReplied() / row.messagesSent()) * 10_000) / 10_000.0,
+              : Math.round(
+                      Math.min(1.0, (double) row.messagesReplied() / row.messagesSent()) * 10_000)
+                  / 10_000.0,
           last,
           row.lastSentAt(),
           row.lastReceivedAt());
@@ -111,7 +120,9 @@ class ContactEngagementController {
     PageQuery page = PageQuery.of(limit, offset);
     Instant now = clock.instant();
     return Page.of(
-        contacts.page(caller.tenantId(), order, now, page).stream().map(row -> ContactView.of(row, now)).toList(),
+        contacts.page(caller.tenantId(), order, now, page).stream()
+            .map(row -> ContactView.of(row, now))
+            .toList(),
         contacts.count(caller.tenantId()),
         page);
   }

@@ -67,17 +67,16 @@ class ContactEngagementRepository {
         .param("now", timestamp(now))
         .param("limit", page.limit())
         .param("offset", page.offset())
-        .query(
-            (rs, row) ->
-                new ContactRow(
-                    rs.getString("contact_key"),
-                    uuid(rs, "contact_id"),
-                    rs.getLong("messages_sent"),
-                    rs.getLong("messages_received"),
-                    rs.getLong("messages_read"),
-                    rs.getLong("messages_replied"),
-                    instant(rs, "last_sent_at"),
-                    instant(rs, "last_received_at")))
+        .query((rs, row) ->
+            new ContactRow(
+                rs.getString("contact_key"),
+                uuid(rs, "contact_id"),
+                rs.getLong("messages_sent"),
+                rs.getLong("messages_received"),
+                rs.getLong("messages_read"),
+                rs.getLong("messages_replied"),
+                instant(rs, "last_sent_at"),
+                instant(rs, "last_received_at")))
         .list();
   }
 

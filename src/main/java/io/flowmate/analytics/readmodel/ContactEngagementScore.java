@@ -18,13 +18,16 @@ import java.time.Instant;
  * <p>The leaderboard orders by the same formula in SQL ({@link #SQL}), so that a page of the
  * leaderboard needs no other rows; {@link #of} gives the figures shown.
  */
-record ContactEngagementScore(double score, double replyPoints, double volumePoints, double recencyPoints) {
+record ContactEngagementScore(
+    double score, double replyPoints, double volumePoints, double recencyPoints) {
 
   static final double REPLY_WEIGHT = 40;
   static final double VOLUME_WEIGHT = 30;
   static final double RECENCY_WEIGHT = 30;
+
   /** Weighted messages that give the full volume points. */
   static final double VOLUME_SATURATION = 40;
+
   static final Duration RECENCY_HALF_LIFE = Duration.ofDays(14);
 
   /**
@@ -41,19 +44,25 @@ record ContactEngagementScore(double score, double replyPoints, double volumePoi
            / %5$s) END)
       """
           .formatted(
-              REPLY_WEIGHT, VOLUME_WEIGHT, VOLUME_SATURATION, RECENCY_WEIGHT, RECENCY_HALF_LIFE.toSeconds());
+              REPLY_WEIGHT,
+              VOLUME_WEIGHT,
+              VOLUME_SATURATION,
+              RECENCY_WEIGHT,
+              RECENCY_HALF_LIFE.toSeconds());
 
   static ContactEngagementScore of(
       long sent, long received, long replied, Instant lastReceivedAt, Instant now) {
     double reply = sent > 0 ? REPLY_WEIGHT * Math.min(1.0, (double) replied / sent) : 0;
     double volume =
-        VOLUME_WEIGHT * Math.min(1.0, Math.log(1 + received + sent / 2.0) / Math.log(1 + VOLUME_SATURATION));
+        VOLUME_WEIGHT
+            * Math.min(1.0, Math.log(1 + received + sent / 2.0) / Math.log(1 + VOLUME_SATURATION));
     double recency = 0;
     if (lastReceivedAt != null) {
       double seconds = Math.max(0, Duration.between(lastReceivedAt, now).toMillis() / 1000.0);
       recency = RECENCY_WEIGHT * Math.pow(0.5, seconds / RECENCY_HALF_LIFE.toSeconds());
     }
-    return new ContactEngagementScore(round(reply + volume + recency), round(reply), round(volume), round(recency));
+    return new ContactEngagementScore(
+        round(reply + volume + recency), round(reply), round(volume), round(recency));
   }
 
   private static double round(double value) {

@@ -58,8 +58,17 @@ class SendTimeController {
 
     static SlotView of(SendTimeSlots.Slot slot) {
       return new SlotView(
-          slot.dayOfWeek(), slot.hour(), slot.hourOfWeek(), slot.sent(), slot.read(), slot.readQuickly(),
-          slot.replied(), slot.readRate(), slot.readQuicklyRate(), slot.replyRate(), slot.score());
+          slot.dayOfWeek(),
+          slot.hour(),
+          slot.hourOfWeek(),
+          slot.sent(),
+          slot.read(),
+          slot.readQuickly(),
+          slot.replied(),
+          slot.readRate(),
+          slot.readQuicklyRate(),
+          slot.replyRate(),
+          slot.score());
     }
   }
 
@@ -101,7 +110,8 @@ class SendTimeController {
       @RequestParam(required = false) Integer limit) {
     int count = limit == null ? 5 : limit;
     if (count < 1 || count > MAX_SLOTS) {
-      throw ApiException.invalid("limit must be between 1 and %d, got %d".formatted(MAX_SLOTS, count));
+      throw ApiException.invalid(
+          "limit must be between 1 and %d, got %d".formatted(MAX_SLOTS, count));
     }
     if (chatId != null && contactId != null) {
       throw ApiException.invalid("give chat_id or contact_id, not both");
@@ -112,14 +122,26 @@ class SendTimeController {
     String contact = contact(tenant, chatId, contactId);
     if (contact == null) {
       return new SendTimeView(
-          timezone, "tenant", null, false, null, SendTimeSlots.sent(tenantSlots), null,
-          settings.minSlotSamples(), settings.minContactMessages(), settings.quickRead().toString(),
+          timezone,
+          "tenant",
+          null,
+          false,
+          null,
+          SendTimeSlots.sent(tenantSlots),
+          null,
+          settings.minSlotSamples(),
+          settings.minContactMessages(),
+          settings.quickRead().toString(),
           views(SendTimeSlots.best(tenantSlots, settings.minSlotSamples(), count)));
     }
     List<SendTimeSlots.Counts> contactSlots = slots.slots(tenant, contact);
     SendTimeSlots.Advice advice =
         SendTimeSlots.advise(
-            contactSlots, tenantSlots, settings.minContactMessages(), settings.minSlotSamples(), count);
+            contactSlots,
+            tenantSlots,
+            settings.minContactMessages(),
+            settings.minSlotSamples(),
+            count);
     return new SendTimeView(
         timezone,
         advice.basis(),
@@ -145,11 +167,10 @@ class SendTimeController {
       return null;
     }
     return AnalyticsContactKeys.parse(chatId)
-        .orElseThrow(
-            () ->
-                ApiException.invalid(
-                    "chat_id '%s' is not a person's chat: use <phone>@c.us, a phone number or <n>@lid"
-                        .formatted(chatId)));
+        .orElseThrow(() ->
+            ApiException.invalid(
+                "chat_id '%s' is not a person's chat: use <phone>@c.us, a phone number or <n>@lid"
+                    .formatted(chatId)));
   }
 
   private static List<SlotView> views(List<SendTimeSlots.Slot> slots) {

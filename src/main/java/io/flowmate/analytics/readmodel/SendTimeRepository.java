@@ -15,7 +15,9 @@ class SendTimeRepository {
     this.jdbc = jdbc;
   }
 
-  /** The tenant's slots ({@code contactKey} "") or one contact's, hours without messages left out. */
+  /**
+   * The tenant's slots ({@code contactKey} "") or one contact's, hours without messages left out.
+   */
   List<SendTimeSlots.Counts> slots(TenantId tenant, String contactKey) {
     return jdbc.sql(
             """
@@ -26,14 +28,13 @@ class SendTimeRepository {
             """)
         .param("tenant", tenant.value())
         .param("contact", contactKey)
-        .query(
-            (rs, row) ->
-                new SendTimeSlots.Counts(
-                    rs.getInt("hour_of_week"),
-                    rs.getLong("sent"),
-                    rs.getLong("read"),
-                    rs.getLong("read_quickly"),
-                    rs.getLong("replied")))
+        .query((rs, row) ->
+            new SendTimeSlots.Counts(
+                rs.getInt("hour_of_week"),
+                rs.getLong("sent"),
+                rs.getLong("read"),
+                rs.getLong("read_quickly"),
+                rs.getLong("replied")))
         .list();
   }
 }

@@ -9,11 +9,11 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Hours of the week and how good each is for sending. A slot is the local hour of the week in
- * which a message was sent (Monday 00:00–01:00 is 0, Sunday 23:00–24:00 is 167), taken from the
- * wall clock of the tenant's zone on that date, so daylight-saving changes move nothing: 09:15 is
- * slot "09:00" in winter and in summer. In the hour the clocks go back twice, both passes count for
- * that hour; the skipped hour in spring has no messages.
+ * Hours of the week and how good each is for sending. A slot is the local hour of the week in which
+ * a message was sent (Monday 00:00–01:00 is 0, Sunday 23:00–24:00 is 167), taken from the wall
+ * clock of the tenant's zone on that date, so daylight-saving changes move nothing: 09:15 is slot
+ * "09:00" in winter and in summer. In the hour the clocks go back twice, both passes count for that
+ * hour; the skipped hour in spring has no messages.
  *
  * <p>A slot's score is {@code (quick-read rate + 2 × reply rate) / 3}, between 0 and 1: of the
  * messages sent in that hour, how many were read within the quick-read time, and how many the
@@ -70,7 +70,10 @@ final class SendTimeSlots {
     }
   }
 
-  /** The best slots with enough messages, best first (ties: more messages, then earlier in the week). */
+  /**
+   * The best slots with enough messages, best first (ties: more messages, then earlier in the
+   * week).
+   */
   static List<Slot> best(List<Counts> counts, int minSamples, int limit) {
     return counts.stream()
         .filter(c -> c.sent() >= minSamples && c.sent() > 0)
@@ -104,11 +107,15 @@ final class SendTimeSlots {
 
   /**
    * The contact's own best slots when there is enough data about them (at least {@code
-   * minContactMessages} sent to them and one hour with {@code minSamples}); the tenant's
-   * otherwise, saying why.
+   * minContactMessages} sent to them and one hour with {@code minSamples}); the tenant's otherwise,
+   * saying why.
    */
   static Advice advise(
-      List<Counts> contact, List<Counts> tenant, int minContactMessages, int minSamples, int limit) {
+      List<Counts> contact,
+      List<Counts> tenant,
+      int minContactMessages,
+      int minSamples,
+      int limit) {
     long sentToContact = sent(contact);
     if (sentToContact < minContactMessages) {
       return new Advice(

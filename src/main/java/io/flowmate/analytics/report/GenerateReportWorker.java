@@ -8,8 +8,8 @@ import java.time.Instant;
 import org.springframework.stereotype.Component;
 
 /**
- * Generates one run of a report when its timer fires: gathers the template's figures from the
- * other modules, stores the run (WhatsApp text and JSON) for the dashboard, queues the text for the
+ * Generates one run of a report when its timer fires: gathers the template's figures from the other
+ * modules, stores the run (WhatsApp text and JSON) for the dashboard, queues the text for the
  * report's WhatsApp chat or group through the outbox when delivery is whatsapp, and moves the
  * report to its next run (a one-time report completes). Generates nothing if the report was paused,
  * cancelled or re-timed meanwhile. Safe to run twice: one run per occurrence, idempotency key

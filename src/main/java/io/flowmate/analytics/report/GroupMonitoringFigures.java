@@ -23,7 +23,8 @@ public class GroupMonitoringFigures {
 
   /** The group_monitoring report: every monitored group's activity since {@code since}. */
   ReportContents.GroupMonitoring digest(TenantId tenant, Instant since) {
-    return ReportContents.GroupMonitoring.of(groups.monitored(tenant), groups.digest(tenant, since));
+    return ReportContents.GroupMonitoring.of(
+        groups.monitored(tenant), groups.digest(tenant, since));
   }
 
   /** How many groups the tenant monitors (what the plan's {@code max_monitored_groups} counts). */
@@ -32,7 +33,8 @@ public class GroupMonitoringFigures {
   }
 
   /** Groups the tenant's working numbers are in but do not monitor, busiest in the window first. */
-  public Optional<List<MonitoredGroups.Unmonitored>> unmonitored(TenantId tenant, Duration window, int limit) {
+  public Optional<List<MonitoredGroups.Unmonitored>> unmonitored(
+      TenantId tenant, Duration window, int limit) {
     return Optional.of(groups.unmonitored(tenant, window, limit));
   }
 }

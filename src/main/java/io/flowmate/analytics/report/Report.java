@@ -39,9 +39,12 @@ record Report(
     Long processInstanceKey,
     String engineEpoch,
     Instant createdAt,
-    Instant updatedAt) implements Schedule<Report> {
+    Instant updatedAt)
+    implements Schedule<Report> {
 
-  /** Where a report goes: the dashboard only, or also a WhatsApp chat through one of the numbers. */
+  /**
+   * Where a report goes: the dashboard only, or also a WhatsApp chat through one of the numbers.
+   */
   record Delivery(String method, UUID sessionId, String chatId) {
 
     static final String DASHBOARD = "dashboard";
@@ -64,7 +67,22 @@ record Report(
   @Override
   public Report with(ScheduleStatus newStatus, Instant newNextRunAt) {
     return new Report(
-        id, tenantId, name, template, scheduleType, cronExpression, scheduledTime, timezone, delivery, newStatus,
-        newNextRunAt, lastRunAt, runCount, processInstanceKey, engineEpoch, createdAt, updatedAt);
+        id,
+        tenantId,
+        name,
+        template,
+        scheduleType,
+        cronExpression,
+        scheduledTime,
+        timezone,
+        delivery,
+        newStatus,
+        newNextRunAt,
+        lastRunAt,
+        runCount,
+        processInstanceKey,
+        engineEpoch,
+        createdAt,
+        updatedAt);
   }
 }

@@ -38,7 +38,10 @@ import org.springframework.web.bind.annotation.RestController;
  */
 @RestController
 @RequestMapping("/api/v2/reports")
-@Tag(name = "Reports", description = "Ten report templates, scheduled in a time zone, on the dashboard or sent on WhatsApp")
+@Tag(
+    name = "Reports",
+    description =
+        "Ten report templates, scheduled in a time zone, on the dashboard or sent on WhatsApp")
 class ReportController {
 
   private static final int RUNS_IN_DETAIL = 10;
@@ -65,7 +68,14 @@ class ReportController {
 
     Reports.Draft draft() {
       return new Reports.Draft(
-          name, templateId, scheduleType, cronExpression, scheduledTime, timezone, deliveryMethod, deliverySessionId,
+          name,
+          templateId,
+          scheduleType,
+          cronExpression,
+          scheduledTime,
+          timezone,
+          deliveryMethod,
+          deliverySessionId,
           deliveryChatId);
     }
   }
@@ -99,7 +109,13 @@ class ReportController {
    * sent}, {@code delivered}, {@code read}, {@code failed}, {@code cancelled}), null until queued.
    */
   record DeliveryView(
-      String method, UUID sessionId, String chatId, UUID messageId, String status, String failureReason, Instant sentAt) {}
+      String method,
+      UUID sessionId,
+      String chatId,
+      UUID messageId,
+      String status,
+      String failureReason,
+      Instant sentAt) {}
 
   /**
    * @param text the report as the WhatsApp message shows it (single run only)
@@ -144,7 +160,9 @@ class ReportController {
   ResponseEntity<ReportView> create(
       Caller caller,
       @RequestBody ReportRequest request,
-      @Parameter(description = "Repeat the request safely: the same key and body return the first report")
+      @Parameter(
+              description =
+                  "Repeat the request safely: the same key and body return the first report")
           @RequestHeader(name = "Idempotency-Key", required = false)
           String idempotencyKey) {
     Reports.Accepted accepted =
@@ -162,7 +180,10 @@ class ReportController {
       @RequestParam(required = false) Integer limit,
       @RequestParam(required = false) Integer offset) {
     return reports
-        .list(caller.tenantId(), status == null ? null : ScheduleStatus.parse(status), PageQuery.of(limit, offset))
+        .list(
+            caller.tenantId(),
+            status == null ? null : ScheduleStatus.parse(status),
+            PageQuery.of(limit, offset))
         .map(r -> view(r, null));
   }
 
@@ -187,12 +208,7 @@ class ReportController {
               + " delivery_method, delivery_session_id, delivery_chat_id. The next run is recomputed and the"
               + " report's process re-timed at once.")
   ReportView update(Caller caller, @PathVariable UUID id, @RequestBody ReportRequest request) {
-    return view(
-        reports.update(
-            caller.tenantId(),
-            id,
-            request.draft()),
-        null);
+    return view(reports.update(caller.tenantId(), id, request.draft()), null);
   }
 
   @PostMapping("/{id}/pause")
@@ -251,7 +267,9 @@ class ReportController {
       @PathVariable UUID id,
       @RequestParam(required = false) Integer limit,
       @RequestParam(required = false) Integer offset) {
-    return reports.runs(caller.tenantId(), id, PageQuery.of(limit, offset)).map(run -> runView(run, false));
+    return reports
+        .runs(caller.tenantId(), id, PageQuery.of(limit, offset))
+        .map(run -> runView(run, false));
   }
 
   @GetMapping("/{id}/runs/{runId}")
@@ -305,7 +323,9 @@ class ReportController {
         r.template().id(),
         r.scheduleType().value(),
         r.cronExpression(),
-        r.scheduledTime() == null ? null : r.scheduledTime().atZone(r.zone()).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME),
+        r.scheduledTime() == null
+            ? null
+            : r.scheduledTime().atZone(r.zone()).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME),
         r.timezone(),
         r.delivery().method(),
         r.delivery().sessionId(),

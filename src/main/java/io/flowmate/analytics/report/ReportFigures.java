@@ -63,18 +63,25 @@ public class ReportFigures {
       case DAILY_ACTIVITY -> {
         ConversationFigures.Traffic traffic = conversations.traffic(tenant, since, until);
         yield new ReportContents.DailyActivity(
-            traffic.sent(), traffic.received(), leads.detectedSince(tenant, since), sessionLines(tenant));
+            traffic.sent(),
+            traffic.received(),
+            leads.detectedSince(tenant, since),
+            sessionLines(tenant));
       }
       case LEAD_PIPELINE ->
           ReportContents.LeadPipeline.of(
-              leads.countByStatus(tenant), leads.countBySource(tenant), leads.detectedSince(tenant, since));
+              leads.countByStatus(tenant),
+              leads.countBySource(tenant),
+              leads.detectedSince(tenant, since));
       case UNANSWERED_CONTACTS -> unansweredContacts(tenant, until);
       case VIP_CONTACTS -> vipContacts(tenant);
       case GROUP_MONITORING -> groups.digest(tenant, since);
       case SCHEDULED_MESSAGES_STATUS ->
-          ReportContents.ScheduledMessagesStatus.of(outreach.schedules(tenant, since, until, settings.listLimit()));
+          ReportContents.ScheduledMessagesStatus.of(
+              outreach.schedules(tenant, since, until, settings.listLimit()));
       case BULK_SEND_PROGRESS ->
-          ReportContents.BulkSendProgress.of(outreach.bulkSends(tenant, since, settings.listLimit()));
+          ReportContents.BulkSendProgress.of(
+              outreach.bulkSends(tenant, since, settings.listLimit()));
       case USAGE_PLAN -> usagePlan(tenant, until, zone);
       case SESSION_HEALTH -> ReportContents.SessionHealth.of(sessionLines(tenant));
       case REVIEW_DIGEST -> ReportContents.ReviewDigest.withoutReviewsModule();
@@ -85,14 +92,18 @@ public class ReportFigures {
     return sessions.standings(tenant).stream().map(SessionLine::of).toList();
   }
 
-  /** Whether the tenant lets Flowmate show who is in its chats (the reference API's chat-history gate). */
+  /**
+   * Whether the tenant lets Flowmate show who is in its chats (the reference API's chat-history
+   * gate).
+   */
   public boolean chatHistoryVisible(TenantId tenant) {
     return tenants.settings(tenant).chatHistoryAccessEnabled();
   }
 
   ReportContents.UnansweredContacts unansweredContacts(TenantId tenant, Instant now) {
     boolean visible = chatHistoryVisible(tenant);
-    ConversationFigures.Unanswered unanswered = conversations.unanswered(tenant, visible ? settings.listLimit() : 0);
+    ConversationFigures.Unanswered unanswered =
+        conversations.unanswered(tenant, visible ? settings.listLimit() : 0);
     List<Leads.LeadSummary> cold =
         leads.goingCold(tenant, now.minus(settings.coldAfter()), settings.listLimit() + 1);
     return new ReportContents.UnansweredContacts(
@@ -107,26 +118,50 @@ public class ReportFigures {
   ReportContents.VipContacts vipContacts(TenantId tenant) {
     boolean visible = chatHistoryVisible(tenant);
     ConversationFigures.MostActive vips =
-        conversations.mostActive(tenant, settings.vipMessages(), visible ? settings.listLimit() : 0);
+        conversations.mostActive(
+            tenant, settings.vipMessages(), visible ? settings.listLimit() : 0);
     return new ReportContents.VipContacts(
-        vips.minMessages(), vips.total(), vips.busiest().stream().map(ContactLine::of).toList(), !visible);
+        vips.minMessages(),
+        vips.total(),
+        vips.busiest().stream().map(ContactLine::of).toList(),
+        !visible);
   }
 
-  /** Every limited resource of the plan against its limit; messages count this calendar month in {@code zone}. */
+  /**
+   * Every limited resource of the plan against its limit; messages count this calendar month in
+   * {@code zone}.
+   */
   public ReportContents.UsagePlan usagePlan(TenantId tenant, Instant now, ZoneId zone) {
     PlanLimits limits = tenants.limits(tenant);
-    Instant monthStart = now.atZone(zone).toLocalDate().withDayOfMonth(1).atStartOfDay(zone).toInstant();
+    Instant monthStart =
+        now.atZone(zone).toLocalDate().withDayOfMonth(1).atStartOfDay(zone).toInstant();
     List<UsageLine> usage = new ArrayList<>();
     usage.add(
         UsageLine.of(
-            "messages_this_month", "Messages this month", conversations.traffic(tenant, monthStart, now).sent(),
+            "messages_this_month",
+            "Messages this month",
+            conversations.traffic(tenant, monthStart, now).sent(),
             limits.messagesPerMonth()));
-    usage.add(UsageLine.of("sessions", "Sessions", sessions.list(tenant).size(), limits.maxSessions()));
-    groups.monitoredCount(tenant)
-        .ifPresent(count -> usage.add(UsageLine.of("monitored_groups", "Monitored groups", count, limits.maxMonitoredGroups())));
-    usage.add(UsageLine.of("custom_groups", "Custom groups", outreach.customGroups(tenant), limits.maxCustomGroups()));
     usage.add(
-        UsageLine.of("scheduled_reports", "Scheduled reports", reports.countLive(tenant), limits.maxScheduledReports()));
+        UsageLine.of("sessions", "Sessions", sessions.list(tenant).size(), limits.maxSessions()));
+    groups
+        .monitoredCount(tenant)
+        .ifPresent(count ->
+            usage.add(
+                UsageLine.of(
+                    "monitored_groups", "Monitored groups", count, limits.maxMonitoredGroups())));
+    usage.add(
+        UsageLine.of(
+            "custom_groups",
+            "Custom groups",
+            outreach.customGroups(tenant),
+            limits.maxCustomGroups()));
+    usage.add(
+        UsageLine.of(
+            "scheduled_reports",
+            "Scheduled reports",
+            reports.countLive(tenant),
+            limits.maxScheduledReports()));
     return ReportContents.UsagePlan.of(limits, usage);
   }
 }

@@ -35,7 +35,8 @@ class ReportGenerator {
   private final ObjectMapper json;
   private final Clock clock;
 
-  ReportGenerator(ReportFigures figures, Sessions sessions, Outbox outbox, ObjectMapper json, Clock clock) {
+  ReportGenerator(
+      ReportFigures figures, Sessions sessions, Outbox outbox, ObjectMapper json, Clock clock) {
     this.figures = figures;
     this.sessions = sessions;
     this.outbox = outbox;
@@ -82,26 +83,50 @@ class ReportGenerator {
    * {@code failed} when it is to be sent by a session that no longer exists.
    */
   ReportRun generate(
-      Report report, String trigger, Instant occurrence, Instant periodStart, Instant periodEnd, String idempotencyKey) {
+      Report report,
+      String trigger,
+      Instant occurrence,
+      Instant periodStart,
+      Instant periodEnd,
+      String idempotencyKey) {
     ReportContents.Body body =
         figures.gather(report.tenantId(), report.template(), periodStart, periodEnd, report.zone());
     Instant now = clock.instant();
     ReportContents.Document document =
         new ReportContents.Document(
-            report.template().id(), report.template().title(), report.name(), report.timezone(), periodStart,
-            periodEnd, now, body);
+            report.template().id(),
+            report.template().title(),
+            report.name(),
+            report.timezone(),
+            periodStart,
+            periodEnd,
+            now,
+            body);
     String text = document.text(new ReportText(report.zone(), periodEnd), report.template());
     JsonNode content = json.valueToTree(document);
     String error = null;
     if (report.delivery().isWhatsApp()
         && sessions.find(report.tenantId(), report.delivery().sessionId()).isEmpty()) {
-      error = "not sent: session %s no longer exists; choose another delivery_session_id"
-          .formatted(report.delivery().sessionId());
+      error =
+          "not sent: session %s no longer exists; choose another delivery_session_id"
+              .formatted(report.delivery().sessionId());
     }
     return new ReportRun(
-        Ids.newId(), report.id(), report.tenantId(), trigger, occurrence,
-        error == null ? ReportRun.GENERATED : ReportRun.FAILED, report.template(), periodStart, periodEnd, text,
-        content, report.delivery(), error, idempotencyKey, now);
+        Ids.newId(),
+        report.id(),
+        report.tenantId(),
+        trigger,
+        occurrence,
+        error == null ? ReportRun.GENERATED : ReportRun.FAILED,
+        report.template(),
+        periodStart,
+        periodEnd,
+        text,
+        content,
+        report.delivery(),
+        error,
+        idempotencyKey,
+        now);
   }
 
   /**
@@ -114,8 +139,13 @@ class ReportGenerator {
     }
     String text = run.text();
     if (text.length() > MAX_WHATSAPP_LENGTH) {
-      text = text.substring(0, MAX_WHATSAPP_LENGTH) + "\n… (the whole report: GET /api/v2/reports/"
-          + run.reportId() + "/runs/" + run.id() + ")";
+      text =
+          text.substring(0, MAX_WHATSAPP_LENGTH)
+              + "\n… (the whole report: GET /api/v2/reports/"
+              + run.reportId()
+              + "/runs/"
+              + run.id()
+              + ")";
     }
     // Repeatable: a weekly report to the same group is meant to go again, past the duplicate guard.
     outbox.enqueue(
@@ -123,7 +153,11 @@ class ReportGenerator {
             run.tenantId(),
             run.delivery().sessionId(),
             run.origin(),
-            List.of(new Outbox.Outgoing(new ChatId(run.delivery().chatId()), Outbox.Content.text(text), "report:" + run.id())),
+            List.of(
+                new Outbox.Outgoing(
+                    new ChatId(run.delivery().chatId()),
+                    Outbox.Content.text(text),
+                    "report:" + run.id())),
             false,
             true,
             null));

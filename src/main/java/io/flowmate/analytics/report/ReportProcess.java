@@ -4,8 +4,7 @@ import io.flowmate.core.schedule.OccurrencePlanner;
 
 /**
  * Names shared by {@code bpmn/analytics-report.bpmn}, its workers, its starter and its tests.
- * Renaming an element in Camunda Modeler without changing it here breaks the build, not
- * production.
+ * Renaming an element in Camunda Modeler without changing it here breaks the build, not production.
  *
  * <p>Variables (ids and a date only): {@code tenantId}, {@code reportId} (also the correlation key
  * of {@link #CHANGED_MESSAGE}), {@code reportState} and {@code nextRunAt} (ISO-8601 instant the
@@ -18,7 +17,9 @@ final class ReportProcess {
   static final String PLAN_JOB = "flowmate.analytics.plan-report-run";
   static final String GENERATE_JOB = "flowmate.analytics.generate-report";
 
-  /** Published after an edit, pause, resume, cancel or delete: the instance reads the report again. */
+  /**
+   * Published after an edit, pause, resume, cancel or delete: the instance reads the report again.
+   */
   static final String CHANGED_MESSAGE = "analytics.report-changed";
 
   static final String START_EVENT = "ReportScheduled";
@@ -40,8 +41,10 @@ final class ReportProcess {
 
   /** {@link #REPORT_STATE}: active, the timer waits for {@link #NEXT_RUN_AT}. */
   static final String WAITING = OccurrencePlanner.WAITING;
+
   /** {@link #REPORT_STATE}: paused, waits for a change. */
   static final String PAUSED = OccurrencePlanner.PAUSED;
+
   /** {@link #REPORT_STATE}: cancelled, completed or deleted; the instance ends. */
   static final String FINISHED = OccurrencePlanner.FINISHED;
 

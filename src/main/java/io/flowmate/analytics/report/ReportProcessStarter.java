@@ -14,11 +14,11 @@ import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 /**
- * Gives every active or paused report a live {@code analytics-report} instance: when it is
- * created, and again after the engine lost its instances (a restart of the embedded engine). The
- * new instance starts from the beginning and reads the report, so a run that fell due while
- * Flowmate was down is generated late or recorded as missed (see {@link ScheduledReportRuns#plan}).
- * Also tells instances that their report changed.
+ * Gives every active or paused report a live {@code analytics-report} instance: when it is created,
+ * and again after the engine lost its instances (a restart of the embedded engine). The new
+ * instance starts from the beginning and reads the report, so a run that fell due while Flowmate
+ * was down is generated late or recorded as missed (see {@link ScheduledReportRuns#plan}). Also
+ * tells instances that their report changed.
  */
 @Component
 class ReportProcessStarter {
@@ -92,9 +92,13 @@ class ReportProcessStarter {
    */
   void signalChanged(Report report) {
     try {
-      processes.publishMessage(ReportProcess.CHANGED_MESSAGE, report.id().toString(), Map.of(), SIGNAL_BUFFER);
+      processes.publishMessage(
+          ReportProcess.CHANGED_MESSAGE, report.id().toString(), Map.of(), SIGNAL_BUFFER);
     } catch (RuntimeException e) {
-      log.warn("Could not tell the process of report {} about a change: {}", report.id(), e.getMessage());
+      log.warn(
+          "Could not tell the process of report {} about a change: {}",
+          report.id(),
+          e.getMessage());
     }
   }
 

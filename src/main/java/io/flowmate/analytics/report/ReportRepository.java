@@ -29,7 +29,10 @@ import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
-/** Reports and their runs. All SQL on {@code analytics_report} and {@code analytics_report_run} lives here. */
+/**
+ * Reports and their runs. All SQL on {@code analytics_report} and {@code analytics_report_run}
+ * lives here.
+ */
 @Repository
 class ReportRepository {
 
@@ -41,7 +44,8 @@ class ReportRepository {
 
   ReportRepository(JdbcClient jdbc, ObjectMapper json) {
     this.jdbc = jdbc;
-    this.processColumns = new ProcessColumns(jdbc, "analytics_report", "status IN ('active', 'paused')");
+    this.processColumns =
+        new ProcessColumns(jdbc, "analytics_report", "status IN ('active', 'paused')");
     this.tenantRows = new TenantRows(jdbc, "analytics_report");
     this.scheduleColumns = new ScheduleColumns(jdbc, "analytics_report");
     this.json = json;
@@ -93,12 +97,16 @@ class ReportRepository {
   }
 
   Optional<Report> findById(UUID id) {
-    return jdbc.sql("SELECT * FROM analytics_report WHERE id = :id").param("id", id).query(ReportRepository::map).optional();
+    return jdbc.sql("SELECT * FROM analytics_report WHERE id = :id")
+        .param("id", id)
+        .query(ReportRepository::map)
+        .optional();
   }
 
   /** Reads the report and locks its row until the transaction ends (edits and transitions). */
   Optional<Report> lock(TenantId tenant, UUID id) {
-    return jdbc.sql("SELECT * FROM analytics_report WHERE tenant_id = :tenant AND id = :id FOR UPDATE")
+    return jdbc.sql(
+            "SELECT * FROM analytics_report WHERE tenant_id = :tenant AND id = :id FOR UPDATE")
         .param("tenant", tenant.value())
         .param("id", id)
         .query(ReportRepository::map)
@@ -107,7 +115,8 @@ class ReportRepository {
 
   /** The report an Idempotency-Key created, with the hash of the request that created it. */
   Optional<Map.Entry<Report, byte[]>> findByIdempotencyKey(TenantId tenant, String key) {
-    return jdbc.sql("SELECT * FROM analytics_report WHERE tenant_id = :tenant AND idempotency_key = :key")
+    return jdbc.sql(
+            "SELECT * FROM analytics_report WHERE tenant_id = :tenant AND idempotency_key = :key")
         .param("tenant", tenant.value())
         .param("key", key)
         .query((rs, row) -> Map.entry(map(rs, row), rs.getBytes("request_hash")))
@@ -115,7 +124,8 @@ class ReportRepository {
   }
 
   List<Report> list(TenantId tenant, ScheduleStatus status, PageQuery page) {
-    return tenantRows.list(tenant, status == null ? null : status.value(), page, ReportRepository::map);
+    return tenantRows.list(
+        tenant, status == null ? null : status.value(), page, ReportRepository::map);
   }
 
   long count(TenantId tenant, ScheduleStatus status) {
@@ -124,13 +134,16 @@ class ReportRepository {
 
   /** Active and paused reports: what the plan's {@code max_scheduled_reports} counts. */
   long countLive(TenantId tenant) {
-    return jdbc.sql("SELECT count(*) FROM analytics_report WHERE tenant_id = :tenant AND status IN ('active', 'paused')")
+    return jdbc.sql(
+            "SELECT count(*) FROM analytics_report WHERE tenant_id = :tenant AND status IN ('active', 'paused')")
         .param("tenant", tenant.value())
         .query(Long.class)
         .single();
   }
 
-  /** Writes what an edit, a pause, a resume or a cancel changed (the row is locked by the caller). */
+  /**
+   * Writes what an edit, a pause, a resume or a cancel changed (the row is locked by the caller).
+   */
   void update(Report r, Instant now) {
     jdbc.sql(
             """
@@ -264,7 +277,8 @@ class ReportRepository {
   }
 
   Optional<ReportRun> runByIdempotencyKey(UUID reportId, String key) {
-    return jdbc.sql("SELECT * FROM analytics_report_run WHERE report_id = :report AND idempotency_key = :key")
+    return jdbc.sql(
+            "SELECT * FROM analytics_report_run WHERE report_id = :report AND idempotency_key = :key")
         .param("report", reportId)
         .param("key", key)
         .query(this::mapRun)
@@ -311,7 +325,9 @@ class ReportRepository {
         rs.getObject("scheduled_time", LocalDateTime.class),
         rs.getString("timezone"),
         new Report.Delivery(
-            rs.getString("delivery_method"), uuid(rs, "delivery_session_id"), rs.getString("delivery_chat_id")),
+            rs.getString("delivery_method"),
+            uuid(rs, "delivery_session_id"),
+            rs.getString("delivery_chat_id")),
         ScheduleStatus.of(rs.getString("status")),
         instant(rs, "next_run_at"),
         instant(rs, "last_run_at"),
@@ -343,7 +359,9 @@ class ReportRepository {
         rs.getString("content_text"),
         node,
         new Report.Delivery(
-            rs.getString("delivery_method"), uuid(rs, "delivery_session_id"), rs.getString("delivery_chat_id")),
+            rs.getString("delivery_method"),
+            uuid(rs, "delivery_session_id"),
+            rs.getString("delivery_chat_id")),
         rs.getString("error"),
         rs.getString("idempotency_key"),
         instant(rs, "generated_at"));

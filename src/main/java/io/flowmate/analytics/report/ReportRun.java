@@ -11,9 +11,9 @@ import java.util.UUID;
  *
  * @param trigger {@code schedule} (its process's timer) or {@code manual} (POST /reports/{id}/run)
  * @param occurrence the scheduled moment; for a manual run, when it was asked for
- * @param status {@code generated}, {@code failed} (generated, but the WhatsApp delivery could not be
- *     queued: {@code error} says why) or {@code missed} (due while Flowmate was down, past the grace
- *     period; no content)
+ * @param status {@code generated}, {@code failed} (generated, but the WhatsApp delivery could not
+ *     be queued: {@code error} says why) or {@code missed} (due while Flowmate was down, past the
+ *     grace period; no content)
  * @param text the report as the WhatsApp message shows it
  * @param json the same figures as JSON
  * @param delivery where it was sent, as the report said at that moment
@@ -42,7 +42,10 @@ record ReportRun(
   static final String FAILED = "failed";
   static final String MISSED = "missed";
 
-  /** The WhatsApp message's origin in the outbox: one per run, so each run's delivery can be followed. */
+  /**
+   * The WhatsApp message's origin in the outbox: one per run, so each run's delivery can be
+   * followed.
+   */
   static final String ORIGIN_KIND = "report";
 
   Outbox.Origin origin() {

@@ -7,13 +7,15 @@ import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 
 /**
- * Writes a report as a WhatsApp message: {@code *bold*} headings, short lines, bullets, times in the
- * report's time zone and durations counted back from the moment the report describes.
+ * Writes a report as a WhatsApp message: {@code *bold*} headings, short lines, bullets, times in
+ * the report's time zone and durations counted back from the moment the report describes.
  */
 public final class ReportText {
 
-  private static final DateTimeFormatter DATE_TIME = DateTimeFormatter.ofPattern("EEE d MMM, HH:mm", Locale.ENGLISH);
-  private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("EEE d MMM yyyy", Locale.ENGLISH);
+  private static final DateTimeFormatter DATE_TIME =
+      DateTimeFormatter.ofPattern("EEE d MMM, HH:mm", Locale.ENGLISH);
+  private static final DateTimeFormatter DAY =
+      DateTimeFormatter.ofPattern("EEE d MMM yyyy", Locale.ENGLISH);
 
   private final StringBuilder out = new StringBuilder();
   private final ZoneId zone;
@@ -99,9 +101,15 @@ public final class ReportText {
     return String.format(Locale.ENGLISH, "%,d", value);
   }
 
-  /** "Ana Lima · +4915100000001", or the number alone; a linked-id contact without a name stays unnamed. */
+  /**
+   * "Ana Lima · +4915100000001", or the number alone; a linked-id contact without a name stays
+   * unnamed.
+   */
   public static String contact(String name, String chatId) {
-    String number = chatId == null ? null : chatId.endsWith("@c.us") ? "+" + chatId.substring(0, chatId.indexOf('@')) : null;
+    String number =
+        chatId == null
+            ? null
+            : chatId.endsWith("@c.us") ? "+" + chatId.substring(0, chatId.indexOf('@')) : null;
     if (name != null && !name.isBlank()) {
       return number == null ? name.strip() : name.strip() + " · " + number;
     }

@@ -20,9 +20,6 @@ import io.flowmate.messaging.Directory;
 import io.flowmate.messaging.Outbox;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.Arrays;
-import java.time.LocalDateTime;
-import java.time.ZoneId;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -104,7 +101,8 @@ public class Reports {
    *
    * @param scheduledTime ISO 8601; without an offset it is wall-clock time in {@code timezone}
    * @param deliveryMethod {@code dashboard} (default) or {@code whatsapp}
-   * @param deliverySessionId for whatsapp: the number that sends it (default: the tenant's only one)
+   * @param deliverySessionId for whatsapp: the number that sends it (default: the tenant's only
+   *     one)
    * @param deliveryChatId for whatsapp: a contact or group chat id
    */
   record Draft(
@@ -132,8 +130,10 @@ public class Reports {
             requestHash,
             "report",
             key ->
-                reports.findByIdempotencyKey(tenant, key)
-                    .map(earlier -> new IdempotentCreate.Earlier<>(earlier.getKey(), earlier.getValue())),
+                reports
+                    .findByIdempotencyKey(tenant, key)
+                    .map(earlier ->
+                        new IdempotentCreate.Earlier<>(earlier.getKey(), earlier.getValue())),
             () -> store(tenant, draft, idempotencyKey, requestHash));
     return new Accepted(outcome.value(), outcome.replayed());
   }
@@ -141,19 +141,18 @@ public class Reports {
   /** Checks the draft and the plan's cap, stores the report and starts its process. */
   private Report store(TenantId tenant, Draft draft, String idempotencyKey, byte[] requestHash) {
     Report report = validated(tenant, draft);
-    transaction.executeWithoutResult(
-        status -> {
-          reports.lockReportsOf(tenant);
-          PlanLimits limits = tenants.limits(tenant);
-          long live = reports.countLive(tenant);
-          if (!PlanLimits.allowsOneMore(limits.maxScheduledReports(), live)) {
-            throw ApiException.forbidden(
-                ("The %s plan allows %d scheduled report(s) and this tenant has %d active or paused; cancel or"
-                        + " delete one, or upgrade (GET /api/v2/billing/plans)")
-                    .formatted(limits.displayName(), limits.maxScheduledReports(), live));
-          }
-          reports.insert(report, idempotencyKey, requestHash);
-        });
+    transaction.executeWithoutResult(status -> {
+      reports.lockReportsOf(tenant);
+      PlanLimits limits = tenants.limits(tenant);
+      long live = reports.countLive(tenant);
+      if (!PlanLimits.allowsOneMore(limits.maxScheduledReports(), live)) {
+        throw ApiException.forbidden(
+            ("The %s plan allows %d scheduled report(s) and this tenant has %d active or paused; cancel or"
+                    + " delete one, or upgrade (GET /api/v2/billing/plans)")
+                .formatted(limits.displayName(), limits.maxScheduledReports(), live));
+      }
+      reports.insert(report, idempotencyKey, requestHash);
+    });
     starter.startFor(report);
     return get(tenant, report.id());
   }
@@ -172,10 +171,14 @@ public class Reports {
 
   ReportRun run(TenantId tenant, UUID id, UUID runId) {
     Report report = get(tenant, id);
-    return reports.run(report.id(), runId).orElseThrow(() -> ApiException.notFound("Report run", runId));
+    return reports
+        .run(report.id(), runId)
+        .orElseThrow(() -> ApiException.notFound("Report run", runId));
   }
 
-  /** The WhatsApp message of one of the report's runs as it stands in the outbox, if it was sent. */
+  /**
+   * The WhatsApp message of one of the report's runs as it stands in the outbox, if it was sent.
+   */
   Optional<Outbox.OriginMessage> deliveryOf(ReportRun run) {
     if (!run.delivery().isWhatsApp() || !ReportRun.GENERATED.equals(run.status())) {
       return Optional.empty();
@@ -195,7 +198,9 @@ public class Reports {
             null,
             "run",
             key ->
-                reports.runByIdempotencyKey(report.id(), key).map(run -> new IdempotentCreate.Earlier<>(run, null)),
+                reports
+                    .runByIdempotencyKey(report.id(), key)
+                    .map(run -> new IdempotentCreate.Earlier<>(run, null)),
             () -> generate(report, idempotencyKey));
     return new Generated(outcome.value(), outcome.replayed());
   }
@@ -204,25 +209,32 @@ public class Reports {
     Instant now = clock.instant();
     ReportRun run =
         generator.generate(
-            report, ReportRun.MANUAL, now, ReportGenerator.onePeriodBefore(report, now), now, idempotencyKey);
-    transaction.executeWithoutResult(
-        status -> {
-          if (!reports.insertRun(run)) {
-            throw new DuplicateKeyException("run " + idempotencyKey + " of report " + report.id());
-          }
-          generator.deliver(run);
-        });
+            report,
+            ReportRun.MANUAL,
+            now,
+            ReportGenerator.onePeriodBefore(report, now),
+            now,
+            idempotencyKey);
+    transaction.executeWithoutResult(status -> {
+      if (!reports.insertRun(run)) {
+        throw new DuplicateKeyException("run " + idempotencyKey + " of report " + report.id());
+      }
+      generator.deliver(run);
+    });
     return run;
   }
 
   /**
-   * Applies an edit: null fields of {@code changes} stay as they are, a blank {@code cronExpression}
-   * removes it; an active report's next run is recomputed and its instance re-timed.
+   * Applies an edit: null fields of {@code changes} stay as they are, a blank {@code
+   * cronExpression} removes it; an active report's next run is recomputed and its instance
+   * re-timed.
    */
   Report update(TenantId tenant, UUID id, Draft changes) {
     Report current = get(tenant, id);
     Report.Delivery delivery =
-        changes.deliveryMethod() == null && changes.deliverySessionId() == null && changes.deliveryChatId() == null
+        changes.deliveryMethod() == null
+                && changes.deliverySessionId() == null
+                && changes.deliveryChatId() == null
             ? current.delivery()
             : delivery(tenant, changedDelivery(current.delivery(), changes));
     return lifecycle.edit(
@@ -231,15 +243,35 @@ public class Reports {
         report -> {
           String name = changes.name() == null ? report.name() : name(changes.name());
           ReportTemplate template =
-              changes.templateId() == null ? report.template() : ReportTemplate.parse(changes.templateId());
+              changes.templateId() == null
+                  ? report.template()
+                  : ReportTemplate.parse(changes.templateId());
           ScheduleTiming timing =
-              report.timing()
-                  .patch(changes.scheduleType(), changes.scheduledTime(), changes.cronExpression(), changes.timezone());
+              report
+                  .timing()
+                  .patch(
+                      changes.scheduleType(),
+                      changes.scheduledTime(),
+                      changes.cronExpression(),
+                      changes.timezone());
           Instant next = lifecycle.nextRunAfterEdit(report.status(), timing);
           return new Report(
-              report.id(), report.tenantId(), name, template, timing.type(), timing.cronExpression(),
-              timing.scheduledTime(), timing.zone().getId(), delivery, report.status(), next, report.lastRunAt(),
-              report.runCount(), report.processInstanceKey(), report.engineEpoch(), report.createdAt(),
+              report.id(),
+              report.tenantId(),
+              name,
+              template,
+              timing.type(),
+              timing.cronExpression(),
+              timing.scheduledTime(),
+              timing.zone().getId(),
+              delivery,
+              report.status(),
+              next,
+              report.lastRunAt(),
+              report.runCount(),
+              report.processInstanceKey(),
+              report.engineEpoch(),
+              report.createdAt(),
               report.updatedAt());
         });
   }
@@ -258,7 +290,9 @@ public class Reports {
     return lifecycle.resume(tenant, id, report -> {});
   }
 
-  /** Cancels for good; the history stays, and a WhatsApp delivery that has not left is cancelled. */
+  /**
+   * Cancels for good; the history stays, and a WhatsApp delivery that has not left is cancelled.
+   */
   Report cancel(TenantId tenant, UUID id) {
     Report cancelled = lifecycle.cancel(tenant, id, report -> {});
     cancelWaitingDelivery(cancelled, "report cancelled");
@@ -287,16 +321,35 @@ public class Reports {
     String name = d.name() == null ? template.title() : name(d.name());
     ScheduleTiming timing =
         ScheduleTiming.parse(
-            d.scheduleType(), d.scheduledTime(), d.cronExpression(), d.timezone(),
+            d.scheduleType(),
+            d.scheduledTime(),
+            d.cronExpression(),
+            d.timezone(),
             "schedule_type is required: one_time, daily, weekly, monthly or cron");
     Recurrence recurrence = timing.recurrence(settings.minimumInterval(), clock.instant());
     Report.Delivery delivery =
-        delivery(tenant, new Report.Delivery(d.deliveryMethod(), d.deliverySessionId(), d.deliveryChatId()));
+        delivery(
+            tenant,
+            new Report.Delivery(d.deliveryMethod(), d.deliverySessionId(), d.deliveryChatId()));
     Instant now = clock.instant();
     return new Report(
-        Ids.newId(), tenant, name, template, timing.type(), timing.cronExpression(), timing.scheduledTime(),
-        timing.zone().getId(), delivery, ScheduleStatus.ACTIVE, recurrence.firstAfter(clock.instant()), null, 0, null,
-        starter.epoch(), now, now);
+        Ids.newId(),
+        tenant,
+        name,
+        template,
+        timing.type(),
+        timing.cronExpression(),
+        timing.scheduledTime(),
+        timing.zone().getId(),
+        delivery,
+        ScheduleStatus.ACTIVE,
+        recurrence.firstAfter(clock.instant()),
+        null,
+        0,
+        null,
+        starter.epoch(),
+        now,
+        now);
   }
 
   /** The delivery an edit asks for: switching to the dashboard drops the WhatsApp target. */
@@ -319,15 +372,20 @@ public class Reports {
    * never wrote first), so the report would never arrive.
    */
   private Report.Delivery delivery(TenantId tenant, Report.Delivery asked) {
-    String method = asked.method() == null || asked.method().isBlank() ? Report.Delivery.DASHBOARD : asked.method().strip();
+    String method =
+        asked.method() == null || asked.method().isBlank()
+            ? Report.Delivery.DASHBOARD
+            : asked.method().strip();
     if (method.equals(Report.Delivery.DASHBOARD)) {
       if (asked.sessionId() != null || (asked.chatId() != null && !asked.chatId().isBlank())) {
-        throw ApiException.invalid("delivery_session_id and delivery_chat_id are only for delivery_method whatsapp");
+        throw ApiException.invalid(
+            "delivery_session_id and delivery_chat_id are only for delivery_method whatsapp");
       }
       return Report.Delivery.dashboard();
     }
     if (!method.equals(Report.Delivery.WHATSAPP)) {
-      throw ApiException.invalid("delivery_method must be 'dashboard' or 'whatsapp', not '%s'".formatted(asked.method()));
+      throw ApiException.invalid(
+          "delivery_method must be 'dashboard' or 'whatsapp', not '%s'".formatted(asked.method()));
     }
     SessionInfo session;
     if (asked.sessionId() != null) {
@@ -349,7 +407,8 @@ public class Reports {
     if (chat.kind() == ChatId.Kind.GROUP && session.isWorking()) {
       boolean member =
           directory.groups(tenant).stream()
-              .anyMatch(group -> group.sessionId().equals(session.id()) && group.groupId().equals(chat));
+              .anyMatch(
+                  group -> group.sessionId().equals(session.id()) && group.groupId().equals(chat));
       if (!member) {
         throw ApiException.invalid(
             "delivery_chat_id %s is not a group session %s is in; list its groups with GET /api/v2/custom-groups/wa-groups"

@@ -55,7 +55,8 @@ class ScheduledReportRuns {
               }
 
               @Override
-              public void recordMissed(Report report, List<Instant> missed, String reason, Instant now) {
+              public void recordMissed(
+                  Report report, List<Instant> missed, String reason, Instant now) {
                 reports.recordMissed(report, missed, reason, now);
               }
             },
@@ -73,8 +74,8 @@ class ScheduledReportRuns {
 
   /**
    * Generates the run the timer fired for, stores it, sends it when delivery is whatsapp and moves
-   * the report to its next run. Nothing happens if the report no longer waits for this run
-   * (paused, cancelled, deleted or re-timed meanwhile: its instance is about to hear of it).
+   * the report to its next run. Nothing happens if the report no longer waits for this run (paused,
+   * cancelled, deleted or re-timed meanwhile: its instance is about to hear of it).
    *
    * <p>Safe to run twice (a retried job, a restart): a run is stored once per occurrence, and a
    * retry sends the stored text under the same idempotency key, which the outbox queues once.
@@ -86,19 +87,22 @@ class ScheduledReportRuns {
     }
     Report report = due.get().row();
     ReportRun run =
-        reports.scheduledRun(reportId, occurrence)
-            .orElseGet(
-                () ->
-                    generator.generate(
-                        report, ReportRun.SCHEDULE, occurrence, ReportGenerator.scheduledPeriodStart(report, occurrence),
-                        occurrence, null));
-    transaction.executeWithoutResult(
-        status -> {
-          reports.insertRun(run);
-          ReportRun stored = reports.scheduledRun(reportId, occurrence).orElseThrow();
-          generator.deliver(stored);
-          reports.advance(reportId, occurrence, due.get().next(), true, due.get().now());
-        });
+        reports
+            .scheduledRun(reportId, occurrence)
+            .orElseGet(() ->
+                generator.generate(
+                    report,
+                    ReportRun.SCHEDULE,
+                    occurrence,
+                    ReportGenerator.scheduledPeriodStart(report, occurrence),
+                    occurrence,
+                    null));
+    transaction.executeWithoutResult(status -> {
+      reports.insertRun(run);
+      ReportRun stored = reports.scheduledRun(reportId, occurrence).orElseThrow();
+      generator.deliver(stored);
+      reports.advance(reportId, occurrence, due.get().next(), true, due.get().now());
+    });
   }
 
   private String missedReason() {

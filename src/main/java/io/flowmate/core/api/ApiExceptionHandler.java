@@ -1,12 +1,12 @@
 package io.flowmate.core.api;
 
-import io.flowmate.core.LogSafe;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import io.flowmate.core.InvalidValueException;
+import io.flowmate.core.LogSafe;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.Arrays;
 import java.util.Objects;
@@ -52,7 +52,8 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
   }
 
   @ExceptionHandler(IllegalTransitionException.class)
-  ResponseEntity<ProblemDetail> illegalTransition(IllegalTransitionException e, HttpServletRequest request) {
+  ResponseEntity<ProblemDetail> illegalTransition(
+      IllegalTransitionException e, HttpServletRequest request) {
     return problem(HttpStatus.CONFLICT, e.getMessage(), request, null);
   }
 
@@ -75,8 +76,7 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
   }
 
   @ExceptionHandler(BodyTooLargeException.class)
-  ResponseEntity<ProblemDetail> bodyTooLarge(
-      BodyTooLargeException e, HttpServletRequest request) {
+  ResponseEntity<ProblemDetail> bodyTooLarge(BodyTooLargeException e, HttpServletRequest request) {
     return problem(HttpStatus.PAYLOAD_TOO_LARGE, e.getMessage(), request, null);
   }
 
@@ -95,8 +95,12 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
   @ExceptionHandler(Exception.class)
   ResponseEntity<ProblemDetail> unexpected(Exception e, HttpServletRequest request) {
     String reference = UUID.randomUUID().toString();
-    log.error("Unexpected error on {} {} (reference {})", LogSafe.text(request.getMethod()),
-        LogSafe.text(request.getRequestURI()), reference, e);
+    log.error(
+        "Unexpected error on {} {} (reference {})",
+        LogSafe.text(request.getMethod()),
+        LogSafe.text(request.getRequestURI()),
+        reference,
+        e);
     return problem(
         HttpStatus.INTERNAL_SERVER_ERROR,
         "Internal error; the server log has the details under reference " + reference,
@@ -132,7 +136,8 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
       detail =
           "Field '%s' has an invalid value '%s': expected %s"
               .formatted(path(format), format.getValue(), describe(format.getTargetType()));
-    } else if (cause instanceof MismatchedInputException mismatch && !mismatch.getPath().isEmpty()) {
+    } else if (cause instanceof MismatchedInputException mismatch
+        && !mismatch.getPath().isEmpty()) {
       detail =
           "Field '%s' has the wrong type: expected %s"
               .formatted(path(mismatch), describe(mismatch.getTargetType()));
@@ -173,17 +178,14 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
       WebRequest request) {
     String detail =
         e.getParameterValidationResults().stream()
-            .flatMap(
-                result ->
-                    result.getResolvableErrors().stream()
-                        .map(
-                            error ->
-                                snakeCase(
-                                        Objects.requireNonNullElse(
-                                            result.getMethodParameter().getParameterName(),
-                                            "parameter"))
-                                    + " "
-                                    + error.getDefaultMessage()))
+            .flatMap(result ->
+                result.getResolvableErrors().stream()
+                    .map(error ->
+                        snakeCase(
+                                Objects.requireNonNullElse(
+                                    result.getMethodParameter().getParameterName(), "parameter"))
+                            + " "
+                            + error.getDefaultMessage()))
             .collect(Collectors.joining("; "));
     return cast(problem(HttpStatus.UNPROCESSABLE_ENTITY, detail, request));
   }
@@ -207,8 +209,7 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
       HttpHeaders headers,
       HttpStatusCode status,
       WebRequest request) {
-    return cast(
-        problem(HttpStatus.PAYLOAD_TOO_LARGE, "The uploaded file is too large", request));
+    return cast(problem(HttpStatus.PAYLOAD_TOO_LARGE, "The uploaded file is too large", request));
   }
 
   @Override
@@ -251,11 +252,10 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 
   private static String path(JsonMappingException e) {
     return e.getPath().stream()
-        .map(
-            reference ->
-                reference.getFieldName() != null
-                    ? reference.getFieldName()
-                    : "[" + reference.getIndex() + "]")
+        .map(reference ->
+            reference.getFieldName() != null
+                ? reference.getFieldName()
+                : "[" + reference.getIndex() + "]")
         .collect(Collectors.joining("."))
         .replace(".[", "[");
   }

@@ -3,7 +3,6 @@ package io.flowmate.core.api;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
@@ -20,9 +19,13 @@ import org.springframework.dao.DuplicateKeyException;
  */
 public final class IdempotentCreate {
 
-  /** Properties in declaration order, map entries sorted: the same request always hashes the same. */
+  /**
+   * Properties in declaration order, map entries sorted: the same request always hashes the same.
+   */
   private static final ObjectMapper CANONICAL =
-      new ObjectMapper().findAndRegisterModules().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
+      new ObjectMapper()
+          .findAndRegisterModules()
+          .configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
 
   /** What the create returned, and whether it was an earlier request's answer replayed. */
   public record Outcome<T>(T value, boolean replayed) {}
@@ -92,13 +95,12 @@ public final class IdempotentCreate {
       String key, byte[] requestHash, String what, Function<String, Optional<Earlier<T>>> earlier) {
     return earlier
         .apply(key)
-        .map(
-            found -> {
-              if (!Arrays.equals(found.requestHash(), requestHash)) {
-                throw ApiException.invalid(
-                    "Idempotency-Key '%s' was already used for a different %s".formatted(key, what));
-              }
-              return new Outcome<>(found.value(), true);
-            });
+        .map(found -> {
+          if (!Arrays.equals(found.requestHash(), requestHash)) {
+            throw ApiException.invalid(
+                "Idempotency-Key '%s' was already used for a different %s".formatted(key, what));
+          }
+          return new Outcome<>(found.value(), true);
+        });
   }
 }

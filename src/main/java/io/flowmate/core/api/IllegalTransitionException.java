@@ -27,9 +27,12 @@ public class IllegalTransitionException extends RuntimeException {
     String statuses =
         allowed.size() == 1
             ? allowed.getFirst()
-            : String.join(", ", allowed.subList(0, allowed.size() - 1)) + " or " + allowed.getLast();
+            : String.join(", ", allowed.subList(0, allowed.size() - 1))
+                + " or "
+                + allowed.getLast();
     String article = "aeiou".indexOf(statuses.charAt(0)) >= 0 ? "an" : "a";
     return new IllegalTransitionException(
-        "%s %s is %s; only %s %s %s can be %s".formatted(what, id, current, article, statuses, noun, verb));
+        "%s %s is %s; only %s %s %s can be %s"
+            .formatted(what, id, current, article, statuses, noun, verb));
   }
 }

@@ -1,9 +1,8 @@
 package io.flowmate.core.api;
 
 /**
- * The {@code limit}/{@code offset} window of a list request. Out-of-range values are a client
- * error (422) rather than silently clamped, so a client never believes it saw everything when it
- * did not.
+ * The {@code limit}/{@code offset} window of a list request. Out-of-range values are a client error
+ * (422) rather than silently clamped, so a client never believes it saw everything when it did not.
  */
 public record PageQuery(int limit, int offset) {
 
@@ -21,7 +20,6 @@ public record PageQuery(int limit, int offset) {
   }
 
   public static PageQuery of(Integer limit, Integer offset) {
-    return new PageQuery(
-        limit == null ? DEFAULT_LIMIT : limit, offset == null ? 0 : offset);
+    return new PageQuery(limit == null ? DEFAULT_LIMIT : limit, offset == null ? 0 : offset);
   }
 }

@@ -34,8 +34,10 @@ class EmbeddedPostgresConfiguration {
   EmbeddedPostgres embeddedPostgres(EmbeddedDatabaseSettings settings) throws IOException {
     var dataDirectory = settings.dataDirectory().toAbsolutePath();
     Files.createDirectories(dataDirectory);
-    log.info("No spring.datasource.url / FLOWMATE_DB_URL configured: starting embedded PostgreSQL"
-        + " with its data in {}", dataDirectory);
+    log.info(
+        "No spring.datasource.url / FLOWMATE_DB_URL configured: starting embedded PostgreSQL"
+            + " with its data in {}",
+        dataDirectory);
     try {
       return EmbeddedPostgres.builder()
           .setDataDirectory(dataDirectory)

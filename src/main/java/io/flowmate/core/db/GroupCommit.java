@@ -18,9 +18,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * Writes items handed over by many threads in shared transactions, each caller waiting until its
  * own item is committed. Under load, items that arrive while a transaction runs go into the next
- * one together, so the database sees one commit for many items instead of one each; a lone item
- * is written at once. If a shared transaction fails, its items are written again one per
- * transaction, so one bad item fails only its own caller.
+ * one together, so the database sees one commit for many items instead of one each; a lone item is
+ * written at once. If a shared transaction fails, its items are written again one per transaction,
+ * so one bad item fails only its own caller.
  *
  * <p>Items go to lanes (one writer thread each) by a key: items with the same key are written in
  * the order they were handed over. A lane holds only items whose caller still waits: one that gave
@@ -142,7 +142,11 @@ public final class GroupCommit<T> implements AutoCloseable {
         batch.getFirst().done().completeExceptionally(batchFailed);
         return;
       }
-      log.debug("{}: a shared transaction of {} failed; writing them one by one", name, batch.size(), batchFailed);
+      log.debug(
+          "{}: a shared transaction of {} failed; writing them one by one",
+          name,
+          batch.size(),
+          batchFailed);
       for (Pending<T> pending : batch) {
         try {
           transaction.executeWithoutResult(status -> write.accept(List.of(pending.item())));
@@ -160,7 +164,8 @@ public final class GroupCommit<T> implements AutoCloseable {
     writers.forEach(Thread::interrupt);
     for (BlockingQueue<Pending<T>> lane : lanes) {
       for (Pending<T> left = lane.poll(); left != null; left = lane.poll()) {
-        left.done().completeExceptionally(new IllegalStateException(name + " shut down before writing"));
+        left.done()
+            .completeExceptionally(new IllegalStateException(name + " shut down before writing"));
       }
     }
   }

@@ -7,16 +7,16 @@ import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
- * The columns that tie a business row to its process instance, {@code process_instance_key},
- * {@code engine_epoch} (the engine state the key lives in) and {@code engine_claimed_at} (when the
- * row was last taken for an epoch; the database's clock), and the statements every module needs
- * on them to re-create instances after the engine lost them. Each module keeps its own table; this
- * only spares it writing the same SQL again.
+ * The columns that tie a business row to its process instance, {@code process_instance_key}, {@code
+ * engine_epoch} (the engine state the key lives in) and {@code engine_claimed_at} (when the row was
+ * last taken for an epoch; the database's clock), and the statements every module needs on them to
+ * re-create instances after the engine lost them. Each module keeps its own table; this only spares
+ * it writing the same SQL again.
  *
  * <p>A row of the current epoch that still has no instance key after {@link #START_GRACE} lost its
- * start (the node crashed between writing the row and starting the process, or between starting
- * it and recording the key): it is taken and started again, in both engine modes. A remote
- * cluster keeps its epoch across restarts, so nothing else would ever pick such a row up.
+ * start (the node crashed between writing the row and starting the process, or between starting it
+ * and recording the key): it is taken and started again, in both engine modes. A remote cluster
+ * keeps its epoch across restarts, so nothing else would ever pick such a row up.
  */
 public final class ProcessColumns {
 
@@ -49,7 +49,13 @@ public final class ProcessColumns {
    */
   public <T> List<T> liveOutside(String epoch, int limit, RowMapper<T> row) {
     return jdbc.sql(
-            "SELECT * FROM " + table + " WHERE (" + live + ") AND " + OUTSIDE + " ORDER BY id LIMIT :limit")
+            "SELECT * FROM "
+                + table
+                + " WHERE ("
+                + live
+                + ") AND "
+                + OUTSIDE
+                + " ORDER BY id LIMIT :limit")
         .param("epoch", epoch)
         .param("grace", START_GRACE.toSeconds())
         .param("limit", limit)
@@ -63,9 +69,14 @@ public final class ProcessColumns {
    */
   public boolean claimForEpoch(UUID id, String previousEpoch, String epoch) {
     return jdbc.sql(
-                "UPDATE " + table + " SET engine_epoch = :epoch, process_instance_key = NULL,"
-                    + " engine_claimed_at = now() WHERE id = :id AND (" + live + ")"
-                    + " AND engine_epoch IS NOT DISTINCT FROM :previous AND " + OUTSIDE)
+                "UPDATE "
+                    + table
+                    + " SET engine_epoch = :epoch, process_instance_key = NULL,"
+                    + " engine_claimed_at = now() WHERE id = :id AND ("
+                    + live
+                    + ")"
+                    + " AND engine_epoch IS NOT DISTINCT FROM :previous AND "
+                    + OUTSIDE)
             .param("id", id)
             .param("previous", previousEpoch)
             .param("epoch", epoch)
@@ -81,7 +92,9 @@ public final class ProcessColumns {
    */
   public void attach(UUID id, Long processInstanceKey, String epoch) {
     jdbc.sql(
-            "UPDATE " + table + " SET process_instance_key = :key, engine_epoch = :epoch"
+            "UPDATE "
+                + table
+                + " SET process_instance_key = :key, engine_epoch = :epoch"
                 + " WHERE id = :id AND (CAST(:epoch AS text) IS NULL OR engine_epoch = :epoch)")
         .param("id", id)
         .param("key", processInstanceKey)

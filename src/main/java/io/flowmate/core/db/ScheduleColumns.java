@@ -8,16 +8,18 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
  * The columns of a row that runs on a schedule ({@code status}, {@code next_run_at}, {@code
- * last_run_at}, {@code run_count}, {@code updated_at}) and the one statement that moves it from
- * one occurrence to the next, shared by scheduled messages and scheduled reports. Each module keeps
- * its own table.
+ * last_run_at}, {@code run_count}, {@code updated_at}) and the one statement that moves it from one
+ * occurrence to the next, shared by scheduled messages and scheduled reports. Each module keeps its
+ * own table.
  */
 public final class ScheduleColumns {
 
   private final JdbcClient jdbc;
   private final String advanceSql;
 
-  /** @param table the module's table */
+  /**
+   * @param table the module's table
+   */
   public ScheduleColumns(JdbcClient jdbc, String table) {
     this.jdbc = jdbc;
     this.advanceSql =

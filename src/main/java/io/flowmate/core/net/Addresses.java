@@ -17,7 +17,8 @@ final class Addresses {
    * Node (WAHA), so they are read as addresses here too rather than looked up as names.
    */
   private static final Pattern NUMERIC_V4 =
-      Pattern.compile("(0x[0-9a-f]*|[0-9]+)(\\.(0x[0-9a-f]*|[0-9]+)){0,3}", Pattern.CASE_INSENSITIVE);
+      Pattern.compile(
+          "(0x[0-9a-f]*|[0-9]+)(\\.(0x[0-9a-f]*|[0-9]+)){0,3}", Pattern.CASE_INSENSITIVE);
 
   /** IPv4 ranges that are not the public internet (RFC 6890 and friends), with why. */
   private static final List<Range> V4 =
@@ -26,7 +27,9 @@ final class Addresses {
           new Range(Cidr.parse("10.0.0.0/8"), "a private address"),
           new Range(Cidr.parse("100.64.0.0/10"), "a shared (carrier-grade NAT) address"),
           new Range(Cidr.parse("127.0.0.0/8"), "a loopback address"),
-          new Range(Cidr.parse("169.254.0.0/16"), "a link-local address (where cloud metadata services answer)"),
+          new Range(
+              Cidr.parse("169.254.0.0/16"),
+              "a link-local address (where cloud metadata services answer)"),
           new Range(Cidr.parse("172.16.0.0/12"), "a private address"),
           new Range(Cidr.parse("192.0.0.0/24"), "a reserved (IETF protocol) address"),
           new Range(Cidr.parse("192.0.2.0/24"), "a reserved (documentation) address"),
@@ -64,10 +67,12 @@ final class Addresses {
    * @throws IllegalArgumentException when the host is numeric but no valid address
    */
   static Optional<InetAddress> literal(String host) {
-    String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+    String h =
+        host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
     try {
       if (h.contains(":")) {
-        // A literal: InetAddress never asks DNS for it. Mapped forms (::ffff:a.b.c.d) come back as IPv4.
+        // A literal: InetAddress never asks DNS for it. Mapped forms (::ffff:a.b.c.d) come back as
+        // IPv4.
         return Optional.of(InetAddress.getByName(h));
       }
       if (NUMERIC_V4.matcher(h).matches()) {
@@ -99,17 +104,22 @@ final class Addresses {
     if (SIX_TO_FOUR.contains(address)) {
       return embedded(bytes, 2);
     }
-    Optional<String> listed = V6.stream().filter(r -> r.cidr().contains(address)).map(Range::why).findFirst();
+    Optional<String> listed =
+        V6.stream().filter(r -> r.cidr().contains(address)).map(Range::why).findFirst();
     if (listed.isPresent()) {
       return listed;
     }
-    if (address instanceof Inet6Address v6 && (v6.isSiteLocalAddress() || v6.isLinkLocalAddress())) {
+    if (address instanceof Inet6Address v6
+        && (v6.isSiteLocalAddress() || v6.isLinkLocalAddress())) {
       return Optional.of("a link-local address");
     }
     return Optional.empty();
   }
 
-  /** IPv4-mapped IPv6 ({@code ::ffff:a.b.c.d}) as the IPv4 address it stands for; others as they are. */
+  /**
+   * IPv4-mapped IPv6 ({@code ::ffff:a.b.c.d}) as the IPv4 address it stands for; others as they
+   * are.
+   */
   static InetAddress unmapped(InetAddress address) {
     byte[] bytes = address.getAddress();
     if (bytes.length == 16 && isMapped(bytes)) {
@@ -160,7 +170,9 @@ final class Addresses {
       address |= values[i] << (8 * (3 - i));
     }
     address |= values[parts.length - 1];
-    return new byte[] {(byte) (address >> 24), (byte) (address >> 16), (byte) (address >> 8), (byte) address};
+    return new byte[] {
+      (byte) (address >> 24), (byte) (address >> 16), (byte) (address >> 8), (byte) address
+    };
   }
 
   private static long part(String part) throws UnknownHostException {

@@ -3,7 +3,9 @@ package io.flowmate.core.net;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 
-/** A block of IP addresses ({@code 10.0.0.0/8}, {@code fc00::/7}); a bare address is a block of one. */
+/**
+ * A block of IP addresses ({@code 10.0.0.0/8}, {@code fc00::/7}); a bare address is a block of one.
+ */
 record Cidr(byte[] network, int prefix) {
 
   /**
@@ -36,7 +38,9 @@ record Cidr(byte[] network, int prefix) {
     return new Cidr(network, prefix);
   }
 
-  /** True when the address (an IPv4-mapped IPv6 address counts as its IPv4 address) is in the block. */
+  /**
+   * True when the address (an IPv4-mapped IPv6 address counts as its IPv4 address) is in the block.
+   */
   boolean contains(InetAddress address) {
     byte[] bytes = Addresses.unmapped(address).getAddress();
     if (bytes.length != network.length) {

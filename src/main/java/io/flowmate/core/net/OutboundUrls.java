@@ -34,8 +34,8 @@ import org.springframework.stereotype.Component;
 /**
  * The one way Flowmate requests a URL that a user supplied: media to send today, webhook URLs and
  * LLM base URLs ("my Ollama") tomorrow. Every such URL must be checked with {@link #check} when it
- * is accepted and requested only through {@link #get} or {@link #client()}; never with another
- * HTTP client, and never handed to a third party (WAHA) to fetch.
+ * is accepted and requested only through {@link #get} or {@link #client()}; never with another HTTP
+ * client, and never handed to a third party (WAHA) to fetch.
  *
  * <p>Without it a user makes Flowmate fetch what only the server can reach (server-side request
  * forgery): the cloud metadata service at 169.254.169.254 with its credentials, the database, the
@@ -46,8 +46,8 @@ import org.springframework.stereotype.Component;
  *   <li>every address the host resolves to must be on the public internet: not loopback, private
  *       (10/8, 172.16/12, 192.168/16), link-local (169.254/16, fe80::/10), shared CGNAT
  *       (100.64/10), unique-local (fc00::/7), multicast, unspecified, reserved, nor an IPv6 form
- *       that embeds such an IPv4 address (mapped, compatible, NAT64, 6to4); numeric spellings
- *       such as {@code 2852039166} or {@code 0x7f.1} are read as the addresses they are, and cloud
+ *       that embeds such an IPv4 address (mapped, compatible, NAT64, 6to4); numeric spellings such
+ *       as {@code 2852039166} or {@code 0x7f.1} are read as the addresses they are, and cloud
  *       metadata host names are refused by name;
  *   <li>the connection goes to exactly the addresses that were checked: the HTTP client resolves
  *       through the guard, so a host that answers DNS differently later (DNS rebinding) is caught
@@ -147,8 +147,10 @@ public class OutboundUrls implements DisposableBean {
   public Download get(URI url, long maxBytes) {
     URI uri = parsed(url.toString());
     if (uri.getHost() == null) {
-      // A numeric spelling like 0x08.8.8.8 that passed the check: no HTTP client takes it as a host.
-      throw new DownloadException("'" + host(uri) + "' is not a host name or an address in the usual form", false);
+      // A numeric spelling like 0x08.8.8.8 that passed the check: no HTTP client takes it as a
+      // host.
+      throw new DownloadException(
+          "'" + host(uri) + "' is not a host name or an address in the usual form", false);
     }
     HttpGet request = new HttpGet(uri);
     long deadline = System.nanoTime() + settings.timeout().toNanos();
@@ -159,7 +161,8 @@ public class OutboundUrls implements DisposableBean {
     } catch (UnknownHostException e) {
       throw new DownloadException("the host '" + uri.getHost() + "' could not be resolved", true);
     } catch (InterruptedIOException e) {
-      throw new DownloadException("the server did not answer within " + readable(settings.timeout()), true);
+      throw new DownloadException(
+          "the server did not answer within " + readable(settings.timeout()), true);
     } catch (IOException e) {
       throw new DownloadException("the download failed: " + e.getMessage(), true);
     }
@@ -179,7 +182,8 @@ public class OutboundUrls implements DisposableBean {
     client.close();
   }
 
-  private Download body(ClassicHttpResponse response, long maxBytes, long deadline) throws IOException {
+  private Download body(ClassicHttpResponse response, long maxBytes, long deadline)
+      throws IOException {
     int status = response.getCode();
     if (status >= 300 && status < 400) {
       Header location = response.getFirstHeader("Location");
@@ -238,7 +242,8 @@ public class OutboundUrls implements DisposableBean {
     String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
     if (!scheme.equals("http") && !scheme.equals("https")) {
       throw new RefusedUrlException(
-          "only http(s) URLs are allowed, not " + (scheme.isEmpty() ? "'" + clip(url) + "'" : scheme + ":"));
+          "only http(s) URLs are allowed, not "
+              + (scheme.isEmpty() ? "'" + clip(url) + "'" : scheme + ":"));
     }
     String authority = uri.getRawAuthority();
     if (uri.getRawUserInfo() != null || (authority != null && authority.contains("@"))) {
@@ -288,12 +293,13 @@ public class OutboundUrls implements DisposableBean {
         continue;
       }
       Addresses.blocked(address)
-          .ifPresent(
-              why -> {
-                String ip = address.getHostAddress();
-                throw new RefusedUrlException(
-                    host.equals(ip) ? ip + " is " + why : "'" + host + "' resolves to " + ip + ", " + why);
-              });
+          .ifPresent(why -> {
+            String ip = address.getHostAddress();
+            throw new RefusedUrlException(
+                host.equals(ip)
+                    ? ip + " is " + why
+                    : "'" + host + "' resolves to " + ip + ", " + why);
+          });
     }
     return addresses;
   }
@@ -330,7 +336,9 @@ public class OutboundUrls implements DisposableBean {
   }
 
   private static String readable(java.time.Duration duration) {
-    return duration.toMillis() % 1000 == 0 ? duration.toSeconds() + "s" : duration.toMillis() + "ms";
+    return duration.toMillis() % 1000 == 0
+        ? duration.toSeconds() + "s"
+        : duration.toMillis() + "ms";
   }
 
   private static String clip(String text) {
@@ -338,8 +346,8 @@ public class OutboundUrls implements DisposableBean {
   }
 
   /**
-   * The client's only way from a host name to addresses: the guard's. The client connects to
-   * what this returns, so the addresses checked are the addresses used.
+   * The client's only way from a host name to addresses: the guard's. The client connects to what
+   * this returns, so the addresses checked are the addresses used.
    */
   private final class GuardedDnsResolver implements DnsResolver {
 
@@ -356,7 +364,9 @@ public class OutboundUrls implements DisposableBean {
 
     @Override
     public List<InetSocketAddress> resolve(String host, int port) throws UnknownHostException {
-      return Arrays.stream(resolve(host)).map(address -> new InetSocketAddress(address, port)).toList();
+      return Arrays.stream(resolve(host))
+          .map(address -> new InetSocketAddress(address, port))
+          .toList();
     }
 
     @Override
@@ -380,7 +390,10 @@ public class OutboundUrls implements DisposableBean {
             PoolingHttpClientConnectionManagerBuilder.create()
                 .setDnsResolver(new GuardedDnsResolver())
                 .setDefaultConnectionConfig(
-                    ConnectionConfig.custom().setConnectTimeout(connect).setSocketTimeout(read).build())
+                    ConnectionConfig.custom()
+                        .setConnectTimeout(connect)
+                        .setSocketTimeout(read)
+                        .build())
                 .build())
         .setDefaultRequestConfig(
             RequestConfig.custom().setResponseTimeout(read).setRedirectsEnabled(false).build())

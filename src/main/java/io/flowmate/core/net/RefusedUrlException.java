@@ -1,8 +1,8 @@
 package io.flowmate.core.net;
 
 /**
- * A user's URL that {@link OutboundUrls} will not request; the message says why in words fit for
- * an API {@code detail} (it names the address and its kind, never a secret).
+ * A user's URL that {@link OutboundUrls} will not request; the message says why in words fit for an
+ * API {@code detail} (it names the address and its kind, never a secret).
  */
 public class RefusedUrlException extends RuntimeException {
 

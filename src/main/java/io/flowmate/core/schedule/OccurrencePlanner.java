@@ -32,12 +32,16 @@ public final class OccurrencePlanner<T extends OccurrencePlanner.Scheduled> {
 
   /** Plan state: active, the timer waits for {@link Plan#nextRunAt()}. */
   public static final String WAITING = "waiting";
+
   /** Plan state: paused, the instance waits for a change. */
   public static final String PAUSED = "paused";
+
   /** Plan state: cancelled, completed or deleted; the instance ends. */
   public static final String FINISHED = "finished";
+
   /** How far the engine's clock may run ahead of Flowmate's (a remote cluster's host). */
   public static final Duration CLOCK_SKEW = Duration.ofMinutes(1);
+
   /** At most this many missed occurrences are recorded one by one after a long downtime. */
   static final int MISSED_RECORDED = 100;
 
@@ -56,7 +60,10 @@ public final class OccurrencePlanner<T extends OccurrencePlanner.Scheduled> {
   public interface Rows<T> {
     Optional<T> find(UUID id);
 
-    /** Moves an active row from {@code due} to {@code next}; false if it no longer waited for {@code due}. */
+    /**
+     * Moves an active row from {@code due} to {@code next}; false if it no longer waited for {@code
+     * due}.
+     */
     boolean advance(UUID id, Instant due, Instant next, boolean ran, Instant now);
 
     void recordMissed(T row, List<Instant> missed, String reason, Instant now);
@@ -131,26 +138,33 @@ public final class OccurrencePlanner<T extends OccurrencePlanner.Scheduled> {
       }
       Recurrence.CatchUp catchUp = row.recurrence().catchUp(due, now, missedGrace, MISSED_RECORDED);
       if (catchUp.missed().isEmpty() && due.equals(catchUp.next())) {
-        return new Plan(WAITING, due); // due right now, or late within the grace period: the timer fires at once
+        return new Plan(
+            WAITING,
+            due); // due right now, or late within the grace period: the timer fires at once
       }
       boolean moved =
           Boolean.TRUE.equals(
-              transaction.execute(
-                  status -> {
-                    if (!rows.advance(id, due, catchUp.next(), false, now)) {
-                      return false;
-                    }
-                    rows.recordMissed(row, catchUp.missed(), missedReason, now);
-                    return true;
-                  }));
+              transaction.execute(status -> {
+                if (!rows.advance(id, due, catchUp.next(), false, now)) {
+                  return false;
+                }
+                rows.recordMissed(row, catchUp.missed(), missedReason, now);
+                return true;
+              }));
       if (moved) {
         log.info(
             "{} {}: {} occurrence(s) missed while Flowmate was not running; next {}",
-            kind, id, catchUp.missed().size(), catchUp.next() == null ? "none (completed)" : catchUp.next());
-        return catchUp.next() == null ? new Plan(FINISHED, null) : new Plan(WAITING, catchUp.next());
+            kind,
+            id,
+            catchUp.missed().size(),
+            catchUp.next() == null ? "none (completed)" : catchUp.next());
+        return catchUp.next() == null
+            ? new Plan(FINISHED, null)
+            : new Plan(WAITING, catchUp.next());
       }
     }
-    throw new IllegalStateException(kind + " " + id + " kept changing while its next occurrence was planned");
+    throw new IllegalStateException(
+        kind + " " + id + " kept changing while its next occurrence was planned");
   }
 
   /**
@@ -175,12 +189,11 @@ public final class OccurrencePlanner<T extends OccurrencePlanner.Scheduled> {
     }
     Instant next = row.recurrence().next(occurrence).orElse(null);
     if (now.isAfter(occurrence.plus(missedGrace))) {
-      transaction.executeWithoutResult(
-          status -> {
-            if (rows.advance(id, occurrence, next, false, now)) {
-              rows.recordMissed(row, List.of(occurrence), missedReason, now);
-            }
-          });
+      transaction.executeWithoutResult(status -> {
+        if (rows.advance(id, occurrence, next, false, now)) {
+          rows.recordMissed(row, List.of(occurrence), missedReason, now);
+        }
+      });
       return Optional.empty();
     }
     return Optional.of(new Due<>(row, occurrence, next, now));

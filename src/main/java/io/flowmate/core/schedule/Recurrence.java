@@ -27,20 +27,21 @@ import org.springframework.scheduling.support.CronExpression;
  *   <li>{@code one_time}: at {@code scheduled_time}.
  *   <li>{@code daily}, {@code weekly}, {@code monthly}: by {@code cron_expression} if given, else
  *       at the wall-clock time of {@code scheduled_time} every day, on its weekday, or on its day
- *       of the month; a month without that day (the 31st in April, the 29th–31st in February)
- *       fires on its last day.
+ *       of the month; a month without that day (the 31st in April, the 29th–31st in February) fires
+ *       on its last day.
  *   <li>{@code cron}: by {@code cron_expression}, five standard fields (minute hour day-of-month
  *       month day-of-week) or a macro such as {@code @daily}, evaluated in the zone.
  * </ul>
  *
  * <p>A recurring schedule with a {@code scheduled_time} does not fire before it. A wall-clock time
- * that a spring-forward day skips fires as much later as the gap (02:30 becomes 03:30); one that
- * a fall-back day repeats fires once, at its first instant.
+ * that a spring-forward day skips fires as much later as the gap (02:30 becomes 03:30); one that a
+ * fall-back day repeats fires once, at its first instant.
  *
  * @param anchor {@code scheduled_time} as wall-clock time in {@code zone}, or null
  * @param cron the parsed cron expression (seconds field added), or null
  */
-public record Recurrence(ScheduleType type, ZoneId zone, LocalDateTime anchor, String cronText, CronExpression cron) {
+public record Recurrence(
+    ScheduleType type, ZoneId zone, LocalDateTime anchor, String cronText, CronExpression cron) {
 
   /** How many occurrences {@link #shortestGap} looks at: enough to see every field combination. */
   private static final int GAP_SAMPLES = 1_000;
@@ -53,14 +54,17 @@ public record Recurrence(ScheduleType type, ZoneId zone, LocalDateTime anchor, S
    *
    * @throws InvalidValueException with a sentence fit for a 422's {@code detail}
    */
-  public static Recurrence of(ScheduleType type, ZoneId zone, LocalDateTime scheduledTime, String cronExpression) {
-    String cronText = cronExpression == null || cronExpression.isBlank() ? null : cronExpression.strip();
+  public static Recurrence of(
+      ScheduleType type, ZoneId zone, LocalDateTime scheduledTime, String cronExpression) {
+    String cronText =
+        cronExpression == null || cronExpression.isBlank() ? null : cronExpression.strip();
     if (type == ScheduleType.ONE_TIME) {
       if (scheduledTime == null) {
         throw new InvalidValueException("scheduled_time is required for a one_time schedule");
       }
       if (cronText != null) {
-        throw new InvalidValueException("cron_expression is only for recurring schedules, not one_time");
+        throw new InvalidValueException(
+            "cron_expression is only for recurring schedules, not one_time");
       }
       return new Recurrence(type, zone, scheduledTime, null, null);
     }
@@ -78,7 +82,8 @@ public record Recurrence(ScheduleType type, ZoneId zone, LocalDateTime anchor, S
                         default -> "";
                       }));
     }
-    return new Recurrence(type, zone, scheduledTime, cronText, cronText == null ? null : parseCron(cronText));
+    return new Recurrence(
+        type, zone, scheduledTime, cronText, cronText == null ? null : parseCron(cronText));
   }
 
   /**
@@ -112,7 +117,10 @@ public record Recurrence(ScheduleType type, ZoneId zone, LocalDateTime anchor, S
     }
     String text = raw.strip();
     try {
-      return OffsetDateTime.parse(text).atZoneSameInstant(zone).toLocalDateTime().truncatedTo(ChronoUnit.SECONDS);
+      return OffsetDateTime.parse(text)
+          .atZoneSameInstant(zone)
+          .toLocalDateTime()
+          .truncatedTo(ChronoUnit.SECONDS);
     } catch (DateTimeParseException withoutOffset) {
       try {
         return LocalDateTime.parse(text).truncatedTo(ChronoUnit.SECONDS);
@@ -132,15 +140,16 @@ public record Recurrence(ScheduleType type, ZoneId zone, LocalDateTime anchor, S
    */
   public Instant firstAfter(Instant now) {
     return next(now)
-        .orElseThrow(
-            () ->
-                new InvalidValueException(
-                    type == ScheduleType.ONE_TIME
-                        ? "scheduled_time %s (%s) is in the past".formatted(anchor, zone.getId())
-                        : "cron_expression '%s' never fires".formatted(cronText)));
+        .orElseThrow(() ->
+            new InvalidValueException(
+                type == ScheduleType.ONE_TIME
+                    ? "scheduled_time %s (%s) is in the past".formatted(anchor, zone.getId())
+                    : "cron_expression '%s' never fires".formatted(cronText)));
   }
 
-  /** The first occurrence strictly after {@code after} (and not before the anchor); empty if none. */
+  /**
+   * The first occurrence strictly after {@code after} (and not before the anchor); empty if none.
+   */
   public Optional<Instant> next(Instant after) {
     if (type == ScheduleType.ONE_TIME) {
       Instant at = anchor.atZone(zone).toInstant();
@@ -163,8 +172,10 @@ public record Recurrence(ScheduleType type, ZoneId zone, LocalDateTime anchor, S
       LocalDate date =
           switch (type) {
             case DAILY -> day.plusDays(step);
-            case WEEKLY -> day.with(TemporalAdjusters.nextOrSame(anchor.getDayOfWeek())).plusWeeks(step);
-            case MONTHLY -> dayOfMonth(YearMonth.from(day).plusMonths(step), anchor.getDayOfMonth());
+            case WEEKLY ->
+                day.with(TemporalAdjusters.nextOrSame(anchor.getDayOfWeek())).plusWeeks(step);
+            case MONTHLY ->
+                dayOfMonth(YearMonth.from(day).plusMonths(step), anchor.getDayOfMonth());
             default -> throw new IllegalStateException("not a derived recurrence: " + type);
           };
       Instant candidate = ZonedDateTime.of(date, time, zone).toInstant();
@@ -187,7 +198,10 @@ public record Recurrence(ScheduleType type, ZoneId zone, LocalDateTime anchor, S
     Instant next = due;
     while (next != null && next.isBefore(cutoff)) {
       missed.add(next);
-      next = missed.size() < maxMissed ? next(next).orElse(null) : next(cutoff.minusNanos(1)).orElse(null);
+      next =
+          missed.size() < maxMissed
+              ? next(next).orElse(null)
+              : next(cutoff.minusNanos(1)).orElse(null);
     }
     if (next != null && !next.isAfter(now)) {
       Optional<Instant> following = next(next);
@@ -234,12 +248,11 @@ public record Recurrence(ScheduleType type, ZoneId zone, LocalDateTime anchor, S
   public void requireInterval(Duration minimum, Instant from) {
     shortestGap(from)
         .filter(gap -> gap.compareTo(minimum) < 0)
-        .ifPresent(
-            gap -> {
-              throw new InvalidValueException(
-                  "cron_expression '%s' fires %s apart at times; the minimum interval between runs is %s"
-                      .formatted(cronText, describe(gap), describe(minimum)));
-            });
+        .ifPresent(gap -> {
+          throw new InvalidValueException(
+              "cron_expression '%s' fires %s apart at times; the minimum interval between runs is %s"
+                  .formatted(cronText, describe(gap), describe(minimum)));
+        });
   }
 
   private static String describe(Duration duration) {

@@ -1,6 +1,5 @@
 package io.flowmate.core.schedule;
 
-import io.flowmate.core.TenantId;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneId;

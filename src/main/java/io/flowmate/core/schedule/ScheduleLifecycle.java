@@ -17,9 +17,9 @@ import java.util.function.UnaryOperator;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * The lifecycle every schedule shares: {@code active} ⇄ {@code paused}, then {@code cancelled};
- * an edit keeps the status. Each move is checked against the row as it stands under its row lock
- * (an illegal one is a 409), stored in PostgreSQL, the source of truth, and then told to the row's
+ * The lifecycle every schedule shares: {@code active} ⇄ {@code paused}, then {@code cancelled}; an
+ * edit keeps the status. Each move is checked against the row as it stands under its row lock (an
+ * illegal one is a 409), stored in PostgreSQL, the source of truth, and then told to the row's
  * process instance so that it reads the row again. Each module keeps its own table behind {@link
  * Rows}.
  *
@@ -32,7 +32,8 @@ public final class ScheduleLifecycle<T extends Schedule<T>> {
     EDIT(Set.of(ScheduleStatus.ACTIVE, ScheduleStatus.PAUSED), "an active or paused", "changed"),
     PAUSE(Set.of(ScheduleStatus.ACTIVE), "an active", "paused"),
     RESUME(Set.of(ScheduleStatus.PAUSED), "a paused", "resumed"),
-    CANCEL(Set.of(ScheduleStatus.ACTIVE, ScheduleStatus.PAUSED), "an active or paused", "cancelled");
+    CANCEL(
+        Set.of(ScheduleStatus.ACTIVE, ScheduleStatus.PAUSED), "an active or paused", "cancelled");
 
     private final Set<ScheduleStatus> from;
     private final String allowed;
@@ -103,9 +104,14 @@ public final class ScheduleLifecycle<T extends Schedule<T>> {
 
   /** A page of the row's history; 404 as {@link #get}. */
   public <H> Page<H> history(
-      TenantId tenant, UUID id, PageQuery page, HistoryPage<H> history, ToLongFunction<UUID> count) {
+      TenantId tenant,
+      UUID id,
+      PageQuery page,
+      HistoryPage<H> history,
+      ToLongFunction<UUID> count) {
     T row = get(tenant, id);
-    return Page.of(history.page(row.id(), page.limit(), page.offset()), count.applyAsLong(row.id()), page);
+    return Page.of(
+        history.page(row.id(), page.limit(), page.offset()), count.applyAsLong(row.id()), page);
   }
 
   /**
@@ -128,10 +134,14 @@ public final class ScheduleLifecycle<T extends Schedule<T>> {
 
   /** Pauses: no occurrence runs until resumed. {@code also} runs in the same transaction. */
   public T pause(TenantId tenant, UUID id, Consumer<T> also) {
-    return change(tenant, id, Move.PAUSE, row -> {
-      also.accept(row);
-      return row.with(ScheduleStatus.PAUSED, null);
-    });
+    return change(
+        tenant,
+        id,
+        Move.PAUSE,
+        row -> {
+          also.accept(row);
+          return row.with(ScheduleStatus.PAUSED, null);
+        });
   }
 
   /**
@@ -140,40 +150,51 @@ public final class ScheduleLifecycle<T extends Schedule<T>> {
    * within the grace period or records it as missed. {@code also} runs in the same transaction.
    */
   public T resume(TenantId tenant, UUID id, Consumer<T> also) {
-    return change(tenant, id, Move.RESUME, row -> {
-      also.accept(row);
-      Instant next =
-          row.scheduleType() == ScheduleType.ONE_TIME
-              ? row.scheduledTime().atZone(row.zone()).toInstant()
-              : row.recurrence().firstAfter(clock.instant());
-      return row.with(ScheduleStatus.ACTIVE, next);
-    });
+    return change(
+        tenant,
+        id,
+        Move.RESUME,
+        row -> {
+          also.accept(row);
+          Instant next =
+              row.scheduleType() == ScheduleType.ONE_TIME
+                  ? row.scheduledTime().atZone(row.zone()).toInstant()
+                  : row.recurrence().firstAfter(clock.instant());
+          return row.with(ScheduleStatus.ACTIVE, next);
+        });
   }
 
   /** Cancels for good; the history stays. {@code also} runs in the same transaction. */
   public T cancel(TenantId tenant, UUID id, Consumer<T> also) {
-    return change(tenant, id, Move.CANCEL, row -> {
-      also.accept(row);
-      return row.with(ScheduleStatus.CANCELLED, null);
-    });
+    return change(
+        tenant,
+        id,
+        Move.CANCEL,
+        row -> {
+          also.accept(row);
+          return row.with(ScheduleStatus.CANCELLED, null);
+        });
   }
 
-  /** Edits the row under its lock if {@code move} is allowed from its status, then tells its instance. */
+  /**
+   * Edits the row under its lock if {@code move} is allowed from its status, then tells its
+   * instance.
+   */
   private T change(TenantId tenant, UUID id, Move move, UnaryOperator<T> edit) {
     get(tenant, id);
     T changedRow =
-        transaction.execute(
-            status -> {
-              T current = rows.lock(tenant, id).orElseThrow(() -> ApiException.notFound(noun, id));
-              if (!move.allowedFrom(current.status())) {
-                throw ApiException.conflict(
-                    "%s %s is %s; only %s %s can be %s"
-                        .formatted(noun, id, current.status().value(), move.allowed, shortNoun, move.verb));
-              }
-              T edited = edit.apply(current);
-              rows.update(edited, clock.instant());
-              return edited;
-            });
+        transaction.execute(status -> {
+          T current = rows.lock(tenant, id).orElseThrow(() -> ApiException.notFound(noun, id));
+          if (!move.allowedFrom(current.status())) {
+            throw ApiException.conflict(
+                "%s %s is %s; only %s %s can be %s"
+                    .formatted(
+                        noun, id, current.status().value(), move.allowed, shortNoun, move.verb));
+          }
+          T edited = edit.apply(current);
+          rows.update(edited, clock.instant());
+          return edited;
+        });
     changed.accept(changedRow);
     return get(tenant, id);
   }

@@ -14,7 +14,8 @@ import java.time.ZoneId;
  * @param scheduledTime wall-clock time in {@code zone}, or null
  * @param cronExpression stripped, or null
  */
-public record ScheduleTiming(ScheduleType type, ZoneId zone, LocalDateTime scheduledTime, String cronExpression) {
+public record ScheduleTiming(
+    ScheduleType type, ZoneId zone, LocalDateTime scheduledTime, String cronExpression) {
 
   /**
    * The timing a create request asks for.
@@ -23,13 +24,18 @@ public record ScheduleTiming(ScheduleType type, ZoneId zone, LocalDateTime sched
    * @throws io.flowmate.core.InvalidValueException for a value that is not valid (a 422)
    */
   public static ScheduleTiming parse(
-      String scheduleType, String scheduledTime, String cronExpression, String timezone, String typeRequired) {
+      String scheduleType,
+      String scheduledTime,
+      String cronExpression,
+      String timezone,
+      String typeRequired) {
     if (scheduleType == null || scheduleType.isBlank()) {
       throw ApiException.invalid(typeRequired);
     }
     ScheduleType type = ScheduleType.parse("schedule_type", scheduleType);
     ZoneId zone = Recurrence.zone(timezone);
-    return new ScheduleTiming(type, zone, Recurrence.wallClock(scheduledTime, zone), cron(cronExpression));
+    return new ScheduleTiming(
+        type, zone, Recurrence.wallClock(scheduledTime, zone), cron(cronExpression));
   }
 
   /**
@@ -37,10 +43,13 @@ public record ScheduleTiming(ScheduleType type, ZoneId zone, LocalDateTime sched
    * removes it, and a schedule made one-time leaves its cron expression behind. A new {@code
    * scheduledTime} is read in the new zone if the edit names one.
    */
-  public ScheduleTiming patch(String scheduleType, String scheduledTime, String cronExpression, String timezone) {
-    ScheduleType newType = scheduleType == null ? type : ScheduleType.parse("schedule_type", scheduleType);
+  public ScheduleTiming patch(
+      String scheduleType, String scheduledTime, String cronExpression, String timezone) {
+    ScheduleType newType =
+        scheduleType == null ? type : ScheduleType.parse("schedule_type", scheduleType);
     ZoneId newZone = timezone == null ? zone : Recurrence.zone(timezone);
-    LocalDateTime newTime = scheduledTime == null ? this.scheduledTime : Recurrence.wallClock(scheduledTime, newZone);
+    LocalDateTime newTime =
+        scheduledTime == null ? this.scheduledTime : Recurrence.wallClock(scheduledTime, newZone);
     String cron =
         cronExpression != null
             ? cron(cronExpression)
@@ -48,7 +57,10 @@ public record ScheduleTiming(ScheduleType type, ZoneId zone, LocalDateTime sched
     return new ScheduleTiming(newType, newZone, newTime, cron);
   }
 
-  /** The rule, validated and held to {@code minimumInterval} (frequent automated sends get a number banned). */
+  /**
+   * The rule, validated and held to {@code minimumInterval} (frequent automated sends get a number
+   * banned).
+   */
   public Recurrence recurrence(Duration minimumInterval, Instant now) {
     Recurrence recurrence = Recurrence.of(type, zone, scheduledTime, cronExpression);
     recurrence.requireInterval(minimumInterval, now);

@@ -24,7 +24,8 @@ class CallerArgumentResolver implements HandlerMethodArgumentResolver {
       NativeWebRequest webRequest,
       WebDataBinderFactory binderFactory) {
     HttpServletRequest request = webRequest.getNativeRequest(HttpServletRequest.class);
-    if (request != null && request.getAttribute(Caller.REQUEST_ATTRIBUTE) instanceof Caller caller) {
+    if (request != null
+        && request.getAttribute(Caller.REQUEST_ATTRIBUTE) instanceof Caller caller) {
       return caller;
     }
     throw new ApiException(

@@ -78,8 +78,21 @@ public final class Scopes {
     Map<String, List<String>> families = new LinkedHashMap<>();
     for (String family :
         List.of(
-            "sessions", "groups", "labels", "webhooks", "custom-groups", "bulk-send", "scheduled",
-            "reports", "leads", "ai", "a2a", "reviews", "approvals", "processes", "tenants")) {
+            "sessions",
+            "groups",
+            "labels",
+            "webhooks",
+            "custom-groups",
+            "bulk-send",
+            "scheduled",
+            "reports",
+            "leads",
+            "ai",
+            "a2a",
+            "reviews",
+            "approvals",
+            "processes",
+            "tenants")) {
       families.put(family, List.of("read", "manage"));
     }
     families.put("messages", List.of("read", "send"));
@@ -93,12 +106,11 @@ public final class Scopes {
 
   private static List<String> readOnly() {
     List<String> scopes = new ArrayList<>();
-    FAMILIES.forEach(
-        (family, levels) -> {
-          if (levels.contains("read") && !OPERATOR_FAMILIES.contains(family)) {
-            scopes.add(family + ":read");
-          }
-        });
+    FAMILIES.forEach((family, levels) -> {
+      if (levels.contains("read") && !OPERATOR_FAMILIES.contains(family)) {
+        scopes.add(family + ":read");
+      }
+    });
     return scopes.stream().sorted().toList();
   }
 

@@ -35,8 +35,8 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  * its filter and its key's scopes accept. In memory and best effort: a client that reconnects reads
  * the current state from the REST API.
  *
- * <p>Publishing never waits for a client. An event is handed over once its transaction commits
- * (so nothing rolled back is announced, and no transaction waits on a socket), into each stream's
+ * <p>Publishing never waits for a client. An event is handed over once its transaction commits (so
+ * nothing rolled back is announced, and no transaction waits on a socket), into each stream's
  * bounded queue; every stream has its own sender (a virtual thread) that writes to its client. A
  * client that stops reading fills its queue and is dropped with a last {@code stream.dropped}
  * event, so it can stall no one else.
@@ -101,7 +101,8 @@ public class LiveEvents {
       boolean endAfterInitial) {
     List<Subscriber> list =
         subscribers.computeIfAbsent(caller.tenantId(), t -> new CopyOnWriteArrayList<>());
-    Subscriber subscriber = new Subscriber(caller, filter, new SseEmitter(timeout.toMillis()), list);
+    Subscriber subscriber =
+        new Subscriber(caller, filter, new SseEmitter(timeout.toMillis()), list);
     synchronized (list) {
       if (list.size() >= settings.maxStreamsPerTenant()) {
         throw new ApiException(
@@ -157,7 +158,9 @@ public class LiveEvents {
 
   /** Ends, after what they have queued, the tenant's streams that would receive this event. */
   public void end(TenantId tenant, LiveEvent event) {
-    subscribers.getOrDefault(tenant, List.of()).stream().filter(s -> s.wants(event)).forEach(Subscriber::end);
+    subscribers.getOrDefault(tenant, List.of()).stream()
+        .filter(s -> s.wants(event))
+        .forEach(Subscriber::end);
   }
 
   /** Open streams of the tenant. */
@@ -184,7 +187,8 @@ public class LiveEvents {
     private final AtomicBoolean dropped = new AtomicBoolean();
     private volatile boolean closed;
 
-    Subscriber(Caller caller, Predicate<LiveEvent> filter, SseEmitter emitter, List<Subscriber> list) {
+    Subscriber(
+        Caller caller, Predicate<LiveEvent> filter, SseEmitter emitter, List<Subscriber> list) {
       this.caller = caller;
       this.filter = filter;
       this.emitter = emitter;
@@ -260,7 +264,8 @@ public class LiveEvents {
         }
       } catch (IOException | IllegalStateException e) {
         // The client went away; the emitter's callbacks tidy up.
-        log.debug("Live event stream of tenant {} ended: {}", caller.tenantId().value(), e.toString());
+        log.debug(
+            "Live event stream of tenant {} ended: {}", caller.tenantId().value(), e.toString());
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       } catch (RuntimeException e) {

@@ -7,8 +7,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 /**
  * Live event streams ({@code flowmate.live-events.*}).
  *
- * @param queueCapacity events one stream may have waiting to be sent; a client that falls this
- *     far behind is dropped (with a last {@code stream.dropped} event) instead of slowing anyone
+ * @param queueCapacity events one stream may have waiting to be sent; a client that falls this far
+ *     behind is dropped (with a last {@code stream.dropped} event) instead of slowing anyone
  * @param maxStreamsPerTenant open streams one tenant may hold; one more gets 429
  * @param heartbeat how often an idle stream gets a comment, to keep proxies from closing it
  */

@@ -1,5 +1,6 @@
 package io.flowmate.core.web;
 
+import io.flowmate.core.InvalidValueException;
 import java.util.Arrays;
 import java.util.stream.Collectors;
 import org.springframework.context.annotation.Configuration;
@@ -7,9 +8,10 @@ import org.springframework.core.convert.converter.Converter;
 import org.springframework.core.convert.converter.ConverterFactory;
 import org.springframework.format.FormatterRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
-import io.flowmate.core.InvalidValueException;
 
-/** Query parameters name enum values in lower case, like the JSON bodies ({@code ?status=pending}). */
+/**
+ * Query parameters name enum values in lower case, like the JSON bodies ({@code ?status=pending}).
+ */
 @Configuration(proxyBeanMethods = false)
 class EnumParameterConfiguration implements WebMvcConfigurer {
 

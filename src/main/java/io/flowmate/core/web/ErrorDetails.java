@@ -27,7 +27,8 @@ final class ErrorDetails {
       case REQUEST_TIMEOUT -> "The request was not received in time";
       case PAYLOAD_TOO_LARGE -> "The request body is larger than the limit the server accepts";
       case URI_TOO_LONG -> "The request path is longer than the server accepts";
-      case REQUEST_HEADER_FIELDS_TOO_LARGE -> "The request headers are larger than the server accepts";
+      case REQUEST_HEADER_FIELDS_TOO_LARGE ->
+          "The request headers are larger than the server accepts";
       case NOT_IMPLEMENTED, HTTP_VERSION_NOT_SUPPORTED ->
           "The server does not support this kind of request (" + status.getReasonPhrase() + ")";
       default ->

@@ -10,7 +10,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Warns at every start when the HTTP server listens beyond this machine: that has to be asked for
- * ({@code SERVER_ADDRESS}), and whoever asked should be reminded that the API has no TLS of its own.
+ * ({@code SERVER_ADDRESS}), and whoever asked should be reminded that the API has no TLS of its
+ * own.
  */
 @Component
 class ListenAddressWarning {

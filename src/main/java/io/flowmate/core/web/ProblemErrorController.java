@@ -35,7 +35,8 @@ class ProblemErrorController implements ErrorController {
   void error(HttpServletRequest request, HttpServletResponse response) throws IOException {
     Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
     // Asked for directly, the error page is just another path that does not exist.
-    HttpStatus status = code instanceof Integer value ? ErrorDetails.status(value) : HttpStatus.NOT_FOUND;
+    HttpStatus status =
+        code instanceof Integer value ? ErrorDetails.status(value) : HttpStatus.NOT_FOUND;
     String detail = ErrorDetails.detail(status);
     Object failure = request.getAttribute(RequestDispatcher.ERROR_EXCEPTION);
     if (status.is5xxServerError() && failure instanceof Throwable throwable) {

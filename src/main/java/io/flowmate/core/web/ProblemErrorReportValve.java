@@ -46,7 +46,8 @@ class ProblemErrorReportValve extends ErrorReportValve {
       response.setCharacterEncoding("utf-8");
       // No instance: the path is what Tomcat could not accept, and is not echoed back.
       String body =
-          objectMapper.writeValueAsString(Problems.problem(status, ErrorDetails.detail(status), null));
+          objectMapper.writeValueAsString(
+              Problems.problem(status, ErrorDetails.detail(status), null));
       Writer writer = response.getReporter();
       if (writer != null) {
         writer.write(body);

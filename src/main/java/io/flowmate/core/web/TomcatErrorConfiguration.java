@@ -29,19 +29,18 @@ class TomcatErrorConfiguration {
 
     @Override
     public void customize(TomcatServletWebServerFactory factory) {
-      factory.addContextCustomizers(
-          context -> {
-            StandardHost host = (StandardHost) context.getParent();
-            for (Valve valve : host.getPipeline().getValves()) {
-              if (valve instanceof ErrorReportValve) {
-                host.getPipeline().removeValve(valve);
-              }
-            }
-            ProblemErrorReportValve valve = new ProblemErrorReportValve(objectMapper);
-            host.getPipeline().addValve(valve);
-            // The host adds a report valve of this class on start unless one is there already.
-            host.setErrorReportValveClass(valve.getClass().getName());
-          });
+      factory.addContextCustomizers(context -> {
+        StandardHost host = (StandardHost) context.getParent();
+        for (Valve valve : host.getPipeline().getValves()) {
+          if (valve instanceof ErrorReportValve) {
+            host.getPipeline().removeValve(valve);
+          }
+        }
+        ProblemErrorReportValve valve = new ProblemErrorReportValve(objectMapper);
+        host.getPipeline().addValve(valve);
+        // The host adds a report valve of this class on start unless one is there already.
+        host.setErrorReportValveClass(valve.getClass().getName());
+      });
     }
 
     @Override

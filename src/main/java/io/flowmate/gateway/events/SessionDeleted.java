@@ -5,7 +5,7 @@ import java.time.Instant;
 import java.util.UUID;
 
 /**
- * A session was deleted: its number is gone from the tenant. Published in the deleting
- * transaction, so that a persisted module listener tidies up what other modules kept for it.
+ * A session was deleted: its number is gone from the tenant. Published in the deleting transaction,
+ * so that a persisted module listener tidies up what other modules kept for it.
  */
 public record SessionDeleted(TenantId tenantId, UUID sessionId, Instant occurredAt) {}

@@ -4,6 +4,9 @@ import io.flowmate.core.TenantId;
 import java.time.Instant;
 import java.util.UUID;
 
-/** A session's status moved ({@code stopped}, {@code starting}, {@code qr_code}, {@code working}, ...). */
+/**
+ * A session's status moved ({@code stopped}, {@code starting}, {@code qr_code}, {@code working},
+ * ...).
+ */
 public record SessionStatusChanged(
     TenantId tenantId, UUID sessionId, String previousStatus, String status, Instant occurredAt) {}

@@ -40,7 +40,10 @@ import org.springframework.web.bind.annotation.RestController;
  */
 @RestController
 @RequestMapping("/api/v2/simulator/sessions/{sessionId}")
-@ConditionalOnProperty(name = "flowmate.gateway.transport", havingValue = "simulator", matchIfMissing = true)
+@ConditionalOnProperty(
+    name = "flowmate.gateway.transport",
+    havingValue = "simulator",
+    matchIfMissing = true)
 @Tag(name = "Simulator", description = "Control the simulated WhatsApp (simulator transport only)")
 class SimulatorController {
 
@@ -67,9 +70,11 @@ class SimulatorController {
 
   record InboundView(String waMessageId, String chatId) {}
 
-  record ReactionRequest(@NotBlank String from, @NotBlank String waMessageId, @NotNull String emoji) {}
+  record ReactionRequest(
+      @NotBlank String from, @NotBlank String waMessageId, @NotNull String emoji) {}
 
-  record GroupRequest(@NotBlank @Size(max = 100) String subject, @NotNull List<@NotBlank String> participants) {}
+  record GroupRequest(
+      @NotBlank @Size(max = 100) String subject, @NotNull List<@NotBlank String> participants) {}
 
   record GroupView(String groupId) {}
 
@@ -77,15 +82,16 @@ class SimulatorController {
 
   record LidView(String phone, String lid) {}
 
-  record LabelRequest(@NotBlank @Size(max = 100) String name, @Pattern(regexp = "#[0-9a-fA-F]{6}") String color) {}
+  record LabelRequest(
+      @NotBlank @Size(max = 100) String name, @Pattern(regexp = "#[0-9a-fA-F]{6}") String color) {}
 
   record ChatLabelRequest(@NotBlank String chatId, @NotBlank String labelId) {}
 
   /**
    * @param reachoutLockMinutes from now on, messages to contacts who never wrote fail with error
    *     463 for this many minutes (0 lifts it)
-   * @param failNextSends the next sends throw ({@code failures_retryable} says whether retrying
-   *     may help)
+   * @param failNextSends the next sends throw ({@code failures_retryable} says whether retrying may
+   *     help)
    * @param numbersNotReading these recipients get our messages but never read them
    */
   record FaultsRequest(
@@ -117,7 +123,8 @@ class SimulatorController {
     SessionInfo session = session(caller, sessionId);
     if (!simulator.completePasskey(session.id())) {
       throw ApiException.conflict(
-          "Session '%s' is %s, not passkey_required".formatted(sessionId, session.status().value()));
+          "Session '%s' is %s, not passkey_required"
+              .formatted(sessionId, session.status().value()));
     }
   }
 
@@ -156,18 +163,22 @@ class SimulatorController {
   @ResponseStatus(HttpStatus.ACCEPTED)
   @RequiresScope(Scopes.SESSIONS_MANAGE)
   @Operation(summary = "A contact reacts to one of the session's messages (empty emoji removes it)")
-  void react(Caller caller, @PathVariable UUID sessionId, @Valid @RequestBody ReactionRequest request) {
+  void react(
+      Caller caller, @PathVariable UUID sessionId, @Valid @RequestBody ReactionRequest request) {
     SessionInfo session = working(caller, sessionId);
-    simulator.react(session.id(), ChatId.parse(request.from()), request.waMessageId(), request.emoji());
+    simulator.react(
+        session.id(), ChatId.parse(request.from()), request.waMessageId(), request.emoji());
   }
 
   @PostMapping("/groups")
   @ResponseStatus(HttpStatus.CREATED)
   @RequiresScope(Scopes.SESSIONS_MANAGE)
   @Operation(summary = "A WhatsApp group with the session's number and these participants")
-  GroupView group(Caller caller, @PathVariable UUID sessionId, @Valid @RequestBody GroupRequest request) {
+  GroupView group(
+      Caller caller, @PathVariable UUID sessionId, @Valid @RequestBody GroupRequest request) {
     SessionInfo session = working(caller, sessionId);
-    return new GroupView(simulator.createGroup(session.id(), request.subject(), request.participants()).value());
+    return new GroupView(
+        simulator.createGroup(session.id(), request.subject(), request.participants()).value());
   }
 
   @PostMapping("/groups/join")
@@ -183,7 +194,10 @@ class SimulatorController {
   @Operation(summary = "WhatsApp moves a contact to a linked id; its messages then come from @lid")
   LidView migrate(Caller caller, @PathVariable UUID sessionId, @PathVariable String phone) {
     SessionInfo session = working(caller, sessionId);
-    String digits = ChatId.parse(phone).phoneNumber().orElseThrow(() -> ApiException.invalid("a phone number is needed"));
+    String digits =
+        ChatId.parse(phone)
+            .phoneNumber()
+            .orElseThrow(() -> ApiException.invalid("a phone number is needed"));
     return new LidView(digits, simulator.migrateToLid(session.id(), digits));
   }
 
@@ -191,7 +205,8 @@ class SimulatorController {
   @ResponseStatus(HttpStatus.CREATED)
   @RequiresScope(Scopes.SESSIONS_MANAGE)
   @Operation(summary = "A label is created in the WhatsApp Business app on the phone")
-  TransportLabel label(Caller caller, @PathVariable UUID sessionId, @Valid @RequestBody LabelRequest request) {
+  TransportLabel label(
+      Caller caller, @PathVariable UUID sessionId, @Valid @RequestBody LabelRequest request) {
     SessionInfo session = working(caller, sessionId);
     return simulator.createLabelOnPhone(session.id(), request.name(), request.color());
   }
@@ -199,7 +214,8 @@ class SimulatorController {
   @PostMapping("/chat-labels")
   @RequiresScope(Scopes.SESSIONS_MANAGE)
   @Operation(summary = "A label is put on a chat in the WhatsApp Business app on the phone")
-  void chatLabel(Caller caller, @PathVariable UUID sessionId, @Valid @RequestBody ChatLabelRequest request) {
+  void chatLabel(
+      Caller caller, @PathVariable UUID sessionId, @Valid @RequestBody ChatLabelRequest request) {
     SessionInfo session = working(caller, sessionId);
     simulator.labelChatOnPhone(session.id(), ChatId.parse(request.chatId()), request.labelId());
   }
@@ -207,7 +223,8 @@ class SimulatorController {
   @PostMapping("/faults")
   @RequiresScope(Scopes.SESSIONS_MANAGE)
   @Operation(summary = "Make WhatsApp misbehave: 463 timelock, failing sends, passkey, ban, unlink")
-  void faults(Caller caller, @PathVariable UUID sessionId, @Valid @RequestBody FaultsRequest request) {
+  void faults(
+      Caller caller, @PathVariable UUID sessionId, @Valid @RequestBody FaultsRequest request) {
     SessionInfo session = session(caller, sessionId);
     simulator.applyFaults(
         session.id(),

@@ -57,31 +57,36 @@ import org.springframework.stereotype.Component;
  * after configurable delays, and can be told to receive messages from contacts or in groups.
  * Sessions can write to each other: a message to another simulated session's number arrives there.
  *
- * <p>Faults WhatsApp produces can be switched on per session: the reach-out timelock (ack error
- * 463 for contacts who never wrote), failing sends, a ban, an unlink from the phone, a passkey step
- * in pairing, and contacts migrating to linked ids (LID). Nothing leaves the machine.
+ * <p>Faults WhatsApp produces can be switched on per session: the reach-out timelock (ack error 463
+ * for contacts who never wrote), failing sends, a ban, an unlink from the phone, a passkey step in
+ * pairing, and contacts migrating to linked ids (LID). Nothing leaves the machine.
  *
  * <p>Like a real WhatsApp Web session it remembers which idempotency keys it accepted, so a resend
  * after a crash does not deliver twice ({@link #findSent}).
  */
 @Component
-@ConditionalOnProperty(name = "flowmate.gateway.transport", havingValue = "simulator", matchIfMissing = true)
+@ConditionalOnProperty(
+    name = "flowmate.gateway.transport",
+    havingValue = "simulator",
+    matchIfMissing = true)
 public class SimulatorTransport implements WhatsAppTransport, DisposableBean {
 
   private static final Duration DEFAULT_REACHOUT_LOCK = Duration.ofHours(24);
 
   private final Map<UUID, SimulatedPhone> phones = new ConcurrentHashMap<>();
   private final Map<String, SimulatedGroup> groups = new ConcurrentHashMap<>();
+
   /** Contacts that moved to a linked id: phone number → LID. */
   private final Map<String, String> lidsByPhone = new ConcurrentHashMap<>();
+
   private final Map<String, byte[]> media = new ConcurrentHashMap<>();
   private final ScheduledExecutorService scheduler =
-      Executors.newSingleThreadScheduledExecutor(
-          runnable -> {
-            Thread thread = new Thread(runnable, "whatsapp-simulator");
-            thread.setDaemon(true);
-            return thread;
-          });
+      Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "whatsapp-simulator");
+        thread.setDaemon(true);
+        return thread;
+      });
+
   /**
    * Acks reach Flowmate concurrently, as WAHA's webhooks do: an ack is answered only once it is
    * stored, so one thread handing them over one by one would measure commit latency, not Flowmate.
@@ -94,6 +99,7 @@ public class SimulatorTransport implements WhatsAppTransport, DisposableBean {
             thread.setDaemon(true);
             return thread;
           });
+
   private final AtomicLong messageCounter = new AtomicLong();
   private final GatewaySettings.Simulator settings;
   private final Clock clock;
@@ -120,10 +126,11 @@ public class SimulatorTransport implements WhatsAppTransport, DisposableBean {
       DeliveredMedia media) {}
 
   /**
-   * Media as the transport received it: by URL, or as data (its SHA-256 in base64, and size).
-   * Tests check with it that Flowmate, not the transport, fetches users' media URLs.
+   * Media as the transport received it: by URL, or as data (its SHA-256 in base64, and size). Tests
+   * check with it that Flowmate, not the transport, fetches users' media URLs.
    */
-  public record DeliveredMedia(String url, String mimetype, String filename, String dataSha256, Integer size) {
+  public record DeliveredMedia(
+      String url, String mimetype, String filename, String dataSha256, Integer size) {
 
     static DeliveredMedia of(OutboundMessage message) {
       if (!(message instanceof OutboundMessage.Media media)) {
@@ -137,7 +144,11 @@ public class SimulatorTransport implements WhatsAppTransport, DisposableBean {
       try {
         byte[] digest = MessageDigest.getInstance("SHA-256").digest(data);
         return new DeliveredMedia(
-            null, source.mimetype(), source.filename(), Base64.getEncoder().encodeToString(digest), data.length);
+            null,
+            source.mimetype(),
+            source.filename(),
+            Base64.getEncoder().encodeToString(digest),
+            data.length);
       } catch (NoSuchAlgorithmException e) {
         throw new IllegalStateException(e);
       }
@@ -166,7 +177,13 @@ public class SimulatorTransport implements WhatsAppTransport, DisposableBean {
         Boolean failuresRetryable,
         Boolean requirePasskey,
         Set<String> numbersNotOnWhatsApp) {
-      this(reachoutLockMinutes, failNextSends, failuresRetryable, requirePasskey, numbersNotOnWhatsApp, null);
+      this(
+          reachoutLockMinutes,
+          failNextSends,
+          failuresRetryable,
+          requirePasskey,
+          numbersNotOnWhatsApp,
+          null);
     }
   }
 
@@ -182,8 +199,10 @@ public class SimulatorTransport implements WhatsAppTransport, DisposableBean {
     volatile boolean failuresRetryable = true;
     final Set<String> numbersNotOnWhatsApp = ConcurrentHashMap.newKeySet();
     final Set<String> numbersNotReading = ConcurrentHashMap.newKeySet();
+
     /** Chats that wrote to this number or were written to successfully: no 463 for them. */
     final Set<String> warmChats = ConcurrentHashMap.newKeySet();
+
     final Map<String, SendReceipt> acceptedByKey = new ConcurrentHashMap<>();
     final List<Delivery> deliveries = new ArrayList<>();
     final List<Activity> activities = new ArrayList<>();
@@ -235,7 +254,8 @@ public class SimulatorTransport implements WhatsAppTransport, DisposableBean {
       Duration delay = settings.pairingDelay();
       if (!delay.isNegative()) {
         phone.pairing =
-            scheduler.schedule(() -> pair(session.sessionId()), delay.toMillis(), TimeUnit.MILLISECONDS);
+            scheduler.schedule(
+                () -> pair(session.sessionId()), delay.toMillis(), TimeUnit.MILLISECONDS);
       }
     }
   }
@@ -288,8 +308,8 @@ public class SimulatorTransport implements WhatsAppTransport, DisposableBean {
   }
 
   /**
-   * The simulated phone scans the QR code (or enters the pairing code): the session works, unless
-   * a passkey step was switched on.
+   * The simulated phone scans the QR code (or enters the pairing code): the session works, unless a
+   * passkey step was switched on.
    */
   public boolean pair(UUID sessionId) {
     SimulatedPhone phone = phone(sessionId);
@@ -426,7 +446,8 @@ public class SimulatorTransport implements WhatsAppTransport, DisposableBean {
             phone,
             receipt.providerMessageId(),
             Ack.FAILED,
-            new DeliveryError("463", "reach-out timelock: the recipient never wrote to you", true, lock),
+            new DeliveryError(
+                "463", "reach-out timelock: the recipient never wrote to you", true, lock),
             settings.deliveryDelay());
         return receipt;
       }
@@ -441,7 +462,11 @@ public class SimulatorTransport implements WhatsAppTransport, DisposableBean {
           && media.kind() == OutboundMessage.MediaKind.VOICE
           && !settings.readDelay().isNegative()) {
         scheduleAck(
-            phone, receipt.providerMessageId(), Ack.PLAYED, null, settings.readDelay().plusMillis(50));
+            phone,
+            receipt.providerMessageId(),
+            Ack.PLAYED,
+            null,
+            settings.readDelay().plusMillis(50));
       }
       deliverToOtherPhone(phone, to, message, receipt);
       return receipt;
@@ -458,25 +483,25 @@ public class SimulatorTransport implements WhatsAppTransport, DisposableBean {
     phones.values().stream()
         .filter(p -> p != sender && number.equals(p.phoneNumber) && p.state == SessionState.WORKING)
         .findFirst()
-        .ifPresent(
-            recipient -> {
-              recipient.warmChats.add(sender.phoneNumber + "@c.us");
-              emitAsync(
-                  new TransportEvent.MessageReceived(
-                      recipient.sessionId,
-                      receipt.providerMessageId().replaceFirst("^true_", "false_"),
-                      ChatId.parse(sender.phoneNumber),
-                      new WaIdentity(lidOf(sender.phoneNumber), sender.phoneNumber, "Simulated phone"),
-                      false,
-                      new InboundContent(type(message), body(message), null, null, null, Map.of()),
-                      null,
-                      clock.instant()));
-            });
+        .ifPresent(recipient -> {
+          recipient.warmChats.add(sender.phoneNumber + "@c.us");
+          emitAsync(
+              new TransportEvent.MessageReceived(
+                  recipient.sessionId,
+                  receipt.providerMessageId().replaceFirst("^true_", "false_"),
+                  ChatId.parse(sender.phoneNumber),
+                  new WaIdentity(lidOf(sender.phoneNumber), sender.phoneNumber, "Simulated phone"),
+                  false,
+                  new InboundContent(type(message), body(message), null, null, null, Map.of()),
+                  null,
+                  clock.instant()));
+        });
   }
 
   @Override
   public Optional<SendReceipt> findSent(SessionRef session, SentLookup lookup) {
-    return Optional.ofNullable(phone(session.sessionId()).acceptedByKey.get(lookup.idempotencyKey()));
+    return Optional.ofNullable(
+        phone(session.sessionId()).acceptedByKey.get(lookup.idempotencyKey()));
   }
 
   @Override
@@ -547,7 +572,9 @@ public class SimulatorTransport implements WhatsAppTransport, DisposableBean {
       throw new TransportException("no group " + group, false);
     }
     return found.rolesByPhone().entrySet().stream()
-        .map(e -> new GroupMember(new WaIdentity(lidsByPhone.get(e.getKey()), e.getKey(), null), e.getValue()))
+        .map(e ->
+            new GroupMember(
+                new WaIdentity(lidsByPhone.get(e.getKey()), e.getKey(), null), e.getValue()))
         .toList();
   }
 
@@ -566,7 +593,8 @@ public class SimulatorTransport implements WhatsAppTransport, DisposableBean {
     SimulatedPhone phone = phone(session.sessionId());
     synchronized (phone) {
       requireWorking(phone);
-      String id = label.id() != null ? label.id() : Integer.toString(phone.labelIds.incrementAndGet());
+      String id =
+          label.id() != null ? label.id() : Integer.toString(phone.labelIds.incrementAndGet());
       TransportLabel saved = new TransportLabel(id, label.name(), label.colorHex());
       phone.labels.put(id, saved);
       return saved;
@@ -605,17 +633,26 @@ public class SimulatorTransport implements WhatsAppTransport, DisposableBean {
     requireWorking(phone);
     String phoneNumber = from.phoneNumber().orElse(null);
     String lid = from.kind() == ChatId.Kind.LID ? from.value() : lidsByPhone.get(phoneNumber);
-    ChatId chat = group != null ? group : lid != null && phoneNumber != null ? new ChatId(lid) : from;
+    ChatId chat =
+        group != null ? group : lid != null && phoneNumber != null ? new ChatId(lid) : from;
     phone.warmChats.add(chat.value());
     if (phoneNumber != null) {
       phone.warmChats.add(phoneNumber + "@c.us");
     }
-    String providerMessageId = "false_" + chat.value() + "_SIMIN" + messageCounter.incrementAndGet();
+    String providerMessageId =
+        "false_" + chat.value() + "_SIMIN" + messageCounter.incrementAndGet();
     InboundContent stored = content;
     if (content.mediaUrl() == null && !"text".equals(content.type()) && isMedia(content.type())) {
       String url = "sim://media/" + providerMessageId;
       media.put(url, ("simulated " + content.type()).getBytes(StandardCharsets.UTF_8));
-      stored = new InboundContent(content.type(), content.text(), url, content.mimetype(), content.filename(), content.details());
+      stored =
+          new InboundContent(
+              content.type(),
+              content.text(),
+              url,
+              content.mimetype(),
+              content.filename(),
+              content.details());
     }
     emitAsync(
         new TransportEvent.MessageReceived(
@@ -637,7 +674,10 @@ public class SimulatorTransport implements WhatsAppTransport, DisposableBean {
         new TransportEvent.ReactionReceived(
             sessionId,
             from,
-            new WaIdentity(lidsByPhone.get(from.phoneNumber().orElse("")), from.phoneNumber().orElse(null), null),
+            new WaIdentity(
+                lidsByPhone.get(from.phoneNumber().orElse("")),
+                from.phoneNumber().orElse(null),
+                null),
             targetProviderMessageId,
             emoji,
             clock.instant()));
@@ -647,10 +687,12 @@ public class SimulatorTransport implements WhatsAppTransport, DisposableBean {
   public ChatId createGroup(UUID sessionId, String subject, List<String> participantPhones) {
     SimulatedPhone phone = phone(sessionId);
     requireWorking(phone);
-    ChatId id = new ChatId("1203630" + String.format("%011d", messageCounter.incrementAndGet()) + "@g.us");
+    ChatId id =
+        new ChatId("1203630" + String.format("%011d", messageCounter.incrementAndGet()) + "@g.us");
     Map<String, String> roles = new LinkedHashMap<>();
     roles.put(phone.phoneNumber, "superadmin");
-    participantPhones.forEach(p -> roles.put(ChatId.parse(p).phoneNumber().orElseThrow(), "member"));
+    participantPhones.forEach(
+        p -> roles.put(ChatId.parse(p).phoneNumber().orElseThrow(), "member"));
     groups.put(id.value(), new SimulatedGroup(id, subject, roles));
     emitAsync(new TransportEvent.GroupChanged(sessionId, id, subject, true, clock.instant()));
     return id;
@@ -666,15 +708,17 @@ public class SimulatorTransport implements WhatsAppTransport, DisposableBean {
     found.rolesByPhone().put(phoneNumber, "member");
     phones.values().stream()
         .filter(p -> p.phoneNumber != null && found.rolesByPhone().containsKey(p.phoneNumber))
-        .forEach(
-            p ->
-                emitAsync(
-                    new TransportEvent.GroupParticipantsChanged(
-                        p.sessionId,
-                        group,
-                        "join",
-                        List.of(new GroupMember(new WaIdentity(lidsByPhone.get(phoneNumber), phoneNumber, null), "member")),
-                        clock.instant())));
+        .forEach(p ->
+            emitAsync(
+                new TransportEvent.GroupParticipantsChanged(
+                    p.sessionId,
+                    group,
+                    "join",
+                    List.of(
+                        new GroupMember(
+                            new WaIdentity(lidsByPhone.get(phoneNumber), phoneNumber, null),
+                            "member")),
+                    clock.instant())));
   }
 
   /** WhatsApp moves a contact to a linked id: later messages come from {@code <n>@lid}. */
@@ -682,13 +726,15 @@ public class SimulatorTransport implements WhatsAppTransport, DisposableBean {
     String digits = ChatId.parse(phoneNumber).phoneNumber().orElseThrow();
     String lid = lidsByPhone.computeIfAbsent(digits, p -> lidOf(p));
     emitAsync(
-        new TransportEvent.IdentityLearned(sessionId, new WaIdentity(lid, digits, null), clock.instant()));
+        new TransportEvent.IdentityLearned(
+            sessionId, new WaIdentity(lid, digits, null), clock.instant()));
     return lid;
   }
 
   /** A label is created on the phone (WhatsApp Business app). */
   public TransportLabel createLabelOnPhone(UUID sessionId, String name, String colorHex) {
-    TransportLabel label = saveLabel(new SessionRef(sessionId, null), new TransportLabel(null, name, colorHex));
+    TransportLabel label =
+        saveLabel(new SessionRef(sessionId, null), new TransportLabel(null, name, colorHex));
     emitAsync(new TransportEvent.LabelChanged(sessionId, label, false, clock.instant()));
     return label;
   }
@@ -729,17 +775,20 @@ public class SimulatorTransport implements WhatsAppTransport, DisposableBean {
   }
 
   private void scheduleAck(
-      SimulatedPhone phone, String providerMessageId, Ack ack, DeliveryError error, Duration delay) {
+      SimulatedPhone phone,
+      String providerMessageId,
+      Ack ack,
+      DeliveryError error,
+      Duration delay) {
     if (delay.isNegative()) {
       return;
     }
     scheduler.schedule(
         () ->
-            ackSenders.execute(
-                () ->
-                    sink.accept(
-                        new TransportEvent.DeliveryChanged(
-                            phone.sessionId, providerMessageId, ack, error, clock.instant()))),
+            ackSenders.execute(() ->
+                sink.accept(
+                    new TransportEvent.DeliveryChanged(
+                        phone.sessionId, providerMessageId, ack, error, clock.instant()))),
         delay.toMillis(),
         TimeUnit.MILLISECONDS);
   }
@@ -797,7 +846,9 @@ public class SimulatorTransport implements WhatsAppTransport, DisposableBean {
 
   /** The linked id WhatsApp would give a number: deterministic, so tests can predict it. */
   static String lidOf(String phoneNumber) {
-    return Math.floorMod(phoneNumber.hashCode(), 1_000_000_000_000L) + 100_000_000_000_000L + "@lid";
+    return Math.floorMod(phoneNumber.hashCode(), 1_000_000_000_000L)
+        + 100_000_000_000_000L
+        + "@lid";
   }
 
   @Override

@@ -23,11 +23,14 @@ public sealed interface OutboundMessage {
   record Media(MediaKind kind, MediaSource source, String caption) implements OutboundMessage {
     @Override
     public String preview() {
-      return caption != null && !caption.isBlank() ? caption : "[" + kind.name().toLowerCase() + "]";
+      return caption != null && !caption.isBlank()
+          ? caption
+          : "[" + kind.name().toLowerCase() + "]";
     }
   }
 
-  record Poll(String name, List<String> options, boolean multipleAnswers) implements OutboundMessage {
+  record Poll(String name, List<String> options, boolean multipleAnswers)
+      implements OutboundMessage {
     @Override
     public String preview() {
       return "📊 " + name;
@@ -45,7 +48,8 @@ public sealed interface OutboundMessage {
   record ContactCards(List<ContactCard> contacts) implements OutboundMessage {
     @Override
     public String preview() {
-      return "👤 " + contacts.stream().map(ContactCard::fullName).reduce((a, b) -> a + ", " + b).orElse("");
+      return "👤 "
+          + contacts.stream().map(ContactCard::fullName).reduce((a, b) -> a + ", " + b).orElse("");
     }
   }
 

@@ -15,4 +15,5 @@ import java.time.Instant;
  * @param notBefore when the send attempt began (the outbox claim): WhatsApp cannot have accepted
  *     the message earlier
  */
-public record SentLookup(String idempotencyKey, ChatId chat, OutboundMessage message, Instant notBefore) {}
+public record SentLookup(
+    String idempotencyKey, ChatId chat, OutboundMessage message, Instant notBefore) {}

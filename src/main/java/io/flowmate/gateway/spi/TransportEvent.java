@@ -81,11 +81,16 @@ public sealed interface TransportEvent {
 
   /** People joined, left, were promoted or demoted in a group. */
   record GroupParticipantsChanged(
-      UUID sessionId, ChatId group, String change, List<GroupMember> participants, Instant occurredAt)
+      UUID sessionId,
+      ChatId group,
+      String change,
+      List<GroupMember> participants,
+      Instant occurredAt)
       implements TransportEvent {}
 
   /** The session's number joined or left a group, or the group's subject changed. */
-  record GroupChanged(UUID sessionId, ChatId group, String subject, boolean member, Instant occurredAt)
+  record GroupChanged(
+      UUID sessionId, ChatId group, String subject, boolean member, Instant occurredAt)
       implements TransportEvent {}
 
   record LabelChanged(UUID sessionId, TransportLabel label, boolean deleted, Instant occurredAt)
@@ -134,9 +139,8 @@ public sealed interface TransportEvent {
   /**
    * What a received message contains.
    *
-   * @param type {@code text}, {@code image}, {@code video}, {@code document}, {@code audio},
-   *     {@code voice}, {@code sticker}, {@code location}, {@code contact}, {@code poll} or {@code
-   *     unknown}
+   * @param type {@code text}, {@code image}, {@code video}, {@code document}, {@code audio}, {@code
+   *     voice}, {@code sticker}, {@code location}, {@code contact}, {@code poll} or {@code unknown}
    * @param details type-specific values (coordinates, vCards, poll options)
    */
   record InboundContent(

@@ -13,9 +13,9 @@ import java.util.Optional;
  * idempotency and identity resolution are Flowmate's, above it, so every transport gets them.
  *
  * <p>Session states, delivery acks and everything that arrives are not returned but reported as
- * {@link TransportEvent}s to the sink given to {@link #subscribe}. Calls that WhatsApp refuses throw
- * {@link TransportException}; {@link TransportException#retryable()} tells whether trying later
- * may succeed.
+ * {@link TransportEvent}s to the sink given to {@link #subscribe}. Calls that WhatsApp refuses
+ * throw {@link TransportException}; {@link TransportException#retryable()} tells whether trying
+ * later may succeed.
  */
 public interface WhatsAppTransport {
 
@@ -43,7 +43,9 @@ public interface WhatsAppTransport {
   /** The QR code to scan while the session waits for pairing (the raw string to render). */
   String qrCode(SessionRef session);
 
-  /** Pairing without a camera: the code to type on the phone (Linked devices → link with number). */
+  /**
+   * Pairing without a camera: the code to type on the phone (Linked devices → link with number).
+   */
   String requestPairingCode(SessionRef session, String phoneNumber);
 
   /** What WhatsApp says about the account: identity and reach-out restrictions, if known. */

@@ -10,9 +10,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * WhatsApp addresses as WAHA writes them, turned into Flowmate's: engines mix {@code <n>@c.us}
- * and {@code <n>@s.whatsapp.net} (sometimes with a {@code :device} suffix) for phone numbers,
- * {@code <n>@lid} for linked ids and {@code <id>@g.us} for groups.
+ * WhatsApp addresses as WAHA writes them, turned into Flowmate's: engines mix {@code <n>@c.us} and
+ * {@code <n>@s.whatsapp.net} (sometimes with a {@code :device} suffix) for phone numbers, {@code
+ * <n>@lid} for linked ids and {@code <id>@g.us} for groups.
  */
 final class Jids {
 
@@ -51,7 +51,9 @@ final class Jids {
     if (lid != null) {
       return ChatId.tryParse(lid);
     }
-    return jid == null ? Optional.empty() : ChatId.tryParse(jid.trim()).filter(c -> jid.contains("@"));
+    return jid == null
+        ? Optional.empty()
+        : ChatId.tryParse(jid.trim()).filter(c -> jid.contains("@"));
   }
 
   /**
@@ -64,7 +66,9 @@ final class Jids {
     return new WaIdentity(lid, phone, blankToNull(pushName));
   }
 
-  /** The WAHA session name of a Flowmate session ({@link SessionRef#transportName()}) parsed back. */
+  /**
+   * The WAHA session name of a Flowmate session ({@link SessionRef#transportName()}) parsed back.
+   */
   static Optional<UUID> sessionIdOf(String name) {
     if (name == null) {
       return Optional.empty();
@@ -77,10 +81,14 @@ final class Jids {
     return Optional.of(
         UUID.fromString(
             hex.substring(0, 8)
-                + "-" + hex.substring(8, 12)
-                + "-" + hex.substring(12, 16)
-                + "-" + hex.substring(16, 20)
-                + "-" + hex.substring(20)));
+                + "-"
+                + hex.substring(8, 12)
+                + "-"
+                + hex.substring(12, 16)
+                + "-"
+                + hex.substring(16, 20)
+                + "-"
+                + hex.substring(20)));
   }
 
   /** A phone number or JID as WAHA wants it in bodies: {@code <digits>@c.us}; others unchanged. */

@@ -8,8 +8,8 @@ import java.util.Set;
 /**
  * The ids of webhook events being handled and of the last ones handled, so that WAHA's retries of
  * an event (same {@code id}) are answered but not handed on twice. An id counts as handled only
- * once its event is stored; a retry that arrives while the first attempt is still in flight is
- * told so (the caller answers 503 and WAHA tries again), because that attempt may still fail.
+ * once its event is stored; a retry that arrives while the first attempt is still in flight is told
+ * so (the caller answers 503 and WAHA tries again), because that attempt may still fail.
  *
  * <p>Bounded: handled ids are kept up to a capacity, the oldest forgotten first; ids in flight are
  * as many as requests being served. Listeners are idempotent as well, so an id forgotten here (or
@@ -19,7 +19,9 @@ final class RecentEventIds {
 
   /** What is known about an event id. */
   enum Seen {
-    /** Not seen: the caller now handles it and must end with {@link #handled} or {@link #failed}. */
+    /**
+     * Not seen: the caller now handles it and must end with {@link #handled} or {@link #failed}.
+     */
     FIRST,
     /** Another delivery of it is being handled right now. */
     IN_FLIGHT,

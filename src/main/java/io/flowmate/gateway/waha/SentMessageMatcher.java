@@ -14,8 +14,8 @@ import java.util.List;
  * {@code flowmate.messaging.governor.duplicate-window} (24 h; set to 0, an identical text sent
  * moments earlier could be taken for this one). Content WAHA does not read back (a voice note, a
  * sticker, a poll on engines that leave its name out of {@code body}) is recognised by what the
- * message lacks: that is as exact as WAHA's list allows, and two such messages to one chat within
- * a claim are rare.
+ * message lacks: that is as exact as WAHA's list allows, and two such messages to one chat within a
+ * claim are rare.
  */
 final class SentMessageMatcher {
 
@@ -35,7 +35,8 @@ final class SentMessageMatcher {
       case OutboundMessage.Location location -> samePlace(location, listed.path("location"));
       case OutboundMessage.ContactCards cards -> everyCardAmong(cards.contacts(), vCards(listed));
       case OutboundMessage.Poll poll ->
-          sameText(poll.name(), body) || body == null && !hasMedia(listed) && !hasPlaceOrCards(listed);
+          sameText(poll.name(), body)
+              || body == null && !hasMedia(listed) && !hasPlaceOrCards(listed);
       case OutboundMessage.Reaction reaction -> false;
     };
   }
@@ -89,23 +90,29 @@ final class SentMessageMatcher {
   /** Each card's name is in one of the vCards, and its number too when it was sent with one. */
   private static boolean everyCardAmong(List<ContactCard> sent, List<String> vCards) {
     return !sent.isEmpty()
-        && sent.stream().allMatch(card -> vCards.stream().anyMatch(vCard -> describes(vCard, card)));
+        && sent.stream()
+            .allMatch(card -> vCards.stream().anyMatch(vCard -> describes(vCard, card)));
   }
 
   private static boolean describes(String vCard, ContactCard card) {
     String name =
-        card.fullName() != null && !card.fullName().isBlank() ? card.fullName() : fullName(card.vcard());
+        card.fullName() != null && !card.fullName().isBlank()
+            ? card.fullName()
+            : fullName(card.vcard());
     String digits = card.phoneNumber() == null ? "" : card.phoneNumber().replaceAll("[^0-9]", "");
     if (name == null && digits.isEmpty()) {
       return false;
     }
     boolean sameName = name == null || vCard.contains(name.strip());
     boolean sameNumber =
-        digits.isEmpty() || vCard.lines().anyMatch(line -> line.replaceAll("[^0-9]", "").contains(digits));
+        digits.isEmpty()
+            || vCard.lines().anyMatch(line -> line.replaceAll("[^0-9]", "").contains(digits));
     return sameName && sameNumber;
   }
 
-  /** The {@code FN} of a complete vCard ({@code FN:John Doe}, {@code FN;CHARSET=UTF-8:John Doe}). */
+  /**
+   * The {@code FN} of a complete vCard ({@code FN:John Doe}, {@code FN;CHARSET=UTF-8:John Doe}).
+   */
   private static String fullName(String vCard) {
     if (vCard == null) {
       return null;

@@ -44,7 +44,8 @@ final class WahaClient {
 
   WahaClient(GatewaySettings.Waha settings, RestClient.Builder builder, ObjectMapper json) {
     this.baseUrl = settings.baseUrl().toString().replaceAll("/+$", "");
-    this.apiKey = settings.apiKey() == null || settings.apiKey().isBlank() ? null : settings.apiKey();
+    this.apiKey =
+        settings.apiKey() == null || settings.apiKey().isBlank() ? null : settings.apiKey();
     this.json = json;
     Duration timeout = settings.timeout();
     HttpClient client =
@@ -61,8 +62,7 @@ final class WahaClient {
   /** {@code <base>/a/b%40c}: every segment percent-encoded, {@code @} as {@code %40}. */
   URI uri(String... segments) {
     return URI.create(
-        baseUrl
-            + Arrays.stream(segments).map(s -> "/" + encode(s)).collect(Collectors.joining()));
+        baseUrl + Arrays.stream(segments).map(s -> "/" + encode(s)).collect(Collectors.joining()));
   }
 
   /** {@link #uri} with a query string of name/value pairs; null values are left out. */
@@ -146,7 +146,8 @@ final class WahaClient {
       }
       text = request.retrieve().body(String.class);
     } catch (IOException e) {
-      throw new TransportException("could not write the request to WAHA: " + e.getMessage(), false, e);
+      throw new TransportException(
+          "could not write the request to WAHA: " + e.getMessage(), false, e);
     } catch (RestClientException e) {
       throw failure(method, uri, e);
     }
@@ -176,7 +177,8 @@ final class WahaClient {
       HttpStatusCode status = response.getStatusCode();
       String detail = detail(response.getResponseBodyAsString());
       String message =
-          "WAHA answered %d to %s%s".formatted(status.value(), call, detail.isEmpty() ? "" : ": " + detail);
+          "WAHA answered %d to %s%s"
+              .formatted(status.value(), call, detail.isEmpty() ? "" : ": " + detail);
       if (status.value() == 404) {
         return new NotFound(message, e);
       }
@@ -191,7 +193,8 @@ final class WahaClient {
       return new TransportException(
           "WAHA did not answer %s at %s: %s".formatted(call, baseUrl, rootMessage(e)), true, e);
     }
-    return new TransportException("WAHA call %s failed: %s".formatted(call, rootMessage(e)), false, e);
+    return new TransportException(
+        "WAHA call %s failed: %s".formatted(call, rootMessage(e)), false, e);
   }
 
   /** WAHA's explanation: {@code message} or {@code error} of its JSON error, else the raw body. */

@@ -61,14 +61,21 @@ final class WahaEvents {
     this.clock = clock;
   }
 
-  /** The events a webhook envelope ({@code {id, timestamp, session, event, me, payload}}) carries. */
+  /**
+   * The events a webhook envelope ({@code {id, timestamp, session, event, me, payload}}) carries.
+   */
   List<TransportEvent> normalise(UUID sessionId, JsonNode envelope) {
     JsonNode payload = envelope.path("payload");
     Instant at = instant(envelope.path("timestamp")).orElseGet(clock::instant);
     List<TransportEvent> events = new ArrayList<>();
     switch (envelope.path("event").asText("")) {
       case "session.status" ->
-          sessionState(sessionId, payload.path("status").asText(null), payload.path("data"), envelope.path("me"), at)
+          sessionState(
+                  sessionId,
+                  payload.path("status").asText(null),
+                  payload.path("data"),
+                  envelope.path("me"),
+                  at)
               .ifPresent(events::add);
       case "message" -> {
         if (!payload.path("fromMe").asBoolean(false)) {
@@ -76,7 +83,8 @@ final class WahaEvents {
         }
       }
       case "message.any" -> {
-        if (payload.path("fromMe").asBoolean(false) && "app".equals(payload.path("source").asText(""))) {
+        if (payload.path("fromMe").asBoolean(false)
+            && "app".equals(payload.path("source").asText(""))) {
           message(sessionId, payload, envelope.path("me"), true, at, events);
         }
       }
@@ -90,9 +98,11 @@ final class WahaEvents {
       case "group.v2.update" -> group(sessionId, payload, true, at).ifPresent(events::add);
       case "group.v2.participants" -> participants(sessionId, payload, at, events);
       case "label.upsert" ->
-          label(payload).ifPresent(l -> events.add(new TransportEvent.LabelChanged(sessionId, l, false, at)));
+          label(payload)
+              .ifPresent(l -> events.add(new TransportEvent.LabelChanged(sessionId, l, false, at)));
       case "label.deleted" ->
-          label(payload).ifPresent(l -> events.add(new TransportEvent.LabelChanged(sessionId, l, true, at)));
+          label(payload)
+              .ifPresent(l -> events.add(new TransportEvent.LabelChanged(sessionId, l, true, at)));
       case "label.chat.added" -> chatLabel(sessionId, payload, true, at).ifPresent(events::add);
       case "label.chat.deleted" -> chatLabel(sessionId, payload, false, at).ifPresent(events::add);
       default -> {}
@@ -121,7 +131,11 @@ final class WahaEvents {
       case "WORKING" -> state(sessionId, SessionState.WORKING, null, me(me), null, at);
       case "STOPPED" -> state(sessionId, SessionState.STOPPED, null, null, null, at);
       case "FAILED" ->
-          state(sessionId, SessionState.FAILED, null, null,
+          state(
+              sessionId,
+              SessionState.FAILED,
+              null,
+              null,
               "WAHA reports the session as FAILED (connection lost or logged out on the phone);"
                   + " restart it",
               at);
@@ -130,12 +144,19 @@ final class WahaEvents {
   }
 
   private static Optional<TransportEvent> state(
-      UUID sessionId, SessionState state, String passkey, WaIdentity me, String reason, Instant at) {
+      UUID sessionId,
+      SessionState state,
+      String passkey,
+      WaIdentity me,
+      String reason,
+      Instant at) {
     return Optional.of(
         new TransportEvent.SessionStateChanged(sessionId, state, null, passkey, me, reason, at));
   }
 
-  /** The passkey step's data: a challenge (text or JSON) or {@code {code}} to compare on the phone. */
+  /**
+   * The passkey step's data: a challenge (text or JSON) or {@code {code}} to compare on the phone.
+   */
   private static String challenge(JsonNode data) {
     if (data == null || data.isMissingNode() || data.isNull()) {
       return null;
@@ -168,10 +189,13 @@ final class WahaEvents {
     Instant lockedUntil = null;
     if (lock.path("isActive").asBoolean(false)) {
       lockedUntil =
-          instant(lock.path("timeEnforcementEnds")).filter(until -> until.isAfter(now)).orElse(null);
+          instant(lock.path("timeEnforcementEnds"))
+              .filter(until -> until.isAfter(now))
+              .orElse(null);
     }
     JsonNode capping = me.path("messageCapping");
-    Integer total = capping.path("totalQuota").isNumber() ? capping.path("totalQuota").asInt() : null;
+    Integer total =
+        capping.path("totalQuota").isNumber() ? capping.path("totalQuota").asInt() : null;
     return Optional.of(
         new AccountHealth(
             identity.phoneNumber(),
@@ -220,8 +244,8 @@ final class WahaEvents {
 
   /**
    * Who wrote: the chat itself in a direct chat, the {@code participant} in a group (often a LID).
-   * The phone number beside a LID is engine data: NOWEB's {@code _data.key.remoteJidAlt} or
-   * {@code participantAlt}, GOWS's {@code _data.Info.SenderAlt}.
+   * The phone number beside a LID is engine data: NOWEB's {@code _data.key.remoteJidAlt} or {@code
+   * participantAlt}, GOWS's {@code _data.Info.SenderAlt}.
    */
   private static WaIdentity sender(JsonNode payload, ChatId chat) {
     JsonNode data = payload.path("_data");
@@ -276,7 +300,8 @@ final class WahaEvents {
       JsonNode media = payload.path("media");
       String mimetype = text(media, "mimetype");
       String url = firstNonBlank(text(media, "url"), text(payload, "mediaUrl"));
-      return new InboundContent(mediaType(mimetype), body, url, mimetype, text(media, "filename"), Map.of());
+      return new InboundContent(
+          mediaType(mimetype), body, url, mimetype, text(media, "filename"), Map.of());
     }
     if (body == null || body.isEmpty()) {
       return new InboundContent("unknown", null, null, null, null, Map.of());
@@ -315,21 +340,24 @@ final class WahaEvents {
       DeliveryError failure =
           new DeliveryError(
               text(error, "code"),
-              firstNonBlank(text(error, "reason"), text(error, "message"), text(error, "enforcementType")),
+              firstNonBlank(
+                  text(error, "reason"), text(error, "message"), text(error, "enforcementType")),
               error.path("blocked").asBoolean(false),
               instant(error.path("until")).orElse(null));
-      return Optional.of(new TransportEvent.DeliveryChanged(sessionId, id, Ack.FAILED, failure, at));
+      return Optional.of(
+          new TransportEvent.DeliveryChanged(sessionId, id, Ack.FAILED, failure, at));
     }
     String name = text(payload, "ackName");
     if (name == null && payload.path("ack").isInt()) {
-      name = switch (payload.path("ack").asInt()) {
-        case -1 -> "ERROR";
-        case 1 -> "SERVER";
-        case 2 -> "DEVICE";
-        case 3 -> "READ";
-        case 4 -> "PLAYED";
-        default -> "PENDING";
-      };
+      name =
+          switch (payload.path("ack").asInt()) {
+            case -1 -> "ERROR";
+            case 1 -> "SERVER";
+            case 2 -> "DEVICE";
+            case 3 -> "READ";
+            case 4 -> "PLAYED";
+            default -> "PENDING";
+          };
     }
     Ack ack =
         switch (name == null ? "" : name.toUpperCase(Locale.ROOT)) {
@@ -346,7 +374,8 @@ final class WahaEvents {
   }
 
   /** A contact's reaction; an empty text removes it. Reactions made on our phone are not kept. */
-  private static void reaction(UUID sessionId, JsonNode payload, Instant at, List<TransportEvent> events) {
+  private static void reaction(
+      UUID sessionId, JsonNode payload, Instant at, List<TransportEvent> events) {
     if (payload.path("fromMe").asBoolean(false)) {
       return;
     }
@@ -361,15 +390,23 @@ final class WahaEvents {
     }
     events.add(
         new TransportEvent.ReactionReceived(
-            sessionId, chat.get(), sender, target, payload.path("reaction").path("text").asText(""),
+            sessionId,
+            chat.get(),
+            sender,
+            target,
+            payload.path("reaction").path("text").asText(""),
             instant(payload.path("timestamp")).orElse(at)));
   }
 
-  /** The revoked message: {@code before.id} when WAHA still had it, else {@code revokedMessageId}. */
+  /**
+   * The revoked message: {@code before.id} when WAHA still had it, else {@code revokedMessageId}.
+   */
   private static Optional<TransportEvent> revoked(UUID sessionId, JsonNode payload, Instant at) {
-    JsonNode message = payload.path("before").isObject() ? payload.path("before") : payload.path("after");
+    JsonNode message =
+        payload.path("before").isObject() ? payload.path("before") : payload.path("after");
     String id =
-        firstNonBlank(messageId(payload.path("before").path("id")), text(payload, "revokedMessageId"));
+        firstNonBlank(
+            messageId(payload.path("before").path("id")), text(payload, "revokedMessageId"));
     if (id == null) {
       return Optional.empty();
     }
@@ -388,7 +425,8 @@ final class WahaEvents {
   }
 
   /** A vote on a poll: the poll's chat, the voter and the options now chosen. */
-  private static void vote(UUID sessionId, JsonNode payload, Instant at, List<TransportEvent> events) {
+  private static void vote(
+      UUID sessionId, JsonNode payload, Instant at, List<TransportEvent> events) {
     JsonNode vote = payload.path("vote");
     JsonNode poll = payload.path("poll");
     String pollId = messageId(poll.path("id"));
@@ -404,7 +442,12 @@ final class WahaEvents {
     vote.path("selectedOptions").forEach(option -> options.add(option.asText()));
     events.add(
         new TransportEvent.PollVoted(
-            sessionId, chat.get(), pollId, voter, options, instant(vote.path("timestamp")).orElse(at)));
+            sessionId,
+            chat.get(),
+            pollId,
+            voter,
+            options,
+            instant(vote.path("timestamp")).orElse(at)));
   }
 
   // --- groups and labels ------------------------------------------------------------------------
@@ -442,7 +485,9 @@ final class WahaEvents {
             sessionId, group.get(), change.toLowerCase(Locale.ROOT), members, when));
   }
 
-  /** {@code {id, pn?, role}} from {@code /participants/v2} and group events; participant → member. */
+  /**
+   * {@code {id, pn?, role}} from {@code /participants/v2} and group events; participant → member.
+   */
   static GroupMember member(JsonNode participant) {
     WaIdentity identity = Jids.identity(text(participant, "id"), text(participant, "pn"), null);
     String role = text(participant, "role");
@@ -464,7 +509,8 @@ final class WahaEvents {
     if (chat.isEmpty() || labelId == null) {
       return Optional.empty();
     }
-    return Optional.of(new TransportEvent.ChatLabelChanged(sessionId, chat.get(), labelId, added, at));
+    return Optional.of(
+        new TransportEvent.ChatLabelChanged(sessionId, chat.get(), labelId, added, at));
   }
 
   // --- reading WAHA's JSON ----------------------------------------------------------------------
@@ -486,7 +532,11 @@ final class WahaEvents {
     if (id.path("id").isTextual() && id.hasNonNull("remote")) {
       String remote =
           id.path("remote").isTextual() ? id.path("remote").asText() : messageId(id.path("remote"));
-      return id.path("fromMe").asBoolean(false) + "_" + toCus(remote) + "_" + id.path("id").asText();
+      return id.path("fromMe").asBoolean(false)
+          + "_"
+          + toCus(remote)
+          + "_"
+          + id.path("id").asText();
     }
     return id.path("id").isTextual() ? blankToNull(id.path("id").asText()) : null;
   }
@@ -530,7 +580,9 @@ final class WahaEvents {
 
   static String text(JsonNode node, String field) {
     JsonNode value = node == null ? null : node.path(field);
-    return value == null || !value.isValueNode() || value.isNull() ? null : blankToNull(value.asText());
+    return value == null || !value.isValueNode() || value.isNull()
+        ? null
+        : blankToNull(value.asText());
   }
 
   private static String firstText(JsonNode node, String... fields) {

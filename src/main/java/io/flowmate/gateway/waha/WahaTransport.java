@@ -1,12 +1,12 @@
 package io.flowmate.gateway.waha;
 
-import io.flowmate.core.LogSafe;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.flowmate.core.ChatId;
+import io.flowmate.core.LogSafe;
 import io.flowmate.gateway.GatewaySettings;
 import io.flowmate.gateway.spi.AccountHealth;
 import io.flowmate.gateway.spi.Capabilities;
@@ -56,16 +56,15 @@ import org.springframework.web.client.RestClient;
  * open with a webhook to Flowmate (signed with the configured secret) and the session id in its
  * metadata, which WAHA echoes in every event.
  *
- * <p>WAHA keeps no record of idempotency keys, so {@link #findSent} recognises a message by what
- * it says instead: among the messages this number wrote in the chat since the send attempt began
- * (less 30 s for clock skew), a text by its body, media with a caption by the caption, a location
- * by its coordinates, contact cards by each card's name and number in the vCards; media without a
- * caption (voice notes, stickers) as a message with media and no text, a poll as one with its
- * name or without any content WAHA reads ({@link SentMessageMatcher}). Flowmate's duplicate guard
- * refuses the same text to the same chat within 24 h (by default), so a text or caption found
- * there is this message. A reaction is never found: it is not a message of the chat, and setting
- * it again is harmless. When WAHA cannot answer, {@link #findSent} throws, so that nothing is sent
- * on a guess.
+ * <p>WAHA keeps no record of idempotency keys, so {@link #findSent} recognises a message by what it
+ * says instead: among the messages this number wrote in the chat since the send attempt began (less
+ * 30 s for clock skew), a text by its body, media with a caption by the caption, a location by its
+ * coordinates, contact cards by each card's name and number in the vCards; media without a caption
+ * (voice notes, stickers) as a message with media and no text, a poll as one with its name or
+ * without any content WAHA reads ({@link SentMessageMatcher}). Flowmate's duplicate guard refuses
+ * the same text to the same chat within 24 h (by default), so a text or caption found there is this
+ * message. A reaction is never found: it is not a message of the chat, and setting it again is
+ * harmless. When WAHA cannot answer, {@link #findSent} throws, so that nothing is sent on a guess.
  */
 @Component
 @ConditionalOnProperty(name = "flowmate.gateway.transport", havingValue = "waha")
@@ -163,7 +162,9 @@ class WahaTransport implements WhatsAppTransport {
     }
   }
 
-  /** {@code SessionConfig}: Flowmate's webhook (when its URL is set) and the session id as metadata. */
+  /**
+   * {@code SessionConfig}: Flowmate's webhook (when its URL is set) and the session id as metadata.
+   */
   private ObjectNode config(SessionRef session) {
     ObjectNode config = json.createObjectNode();
     if (!blank(settings.webhookUrl())) {
@@ -175,7 +176,11 @@ class WahaTransport implements WhatsAppTransport {
         webhook.putObject("hmac").put("key", settings.webhookSecret());
       }
       // Retries re-send the same event id while Flowmate restarts; duplicates are dropped there.
-      webhook.putObject("retries").put("policy", "exponential").put("delaySeconds", 2).put("attempts", 8);
+      webhook
+          .putObject("retries")
+          .put("policy", "exponential")
+          .put("delaySeconds", 2)
+          .put("attempts", 8);
     }
     config.putObject("metadata").put(SESSION_ID_METADATA, session.sessionId().toString());
     return config;
@@ -183,13 +188,15 @@ class WahaTransport implements WhatsAppTransport {
 
   @Override
   public void close(SessionRef session) {
-    ignoreMissing(() -> waha.post(waha.uri("api", "sessions", session.transportName(), "stop"), null));
+    ignoreMissing(
+        () -> waha.post(waha.uri("api", "sessions", session.transportName(), "stop"), null));
     stopped(session);
   }
 
   @Override
   public void logout(SessionRef session) {
-    ignoreMissing(() -> waha.post(waha.uri("api", "sessions", session.transportName(), "logout"), null));
+    ignoreMissing(
+        () -> waha.post(waha.uri("api", "sessions", session.transportName(), "logout"), null));
     stopped(session);
   }
 
@@ -198,7 +205,9 @@ class WahaTransport implements WhatsAppTransport {
     ignoreMissing(() -> waha.delete(waha.uri("api", "sessions", session.transportName())));
   }
 
-  /** WAHA reports STOPPED by webhook too; saying it here keeps the state right if that one is lost. */
+  /**
+   * WAHA reports STOPPED by webhook too; saying it here keeps the state right if that one is lost.
+   */
   private void stopped(SessionRef session) {
     publish(
         new TransportEvent.SessionStateChanged(
@@ -208,7 +217,8 @@ class WahaTransport implements WhatsAppTransport {
   @Override
   public String qrCode(SessionRef session) {
     JsonNode qr =
-        waha.get(waha.uri(new String[] {"api", session.transportName(), "auth", "qr"}, "format", "raw"));
+        waha.get(
+            waha.uri(new String[] {"api", session.transportName(), "auth", "qr"}, "format", "raw"));
     String value = WahaEvents.text(qr, "value");
     if (value == null) {
       throw new TransportException("WAHA returned no QR code for " + session.transportName(), true);
@@ -218,11 +228,14 @@ class WahaTransport implements WhatsAppTransport {
 
   @Override
   public String requestPairingCode(SessionRef session, String phoneNumber) {
-    ObjectNode body = json.createObjectNode().put("phoneNumber", phoneNumber.replaceAll("[^0-9]", ""));
-    JsonNode answer = waha.post(waha.uri("api", session.transportName(), "auth", "request-code"), body);
+    ObjectNode body =
+        json.createObjectNode().put("phoneNumber", phoneNumber.replaceAll("[^0-9]", ""));
+    JsonNode answer =
+        waha.post(waha.uri("api", session.transportName(), "auth", "request-code"), body);
     String code = WahaEvents.text(answer, "code");
     if (code == null) {
-      throw new TransportException("WAHA returned no pairing code for " + session.transportName(), true);
+      throw new TransportException(
+          "WAHA returned no pairing code for " + session.transportName(), true);
     }
     return code;
   }
@@ -236,7 +249,8 @@ class WahaTransport implements WhatsAppTransport {
   // --- messages ---------------------------------------------------------------------------------
 
   @Override
-  public SendReceipt send(SessionRef session, ChatId to, OutboundMessage message, SendOptions options) {
+  public SendReceipt send(
+      SessionRef session, ChatId to, OutboundMessage message, SendOptions options) {
     ObjectNode body = json.createObjectNode();
     body.put("session", session.transportName());
     String endpoint;
@@ -372,7 +386,8 @@ class WahaTransport implements WhatsAppTransport {
     }
     if (!blank(card.phoneNumber())) {
       String digits = card.phoneNumber().replaceAll("[^0-9]", "");
-      contact.put("phoneNumber", card.phoneNumber().startsWith("+") ? card.phoneNumber() : "+" + digits);
+      contact.put(
+          "phoneNumber", card.phoneNumber().startsWith("+") ? card.phoneNumber() : "+" + digits);
       contact.put("whatsappId", digits);
     }
     return contact;
@@ -399,7 +414,8 @@ class WahaTransport implements WhatsAppTransport {
       id = key.path("fromMe").asBoolean(true) + "_" + chat + "_" + key.path("id").asText();
     }
     if (id == null) {
-      log.warn("WAHA accepted message {} but returned no id; its acks cannot be matched",
+      log.warn(
+          "WAHA accepted message {} but returned no id; its acks cannot be matched",
           LogSafe.text(options.idempotencyKey()));
       return "unknown:" + options.idempotencyKey();
     }
@@ -413,24 +429,32 @@ class WahaTransport implements WhatsAppTransport {
   @Override
   public Optional<SendReceipt> findSent(SessionRef session, SentLookup lookup) {
     if (lookup.message() instanceof OutboundMessage.Reaction) {
-      // A reaction is no message of the chat's history; setting the same emoji again changes nothing.
+      // A reaction is no message of the chat's history; setting the same emoji again changes
+      // nothing.
       return Optional.empty();
     }
     Instant since = Instant.ofEpochSecond(lookup.notBefore().minus(CLOCK_SKEW).getEpochSecond());
     Optional<JsonNode> answer =
         waha.find(
             waha.uri(
-                new String[] {"api", session.transportName(), "chats", lookup.chat().value(), "messages"},
-                "limit", String.valueOf(LOOKUP_LIMIT),
-                "downloadMedia", "false",
-                "filter.fromMe", "true",
-                "filter.timestamp.gte", String.valueOf(since.getEpochSecond())));
+                new String[] {
+                  "api", session.transportName(), "chats", lookup.chat().value(), "messages"
+                },
+                "limit",
+                String.valueOf(LOOKUP_LIMIT),
+                "downloadMedia",
+                "false",
+                "filter.fromMe",
+                "true",
+                "filter.timestamp.gte",
+                String.valueOf(since.getEpochSecond())));
     if (answer.isEmpty()) {
       return Optional.empty(); // WAHA knows no such chat, so nothing went to it
     }
     if (!answer.get().isArray()) {
       throw new TransportException(
-          "WAHA answered the message list of " + lookup.chat() + " with something else than a list", false);
+          "WAHA answered the message list of " + lookup.chat() + " with something else than a list",
+          false);
     }
     List<JsonNode> listed = new ArrayList<>();
     answer.get().forEach(listed::add);
@@ -454,7 +478,8 @@ class WahaTransport implements WhatsAppTransport {
   private SendReceipt receipt(JsonNode message, SentLookup lookup) {
     String id = WahaEvents.messageId(message.path("id"));
     if (id == null) {
-      log.warn("WAHA lists message {} without an id; its acks cannot be matched",
+      log.warn(
+          "WAHA lists message {} without an id; its acks cannot be matched",
           LogSafe.text(lookup.idempotencyKey()));
       id = "unknown:" + lookup.idempotencyKey();
     }
@@ -468,14 +493,16 @@ class WahaTransport implements WhatsAppTransport {
   @Override
   public void edit(SessionRef session, ChatId chat, String providerMessageId, String text) {
     waha.put(
-        waha.uri("api", session.transportName(), "chats", chat.value(), "messages", providerMessageId),
+        waha.uri(
+            "api", session.transportName(), "chats", chat.value(), "messages", providerMessageId),
         json.createObjectNode().put("text", text));
   }
 
   @Override
   public void revoke(SessionRef session, ChatId chat, String providerMessageId) {
     waha.delete(
-        waha.uri("api", session.transportName(), "chats", chat.value(), "messages", providerMessageId));
+        waha.uri(
+            "api", session.transportName(), "chats", chat.value(), "messages", providerMessageId));
   }
 
   @Override
@@ -507,8 +534,10 @@ class WahaTransport implements WhatsAppTransport {
         waha.get(
             waha.uri(
                 new String[] {"api", "contacts", "check-exists"},
-                "phone", digits,
-                "session", session.transportName()));
+                "phone",
+                digits,
+                "session",
+                session.transportName()));
     boolean exists = answer.path("numberExists").asBoolean(false);
     ChatId chat =
         exists
@@ -523,11 +552,13 @@ class WahaTransport implements WhatsAppTransport {
     Optional<JsonNode> answer =
         switch (address.kind()) {
           case LID -> waha.find(waha.uri("api", session.transportName(), "lids", address.value()));
-          case CONTACT -> waha.find(waha.uri("api", session.transportName(), "lids", "pn", address.value()));
+          case CONTACT ->
+              waha.find(waha.uri("api", session.transportName(), "lids", "pn", address.value()));
           case GROUP -> Optional.empty();
         };
     return answer
-        .map(mapping -> Jids.identity(WahaEvents.text(mapping, "lid"), WahaEvents.text(mapping, "pn"), null))
+        .map(mapping ->
+            Jids.identity(WahaEvents.text(mapping, "lid"), WahaEvents.text(mapping, "pn"), null))
         .filter(identity -> identity.lid() != null && identity.phoneNumber() != null);
   }
 
@@ -545,7 +576,8 @@ class WahaTransport implements WhatsAppTransport {
     for (Map.Entry<String, JsonNode> item : items) {
       JsonNode group = item.getValue();
       String id =
-          firstNonNull(WahaEvents.messageId(group.path("id")), WahaEvents.text(group, "JID"), item.getKey());
+          firstNonNull(
+              WahaEvents.messageId(group.path("id")), WahaEvents.text(group, "JID"), item.getKey());
       Optional<ChatId> chat = Jids.chat(id);
       if (chat.isEmpty() || chat.get().kind() != ChatId.Kind.GROUP) {
         continue;
@@ -555,7 +587,9 @@ class WahaTransport implements WhatsAppTransport {
       int count = participants.isArray() ? participants.size() : group.path("size").asInt(0);
       String subject =
           firstNonNull(
-              WahaEvents.text(group, "subject"), WahaEvents.text(group, "name"), WahaEvents.text(group, "Name"));
+              WahaEvents.text(group, "subject"),
+              WahaEvents.text(group, "name"),
+              WahaEvents.text(group, "Name"));
       String description =
           firstNonNull(
               WahaEvents.text(group, "description"),
@@ -570,7 +604,9 @@ class WahaTransport implements WhatsAppTransport {
   @Override
   public List<GroupMember> members(SessionRef session, ChatId group) {
     JsonNode answer =
-        waha.get(waha.uri("api", session.transportName(), "groups", group.value(), "participants", "v2"));
+        waha.get(
+            waha.uri(
+                "api", session.transportName(), "groups", group.value(), "participants", "v2"));
     List<GroupMember> members = new ArrayList<>();
     for (JsonNode participant : answer) {
       GroupMember member = WahaEvents.member(participant);

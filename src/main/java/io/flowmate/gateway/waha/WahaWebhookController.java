@@ -1,9 +1,9 @@
 package io.flowmate.gateway.waha;
 
-import io.flowmate.core.LogSafe;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.flowmate.core.LogSafe;
 import io.flowmate.core.api.ApiException;
 import io.flowmate.gateway.GatewaySettings;
 import io.flowmate.gateway.Sessions;
@@ -34,10 +34,10 @@ import org.springframework.web.bind.annotation.RestController;
  *
  * <p>Events of unknown sessions (WAHA's {@code default}, sessions deleted in Flowmate) are answered
  * 202 and dropped. WAHA retries an event with the same {@code id} until it gets a 2xx; repeats of a
- * stored event are answered 200 but handed on only once, and a repeat that arrives while an
- * earlier delivery is still being stored is answered 503 (that one may yet fail). The listeners run
- * before the answer, so an event is acknowledged only once it is recorded: a crash before that, or
- * a failure to store it (answered 503), makes WAHA deliver it again. Concurrent deliveries share
+ * stored event are answered 200 but handed on only once, and a repeat that arrives while an earlier
+ * delivery is still being stored is answered 503 (that one may yet fail). The listeners run before
+ * the answer, so an event is acknowledged only once it is recorded: a crash before that, or a
+ * failure to store it (answered 503), makes WAHA deliver it again. Concurrent deliveries share
  * database transactions, which keeps the answer fast under load.
  */
 @RestController
@@ -57,7 +57,8 @@ class WahaWebhookController {
   private final JsonMapper json = JsonMapper.builder().build();
   private final AtomicBoolean warnedAboutSecret = new AtomicBoolean();
 
-  WahaWebhookController(WahaTransport transport, Sessions sessions, GatewaySettings settings, Clock clock) {
+  WahaWebhookController(
+      WahaTransport transport, Sessions sessions, GatewaySettings settings, Clock clock) {
     this.transport = transport;
     this.sessions = sessions;
     String configured = settings.waha().webhookSecret();
@@ -75,8 +76,10 @@ class WahaWebhookController {
     JsonNode envelope = parse(raw);
     Optional<UUID> sessionId = sessionOf(envelope);
     if (sessionId.isEmpty()) {
-      log.debug("WAHA event {} for session '{}' ignored: not a Flowmate session",
-          LogSafe.text(envelope.path("event").asText()), LogSafe.text(envelope.path("session").asText()));
+      log.debug(
+          "WAHA event {} for session '{}' ignored: not a Flowmate session",
+          LogSafe.text(envelope.path("event").asText()),
+          LogSafe.text(envelope.path("session").asText()));
       return ResponseEntity.status(HttpStatus.ACCEPTED).build();
     }
     String eventId = envelope.path("id").isTextual() ? envelope.path("id").asText() : null;
@@ -90,7 +93,8 @@ class WahaWebhookController {
           // The first attempt may still fail: a 200 now would lose the event if it does.
           throw new ApiException(
               HttpStatus.SERVICE_UNAVAILABLE,
-              "Event %s is still being handled by an earlier delivery; deliver it again".formatted(eventId),
+              "Event %s is still being handled by an earlier delivery; deliver it again"
+                  .formatted(eventId),
               Map.of(HttpHeaders.RETRY_AFTER, "2"));
         }
         case FIRST -> {}
@@ -104,7 +108,8 @@ class WahaWebhookController {
       } catch (RuntimeException e) {
         // 503: WAHA retries the delivery; what was stored already is not stored twice.
         throw new ApiException(
-            HttpStatus.SERVICE_UNAVAILABLE, "The event could not be stored right now; deliver it again");
+            HttpStatus.SERVICE_UNAVAILABLE,
+            "The event could not be stored right now; deliver it again");
       }
       stored = true;
     } finally {
@@ -133,7 +138,9 @@ class WahaWebhookController {
     }
     if (signature == null || signature.isBlank()) {
       throw unauthorized(
-          "The " + WebhookSignature.HEADER + " header is missing: configure the webhook's HMAC key in WAHA");
+          "The "
+              + WebhookSignature.HEADER
+              + " header is missing: configure the webhook's HMAC key in WAHA");
     }
     if (algorithm != null && !WebhookSignature.ALGORITHM.equalsIgnoreCase(algorithm.strip())) {
       throw unauthorized(

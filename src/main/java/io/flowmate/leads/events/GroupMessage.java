@@ -12,4 +12,9 @@ import java.util.UUID;
  * @param matchedKeyword the group's keyword found first in the message, or null
  */
 public record GroupMessage(
-    TenantId tenantId, UUID sessionId, UUID groupId, UUID messageId, String matchedKeyword, Instant at) {}
+    TenantId tenantId,
+    UUID sessionId,
+    UUID groupId,
+    UUID messageId,
+    String matchedKeyword,
+    Instant at) {}

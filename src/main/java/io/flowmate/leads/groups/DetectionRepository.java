@@ -114,11 +114,10 @@ class DetectionRepository {
         .param("previews", column(leads, LeadRow::preview, String[]::new))
         .param("modes", column(leads, l -> l.mode().value(), String[]::new))
         .param("now", timestamp(now))
-        .query(
-            (rs, row) ->
-                Map.entry(
-                    uuid(rs, "tenant_id") + " " + rs.getString("contact_phone"),
-                    new Upserted(uuid(rs, "id"), rs.getBoolean("inserted"))))
+        .query((rs, row) ->
+            Map.entry(
+                uuid(rs, "tenant_id") + " " + rs.getString("contact_phone"),
+                new Upserted(uuid(rs, "id"), rs.getBoolean("inserted"))))
         .list()
         .forEach(e -> upserted.put(e.getKey(), e.getValue()));
     return upserted;
@@ -159,14 +158,33 @@ class DetectionRepository {
         .param("ats", column(rows, r -> timestampText(r.at()), String[]::new))
         .param(
             "keywords",
-            column(rows, r -> r.keywords().isEmpty() ? null : String.join(String.valueOf(KEYWORD_SEPARATOR), r.keywords()), String[]::new))
+            column(
+                rows,
+                r ->
+                    r.keywords().isEmpty()
+                        ? null
+                        : String.join(String.valueOf(KEYWORD_SEPARATOR), r.keywords()),
+                String[]::new))
         .param("matches", column(rows, AnalysisRow::match, Boolean[]::new))
         .param("leads", column(rows, AnalysisRow::leadId, UUID[]::new))
         .param("newLeads", column(rows, AnalysisRow::newLead, Boolean[]::new))
-        .param("intents", column(rows, r -> r.analysis() == null ? null : r.analysis().intent().value(), String[]::new))
-        .param("scores", column(rows, r -> r.analysis() == null ? null : r.analysis().leadScore(), Integer[]::new))
-        .param("confidences", column(rows, r -> r.analysis() == null ? null : r.analysis().confidence(), Double[]::new))
-        .param("reasons", column(rows, r -> r.analysis() == null ? null : r.analysis().reason(), String[]::new))
+        .param(
+            "intents",
+            column(
+                rows,
+                r -> r.analysis() == null ? null : r.analysis().intent().value(),
+                String[]::new))
+        .param(
+            "scores",
+            column(
+                rows, r -> r.analysis() == null ? null : r.analysis().leadScore(), Integer[]::new))
+        .param(
+            "confidences",
+            column(
+                rows, r -> r.analysis() == null ? null : r.analysis().confidence(), Double[]::new))
+        .param(
+            "reasons",
+            column(rows, r -> r.analysis() == null ? null : r.analysis().reason(), String[]::new))
         .update();
   }
 

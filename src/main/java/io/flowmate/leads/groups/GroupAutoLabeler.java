@@ -33,14 +33,20 @@ class GroupAutoLabeler {
       return;
     }
     try {
-      leads.find(detected.tenantId(), detected.leadId())
-          .ifPresent(
-              lead ->
-                  labels.add(
-                      detected.tenantId(), detected.sessionId(), ChatId.parse(lead.contactPhone()), script.leadLabelId()));
+      leads
+          .find(detected.tenantId(), detected.leadId())
+          .ifPresent(lead ->
+              labels.add(
+                  detected.tenantId(),
+                  detected.sessionId(),
+                  ChatId.parse(lead.contactPhone()),
+                  script.leadLabelId()));
     } catch (RuntimeException e) {
       // The type only: messages of these failures quote the contact's number.
-      log.warn("Could not label lead {} automatically: {}", detected.leadId(), e.getClass().getSimpleName());
+      log.warn(
+          "Could not label lead {} automatically: {}",
+          detected.leadId(),
+          e.getClass().getSimpleName());
     }
   }
 }

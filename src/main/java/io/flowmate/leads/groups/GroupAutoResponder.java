@@ -30,7 +30,8 @@ class GroupAutoResponder {
   private final LeadRepository leads;
   private final LeadsSettings.Groups settings;
 
-  GroupAutoResponder(Conversations conversations, Outbox outbox, LeadRepository leads, LeadsSettings settings) {
+  GroupAutoResponder(
+      Conversations conversations, Outbox outbox, LeadRepository leads, LeadsSettings settings) {
     this.conversations = conversations;
     this.outbox = outbox;
     this.leads = leads;
@@ -59,13 +60,20 @@ class GroupAutoResponder {
               detected.tenantId(),
               detected.sessionId(),
               new Outbox.Origin(ORIGIN_KIND, group.groupId()),
-              List.of(new Outbox.Outgoing(chat, Outbox.Content.text(script.responseTemplate()), "lead-auto-respond:" + lead.id())),
+              List.of(
+                  new Outbox.Outgoing(
+                      chat,
+                      Outbox.Content.text(script.responseTemplate()),
+                      "lead-auto-respond:" + lead.id())),
               false,
               false,
               null));
     } catch (RuntimeException e) {
       // The type only: messages of these failures quote the contact's number.
-      log.warn("Could not answer lead {} automatically: {}", detected.leadId(), e.getClass().getSimpleName());
+      log.warn(
+          "Could not answer lead {} automatically: {}",
+          detected.leadId(),
+          e.getClass().getSimpleName());
     }
   }
 }

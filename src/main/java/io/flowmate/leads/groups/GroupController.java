@@ -63,10 +63,25 @@ class GroupController {
     static GroupView of(MonitoredGroup g) {
       MonitoredGroup.Script s = g.script();
       return new GroupView(
-          g.id(), g.sessionId(), g.waGroupId().value(), g.name(), g.active(), g.mode().value(), g.keywords(),
-          s.monitorPrompt(), s.autoRespond(), s.responseTemplate(), s.autoLabelLeads(), s.leadLabelId(),
-          s.webhookUrl(), g.leadsDetected(), g.messagesProcessed(), g.lastMessageAt(), g.monitoringSince(),
-          g.createdAt(), g.updatedAt());
+          g.id(),
+          g.sessionId(),
+          g.waGroupId().value(),
+          g.name(),
+          g.active(),
+          g.mode().value(),
+          g.keywords(),
+          s.monitorPrompt(),
+          s.autoRespond(),
+          s.responseTemplate(),
+          s.autoLabelLeads(),
+          s.leadLabelId(),
+          s.webhookUrl(),
+          g.leadsDetected(),
+          g.messagesProcessed(),
+          g.lastMessageAt(),
+          g.monitoringSince(),
+          g.createdAt(),
+          g.updatedAt());
     }
   }
 
@@ -89,8 +104,16 @@ class GroupController {
 
     MonitoredGroupService.Changes changes() {
       return new MonitoredGroupService.Changes(
-          name, isActive, monitorMode, monitorKeywords, monitorPrompt, autoRespond, responseTemplate, autoLabelLeads,
-          leadLabelId, webhookUrl);
+          name,
+          isActive,
+          monitorMode,
+          monitorKeywords,
+          monitorPrompt,
+          autoRespond,
+          responseTemplate,
+          autoLabelLeads,
+          leadLabelId,
+          webhookUrl);
     }
   }
 
@@ -116,18 +139,27 @@ class GroupController {
       Instant waTimestamp,
       AiAnalysis aiAnalysis) {}
 
-  record GroupMessageList(List<GroupMessageView> items, long total, int limit, int offset, boolean hasMore) {}
+  record GroupMessageList(
+      List<GroupMessageView> items, long total, int limit, int offset, boolean hasMore) {}
 
   @GetMapping
   @RequiresScope(Scopes.GROUPS_READ)
   @Operation(
       summary = "List monitored groups, oldest first, with leads_detected and messages_processed",
       description = "limit defaults to 100 (every group of the largest plan), offset to 0.")
-  GroupList list(Caller caller, @RequestParam(required = false) Integer limit, @RequestParam(required = false) Integer offset) {
+  GroupList list(
+      Caller caller,
+      @RequestParam(required = false) Integer limit,
+      @RequestParam(required = false) Integer offset) {
     MonitoredGroupService.GroupPage page =
-        groups.list(caller.tenantId(), PageQuery.of(limit == null ? MonitoredGroupService.LIST_LIMIT : limit, offset));
+        groups.list(
+            caller.tenantId(),
+            PageQuery.of(limit == null ? MonitoredGroupService.LIST_LIMIT : limit, offset));
     return new GroupList(
-        page.items().stream().map(GroupView::of).toList(), page.total(), page.page().limit(), page.page().offset());
+        page.items().stream().map(GroupView::of).toList(),
+        page.total(),
+        page.page().limit(),
+        page.page().offset());
   }
 
   @PostMapping
@@ -146,8 +178,12 @@ class GroupController {
               + " the group, 403 beyond the plan's monitored-group cap.")
   GroupView create(Caller caller, @RequestBody(required = false) CreateRequest request) {
     CreateRequest body =
-        request == null ? new CreateRequest(null, null, null, null, null, null, null, null, null, null, null, null) : request;
-    return GroupView.of(groups.create(caller.tenantId(), body.sessionId(), body.waGroupId(), body.changes()));
+        request == null
+            ? new CreateRequest(
+                null, null, null, null, null, null, null, null, null, null, null, null)
+            : request;
+    return GroupView.of(
+        groups.create(caller.tenantId(), body.sessionId(), body.waGroupId(), body.changes()));
   }
 
   @GetMapping("/available/{sessionId}")
@@ -160,10 +196,14 @@ class GroupController {
   AvailableList available(Caller caller, @PathVariable UUID sessionId) {
     List<AvailableGroup> items =
         groups.available(caller.tenantId(), sessionId).stream()
-            .map(
-                g ->
-                    new AvailableGroup(
-                        g.sessionId(), g.waGroupId(), g.name(), g.memberCount(), g.messagesInWindow(), g.lastMessageAt()))
+            .map(g ->
+                new AvailableGroup(
+                    g.sessionId(),
+                    g.waGroupId(),
+                    g.name(),
+                    g.memberCount(),
+                    g.messagesInWindow(),
+                    g.lastMessageAt()))
             .toList();
     return new AvailableList(items, items.size());
   }
@@ -180,13 +220,17 @@ class GroupController {
   @Operation(
       summary = "Change a monitored group's settings, or pause and resume it with is_active",
       description = "Fields left out stay as they are; an empty string clears a text field.")
-  GroupView update(Caller caller, @PathVariable UUID id, @RequestBody(required = false) CreateRequest request) {
+  GroupView update(
+      Caller caller, @PathVariable UUID id, @RequestBody(required = false) CreateRequest request) {
     if (request != null && (request.sessionId() != null || request.waGroupId() != null)) {
       throw io.flowmate.core.api.ApiException.invalid(
           "session_id and wa_group_id cannot be changed; monitor the other group instead");
     }
     return GroupView.of(
-        groups.update(caller.tenantId(), id, request == null ? MonitoredGroupService.Changes.NONE : request.changes()));
+        groups.update(
+            caller.tenantId(),
+            id,
+            request == null ? MonitoredGroupService.Changes.NONE : request.changes()));
   }
 
   @DeleteMapping("/{id}")
@@ -200,7 +244,8 @@ class GroupController {
   @GetMapping("/{id}/messages")
   @RequiresScope(Scopes.GROUPS_READ)
   @Operation(
-      summary = "The monitored group's messages, newest first, each incoming one with its ai_analysis",
+      summary =
+          "The monitored group's messages, newest first, each incoming one with its ai_analysis",
       description =
           "limit 1-100 (default 50), offset; has_more says whether another page follows. ai_analysis"
               + " {intent, lead_score, confidence, reason}: as detection classified it in ai_analysis mode,"
@@ -212,18 +257,26 @@ class GroupController {
       @PathVariable UUID id,
       @RequestParam(required = false) Integer limit,
       @RequestParam(required = false) Integer offset) {
-    MonitoredGroupService.MessagePage page = groups.messages(caller.tenantId(), id, PageQuery.of(limit, offset));
+    MonitoredGroupService.MessagePage page =
+        groups.messages(caller.tenantId(), id, PageQuery.of(limit, offset));
     io.flowmate.core.api.Page<GroupMessages.Item> messages = page.messages();
     return new GroupMessageList(
         messages.items().stream()
-            .map(
-                m -> {
-                  GroupIntentClassifier.Analysis a = page.analyses().get(m.messageId());
-                  return new GroupMessageView(
-                      m.messageId(), m.direction(), m.senderPhone(), m.senderName(), m.messageType(), m.contentPreview(),
-                      m.waTimestamp(),
-                      a == null ? null : new AiAnalysis(a.intent().value(), a.leadScore(), a.confidence(), a.reason()));
-                })
+            .map(m -> {
+              GroupIntentClassifier.Analysis a = page.analyses().get(m.messageId());
+              return new GroupMessageView(
+                  m.messageId(),
+                  m.direction(),
+                  m.senderPhone(),
+                  m.senderName(),
+                  m.messageType(),
+                  m.contentPreview(),
+                  m.waTimestamp(),
+                  a == null
+                      ? null
+                      : new AiAnalysis(
+                          a.intent().value(), a.leadScore(), a.confidence(), a.reason()));
+            })
             .toList(),
         messages.total(),
         messages.limit(),

@@ -40,18 +40,17 @@ import org.springframework.transaction.support.TransactionTemplate;
  * Lead detection in monitored groups. Messages arrive by the thousand a second, so the listener is
  * a plain synchronous {@code @EventListener} that returns at once for anything but a monitored
  * group ({@link GroupWatch}, in memory) and otherwise only queues the message's id once it is
- * committed. One worker thread takes what queued up in batches, waiting up to {@code
- * batch-linger} for a batch to fill (a busy stream then costs one transaction per few hundred
- * messages, not one per handful). It reads the batch's messages with one query, matches them (one
- * pass of the number's keyword automaton per message), and writes first senders, leads, analysis
- * rows and counters with one statement each, in one transaction. Events follow the commit.
+ * committed. One worker thread takes what queued up in batches, waiting up to {@code batch-linger}
+ * for a batch to fill (a busy stream then costs one transaction per few hundred messages, not one
+ * per handful). It reads the batch's messages with one query, matches them (one pass of the
+ * number's keyword automaton per message), and writes first senders, leads, analysis rows and
+ * counters with one statement each, in one transaction. Events follow the commit.
  *
  * <p>The queue is memory only. Stopping examines what is queued first (for up to 10 seconds), and
- * the next start examines what each monitored group received after its last examined message
- * (its {@code last_message_at}) and before the new instance listened: nothing noticed is lost to
- * a restart or a crash. Under a sustained overload
- * ingestion waits for room in the queue (back pressure) up to {@code queue-wait}, then the message
- * is skipped and counted in the log.
+ * the next start examines what each monitored group received after its last examined message (its
+ * {@code last_message_at}) and before the new instance listened: nothing noticed is lost to a
+ * restart or a crash. Under a sustained overload ingestion waits for room in the queue (back
+ * pressure) up to {@code queue-wait}, then the message is skipped and counted in the log.
  */
 @Component
 class GroupDetection implements DisposableBean {
@@ -59,6 +58,7 @@ class GroupDetection implements DisposableBean {
   private static final Logger log = LoggerFactory.getLogger(GroupDetection.class);
   private static final int PREVIEW_LENGTH = 500;
   private static final int ATTEMPTS = 3;
+
   /** How long stopping waits for detection to examine what is queued. */
   private static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(10);
 
@@ -80,8 +80,10 @@ class GroupDetection implements DisposableBean {
   private final AtomicLong skipped = new AtomicLong();
   private final AtomicLong examined = new AtomicLong();
   private volatile boolean running = true;
+
   /** Messages stored up to here were stored before this instance listened: the catch-up's end. */
   private final Instant listeningSince;
+
   /**
    * Messages the listener queued while the catch-up ran, which it then leaves out (a message
    * delivered late can carry a WhatsApp time before {@link #listeningSince}); null afterwards.
@@ -155,7 +157,8 @@ class GroupDetection implements DisposableBean {
       if (!queue.offer(noticed, settings.queueWait().toMillis(), TimeUnit.MILLISECONDS)) {
         long total = skipped.incrementAndGet();
         if (total == 1 || total % 1_000 == 0) {
-          log.warn("Lead detection is overloaded: {} monitored-group messages skipped so far", total);
+          log.warn(
+              "Lead detection is overloaded: {} monitored-group messages skipped so far", total);
         }
       }
     } catch (InterruptedException e) {
@@ -165,8 +168,8 @@ class GroupDetection implements DisposableBean {
 
   /**
    * Once started, queues what monitored groups received after their last examined message and
-   * before this instance listened: messages noticed but not examined when Flowmate last stopped,
-   * or stored while detection was off. Runs on its own thread so that a long catch-up, waiting for
+   * before this instance listened: messages noticed but not examined when Flowmate last stopped, or
+   * stored while detection was off. Runs on its own thread so that a long catch-up, waiting for
    * room in the queue, does not hold the start up.
    */
   @EventListener(ApplicationReadyEvent.class)
@@ -185,10 +188,15 @@ class GroupDetection implements DisposableBean {
         queued += queueMissed(group);
       }
       if (queued > 0) {
-        log.info("Examining {} monitored-group messages that arrived while nobody examined them", queued);
+        log.info(
+            "Examining {} monitored-group messages that arrived while nobody examined them",
+            queued);
       }
     } catch (RuntimeException e) {
-      log.error("Could not look for monitored-group messages missed while Flowmate was down: {}", e.getMessage(), e);
+      log.error(
+          "Could not look for monitored-group messages missed while Flowmate was down: {}",
+          e.getMessage(),
+          e);
     } finally {
       seenWhileCatchingUp = null;
     }
@@ -202,9 +210,17 @@ class GroupDetection implements DisposableBean {
             : group.lastMessageAt();
     List<UUID> missed =
         groupMessages.incomingIds(
-            group.tenantId(), group.sessionId(), group.waGroupId(), examinedThrough, listeningSince, settings.catchUpLimit());
+            group.tenantId(),
+            group.sessionId(),
+            group.waGroupId(),
+            examinedThrough,
+            listeningSince,
+            settings.catchUpLimit());
     if (missed.size() == settings.catchUpLimit()) {
-      log.warn("Group {}: only the {} oldest messages since its last examined one are examined", group.id(), missed.size());
+      log.warn(
+          "Group {}: only the {} oldest messages since its last examined one are examined",
+          group.id(),
+          missed.size());
     }
     int queued = 0;
     Set<UUID> seen = seenWhileCatchingUp;
@@ -269,11 +285,18 @@ class GroupDetection implements DisposableBean {
         return;
       } catch (RuntimeException e) {
         if (attempt == ATTEMPTS || !running) {
-          log.error("Lead detection gave up on {} monitored-group messages: {}", batch.size(), e.getMessage(), e);
+          log.error(
+              "Lead detection gave up on {} monitored-group messages: {}",
+              batch.size(),
+              e.getMessage(),
+              e);
           examined.addAndGet(batch.size());
           return;
         }
-        log.warn("Lead detection failed for {} messages, trying again: {}", batch.size(), e.getMessage());
+        log.warn(
+            "Lead detection failed for {} messages, trying again: {}",
+            batch.size(),
+            e.getMessage());
         Thread.sleep(500L * attempt);
       }
     }
@@ -295,32 +318,40 @@ class GroupDetection implements DisposableBean {
 
   /** Examines a batch: one read, one transaction of a few statements, then the events. */
   void detect(List<Noticed> batch) {
-    List<GroupMessages.Inbound> messages = groupMessages.incoming(batch.stream().map(Noticed::messageId).toList());
+    List<GroupMessages.Inbound> messages =
+        groupMessages.incoming(batch.stream().map(Noticed::messageId).toList());
     List<Verdict> verdicts = new ArrayList<>(messages.size());
     List<DetectionRepository.Sender> candidates = new ArrayList<>();
     Map<UUID, String> ownNumbers = new HashMap<>();
     for (GroupMessages.Inbound message : messages) {
       GroupWatch.SessionWatch session = watch.session(message.sessionId());
-      GroupWatch.Watched group = session == null ? null : session.byChat().get(message.group().value());
+      GroupWatch.Watched group =
+          session == null ? null : session.byChat().get(message.group().value());
       if (group == null) {
         continue; // monitoring stopped since the message was noticed
       }
       List<String> keywords = session.keywords().match(message.text(), group.groupId());
-      String senderKey = message.senderPhone() != null ? message.senderPhone() : message.senderLid();
+      String senderKey =
+          message.senderPhone() != null ? message.senderPhone() : message.senderLid();
       GroupIntentClassifier.Analysis analysis = null;
       boolean match =
           switch (group.mode()) {
             case ALL -> true;
             case KEYWORDS -> !keywords.isEmpty();
-            case MENTIONS -> mentions(message.text(), ownNumbers.computeIfAbsent(message.sessionId(), this::ownNumber));
+            case MENTIONS ->
+                mentions(
+                    message.text(),
+                    ownNumbers.computeIfAbsent(message.sessionId(), this::ownNumber));
             case FIRST_MESSAGE -> {
               if (senderKey != null) {
-                candidates.add(new DetectionRepository.Sender(group.groupId(), senderKey, message.at()));
+                candidates.add(
+                    new DetectionRepository.Sender(group.groupId(), senderKey, message.at()));
               }
               yield false; // decided once the first senders are recorded
             }
             case AI_ANALYSIS -> {
-              analysis = classifier.classify(message.text(), keywords, group.script().monitorPrompt());
+              analysis =
+                  classifier.classify(message.text(), keywords, group.script().monitorPrompt());
               yield analysis.intent().isLead() && analysis.leadScore() >= settings.aiLeadScore();
             }
           };
@@ -337,7 +368,8 @@ class GroupDetection implements DisposableBean {
   }
 
   /** Writes the batch's outcome; answers the leads detected. */
-  private List<LeadDetected> write(List<Verdict> verdicts, List<DetectionRepository.Sender> candidates) {
+  private List<LeadDetected> write(
+      List<Verdict> verdicts, List<DetectionRepository.Sender> candidates) {
     Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
     Set<String> firstSenders = detection.recordFirstSenders(firstOfEach(candidates));
     List<Verdict> decided = new ArrayList<>(verdicts.size());
@@ -346,7 +378,10 @@ class GroupDetection implements DisposableBean {
           v.group().mode() == MonitorMode.FIRST_MESSAGE
               && v.senderKey() != null
               && firstSenders.remove(DetectionRepository.key(v.group().groupId(), v.senderKey()));
-      decided.add(first ? new Verdict(v.message(), v.group(), v.keywords(), v.analysis(), true, v.senderKey()) : v);
+      decided.add(
+          first
+              ? new Verdict(v.message(), v.group(), v.keywords(), v.analysis(), true, v.senderKey())
+              : v);
     }
 
     // Leads need a phone number: senders known only by linked id are counted, not made leads.
@@ -356,11 +391,20 @@ class GroupDetection implements DisposableBean {
         proposed.putIfAbsent(
             leadKey(v),
             new DetectionRepository.LeadRow(
-                Ids.newId(), v.message().tenantId(), v.message().senderPhone(), v.message().senderName(), v.message().at(),
-                v.group().groupId(), v.group().name(), v.trigger(), preview(v.message().text()), v.group().mode()));
+                Ids.newId(),
+                v.message().tenantId(),
+                v.message().senderPhone(),
+                v.message().senderName(),
+                v.message().at(),
+                v.group().groupId(),
+                v.group().name(),
+                v.trigger(),
+                preview(v.message().text()),
+                v.group().mode()));
       }
     }
-    Map<String, DetectionRepository.Upserted> leads = detection.upsertLeads(List.copyOf(proposed.values()), now);
+    Map<String, DetectionRepository.Upserted> leads =
+        detection.upsertLeads(List.copyOf(proposed.values()), now);
 
     List<DetectionRepository.AnalysisRow> rows = new ArrayList<>();
     List<LeadDetected> detected = new ArrayList<>();
@@ -383,20 +427,37 @@ class GroupDetection implements DisposableBean {
         }
         if (lead != null) {
           detected.add(
-              new LeadDetected(m.tenantId(), lead.id(), groupId, m.sessionId(), m.messageId(), v.trigger(), newLead, now));
+              new LeadDetected(
+                  m.tenantId(),
+                  lead.id(),
+                  groupId,
+                  m.sessionId(),
+                  m.messageId(),
+                  v.trigger(),
+                  newLead,
+                  now));
         }
       }
       if (v.match() || v.analysis() != null) {
         rows.add(
             new DetectionRepository.AnalysisRow(
-                groupId, m.messageId(), m.tenantId(), m.at(), v.keywords(), v.match(), lead == null ? null : lead.id(),
-                newLead, v.analysis()));
+                groupId,
+                m.messageId(),
+                m.tenantId(),
+                m.at(),
+                v.keywords(),
+                v.match(),
+                lead == null ? null : lead.id(),
+                newLead,
+                v.analysis()));
       }
     }
     detection.insertAnalyses(rows);
     detection.addCounts(
         counts.entrySet().stream()
-            .map(e -> new DetectionRepository.Counts(e.getKey(), e.getValue()[0], e.getValue()[1], lastAt.get(e.getKey())))
+            .map(e ->
+                new DetectionRepository.Counts(
+                    e.getKey(), e.getValue()[0], e.getValue()[1], lastAt.get(e.getKey())))
             .toList());
     return detected;
   }
@@ -406,10 +467,14 @@ class GroupDetection implements DisposableBean {
   }
 
   /** A sender's earliest message of the batch in each group. */
-  private static List<DetectionRepository.Sender> firstOfEach(List<DetectionRepository.Sender> candidates) {
+  private static List<DetectionRepository.Sender> firstOfEach(
+      List<DetectionRepository.Sender> candidates) {
     Map<String, DetectionRepository.Sender> first = new LinkedHashMap<>();
     for (DetectionRepository.Sender s : candidates) {
-      first.merge(DetectionRepository.key(s.groupId(), s.sender()), s, (a, b) -> b.at().isBefore(a.at()) ? b : a);
+      first.merge(
+          DetectionRepository.key(s.groupId(), s.sender()),
+          s,
+          (a, b) -> b.at().isBefore(a.at()) ? b : a);
     }
     return List.copyOf(first.values());
   }
@@ -419,7 +484,9 @@ class GroupDetection implements DisposableBean {
     Instant now = clock.instant();
     for (Verdict v : verdicts) {
       GroupMessages.Inbound m = v.message();
-      GroupMessage event = new GroupMessage(m.tenantId(), m.sessionId(), v.group().groupId(), m.messageId(), v.trigger(), m.at());
+      GroupMessage event =
+          new GroupMessage(
+              m.tenantId(), m.sessionId(), v.group().groupId(), m.messageId(), v.trigger(), m.at());
       events.publishEvent(event);
       Map<String, Object> data = new LinkedHashMap<>();
       data.put("group_id", v.group().groupId());
@@ -449,9 +516,9 @@ class GroupDetection implements DisposableBean {
   }
 
   /**
-   * Whether the text mentions the number. WhatsApp writes a mention into the text as {@code @}
-   * and the number's digits (transports pass no separate mention list), so that is what is looked
-   * for, not followed by another digit.
+   * Whether the text mentions the number. WhatsApp writes a mention into the text as {@code @} and
+   * the number's digits (transports pass no separate mention list), so that is what is looked for,
+   * not followed by another digit.
    */
   static boolean mentions(String text, String ownNumber) {
     if (text == null || ownNumber == null) {
@@ -472,7 +539,9 @@ class GroupDetection implements DisposableBean {
   }
 
   private static String preview(String text) {
-    return text == null || text.length() <= PREVIEW_LENGTH ? text : text.substring(0, PREVIEW_LENGTH);
+    return text == null || text.length() <= PREVIEW_LENGTH
+        ? text
+        : text.substring(0, PREVIEW_LENGTH);
   }
 
   @Override

@@ -14,13 +14,12 @@ import org.springframework.stereotype.Component;
 /**
  * The classifier behind {@code monitor_mode: ai_analysis} until an AI module provides one: rule
  * based and explainable, not a language model. It looks for intent phrases in English, Portuguese,
- * Spanish, French, German, Italian, Dutch and Turkish (matched like keywords: whole words, no
- * case, no accents), plus a few signals of form: a question, an amount of money, links, shouting,
- * the group's own keywords and the words of its {@code monitor_prompt}. Each intent of the
- * reference API (§2.12) collects weighted signals; the strongest wins, the lead score (1-10) grows
- * with its strength for buying intent and product inquiries, and the reason names every signal
- * that counted. Confidence is the winner's share of all signals, so a message with mixed signals
- * gets a low one.
+ * Spanish, French, German, Italian, Dutch and Turkish (matched like keywords: whole words, no case,
+ * no accents), plus a few signals of form: a question, an amount of money, links, shouting, the
+ * group's own keywords and the words of its {@code monitor_prompt}. Each intent of the reference
+ * API (§2.12) collects weighted signals; the strongest wins, the lead score (1-10) grows with its
+ * strength for buying intent and product inquiries, and the reason names every signal that counted.
+ * Confidence is the winner's share of all signals, so a message with mixed signals gets a low one.
  */
 @Component
 public class GroupIntentClassifier {
@@ -66,7 +65,9 @@ public class GroupIntentClassifier {
       Pattern.compile(
           "(?:[€$£¥₺₹]|R\\$|US\\$)\\s?\\d[\\d.,]*\\s?[kKmM]?|\\d[\\d.,]*\\s?(?:[kK]\\b|€|\\$|£|eur\\b|euros?\\b|usd\\b|dollars?\\b|reais\\b|tl\\b|lira\\b)",
           Pattern.CASE_INSENSITIVE);
-  private static final Pattern LINK = Pattern.compile("(?i)\\bhttps?://\\S+|\\bwww\\.\\S+|\\b[a-z0-9-]+\\.(?:ly|com|net|io|me|link)/\\S*");
+  private static final Pattern LINK =
+      Pattern.compile(
+          "(?i)\\bhttps?://\\S+|\\bwww\\.\\S+|\\b[a-z0-9-]+\\.(?:ly|com|net|io|me|link)/\\S*");
   private static final int MIN_TOPIC_WORD = 4;
 
   private final KeywordAutomaton<Intent> phrases = KeywordAutomaton.of(PHRASES);
@@ -85,11 +86,11 @@ public class GroupIntentClassifier {
     Map<Intent, List<String>> because = new EnumMap<>(Intent.class);
     phrases
         .match(text)
-        .forEach(
-            (intent, found) -> {
-              scores.merge(intent, PHRASE_WEIGHT.get(intent) * found.size(), Double::sum);
-              found.forEach(phrase -> because.computeIfAbsent(intent, i -> new ArrayList<>()).add("'" + phrase + "'"));
-            });
+        .forEach((intent, found) -> {
+          scores.merge(intent, PHRASE_WEIGHT.get(intent) * found.size(), Double::sum);
+          found.forEach(phrase ->
+              because.computeIfAbsent(intent, i -> new ArrayList<>()).add("'" + phrase + "'"));
+        });
     List<String> form = new ArrayList<>();
     if (text.indexOf('?') >= 0 || text.indexOf('¿') >= 0) {
       scores.merge(Intent.PRODUCT_INQUIRY, 1.0, Double::sum);
@@ -98,11 +99,15 @@ public class GroupIntentClassifier {
     Matcher amount = AMOUNT.matcher(text);
     if (amount.find()) {
       scores.merge(Intent.BUYING_INTENT, 2.0, Double::sum);
-      because.computeIfAbsent(Intent.BUYING_INTENT, i -> new ArrayList<>()).add("amount '" + amount.group().strip() + "'");
+      because
+          .computeIfAbsent(Intent.BUYING_INTENT, i -> new ArrayList<>())
+          .add("amount '" + amount.group().strip() + "'");
     }
     for (String keyword : groupKeywords.subList(0, Math.min(groupKeywords.size(), 2))) {
       scores.merge(Intent.BUYING_INTENT, 2.0, Double::sum);
-      because.computeIfAbsent(Intent.BUYING_INTENT, i -> new ArrayList<>()).add("keyword '" + keyword + "'");
+      because
+          .computeIfAbsent(Intent.BUYING_INTENT, i -> new ArrayList<>())
+          .add("keyword '" + keyword + "'");
     }
     int links = 0;
     for (Matcher link = LINK.matcher(text); link.find(); ) {
@@ -147,8 +152,11 @@ public class GroupIntentClassifier {
           default -> 1;
         };
     double confidence =
-        winner == Intent.UNKNOWN ? 0.3 : Math.round(Math.min(0.95, Math.max(0.3, best / (total + 1.0))) * 100) / 100.0;
-    return new Analysis(winner, leadScore, confidence, reason(winner, because.get(winner), form, topic));
+        winner == Intent.UNKNOWN
+            ? 0.3
+            : Math.round(Math.min(0.95, Math.max(0.3, best / (total + 1.0))) * 100) / 100.0;
+    return new Analysis(
+        winner, leadScore, confidence, reason(winner, because.get(winner), form, topic));
   }
 
   /** Longer words of the prompt (at least 4 letters) that the message contains as words. */
@@ -166,7 +174,8 @@ public class GroupIntentClassifier {
     return List.copyOf(found);
   }
 
-  private static String reason(Intent intent, List<String> signals, List<String> form, List<String> topic) {
+  private static String reason(
+      Intent intent, List<String> signals, List<String> form, List<String> topic) {
     StringBuilder reason = new StringBuilder("rule-based: ").append(intent.value());
     List<String> all = new ArrayList<>(signals == null ? List.of() : signals);
     if (intent != Intent.UNKNOWN) {
@@ -197,7 +206,8 @@ public class GroupIntentClassifier {
   }
 
   private static int emojis(String text) {
-    return (int) text.codePoints().filter(cp -> Character.getType(cp) == Character.OTHER_SYMBOL).count();
+    return (int)
+        text.codePoints().filter(cp -> Character.getType(cp) == Character.OTHER_SYMBOL).count();
   }
 
   private static int clamp(int value, int min, int max) {
@@ -210,107 +220,404 @@ public class GroupIntentClassifier {
         Intent.BUYING_INTENT,
         List.of(
             // en
-            "looking for", "i want to buy", "want to buy", "wanna buy", "i'd like to buy", "interested in", "i'm interested",
-            "budget", "ready to buy", "purchase", "buy", "buying", "to rent", "for rent", "rent a", "hire", "book a",
-            "need a", "need an", "in need of", "who sells", "anyone selling", "where can i buy", "wtb", "asap",
-            "can i order", "i'll take it", "i will take it", "sign me up", "quote for",
+            "looking for",
+            "i want to buy",
+            "want to buy",
+            "wanna buy",
+            "i'd like to buy",
+            "interested in",
+            "i'm interested",
+            "budget",
+            "ready to buy",
+            "purchase",
+            "buy",
+            "buying",
+            "to rent",
+            "for rent",
+            "rent a",
+            "hire",
+            "book a",
+            "need a",
+            "need an",
+            "in need of",
+            "who sells",
+            "anyone selling",
+            "where can i buy",
+            "wtb",
+            "asap",
+            "can i order",
+            "i'll take it",
+            "i will take it",
+            "sign me up",
+            "quote for",
             // pt
-            "procuro", "estou procurando", "procurando", "quero comprar", "quero alugar", "preciso de", "interessado",
-            "interessada", "tenho interesse", "orçamento", "comprar", "alugar", "encomendar", "quem vende",
+            "procuro",
+            "estou procurando",
+            "procurando",
+            "quero comprar",
+            "quero alugar",
+            "preciso de",
+            "interessado",
+            "interessada",
+            "tenho interesse",
+            "orçamento",
+            "comprar",
+            "alugar",
+            "encomendar",
+            "quem vende",
             // es
-            "busco", "estoy buscando", "buscando", "quiero comprar", "quiero alquilar", "necesito", "interesado",
-            "interesada", "me interesa", "presupuesto", "alquilar", "quién vende",
+            "busco",
+            "estoy buscando",
+            "buscando",
+            "quiero comprar",
+            "quiero alquilar",
+            "necesito",
+            "interesado",
+            "interesada",
+            "me interesa",
+            "presupuesto",
+            "alquilar",
+            "quién vende",
             // fr
-            "je cherche", "cherche", "acheter", "je veux acheter", "besoin d'un", "besoin d'une", "intéressé",
-            "intéressée", "louer", "qui vend",
+            "je cherche",
+            "cherche",
+            "acheter",
+            "je veux acheter",
+            "besoin d'un",
+            "besoin d'une",
+            "intéressé",
+            "intéressée",
+            "louer",
+            "qui vend",
             // de
-            "suche", "ich suche", "kaufen", "ich brauche", "brauche", "interessiert", "mieten", "wer verkauft",
+            "suche",
+            "ich suche",
+            "kaufen",
+            "ich brauche",
+            "brauche",
+            "interessiert",
+            "mieten",
+            "wer verkauft",
             // it
-            "cerco", "sto cercando", "comprare", "ho bisogno", "interessato", "interessata", "affittare", "chi vende",
+            "cerco",
+            "sto cercando",
+            "comprare",
+            "ho bisogno",
+            "interessato",
+            "interessata",
+            "affittare",
+            "chi vende",
             // nl
-            "ik zoek", "op zoek naar", "kopen", "ik wil kopen", "geïnteresseerd", "huren",
+            "ik zoek",
+            "op zoek naar",
+            "kopen",
+            "ik wil kopen",
+            "geïnteresseerd",
+            "huren",
             // tr
-            "arıyorum", "almak istiyorum", "satın almak", "satın alacağım", "lazım", "ilgileniyorum", "bütçe",
+            "arıyorum",
+            "almak istiyorum",
+            "satın almak",
+            "satın alacağım",
+            "lazım",
+            "ilgileniyorum",
+            "bütçe",
             "kiralık arıyorum"));
     phrases.put(
         Intent.PRODUCT_INQUIRY,
         List.of(
             // en
-            "how much", "price", "prices", "pricing", "cost", "costs", "available", "availability", "in stock",
-            "do you have", "does anyone have", "is it still", "more info", "details", "specs", "delivery", "shipping",
-            "viewing", "can i see", "quote", "catalog", "catalogue", "what size", "which size",
+            "how much",
+            "price",
+            "prices",
+            "pricing",
+            "cost",
+            "costs",
+            "available",
+            "availability",
+            "in stock",
+            "do you have",
+            "does anyone have",
+            "is it still",
+            "more info",
+            "details",
+            "specs",
+            "delivery",
+            "shipping",
+            "viewing",
+            "can i see",
+            "quote",
+            "catalog",
+            "catalogue",
+            "what size",
+            "which size",
             // pt
-            "quanto custa", "quanto é", "quanto", "preço", "valor", "disponível", "ainda está", "tem disponível",
-            "mais informações", "informação", "detalhes", "entrega", "frete", "visita",
+            "quanto custa",
+            "quanto é",
+            "quanto",
+            "preço",
+            "valor",
+            "disponível",
+            "ainda está",
+            "tem disponível",
+            "mais informações",
+            "informação",
+            "detalhes",
+            "entrega",
+            "frete",
+            "visita",
             // es
-            "cuánto cuesta", "cuánto", "precio", "disponible", "todavía", "tienen", "más información", "información",
-            "detalles", "envío", "visita",
+            "cuánto cuesta",
+            "cuánto",
+            "precio",
+            "disponible",
+            "todavía",
+            "tienen",
+            "más información",
+            "información",
+            "detalles",
+            "envío",
+            "visita",
             // fr
-            "combien", "prix", "disponible", "encore dispo", "avez vous", "plus d'infos", "livraison", "visite",
+            "combien",
+            "prix",
+            "disponible",
+            "encore dispo",
+            "avez vous",
+            "plus d'infos",
+            "livraison",
+            "visite",
             // de
-            "wie viel", "wieviel", "was kostet", "preis", "verfügbar", "noch da", "habt ihr", "lieferung", "versand",
+            "wie viel",
+            "wieviel",
+            "was kostet",
+            "preis",
+            "verfügbar",
+            "noch da",
+            "habt ihr",
+            "lieferung",
+            "versand",
             "besichtigung",
             // it
-            "quanto costa", "prezzo", "disponibile", "spedizione", "consegna", "visita",
+            "quanto costa",
+            "prezzo",
+            "disponibile",
+            "spedizione",
+            "consegna",
+            "visita",
             // nl
-            "hoeveel", "wat kost", "prijs", "beschikbaar", "levering", "bezichtiging",
+            "hoeveel",
+            "wat kost",
+            "prijs",
+            "beschikbaar",
+            "levering",
+            "bezichtiging",
             // tr
-            "ne kadar", "fiyat", "fiyatı", "kaç para", "mevcut", "stokta", "kargo", "teslimat"));
+            "ne kadar",
+            "fiyat",
+            "fiyatı",
+            "kaç para",
+            "mevcut",
+            "stokta",
+            "kargo",
+            "teslimat"));
     phrases.put(
         Intent.SUPPORT_REQUEST,
         List.of(
             // en
-            "help", "i need help", "not working", "doesn't work", "does not work", "stopped working", "problem",
-            "issue", "error", "how do i", "how to", "can't log in", "cannot", "broken", "fix", "support",
+            "help",
+            "i need help",
+            "not working",
+            "doesn't work",
+            "does not work",
+            "stopped working",
+            "problem",
+            "issue",
+            "error",
+            "how do i",
+            "how to",
+            "can't log in",
+            "cannot",
+            "broken",
+            "fix",
+            "support",
             // pt
-            "ajuda", "não funciona", "parou de funcionar", "problema", "erro", "como faço",
+            "ajuda",
+            "não funciona",
+            "parou de funcionar",
+            "problema",
+            "erro",
+            "como faço",
             // es
-            "ayuda", "no funciona", "error", "cómo hago",
+            "ayuda",
+            "no funciona",
+            "error",
+            "cómo hago",
             // fr
-            "aide", "ne marche pas", "ne fonctionne pas", "problème", "erreur", "comment faire",
+            "aide",
+            "ne marche pas",
+            "ne fonctionne pas",
+            "problème",
+            "erreur",
+            "comment faire",
             // de
-            "hilfe", "funktioniert nicht", "geht nicht", "fehler", "wie kann ich",
+            "hilfe",
+            "funktioniert nicht",
+            "geht nicht",
+            "fehler",
+            "wie kann ich",
             // it
-            "aiuto", "non funziona", "errore", "come faccio",
+            "aiuto",
+            "non funziona",
+            "errore",
+            "come faccio",
             // nl
-            "hulp", "werkt niet", "probleem", "fout",
+            "hulp",
+            "werkt niet",
+            "probleem",
+            "fout",
             // tr
-            "yardım", "çalışmıyor", "sorun", "hata"));
+            "yardım",
+            "çalışmıyor",
+            "sorun",
+            "hata"));
     phrases.put(
         Intent.COMPLAINT,
         List.of(
             // en
-            "terrible", "awful", "worst", "disappointed", "disappointing", "scam", "refund", "never again", "rude",
-            "complaint", "unacceptable", "still waiting", "bad service", "fraud", "ripped off",
+            "terrible",
+            "awful",
+            "worst",
+            "disappointed",
+            "disappointing",
+            "scam",
+            "refund",
+            "never again",
+            "rude",
+            "complaint",
+            "unacceptable",
+            "still waiting",
+            "bad service",
+            "fraud",
+            "ripped off",
             // pt
-            "péssimo", "horrível", "decepcionado", "decepcionada", "golpe", "reembolso", "reclamação", "absurdo",
+            "péssimo",
+            "horrível",
+            "decepcionado",
+            "decepcionada",
+            "golpe",
+            "reembolso",
+            "reclamação",
+            "absurdo",
             "nunca mais",
             // es
-            "pésimo", "horrible", "decepcionado", "estafa", "queja", "inaceptable", "nunca más",
+            "pésimo",
+            "horrible",
+            "decepcionado",
+            "estafa",
+            "queja",
+            "inaceptable",
+            "nunca más",
             // fr
-            "nul", "déçu", "déçue", "arnaque", "remboursement", "inacceptable", "plainte",
+            "nul",
+            "déçu",
+            "déçue",
+            "arnaque",
+            "remboursement",
+            "inacceptable",
+            "plainte",
             // de
-            "schrecklich", "enttäuscht", "betrug", "erstattung", "beschwerde", "unverschämt", "frechheit",
+            "schrecklich",
+            "enttäuscht",
+            "betrug",
+            "erstattung",
+            "beschwerde",
+            "unverschämt",
+            "frechheit",
             // it
-            "pessimo", "orribile", "deluso", "delusa", "truffa", "rimborso", "reclamo",
+            "pessimo",
+            "orribile",
+            "deluso",
+            "delusa",
+            "truffa",
+            "rimborso",
+            "reclamo",
             // nl
-            "teleurgesteld", "oplichting", "terugbetaling", "klacht",
+            "teleurgesteld",
+            "oplichting",
+            "terugbetaling",
+            "klacht",
             // tr
-            "berbat", "rezalet", "dolandırıcı", "iade", "şikayet"));
+            "berbat",
+            "rezalet",
+            "dolandırıcı",
+            "iade",
+            "şikayet"));
     phrases.put(
         Intent.OFF_TOPIC,
         List.of(
-            "good morning", "good night", "hello", "hi all", "hi everyone", "thanks", "thank you", "lol", "haha",
-            "happy birthday", "congrats", "bom dia", "boa tarde", "boa noite", "obrigado", "obrigada", "parabéns",
-            "buenos días", "buenas noches", "gracias", "hola", "felicidades", "bonjour", "bonsoir", "merci",
-            "guten morgen", "gute nacht", "danke", "hallo", "buongiorno", "buonanotte", "grazie", "goedemorgen",
-            "bedankt", "günaydın", "iyi geceler", "teşekkürler", "merhaba"));
+            "good morning",
+            "good night",
+            "hello",
+            "hi all",
+            "hi everyone",
+            "thanks",
+            "thank you",
+            "lol",
+            "haha",
+            "happy birthday",
+            "congrats",
+            "bom dia",
+            "boa tarde",
+            "boa noite",
+            "obrigado",
+            "obrigada",
+            "parabéns",
+            "buenos días",
+            "buenas noches",
+            "gracias",
+            "hola",
+            "felicidades",
+            "bonjour",
+            "bonsoir",
+            "merci",
+            "guten morgen",
+            "gute nacht",
+            "danke",
+            "hallo",
+            "buongiorno",
+            "buonanotte",
+            "grazie",
+            "goedemorgen",
+            "bedankt",
+            "günaydın",
+            "iyi geceler",
+            "teşekkürler",
+            "merhaba"));
     phrases.put(
         Intent.SPAM_NOISE,
         List.of(
-            "click here", "free money", "earn money", "make money", "work from home", "crypto", "bitcoin", "forex",
-            "investment opportunity", "guaranteed profit", "dm me", "join my group", "join my channel", "promo code",
-            "limited offer", "ganhe dinheiro", "renda extra", "gana dinero", "gagnez", "geld verdienen", "guadagna",
+            "click here",
+            "free money",
+            "earn money",
+            "make money",
+            "work from home",
+            "crypto",
+            "bitcoin",
+            "forex",
+            "investment opportunity",
+            "guaranteed profit",
+            "dm me",
+            "join my group",
+            "join my channel",
+            "promo code",
+            "limited offer",
+            "ganhe dinheiro",
+            "renda extra",
+            "gana dinero",
+            "gagnez",
+            "geld verdienen",
+            "guadagna",
             "para kazan"));
     return phrases;
   }

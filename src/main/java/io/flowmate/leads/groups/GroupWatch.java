@@ -17,8 +17,8 @@ import org.springframework.stereotype.Component;
  * Which groups detection watches, in memory: for every number (session), its active monitored
  * groups by WhatsApp group id and one {@link KeywordAutomaton} over all their keywords. Built from
  * the database and replaced as a whole (one volatile write) whenever monitoring changes, so the
- * question asked for every incoming message, "is this chat a monitored group?", is two map
- * lookups without a lock or a query.
+ * question asked for every incoming message, "is this chat a monitored group?", is two map lookups
+ * without a lock or a query.
  */
 @Component
 class GroupWatch implements InitializingBean {
@@ -70,24 +70,32 @@ class GroupWatch implements InitializingBean {
     Map<UUID, SessionWatch> loaded = new HashMap<>();
     groups.active().stream()
         .collect(Collectors.groupingBy(MonitoredGroup::sessionId))
-        .forEach(
-            (session, inSession) -> {
-              Map<String, Watched> byChat = new HashMap<>();
-              Map<UUID, List<String>> keywords = new HashMap<>();
-              for (MonitoredGroup g : inSession) {
-                byChat.put(
-                    g.waGroupId().value(),
-                    new Watched(
-                        g.id(), g.tenantId(), g.sessionId(), g.waGroupId(), g.name(), g.mode(), List.copyOf(g.keywords()),
-                        g.script()));
-                if (!g.keywords().isEmpty()) {
-                  keywords.put(g.id(), g.keywords());
-                }
-              }
-              loaded.put(session, new SessionWatch(Map.copyOf(byChat), KeywordAutomaton.of(keywords)));
-            });
+        .forEach((session, inSession) -> {
+          Map<String, Watched> byChat = new HashMap<>();
+          Map<UUID, List<String>> keywords = new HashMap<>();
+          for (MonitoredGroup g : inSession) {
+            byChat.put(
+                g.waGroupId().value(),
+                new Watched(
+                    g.id(),
+                    g.tenantId(),
+                    g.sessionId(),
+                    g.waGroupId(),
+                    g.name(),
+                    g.mode(),
+                    List.copyOf(g.keywords()),
+                    g.script()));
+            if (!g.keywords().isEmpty()) {
+              keywords.put(g.id(), g.keywords());
+            }
+          }
+          loaded.put(session, new SessionWatch(Map.copyOf(byChat), KeywordAutomaton.of(keywords)));
+        });
     bySession = Map.copyOf(loaded);
-    log.debug("Watching {} monitored groups of {} numbers", loaded.values().stream().mapToInt(s -> s.byChat().size()).sum(), loaded.size());
+    log.debug(
+        "Watching {} monitored groups of {} numbers",
+        loaded.values().stream().mapToInt(s -> s.byChat().size()).sum(),
+        loaded.size());
   }
 
   /** Picks up changes another instance made. */

@@ -28,17 +28,26 @@ final class KeywordAutomaton<G> {
 
   private static final KeywordAutomaton<?> EMPTY = new KeywordAutomaton<>(Map.of());
 
-  /** For each state: its transitions as sorted characters and target states (from {@code first[state]}). */
+  /**
+   * For each state: its transitions as sorted characters and target states (from {@code
+   * first[state]}).
+   */
   private final int[] first;
+
   private final char[] labels;
   private final int[] targets;
+
   /** The root's transitions for ASCII characters, the ones most texts are made of. */
   private final int[] rootAscii = new int[128];
+
   private final int[] fail;
+
   /** The patterns that end in each state (its own and those of its failure chain); null if none. */
   private final int[][] outputs;
+
   /** For each pattern: the groups it belongs to and how each group wrote it. */
   private final Object[][] owners;
+
   private final String[][] originals;
   private final int patternCount;
 
@@ -54,18 +63,18 @@ final class KeywordAutomaton<G> {
 
   private KeywordAutomaton(Map<G, ? extends Collection<String>> keywordsByGroup) {
     Map<String, List<Map.Entry<G, String>>> byPattern = new LinkedHashMap<>();
-    keywordsByGroup.forEach(
-        (group, keywords) -> {
-          for (String keyword : keywords) {
-            String pattern = pattern(keyword);
-            if (pattern != null) {
-              List<Map.Entry<G, String>> entries = byPattern.computeIfAbsent(pattern, p -> new ArrayList<>());
-              if (entries.stream().noneMatch(e -> e.getKey().equals(group))) {
-                entries.add(Map.entry(group, keyword));
-              }
-            }
+    keywordsByGroup.forEach((group, keywords) -> {
+      for (String keyword : keywords) {
+        String pattern = pattern(keyword);
+        if (pattern != null) {
+          List<Map.Entry<G, String>> entries =
+              byPattern.computeIfAbsent(pattern, p -> new ArrayList<>());
+          if (entries.stream().noneMatch(e -> e.getKey().equals(group))) {
+            entries.add(Map.entry(group, keyword));
           }
-        });
+        }
+      }
+    });
     patternCount = byPattern.size();
     owners = new Object[patternCount][];
     originals = new String[patternCount][];
@@ -111,11 +120,13 @@ final class KeywordAutomaton<G> {
     }
     first[states] = edge;
     Arrays.fill(rootAscii, -1);
-    children.get(0).forEach((c, next) -> {
-      if (c < 128) {
-        rootAscii[c] = next;
-      }
-    });
+    children
+        .get(0)
+        .forEach((c, next) -> {
+          if (c < 128) {
+            rootAscii[c] = next;
+          }
+        });
 
     // Failure links breadth first: the longest proper suffix of a state that is also a prefix.
     fail = new int[states];
@@ -181,13 +192,17 @@ final class KeywordAutomaton<G> {
     Map<G, List<String>> found = new LinkedHashMap<>();
     for (int pattern : patternsIn(text)) {
       for (int i = 0; i < owners[pattern].length; i++) {
-        found.computeIfAbsent((G) owners[pattern][i], g -> new ArrayList<>()).add(originals[pattern][i]);
+        found
+            .computeIfAbsent((G) owners[pattern][i], g -> new ArrayList<>())
+            .add(originals[pattern][i]);
       }
     }
     return found;
   }
 
-  /** The group's keywords in the text (as it wrote them), each once, in the order they end in it. */
+  /**
+   * The group's keywords in the text (as it wrote them), each once, in the order they end in it.
+   */
   List<String> match(CharSequence text, G group) {
     List<String> found = null;
     for (int pattern : patternsIn(text)) {

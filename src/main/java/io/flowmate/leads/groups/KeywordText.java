@@ -6,7 +6,7 @@ import java.text.Normalizer;
  * Text as keyword matching sees it: words of Unicode letters and digits, compared without case or
  * accents, separated by exactly one space whatever stood between them (spaces, punctuation, emoji,
  * line breaks), with one space before the first word and after the last. So {@code "Orçamento?"}
- * reads {@code " orcamento "}, {@code "LOOKING-FOR"} and {@code "looking   for"} both read {@code "
+ * reads {@code " orcamento "}, {@code "LOOKING-FOR"} and {@code "looking for"} both read {@code "
  * looking for "}, and a keyword can be required to start and end at word boundaries by matching it
  * with its surrounding spaces.
  *
@@ -62,9 +62,9 @@ final class KeywordText {
   }
 
   /**
-   * Scripts written without spaces between words (Chinese, Japanese, Thai, Lao, Khmer, Myanmar)
-   * and Korean, whose particles attach to the word: a keyword in them cannot ask for word
-   * boundaries, or {@code 价格} would never be found in {@code 这个价格多少}.
+   * Scripts written without spaces between words (Chinese, Japanese, Thai, Lao, Khmer, Myanmar) and
+   * Korean, whose particles attach to the word: a keyword in them cannot ask for word boundaries,
+   * or {@code 价格} would never be found in {@code 这个价格多少}.
    */
   static boolean isUnspacedScript(int cp) {
     Character.UnicodeScript script = Character.UnicodeScript.of(cp);

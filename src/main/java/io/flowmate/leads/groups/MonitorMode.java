@@ -48,6 +48,8 @@ enum MonitorMode {
     }
     throw ApiException.invalid(
         "monitor_mode must be one of %s; not '%s'"
-            .formatted(Arrays.stream(values()).map(MonitorMode::value).collect(Collectors.joining(", ")), raw));
+            .formatted(
+                Arrays.stream(values()).map(MonitorMode::value).collect(Collectors.joining(", ")),
+                raw));
   }
 }

@@ -10,7 +10,8 @@ import java.util.UUID;
  * A WhatsApp group one of the tenant's numbers watches for leads, with its lifetime figures.
  *
  * @param keywords as the tenant wrote them (matching ignores case, accents and punctuation)
- * @param monitoringSince when monitoring (re)started: {@code first_message} counts senders from here
+ * @param monitoringSince when monitoring (re)started: {@code first_message} counts senders from
+ *     here
  */
 record MonitoredGroup(
     UUID id,

@@ -35,82 +35,89 @@ class MonitoredGroupRepository {
    * concurrent requests cannot both pass the plan's cap.
    */
   void lockTenant(TenantId tenant) {
-    jdbc.sql("SELECT pg_advisory_xact_lock(hashtext('leads_monitored_group'), hashtext(CAST(:tenant AS text)))")
+    jdbc.sql(
+            "SELECT pg_advisory_xact_lock(hashtext('leads_monitored_group'), hashtext(CAST(:tenant AS text)))")
         .param("tenant", tenant.value())
         .query((rs, row) -> 1)
         .list();
   }
 
-  /** @return whether it was inserted (false: the number already monitors the group) */
+  /**
+   * @return whether it was inserted (false: the number already monitors the group)
+   */
   boolean insertIfAbsent(MonitoredGroup group) {
     MonitoredGroup.Script script = group.script();
     return jdbc.sql(
-            """
-            INSERT INTO leads_monitored_group (id, tenant_id, session_id, wa_group_id, name, is_active, monitor_mode,
-                monitor_keywords, monitor_prompt, auto_respond, response_template, auto_label_leads, lead_label_id,
-                webhook_url, monitoring_since, created_at, updated_at)
-            VALUES (:id, :tenant, :session, :group, :name, :active, :mode, :keywords, :prompt, :autoRespond,
-                :template, :autoLabel, :label, :webhook, :since, :createdAt, :updatedAt)
-            ON CONFLICT (tenant_id, session_id, wa_group_id) DO NOTHING
-            """)
-        .param("id", group.id())
-        .param("tenant", group.tenantId().value())
-        .param("session", group.sessionId())
-        .param("group", group.waGroupId().value())
-        .param("name", group.name())
-        .param("active", group.active())
-        .param("mode", group.mode().value())
-        .param("keywords", group.keywords().toArray(String[]::new))
-        .param("prompt", script.monitorPrompt())
-        .param("autoRespond", script.autoRespond())
-        .param("template", script.responseTemplate())
-        .param("autoLabel", script.autoLabelLeads())
-        .param("label", script.leadLabelId())
-        .param("webhook", script.webhookUrl())
-        .param("since", timestamp(group.monitoringSince()))
-        .param("createdAt", timestamp(group.createdAt()))
-        .param("updatedAt", timestamp(group.updatedAt()))
-        .update() == 1;
+                """
+                INSERT INTO leads_monitored_group (id, tenant_id, session_id, wa_group_id, name, is_active, monitor_mode,
+                    monitor_keywords, monitor_prompt, auto_respond, response_template, auto_label_leads, lead_label_id,
+                    webhook_url, monitoring_since, created_at, updated_at)
+                VALUES (:id, :tenant, :session, :group, :name, :active, :mode, :keywords, :prompt, :autoRespond,
+                    :template, :autoLabel, :label, :webhook, :since, :createdAt, :updatedAt)
+                ON CONFLICT (tenant_id, session_id, wa_group_id) DO NOTHING
+                """)
+            .param("id", group.id())
+            .param("tenant", group.tenantId().value())
+            .param("session", group.sessionId())
+            .param("group", group.waGroupId().value())
+            .param("name", group.name())
+            .param("active", group.active())
+            .param("mode", group.mode().value())
+            .param("keywords", group.keywords().toArray(String[]::new))
+            .param("prompt", script.monitorPrompt())
+            .param("autoRespond", script.autoRespond())
+            .param("template", script.responseTemplate())
+            .param("autoLabel", script.autoLabelLeads())
+            .param("label", script.leadLabelId())
+            .param("webhook", script.webhookUrl())
+            .param("since", timestamp(group.monitoringSince()))
+            .param("createdAt", timestamp(group.createdAt()))
+            .param("updatedAt", timestamp(group.updatedAt()))
+            .update()
+        == 1;
   }
 
   /** Writes the settings (not the figures, which detection keeps counting meanwhile). */
   boolean updateSettings(MonitoredGroup group) {
     MonitoredGroup.Script script = group.script();
     return jdbc.sql(
-            """
-            UPDATE leads_monitored_group SET name = :name, is_active = :active, monitor_mode = :mode,
-                monitor_keywords = :keywords, monitor_prompt = :prompt, auto_respond = :autoRespond,
-                response_template = :template, auto_label_leads = :autoLabel, lead_label_id = :label,
-                webhook_url = :webhook, monitoring_since = :since, updated_at = :updatedAt
-             WHERE tenant_id = :tenant AND id = :id
-            """)
-        .param("id", group.id())
-        .param("tenant", group.tenantId().value())
-        .param("name", group.name())
-        .param("active", group.active())
-        .param("mode", group.mode().value())
-        .param("keywords", group.keywords().toArray(String[]::new))
-        .param("prompt", script.monitorPrompt())
-        .param("autoRespond", script.autoRespond())
-        .param("template", script.responseTemplate())
-        .param("autoLabel", script.autoLabelLeads())
-        .param("label", script.leadLabelId())
-        .param("webhook", script.webhookUrl())
-        .param("since", timestamp(group.monitoringSince()))
-        .param("updatedAt", timestamp(group.updatedAt()))
-        .update() == 1;
+                """
+                UPDATE leads_monitored_group SET name = :name, is_active = :active, monitor_mode = :mode,
+                    monitor_keywords = :keywords, monitor_prompt = :prompt, auto_respond = :autoRespond,
+                    response_template = :template, auto_label_leads = :autoLabel, lead_label_id = :label,
+                    webhook_url = :webhook, monitoring_since = :since, updated_at = :updatedAt
+                 WHERE tenant_id = :tenant AND id = :id
+                """)
+            .param("id", group.id())
+            .param("tenant", group.tenantId().value())
+            .param("name", group.name())
+            .param("active", group.active())
+            .param("mode", group.mode().value())
+            .param("keywords", group.keywords().toArray(String[]::new))
+            .param("prompt", script.monitorPrompt())
+            .param("autoRespond", script.autoRespond())
+            .param("template", script.responseTemplate())
+            .param("autoLabel", script.autoLabelLeads())
+            .param("label", script.leadLabelId())
+            .param("webhook", script.webhookUrl())
+            .param("since", timestamp(group.monitoringSince()))
+            .param("updatedAt", timestamp(group.updatedAt()))
+            .update()
+        == 1;
   }
 
   boolean delete(TenantId tenant, UUID id) {
     return jdbc.sql("DELETE FROM leads_monitored_group WHERE tenant_id = :tenant AND id = :id")
-        .param("tenant", tenant.value())
-        .param("id", id)
-        .update() == 1;
+            .param("tenant", tenant.value())
+            .param("id", id)
+            .update()
+        == 1;
   }
 
   /** Stops monitoring every group of the session; answers how many there were. */
   int deleteOfSession(TenantId tenant, UUID sessionId) {
-    return jdbc.sql("DELETE FROM leads_monitored_group WHERE tenant_id = :tenant AND session_id = :session")
+    return jdbc.sql(
+            "DELETE FROM leads_monitored_group WHERE tenant_id = :tenant AND session_id = :session")
         .param("tenant", tenant.value())
         .param("session", sessionId)
         .update();
@@ -136,7 +143,8 @@ class MonitoredGroupRepository {
 
   /** The tenant's monitored groups, oldest first. */
   List<MonitoredGroup> list(TenantId tenant, int limit, int offset) {
-    return jdbc.sql("SELECT * FROM leads_monitored_group WHERE tenant_id = :tenant ORDER BY id LIMIT :limit OFFSET :offset")
+    return jdbc.sql(
+            "SELECT * FROM leads_monitored_group WHERE tenant_id = :tenant ORDER BY id LIMIT :limit OFFSET :offset")
         .param("tenant", tenant.value())
         .param("limit", limit)
         .param("offset", offset)
@@ -183,7 +191,9 @@ class MonitoredGroupRepository {
             """)
         .param("groups", ids)
         .param("since", timestamp(since))
-        .query((rs, row) -> Map.entry(uuid(rs, "group_id"), new long[] {rs.getLong("matches"), rs.getLong("leads")}))
+        .query((rs, row) ->
+            Map.entry(
+                uuid(rs, "group_id"), new long[] {rs.getLong("matches"), rs.getLong("leads")}))
         .list()
         .forEach(e -> totals.put(e.getKey(), e.getValue()));
     jdbc.sql(
@@ -196,10 +206,13 @@ class MonitoredGroupRepository {
             """)
         .param("groups", ids)
         .param("since", timestamp(since))
-        .query((rs, row) -> new Object[] {uuid(rs, "group_id"), rs.getString("keyword"), rs.getLong("n")})
+        .query((rs, row) ->
+            new Object[] {uuid(rs, "group_id"), rs.getString("keyword"), rs.getLong("n")})
         .list()
-        .forEach(
-            r -> keywords.computeIfAbsent((UUID) r[0], g -> new java.util.LinkedHashMap<>()).put((String) r[1], (Long) r[2]));
+        .forEach(r ->
+            keywords
+                .computeIfAbsent((UUID) r[0], g -> new java.util.LinkedHashMap<>())
+                .put((String) r[1], (Long) r[2]));
     Map<UUID, Produced> produced = new HashMap<>();
     for (UUID group : groups) {
       long[] t = totals.getOrDefault(group, new long[2]);
@@ -221,13 +234,13 @@ class MonitoredGroupRepository {
             """)
         .param("group", groupId)
         .param("ids", messageIds.toArray(UUID[]::new))
-        .query(
-            (rs, row) ->
-                Map.entry(
-                    uuid(rs, "message_id"),
-                    new GroupIntentClassifier.Analysis(
-                        GroupIntentClassifier.Intent.of(rs.getString("intent")), rs.getInt("lead_score"),
-                        rs.getDouble("confidence"), rs.getString("reason"))))
+        .query((rs, row) ->
+            Map.entry(
+                uuid(rs, "message_id"),
+                new GroupIntentClassifier.Analysis(
+                    GroupIntentClassifier.Intent.of(rs.getString("intent")),
+                        rs.getInt("lead_score"),
+                    rs.getDouble("confidence"), rs.getString("reason"))))
         .list()
         .forEach(e -> found.put(e.getKey(), e.getValue()));
     return found;

@@ -40,8 +40,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * Monitored groups: starting, changing and stopping the monitoring of WhatsApp groups (with the
  * plan's cap and the checks of the reference API), and what other modules read about them ({@link
- * MonitoredGroups}). Every change is handed to {@link GroupWatch} once committed, so detection
- * sees it at once.
+ * MonitoredGroups}). Every change is handed to {@link GroupWatch} once committed, so detection sees
+ * it at once.
  */
 @Service
 class MonitoredGroupService implements MonitoredGroups {
@@ -53,8 +53,10 @@ class MonitoredGroupService implements MonitoredGroups {
   static final int MAX_TEMPLATE_LENGTH = 4_096;
   static final int MAX_URL_LENGTH = 2_048;
   static final int LIST_LIMIT = 100;
+
   /** "Messages in the last 7 days" of the available-groups list. */
   static final Duration ACTIVITY_WINDOW = Duration.ofDays(7);
+
   private static final int TOP_KEYWORDS = 5;
   private static final String INBOUND = "inbound";
 
@@ -108,10 +110,12 @@ class MonitoredGroupService implements MonitoredGroups {
       UUID leadLabelId,
       String webhookUrl) {
 
-    static final Changes NONE = new Changes(null, null, null, null, null, null, null, null, null, null);
+    static final Changes NONE =
+        new Changes(null, null, null, null, null, null, null, null, null, null);
   }
 
-  // --- the API ------------------------------------------------------------------------------------
+  // --- the API
+  // ------------------------------------------------------------------------------------
 
   MonitoredGroup create(TenantId tenant, UUID sessionId, String waGroupId, Changes request) {
     if (sessionId == null) {
@@ -123,16 +127,31 @@ class MonitoredGroupService implements MonitoredGroups {
     ChatId groupId =
         ChatId.tryParse(waGroupId)
             .filter(chat -> chat.kind() == ChatId.Kind.GROUP)
-            .orElseThrow(
-                () -> ApiException.invalid("wa_group_id '%s' is not a WhatsApp group id (<id>@g.us)".formatted(clip(waGroupId))));
+            .orElseThrow(() ->
+                ApiException.invalid(
+                    "wa_group_id '%s' is not a WhatsApp group id (<id>@g.us)"
+                        .formatted(clip(waGroupId))));
     Changes changes = request == null ? Changes.NONE : request;
     SessionInfo session = sessions.get(tenant, sessionId);
     Instant now = now();
     MonitoredGroup draft =
         apply(
             new MonitoredGroup(
-                Ids.newId(), tenant, session.id(), groupId, null, true, MonitorMode.DEFAULT, List.of(),
-                MonitoredGroup.Script.NONE, 0, 0, null, now, now, now),
+                Ids.newId(),
+                tenant,
+                session.id(),
+                groupId,
+                null,
+                true,
+                MonitorMode.DEFAULT,
+                List.of(),
+                MonitoredGroup.Script.NONE,
+                0,
+                0,
+                null,
+                now,
+                now,
+                now),
             changes,
             now);
     PlanLimits limits = tenants.limits(tenant);
@@ -143,20 +162,23 @@ class MonitoredGroupService implements MonitoredGroups {
     }
     Directory.WaGroup waGroup = groupOfSession(tenant, session, groupId);
     MonitoredGroup group =
-        draft.name() != null ? draft : withName(draft, waGroup.name() != null ? clip(waGroup.name(), MAX_NAME_LENGTH) : null);
-    transaction.executeWithoutResult(
-        status -> {
-          groups.lockTenant(tenant);
-          long monitored = groups.count(tenant);
-          if (!PlanLimits.allowsOneMore(limits.maxMonitoredGroups(), monitored)) {
-            throw ApiException.forbidden(
-                "The %s plan monitors at most %d groups and %d are monitored; stop monitoring one or upgrade"
-                    .formatted(limits.displayName(), limits.maxMonitoredGroups(), monitored));
-          }
-          if (!groups.insertIfAbsent(group)) {
-            throw duplicate(groupId, session.id(), groups.idOf(tenant, session.id(), groupId).orElse(null));
-          }
-        });
+        draft.name() != null
+            ? draft
+            : withName(
+                draft, waGroup.name() != null ? clip(waGroup.name(), MAX_NAME_LENGTH) : null);
+    transaction.executeWithoutResult(status -> {
+      groups.lockTenant(tenant);
+      long monitored = groups.count(tenant);
+      if (!PlanLimits.allowsOneMore(limits.maxMonitoredGroups(), monitored)) {
+        throw ApiException.forbidden(
+            "The %s plan monitors at most %d groups and %d are monitored; stop monitoring one or upgrade"
+                .formatted(limits.displayName(), limits.maxMonitoredGroups(), monitored));
+      }
+      if (!groups.insertIfAbsent(group)) {
+        throw duplicate(
+            groupId, session.id(), groups.idOf(tenant, session.id(), groupId).orElse(null));
+      }
+    });
     watch.reload();
     return group;
   }
@@ -168,7 +190,8 @@ class MonitoredGroupService implements MonitoredGroups {
   record GroupPage(List<MonitoredGroup> items, long total, PageQuery page) {}
 
   GroupPage list(TenantId tenant, PageQuery page) {
-    return new GroupPage(groups.list(tenant, page.limit(), page.offset()), groups.count(tenant), page);
+    return new GroupPage(
+        groups.list(tenant, page.limit(), page.offset()), groups.count(tenant), page);
   }
 
   MonitoredGroup update(TenantId tenant, UUID id, Changes request) {
@@ -227,7 +250,9 @@ class MonitoredGroupService implements MonitoredGroups {
    * classifier over the group's keywords and prompt. What is classified on reading is not stored,
    * so it never races detection and always reflects the group's current keywords.
    */
-  record MessagePage(MonitoredGroup group, io.flowmate.core.api.Page<GroupMessages.Item> messages,
+  record MessagePage(
+      MonitoredGroup group,
+      io.flowmate.core.api.Page<GroupMessages.Item> messages,
       Map<UUID, GroupIntentClassifier.Analysis> analyses) {}
 
   MessagePage messages(TenantId tenant, UUID id, PageQuery page) {
@@ -239,7 +264,9 @@ class MonitoredGroupService implements MonitoredGroups {
     io.flowmate.core.api.Page<GroupMessages.Item> messages =
         groupMessages.page(tenant, group.sessionId(), group.waGroupId(), page);
     Map<UUID, GroupIntentClassifier.Analysis> analyses =
-        new HashMap<>(groups.analyses(group.id(), messages.items().stream().map(GroupMessages.Item::messageId).toList()));
+        new HashMap<>(
+            groups.analyses(
+                group.id(), messages.items().stream().map(GroupMessages.Item::messageId).toList()));
     if (tenants.limits(tenant).aiEnabled()) {
       KeywordAutomaton<UUID> keywords = KeywordAutomaton.of(Map.of(group.id(), group.keywords()));
       for (GroupMessages.Item message : messages.items()) {
@@ -248,7 +275,8 @@ class MonitoredGroupService implements MonitoredGroups {
               message.messageId(),
               m ->
                   classifier.classify(
-                      message.contentPreview(), keywords.match(message.contentPreview(), group.id()),
+                      message.contentPreview(),
+                      keywords.match(message.contentPreview(), group.id()),
                       group.script().monitorPrompt()));
         }
       }
@@ -256,16 +284,23 @@ class MonitoredGroupService implements MonitoredGroups {
     return new MessagePage(group, messages, analyses);
   }
 
-  // --- MonitoredGroups ------------------------------------------------------------------------------
+  // --- MonitoredGroups
+  // ------------------------------------------------------------------------------
 
   @Override
   public List<Monitored> monitored(TenantId tenant) {
     return groups.all(tenant).stream()
-        .map(
-            g ->
-                new Monitored(
-                    g.id(), g.sessionId(), g.waGroupId().value(), g.name(), g.mode().value(), g.active(),
-                    g.messagesProcessed(), g.leadsDetected(), g.lastMessageAt()))
+        .map(g ->
+            new Monitored(
+                g.id(),
+                g.sessionId(),
+                g.waGroupId().value(),
+                g.name(),
+                g.mode().value(),
+                g.active(),
+                g.messagesProcessed(),
+                g.leadsDetected(),
+                g.lastMessageAt()))
         .toList();
   }
 
@@ -282,33 +317,36 @@ class MonitoredGroupService implements MonitoredGroups {
     Map<UUID, Map<ChatId, GroupMessages.Activity>> activity = new HashMap<>();
     all.stream()
         .collect(Collectors.groupingBy(MonitoredGroup::sessionId))
-        .forEach(
-            (session, inSession) ->
-                activity.put(
-                    session,
-                    groupMessages.activity(session, inSession.stream().map(MonitoredGroup::waGroupId).toList(), since)));
+        .forEach((session, inSession) ->
+            activity.put(
+                session,
+                groupMessages.activity(
+                    session, inSession.stream().map(MonitoredGroup::waGroupId).toList(), since)));
     return all.stream()
-        .map(
-            g -> {
-              MonitoredGroupRepository.Produced p = produced.get(g.id());
-              GroupMessages.Activity a = activity.get(g.sessionId()).get(g.waGroupId());
-              return new Digest(
-                  g.id(),
-                  g.name(),
-                  a == null ? 0 : a.messagesSince(),
-                  p.matches(),
-                  p.leadsDetected(),
-                  p.keywordCounts().entrySet().stream()
-                      .limit(TOP_KEYWORDS)
-                      .map(e -> new KeywordCount(e.getKey(), e.getValue()))
-                      .toList());
-            })
-        .sorted(Comparator.comparingLong(Digest::matches).reversed().thenComparing(Digest::messages, Comparator.reverseOrder()))
+        .map(g -> {
+          MonitoredGroupRepository.Produced p = produced.get(g.id());
+          GroupMessages.Activity a = activity.get(g.sessionId()).get(g.waGroupId());
+          return new Digest(
+              g.id(),
+              g.name(),
+              a == null ? 0 : a.messagesSince(),
+              p.matches(),
+              p.leadsDetected(),
+              p.keywordCounts().entrySet().stream()
+                  .limit(TOP_KEYWORDS)
+                  .map(e -> new KeywordCount(e.getKey(), e.getValue()))
+                  .toList());
+        })
+        .sorted(
+            Comparator.comparingLong(Digest::matches)
+                .reversed()
+                .thenComparing(Digest::messages, Comparator.reverseOrder()))
         .toList();
   }
 
   /** Unmonitored groups of one session (or every working session), busiest first, then largest. */
-  private List<Unmonitored> unmonitored(TenantId tenant, UUID onlySession, Duration window, int limit) {
+  private List<Unmonitored> unmonitored(
+      TenantId tenant, UUID onlySession, Duration window, int limit) {
     Set<String> monitored = new HashSet<>();
     groups.all(tenant).forEach(g -> monitored.add(g.sessionId() + " " + g.waGroupId().value()));
     Map<UUID, List<Directory.WaGroup>> bySession = new LinkedHashMap<>();
@@ -320,42 +358,59 @@ class MonitoredGroupService implements MonitoredGroups {
     }
     Instant since = clock.instant().minus(window);
     List<Unmonitored> found = new ArrayList<>();
-    bySession.forEach(
-        (session, inSession) -> {
-          Map<ChatId, GroupMessages.Activity> activity =
-              groupMessages.activity(session, inSession.stream().map(Directory.WaGroup::groupId).toList(), since);
-          for (Directory.WaGroup g : inSession) {
-            GroupMessages.Activity a = activity.get(g.groupId());
-            found.add(
-                new Unmonitored(
-                    session, g.groupId().value(), g.name(), g.participantCount(),
-                    a == null ? 0 : a.messagesSince(), a == null ? null : a.lastMessageAt()));
-          }
-        });
+    bySession.forEach((session, inSession) -> {
+      Map<ChatId, GroupMessages.Activity> activity =
+          groupMessages.activity(
+              session, inSession.stream().map(Directory.WaGroup::groupId).toList(), since);
+      for (Directory.WaGroup g : inSession) {
+        GroupMessages.Activity a = activity.get(g.groupId());
+        found.add(
+            new Unmonitored(
+                session,
+                g.groupId().value(),
+                g.name(),
+                g.participantCount(),
+                a == null ? 0 : a.messagesSince(),
+                a == null ? null : a.lastMessageAt()));
+      }
+    });
     return found.stream()
         .sorted(
             Comparator.comparingLong(Unmonitored::messagesInWindow)
                 .reversed()
                 .thenComparing(Comparator.comparingInt(Unmonitored::memberCount).reversed())
-                .thenComparing(Unmonitored::lastMessageAt, Comparator.nullsLast(Comparator.reverseOrder())))
+                .thenComparing(
+                    Unmonitored::lastMessageAt, Comparator.nullsLast(Comparator.reverseOrder())))
         .limit(limit)
         .toList();
   }
 
-  // --- checks -------------------------------------------------------------------------------------
+  // --- checks
+  // -------------------------------------------------------------------------------------
 
   private MonitoredGroup apply(MonitoredGroup group, Changes changes, Instant now) {
-    MonitorMode mode = changes.monitorMode() == null ? group.mode() : MonitorMode.parse(changes.monitorMode());
-    List<String> keywords = changes.monitorKeywords() == null ? group.keywords() : keywords(changes.monitorKeywords());
+    MonitorMode mode =
+        changes.monitorMode() == null ? group.mode() : MonitorMode.parse(changes.monitorMode());
+    List<String> keywords =
+        changes.monitorKeywords() == null ? group.keywords() : keywords(changes.monitorKeywords());
     if (mode == MonitorMode.KEYWORDS && keywords.isEmpty()) {
-      throw ApiException.invalid("monitor_mode keywords needs at least one keyword in monitor_keywords");
+      throw ApiException.invalid(
+          "monitor_mode keywords needs at least one keyword in monitor_keywords");
     }
     MonitoredGroup.Script script = group.script();
     script =
         new MonitoredGroup.Script(
-            text("monitor_prompt", changes.monitorPrompt(), script.monitorPrompt(), MAX_PROMPT_LENGTH),
+            text(
+                "monitor_prompt",
+                changes.monitorPrompt(),
+                script.monitorPrompt(),
+                MAX_PROMPT_LENGTH),
             changes.autoRespond() == null ? script.autoRespond() : changes.autoRespond(),
-            text("response_template", changes.responseTemplate(), script.responseTemplate(), MAX_TEMPLATE_LENGTH),
+            text(
+                "response_template",
+                changes.responseTemplate(),
+                script.responseTemplate(),
+                MAX_TEMPLATE_LENGTH),
             changes.autoLabelLeads() == null ? script.autoLabelLeads() : changes.autoLabelLeads(),
             changes.leadLabelId() == null ? script.leadLabelId() : changes.leadLabelId(),
             webhookUrl(changes.webhookUrl(), script.webhookUrl()));
@@ -365,24 +420,40 @@ class MonitoredGroupService implements MonitoredGroups {
     if (script.autoLabelLeads() && script.leadLabelId() == null) {
       throw ApiException.invalid("auto_label_leads needs a lead_label_id");
     }
-    if (changes.leadLabelId() != null && !chatLabels.exists(group.tenantId(), changes.leadLabelId())) {
+    if (changes.leadLabelId() != null
+        && !chatLabels.exists(group.tenantId(), changes.leadLabelId())) {
       throw ApiException.invalid(
-          "lead_label_id '%s' is not one of your labels (GET /api/v2/labels)".formatted(changes.leadLabelId()));
+          "lead_label_id '%s' is not one of your labels (GET /api/v2/labels)"
+              .formatted(changes.leadLabelId()));
     }
     boolean active = changes.isActive() == null ? group.active() : changes.isActive();
     // Resuming, or switching to first_message, starts counting first messages afresh.
-    boolean restart = active && !group.active() || mode == MonitorMode.FIRST_MESSAGE && group.mode() != mode;
+    boolean restart =
+        active && !group.active() || mode == MonitorMode.FIRST_MESSAGE && group.mode() != mode;
     return new MonitoredGroup(
-        group.id(), group.tenantId(), group.sessionId(), group.waGroupId(),
+        group.id(),
+        group.tenantId(),
+        group.sessionId(),
+        group.waGroupId(),
         text("name", changes.name(), group.name(), MAX_NAME_LENGTH),
-        active, mode, keywords, script, group.messagesProcessed(), group.leadsDetected(), group.lastMessageAt(),
-        restart ? now : group.monitoringSince(), group.createdAt(), now);
+        active,
+        mode,
+        keywords,
+        script,
+        group.messagesProcessed(),
+        group.leadsDetected(),
+        group.lastMessageAt(),
+        restart ? now : group.monitoringSince(),
+        group.createdAt(),
+        now);
   }
 
   /** Keywords as written (trimmed), without duplicates that read the same to matching. */
   static List<String> keywords(List<String> raw) {
     if (raw.size() > MAX_KEYWORDS) {
-      throw ApiException.invalid("monitor_keywords may hold at most %d keywords, got %d".formatted(MAX_KEYWORDS, raw.size()));
+      throw ApiException.invalid(
+          "monitor_keywords may hold at most %d keywords, got %d"
+              .formatted(MAX_KEYWORDS, raw.size()));
     }
     Map<String, String> byNormalized = new LinkedHashMap<>();
     for (String keyword : raw) {
@@ -392,7 +463,8 @@ class MonitoredGroupService implements MonitoredGroups {
       String stripped = keyword.strip();
       if (stripped.length() > MAX_KEYWORD_LENGTH) {
         throw ApiException.invalid(
-            "monitor_keywords: '%s' is longer than %d characters".formatted(clip(stripped), MAX_KEYWORD_LENGTH));
+            "monitor_keywords: '%s' is longer than %d characters"
+                .formatted(clip(stripped), MAX_KEYWORD_LENGTH));
       }
       String normalized = KeywordText.normalize(stripped);
       if (KeywordText.isBlank(normalized)) {
@@ -425,7 +497,8 @@ class MonitoredGroupService implements MonitoredGroups {
     }
     try {
       URI uri = new URI(url);
-      if (!("https".equalsIgnoreCase(uri.getScheme()) || "http".equalsIgnoreCase(uri.getScheme())) || uri.getHost() == null) {
+      if (!("https".equalsIgnoreCase(uri.getScheme()) || "http".equalsIgnoreCase(uri.getScheme()))
+          || uri.getHost() == null) {
         throw new IllegalArgumentException();
       }
     } catch (Exception e) {
@@ -447,29 +520,43 @@ class MonitoredGroupService implements MonitoredGroups {
     return directory.groups(tenant).stream()
         .filter(g -> g.sessionId().equals(session.id()) && g.groupId().equals(groupId))
         .findFirst()
-        .orElseThrow(
-            () ->
-                ApiException.invalid(
-                    "the number of session '%s' is not in WhatsApp group '%s'; GET /api/v2/groups/available/%s lists its groups"
-                        .formatted(session.id(), groupId, session.id())));
+        .orElseThrow(() ->
+            ApiException.invalid(
+                "the number of session '%s' is not in WhatsApp group '%s'; GET /api/v2/groups/available/%s lists its groups"
+                    .formatted(session.id(), groupId, session.id())));
   }
 
   private static void requireWorking(SessionInfo session) {
     if (!session.isWorking()) {
       throw ApiException.conflict(
-          "Session '%s' is %s: start it, its groups are read from WhatsApp".formatted(session.id(), session.status().value()));
+          "Session '%s' is %s: start it, its groups are read from WhatsApp"
+              .formatted(session.id(), session.status().value()));
     }
   }
 
   private static ApiException duplicate(ChatId group, UUID session, UUID existing) {
     return ApiException.conflict(
-        "group '%s' is already monitored by session '%s': monitored group %s".formatted(group, session, existing));
+        "group '%s' is already monitored by session '%s': monitored group %s"
+            .formatted(group, session, existing));
   }
 
   private static MonitoredGroup withName(MonitoredGroup g, String name) {
     return new MonitoredGroup(
-        g.id(), g.tenantId(), g.sessionId(), g.waGroupId(), name, g.active(), g.mode(), g.keywords(), g.script(),
-        g.messagesProcessed(), g.leadsDetected(), g.lastMessageAt(), g.monitoringSince(), g.createdAt(), g.updatedAt());
+        g.id(),
+        g.tenantId(),
+        g.sessionId(),
+        g.waGroupId(),
+        name,
+        g.active(),
+        g.mode(),
+        g.keywords(),
+        g.script(),
+        g.messagesProcessed(),
+        g.leadsDetected(),
+        g.lastMessageAt(),
+        g.monitoringSince(),
+        g.createdAt(),
+        g.updatedAt());
   }
 
   private Instant now() {

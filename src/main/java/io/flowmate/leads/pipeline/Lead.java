@@ -7,7 +7,8 @@ import java.util.UUID;
 /**
  * A lead: a contact who showed interest, and where it stands in the pipeline.
  *
- * @param sourceGroupId the monitored WhatsApp group it was detected in; null for leads entered by hand
+ * @param sourceGroupId the monitored WhatsApp group it was detected in; null for leads entered by
+ *     hand
  * @param trigger what detected it; null for leads entered by hand
  * @param scoring the latest score's explanation and the status it suggests
  * @param lastActivityAt the latest of detection, status change and messages either way

@@ -33,7 +33,8 @@ public class LeadActivityRepository {
 
   LeadActivityRepository(JdbcClient jdbc, LeadsSettings settings) {
     this.jdbc = jdbc;
-    this.scoringProcess = new ProcessColumns(jdbc, "leads_lead", scoringDue(settings.scoring().rescoreAfter()));
+    this.scoringProcess =
+        new ProcessColumns(jdbc, "leads_lead", scoringDue(settings.scoring().rescoreAfter()));
   }
 
   /**
@@ -42,7 +43,8 @@ public class LeadActivityRepository {
    */
   static String scoringDue(Duration rescoreAfter) {
     return "scored_activity_at IS DISTINCT FROM last_activity_at AND (scored_at IS NULL OR scored_at <= now() - interval '"
-        + rescoreAfter.toMillis() + " milliseconds')";
+        + rescoreAfter.toMillis()
+        + " milliseconds')";
   }
 
   // ---- scoring
@@ -54,7 +56,9 @@ public class LeadActivityRepository {
     return scoringProcess.liveOutside(
         epoch,
         limit,
-        (rs, row) -> new ScoringDue(uuid(rs, "id"), new TenantId(uuid(rs, "tenant_id")), rs.getString("engine_epoch")));
+        (rs, row) ->
+            new ScoringDue(
+                uuid(rs, "id"), new TenantId(uuid(rs, "tenant_id")), rs.getString("engine_epoch")));
   }
 
   public boolean claimScoring(UUID leadId, String previousEpoch, String epoch) {
@@ -94,25 +98,24 @@ public class LeadActivityRepository {
             """)
         .param("tenant", tenant.value())
         .param("id", leadId)
-        .query(
-            (rs, row) ->
-                new ToScore(
-                    uuid(rs, "id"),
-                    new TenantId(uuid(rs, "tenant_id")),
-                    rs.getString("contact_phone"),
-                    LeadStatus.of(rs.getString("lead_status")),
-                    nullableInt(rs, "lead_score"),
-                    rs.getString("matched_keyword"),
-                    rs.getString("monitor_mode"),
-                    rs.getString("message_preview"),
-                    rs.getString("intent"),
-                    instant(rs, "last_activity_at")))
+        .query((rs, row) ->
+            new ToScore(
+                uuid(rs, "id"),
+                new TenantId(uuid(rs, "tenant_id")),
+                rs.getString("contact_phone"),
+                LeadStatus.of(rs.getString("lead_status")),
+                nullableInt(rs, "lead_score"),
+                rs.getString("matched_keyword"),
+                rs.getString("monitor_mode"),
+                rs.getString("message_preview"),
+                rs.getString("intent"),
+                instant(rs, "last_activity_at")))
         .optional();
   }
 
   /**
-   * Stores a score for the activity it was computed from; a change of score goes into the
-   * timeline. Returns whether the score changed.
+   * Stores a score for the activity it was computed from; a change of score goes into the timeline.
+   * Returns whether the score changed.
    */
   public boolean saveScore(ToScore lead, int score, String reason, Instant at) {
     boolean changed = lead.score() == null || lead.score() != score;
@@ -139,7 +142,8 @@ public class LeadActivityRepository {
    * Shows the status a score suggests (null: none) and frees the lead for its next scoring. A new
    * suggestion goes into the timeline.
    */
-  public void saveSuggestion(TenantId tenant, UUID leadId, LeadStatus current, LeadStatus suggested, Instant at) {
+  public void saveSuggestion(
+      TenantId tenant, UUID leadId, LeadStatus current, LeadStatus suggested, Instant at) {
     String previous =
         jdbc.sql(
                 """
@@ -159,8 +163,13 @@ public class LeadActivityRepository {
           tenant,
           leadId,
           new Event(
-              Event.Kind.STATUS_SUGGESTED, Actor.AUTOMATIC, current, suggested, null,
-              "the score suggests moving the lead to " + suggested.value(), at));
+              Event.Kind.STATUS_SUGGESTED,
+              Actor.AUTOMATIC,
+              current,
+              suggested,
+              null,
+              "the score suggests moving the lead to " + suggested.value(),
+              at));
     }
   }
 
@@ -181,17 +190,20 @@ public class LeadActivityRepository {
       Instant lastOutboundAt) {
 
     boolean wroteToUs() {
-      return lastInboundAt != null && (previousInboundAt == null || lastInboundAt.isAfter(previousInboundAt));
+      return lastInboundAt != null
+          && (previousInboundAt == null || lastInboundAt.isAfter(previousInboundAt));
     }
 
     boolean weWrote() {
-      return lastOutboundAt != null && (previousOutboundAt == null || lastOutboundAt.isAfter(previousOutboundAt));
+      return lastOutboundAt != null
+          && (previousOutboundAt == null || lastOutboundAt.isAfter(previousOutboundAt));
     }
 
     /** They wrote after one of our messages. */
     boolean replied() {
       Instant ours = previousOutboundAt;
-      if (weWrote() && lastOutboundAt.isBefore(lastInboundAt == null ? Instant.MIN : lastInboundAt)) {
+      if (weWrote()
+          && lastOutboundAt.isBefore(lastInboundAt == null ? Instant.MIN : lastInboundAt)) {
         ours = lastOutboundAt;
       }
       return wroteToUs() && ours != null && lastInboundAt.isAfter(ours);
@@ -231,20 +243,23 @@ public class LeadActivityRepository {
             """)
         .param("tenants", activity.stream().map(a -> a.tenantId().value()).toArray(UUID[]::new))
         .param("phones", activity.stream().map(Activity::phone).toArray(String[]::new))
-        .param("inbound", activity.stream().map(a -> timestampText(a.lastInboundAt())).toArray(String[]::new))
-        .param("outbound", activity.stream().map(a -> timestampText(a.lastOutboundAt())).toArray(String[]::new))
+        .param(
+            "inbound",
+            activity.stream().map(a -> timestampText(a.lastInboundAt())).toArray(String[]::new))
+        .param(
+            "outbound",
+            activity.stream().map(a -> timestampText(a.lastOutboundAt())).toArray(String[]::new))
         .param("at", timestamp(at))
-        .query(
-            (rs, row) ->
-                new Moved(
-                    uuid(rs, "id"),
-                    new TenantId(uuid(rs, "tenant_id")),
-                    LeadStatus.of(rs.getString("lead_status")),
-                    nullableInt(rs, "lead_score"),
-                    instant(rs, "previous_inbound_at"),
-                    instant(rs, "previous_outbound_at"),
-                    instant(rs, "last_inbound_at"),
-                    instant(rs, "last_outbound_at")))
+        .query((rs, row) ->
+            new Moved(
+                uuid(rs, "id"),
+                new TenantId(uuid(rs, "tenant_id")),
+                LeadStatus.of(rs.getString("lead_status")),
+                nullableInt(rs, "lead_score"),
+                instant(rs, "previous_inbound_at"),
+                instant(rs, "previous_outbound_at"),
+                instant(rs, "last_inbound_at"),
+                instant(rs, "last_outbound_at")))
         .list();
   }
 
@@ -255,7 +270,9 @@ public class LeadActivityRepository {
             SELECT at, session_id, chat_id FROM leads_activity_cursor WHERE stream = 'chats'
                FOR UPDATE SKIP LOCKED
             """)
-        .query((rs, row) -> new Conversations.ChatCursor(instant(rs, "at"), uuid(rs, "session_id"), rs.getString("chat_id")))
+        .query((rs, row) ->
+            new Conversations.ChatCursor(
+                instant(rs, "at"), uuid(rs, "session_id"), rs.getString("chat_id")))
         .optional();
   }
 
@@ -273,7 +290,8 @@ public class LeadActivityRepository {
   }
 
   void moveCursor(Conversations.ChatCursor cursor) {
-    jdbc.sql("UPDATE leads_activity_cursor SET at = :at, session_id = :session, chat_id = :chat WHERE stream = 'chats'")
+    jdbc.sql(
+            "UPDATE leads_activity_cursor SET at = :at, session_id = :session, chat_id = :chat WHERE stream = 'chats'")
         .param("at", timestamp(cursor.recordedAt()))
         .param("session", cursor.sessionId())
         .param("chat", cursor.chatId())
@@ -294,7 +312,13 @@ public class LeadActivityRepository {
 
   /** An entry of a lead's timeline. */
   record Event(
-      Kind kind, Actor actor, LeadStatus fromStatus, LeadStatus toStatus, Integer score, String detail, Instant at) {
+      Kind kind,
+      Actor actor,
+      LeadStatus fromStatus,
+      LeadStatus toStatus,
+      Integer score,
+      String detail,
+      Instant at) {
 
     enum Kind {
       STATUS_CHANGED,
@@ -306,14 +330,23 @@ public class LeadActivityRepository {
       }
     }
 
-    static Event statusChanged(Actor actor, LeadStatus from, LeadStatus to, String detail, Instant at) {
+    static Event statusChanged(
+        Actor actor, LeadStatus from, LeadStatus to, String detail, Instant at) {
       return new Event(Kind.STATUS_CHANGED, actor, from, to, null, detail, at);
     }
 
     static Event scored(Integer previous, int score, String reason, Instant at) {
       return new Event(
-          Kind.SCORED, Actor.AUTOMATIC, null, null, score,
-          (previous == null ? "scored " : "score %d → ".formatted(previous)) + score + ": " + reason, at);
+          Kind.SCORED,
+          Actor.AUTOMATIC,
+          null,
+          null,
+          score,
+          (previous == null ? "scored " : "score %d → ".formatted(previous))
+              + score
+              + ": "
+              + reason,
+          at);
     }
   }
 
@@ -346,16 +379,17 @@ public class LeadActivityRepository {
         .param("tenant", tenant.value())
         .param("lead", leadId)
         .param("limit", limit)
-        .query(
-            (rs, row) ->
-                new Event(
-                    Event.Kind.valueOf(rs.getString("kind").toUpperCase()),
-                    Actor.valueOf(rs.getString("actor").toUpperCase()),
-                    rs.getString("from_status") == null ? null : LeadStatus.of(rs.getString("from_status")),
-                    rs.getString("to_status") == null ? null : LeadStatus.of(rs.getString("to_status")),
-                    nullableInt(rs, "score"),
-                    rs.getString("detail"),
-                    instant(rs, "occurred_at")))
+        .query((rs, row) ->
+            new Event(
+                Event.Kind.valueOf(rs.getString("kind").toUpperCase()),
+                Actor.valueOf(rs.getString("actor").toUpperCase()),
+                rs.getString("from_status") == null
+                    ? null
+                    : LeadStatus.of(rs.getString("from_status")),
+                rs.getString("to_status") == null ? null : LeadStatus.of(rs.getString("to_status")),
+                nullableInt(rs, "score"),
+                rs.getString("detail"),
+                instant(rs, "occurred_at")))
         .list();
   }
 }

@@ -18,21 +18,22 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Follows the leads' conversations and moves leads on automatically, as the status decision says:
- * a message we sent to a lead ({@code outbound_message}: a new lead becomes contacted) and a lead's
+ * Follows the leads' conversations and moves leads on automatically, as the status decision says: a
+ * message we sent to a lead ({@code outbound_message}: a new lead becomes contacted) and a lead's
  * answer to us ({@code reply}: a hot lead becomes qualified). New activity also makes the lead due
  * for scoring.
  *
  * <p>It reads messaging's changed direct chats in commit order (not every message: a chat that got
  * a hundred messages is one row), trailing the clock by {@link LeadsSettings.Activity#lag}, and
- * keeps its cursor in the same transaction as the changes it made: after a crash it continues
- * where it stopped, so no message is missed and no move is made twice. Nodes take turns (the
- * cursor row is locked).
+ * keeps its cursor in the same transaction as the changes it made: after a crash it continues where
+ * it stopped, so no message is missed and no move is made twice. Nodes take turns (the cursor row
+ * is locked).
  */
 @Component
 class LeadActivitySweep {
 
   private static final Logger log = LoggerFactory.getLogger(LeadActivitySweep.class);
+
   /** Pages per run: a backlog is caught up over several runs without holding a transaction long. */
   private static final int MAX_PAGES = 20;
 
@@ -75,7 +76,9 @@ class LeadActivitySweep {
     }
   }
 
-  /** @return chats read, or -1 when another node holds the cursor or it was just started */
+  /**
+   * @return chats read, or -1 when another node holds the cursor or it was just started
+   */
   private int sweepPage() {
     Instant until = clock.instant().minus(settings.lag());
     var cursor = activity.lockCursor();
@@ -83,21 +86,36 @@ class LeadActivitySweep {
       activity.startCursor(until);
       return -1;
     }
-    Conversations.ChatActivityPage page = conversations.directChatsChanged(cursor.get(), until, settings.batch());
+    Conversations.ChatActivityPage page =
+        conversations.directChatsChanged(cursor.get(), until, settings.batch());
     if (page.chats().isEmpty()) {
       return 0;
     }
-    List<LeadActivityRepository.Moved> moved = activity.recordActivity(byPerson(page.chats()), clock.instant());
+    List<LeadActivityRepository.Moved> moved =
+        activity.recordActivity(byPerson(page.chats()), clock.instant());
     Map<List<Object>, LeadStatusTransitions.Verdict> decided = new HashMap<>();
     for (LeadActivityRepository.Moved lead : moved) {
       LeadStatus status = lead.status();
       if (lead.weWrote()) {
-        status = leads.moveAutomatically(lead.tenantId(), lead.id(), status, lead.score(),
-            LeadStatusTransitions.Event.OUTBOUND_MESSAGE, "a message was sent to the lead", decided);
+        status =
+            leads.moveAutomatically(
+                lead.tenantId(),
+                lead.id(),
+                status,
+                lead.score(),
+                LeadStatusTransitions.Event.OUTBOUND_MESSAGE,
+                "a message was sent to the lead",
+                decided);
       }
       if (lead.replied()) {
-        leads.moveAutomatically(lead.tenantId(), lead.id(), status, lead.score(),
-            LeadStatusTransitions.Event.REPLY, "the lead replied (score %s)".formatted(lead.score()), decided);
+        leads.moveAutomatically(
+            lead.tenantId(),
+            lead.id(),
+            status,
+            lead.score(),
+            LeadStatusTransitions.Event.REPLY,
+            "the lead replied (score %s)".formatted(lead.score()),
+            decided);
       }
     }
     activity.moveCursor(page.next());
@@ -108,7 +126,8 @@ class LeadActivitySweep {
    * One entry per person: the latest times over their chats on every number. Chats whose phone
    * number is not known (a linked id only) cannot be a lead's and are left out.
    */
-  private static List<LeadActivityRepository.Activity> byPerson(List<Conversations.ChatActivity> chats) {
+  private static List<LeadActivityRepository.Activity> byPerson(
+      List<Conversations.ChatActivity> chats) {
     Map<List<Object>, LeadActivityRepository.Activity> people = new LinkedHashMap<>();
     for (Conversations.ChatActivity chat : chats) {
       if (chat.chat().kind() != ChatId.Kind.CONTACT) {
@@ -120,10 +139,13 @@ class LeadActivitySweep {
       }
       people.merge(
           List.of(chat.tenantId(), phone),
-          new LeadActivityRepository.Activity(chat.tenantId(), phone, chat.lastInboundAt(), chat.lastOutboundAt()),
+          new LeadActivityRepository.Activity(
+              chat.tenantId(), phone, chat.lastInboundAt(), chat.lastOutboundAt()),
           (a, b) ->
               new LeadActivityRepository.Activity(
-                  a.tenantId(), a.phone(), later(a.lastInboundAt(), b.lastInboundAt()),
+                  a.tenantId(),
+                  a.phone(),
+                  later(a.lastInboundAt(), b.lastInboundAt()),
                   later(a.lastOutboundAt(), b.lastOutboundAt())));
     }
     return new ArrayList<>(people.values());

@@ -45,7 +45,8 @@ class LeadController {
   private final LeadReciprocity reciprocity;
   private final LeadTimeline timeline;
 
-  LeadController(LeadService leads, LeadExports exports, LeadReciprocity reciprocity, LeadTimeline timeline) {
+  LeadController(
+      LeadService leads, LeadExports exports, LeadReciprocity reciprocity, LeadTimeline timeline) {
     this.leads = leads;
     this.exports = exports;
     this.reciprocity = reciprocity;
@@ -54,7 +55,8 @@ class LeadController {
 
   record SourceGroupView(UUID id, String name) {}
 
-  record TriggerView(String matchedKeyword, String messagePreview, String monitorMode, Instant detectedAt) {}
+  record TriggerView(
+      String matchedKeyword, String messagePreview, String monitorMode, Instant detectedAt) {}
 
   record LeadView(
       UUID id,
@@ -82,14 +84,22 @@ class LeadController {
           lead.status().value(),
           lead.score(),
           lead.detectedAt(),
-          lead.sourceGroupId() == null ? null : new SourceGroupView(lead.sourceGroupId(), lead.sourceGroupName()),
+          lead.sourceGroupId() == null
+              ? null
+              : new SourceGroupView(lead.sourceGroupId(), lead.sourceGroupName()),
           trigger == null
               ? null
-              : new TriggerView(trigger.matchedKeyword(), trigger.messagePreview(), trigger.monitorMode(), lead.detectedAt()),
+              : new TriggerView(
+                  trigger.matchedKeyword(),
+                  trigger.messagePreview(),
+                  trigger.monitorMode(),
+                  lead.detectedAt()),
           lead.statusChangedAt(),
           lead.scoring().reason(),
           lead.scoring().scoredAt(),
-          lead.scoring().suggestedStatus() == null ? null : lead.scoring().suggestedStatus().value(),
+          lead.scoring().suggestedStatus() == null
+              ? null
+              : lead.scoring().suggestedStatus().value(),
           lead.lastActivityAt(),
           lead.createdAt(),
           lead.updatedAt());
@@ -118,7 +128,8 @@ class LeadController {
   @GetMapping
   @RequiresScope(Scopes.LEADS_READ)
   @Operation(
-      summary = "List leads; filter by status, source_group_id, search (name, phone or keyword), score and date",
+      summary =
+          "List leads; filter by status, source_group_id, search (name, phone or keyword), score and date",
       description =
           "sort: created_at (default), lead_detected_at, lead_score, last_activity_at; order: desc (default) or asc."
               + " min_score (1-10); detected_after / detected_before (ISO-8601 instants).")
@@ -142,13 +153,17 @@ class LeadController {
             ascending(order),
             PageQuery.of(limit, offset));
     return new LeadList(
-        page.leads().stream().map(LeadView::of).toList(), page.total(), page.page().limit(), page.page().offset());
+        page.leads().stream().map(LeadView::of).toList(),
+        page.total(),
+        page.page().limit(),
+        page.page().offset());
   }
 
   @GetMapping("/{id}")
   @RequiresScope(Scopes.LEADS_READ)
   @Operation(
-      summary = "A lead with its source group, what detected it, its score's reason and its timeline",
+      summary =
+          "A lead with its source group, what detected it, its score's reason and its timeline",
       description =
           "timeline, newest first: detection, status changes (by a user, in bulk or automatically), scores,"
               + " status suggestions and the latest messages either way.")
@@ -168,8 +183,11 @@ class LeadController {
           "Allowed moves come from dmn/leads-status-transition.dmn: new → contacted | qualified | converted |"
               + " lost; contacted → qualified | converted | lost; qualified → converted | lost; lost → new;"
               + " converted is final. A refused move is a 400 with the reason in detail.")
-  LeadView changeStatus(Caller caller, @PathVariable UUID id, @RequestBody(required = false) StatusChange request) {
-    return LeadView.of(leads.changeStatus(caller.tenantId(), id, requestedStatus(request == null ? null : request.status())));
+  LeadView changeStatus(
+      Caller caller, @PathVariable UUID id, @RequestBody(required = false) StatusChange request) {
+    return LeadView.of(
+        leads.changeStatus(
+            caller.tenantId(), id, requestedStatus(request == null ? null : request.status())));
   }
 
   @PostMapping("/bulk/status")
@@ -177,7 +195,8 @@ class LeadController {
   @Operation(
       summary = "Move many leads to a status (Pro+), each validated on its own",
       description = "Returns {updated, failed, errors[{lead_id, detail}]}; at most 1,000 lead_ids.")
-  LeadService.BulkResult changeStatuses(Caller caller, @RequestBody(required = false) BulkStatusChange request) {
+  LeadService.BulkResult changeStatuses(
+      Caller caller, @RequestBody(required = false) BulkStatusChange request) {
     leads.requireBulkOperations(caller.tenantId());
     return leads.changeStatuses(
         caller.tenantId(),
@@ -187,7 +206,8 @@ class LeadController {
 
   @GetMapping("/{id}/reciprocity")
   @RequiresScope(Scopes.LEADS_READ)
-  @Operation(summary = "Whether the lead has written to this number (so the number may write to them)")
+  @Operation(
+      summary = "Whether the lead has written to this number (so the number may write to them)")
   LeadReciprocity.Answer reciprocity(
       Caller caller, @PathVariable UUID id, @RequestParam("session_id") UUID sessionId) {
     return reciprocity.of(caller.tenantId(), id, sessionId);
@@ -195,7 +215,9 @@ class LeadController {
 
   @GetMapping(value = "/export/csv", produces = "text/csv")
   @RequiresScope(Scopes.LEADS_READ)
-  @Operation(summary = "The leads as CSV (Pro+), newest first, at most 10,000 rows; same filters as the list")
+  @Operation(
+      summary =
+          "The leads as CSV (Pro+), newest first, at most 10,000 rows; same filters as the list")
   void exportCsv(
       Caller caller,
       @RequestParam(required = false) String status,
@@ -209,12 +231,15 @@ class LeadController {
     exports.csv(
         caller.tenantId(),
         filter,
-        new BufferedWriter(new OutputStreamWriter(response.getOutputStream(), StandardCharsets.UTF_8), 64 * 1024));
+        new BufferedWriter(
+            new OutputStreamWriter(response.getOutputStream(), StandardCharsets.UTF_8), 64 * 1024));
   }
 
   @GetMapping(value = "/export/json", produces = MediaType.APPLICATION_JSON_VALUE)
   @RequiresScope(Scopes.LEADS_READ)
-  @Operation(summary = "The leads as a JSON array (Pro+), newest first, at most 10,000; same filters as the list")
+  @Operation(
+      summary =
+          "The leads as a JSON array (Pro+), newest first, at most 10,000; same filters as the list")
   void exportJson(
       Caller caller,
       @RequestParam(required = false) String status,
@@ -229,7 +254,12 @@ class LeadController {
   }
 
   private static LeadRepository.Filter filter(
-      String status, UUID sourceGroupId, String search, Integer minScore, String detectedAfter, String detectedBefore) {
+      String status,
+      UUID sourceGroupId,
+      String search,
+      Integer minScore,
+      String detectedAfter,
+      String detectedBefore) {
     if (minScore != null && (minScore < 1 || minScore > 10)) {
       throw ApiException.invalid("min_score must be between 1 and 10, got %d".formatted(minScore));
     }
@@ -255,7 +285,8 @@ class LeadController {
       return java.time.OffsetDateTime.parse(value.strip()).toInstant();
     } catch (java.time.format.DateTimeParseException e) {
       throw ApiException.invalid(
-          "%s must be an ISO-8601 instant such as 2026-11-01T00:00:00Z, not '%s'".formatted(field, value));
+          "%s must be an ISO-8601 instant such as 2026-11-01T00:00:00Z, not '%s'"
+              .formatted(field, value));
     }
   }
 
@@ -269,7 +300,8 @@ class LeadController {
       }
     }
     throw ApiException.invalid(
-        "sort must be one of created_at, lead_detected_at, lead_score, last_activity_at; not '%s'".formatted(sort));
+        "sort must be one of created_at, lead_detected_at, lead_score, last_activity_at; not '%s'"
+            .formatted(sort));
   }
 
   private static boolean ascending(String order) {
@@ -293,6 +325,7 @@ class LeadController {
   private static void download(HttpServletResponse response, String contentType, String filename) {
     response.setContentType(contentType);
     response.setHeader(
-        HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment().filename(filename).build().toString());
+        HttpHeaders.CONTENT_DISPOSITION,
+        ContentDisposition.attachment().filename(filename).build().toString());
   }
 }

@@ -27,8 +27,18 @@ class LeadExports {
 
   private static final List<String> CSV_COLUMNS =
       List.of(
-          "id", "contact_phone", "contact_name", "lead_status", "lead_score", "lead_detected_at", "source_group_id",
-          "source_group_name", "matched_keyword", "message_preview", "monitor_mode", "status_changed_at",
+          "id",
+          "contact_phone",
+          "contact_name",
+          "lead_status",
+          "lead_score",
+          "lead_detected_at",
+          "source_group_id",
+          "source_group_name",
+          "matched_keyword",
+          "message_preview",
+          "monitor_mode",
+          "status_changed_at",
           "created_at");
 
   private final LeadRepository leads;
@@ -75,7 +85,8 @@ class LeadExports {
   }
 
   /** Writes a JSON array of leads, each as {@code GET /leads/{id}} shows it. */
-  void json(TenantId tenant, LeadRepository.Filter filter, Function<Lead, Object> view, OutputStream out)
+  void json(
+      TenantId tenant, LeadRepository.Filter filter, Function<Lead, Object> view, OutputStream out)
       throws IOException {
     try (JsonGenerator generator = json.createGenerator(out)) {
       generator.writeStartArray();
@@ -84,11 +95,13 @@ class LeadExports {
     }
   }
 
-  private void forEach(TenantId tenant, LeadRepository.Filter filter, LeadSink sink) throws IOException {
+  private void forEach(TenantId tenant, LeadRepository.Filter filter, LeadSink sink)
+      throws IOException {
     UUID before = null;
     int written = 0;
     while (written < MAX_ROWS) {
-      List<Lead> page = leads.listBefore(tenant, filter, before, Math.min(PAGE, MAX_ROWS - written));
+      List<Lead> page =
+          leads.listBefore(tenant, filter, before, Math.min(PAGE, MAX_ROWS - written));
       for (Lead lead : page) {
         sink.accept(lead);
       }
@@ -101,11 +114,13 @@ class LeadExports {
   }
 
   /**
-   * A CSV field: quoted when it holds a separator, quote or line break, and with a leading {@code '}
-   * when a spreadsheet would run it as a formula (names and message previews come from strangers).
+   * A CSV field: quoted when it holds a separator, quote or line break, and with a leading {@code
+   * '} when a spreadsheet would run it as a formula (names and message previews come from
+   * strangers).
    */
   static String csvValue(String value) {
-    String safe = !value.isEmpty() && "=+-@\t\r".indexOf(value.charAt(0)) >= 0 ? "'" + value : value;
+    String safe =
+        !value.isEmpty() && "=+-@\t\r".indexOf(value.charAt(0)) >= 0 ? "'" + value : value;
     if (safe.contains(",") || safe.contains("\"") || safe.contains("\n") || safe.contains("\r")) {
       return "\"" + safe.replace("\"", "\"\"") + "\"";
     }

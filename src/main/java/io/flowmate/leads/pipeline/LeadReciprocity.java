@@ -26,13 +26,16 @@ class LeadReciprocity {
     this.conversations = conversations;
   }
 
-  /** @param lastInboundAt when the lead last wrote to the number in a direct chat, or null */
+  /**
+   * @param lastInboundAt when the lead last wrote to the number in a direct chat, or null
+   */
   record Answer(UUID leadId, UUID sessionId, boolean hasMessagedFirst, Instant lastInboundAt) {}
 
   Answer of(TenantId tenant, UUID leadId, UUID sessionId) {
     Lead lead = leads.get(tenant, leadId);
     UUID session = sessions.get(tenant, sessionId).id();
-    Optional<Instant> lastWrote = conversations.lastWroteAt(tenant, session, ChatId.parse(lead.contactPhone()));
+    Optional<Instant> lastWrote =
+        conversations.lastWroteAt(tenant, session, ChatId.parse(lead.contactPhone()));
     return new Answer(lead.id(), session, lastWrote.isPresent(), lastWrote.orElse(null));
   }
 }

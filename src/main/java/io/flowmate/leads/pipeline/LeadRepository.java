@@ -22,10 +22,16 @@ public class LeadRepository {
 
   /**
    * What a list or an export selects. {@code search} matches the name or keyword in any case; one
-   * that looks like a phone number ({@code +49 151}) also matches the numbers that contain its digits.
+   * that looks like a phone number ({@code +49 151}) also matches the numbers that contain its
+   * digits.
    */
   record Filter(
-      LeadStatus status, UUID sourceGroupId, String search, Integer minScore, Instant detectedAfter, Instant detectedBefore) {
+      LeadStatus status,
+      UUID sourceGroupId,
+      String search,
+      Integer minScore,
+      Instant detectedAfter,
+      Instant detectedBefore) {
 
     static final Filter NONE = new Filter(null, null, null, null, null, null);
   }
@@ -50,7 +56,13 @@ public class LeadRepository {
     /** SQL for this order; scores absent sort last either way. */
     String orderBy(boolean ascending) {
       String direction = ascending ? "ASC" : "DESC";
-      return " ORDER BY " + column + " " + direction + (this == LEAD_SCORE ? " NULLS LAST" : "") + ", id " + direction;
+      return " ORDER BY "
+          + column
+          + " "
+          + direction
+          + (this == LEAD_SCORE ? " NULLS LAST" : "")
+          + ", id "
+          + direction;
     }
   }
 
@@ -68,7 +80,8 @@ public class LeadRepository {
          AND (CAST(:detectedBefore AS timestamptz) IS NULL OR lead_detected_at < CAST(:detectedBefore AS timestamptz))
       """;
 
-  private static final Pattern PHONE_LIKE = Pattern.compile("[+0-9\\s().\\-]*[0-9][+0-9\\s().\\-]*");
+  private static final Pattern PHONE_LIKE =
+      Pattern.compile("[+0-9\\s().\\-]*[0-9][+0-9\\s().\\-]*");
 
   private final JdbcClient jdbc;
 
@@ -84,33 +97,34 @@ public class LeadRepository {
   boolean insertIfAbsent(Lead lead) {
     Lead.Trigger trigger = lead.trigger();
     return jdbc.sql(
-            """
-            INSERT INTO leads_lead (id, tenant_id, contact_phone, contact_name, lead_status, lead_score,
-                lead_detected_at, source_group_id, source_group_name, matched_keyword, message_preview,
-                monitor_mode, status_changed_at, last_activity_at, scored_activity_at, created_at, updated_at)
-            VALUES (:id, :tenant, :phone, :name, :status, :score, :detectedAt, :sourceId, :sourceName,
-                :keyword, :preview, :mode, :changedAt, :activityAt,
-                CASE WHEN CAST(:score AS integer) IS NULL THEN NULL ELSE CAST(:activityAt AS timestamptz) END,
-                :createdAt, :updatedAt)
-            ON CONFLICT (tenant_id, contact_phone) DO NOTHING
-            """)
-        .param("id", lead.id())
-        .param("tenant", lead.tenantId().value())
-        .param("phone", lead.contactPhone())
-        .param("name", lead.contactName())
-        .param("status", lead.status().value())
-        .param("score", lead.score())
-        .param("detectedAt", timestamp(lead.detectedAt()))
-        .param("sourceId", lead.sourceGroupId())
-        .param("sourceName", lead.sourceGroupName())
-        .param("keyword", trigger == null ? null : trigger.matchedKeyword())
-        .param("preview", trigger == null ? null : trigger.messagePreview())
-        .param("mode", trigger == null ? null : trigger.monitorMode())
-        .param("changedAt", timestamp(lead.statusChangedAt()))
-        .param("activityAt", timestamp(lead.lastActivityAt()))
-        .param("createdAt", timestamp(lead.createdAt()))
-        .param("updatedAt", timestamp(lead.updatedAt()))
-        .update() == 1;
+                """
+                INSERT INTO leads_lead (id, tenant_id, contact_phone, contact_name, lead_status, lead_score,
+                    lead_detected_at, source_group_id, source_group_name, matched_keyword, message_preview,
+                    monitor_mode, status_changed_at, last_activity_at, scored_activity_at, created_at, updated_at)
+                VALUES (:id, :tenant, :phone, :name, :status, :score, :detectedAt, :sourceId, :sourceName,
+                    :keyword, :preview, :mode, :changedAt, :activityAt,
+                    CASE WHEN CAST(:score AS integer) IS NULL THEN NULL ELSE CAST(:activityAt AS timestamptz) END,
+                    :createdAt, :updatedAt)
+                ON CONFLICT (tenant_id, contact_phone) DO NOTHING
+                """)
+            .param("id", lead.id())
+            .param("tenant", lead.tenantId().value())
+            .param("phone", lead.contactPhone())
+            .param("name", lead.contactName())
+            .param("status", lead.status().value())
+            .param("score", lead.score())
+            .param("detectedAt", timestamp(lead.detectedAt()))
+            .param("sourceId", lead.sourceGroupId())
+            .param("sourceName", lead.sourceGroupName())
+            .param("keyword", trigger == null ? null : trigger.matchedKeyword())
+            .param("preview", trigger == null ? null : trigger.messagePreview())
+            .param("mode", trigger == null ? null : trigger.monitorMode())
+            .param("changedAt", timestamp(lead.statusChangedAt()))
+            .param("activityAt", timestamp(lead.lastActivityAt()))
+            .param("createdAt", timestamp(lead.createdAt()))
+            .param("updatedAt", timestamp(lead.updatedAt()))
+            .update()
+        == 1;
   }
 
   public Optional<Lead> find(TenantId tenant, UUID id) {
@@ -122,7 +136,8 @@ public class LeadRepository {
   }
 
   Optional<UUID> idOfPhone(TenantId tenant, String phone) {
-    return jdbc.sql("SELECT id FROM leads_lead WHERE tenant_id = :tenant AND contact_phone = :phone")
+    return jdbc.sql(
+            "SELECT id FROM leads_lead WHERE tenant_id = :tenant AND contact_phone = :phone")
         .param("tenant", tenant.value())
         .param("phone", phone)
         .query(UUID.class)
@@ -130,19 +145,28 @@ public class LeadRepository {
   }
 
   /** The leads the filter selects, in the order asked for. */
-  List<Lead> list(TenantId tenant, Filter filter, Sort sort, boolean ascending, int limit, int offset) {
+  List<Lead> list(
+      TenantId tenant, Filter filter, Sort sort, boolean ascending, int limit, int offset) {
     return filtered(
-            "SELECT * FROM leads_lead" + WHERE + sort.orderBy(ascending) + " LIMIT :limit OFFSET :offset", tenant, filter)
+            "SELECT * FROM leads_lead"
+                + WHERE
+                + sort.orderBy(ascending)
+                + " LIMIT :limit OFFSET :offset",
+            tenant,
+            filter)
         .param("limit", limit)
         .param("offset", offset)
         .query(LeadRepository::map)
         .list();
   }
 
-  /** The leads the filter selects older than {@code before} (null: from the newest), newest first. */
+  /**
+   * The leads the filter selects older than {@code before} (null: from the newest), newest first.
+   */
   List<Lead> listBefore(TenantId tenant, Filter filter, UUID before, int limit) {
     return filtered(
-            "SELECT * FROM leads_lead" + WHERE
+            "SELECT * FROM leads_lead"
+                + WHERE
                 + " AND (CAST(:before AS uuid) IS NULL OR id < CAST(:before AS uuid)) ORDER BY id DESC LIMIT :limit",
             tenant,
             filter)
@@ -153,7 +177,9 @@ public class LeadRepository {
   }
 
   long count(TenantId tenant, Filter filter) {
-    return filtered("SELECT count(*) FROM leads_lead" + WHERE, tenant, filter).query(Long.class).single();
+    return filtered("SELECT count(*) FROM leads_lead" + WHERE, tenant, filter)
+        .query(Long.class)
+        .single();
   }
 
   /**
@@ -162,17 +188,18 @@ public class LeadRepository {
    */
   boolean changeStatus(TenantId tenant, UUID id, LeadStatus from, LeadStatus to, Instant at) {
     return jdbc.sql(
-            """
-            UPDATE leads_lead SET lead_status = :to, status_changed_at = :at, updated_at = :at,
-                   suggested_status = NULL
-            WHERE tenant_id = :tenant AND id = :id AND lead_status = :from
-            """)
-        .param("tenant", tenant.value())
-        .param("id", id)
-        .param("from", from.value())
-        .param("to", to.value())
-        .param("at", timestamp(at))
-        .update() == 1;
+                """
+                UPDATE leads_lead SET lead_status = :to, status_changed_at = :at, updated_at = :at,
+                       suggested_status = NULL
+                WHERE tenant_id = :tenant AND id = :id AND lead_status = :from
+                """)
+            .param("tenant", tenant.value())
+            .param("id", id)
+            .param("from", from.value())
+            .param("to", to.value())
+            .param("at", timestamp(at))
+            .update()
+        == 1;
   }
 
   private JdbcClient.StatementSpec filtered(String sql, TenantId tenant, Filter filter) {
@@ -189,8 +216,12 @@ public class LeadRepository {
         .param("search", search)
         .param("searchDigits", digits == null || digits.isEmpty() ? null : "%" + digits + "%")
         .param("minScore", filter.minScore())
-        .param("detectedAfter", filter.detectedAfter() == null ? null : timestamp(filter.detectedAfter()))
-        .param("detectedBefore", filter.detectedBefore() == null ? null : timestamp(filter.detectedBefore()));
+        .param(
+            "detectedAfter",
+            filter.detectedAfter() == null ? null : timestamp(filter.detectedAfter()))
+        .param(
+            "detectedBefore",
+            filter.detectedBefore() == null ? null : timestamp(filter.detectedBefore()));
   }
 
   private static String likeEscaped(String text) {
@@ -211,12 +242,16 @@ public class LeadRepository {
         instant(rs, "lead_detected_at"),
         uuid(rs, "source_group_id"),
         rs.getString("source_group_name"),
-        keyword == null && preview == null && mode == null ? null : new Lead.Trigger(keyword, preview, mode),
+        keyword == null && preview == null && mode == null
+            ? null
+            : new Lead.Trigger(keyword, preview, mode),
         instant(rs, "status_changed_at"),
         new Lead.Scoring(
             rs.getString("score_reason"),
             instant(rs, "scored_at"),
-            rs.getString("suggested_status") == null ? null : LeadStatus.of(rs.getString("suggested_status"))),
+            rs.getString("suggested_status") == null
+                ? null
+                : LeadStatus.of(rs.getString("suggested_status"))),
         instant(rs, "last_activity_at"),
         instant(rs, "created_at"),
         instant(rs, "updated_at"));

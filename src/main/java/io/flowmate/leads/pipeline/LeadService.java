@@ -52,8 +52,15 @@ class LeadService {
     this.clock = clock;
   }
 
-  /** A lead entered by hand: a phone number, optionally a name, a score and the group it came from. */
-  record NewLead(String contactPhone, String contactName, Integer leadScore, UUID sourceGroupId, String sourceGroupName) {}
+  /**
+   * A lead entered by hand: a phone number, optionally a name, a score and the group it came from.
+   */
+  record NewLead(
+      String contactPhone,
+      String contactName,
+      Integer leadScore,
+      UUID sourceGroupId,
+      String sourceGroupName) {}
 
   Lead create(TenantId tenant, NewLead request) {
     if (request == null) {
@@ -61,7 +68,8 @@ class LeadService {
     }
     String phone = phone(request.contactPhone());
     String name = optionalText("contact_name", request.contactName(), MAX_NAME_LENGTH);
-    String sourceName = optionalText("source_group_name", request.sourceGroupName(), MAX_SOURCE_NAME_LENGTH);
+    String sourceName =
+        optionalText("source_group_name", request.sourceGroupName(), MAX_SOURCE_NAME_LENGTH);
     if (sourceName != null && request.sourceGroupId() == null) {
       throw ApiException.invalid("source_group_name needs a source_group_id");
     }
@@ -72,8 +80,21 @@ class LeadService {
     Instant now = now();
     Lead lead =
         new Lead(
-            Ids.newId(), tenant, phone, name, LeadStatus.NEW, score, now, request.sourceGroupId(), sourceName, null,
-            now, Lead.Scoring.NONE, now, now, now);
+            Ids.newId(),
+            tenant,
+            phone,
+            name,
+            LeadStatus.NEW,
+            score,
+            now,
+            request.sourceGroupId(),
+            sourceName,
+            null,
+            now,
+            Lead.Scoring.NONE,
+            now,
+            now,
+            now);
     if (!leads.insertIfAbsent(lead)) {
       UUID existing = leads.idOfPhone(tenant, phone).orElse(null);
       throw ApiException.conflict("a lead for %s already exists: %s".formatted(phone, existing));
@@ -85,13 +106,12 @@ class LeadService {
     return ChatId.tryParse(raw)
         .filter(chat -> chat.kind() == ChatId.Kind.CONTACT)
         .flatMap(ChatId::phoneNumber)
-        .orElseThrow(
-            () ->
-                ApiException.invalid(
-                    raw == null || raw.isBlank()
-                        ? "contact_phone is required"
-                        : "contact_phone '%s' is not a phone number: use E.164 digits, e.g. 4915123456789 or +49 151 23456789"
-                            .formatted(raw.length() > 40 ? raw.substring(0, 40) + "…" : raw)));
+        .orElseThrow(() ->
+            ApiException.invalid(
+                raw == null || raw.isBlank()
+                    ? "contact_phone is required"
+                    : "contact_phone '%s' is not a phone number: use E.164 digits, e.g. 4915123456789 or +49 151 23456789"
+                        .formatted(raw.length() > 40 ? raw.substring(0, 40) + "…" : raw)));
   }
 
   private static String optionalText(String field, String value, int maxLength) {
@@ -105,7 +125,9 @@ class LeadService {
     return text;
   }
 
-  /** Now, at the precision PostgreSQL keeps, so that what a create returns equals what a read shows. */
+  /**
+   * Now, at the precision PostgreSQL keeps, so that what a create returns equals what a read shows.
+   */
   private Instant now() {
     return clock.instant().truncatedTo(ChronoUnit.MICROS);
   }
@@ -117,9 +139,15 @@ class LeadService {
   record LeadPage(List<Lead> leads, long total, PageQuery page) {}
 
   LeadPage list(
-      TenantId tenant, LeadRepository.Filter filter, LeadRepository.Sort sort, boolean ascending, PageQuery page) {
+      TenantId tenant,
+      LeadRepository.Filter filter,
+      LeadRepository.Sort sort,
+      boolean ascending,
+      PageQuery page) {
     return new LeadPage(
-        leads.list(tenant, filter, sort, ascending, page.limit(), page.offset()), leads.count(tenant, filter), page);
+        leads.list(tenant, filter, sort, ascending, page.limit(), page.offset()),
+        leads.count(tenant, filter),
+        page);
   }
 
   /**
@@ -130,7 +158,8 @@ class LeadService {
   @Transactional
   Lead changeStatus(TenantId tenant, UUID id, LeadStatus requested) {
     Lead lead = get(tenant, id);
-    LeadStatusTransitions.Verdict verdict = transitions.request(lead.status(), requested, lead.score());
+    LeadStatusTransitions.Verdict verdict =
+        transitions.request(lead.status(), requested, lead.score());
     apply(lead, verdict, LeadActivityRepository.Actor.USER);
     return get(tenant, id);
   }
@@ -152,7 +181,8 @@ class LeadService {
       Map<List<Object>, LeadStatusTransitions.Verdict> decided) {
     LeadStatusTransitions.Verdict verdict =
         decided.computeIfAbsent(
-            java.util.Arrays.asList(current, event, score), key -> transitions.evaluate(current, event, null, score));
+            java.util.Arrays.asList(current, event, score),
+            key -> transitions.evaluate(current, event, null, score));
     if (!verdict.allowed() || verdict.status() == null || verdict.status() == current) {
       return current;
     }
@@ -168,7 +198,8 @@ class LeadService {
     return verdict.status();
   }
 
-  private void apply(Lead lead, LeadStatusTransitions.Verdict verdict, LeadActivityRepository.Actor actor) {
+  private void apply(
+      Lead lead, LeadStatusTransitions.Verdict verdict, LeadActivityRepository.Actor actor) {
     if (!verdict.allowed()) {
       throw new ApiException(
           HttpStatus.BAD_REQUEST,
@@ -182,12 +213,14 @@ class LeadService {
     Instant now = now();
     if (!leads.changeStatus(lead.tenantId(), lead.id(), lead.status(), verdict.status(), now)) {
       throw ApiException.conflict(
-          "lead %s changed status while this request was decided; read it and retry".formatted(lead.id()));
+          "lead %s changed status while this request was decided; read it and retry"
+              .formatted(lead.id()));
     }
     activity.addEvent(
         lead.tenantId(),
         lead.id(),
-        LeadActivityRepository.Event.statusChanged(actor, lead.status(), verdict.status(), null, now));
+        LeadActivityRepository.Event.statusChanged(
+            actor, lead.status(), verdict.status(), null, now));
   }
 
   record BulkResult(int updated, int failed, List<BulkError> errors) {}
@@ -204,7 +237,8 @@ class LeadService {
       throw ApiException.invalid("lead_ids must name at least one lead");
     }
     if (ids.size() > MAX_BULK_LEADS) {
-      throw ApiException.invalid("lead_ids may name at most %d leads, got %d".formatted(MAX_BULK_LEADS, ids.size()));
+      throw ApiException.invalid(
+          "lead_ids may name at most %d leads, got %d".formatted(MAX_BULK_LEADS, ids.size()));
     }
     Set<UUID> distinct = new LinkedHashSet<>();
     for (UUID id : ids) {
@@ -222,8 +256,10 @@ class LeadService {
         Lead lead = get(tenant, id);
         List<Object> inputs = java.util.Arrays.asList(lead.status(), lead.score());
         LeadStatusTransitions.Verdict verdict =
-            decided.computeIfAbsent(inputs, key -> transitions.request(lead.status(), requested, lead.score()));
-        transactions.executeWithoutResult(status -> apply(lead, verdict, LeadActivityRepository.Actor.BULK));
+            decided.computeIfAbsent(
+                inputs, key -> transitions.request(lead.status(), requested, lead.score()));
+        transactions.executeWithoutResult(
+            status -> apply(lead, verdict, LeadActivityRepository.Actor.BULK));
         updated++;
       } catch (ApiException e) {
         if (e.status() == HttpStatus.SERVICE_UNAVAILABLE) {

@@ -32,6 +32,8 @@ public enum LeadStatus {
     }
     throw ApiException.invalid(
         "status must be one of %s; not '%s'"
-            .formatted(Arrays.stream(values()).map(LeadStatus::value).collect(Collectors.joining(", ")), value));
+            .formatted(
+                Arrays.stream(values()).map(LeadStatus::value).collect(Collectors.joining(", ")),
+                value));
   }
 }

@@ -30,8 +30,8 @@ public class LeadStatusTransitions {
   public static final String SCORE = "score";
 
   /**
-   * What happened to the lead: a person asked for a status, a message went or came, or the lead
-   * was scored (the status the decision gives then is only a suggestion).
+   * What happened to the lead: a person asked for a status, a message went or came, or the lead was
+   * scored (the status the decision gives then is only a suggestion).
    */
   public enum Event {
     REQUESTED,
@@ -68,7 +68,13 @@ public class LeadStatusTransitions {
     variables.put(SCORE, score);
     EvaluateDecisionResponse response;
     try {
-      response = client.newEvaluateDecisionCommand().decisionId(DECISION_ID).variables(variables).send().join();
+      response =
+          client
+              .newEvaluateDecisionCommand()
+              .decisionId(DECISION_ID)
+              .variables(variables)
+              .send()
+              .join();
     } catch (ClientException e) {
       throw new ApiException(
           HttpStatus.SERVICE_UNAVAILABLE,
@@ -89,12 +95,15 @@ public class LeadStatusTransitions {
             "no rule of decision %s allows %s for a %s lead"
                 .formatted(
                     DECISION_ID,
-                    event == Event.REQUESTED ? "moving to " + (requested == null ? "no status" : requested.value()) : event.value(),
+                    event == Event.REQUESTED
+                        ? "moving to " + (requested == null ? "no status" : requested.value())
+                        : event.value(),
                     current.value()));
       }
       if (!result.isObject() || !result.path("allowed").isBoolean()) {
         throw new IllegalStateException(
-            "Decision %s must output {allowed, status, reason}, got %s".formatted(DECISION_ID, output));
+            "Decision %s must output {allowed, status, reason}, got %s"
+                .formatted(DECISION_ID, output));
       }
       JsonNode status = result.path("status");
       JsonNode reason = result.path("reason");
@@ -103,7 +112,8 @@ public class LeadStatusTransitions {
           status.isTextual() ? LeadStatus.parse(status.asText()) : null,
           reason.isTextual() ? reason.asText() : null);
     } catch (IOException e) {
-      throw new IllegalStateException("Decision %s returned no JSON: %s".formatted(DECISION_ID, output), e);
+      throw new IllegalStateException(
+          "Decision %s returned no JSON: %s".formatted(DECISION_ID, output), e);
     }
   }
 }

@@ -11,8 +11,8 @@ import java.util.UUID;
 import org.springframework.stereotype.Service;
 
 /**
- * A lead's story, newest first: its detection, what happened to it in the pipeline (status
- * changes by whom, scores, suggestions) and its latest messages with the tenant's numbers.
+ * A lead's story, newest first: its detection, what happened to it in the pipeline (status changes
+ * by whom, scores, suggestions) and its latest messages with the tenant's numbers.
  */
 @Service
 class LeadTimeline {
@@ -64,7 +64,8 @@ class LeadTimeline {
             trigger == null
                 ? "entered by hand"
                 : "matched '%s' in %s: %s"
-                    .formatted(trigger.matchedKeyword(), lead.sourceGroupName(), trigger.messagePreview()),
+                    .formatted(
+                        trigger.matchedKeyword(), lead.sourceGroupName(), trigger.messagePreview()),
             null,
             null));
     for (LeadActivityRepository.Event event : activity.events(lead.tenantId(), lead.id(), EVENTS)) {

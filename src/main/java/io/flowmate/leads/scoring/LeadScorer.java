@@ -13,8 +13,8 @@ import java.util.stream.Collectors;
  * takes points from a base of 1; the sum is clamped to 1–10:
  *
  * <ul>
- *   <li><b>Keyword strength</b>: the message that made it a lead matched a keyword (+2), a phrase of
- *       several words (+3, more specific), or was taken for any message of the group (+1).
+ *   <li><b>Keyword strength</b>: the message that made it a lead matched a keyword (+2), a phrase
+ *       of several words (+3, more specific), or was taken for any message of the group (+1).
  *   <li><b>Intent</b>, when an analysis of the triggering message gave one: buying intent +3,
  *       product inquiry +2, support request or complaint +0, off topic −1, spam −2.
  *   <li><b>Engagement</b>: messages the person wrote to the tenant's numbers in the last 30 days:
@@ -29,6 +29,7 @@ final class LeadScorer {
 
   static final int MIN = 1;
   static final int MAX = 10;
+
   /** How far back engagement is counted. */
   static final Duration ENGAGEMENT_WINDOW = Duration.ofDays(30);
 
@@ -40,10 +41,15 @@ final class LeadScorer {
    * @param matchedKeyword the keyword or phrase that detected the lead, or null
    * @param monitorMode how the group was monitored when it was detected, or null (entered by hand)
    * @param intent the triggering message's intent (reference API §2.12), or null if not analysed
-   * @param exchange what the tenant's numbers and the person exchanged within {@link #ENGAGEMENT_WINDOW}
+   * @param exchange what the tenant's numbers and the person exchanged within {@link
+   *     #ENGAGEMENT_WINDOW}
    */
   record Signals(
-      String matchedKeyword, String monitorMode, String intent, Conversations.Exchange exchange, Instant lastActivityAt) {}
+      String matchedKeyword,
+      String monitorMode,
+      String intent,
+      Conversations.Exchange exchange,
+      Instant lastActivityAt) {}
 
   /** One feature's contribution. */
   record Factor(String feature, int points, String because) {
@@ -61,7 +67,11 @@ final class LeadScorer {
       if (factors.isEmpty()) {
         return "no signals yet: base score " + MIN;
       }
-      return factors.stream().map(Factor::toString).collect(Collectors.joining("; ")) + " → " + value + "/" + MAX;
+      return factors.stream().map(Factor::toString).collect(Collectors.joining("; "))
+          + " → "
+          + value
+          + "/"
+          + MAX;
     }
   }
 
@@ -81,9 +91,14 @@ final class LeadScorer {
     if (keyword != null && !keyword.isBlank()) {
       boolean phrase = keyword.strip().contains(" ");
       factors.add(
-          new Factor("keyword", phrase ? 3 : 2, (phrase ? "matched the phrase '" : "matched '") + keyword.strip() + "'"));
-    } else if ("all".equals(signals.monitorMode()) || "first_message".equals(signals.monitorMode())) {
-      factors.add(new Factor("keyword", 1, "wrote in a monitored group (" + signals.monitorMode() + ")"));
+          new Factor(
+              "keyword",
+              phrase ? 3 : 2,
+              (phrase ? "matched the phrase '" : "matched '") + keyword.strip() + "'"));
+    } else if ("all".equals(signals.monitorMode())
+        || "first_message".equals(signals.monitorMode())) {
+      factors.add(
+          new Factor("keyword", 1, "wrote in a monitored group (" + signals.monitorMode() + ")"));
     }
   }
 
@@ -111,14 +126,18 @@ final class LeadScorer {
     }
     int points = received >= 10 ? 3 : received >= 3 ? 2 : 1;
     factors.add(
-        new Factor("engagement", points, "wrote %d message%s in 30 days".formatted(received, received == 1 ? "" : "s")));
+        new Factor(
+            "engagement",
+            points,
+            "wrote %d message%s in 30 days".formatted(received, received == 1 ? "" : "s")));
   }
 
   private static void replies(Conversations.Exchange exchange, List<Factor> factors) {
     if (exchange.repliedToUs()) {
       factors.add(new Factor("replies", 2, "wrote back after we wrote"));
     } else if (exchange.sent() >= 2 && exchange.firstOutboundAt() != null) {
-      factors.add(new Factor("replies", -1, "no answer to our %d messages".formatted(exchange.sent())));
+      factors.add(
+          new Factor("replies", -1, "no answer to our %d messages".formatted(exchange.sent())));
     }
   }
 

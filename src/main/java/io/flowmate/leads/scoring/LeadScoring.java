@@ -19,7 +19,10 @@ import java.util.UUID;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
-/** The two steps of {@code leads-lead-scoring}: score a lead, then show the status its score suggests. */
+/**
+ * The two steps of {@code leads-lead-scoring}: score a lead, then show the status its score
+ * suggests.
+ */
 @Service
 class LeadScoring {
 
@@ -52,8 +55,8 @@ class LeadScoring {
   record Scored(LeadStatus status, int score) {}
 
   /**
-   * Scores the lead from its detection and its conversations and stores score and reason; empty
-   * if the lead is gone.
+   * Scores the lead from its detection and its conversations and stores score and reason; empty if
+   * the lead is gone.
    */
   @Transactional
   Optional<Scored> score(TenantId tenant, UUID leadId) {
@@ -65,11 +68,16 @@ class LeadScoring {
     Instant now = now();
     List<UUID> sessionIds = sessions.list(tenant).stream().map(SessionInfo::id).toList();
     Conversations.Exchange exchange =
-        conversations.exchangedWith(tenant, sessionIds, lead.contactPhone(), now.minus(LeadScorer.ENGAGEMENT_WINDOW));
+        conversations.exchangedWith(
+            tenant, sessionIds, lead.contactPhone(), now.minus(LeadScorer.ENGAGEMENT_WINDOW));
     LeadScorer.Score score =
         LeadScorer.score(
             new LeadScorer.Signals(
-                lead.matchedKeyword(), lead.monitorMode(), intent(tenant, lead), exchange, lead.lastActivityAt()),
+                lead.matchedKeyword(),
+                lead.monitorMode(),
+                intent(tenant, lead),
+                exchange,
+                lead.lastActivityAt()),
             now);
     activity.saveScore(lead, score.value(), score.reason(), now);
     return Optional.of(new Scored(lead.status(), score.value()));
@@ -81,7 +89,9 @@ class LeadScoring {
    * /groups/{id}/messages}; null for leads entered by hand and plans without AI.
    */
   private String intent(TenantId tenant, LeadActivityRepository.ToScore lead) {
-    if (lead.intent() != null || lead.messagePreview() == null || !tenants.limits(tenant).aiEnabled()) {
+    if (lead.intent() != null
+        || lead.messagePreview() == null
+        || !tenants.limits(tenant).aiEnabled()) {
       return lead.intent();
     }
     // Without the matched keyword: it already counts as keyword strength, not twice.
@@ -89,10 +99,9 @@ class LeadScoring {
   }
 
   /**
-   * Shows {@code suggested} on the lead unless it is the status the lead has (then no
-   * suggestion), and lets the lead be scored again. The suggestion arrives as a process variable:
-   * it is shown only if the decision gives it for the lead as stored, else refused (see {@link
-   * ForgedJob}).
+   * Shows {@code suggested} on the lead unless it is the status the lead has (then no suggestion),
+   * and lets the lead be scored again. The suggestion arrives as a process variable: it is shown
+   * only if the decision gives it for the lead as stored, else refused (see {@link ForgedJob}).
    */
   @Transactional
   void suggest(TenantId tenant, UUID leadId, LeadStatus current, LeadStatus suggested) {
@@ -100,15 +109,20 @@ class LeadScoring {
       LeadActivityRepository.ToScore lead =
           activity
               .toScore(tenant, leadId)
-              .orElseThrow(() -> ForgedJob.refuse("lead %s of tenant %s does not exist".formatted(leadId, tenant)));
+              .orElseThrow(() ->
+                  ForgedJob.refuse(
+                      "lead %s of tenant %s does not exist".formatted(leadId, tenant)));
       LeadStatusTransitions.Verdict verdict =
-          transitions.evaluate(lead.status(), LeadStatusTransitions.Event.SCORED, null, lead.score());
+          transitions.evaluate(
+              lead.status(), LeadStatusTransitions.Event.SCORED, null, lead.score());
       if (lead.status() != current || !verdict.allowed() || verdict.status() != suggested) {
         throw ForgedJob.refuse(
-            "the status decision does not suggest %s for lead %s".formatted(suggested.value(), leadId));
+            "the status decision does not suggest %s for lead %s"
+                .formatted(suggested.value(), leadId));
       }
     }
-    activity.saveSuggestion(tenant, leadId, current, suggested == current ? null : suggested, now());
+    activity.saveSuggestion(
+        tenant, leadId, current, suggested == current ? null : suggested, now());
   }
 
   private Instant now() {

@@ -13,9 +13,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * Gives every lead whose activity changed since it was last scored (new leads included) a {@code
- * leads-lead-scoring} instance, one at a time per lead: many messages from a lead while it is
- * being scored lead to one more scoring, not one per message. The same loop re-creates instances
- * the engine lost.
+ * leads-lead-scoring} instance, one at a time per lead: many messages from a lead while it is being
+ * scored lead to one more scoring, not one per message. The same loop re-creates instances the
+ * engine lost.
  */
 @Component
 public class LeadScoringProcessStarter {

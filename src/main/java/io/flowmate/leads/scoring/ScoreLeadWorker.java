@@ -14,8 +14,8 @@ import org.springframework.stereotype.Component;
  * as it is now.
  *
  * <p>In: {@code tenantId}, {@code leadId}. Out: {@code currentStatus}, {@code event} ({@code
- * scored}), {@code requestedStatus} (null), {@code score}; for a lead that no longer exists
- * {@code currentStatus} and {@code score} are null.
+ * scored}), {@code requestedStatus} (null), {@code score}; for a lead that no longer exists {@code
+ * currentStatus} and {@code score} are null.
  */
 @Component
 public class ScoreLeadWorker {
@@ -39,11 +39,10 @@ public class ScoreLeadWorker {
         .score(
             TenantId.of(ForgedJob.uuid(LeadScoringProcess.TENANT_ID, tenantId)),
             ForgedJob.uuid(LeadScoringProcess.LEAD_ID, leadId))
-        .ifPresent(
-            scored -> {
-              decisionInputs.put(LeadStatusTransitions.CURRENT_STATUS, scored.status().value());
-              decisionInputs.put(LeadStatusTransitions.SCORE, scored.score());
-            });
+        .ifPresent(scored -> {
+          decisionInputs.put(LeadStatusTransitions.CURRENT_STATUS, scored.status().value());
+          decisionInputs.put(LeadStatusTransitions.SCORE, scored.score());
+        });
     return decisionInputs;
   }
 }

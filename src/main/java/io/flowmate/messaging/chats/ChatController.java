@@ -71,22 +71,21 @@ class ChatController {
     views.requireChatHistory(caller.tenantId());
     List<ChatView> items =
         chats.list(caller.tenantId(), sessionId, page).stream()
-            .map(
-                c ->
-                    new ChatView(
-                        c.chatId().value(),
-                        c.name(),
-                        c.isGroup(),
-                        c.lastMessageAt(),
-                        c.lastMessagePreview(),
-                        c.lastDirection(),
-                        c.lastInboundAt(),
-                        c.lastOutboundAt(),
-                        c.unreadCount(),
-                        c.messageCount(),
-                        labels.ofChat(caller.tenantId(), sessionId, c.chatId()).stream()
-                            .map(LabelRepository.Label::name)
-                            .toList()))
+            .map(c ->
+                new ChatView(
+                    c.chatId().value(),
+                    c.name(),
+                    c.isGroup(),
+                    c.lastMessageAt(),
+                    c.lastMessagePreview(),
+                    c.lastDirection(),
+                    c.lastInboundAt(),
+                    c.lastOutboundAt(),
+                    c.unreadCount(),
+                    c.messageCount(),
+                    labels.ofChat(caller.tenantId(), sessionId, c.chatId()).stream()
+                        .map(LabelRepository.Label::name)
+                        .toList()))
             .toList();
     return Page.of(items, chats.count(caller.tenantId(), sessionId), page);
   }
@@ -105,7 +104,9 @@ class ChatController {
     sessions.get(caller.tenantId(), sessionId);
     views.requireChatHistory(caller.tenantId());
     return Page.of(
-        messages.inChat(caller.tenantId(), sessionId, chat, page).stream().map(views::view).toList(),
+        messages.inChat(caller.tenantId(), sessionId, chat, page).stream()
+            .map(views::view)
+            .toList(),
         messages.countInChat(caller.tenantId(), sessionId, chat),
         page);
   }

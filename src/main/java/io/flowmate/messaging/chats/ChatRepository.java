@@ -44,24 +44,29 @@ public class ChatRepository {
     this.jdbc = jdbc;
   }
 
-  /** A new message for its chat's summary; {@code name} is the chat's name if the message tells it. */
+  /**
+   * A new message for its chat's summary; {@code name} is the chat's name if the message tells it.
+   */
   public record Entry(Message message, String name, Instant at) {}
 
   /** Counts a new message in its chat; answers when we last wrote there (null: never). */
   public Instant record(Message message, String name, Instant at) {
-    return record(List.of(new Entry(message, name, at))).get(key(message.sessionId(), message.chatId()));
+    return record(List.of(new Entry(message, name, at)))
+        .get(key(message.sessionId(), message.chatId()));
   }
 
   /**
    * Counts new messages in their chats (creating a chat on its first message), in one statement:
-   * last message and its preview, unread count (an outgoing message marks the chat read), the
-   * last times each side wrote. Answers per chat ({@link #key}) when we last wrote there (null:
-   * never), so that a reply only looks for our messages when there are any.
+   * last message and its preview, unread count (an outgoing message marks the chat read), the last
+   * times each side wrote. Answers per chat ({@link #key}) when we last wrote there (null: never),
+   * so that a reply only looks for our messages when there are any.
    */
   public Map<String, Instant> record(List<Entry> entries) {
     Map<String, Summary> chats = new LinkedHashMap<>();
     for (Entry entry : entries) {
-      chats.computeIfAbsent(key(entry.message().sessionId(), entry.message().chatId()), k -> new Summary(entry))
+      chats
+          .computeIfAbsent(
+              key(entry.message().sessionId(), entry.message().chatId()), k -> new Summary(entry))
           .add(entry);
     }
     List<Summary> summaries = List.copyOf(chats.values());
@@ -95,17 +100,24 @@ public class ChatRepository {
         .param("sessions", summaries.stream().map(c -> c.session).toArray(UUID[]::new))
         .param("chats", summaries.stream().map(c -> c.chat.value()).toArray(String[]::new))
         .param("names", summaries.stream().map(c -> c.name).toArray(String[]::new))
-        .param("groups", summaries.stream().map(c -> c.chat.kind() == ChatId.Kind.GROUP).toArray(Boolean[]::new))
+        .param(
+            "groups",
+            summaries.stream().map(c -> c.chat.kind() == ChatId.Kind.GROUP).toArray(Boolean[]::new))
         .param("ats", summaries.stream().map(c -> timestampText(c.lastAt)).toArray(String[]::new))
         .param("previews", summaries.stream().map(c -> c.preview).toArray(String[]::new))
         .param("directions", summaries.stream().map(c -> c.direction).toArray(String[]::new))
-        .param("inbound", summaries.stream().map(c -> timestampText(c.lastInbound)).toArray(String[]::new))
-        .param("outbound", summaries.stream().map(c -> timestampText(c.lastOutbound)).toArray(String[]::new))
+        .param(
+            "inbound",
+            summaries.stream().map(c -> timestampText(c.lastInbound)).toArray(String[]::new))
+        .param(
+            "outbound",
+            summaries.stream().map(c -> timestampText(c.lastOutbound)).toArray(String[]::new))
         .param("unread", summaries.stream().map(c -> c.unread).toArray(Integer[]::new))
         .param("counts", summaries.stream().map(c -> c.count).toArray(Integer[]::new))
-        .query(
-            (rs, row) ->
-                lastOutbound.put(uuid(rs, "session_id") + "/" + rs.getString("chat_id"), instant(rs, "last_outbound_at")))
+        .query((rs, row) ->
+            lastOutbound.put(
+                uuid(rs, "session_id") + "/" + rs.getString("chat_id"),
+                instant(rs, "last_outbound_at")))
         .list();
     return lastOutbound;
   }
@@ -158,7 +170,12 @@ public class ChatRepository {
 
   /** A direct chat's last times each side wrote, and when that was recorded. */
   public record DirectChat(
-      UUID tenantId, UUID sessionId, ChatId chatId, Instant lastInboundAt, Instant lastOutboundAt, Instant recordedAt) {}
+      UUID tenantId,
+      UUID sessionId,
+      ChatId chatId,
+      Instant lastInboundAt,
+      Instant lastOutboundAt,
+      Instant recordedAt) {}
 
   /**
    * Direct (not group) chats whose summary changed after ({@code afterAt}, {@code afterSession},
@@ -179,20 +196,20 @@ public class ChatRepository {
         .param("afterChat", afterChat)
         .param("until", timestamp(until))
         .param("limit", limit)
-        .query(
-            (rs, row) ->
-                new DirectChat(
-                    uuid(rs, "tenant_id"),
-                    uuid(rs, "session_id"),
-                    new ChatId(rs.getString("chat_id")),
-                    instant(rs, "last_inbound_at"),
-                    instant(rs, "last_outbound_at"),
-                    instant(rs, "recorded_at")))
+        .query((rs, row) ->
+            new DirectChat(
+                uuid(rs, "tenant_id"),
+                uuid(rs, "session_id"),
+                new ChatId(rs.getString("chat_id")),
+                instant(rs, "last_inbound_at"),
+                instant(rs, "last_outbound_at"),
+                instant(rs, "recorded_at")))
         .list();
   }
 
   public void markRead(UUID sessionId, ChatId chat) {
-    jdbc.sql("UPDATE messaging_chat SET unread_count = 0 WHERE session_id = :session AND chat_id = :chat")
+    jdbc.sql(
+            "UPDATE messaging_chat SET unread_count = 0 WHERE session_id = :session AND chat_id = :chat")
         .param("session", sessionId)
         .param("chat", chat.value())
         .update();
@@ -221,7 +238,8 @@ public class ChatRepository {
   }
 
   long count(TenantId tenant, UUID sessionId) {
-    return jdbc.sql("SELECT count(*) FROM messaging_chat WHERE tenant_id = :tenant AND session_id = :session")
+    return jdbc.sql(
+            "SELECT count(*) FROM messaging_chat WHERE tenant_id = :tenant AND session_id = :session")
         .param("tenant", tenant.value())
         .param("session", sessionId)
         .query(Long.class)

@@ -60,28 +60,34 @@ public class ContactRepository {
   public record Sighting(TenantId tenant, UUID sessionId, WaIdentity identity, Instant inboundAt) {}
 
   /**
-   * Records sightings in their order, as if one by one, with a few statements for all of them:
-   * each person is one row, found by LID or phone number; when a sighting shows both forms of a
-   * person seen earlier under each form separately, their rows become one (the oldest stays).
-   * Answers, for each sighting in order, the contact and whether it was new or gained its second
-   * form (empty for a sighting without identity).
+   * Records sightings in their order, as if one by one, with a few statements for all of them: each
+   * person is one row, found by LID or phone number; when a sighting shows both forms of a person
+   * seen earlier under each form separately, their rows become one (the oldest stays). Answers, for
+   * each sighting in order, the contact and whether it was new or gained its second form (empty for
+   * a sighting without identity).
    */
   public List<Optional<Learned>> learn(List<Sighting> sightings, Instant now) {
     Map<UUID, List<Draft>> known = new HashMap<>();
     sightings.stream()
         .filter(s -> s.identity() != null && !s.identity().isEmpty())
-        .collect(Collectors.groupingBy(Sighting::sessionId, LinkedHashMap::new, Collectors.toList()))
-        .forEach(
-            (session, seen) ->
-                known.put(
-                    session,
-                    findAll(
-                            session,
-                            seen.stream().map(s -> s.identity().lid()).filter(Objects::nonNull).toList(),
-                            seen.stream().map(s -> s.identity().phoneNumber()).filter(Objects::nonNull).toList())
-                        .stream()
-                        .map(Draft::stored)
-                        .collect(Collectors.toCollection(ArrayList::new))));
+        .collect(
+            Collectors.groupingBy(Sighting::sessionId, LinkedHashMap::new, Collectors.toList()))
+        .forEach((session, seen) ->
+            known.put(
+                session,
+                findAll(
+                        session,
+                        seen.stream()
+                            .map(s -> s.identity().lid())
+                            .filter(Objects::nonNull)
+                            .toList(),
+                        seen.stream()
+                            .map(s -> s.identity().phoneNumber())
+                            .filter(Objects::nonNull)
+                            .toList())
+                    .stream()
+                    .map(Draft::stored)
+                    .collect(Collectors.toCollection(ArrayList::new))));
     List<UUID> merged = new ArrayList<>();
     List<Optional<Learned>> learned = new ArrayList<>();
     for (Sighting sighting : sightings) {
@@ -93,8 +99,9 @@ public class ContactRepository {
       List<Draft> drafts = known.get(sighting.sessionId());
       List<Draft> matches =
           drafts.stream()
-              .filter(d -> Objects.equals(d.lid, identity.lid()) && d.lid != null
-                  || Objects.equals(d.phone, identity.phoneNumber()) && d.phone != null)
+              .filter(d ->
+                  Objects.equals(d.lid, identity.lid()) && d.lid != null
+                      || Objects.equals(d.phone, identity.phoneNumber()) && d.phone != null)
               .sorted(OLDEST_FIRST)
               .toList();
       if (matches.isEmpty()) {
@@ -105,7 +112,8 @@ public class ContactRepository {
       }
       Draft keep = matches.getFirst();
       boolean secondForm =
-          (keep.lid == null && identity.lid() != null) || (keep.phone == null && identity.phoneNumber() != null);
+          (keep.lid == null && identity.lid() != null)
+              || (keep.phone == null && identity.phoneNumber() != null);
       for (Draft duplicate : matches.subList(1, matches.size())) {
         // The same person seen earlier under each form separately: keep one row.
         drafts.remove(duplicate);
@@ -117,19 +125,26 @@ public class ContactRepository {
       learned.add(Optional.of(new Learned(keep.contact(), secondForm)));
     }
     List<Draft> all = known.values().stream().flatMap(List::stream).toList();
-    write(merged, all.stream().filter(d -> !d.stored).toList(), all.stream().filter(d -> d.stored && d.changed).toList(), now);
+    write(
+        merged,
+        all.stream().filter(d -> !d.stored).toList(),
+        all.stream().filter(d -> d.stored && d.changed).toList(),
+        now);
     return learned;
   }
 
   /** The older contact wins a merge: who wrote first, else who was seen first. */
   private static final Comparator<Draft> OLDEST_FIRST =
-      Comparator.comparing((Draft d) -> d.firstInboundAt, Comparator.nullsLast(Comparator.naturalOrder()))
+      Comparator.comparing(
+              (Draft d) -> d.firstInboundAt, Comparator.nullsLast(Comparator.naturalOrder()))
           .thenComparing(d -> d.createdAt);
 
   /** Merged rows go first, so that the rows kept may take over their LID or phone number. */
   private void write(List<UUID> merged, List<Draft> created, List<Draft> changed, Instant now) {
     if (!merged.isEmpty()) {
-      jdbc.sql("DELETE FROM messaging_contact WHERE id = ANY(:ids)").param("ids", merged.toArray(UUID[]::new)).update();
+      jdbc.sql("DELETE FROM messaging_contact WHERE id = ANY(:ids)")
+          .param("ids", merged.toArray(UUID[]::new))
+          .update();
     }
     if (!created.isEmpty()) {
       columns(
@@ -167,14 +182,19 @@ public class ContactRepository {
   }
 
   /** The drafts' own columns as arrays for {@code unnest}, one row per draft. */
-  private static JdbcClient.StatementSpec columns(JdbcClient.StatementSpec statement, List<Draft> drafts) {
+  private static JdbcClient.StatementSpec columns(
+      JdbcClient.StatementSpec statement, List<Draft> drafts) {
     return statement
         .param("ids", drafts.stream().map(d -> d.id).toArray(UUID[]::new))
         .param("lids", drafts.stream().map(d -> d.lid).toArray(String[]::new))
         .param("phones", drafts.stream().map(d -> d.phone).toArray(String[]::new))
         .param("names", drafts.stream().map(d -> d.pushName).toArray(String[]::new))
-        .param("firsts", drafts.stream().map(d -> timestampText(d.firstInboundAt)).toArray(String[]::new))
-        .param("lasts", drafts.stream().map(d -> timestampText(d.lastInboundAt)).toArray(String[]::new));
+        .param(
+            "firsts",
+            drafts.stream().map(d -> timestampText(d.firstInboundAt)).toArray(String[]::new))
+        .param(
+            "lasts",
+            drafts.stream().map(d -> timestampText(d.lastInboundAt)).toArray(String[]::new));
   }
 
   /** A contact being learned: read from the table or new, changed in memory, written once. */
@@ -211,13 +231,24 @@ public class ContactRepository {
     static Draft created(Sighting s, Instant now) {
       WaIdentity who = s.identity();
       return new Draft(
-          new Contact(Ids.newId(), s.tenant(), s.sessionId(), who.lid(), who.phoneNumber(), who.pushName(),
-              s.inboundAt(), s.inboundAt(), now),
+          new Contact(
+              Ids.newId(),
+              s.tenant(),
+              s.sessionId(),
+              who.lid(),
+              who.phoneNumber(),
+              who.pushName(),
+              s.inboundAt(),
+              s.inboundAt(),
+              now),
           now,
           false);
     }
 
-    /** What this sighting adds: both identity forms, the latest name, the first and last time they wrote. */
+    /**
+     * What this sighting adds: both identity forms, the latest name, the first and last time they
+     * wrote.
+     */
     void absorb(WaIdentity identity, List<Draft> matches, Instant inboundAt) {
       lid = firstNonNull(identity.lid(), matches.stream().map(d -> d.lid));
       phone = firstNonNull(identity.phoneNumber(), matches.stream().map(d -> d.phone));
@@ -226,16 +257,22 @@ public class ContactRepository {
         firstInboundAt = earlier(firstInboundAt, match.firstInboundAt);
       }
       firstInboundAt = earlier(firstInboundAt, inboundAt);
-      lastInboundAt = lastInboundAt == null || inboundAt != null && inboundAt.isAfter(lastInboundAt) ? inboundAt : lastInboundAt;
+      lastInboundAt =
+          lastInboundAt == null || inboundAt != null && inboundAt.isAfter(lastInboundAt)
+              ? inboundAt
+              : lastInboundAt;
       changed = true;
     }
 
     Contact contact() {
-      return new Contact(id, tenant, session, lid, phone, pushName, firstInboundAt, lastInboundAt, createdAt);
+      return new Contact(
+          id, tenant, session, lid, phone, pushName, firstInboundAt, lastInboundAt, createdAt);
     }
 
     private static String firstNonNull(String preferred, java.util.stream.Stream<String> others) {
-      return preferred != null ? preferred : others.filter(Objects::nonNull).findFirst().orElse(null);
+      return preferred != null
+          ? preferred
+          : others.filter(Objects::nonNull).findFirst().orElse(null);
     }
 
     private static Instant earlier(Instant a, Instant b) {
@@ -246,7 +283,10 @@ public class ContactRepository {
   /** The contact behind a phone number or LID, if the number ever saw them. */
   public Optional<Contact> find(UUID sessionId, String lid, String phone) {
     List<Contact> matches =
-        findAll(sessionId, lid == null ? List.of() : List.of(lid), phone == null ? List.of() : List.of(phone));
+        findAll(
+            sessionId,
+            lid == null ? List.of() : List.of(lid),
+            phone == null ? List.of() : List.of(phone));
     return matches.isEmpty() ? Optional.empty() : Optional.of(matches.getFirst());
   }
 
@@ -269,9 +309,13 @@ public class ContactRepository {
   }
 
   /** A person with a phone number, merged across the tenant's numbers: the latest LID and name. */
-  public record KnownPerson(String phone, String lid, String name, List<UUID> sessionIds, Instant lastInboundAt) {}
+  public record KnownPerson(
+      String phone, String lid, String name, List<UUID> sessionIds, Instant lastInboundAt) {}
 
-  /** Every phone number any of the tenant's numbers has seen, in phone order; LID-only people are left out. */
+  /**
+   * Every phone number any of the tenant's numbers has seen, in phone order; LID-only people are
+   * left out.
+   */
   public List<KnownPerson> people(TenantId tenant, int limit, int offset) {
     return jdbc.sql(
             """
@@ -287,14 +331,13 @@ public class ContactRepository {
         .param("tenant", tenant.value())
         .param("limit", limit)
         .param("offset", offset)
-        .query(
-            (rs, row) ->
-                new KnownPerson(
-                    rs.getString("phone"),
-                    rs.getString("lid"),
-                    rs.getString("name"),
-                    List.of((UUID[]) rs.getArray("session_ids").getArray()),
-                    instant(rs, "last_inbound_at")))
+        .query((rs, row) ->
+            new KnownPerson(
+                rs.getString("phone"),
+                rs.getString("lid"),
+                rs.getString("name"),
+                List.of((UUID[]) rs.getArray("session_ids").getArray()),
+                instant(rs, "last_inbound_at")))
         .list();
   }
 

@@ -21,7 +21,10 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
-/** Read-only queries on stored messages: one chat's page, what was exchanged with a person, the history, traffic counts. */
+/**
+ * Read-only queries on stored messages: one chat's page, what was exchanged with a person, the
+ * history, traffic counts.
+ */
 @Repository
 public class ConversationQueries {
 
@@ -60,12 +63,17 @@ public class ConversationQueries {
   }
 
   /**
-   * Outgoing messages to contacts (not groups) that WhatsApp accepted, sent in the window
-   * {@code (after, until]} by these numbers, oldest first and paged by (sent_at, id); those queued
-   * by {@code excludedOrigin} are left out. Served by the per-number sent_at index.
+   * Outgoing messages to contacts (not groups) that WhatsApp accepted, sent in the window {@code
+   * (after, until]} by these numbers, oldest first and paged by (sent_at, id); those queued by
+   * {@code excludedOrigin} are left out. Served by the per-number sent_at index.
    */
   public List<Message> sentToContacts(
-      Collection<UUID> sessionIds, Instant after, UUID afterId, Instant until, String excludedOrigin, int limit) {
+      Collection<UUID> sessionIds,
+      Instant after,
+      UUID afterId,
+      Instant until,
+      String excludedOrigin,
+      int limit) {
     return jdbc.sql(
             """
             SELECT * FROM messaging_message
@@ -91,7 +99,8 @@ public class ConversationQueries {
    * When the person behind a contact chat last wrote to the number in a direct chat: in the chat
    * itself, or in the chat under their linked id (LID) if the number knows it.
    */
-  public Optional<Instant> lastInboundFrom(TenantId tenant, UUID sessionId, ChatId chat, Optional<String> lidChat) {
+  public Optional<Instant> lastInboundFrom(
+      TenantId tenant, UUID sessionId, ChatId chat, Optional<String> lidChat) {
     return jdbc.sql(
             """
             SELECT created_at FROM messaging_message
@@ -125,29 +134,30 @@ public class ConversationQueries {
             """)
         .param("after", afterId)
         .param("limit", limit)
-        .query(
-            (rs, row) -> {
-              MessageStatus status = MessageStatus.of(rs.getString("status"));
-              return new MessageHistory.StoredMessage(
-                  uuid(rs, "id"),
-                  TenantId.of(uuid(rs, "tenant_id")),
-                  uuid(rs, "session_id"),
-                  rs.getString("chat_id"),
-                  "outbound".equals(rs.getString("direction")),
-                  status.visible().value(),
-                  rs.getString("origin_kind"),
-                  uuid(rs, "origin_id"),
-                  rs.getString("failure_reason"),
-                  rs.getString("sender_phone"),
-                  uuid(rs, "contact_id"),
-                  instant(rs, "created_at"),
-                  instant(rs, "sent_at"),
-                  instant(rs, "delivered_at"),
-                  instant(rs, "read_at"),
-                  instant(rs, "played_at"),
-                  instant(rs, "replied_at"),
-                  status == MessageStatus.FAILED || status == MessageStatus.CANCELLED ? instant(rs, "updated_at") : null);
-            })
+        .query((rs, row) -> {
+          MessageStatus status = MessageStatus.of(rs.getString("status"));
+          return new MessageHistory.StoredMessage(
+              uuid(rs, "id"),
+              TenantId.of(uuid(rs, "tenant_id")),
+              uuid(rs, "session_id"),
+              rs.getString("chat_id"),
+              "outbound".equals(rs.getString("direction")),
+              status.visible().value(),
+              rs.getString("origin_kind"),
+              uuid(rs, "origin_id"),
+              rs.getString("failure_reason"),
+              rs.getString("sender_phone"),
+              uuid(rs, "contact_id"),
+              instant(rs, "created_at"),
+              instant(rs, "sent_at"),
+              instant(rs, "delivered_at"),
+              instant(rs, "read_at"),
+              instant(rs, "played_at"),
+              instant(rs, "replied_at"),
+              status == MessageStatus.FAILED || status == MessageStatus.CANCELLED
+                  ? instant(rs, "updated_at")
+                  : null);
+        })
         .list();
   }
 
@@ -185,8 +195,12 @@ public class ConversationQueries {
     }
   }
 
-  /** Counts and times of what the numbers and the chats exchanged since a moment (sent: WhatsApp took it). */
-  public Conversations.Exchange exchangedWith(TenantId tenant, Collection<UUID> sessionIds, List<String> chats, Instant since) {
+  /**
+   * Counts and times of what the numbers and the chats exchanged since a moment (sent: WhatsApp
+   * took it).
+   */
+  public Conversations.Exchange exchangedWith(
+      TenantId tenant, Collection<UUID> sessionIds, List<String> chats, Instant since) {
     if (sessionIds.isEmpty() || chats.isEmpty()) {
       return new Conversations.Exchange(0, 0, null, null, null);
     }
@@ -206,19 +220,19 @@ public class ConversationQueries {
         .param("sessions", sessionIds.toArray(UUID[]::new))
         .param("chats", chats.toArray(String[]::new))
         .param("since", timestamp(since))
-        .query(
-            (rs, row) ->
-                new Conversations.Exchange(
-                    rs.getInt("received"),
-                    rs.getInt("sent"),
-                    instant(rs, "last_inbound_at"),
-                    instant(rs, "first_outbound_at"),
-                    instant(rs, "last_outbound_at")))
+        .query((rs, row) ->
+            new Conversations.Exchange(
+                rs.getInt("received"),
+                rs.getInt("sent"),
+                instant(rs, "last_inbound_at"),
+                instant(rs, "first_outbound_at"),
+                instant(rs, "last_outbound_at")))
         .single();
   }
 
   /** The latest messages in these chats of these numbers, newest first. */
-  public List<Message> recentIn(TenantId tenant, Collection<UUID> sessionIds, List<String> chats, int limit) {
+  public List<Message> recentIn(
+      TenantId tenant, Collection<UUID> sessionIds, List<String> chats, int limit) {
     if (sessionIds.isEmpty() || chats.isEmpty()) {
       return List.of();
     }

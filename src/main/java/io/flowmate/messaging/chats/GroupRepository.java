@@ -25,7 +25,8 @@ public class GroupRepository {
     this.jdbc = jdbc;
   }
 
-  public void upsert(TenantId tenant, UUID sessionId, ChatId group, String subject, Boolean member, Instant at) {
+  public void upsert(
+      TenantId tenant, UUID sessionId, ChatId group, String subject, Boolean member, Instant at) {
     jdbc.sql(
             """
             INSERT INTO messaging_group AS g (tenant_id, session_id, group_id, subject, is_member, updated_at)
@@ -44,18 +45,28 @@ public class GroupRepository {
   }
 
   /** Applies a join/leave/promote/demote to the member list and keeps the count right. */
-  public void changeMembers(TenantId tenant, UUID sessionId, ChatId group, String change, List<GroupMember> members, Instant at) {
+  public void changeMembers(
+      TenantId tenant,
+      UUID sessionId,
+      ChatId group,
+      String change,
+      List<GroupMember> members,
+      Instant at) {
     upsert(tenant, sessionId, group, null, null, at);
     for (GroupMember member : members) {
-      String key = member.identity().lid() != null ? member.identity().lid() : member.identity().phoneNumber();
+      String key =
+          member.identity().lid() != null
+              ? member.identity().lid()
+              : member.identity().phoneNumber();
       if (key == null) {
         continue;
       }
-      String role = switch (change) {
-        case "promote" -> "admin";
-        case "demote" -> "member";
-        default -> member.role() == null ? "member" : member.role();
-      };
+      String role =
+          switch (change) {
+            case "promote" -> "admin";
+            case "demote" -> "member";
+            default -> member.role() == null ? "member" : member.role();
+          };
       jdbc.sql(
               """
               INSERT INTO messaging_group_member AS m (session_id, group_id, member_key, lid, phone, role,
@@ -89,15 +100,15 @@ public class GroupRepository {
   }
 
   public List<GroupRow> list(UUID sessionId) {
-    return jdbc.sql("SELECT * FROM messaging_group WHERE session_id = :session ORDER BY subject, group_id")
+    return jdbc.sql(
+            "SELECT * FROM messaging_group WHERE session_id = :session ORDER BY subject, group_id")
         .param("session", sessionId)
-        .query(
-            (rs, row) ->
-                new GroupRow(
-                    new ChatId(rs.getString("group_id")),
-                    rs.getString("subject"),
-                    rs.getInt("participant_count"),
-                    rs.getBoolean("is_member")))
+        .query((rs, row) ->
+            new GroupRow(
+                new ChatId(rs.getString("group_id")),
+                rs.getString("subject"),
+                rs.getInt("participant_count"),
+                rs.getBoolean("is_member")))
         .list();
   }
 
@@ -107,13 +118,12 @@ public class GroupRepository {
                 + " ORDER BY member_key")
         .param("session", sessionId)
         .param("group", group.value())
-        .query(
-            (rs, row) ->
-                new MemberRow(
-                    rs.getString("lid"),
-                    rs.getString("phone"),
-                    rs.getString("role"),
-                    rs.getTimestamp("left_at") == null))
+        .query((rs, row) ->
+            new MemberRow(
+                rs.getString("lid"),
+                rs.getString("phone"),
+                rs.getString("role"),
+                rs.getTimestamp("left_at") == null))
         .list();
   }
 }

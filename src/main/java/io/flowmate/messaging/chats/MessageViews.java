@@ -27,7 +27,11 @@ public class MessageViews {
   private final SenderStateRepository senderStates;
   private final Clock clock;
 
-  MessageViews(Tenants tenants, MessagingSettings settings, SenderStateRepository senderStates, Clock clock) {
+  MessageViews(
+      Tenants tenants,
+      MessagingSettings settings,
+      SenderStateRepository senderStates,
+      Clock clock) {
     this.tenants = tenants;
     this.settings = settings;
     this.senderStates = senderStates;

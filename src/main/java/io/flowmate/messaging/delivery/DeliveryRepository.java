@@ -18,7 +18,10 @@ import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
-/** The ack state machine of outgoing messages (sent → delivered → read → played, never backwards), and reply marks. */
+/**
+ * The ack state machine of outgoing messages (sent → delivered → read → played, never backwards),
+ * and reply marks.
+ */
 @Repository
 public class DeliveryRepository {
 
@@ -29,8 +32,8 @@ public class DeliveryRepository {
   }
 
   /**
-   * How far an outgoing message is, for acks: they only move it forward. Anything not on the
-   * sent → played path (failed, cancelled) is past every ack; a message not sent yet is before all.
+   * How far an outgoing message is, for acks: they only move it forward. Anything not on the sent →
+   * played path (failed, cancelled) is past every ack; a message not sent yet is before all.
    */
   private static final String PROGRESS =
       "(CASE status WHEN 'sent' THEN 2 WHEN 'delivered' THEN 3 WHEN 'read' THEN 4 WHEN 'played' THEN 5"
@@ -55,8 +58,7 @@ public class DeliveryRepository {
   record AckOutcome(List<AppliedAck> applied, List<AckUpdate> unknown) {}
 
   /**
-   * Moves outgoing messages forward on acks, in one statement for the whole batch; never
-   * backwards.
+   * Moves outgoing messages forward on acks, in one statement for the whole batch; never backwards.
    */
   AckOutcome applyAcks(List<AckUpdate> acks) {
     if (acks.isEmpty()) {
@@ -95,23 +97,29 @@ public class DeliveryRepository {
                   AND before.id = m.id
                 RETURNING m.wa_message_id, best.status, best.at, %s
                 """
-                    .formatted(values, PROGRESS.replace("status", "m.status"), MessageRows.MOVED.formatted("before.status")))
+                    .formatted(
+                        values,
+                        PROGRESS.replace("status", "m.status"),
+                        MessageRows.MOVED.formatted("before.status")))
             .params(statement)
-            .query(
-                (rs, row) ->
-                    new AppliedAck(
-                        uuid(rs, "id"),
-                        TenantId.of(uuid(rs, "tenant_id")),
-                        uuid(rs, "session_id"),
-                        rs.getString("wa_message_id"),
-                        MessageStatus.of(rs.getString("status")),
-                        instant(rs, "at"),
-                        MessageRows.moved(rs, row)))
+            .query((rs, row) ->
+                new AppliedAck(
+                    uuid(rs, "id"),
+                    TenantId.of(uuid(rs, "tenant_id")),
+                    uuid(rs, "session_id"),
+                    rs.getString("wa_message_id"),
+                    MessageStatus.of(rs.getString("status")),
+                    instant(rs, "at"),
+                    MessageRows.moved(rs, row)))
             .list();
     var appliedKeys =
-        applied.stream().map(a -> a.sessionId() + "/" + a.waMessageId()).collect(java.util.stream.Collectors.toSet());
+        applied.stream()
+            .map(a -> a.sessionId() + "/" + a.waMessageId())
+            .collect(java.util.stream.Collectors.toSet());
     List<AckUpdate> unapplied =
-        acks.stream().filter(a -> !appliedKeys.contains(a.sessionId() + "/" + a.waMessageId())).toList();
+        acks.stream()
+            .filter(a -> !appliedKeys.contains(a.sessionId() + "/" + a.waMessageId()))
+            .toList();
     if (unapplied.isEmpty()) {
       return new AckOutcome(applied, List.of());
     }
@@ -124,14 +132,17 @@ public class DeliveryRepository {
             FROM messaging_message m
             JOIN unnest(CAST(:sessions AS uuid[]), CAST(:ids AS text[])) AS a(session_id, wa_message_id)
               ON m.session_id = a.session_id AND m.wa_message_id = a.wa_message_id
-            """.formatted(PROGRESS))
+            """
+                .formatted(PROGRESS))
         .param("sessions", unapplied.stream().map(AckUpdate::sessionId).toArray(UUID[]::new))
         .param("ids", unapplied.stream().map(AckUpdate::waMessageId).toArray(String[]::new))
         .query((rs, row) -> reached.put(rs.getString("key"), rs.getInt("progress")));
     return new AckOutcome(
         applied,
         unapplied.stream()
-            .filter(a -> reached.getOrDefault(a.sessionId() + "/" + a.waMessageId(), 0) < progress(a.status()))
+            .filter(a ->
+                reached.getOrDefault(a.sessionId() + "/" + a.waMessageId(), 0)
+                    < progress(a.status()))
             .toList());
   }
 
@@ -144,7 +155,8 @@ public class DeliveryRepository {
    *
    * @return the messages marked now (their status is unchanged)
    */
-  public List<MessageRows.Moved> markReplied(UUID sessionId, ChatId chat, Instant replyAt, Duration window) {
+  public List<MessageRows.Moved> markReplied(
+      UUID sessionId, ChatId chat, Instant replyAt, Duration window) {
     return jdbc.sql(
             """
             UPDATE messaging_message m SET replied_at = :at, updated_at = :at
@@ -152,7 +164,8 @@ public class DeliveryRepository {
               AND replied_at IS NULL AND sent_at IS NOT NULL
               AND sent_at BETWEEN :since AND :at
             RETURNING %s
-            """.formatted(MessageRows.MOVED.formatted("m.status")))
+            """
+                .formatted(MessageRows.MOVED.formatted("m.status")))
         .param("session", sessionId)
         .param("chat", chat.value())
         .param("at", timestamp(replyAt))

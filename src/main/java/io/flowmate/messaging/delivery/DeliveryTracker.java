@@ -3,9 +3,9 @@ package io.flowmate.messaging.delivery;
 import io.flowmate.core.db.GroupCommit;
 import io.flowmate.core.sse.LiveEvents;
 import io.flowmate.gateway.Sessions;
+import io.flowmate.gateway.spi.TransportEvent;
 import io.flowmate.gateway.spi.TransportEvent.Ack;
 import io.flowmate.gateway.spi.TransportEvent.DeliveryChanged;
-import io.flowmate.gateway.spi.TransportEvent;
 import io.flowmate.gateway.spi.TransportEventListener;
 import io.flowmate.messaging.MessageStatus;
 import io.flowmate.messaging.MessagingSettings;
@@ -32,17 +32,17 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Moves outgoing messages forward as WhatsApp acknowledges them (sent → delivered → read →
- * played, or failed), never backwards. {@link #onTransportEvent} returns once the ack is
- * committed, so a webhook is answered only for acks that are kept (WAHA delivers it again
- * otherwise); acks arriving together share a transaction ({@link GroupCommit}).
+ * Moves outgoing messages forward as WhatsApp acknowledges them (sent → delivered → read → played,
+ * or failed), never backwards. {@link #onTransportEvent} returns once the ack is committed, so a
+ * webhook is answered only for acks that are kept (WAHA delivers it again otherwise); acks arriving
+ * together share a transaction ({@link GroupCommit}).
  *
  * <p>An ack can overtake the dispatcher's "sent" record (a fast transport acks before the
  * dispatcher's commit); such acks are parked in the database, not in memory, and applied when the
- * message is recorded. Parking and recording can cross (the record commits between the ack's
- * lookup and its parking), so parked acks are also looked for on their own every 250 ms, until
- * they are two minutes old. A failure with WhatsApp's error 463 (reach-out timelock) also pauses
- * the number's sends to new contacts.
+ * message is recorded. Parking and recording can cross (the record commits between the ack's lookup
+ * and its parking), so parked acks are also looked for on their own every 250 ms, until they are
+ * two minutes old. A failure with WhatsApp's error 463 (reach-out timelock) also pauses the
+ * number's sends to new contacts.
  */
 @Component
 public class DeliveryTracker implements TransportEventListener, DisposableBean {
@@ -63,15 +63,16 @@ public class DeliveryTracker implements TransportEventListener, DisposableBean {
   private final MessagingSettings settings;
   private final Clock clock;
   private final GroupCommit<AckUpdate> writer;
+
   /** Messages with acks this instance parked, as {@code session/WhatsApp id}: a hint, bounded. */
   private final Set<String> parkedHere = ConcurrentHashMap.newKeySet();
+
   private final ScheduledExecutorService sweeper =
-      Executors.newSingleThreadScheduledExecutor(
-          runnable -> {
-            Thread thread = new Thread(runnable, "early-ack-sweeper");
-            thread.setDaemon(true);
-            return thread;
-          });
+      Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "early-ack-sweeper");
+        thread.setDaemon(true);
+        return thread;
+      });
 
   DeliveryTracker(
       DeliveryRepository messages,
@@ -130,24 +131,26 @@ public class DeliveryTracker implements TransportEventListener, DisposableBean {
       return;
     }
     try {
-      transaction.executeWithoutResult(status -> apply(earlyAcks.take(sessionId, providerMessageId)));
+      transaction.executeWithoutResult(
+          status -> apply(earlyAcks.take(sessionId, providerMessageId)));
     } catch (RuntimeException e) {
-      log.warn("Parked acks of a message of session {} not applied yet; the sweeper retries: {}",
-          sessionId, e.getMessage());
+      log.warn(
+          "Parked acks of a message of session {} not applied yet; the sweeper retries: {}",
+          sessionId,
+          e.getMessage());
     }
   }
 
   /**
-   * Applies parked acks whose message is recorded by now and forgets those older than the TTL:
-   * acks of messages sent from the phone itself never find a record here (the sweeper does this
-   * every 250 ms; tests call it directly).
+   * Applies parked acks whose message is recorded by now and forgets those older than the TTL: acks
+   * of messages sent from the phone itself never find a record here (the sweeper does this every
+   * 250 ms; tests call it directly).
    */
   void flush() {
-    transaction.executeWithoutResult(
-        status -> {
-          earlyAcks.forgetParkedBefore(clock.instant().minus(EARLY_ACK_TTL));
-          apply(earlyAcks.takeRecorded());
-        });
+    transaction.executeWithoutResult(status -> {
+      earlyAcks.forgetParkedBefore(clock.instant().minus(EARLY_ACK_TTL));
+      apply(earlyAcks.takeRecorded());
+    });
   }
 
   private void record(List<AckUpdate> batch) {
@@ -193,13 +196,14 @@ public class DeliveryTracker implements TransportEventListener, DisposableBean {
             : now.plus(settings.governor().reachoutLock());
     sessions
         .findById(ack.sessionId())
-        .ifPresent(
-            session -> {
-              senderStates.lockReachout(
-                  session.tenantId(), session.id(), until, "error 463: reach-out timelock", now);
-              log.warn("Session {} hit WhatsApp's reach-out timelock (463): new contacts paused until {}",
-                  session.id(), until);
-            });
+        .ifPresent(session -> {
+          senderStates.lockReachout(
+              session.tenantId(), session.id(), until, "error 463: reach-out timelock", now);
+          log.warn(
+              "Session {} hit WhatsApp's reach-out timelock (463): new contacts paused until {}",
+              session.id(),
+              until);
+        });
   }
 
   private static String describe(TransportEvent.DeliveryError error) {

@@ -12,7 +12,10 @@ import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
-/** Acks parked in the database until their message is recorded as sent ({@code messaging_early_ack}). */
+/**
+ * Acks parked in the database until their message is recorded as sent ({@code
+ * messaging_early_ack}).
+ */
 @Repository
 class EarlyAckRepository {
 

@@ -1,2 +1,4 @@
-/** Delivery: acks move outgoing messages forward (sent, delivered, read, played), never backwards. */
+/**
+ * Delivery: acks move outgoing messages forward (sent, delivered, read, played), never backwards.
+ */
 package io.flowmate.messaging.delivery;

@@ -5,4 +5,5 @@ import java.time.Instant;
 import java.util.UUID;
 
 /** A number met a new contact, or learned the second form (LID or phone) of a known one. */
-public record ContactLearned(TenantId tenantId, UUID sessionId, UUID contactId, Instant learnedAt) {}
+public record ContactLearned(
+    TenantId tenantId, UUID sessionId, UUID contactId, Instant learnedAt) {}

@@ -11,8 +11,8 @@ import java.util.UUID;
  *
  * @param contactId the sender as a contact of the number (null in rare cases without identity)
  * @param groupMessage written in a WhatsApp group ({@code chatId} is the group)
- * @param senderPhone the sender's phone number (E.164 digits) when known, also when they wrote
- *     from their linked id ({@code <n>@lid})
+ * @param senderPhone the sender's phone number (E.164 digits) when known, also when they wrote from
+ *     their linked id ({@code <n>@lid})
  */
 public record MessageReceived(
     TenantId tenantId,
@@ -29,6 +29,13 @@ public record MessageReceived(
   @Override
   public String toString() {
     return "MessageReceived[tenantId=%s, sessionId=%s, messageId=%s, contactId=%s, groupMessage=%s, type=%s, at=%s]"
-        .formatted(tenantId, sessionId, messageId, contactId, groupMessage, LogSafe.text(messageType), receivedAt);
+        .formatted(
+            tenantId,
+            sessionId,
+            messageId,
+            contactId,
+            groupMessage,
+            LogSafe.text(messageType),
+            receivedAt);
   }
 }

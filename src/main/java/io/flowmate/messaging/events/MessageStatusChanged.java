@@ -39,6 +39,14 @@ public record MessageStatusChanged(
   public String toString() {
     return ("MessageStatusChanged[tenantId=%s, sessionId=%s, messageId=%s, status=%s, previousStatus=%s,"
             + " originKind=%s, originId=%s, changedAt=%s]")
-        .formatted(tenantId, sessionId, messageId, status, previousStatus, originKind, originId, changedAt);
+        .formatted(
+            tenantId,
+            sessionId,
+            messageId,
+            status,
+            previousStatus,
+            originKind,
+            originId,
+            changedAt);
   }
 }

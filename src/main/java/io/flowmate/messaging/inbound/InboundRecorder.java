@@ -8,6 +8,7 @@ import io.flowmate.core.db.GroupCommit;
 import io.flowmate.core.sse.LiveEvents;
 import io.flowmate.gateway.SessionInfo;
 import io.flowmate.gateway.Sessions;
+import io.flowmate.gateway.spi.TransportEvent;
 import io.flowmate.gateway.spi.TransportEvent.AccountRestricted;
 import io.flowmate.gateway.spi.TransportEvent.ChatLabelChanged;
 import io.flowmate.gateway.spi.TransportEvent.GroupChanged;
@@ -19,7 +20,6 @@ import io.flowmate.gateway.spi.TransportEvent.MessageReceived;
 import io.flowmate.gateway.spi.TransportEvent.MessageRevoked;
 import io.flowmate.gateway.spi.TransportEvent.PollVoted;
 import io.flowmate.gateway.spi.TransportEvent.ReactionReceived;
-import io.flowmate.gateway.spi.TransportEvent;
 import io.flowmate.gateway.spi.TransportEventListener;
 import io.flowmate.gateway.spi.WaIdentity;
 import io.flowmate.messaging.MessageStatus;
@@ -54,8 +54,8 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Stores what happens in a number's chats: messages that arrive (and ours typed on the phone),
- * once per WhatsApp id however often a webhook repeats them; the contacts behind them, keyed on the
+ * Stores what happens in a number's chats: messages that arrive (and ours typed on the phone), once
+ * per WhatsApp id however often a webhook repeats them; the contacts behind them, keyed on the
  * linked id with the phone number beside it; opt-out keywords; reply marks on what we sent;
  * reactions, edits, deletions and poll votes; group membership; labels changed on the phone.
  *
@@ -168,7 +168,11 @@ public class InboundRecorder implements TransportEventListener, DisposableBean {
       if (session.isEmpty()) {
         log.debug("Event for unknown session {} ignored", event.sessionId());
       } else if (event instanceof MessageReceived received) {
-        arrivals.add(new Arrival(session.get(), received, received.occurredAt() == null ? now : received.occurredAt()));
+        arrivals.add(
+            new Arrival(
+                session.get(),
+                received,
+                received.occurredAt() == null ? now : received.occurredAt()));
       } else {
         received(arrivals, now);
         arrivals.clear();
@@ -189,7 +193,8 @@ public class InboundRecorder implements TransportEventListener, DisposableBean {
               reaction.emoji() == null ? "" : reaction.emoji(),
               reaction.occurredAt());
       case MessageEdited edited ->
-          messages.markEdited(session.id(), edited.providerMessageId(), edited.text(), edited.occurredAt());
+          messages.markEdited(
+              session.id(), edited.providerMessageId(), edited.text(), edited.occurredAt());
       case MessageRevoked revoked ->
           messages.markRevoked(session.id(), revoked.providerMessageId(), revoked.occurredAt());
       case PollVoted vote ->
@@ -201,19 +206,38 @@ public class InboundRecorder implements TransportEventListener, DisposableBean {
               vote.occurredAt());
       case GroupParticipantsChanged change ->
           groups.changeMembers(
-              session.tenantId(), session.id(), change.group(), change.change(), change.participants(), change.occurredAt());
+              session.tenantId(),
+              session.id(),
+              change.group(),
+              change.change(),
+              change.participants(),
+              change.occurredAt());
       case GroupChanged change ->
-          groups.upsert(session.tenantId(), session.id(), change.group(), change.subject(), change.member(), change.occurredAt());
+          groups.upsert(
+              session.tenantId(),
+              session.id(),
+              change.group(),
+              change.subject(),
+              change.member(),
+              change.occurredAt());
       case LabelChanged change -> labels.onWhatsAppLabel(session, change.label(), change.deleted());
-      case ChatLabelChanged change -> labels.onWhatsAppChatLabel(session, change.chat(), change.labelId(), change.added());
+      case ChatLabelChanged change ->
+          labels.onWhatsAppChatLabel(session, change.chat(), change.labelId(), change.added());
       case IdentityLearned learned ->
-          learn(List.of(new ContactRepository.Sighting(session.tenantId(), session.id(), learned.identity(), null)), now);
+          learn(
+              List.of(
+                  new ContactRepository.Sighting(
+                      session.tenantId(), session.id(), learned.identity(), null)),
+              now);
       case AccountRestricted restricted -> {
-        Instant until = restricted.health() == null ? null : restricted.health().reachoutLockedUntil();
+        Instant until =
+            restricted.health() == null ? null : restricted.health().reachoutLockedUntil();
         if (until != null) {
-          senderStates.lockReachout(session.tenantId(), session.id(), until, restricted.reason(), now);
+          senderStates.lockReachout(
+              session.tenantId(), session.id(), until, restricted.reason(), now);
         }
-        log.warn("WhatsApp restricted session {}: {}", session.id(), LogSafe.text(restricted.reason()));
+        log.warn(
+            "WhatsApp restricted session {}: {}", session.id(), LogSafe.text(restricted.reason()));
       }
       default -> {}
     }
@@ -248,18 +272,24 @@ public class InboundRecorder implements TransportEventListener, DisposableBean {
             fresh.stream()
                 .map(m -> {
                   Arrival arrival = byMessage.get(m.id());
-                  return new ChatRepository.Entry(m, arrival.inDirectChat() ? arrival.sender().pushName() : null, arrival.at());
+                  return new ChatRepository.Entry(
+                      m, arrival.inDirectChat() ? arrival.sender().pushName() : null, arrival.at());
                 })
                 .toList());
-    fresh.stream().filter(m -> byMessage.get(m.id()).event().fromMe()).forEach(this::announceTypedOnPhone);
-    List<Message> incoming = fresh.stream().filter(m -> !byMessage.get(m.id()).event().fromMe()).toList();
+    fresh.stream()
+        .filter(m -> byMessage.get(m.id()).event().fromMe())
+        .forEach(this::announceTypedOnPhone);
+    List<Message> incoming =
+        fresh.stream().filter(m -> !byMessage.get(m.id()).event().fromMe()).toList();
     List<Optional<ContactRepository.Learned>> contacts =
         learn(
             incoming.stream()
                 .map(m -> {
                   Arrival arrival = byMessage.get(m.id());
                   return new ContactRepository.Sighting(
-                      arrival.session().tenantId(), arrival.session().id(), arrival.event().sender(),
+                      arrival.session().tenantId(),
+                      arrival.session().id(),
+                      arrival.event().sender(),
                       arrival.inDirectChat() ? arrival.at() : null);
                 })
                 .toList(),
@@ -267,16 +297,19 @@ public class InboundRecorder implements TransportEventListener, DisposableBean {
     for (int i = 0; i < incoming.size(); i++) {
       Message message = incoming.get(i);
       Arrival arrival = byMessage.get(message.id());
-      Instant wroteLast = lastOutbound.get(ChatRepository.key(message.sessionId(), message.chatId()));
+      Instant wroteLast =
+          lastOutbound.get(ChatRepository.key(message.sessionId(), message.chatId()));
       if (wroteLast != null && !wroteLast.isBefore(arrival.at().minus(settings.replyWindow()))) {
         deliveries
-            .markReplied(message.sessionId(), message.chatId(), arrival.at(), settings.replyWindow())
+            .markReplied(
+                message.sessionId(), message.chatId(), arrival.at(), settings.replyWindow())
             .forEach(replied -> events.publishEvent(replied.changed("replied", arrival.at())));
       }
       if (arrival.inDirectChat()) {
         honourOptOut(arrival, message);
       }
-      announce(arrival, message, contacts.get(i).map(ContactRepository.Learned::contact).orElse(null));
+      announce(
+          arrival, message, contacts.get(i).map(ContactRepository.Learned::contact).orElse(null));
     }
   }
 
@@ -284,14 +317,24 @@ public class InboundRecorder implements TransportEventListener, DisposableBean {
   private void announceTypedOnPhone(Message message) {
     events.publishEvent(
         new MessageStatusChanged(
-            message.tenantId(), message.sessionId(), message.id(), MessageStatus.SENT.value(),
-            message.times().sentAt(), null, message.chatId().value(), null, null, null, message.times().sentAt()));
+            message.tenantId(),
+            message.sessionId(),
+            message.id(),
+            MessageStatus.SENT.value(),
+            message.times().sentAt(),
+            null,
+            message.chatId().value(),
+            null,
+            null,
+            null,
+            message.times().sentAt()));
   }
 
   private Message message(Arrival arrival, Instant now) {
     MessageReceived received = arrival.event();
     TransportEvent.InboundContent content = received.content();
-    Map<String, Object> payload = new HashMap<>(content.details() == null ? Map.of() : content.details());
+    Map<String, Object> payload =
+        new HashMap<>(content.details() == null ? Map.of() : content.details());
     if (content.mediaUrl() != null) {
       payload.put("media_url", content.mediaUrl());
     }
@@ -304,11 +347,18 @@ public class InboundRecorder implements TransportEventListener, DisposableBean {
     WaIdentity sender = arrival.sender();
     Instant at = arrival.at();
     Message.Content said =
-        new Message.Content(MessageType.of(content.type()), content.text(), payload, null, received.replyTo());
+        new Message.Content(
+            MessageType.of(content.type()), content.text(), payload, null, received.replyTo());
     if (received.fromMe()) {
       return Message.typedOnPhone(
-          Ids.newId(), arrival.session().tenantId(), arrival.session().id(), received.chat(), said,
-          received.providerMessageId(), at, now);
+          Ids.newId(),
+          arrival.session().tenantId(),
+          arrival.session().id(),
+          received.chat(),
+          said,
+          received.providerMessageId(),
+          at,
+          now);
     }
     return Message.received(
         Ids.newId(),
@@ -326,27 +376,38 @@ public class InboundRecorder implements TransportEventListener, DisposableBean {
   private void honourOptOut(Arrival arrival, Message message) {
     WaIdentity sender = arrival.sender();
     TenantId tenant = arrival.session().tenantId();
-    policy.optOutKeyword(message.content().body())
-        .ifPresent(
-            keyword -> {
-              if (sender.phoneNumber() != null) {
-                optOuts.add(tenant, sender.phoneNumber(), keyword, message.id(), arrival.at());
-              }
-              if (sender.lid() != null) {
-                optOuts.add(tenant, sender.lid(), keyword, message.id(), arrival.at());
-              }
-              log.info("The sender of message {} opted out with '{}'", message.id(), LogSafe.text(keyword));
-            });
+    policy
+        .optOutKeyword(message.content().body())
+        .ifPresent(keyword -> {
+          if (sender.phoneNumber() != null) {
+            optOuts.add(tenant, sender.phoneNumber(), keyword, message.id(), arrival.at());
+          }
+          if (sender.lid() != null) {
+            optOuts.add(tenant, sender.lid(), keyword, message.id(), arrival.at());
+          }
+          log.info(
+              "The sender of message {} opted out with '{}'", message.id(), LogSafe.text(keyword));
+        });
   }
 
   private void announce(Arrival arrival, Message message, ContactRepository.Contact contact) {
     SessionInfo session = arrival.session();
     boolean group = !arrival.inDirectChat();
-    String phone = arrival.sender().phoneNumber() != null ? arrival.sender().phoneNumber() : contact == null ? null : contact.phone();
+    String phone =
+        arrival.sender().phoneNumber() != null
+            ? arrival.sender().phoneNumber()
+            : contact == null ? null : contact.phone();
     events.publishEvent(
         new io.flowmate.messaging.events.MessageReceived(
-            session.tenantId(), session.id(), message.id(), message.chatId().value(),
-            contact == null ? null : contact.id(), group, message.content().type().value(), arrival.at(), phone));
+            session.tenantId(),
+            session.id(),
+            message.id(),
+            message.chatId().value(),
+            contact == null ? null : contact.id(),
+            group,
+            message.content().type().value(),
+            arrival.at(),
+            phone));
     Map<String, Object> data = new LinkedHashMap<>();
     data.put("message_id", message.id());
     data.put("session_id", session.id());
@@ -357,14 +418,18 @@ public class InboundRecorder implements TransportEventListener, DisposableBean {
   }
 
   /** Learns the people seen; tells other modules about those seen for the first time. */
-  private List<Optional<ContactRepository.Learned>> learn(List<ContactRepository.Sighting> sightings, Instant now) {
+  private List<Optional<ContactRepository.Learned>> learn(
+      List<ContactRepository.Sighting> sightings, Instant now) {
     List<Optional<ContactRepository.Learned>> learned = contacts.learn(sightings, now);
     for (int i = 0; i < sightings.size(); i++) {
       ContactRepository.Sighting sighting = sightings.get(i);
-      learned.get(i)
+      learned
+          .get(i)
           .filter(ContactRepository.Learned::isNew)
-          .ifPresent(
-              l -> events.publishEvent(new ContactLearned(sighting.tenant(), sighting.sessionId(), l.contact().id(), now)));
+          .ifPresent(l ->
+              events.publishEvent(
+                  new ContactLearned(
+                      sighting.tenant(), sighting.sessionId(), l.contact().id(), now)));
     }
     return learned;
   }

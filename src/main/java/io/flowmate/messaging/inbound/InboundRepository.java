@@ -2,7 +2,6 @@ package io.flowmate.messaging.inbound;
 
 import static io.flowmate.core.db.Sql.timestamp;
 import static io.flowmate.core.db.Sql.timestampText;
-import static io.flowmate.core.db.Sql.uuid;
 
 import io.flowmate.messaging.message.Message;
 import io.flowmate.messaging.message.MessageRows;
@@ -14,7 +13,10 @@ import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
-/** Messages observed in chats, stored once per WhatsApp id, and what happens to them later: edits, deletes, reactions, votes. */
+/**
+ * Messages observed in chats, stored once per WhatsApp id, and what happens to them later: edits,
+ * deletes, reactions, votes.
+ */
 @Repository
 public class InboundRepository {
 
@@ -55,29 +57,56 @@ public class InboundRepository {
                     RETURNING id
                     """)
                 .param("ids", MessageRows.column(observed, Message::id, UUID[]::new))
-                .param("tenants", MessageRows.column(observed, m -> m.tenantId().value(), UUID[]::new))
+                .param(
+                    "tenants", MessageRows.column(observed, m -> m.tenantId().value(), UUID[]::new))
                 .param("sessions", MessageRows.column(observed, Message::sessionId, UUID[]::new))
-                .param("chats", MessageRows.column(observed, m -> m.chatId().value(), String[]::new))
-                .param("directions", MessageRows.column(observed, m -> m.direction().value(), String[]::new))
+                .param(
+                    "chats", MessageRows.column(observed, m -> m.chatId().value(), String[]::new))
+                .param(
+                    "directions",
+                    MessageRows.column(observed, m -> m.direction().value(), String[]::new))
                 .param("sources", MessageRows.column(observed, Message::source, String[]::new))
-                .param("types", MessageRows.column(observed, m -> m.content().type().value(), String[]::new))
-                .param("bodies", MessageRows.column(observed, m -> m.content().body(), String[]::new))
-                .param("payloads", MessageRows.column(observed, m -> MessageRows.json(m.content().payload()), String[]::new))
-                .param("replyTos", MessageRows.column(observed, m -> m.content().replyTo(), String[]::new))
-                .param("senderPhones", MessageRows.column(observed, m -> m.sender().phone(), String[]::new))
-                .param("senderLids", MessageRows.column(observed, m -> m.sender().lid(), String[]::new))
-                .param("senderNames", MessageRows.column(observed, m -> m.sender().name(), String[]::new))
-                .param("statuses", MessageRows.column(observed, m -> m.status().value(), String[]::new))
+                .param(
+                    "types",
+                    MessageRows.column(observed, m -> m.content().type().value(), String[]::new))
+                .param(
+                    "bodies", MessageRows.column(observed, m -> m.content().body(), String[]::new))
+                .param(
+                    "payloads",
+                    MessageRows.column(
+                        observed, m -> MessageRows.json(m.content().payload()), String[]::new))
+                .param(
+                    "replyTos",
+                    MessageRows.column(observed, m -> m.content().replyTo(), String[]::new))
+                .param(
+                    "senderPhones",
+                    MessageRows.column(observed, m -> m.sender().phone(), String[]::new))
+                .param(
+                    "senderLids",
+                    MessageRows.column(observed, m -> m.sender().lid(), String[]::new))
+                .param(
+                    "senderNames",
+                    MessageRows.column(observed, m -> m.sender().name(), String[]::new))
+                .param(
+                    "statuses",
+                    MessageRows.column(observed, m -> m.status().value(), String[]::new))
                 .param("waIds", MessageRows.column(observed, Message::waMessageId, String[]::new))
-                .param("sentAts", MessageRows.column(observed, m -> timestampText(m.times().sentAt()), String[]::new))
-                .param("ats", MessageRows.column(observed, m -> timestampText(m.times().createdAt()), String[]::new))
+                .param(
+                    "sentAts",
+                    MessageRows.column(
+                        observed, m -> timestampText(m.times().sentAt()), String[]::new))
+                .param(
+                    "ats",
+                    MessageRows.column(
+                        observed, m -> timestampText(m.times().createdAt()), String[]::new))
                 .query(UUID.class)
                 .list());
     return observed.stream().filter(m -> inserted.contains(m.id())).toList();
   }
 
   public void markEdited(UUID id, String text, Instant at) {
-    jdbc.sql("UPDATE messaging_message SET body = :text, edited_at = :at, updated_at = :at WHERE id = :id")
+    jdbc.sql(
+            "UPDATE messaging_message SET body = :text, edited_at = :at, updated_at = :at WHERE id = :id")
         .param("id", id)
         .param("text", text)
         .param("at", timestamp(at))
@@ -128,7 +157,8 @@ public class InboundRepository {
   }
 
   /** Records a poll vote on the poll message. */
-  void vote(UUID sessionId, String pollWaMessageId, String voter, List<String> options, Instant at) {
+  void vote(
+      UUID sessionId, String pollWaMessageId, String voter, List<String> options, Instant at) {
     jdbc.sql(
             """
             UPDATE messaging_message SET updated_at = :at, payload =

@@ -1,7 +1,6 @@
 package io.flowmate.messaging.labels;
 
 import io.flowmate.core.ChatId;
-import io.flowmate.core.api.ApiException;
 import io.flowmate.core.security.Caller;
 import io.flowmate.core.security.RequiresScope;
 import io.flowmate.core.security.Scopes;
@@ -60,15 +59,23 @@ class LabelController {
   record ChatLabelsRequest(@NotNull List<@NotNull UUID> labelIds) {}
 
   record LabelView(
-      UUID id, String name, String color, String description, int chatCount, boolean synced, Instant createdAt) {
+      UUID id,
+      String name,
+      String color,
+      String description,
+      int chatCount,
+      boolean synced,
+      Instant createdAt) {
     static LabelView of(LabelRepository.Label l) {
-      return new LabelView(l.id(), l.name(), l.color(), l.description(), l.chatCount(), l.synced(), l.createdAt());
+      return new LabelView(
+          l.id(), l.name(), l.color(), l.description(), l.chatCount(), l.synced(), l.createdAt());
     }
   }
 
   record LabelledChatView(UUID sessionId, String chatId, Instant labelledAt) {}
 
-  record BusinessCheck(UUID sessionId, boolean isBusiness, boolean labelsSupported, String status) {}
+  record BusinessCheck(
+      UUID sessionId, boolean isBusiness, boolean labelsSupported, String status) {}
 
   @GetMapping
   @RequiresScope(Scopes.LABELS_READ)
@@ -80,7 +87,9 @@ class LabelController {
   @ResponseStatus(HttpStatus.CREATED)
   @RequiresScope(Scopes.LABELS_MANAGE)
   LabelView create(Caller caller, @Valid @RequestBody LabelRequest request) {
-    return LabelView.of(labels.create(caller.tenantId(), request.name().strip(), request.color(), request.description()));
+    return LabelView.of(
+        labels.create(
+            caller.tenantId(), request.name().strip(), request.color(), request.description()));
   }
 
   @GetMapping("/business-check")
@@ -89,7 +98,8 @@ class LabelController {
   BusinessCheck businessCheck(Caller caller, @RequestParam("session_id") UUID sessionId) {
     SessionInfo session = sessions.get(caller.tenantId(), sessionId);
     boolean supported = transport.capabilities().labels();
-    return new BusinessCheck(session.id(), session.isBusiness() || supported, supported, session.status().value());
+    return new BusinessCheck(
+        session.id(), session.isBusiness() || supported, supported, session.status().value());
   }
 
   @PostMapping("/sync-from-whatsapp")
@@ -102,8 +112,11 @@ class LabelController {
   @GetMapping("/chat/{chatId}")
   @RequiresScope(Scopes.LABELS_READ)
   @Operation(summary = "The labels on one chat of a session")
-  List<LabelView> ofChat(Caller caller, @PathVariable String chatId, @RequestParam("session_id") UUID sessionId) {
-    return labels.ofChat(caller.tenantId(), sessionId, ChatId.parse(chatId)).stream().map(LabelView::of).toList();
+  List<LabelView> ofChat(
+      Caller caller, @PathVariable String chatId, @RequestParam("session_id") UUID sessionId) {
+    return labels.ofChat(caller.tenantId(), sessionId, ChatId.parse(chatId)).stream()
+        .map(LabelView::of)
+        .toList();
   }
 
   @PutMapping("/chat/{chatId}")
@@ -114,7 +127,9 @@ class LabelController {
       @PathVariable String chatId,
       @RequestParam("session_id") UUID sessionId,
       @Valid @RequestBody ChatLabelsRequest request) {
-    return labels.setChatLabels(caller.tenantId(), sessionId, ChatId.parse(chatId), request.labelIds()).stream()
+    return labels
+        .setChatLabels(caller.tenantId(), sessionId, ChatId.parse(chatId), request.labelIds())
+        .stream()
         .map(LabelView::of)
         .toList();
   }
@@ -129,8 +144,12 @@ class LabelController {
   @RequiresScope(Scopes.LABELS_MANAGE)
   LabelView update(Caller caller, @PathVariable UUID id, @Valid @RequestBody LabelPatch request) {
     return LabelView.of(
-        labels.update(caller.tenantId(), id, request.name() == null ? null : request.name().strip(),
-            request.color(), request.description()));
+        labels.update(
+            caller.tenantId(),
+            id,
+            request.name() == null ? null : request.name().strip(),
+            request.color(),
+            request.description()));
   }
 
   @DeleteMapping("/{id}")

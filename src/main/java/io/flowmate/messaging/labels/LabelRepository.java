@@ -50,20 +50,22 @@ public class LabelRepository {
    *
    * @return whether it was inserted
    */
-  boolean insertIfAbsent(UUID id, TenantId tenant, String name, String color, String description, Instant at) {
+  boolean insertIfAbsent(
+      UUID id, TenantId tenant, String name, String color, String description, Instant at) {
     return jdbc.sql(
-            """
-            INSERT INTO messaging_label (id, tenant_id, name, color, description, created_at, updated_at)
-            VALUES (:id, :tenant, :name, :color, :description, :at, :at)
-            ON CONFLICT (tenant_id, lower(name)) DO NOTHING
-            """)
-        .param("id", id)
-        .param("tenant", tenant.value())
-        .param("name", name)
-        .param("color", color)
-        .param("description", description)
-        .param("at", timestamp(at))
-        .update() == 1;
+                """
+                INSERT INTO messaging_label (id, tenant_id, name, color, description, created_at, updated_at)
+                VALUES (:id, :tenant, :name, :color, :description, :at, :at)
+                ON CONFLICT (tenant_id, lower(name)) DO NOTHING
+                """)
+            .param("id", id)
+            .param("tenant", tenant.value())
+            .param("name", name)
+            .param("color", color)
+            .param("description", description)
+            .param("at", timestamp(at))
+            .update()
+        == 1;
   }
 
   void update(UUID id, String name, String color, String description, Instant at) {
@@ -183,9 +185,9 @@ public class LabelRepository {
             "SELECT session_id, chat_id, created_at FROM messaging_chat_label WHERE label_id = :label"
                 + " ORDER BY created_at DESC")
         .param("label", labelId)
-        .query(
-            (rs, row) ->
-                new LabelledChat(uuid(rs, "session_id"), rs.getString("chat_id"), instant(rs, "created_at")))
+        .query((rs, row) ->
+            new LabelledChat(
+                uuid(rs, "session_id"), rs.getString("chat_id"), instant(rs, "created_at")))
         .list();
   }
 

@@ -32,7 +32,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 public class LabelService {
 
   static final List<String> PALETTE =
-      List.of("#ff9485", "#64c4ff", "#ffd429", "#dfaef0", "#99b6c1", "#55ccb3", "#ff9dff", "#d3a91d");
+      List.of(
+          "#ff9485", "#64c4ff", "#ffd429", "#dfaef0", "#99b6c1", "#55ccb3", "#ff9dff", "#d3a91d");
 
   private final LabelRepository labels;
   private final Sessions sessions;
@@ -60,7 +61,8 @@ public class LabelService {
   @Transactional
   LabelRepository.Label create(TenantId tenant, String name, String color, String description) {
     UUID id = Ids.newId();
-    String shown = color == null ? PALETTE.get(Math.floorMod(name.hashCode(), PALETTE.size())) : color;
+    String shown =
+        color == null ? PALETTE.get(Math.floorMod(name.hashCode(), PALETTE.size())) : color;
     if (!labels.insertIfAbsent(id, tenant, name, shown, description, clock.instant())) {
       throw ApiException.conflict("A label named '%s' already exists".formatted(name));
     }
@@ -68,27 +70,30 @@ public class LabelService {
   }
 
   /** Changes the label, then pushes it to the numbers it is synced to (after the commit). */
-  LabelRepository.Label update(TenantId tenant, UUID id, String name, String color, String description) {
+  LabelRepository.Label update(
+      TenantId tenant, UUID id, String name, String color, String description) {
     LabelRepository.Label updated =
-        transaction.execute(
-            status -> {
-              LabelRepository.Label label = get(tenant, id);
-              if (name != null
-                  && !name.equalsIgnoreCase(label.name())
-                  && labels.findByName(tenant, name).isPresent()) {
-                throw ApiException.conflict("A label named '%s' already exists".formatted(name));
-              }
-              labels.update(
-                  id,
-                  name == null ? label.name() : name,
-                  color == null ? label.color() : color,
-                  description == null ? label.description() : description,
-                  clock.instant());
-              return get(tenant, id);
-            });
+        transaction.execute(status -> {
+          LabelRepository.Label label = get(tenant, id);
+          if (name != null
+              && !name.equalsIgnoreCase(label.name())
+              && labels.findByName(tenant, name).isPresent()) {
+            throw ApiException.conflict("A label named '%s' already exists".formatted(name));
+          }
+          labels.update(
+              id,
+              name == null ? label.name() : name,
+              color == null ? label.color() : color,
+              description == null ? label.description() : description,
+              clock.instant());
+          return get(tenant, id);
+        });
     try {
       for (String session : labels.linkedSessions(id)) {
-        sessions.findById(UUID.fromString(session)).filter(SessionInfo::isWorking).ifPresent(s -> push(s, updated));
+        sessions
+            .findById(UUID.fromString(session))
+            .filter(SessionInfo::isWorking)
+            .ifPresent(s -> push(s, updated));
       }
     } catch (ApiException e) {
       throw ApiException.conflict(
@@ -103,12 +108,13 @@ public class LabelService {
     get(tenant, id);
     for (String session : labels.linkedSessions(id)) {
       UUID sessionId = UUID.fromString(session);
-      labels.waLabelId(id, sessionId)
-          .ifPresent(
-              wa ->
-                  sessions.findById(sessionId)
-                      .filter(SessionInfo::isWorking)
-                      .ifPresent(s -> quietly(() -> transport.deleteLabel(s.ref(), wa))));
+      labels
+          .waLabelId(id, sessionId)
+          .ifPresent(wa ->
+              sessions
+                  .findById(sessionId)
+                  .filter(SessionInfo::isWorking)
+                  .ifPresent(s -> quietly(() -> transport.deleteLabel(s.ref(), wa))));
     }
     labels.delete(id);
   }
@@ -125,14 +131,13 @@ public class LabelService {
   List<LabelRepository.Label> importFrom(TenantId tenant, UUID sessionId) {
     SessionInfo session = businessSession(tenant, sessionId);
     List<TransportLabel> found = call(() -> transport.labels(session.ref()));
-    return transaction.execute(
-        status -> {
-          List<LabelRepository.Label> imported = new ArrayList<>();
-          for (TransportLabel wa : found) {
-            imported.add(adopt(session, wa));
-          }
-          return imported;
-        });
+    return transaction.execute(status -> {
+      List<LabelRepository.Label> imported = new ArrayList<>();
+      for (TransportLabel wa : found) {
+        imported.add(adopt(session, wa));
+      }
+      return imported;
+    });
   }
 
   List<LabelRepository.Label> list(TenantId tenant) {
@@ -157,29 +162,33 @@ public class LabelService {
    * Replaces the labels of a chat, also on WhatsApp for labels synced to the number. WhatsApp is
    * told first: if it refuses, nothing changes here either.
    */
-  public List<LabelRepository.Label> setChatLabels(TenantId tenant, UUID sessionId, ChatId chat, List<UUID> labelIds) {
+  public List<LabelRepository.Label> setChatLabels(
+      TenantId tenant, UUID sessionId, ChatId chat, List<UUID> labelIds) {
     SessionInfo session = sessions.get(tenant, sessionId);
     LinkedHashSet<UUID> wanted = new LinkedHashSet<>(labelIds);
     wanted.forEach(id -> get(tenant, id));
     List<String> waIds =
-        wanted.stream().map(id -> labels.waLabelId(id, sessionId)).flatMap(java.util.Optional::stream).toList();
-    boolean anySynced = !waIds.isEmpty() || wanted.stream().anyMatch(id -> get(tenant, id).synced());
+        wanted.stream()
+            .map(id -> labels.waLabelId(id, sessionId))
+            .flatMap(java.util.Optional::stream)
+            .toList();
+    boolean anySynced =
+        !waIds.isEmpty() || wanted.stream().anyMatch(id -> get(tenant, id).synced());
     if (anySynced && session.isWorking() && transport.capabilities().labels()) {
       call(() -> {
         transport.setChatLabels(session.ref(), chat, waIds);
         return null;
       });
     }
-    transaction.executeWithoutResult(
-        status -> {
-          Instant now = clock.instant();
-          for (UUID existing : labels.labelsOfChat(sessionId, chat)) {
-            if (!wanted.contains(existing)) {
-              labels.removeFromChat(sessionId, chat, existing);
-            }
-          }
-          wanted.forEach(id -> labels.addToChat(tenant, sessionId, chat, id, now));
-        });
+    transaction.executeWithoutResult(status -> {
+      Instant now = clock.instant();
+      for (UUID existing : labels.labelsOfChat(sessionId, chat)) {
+        if (!wanted.contains(existing)) {
+          labels.removeFromChat(sessionId, chat, existing);
+        }
+      }
+      wanted.forEach(id -> labels.addToChat(tenant, sessionId, chat, id, now));
+    });
     return ofChat(tenant, sessionId, chat);
   }
 
@@ -201,40 +210,43 @@ public class LabelService {
     if (labels.labelForWaId(sessionId, waLabelId).isPresent()) {
       return;
     }
-    sessions.findById(sessionId)
-        .ifPresent(
-            session ->
-                call(() -> transport.labels(session.ref())).stream()
-                    .filter(l -> l.id().equals(waLabelId))
-                    .findFirst()
-                    .ifPresent(wa -> transaction.executeWithoutResult(status -> adopt(session, wa))));
+    sessions
+        .findById(sessionId)
+        .ifPresent(session ->
+            call(() -> transport.labels(session.ref())).stream()
+                .filter(l -> l.id().equals(waLabelId))
+                .findFirst()
+                .ifPresent(wa -> transaction.executeWithoutResult(status -> adopt(session, wa))));
   }
 
   /** A label put on (or taken off) a chat on the phone; labels unknown here were learnt before. */
-  public void onWhatsAppChatLabel(SessionInfo session, ChatId chat, String waLabelId, boolean added) {
-    labels.labelForWaId(session.id(), waLabelId)
-        .ifPresent(
-            labelId -> {
-              if (added) {
-                labels.addToChat(session.tenantId(), session.id(), chat, labelId, clock.instant());
-              } else {
-                labels.removeFromChat(session.id(), chat, labelId);
-              }
-            });
+  public void onWhatsAppChatLabel(
+      SessionInfo session, ChatId chat, String waLabelId, boolean added) {
+    labels
+        .labelForWaId(session.id(), waLabelId)
+        .ifPresent(labelId -> {
+          if (added) {
+            labels.addToChat(session.tenantId(), session.id(), chat, labelId, clock.instant());
+          } else {
+            labels.removeFromChat(session.id(), chat, labelId);
+          }
+        });
   }
 
   private LabelRepository.Label adopt(SessionInfo session, TransportLabel wa) {
     UUID id =
-        labels.labelForWaId(session.id(), wa.id())
-            .or(() -> labels.findByName(session.tenantId(), wa.name()).map(LabelRepository.Label::id))
-            .orElseGet(
-                () -> {
-                  UUID created = Ids.newId();
-                  String color = wa.colorHex() == null ? PALETTE.getFirst() : wa.colorHex();
-                  return labels.insertIfAbsent(created, session.tenantId(), wa.name(), color, null, clock.instant())
-                      ? created
-                      : labels.findByName(session.tenantId(), wa.name()).orElseThrow().id();
-                });
+        labels
+            .labelForWaId(session.id(), wa.id())
+            .or(() ->
+                labels.findByName(session.tenantId(), wa.name()).map(LabelRepository.Label::id))
+            .orElseGet(() -> {
+              UUID created = Ids.newId();
+              String color = wa.colorHex() == null ? PALETTE.getFirst() : wa.colorHex();
+              return labels.insertIfAbsent(
+                      created, session.tenantId(), wa.name(), color, null, clock.instant())
+                  ? created
+                  : labels.findByName(session.tenantId(), wa.name()).orElseThrow().id();
+            });
     labels.link(id, session.id(), wa.id());
     return get(session.tenantId(), id);
   }
@@ -242,7 +254,9 @@ public class LabelService {
   private void push(SessionInfo session, LabelRepository.Label label) {
     String waId = labels.waLabelId(label.id(), session.id()).orElse(null);
     TransportLabel saved =
-        call(() -> transport.saveLabel(session.ref(), new TransportLabel(waId, label.name(), label.color())));
+        call(() ->
+            transport.saveLabel(
+                session.ref(), new TransportLabel(waId, label.name(), label.color())));
     labels.link(label.id(), session.id(), saved.id());
   }
 

@@ -13,7 +13,8 @@ import java.util.UUID;
  * kind ({@link #fromApi}, {@link #fromOrigin}, {@link #received}, {@link #typedOnPhone}), which
  * leaves what that kind never has empty.
  *
- * @param sendGap for a campaign's message: the delay range before the number's next send (else null)
+ * @param sendGap for a campaign's message: the delay range before the number's next send (else
+ *     null)
  */
 public record Message(
     UUID id,
@@ -54,7 +55,8 @@ public record Message(
    * @param mediaId inline media stored in {@code messaging_media}
    * @param replyTo WhatsApp id of the quoted message
    */
-  public record Content(MessageType type, String body, Map<String, Object> payload, UUID mediaId, String replyTo) {
+  public record Content(
+      MessageType type, String body, Map<String, Object> payload, UUID mediaId, String replyTo) {
 
     public static Content text(String body) {
       return new Content(MessageType.TEXT, body, Map.of(), null, null);
@@ -79,8 +81,8 @@ public record Message(
   }
 
   /**
-   * @param leaseUntil while the message is {@code sending}: when its dispatcher's claim lapses
-   *     (the claim began one claim lease earlier)
+   * @param leaseUntil while the message is {@code sending}: when its dispatcher's claim lapses (the
+   *     claim began one claim lease earlier)
    */
   public record Times(
       Instant createdAt,
@@ -100,8 +102,8 @@ public record Message(
   }
 
   /**
-   * A message sent through the API by a tenant: {@code pending} while it awaits approval (then under
-   * the engine epoch of its approval instance), else {@code queued}.
+   * A message sent through the API by a tenant: {@code pending} while it awaits approval (then
+   * under the engine epoch of its approval instance), else {@code queued}.
    */
   public static Message fromApi(
       UUID id,
@@ -115,8 +117,25 @@ public record Message(
       String engineEpoch,
       Instant now) {
     return new Message(
-        id, tenant, sessionId, chat, Direction.OUTBOUND, "api", content, Sender.NONE, status, null,
-        idempotencyKey, requestHash, null, null, null, engineEpoch, 0, Times.created(now), null);
+        id,
+        tenant,
+        sessionId,
+        chat,
+        Direction.OUTBOUND,
+        "api",
+        content,
+        Sender.NONE,
+        status,
+        null,
+        idempotencyKey,
+        requestHash,
+        null,
+        null,
+        null,
+        engineEpoch,
+        0,
+        Times.created(now),
+        null);
   }
 
   /**
@@ -135,11 +154,30 @@ public record Message(
       Outbox.SendGap sendGap,
       Instant now) {
     return new Message(
-        id, tenant, sessionId, chat, Direction.OUTBOUND, originKind, content, Sender.NONE, status, null,
-        idempotencyKey, null, null, null, null, null, 0, Times.created(now), sendGap);
+        id,
+        tenant,
+        sessionId,
+        chat,
+        Direction.OUTBOUND,
+        originKind,
+        content,
+        Sender.NONE,
+        status,
+        null,
+        idempotencyKey,
+        null,
+        null,
+        null,
+        null,
+        null,
+        0,
+        Times.created(now),
+        sendGap);
   }
 
-  /** A message a person wrote in a chat of the number, as the transport reported it at {@code at}. */
+  /**
+   * A message a person wrote in a chat of the number, as the transport reported it at {@code at}.
+   */
   public static Message received(
       UUID id,
       TenantId tenant,
@@ -151,34 +189,104 @@ public record Message(
       Instant at,
       Instant now) {
     return new Message(
-        id, tenant, sessionId, chat, Direction.INBOUND, "contact", content, sender, MessageStatus.RECEIVED,
-        null, null, null, waMessageId, null, null, null, 0,
-        new Times(at, now, null, null, null, null, null, null, null, null), null);
+        id,
+        tenant,
+        sessionId,
+        chat,
+        Direction.INBOUND,
+        "contact",
+        content,
+        sender,
+        MessageStatus.RECEIVED,
+        null,
+        null,
+        null,
+        waMessageId,
+        null,
+        null,
+        null,
+        0,
+        new Times(at, now, null, null, null, null, null, null, null, null),
+        null);
   }
 
   /** A message the number's owner typed on the phone: it left at {@code at}. */
   public static Message typedOnPhone(
-      UUID id, TenantId tenant, UUID sessionId, ChatId chat, Content content, String waMessageId, Instant at,
+      UUID id,
+      TenantId tenant,
+      UUID sessionId,
+      ChatId chat,
+      Content content,
+      String waMessageId,
+      Instant at,
       Instant now) {
     return new Message(
-        id, tenant, sessionId, chat, Direction.OUTBOUND, "phone", content, Sender.NONE, MessageStatus.SENT,
-        null, null, null, waMessageId, null, null, null, 0,
-        new Times(at, now, at, null, null, null, null, null, null, null), null);
+        id,
+        tenant,
+        sessionId,
+        chat,
+        Direction.OUTBOUND,
+        "phone",
+        content,
+        Sender.NONE,
+        MessageStatus.SENT,
+        null,
+        null,
+        null,
+        waMessageId,
+        null,
+        null,
+        null,
+        0,
+        new Times(at, now, at, null, null, null, null, null, null, null),
+        null);
   }
 
   public Message withApproval(UUID approval) {
     return new Message(
-        id, tenantId, sessionId, chatId, direction, source, content, sender, status, failureReason,
-        idempotencyKey, requestHash, waMessageId, approval, processInstanceKey, engineEpoch,
-        attempts, times, sendGap);
+        id,
+        tenantId,
+        sessionId,
+        chatId,
+        direction,
+        source,
+        content,
+        sender,
+        status,
+        failureReason,
+        idempotencyKey,
+        requestHash,
+        waMessageId,
+        approval,
+        processInstanceKey,
+        engineEpoch,
+        attempts,
+        times,
+        sendGap);
   }
 
   /** The message as WhatsApp accepted it, under WhatsApp's id. */
   public Message sent(String acceptedWaMessageId) {
     return new Message(
-        id, tenantId, sessionId, chatId, direction, source, content, sender, MessageStatus.SENT, null,
-        idempotencyKey, requestHash, acceptedWaMessageId, approvalId, processInstanceKey, engineEpoch,
-        attempts, times, sendGap);
+        id,
+        tenantId,
+        sessionId,
+        chatId,
+        direction,
+        source,
+        content,
+        sender,
+        MessageStatus.SENT,
+        null,
+        idempotencyKey,
+        requestHash,
+        acceptedWaMessageId,
+        approvalId,
+        processInstanceKey,
+        engineEpoch,
+        attempts,
+        times,
+        sendGap);
   }
 
   public boolean isOutbound() {

@@ -22,7 +22,10 @@ import java.util.UUID;
 import java.util.function.Function;
 import java.util.function.IntFunction;
 
-/** How a row of {@code messaging_message} becomes a {@link Message}, shared by the repositories of the features. */
+/**
+ * How a row of {@code messaging_message} becomes a {@link Message}, shared by the repositories of
+ * the features.
+ */
 public final class MessageRows {
 
   private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
@@ -67,7 +70,8 @@ public final class MessageRows {
             instant(rs, "edited_at"),
             instant(rs, "revoked_at"),
             instant(rs, "lease_until")),
-        Outbox.SendGap.ofMillis(nullableInt(rs, "send_gap_min_ms"), nullableInt(rs, "send_gap_max_ms")));
+        Outbox.SendGap.ofMillis(
+            nullableInt(rs, "send_gap_min_ms"), nullableInt(rs, "send_gap_max_ms")));
   }
 
   public static String json(Object value) {
@@ -93,7 +97,8 @@ public final class MessageRows {
   }
 
   /** One column of a multi-row statement, as the array {@code unnest} takes apart. */
-  public static <T> T[] column(List<Message> rows, Function<Message, T> value, IntFunction<T[]> array) {
+  public static <T> T[] column(
+      List<Message> rows, Function<Message, T> value, IntFunction<T[]> array) {
     return rows.stream().map(value).toArray(array);
   }
 
@@ -119,8 +124,17 @@ public final class MessageRows {
 
     public MessageStatusChanged changed(String status, Instant at) {
       return new MessageStatusChanged(
-          tenantId, sessionId, messageId, status, at, previousStatus, chatId, originKind, originId,
-          failureReason, sentAt);
+          tenantId,
+          sessionId,
+          messageId,
+          status,
+          at,
+          previousStatus,
+          chatId,
+          originKind,
+          originId,
+          failureReason,
+          sentAt);
     }
   }
 

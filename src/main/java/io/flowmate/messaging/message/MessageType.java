@@ -3,9 +3,9 @@ package io.flowmate.messaging.message;
 import java.util.Locale;
 
 /**
- * What kind of message it is. {@link #value()} is what the {@code message_type} column, the API
- * and the events carry (the lower-case name), so the stored and JSON values are the names the
- * reference API uses.
+ * What kind of message it is. {@link #value()} is what the {@code message_type} column, the API and
+ * the events carry (the lower-case name), so the stored and JSON values are the names the reference
+ * API uses.
  */
 public enum MessageType {
   TEXT,

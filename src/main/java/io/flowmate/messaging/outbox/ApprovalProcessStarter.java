@@ -65,7 +65,10 @@ class ApprovalProcessStarter {
     return rows.epoch();
   }
 
-  /** Starts the instance for a message already claimed for the current epoch; false if the engine refused. */
+  /**
+   * Starts the instance for a message already claimed for the current epoch; false if the engine
+   * refused.
+   */
   boolean startFor(Message message) {
     return rows.start(message);
   }
@@ -76,7 +79,8 @@ class ApprovalProcessStarter {
   }
 
   /** Catches up with starts that failed (engine briefly unreachable). */
-  @Scheduled(fixedDelayString = "${flowmate.messaging.reconcile-interval:1m}",
+  @Scheduled(
+      fixedDelayString = "${flowmate.messaging.reconcile-interval:1m}",
       initialDelayString = "${flowmate.messaging.reconcile-interval:1m}")
   int reconcile() {
     return rows.reconcile();
@@ -86,7 +90,8 @@ class ApprovalProcessStarter {
     Approval approval =
         approvals
             .find(message.approvalId())
-            .orElseThrow(() -> new IllegalStateException("approval of " + message.id() + " missing"));
+            .orElseThrow(
+                () -> new IllegalStateException("approval of " + message.id() + " missing"));
     Map<String, Object> variables = variables(message, approval);
     Processes.StartedInstance started;
     if (approval.status() == ApprovalStatus.PENDING) {
@@ -95,7 +100,9 @@ class ApprovalProcessStarter {
       variables.putAll(Approvals.decisionVariables(approval));
       started =
           processes.startBefore(
-              MessageApprovalProcess.PROCESS_ID, MessageApprovalProcess.DECISION_GATEWAY, variables);
+              MessageApprovalProcess.PROCESS_ID,
+              MessageApprovalProcess.DECISION_GATEWAY,
+              variables);
     }
     approvals.attachProcess(approval.id(), started.processInstanceKey());
     return started;

@@ -34,11 +34,14 @@ public class CancelMessageWorker {
       @Variable(name = MessageApprovalProcess.TENANT_ID) String tenantId,
       @Variable(name = MessageApprovalProcess.MESSAGE_ID) String messageId,
       @Variable(name = ApprovalGate.APPROVAL_ID) String approvalId) {
-    DecidedMessage decided = DecidedMessage.load(messages, approvals, tenantId, messageId, approvalId);
+    DecidedMessage decided =
+        DecidedMessage.load(messages, approvals, tenantId, messageId, approvalId);
     Approval approval = decided.approval();
-    if (approval.status() != ApprovalStatus.REJECTED && approval.status() != ApprovalStatus.EXPIRED) {
+    if (approval.status() != ApprovalStatus.REJECTED
+        && approval.status() != ApprovalStatus.EXPIRED) {
       throw ForgedJob.refuse(
-          "approval %s of message %s is %s".formatted(approval.id(), messageId, approval.status().value()));
+          "approval %s of message %s is %s"
+              .formatted(approval.id(), messageId, approval.status().value()));
     }
     messages.cancelIfPending(decided.message().id(), reason(approval), clock.instant());
   }

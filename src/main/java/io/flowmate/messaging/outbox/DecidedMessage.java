@@ -15,17 +15,24 @@ import java.util.UUID;
 record DecidedMessage(Message message, Approval approval) {
 
   static DecidedMessage load(
-      OutboxRepository messages, Approvals approvals, String tenantId, String messageId, String approvalId) {
+      OutboxRepository messages,
+      Approvals approvals,
+      String tenantId,
+      String messageId,
+      String approvalId) {
     TenantId tenant = TenantId.of(ForgedJob.uuid(MessageApprovalProcess.TENANT_ID, tenantId));
     UUID id = ForgedJob.uuid(MessageApprovalProcess.MESSAGE_ID, messageId);
     Message message =
         messages
             .find(tenant, id)
-            .orElseThrow(() -> ForgedJob.refuse("message %s of tenant %s does not exist".formatted(id, tenant)));
-    Approval approval = approvals.forSubject(tenant, MessageApprovalProcess.APPROVAL_KIND, id, approvalId);
+            .orElseThrow(() ->
+                ForgedJob.refuse("message %s of tenant %s does not exist".formatted(id, tenant)));
+    Approval approval =
+        approvals.forSubject(tenant, MessageApprovalProcess.APPROVAL_KIND, id, approvalId);
     if (!approval.id().equals(message.approvalId())) {
       throw ForgedJob.refuse(
-          "message %s waits for approval %s, not %s".formatted(id, message.approvalId(), approval.id()));
+          "message %s waits for approval %s, not %s"
+              .formatted(id, message.approvalId(), approval.id()));
     }
     return new DecidedMessage(message, approval);
   }

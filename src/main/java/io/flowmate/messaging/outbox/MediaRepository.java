@@ -40,9 +40,9 @@ class MediaRepository {
   Optional<StoredMedia> find(UUID id) {
     return jdbc.sql("SELECT mimetype, filename, content FROM messaging_media WHERE id = :id")
         .param("id", id)
-        .query(
-            (rs, row) ->
-                new StoredMedia(rs.getString("mimetype"), rs.getString("filename"), rs.getBytes("content")))
+        .query((rs, row) ->
+            new StoredMedia(
+                rs.getString("mimetype"), rs.getString("filename"), rs.getBytes("content")))
         .optional();
   }
 }

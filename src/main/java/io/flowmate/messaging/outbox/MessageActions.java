@@ -64,11 +64,14 @@ class MessageActions {
     }
     if (message.waMessageId() == null) {
       throw ApiException.conflict(
-          "Message '%s' is %s; a message can be edited once sent".formatted(id, message.status().visible().value()));
+          "Message '%s' is %s; a message can be edited once sent"
+              .formatted(id, message.status().visible().value()));
     }
     Instant now = clock.instant();
-    if (message.times().sentAt() != null && message.times().sentAt().plus(EDIT_WINDOW).isBefore(now)) {
-      throw ApiException.conflict("WhatsApp allows edits for 15 minutes after sending; this message is older");
+    if (message.times().sentAt() != null
+        && message.times().sentAt().plus(EDIT_WINDOW).isBefore(now)) {
+      throw ApiException.conflict(
+          "WhatsApp allows edits for 15 minutes after sending; this message is older");
     }
     SessionInfo session = working(tenant, message.sessionId());
     call(() -> transport.edit(session.ref(), message.chatId(), message.waMessageId(), text));
@@ -88,13 +91,16 @@ class MessageActions {
     }
     if (message.waMessageId() == null) {
       throw ApiException.conflict(
-          "Message '%s' is %s and cannot be deleted".formatted(id, message.status().visible().value()));
+          "Message '%s' is %s and cannot be deleted"
+              .formatted(id, message.status().visible().value()));
     }
     if (message.times().revokedAt() != null) {
       return message;
     }
-    if (message.times().sentAt() != null && message.times().sentAt().plus(REVOKE_WINDOW).isBefore(now)) {
-      throw ApiException.conflict("WhatsApp allows deleting for everyone for about two days after sending");
+    if (message.times().sentAt() != null
+        && message.times().sentAt().plus(REVOKE_WINDOW).isBefore(now)) {
+      throw ApiException.conflict(
+          "WhatsApp allows deleting for everyone for about two days after sending");
     }
     SessionInfo session = working(tenant, message.sessionId());
     call(() -> transport.revoke(session.ref(), message.chatId(), message.waMessageId()));

@@ -2,12 +2,11 @@ package io.flowmate.messaging.outbox;
 
 /**
  * Names shared by {@code bpmn/messaging-approval.bpmn}, its workers, its starter and its tests.
- * Renaming an element in Camunda Modeler without changing it here breaks the build, not
- * production.
+ * Renaming an element in Camunda Modeler without changing it here breaks the build, not production.
  *
  * <p>Variables (ids only, plus what the approver must read): {@code tenantId}, {@code messageId},
- * {@code approvalId}, {@code approvalExpiresAt}; for the Tasklist form {@code recipient} and
- * {@code messageText}.
+ * {@code approvalId}, {@code approvalExpiresAt}; for the Tasklist form {@code recipient} and {@code
+ * messageText}.
  */
 final class MessageApprovalProcess {
 

@@ -63,7 +63,11 @@ class MessageController {
   private final OutboundUrls urls;
 
   MessageController(
-      SendMessageService sender, MessageActions actions, MessageViews views, LiveEvents live, OutboundUrls urls) {
+      SendMessageService sender,
+      MessageActions actions,
+      MessageViews views,
+      LiveEvents live,
+      OutboundUrls urls) {
     this.sender = sender;
     this.actions = actions;
     this.views = views;
@@ -86,7 +90,9 @@ class MessageController {
   record SendMediaRequest(
       @NotNull UUID sessionId,
       @NotBlank String chatId,
-      @Pattern(regexp = "image|video|document|audio|voice", message = "must be image, video, document, audio or voice")
+      @Pattern(
+              regexp = "image|video|document|audio|voice",
+              message = "must be image, video, document, audio or voice")
           String mediaType,
       String mediaUrl,
       String mediaBase64,
@@ -142,11 +148,14 @@ class MessageController {
   ResponseEntity<MessageViews.MessageView> send(
       Caller caller,
       @Valid @RequestBody SendTextRequest request,
-      @Parameter(description = IDEMPOTENCY) @RequestHeader(name = "Idempotency-Key", required = false) String key) {
+      @Parameter(description = IDEMPOTENCY)
+          @RequestHeader(name = "Idempotency-Key", required = false)
+          String key) {
     String text = SendMessageService.validText("message", request.message());
     Map<String, Object> payload = new LinkedHashMap<>();
     if (request.mentions() != null && !request.mentions().isEmpty()) {
-      payload.put("mentions", request.mentions().stream().map(m -> ChatId.parse(m).value()).toList());
+      payload.put(
+          "mentions", request.mentions().stream().map(m -> ChatId.parse(m).value()).toList());
     }
     if (Boolean.FALSE.equals(request.linkPreview())) {
       payload.put("link_preview", false);
@@ -172,7 +181,9 @@ class MessageController {
   ResponseEntity<MessageViews.MessageView> sendMedia(
       Caller caller,
       @Valid @RequestBody SendMediaRequest request,
-      @Parameter(description = IDEMPOTENCY) @RequestHeader(name = "Idempotency-Key", required = false) String key) {
+      @Parameter(description = IDEMPOTENCY)
+          @RequestHeader(name = "Idempotency-Key", required = false)
+          String key) {
     if (request.mediaType() == null) {
       throw ApiException.invalid("media_type is required: image, video, document, audio or voice");
     }
@@ -185,7 +196,9 @@ class MessageController {
   ResponseEntity<MessageViews.MessageView> sendSticker(
       Caller caller,
       @Valid @RequestBody SendMediaRequest request,
-      @Parameter(description = IDEMPOTENCY) @RequestHeader(name = "Idempotency-Key", required = false) String key) {
+      @Parameter(description = IDEMPOTENCY)
+          @RequestHeader(name = "Idempotency-Key", required = false)
+          String key) {
     return media(caller, request, MessageType.STICKER, key);
   }
 
@@ -195,7 +208,9 @@ class MessageController {
   ResponseEntity<MessageViews.MessageView> sendGif(
       Caller caller,
       @Valid @RequestBody SendMediaRequest request,
-      @Parameter(description = IDEMPOTENCY) @RequestHeader(name = "Idempotency-Key", required = false) String key) {
+      @Parameter(description = IDEMPOTENCY)
+          @RequestHeader(name = "Idempotency-Key", required = false)
+          String key) {
     return media(caller, request, MessageType.GIF, key);
   }
 
@@ -205,7 +220,9 @@ class MessageController {
   ResponseEntity<MessageViews.MessageView> sendPoll(
       Caller caller,
       @Valid @RequestBody SendPollRequest request,
-      @Parameter(description = IDEMPOTENCY) @RequestHeader(name = "Idempotency-Key", required = false) String key) {
+      @Parameter(description = IDEMPOTENCY)
+          @RequestHeader(name = "Idempotency-Key", required = false)
+          String key) {
     List<String> options = request.options().stream().map(String::strip).toList();
     if (new LinkedHashSet<>(options).size() != options.size()) {
       throw ApiException.invalid("options must be different from each other");
@@ -215,8 +232,12 @@ class MessageController {
     payload.put("options", options);
     payload.put("multiple_answers", Boolean.TRUE.equals(request.allowMultiple()));
     return accepted(
-        caller, request.sessionId(), request.chatId(),
-        new Message.Content(MessageType.POLL, request.title().strip(), payload, null, null), null, key);
+        caller,
+        request.sessionId(),
+        request.chatId(),
+        new Message.Content(MessageType.POLL, request.title().strip(), payload, null, null),
+        null,
+        key);
   }
 
   @PostMapping("/send/location")
@@ -225,15 +246,23 @@ class MessageController {
   ResponseEntity<MessageViews.MessageView> sendLocation(
       Caller caller,
       @Valid @RequestBody SendLocationRequest request,
-      @Parameter(description = IDEMPOTENCY) @RequestHeader(name = "Idempotency-Key", required = false) String key) {
+      @Parameter(description = IDEMPOTENCY)
+          @RequestHeader(name = "Idempotency-Key", required = false)
+          String key) {
     Map<String, Object> payload = new LinkedHashMap<>();
     payload.put("latitude", request.latitude());
     payload.put("longitude", request.longitude());
     payload.put("title", request.title());
     payload.put("address", request.address());
-    String body = request.title() != null ? request.title() : request.latitude() + "," + request.longitude();
+    String body =
+        request.title() != null ? request.title() : request.latitude() + "," + request.longitude();
     return accepted(
-        caller, request.sessionId(), request.chatId(), new Message.Content(MessageType.LOCATION, body, payload, null, null), null, key);
+        caller,
+        request.sessionId(),
+        request.chatId(),
+        new Message.Content(MessageType.LOCATION, body, payload, null, null),
+        null,
+        key);
   }
 
   @PostMapping("/send/contact")
@@ -242,34 +271,50 @@ class MessageController {
   ResponseEntity<MessageViews.MessageView> sendContact(
       Caller caller,
       @Valid @RequestBody SendContactRequest request,
-      @Parameter(description = IDEMPOTENCY) @RequestHeader(name = "Idempotency-Key", required = false) String key) {
+      @Parameter(description = IDEMPOTENCY)
+          @RequestHeader(name = "Idempotency-Key", required = false)
+          String key) {
     List<Map<String, Object>> contacts =
         request.contacts().stream()
-            .map(
-                card -> {
-                  Map<String, Object> c = new LinkedHashMap<>();
-                  if (card.vcard() != null && !card.vcard().isBlank()) {
-                    if (!card.vcard().strip().startsWith("BEGIN:VCARD")) {
-                      throw ApiException.invalid("vcard must start with BEGIN:VCARD");
-                    }
-                    c.put("vcard", card.vcard().strip());
-                    c.put("full_name", card.fullName());
-                    return c;
-                  }
-                  if (card.fullName() == null || card.fullName().isBlank() || card.phoneNumber() == null) {
-                    throw ApiException.invalid("each contact needs full_name and phone_number, or a vcard");
-                  }
-                  c.put("full_name", card.fullName().strip());
-                  c.put("phone_number", ChatId.parse(card.phoneNumber()).phoneNumber()
-                      .orElseThrow(() -> new InvalidValueException("phone_number must be a phone number")));
-                  c.put("organization", card.organization());
-                  return c;
-                })
+            .map(card -> {
+              Map<String, Object> c = new LinkedHashMap<>();
+              if (card.vcard() != null && !card.vcard().isBlank()) {
+                if (!card.vcard().strip().startsWith("BEGIN:VCARD")) {
+                  throw ApiException.invalid("vcard must start with BEGIN:VCARD");
+                }
+                c.put("vcard", card.vcard().strip());
+                c.put("full_name", card.fullName());
+                return c;
+              }
+              if (card.fullName() == null
+                  || card.fullName().isBlank()
+                  || card.phoneNumber() == null) {
+                throw ApiException.invalid(
+                    "each contact needs full_name and phone_number, or a vcard");
+              }
+              c.put("full_name", card.fullName().strip());
+              c.put(
+                  "phone_number",
+                  ChatId.parse(card.phoneNumber())
+                      .phoneNumber()
+                      .orElseThrow(
+                          () -> new InvalidValueException("phone_number must be a phone number")));
+              c.put("organization", card.organization());
+              return c;
+            })
             .toList();
-    String body = contacts.stream().map(c -> String.valueOf(c.get("full_name"))).reduce((a, b) -> a + ", " + b).orElse("");
+    String body =
+        contacts.stream()
+            .map(c -> String.valueOf(c.get("full_name")))
+            .reduce((a, b) -> a + ", " + b)
+            .orElse("");
     return accepted(
-        caller, request.sessionId(), request.chatId(),
-        new Message.Content(MessageType.CONTACT, body, Map.of("contacts", contacts), null, null), null, key);
+        caller,
+        request.sessionId(),
+        request.chatId(),
+        new Message.Content(MessageType.CONTACT, body, Map.of("contacts", contacts), null, null),
+        null,
+        key);
   }
 
   @PostMapping("/send/reaction")
@@ -278,18 +323,25 @@ class MessageController {
   ResponseEntity<MessageViews.MessageView> sendReaction(
       Caller caller,
       @Valid @RequestBody SendReactionRequest request,
-      @Parameter(description = IDEMPOTENCY) @RequestHeader(name = "Idempotency-Key", required = false) String key) {
+      @Parameter(description = IDEMPOTENCY)
+          @RequestHeader(name = "Idempotency-Key", required = false)
+          String key) {
     Message target = actions.get(caller.tenantId(), request.messageId());
     if (target.waMessageId() == null) {
-      throw ApiException.conflict("Message '%s' has not reached WhatsApp yet".formatted(request.messageId()));
+      throw ApiException.conflict(
+          "Message '%s' has not reached WhatsApp yet".formatted(request.messageId()));
     }
     Map<String, Object> payload = new LinkedHashMap<>();
     payload.put("target_message_id", target.id().toString());
     payload.put("target_wa_message_id", target.waMessageId());
     payload.put("emoji", request.emoji());
     return accepted(
-        caller, target.sessionId(), target.chatId().value(),
-        new Message.Content(MessageType.REACTION, request.emoji(), payload, null, null), null, key);
+        caller,
+        target.sessionId(),
+        target.chatId().value(),
+        new Message.Content(MessageType.REACTION, request.emoji(), payload, null, null),
+        null,
+        key);
   }
 
   @GetMapping("/{id}")
@@ -310,9 +362,11 @@ class MessageController {
   @PatchMapping("/{id}")
   @RequiresScope(Scopes.MESSAGES_SEND)
   @Operation(summary = "Edit a sent text (WhatsApp allows it for 15 minutes)")
-  MessageViews.MessageView edit(Caller caller, @PathVariable UUID id, @Valid @RequestBody EditRequest request) {
+  MessageViews.MessageView edit(
+      Caller caller, @PathVariable UUID id, @Valid @RequestBody EditRequest request) {
     return views.view(
-        actions.edit(caller.tenantId(), id, SendMessageService.validText("message", request.message())));
+        actions.edit(
+            caller.tenantId(), id, SendMessageService.validText("message", request.message())));
   }
 
   @DeleteMapping("/{id}")
@@ -335,7 +389,10 @@ class MessageController {
   @Operation(summary = "Show (typing: true, the default) or hide \"typing…\" in a chat")
   ResponseEntity<Void> typing(Caller caller, @Valid @RequestBody TypingRequest request) {
     actions.typing(
-        caller.tenantId(), request.sessionId(), ChatId.parse(request.chatId()), !Boolean.FALSE.equals(request.typing()));
+        caller.tenantId(),
+        request.sessionId(),
+        ChatId.parse(request.chatId()),
+        !Boolean.FALSE.equals(request.typing()));
     return ResponseEntity.noContent().build();
   }
 
@@ -348,7 +405,8 @@ class MessageController {
               + " chat_history_access_enabled). A client that falls behind gets stream.dropped and"
               + " should reconnect.")
   SseEmitter events(Caller caller) {
-    return live.subscribe(caller, event -> event.name().startsWith("message."), Duration.ofHours(1));
+    return live.subscribe(
+        caller, event -> event.name().startsWith("message."), Duration.ofHours(1));
   }
 
   private ResponseEntity<MessageViews.MessageView> media(
@@ -359,7 +417,8 @@ class MessageController {
       throw ApiException.invalid("give exactly one of media_url and media_base64");
     }
     Map<String, Object> payload = new LinkedHashMap<>();
-    String mimetype = request.mimetype() != null ? request.mimetype().strip() : defaultMimetype(type);
+    String mimetype =
+        request.mimetype() != null ? request.mimetype().strip() : defaultMimetype(type);
     SendMessageService.InlineMedia inline = null;
     if (hasUrl) {
       // Checked now for a clear 422, and again when the media is downloaded for sending.
@@ -370,7 +429,8 @@ class MessageController {
         throw ApiException.invalid("mimetype is required with media_base64");
       }
       try {
-        byte[] bytes = Base64.getMimeDecoder().decode(request.mediaBase64().replaceFirst("^data:[^,]*,", ""));
+        byte[] bytes =
+            Base64.getMimeDecoder().decode(request.mediaBase64().replaceFirst("^data:[^,]*,", ""));
         if (bytes.length == 0) {
           throw ApiException.invalid("media_base64 is empty");
         }
@@ -386,10 +446,17 @@ class MessageController {
     if (request.caption() != null && !request.caption().isBlank()) {
       payload.put("caption", request.caption());
     }
-    String body = request.caption() != null && !request.caption().isBlank() ? request.caption() : "[" + type.value() + "]";
+    String body =
+        request.caption() != null && !request.caption().isBlank()
+            ? request.caption()
+            : "[" + type.value() + "]";
     return accepted(
-        caller, request.sessionId(), request.chatId(),
-        new Message.Content(type, body, payload, null, blankToNull(request.replyTo())), inline, key);
+        caller,
+        request.sessionId(),
+        request.chatId(),
+        new Message.Content(type, body, payload, null, blankToNull(request.replyTo())),
+        inline,
+        key);
   }
 
   private ResponseEntity<MessageViews.MessageView> accepted(
@@ -401,7 +468,10 @@ class MessageController {
       String key) {
     TenantId tenant = caller.tenantId();
     SendMessageService.Accepted accepted =
-        sender.accept(tenant, new SendMessageService.Draft(sessionId, ChatId.parse(chatId), content, inline), key);
+        sender.accept(
+            tenant,
+            new SendMessageService.Draft(sessionId, ChatId.parse(chatId), content, inline),
+            key);
     return ResponseEntity.status(accepted.replayed() ? HttpStatus.OK : HttpStatus.CREATED)
         .header("Idempotent-Replayed", Boolean.toString(accepted.replayed()))
         .body(views.view(accepted.message()));

@@ -21,7 +21,9 @@ import org.springframework.web.bind.annotation.RestController;
 /** People who wrote a stop keyword: nobody of the tenant messages them again. */
 @RestController
 @RequestMapping("/api/v2/opt-outs")
-@Tag(name = "Opt-outs", description = "Contacts who asked not to be messaged (STOP, SAIR, PARAR, BAJA, ...)")
+@Tag(
+    name = "Opt-outs",
+    description = "Contacts who asked not to be messaged (STOP, SAIR, PARAR, BAJA, ...)")
 class OptOutController {
 
   private final OptOutRepository optOuts;

@@ -45,7 +45,8 @@ public class OptOutRepository {
       return java.util.Set.of();
     }
     return new java.util.HashSet<>(
-        jdbc.sql("SELECT address FROM messaging_opt_out WHERE tenant_id = :tenant AND address = ANY(:addresses)")
+        jdbc.sql(
+                "SELECT address FROM messaging_opt_out WHERE tenant_id = :tenant AND address = ANY(:addresses)")
             .param("tenant", tenant.value())
             .param("addresses", addresses.toArray(String[]::new))
             .query(String.class)
@@ -59,13 +60,12 @@ public class OptOutRepository {
         .param("tenant", tenant.value())
         .param("limit", page.limit())
         .param("offset", page.offset())
-        .query(
-            (rs, row) ->
-                new OptOut(
-                    rs.getString("address"),
-                    rs.getString("keyword"),
-                    uuid(rs, "message_id"),
-                    instant(rs, "opted_out_at")))
+        .query((rs, row) ->
+            new OptOut(
+                rs.getString("address"),
+                rs.getString("keyword"),
+                uuid(rs, "message_id"),
+                instant(rs, "opted_out_at")))
         .list();
   }
 
@@ -77,7 +77,8 @@ public class OptOutRepository {
   }
 
   boolean remove(TenantId tenant, String address) {
-    return jdbc.sql("DELETE FROM messaging_opt_out WHERE tenant_id = :tenant AND address = :address")
+    return jdbc.sql(
+                "DELETE FROM messaging_opt_out WHERE tenant_id = :tenant AND address = :address")
             .param("tenant", tenant.value())
             .param("address", address)
             .update()

@@ -3,10 +3,10 @@ package io.flowmate.messaging.outbox;
 import io.flowmate.core.net.DownloadException;
 import io.flowmate.core.net.OutboundUrls;
 import io.flowmate.core.net.RefusedUrlException;
+import io.flowmate.gateway.spi.OutboundMessage;
 import io.flowmate.gateway.spi.OutboundMessage.ContactCard;
 import io.flowmate.gateway.spi.OutboundMessage.MediaKind;
 import io.flowmate.gateway.spi.OutboundMessage.MediaSource;
-import io.flowmate.gateway.spi.OutboundMessage;
 import io.flowmate.gateway.spi.TransportException;
 import io.flowmate.messaging.message.Message;
 import java.net.URI;
@@ -54,27 +54,37 @@ class OutboundMessages {
   private OutboundMessage convert(Message.Content content, boolean download) {
     Map<String, Object> p = content.payload();
     return switch (content.type()) {
-      case TEXT -> new OutboundMessage.Text(content.body(), strings(p.get("mentions")), !Boolean.FALSE.equals(p.get("link_preview")));
+      case TEXT ->
+          new OutboundMessage.Text(
+              content.body(),
+              strings(p.get("mentions")),
+              !Boolean.FALSE.equals(p.get("link_preview")));
       case POLL ->
           new OutboundMessage.Poll(
-              (String) p.get("name"), strings(p.get("options")), Boolean.TRUE.equals(p.get("multiple_answers")));
+              (String) p.get("name"),
+              strings(p.get("options")),
+              Boolean.TRUE.equals(p.get("multiple_answers")));
       case LOCATION ->
           new OutboundMessage.Location(
-              number(p.get("latitude")), number(p.get("longitude")), (String) p.get("title"), (String) p.get("address"));
+              number(p.get("latitude")),
+              number(p.get("longitude")),
+              (String) p.get("title"),
+              (String) p.get("address"));
       case CONTACT ->
           new OutboundMessage.ContactCards(
               ((List<?>) p.get("contacts"))
                   .stream()
                       .map(c -> (Map<?, ?>) c)
-                      .map(
-                          c ->
-                              new ContactCard(
-                                  (String) c.get("full_name"),
-                                  (String) c.get("phone_number"),
-                                  (String) c.get("organization"),
-                                  (String) c.get("vcard")))
+                      .map(c ->
+                          new ContactCard(
+                              (String) c.get("full_name"),
+                              (String) c.get("phone_number"),
+                              (String) c.get("organization"),
+                              (String) c.get("vcard")))
                       .toList());
-      case REACTION -> new OutboundMessage.Reaction((String) p.get("target_wa_message_id"), (String) p.get("emoji"));
+      case REACTION ->
+          new OutboundMessage.Reaction(
+              (String) p.get("target_wa_message_id"), (String) p.get("emoji"));
       default -> media(content, download);
     };
   }
@@ -85,16 +95,29 @@ class OutboundMessages {
     MediaSource source;
     if (content.mediaId() != null) {
       MediaRepository.StoredMedia stored =
-          media.find(content.mediaId())
+          media
+              .find(content.mediaId())
               .orElseThrow(() -> new IllegalStateException("media of the message is missing"));
       source =
           new MediaSource(
-              null, Base64.getEncoder().encodeToString(stored.content()), stored.mimetype(), stored.filename());
+              null,
+              Base64.getEncoder().encodeToString(stored.content()),
+              stored.mimetype(),
+              stored.filename());
     } else if (download) {
-      source = downloaded(kind, (String) p.get("media_url"), (String) p.get("mimetype"), (String) p.get("filename"));
+      source =
+          downloaded(
+              kind,
+              (String) p.get("media_url"),
+              (String) p.get("mimetype"),
+              (String) p.get("filename"));
     } else {
       source =
-          new MediaSource((String) p.get("media_url"), null, (String) p.get("mimetype"), (String) p.get("filename"));
+          new MediaSource(
+              (String) p.get("media_url"),
+              null,
+              (String) p.get("mimetype"),
+              (String) p.get("filename"));
     }
     String caption = (String) p.get("caption");
     return new OutboundMessage.Media(kind, source, caption);
@@ -110,18 +133,23 @@ class OutboundMessages {
     } catch (RefusedUrlException e) {
       throw new TransportException("media_url is refused: " + e.getMessage(), false);
     } catch (DownloadException e) {
-      throw new TransportException("media_url could not be downloaded: " + e.getMessage(), e.retryable());
+      throw new TransportException(
+          "media_url could not be downloaded: " + e.getMessage(), e.retryable());
     }
     String served = download.contentType() == null ? null : download.contentType().strip();
     String type = served == null ? null : served.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
     if (!fits(kind, type)) {
       throw new TransportException(
-          "media_url served %s, which is not %s".formatted(served == null ? "no Content-Type" : served, what(kind)),
+          "media_url served %s, which is not %s"
+              .formatted(served == null ? "no Content-Type" : served, what(kind)),
           false);
     }
-    String sentType = mimetype != null ? mimetype : served != null ? served : "application/octet-stream";
+    String sentType =
+        mimetype != null ? mimetype : served != null ? served : "application/octet-stream";
     return new MediaSource(
-        null, Base64.getEncoder().encodeToString(download.content()), sentType,
+        null,
+        Base64.getEncoder().encodeToString(download.content()),
+        sentType,
         filename != null || kind != MediaKind.DOCUMENT ? filename : lastSegment(url));
   }
 

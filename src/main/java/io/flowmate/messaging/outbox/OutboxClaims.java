@@ -2,7 +2,6 @@ package io.flowmate.messaging.outbox;
 
 import static io.flowmate.core.db.Sql.instant;
 import static io.flowmate.core.db.Sql.timestamp;
-import static io.flowmate.core.db.Sql.uuid;
 
 import io.flowmate.messaging.message.Message;
 import io.flowmate.messaging.message.MessageRows;
@@ -59,7 +58,8 @@ class OutboxClaims {
    */
   List<Message> claimDue(
       UUID sessionId, UUID token, Instant now, Instant claimedAt, Instant leaseUntil, int limit) {
-    return jdbc.sql(
+    return jdbc
+        .sql(
             """
             UPDATE messaging_message SET status = 'sending', attempts = attempts + 1,
               claim_token = :token, claimed_at = :claimedAt, lease_until = :lease, updated_at = :now
@@ -139,8 +139,8 @@ class OutboxClaims {
   record Claimed(Message message, Instant claimedAt) {}
 
   /**
-   * The number's claimed messages whose claim lapsed, oldest claim first. Claims made before
-   * claims recorded their start began one lease before their lease's end.
+   * The number's claimed messages whose claim lapsed, oldest claim first. Claims made before claims
+   * recorded their start began one lease before their lease's end.
    */
   List<Claimed> lapsedClaims(UUID sessionId, Instant now, Duration lease, int limit) {
     return jdbc.sql(
@@ -179,14 +179,16 @@ class OutboxClaims {
   /**
    * Records WhatsApp's acceptance of a message the claim holds; empty if it does not (any more).
    */
-  Optional<MessageRows.Moved> markSent(UUID id, UUID token, String waMessageId, Instant sentAt, Instant now) {
+  Optional<MessageRows.Moved> markSent(
+      UUID id, UUID token, String waMessageId, Instant sentAt, Instant now) {
     return jdbc.sql(
             """
             UPDATE messaging_message m SET status = 'sent', wa_message_id = :waId, sent_at = :sentAt,
               lease_until = NULL, claim_token = NULL, failure_reason = NULL, updated_at = :now
             WHERE id = :id AND status = 'sending' AND claim_token = :token
             RETURNING %s
-            """.formatted(MessageRows.MOVED.formatted("'queued'")))
+            """
+                .formatted(MessageRows.MOVED.formatted("'queued'")))
         .param("id", id)
         .param("token", token)
         .param("waId", waMessageId)
@@ -201,7 +203,8 @@ class OutboxClaims {
    * imposed by the governor or a stopped session does not count as an attempt; a transient failure
    * does.
    */
-  boolean requeue(UUID id, UUID token, Instant notBefore, String reason, boolean countAttempt, Instant now) {
+  boolean requeue(
+      UUID id, UUID token, Instant notBefore, String reason, boolean countAttempt, Instant now) {
     return jdbc.sql(
                 """
                 UPDATE messaging_message SET status = 'queued', next_attempt_at = :notBefore,
@@ -254,7 +257,8 @@ class OutboxClaims {
               lease_until = NULL, claim_token = NULL, updated_at = :now
             WHERE id = :id AND status = 'sending' AND claim_token = :token
             RETURNING %s
-            """.formatted(MessageRows.MOVED.formatted("'queued'")))
+            """
+                .formatted(MessageRows.MOVED.formatted("'queued'")))
         .param("id", id)
         .param("token", token)
         .param("reason", reason)

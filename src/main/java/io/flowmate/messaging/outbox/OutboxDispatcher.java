@@ -48,13 +48,13 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The send governor and the outbox relay, one lane per WhatsApp number: the only caller of the
- * transport's {@code send}. A lane claims its number's due messages (status {@code sending}, with
- * a lease), checks each against the policy (whitelist, opt-outs, reciprocity, duplicates) and the
+ * transport's {@code send}. A lane claims its number's due messages (status {@code sending}, with a
+ * lease), checks each against the policy (whitelist, opt-outs, reciprocity, duplicates) and the
  * pacer (rate per minute in any 60-second window, randomised gaps, hourly and daily caps with
- * warm-up, quiet hours, the 463 reach-out lock), marks the chat read and shows "typing…" for a
- * time that grows with the text, hands the message over, and records {@code sent} with WhatsApp's
- * id right away. A message that must wait goes back to the queue with the reason and the time it
- * may go; it is not counted as an attempt.
+ * warm-up, quiet hours, the 463 reach-out lock), marks the chat read and shows "typing…" for a time
+ * that grows with the text, hands the message over, and records {@code sent} with WhatsApp's id
+ * right away. A message that must wait goes back to the queue with the reason and the time it may
+ * go; it is not counted as an attempt.
  *
  * <p>A lane sends one message at a time, so a number's limits hold however many campaigns,
  * schedules and API calls queue for it. A claim whose lane died before recording the outcome
@@ -64,12 +64,12 @@ import org.springframework.transaction.support.TransactionTemplate;
  * and failed if it can never tell, because a message sent twice cannot be taken back.
  *
  * <p>Several instances may serve one database. A claim is named by a token and its lease is renewed
- * while the lane works on it (a send may take longer than the lease); whoever settles a lapsed claim
- * takes it over under a new token first. Every later state change names the token, and the lane
- * checks that its claim still holds a message right before handing it over, so a holder that stalled
- * past its lease and was taken over neither sends nor records anything. With pacing on, a lane asks
- * the pacer before it claims and claims one message at a time: nothing is claimed that may not leave
- * now, so a wait costs no writes.
+ * while the lane works on it (a send may take longer than the lease); whoever settles a lapsed
+ * claim takes it over under a new token first. Every later state change names the token, and the
+ * lane checks that its claim still holds a message right before handing it over, so a holder that
+ * stalled past its lease and was taken over neither sends nor records anything. With pacing on, a
+ * lane asks the pacer before it claims and claims one message at a time: nothing is claimed that
+ * may not leave now, so a wait costs no writes.
  */
 @Component
 public class OutboxDispatcher implements DisposableBean {
@@ -95,20 +95,27 @@ public class OutboxDispatcher implements DisposableBean {
   private final ApplicationEventPublisher events;
   private final TransactionTemplate transaction;
   private final Clock clock;
+
   /**
    * Leases measure real time between processes, whatever the business clock says (tests move that
    * one by minutes, which must not lapse a claim in hand).
    */
   private final Clock leaseClock = Clock.systemUTC();
+
   private final SendPacer pacer;
   private final ExecutorService lanes;
+
   /** Renews the leases of the claims the lanes are working on. */
   private final ScheduledExecutorService leases;
+
   private final Set<UUID> running = ConcurrentHashMap.newKeySet();
   private final Set<UUID> wakeAgain = ConcurrentHashMap.newKeySet();
+
   /** Until when the pacer told each waiting number to wait: its lane need not ask again before. */
   private final Map<UUID, Instant> pausedUntil = new ConcurrentHashMap<>();
+
   private final RandomGenerator random = RandomGenerator.getDefault();
+
   /** Longer than the longest typing pause plus one send. */
   private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(15);
 
@@ -143,7 +150,8 @@ public class OutboxDispatcher implements DisposableBean {
     this.events = events;
     this.transaction = transaction;
     this.clock = clock;
-    this.pacer = new SendPacer(sendHistory::sendTimesSince, settings.governor().gapJitter(), random);
+    this.pacer =
+        new SendPacer(sendHistory::sendTimesSince, settings.governor().gapJitter(), random);
     AtomicInteger threads = new AtomicInteger();
     this.lanes =
         Executors.newFixedThreadPool(
@@ -154,12 +162,11 @@ public class OutboxDispatcher implements DisposableBean {
               return thread;
             });
     this.leases =
-        Executors.newSingleThreadScheduledExecutor(
-            runnable -> {
-              Thread thread = new Thread(runnable, "claim-leases");
-              thread.setDaemon(true);
-              return thread;
-            });
+        Executors.newSingleThreadScheduledExecutor(runnable -> {
+          Thread thread = new Thread(runnable, "claim-leases");
+          thread.setDaemon(true);
+          return thread;
+        });
   }
 
   /** Makes the number's lane look for due messages now (a message was queued or released). */
@@ -214,13 +221,15 @@ public class OutboxDispatcher implements DisposableBean {
       }
       SessionInfo session = found.get();
       TenantSettings tenantSettings = tenants.settings(session.tenantId());
-      SendPacer.Limits limits = settings.governor().pacing() ? limits(session, tenantSettings, now) : null;
+      SendPacer.Limits limits =
+          settings.governor().pacing() ? limits(session, tenantSettings, now) : null;
       if (limits != null) {
         SendPacer.Verdict verdict = pacer.decide(sessionId, limits, now);
         if (!verdict.allowsNow()) {
           // Claim nothing that may not leave now; the sweep wakes the lane again. The reason is the
           // number's, written when it changes: no write per waiting message or per pause.
-          senderStates.noteWaiting(session.tenantId(), sessionId, "waiting: " + verdict.reason(), now);
+          senderStates.noteWaiting(
+              session.tenantId(), sessionId, "waiting: " + verdict.reason(), now);
           pausedUntil.put(sessionId, verdict.notBefore());
           return;
         }
@@ -236,7 +245,11 @@ public class OutboxDispatcher implements DisposableBean {
           if (stopping) {
             // Shutting down: give the rest of the claim back now rather than after its lease.
             messages.requeue(
-                message.id(), claim.token(), clock.instant(), "waiting: Flowmate was stopping", false,
+                message.id(),
+                claim.token(),
+                clock.instant(),
+                "waiting: Flowmate was stopping",
+                false,
                 clock.instant());
           } else {
             sendOne(batch, claim, message);
@@ -252,7 +265,9 @@ public class OutboxDispatcher implements DisposableBean {
     UUID token = UUID.randomUUID();
     Instant claimedAt = leaseClock.instant();
     return new Claim(
-        token, messages.claimDue(sessionId, token, now, claimedAt, claimedAt.plus(settings.claimLease()), limit));
+        token,
+        messages.claimDue(
+            sessionId, token, now, claimedAt, claimedAt.plus(settings.claimLease()), limit));
   }
 
   /**
@@ -272,7 +287,9 @@ public class OutboxDispatcher implements DisposableBean {
       claimed.forEach(m -> unsettled.add(m.id()));
       long every = Math.max(settings.claimLease().toMillis() / 3, 1);
       this.renewal =
-          claimed.isEmpty() ? null : leases.scheduleWithFixedDelay(this::renew, every, every, TimeUnit.MILLISECONDS);
+          claimed.isEmpty()
+              ? null
+              : leases.scheduleWithFixedDelay(this::renew, every, every, TimeUnit.MILLISECONDS);
     }
 
     UUID token() {
@@ -291,7 +308,8 @@ public class OutboxDispatcher implements DisposableBean {
     private void renew() {
       try {
         Instant now = leaseClock.instant();
-        OutboxDispatcher.this.messages.renewClaim(Set.copyOf(unsettled), token, now, now.plus(settings.claimLease()));
+        OutboxDispatcher.this.messages.renewClaim(
+            Set.copyOf(unsettled), token, now, now.plus(settings.claimLease()));
       } catch (RuntimeException e) {
         // Checked again before each hand-over: a claim that lapsed meanwhile sends nothing.
         log.warn("Could not renew the lease of a claim on {} messages", unsettled.size(), e);
@@ -305,8 +323,11 @@ public class OutboxDispatcher implements DisposableBean {
     boolean holds(Message message) {
       Instant now = leaseClock.instant();
       Duration lease = settings.claimLease();
-      return OutboxDispatcher.this.messages.holdsClaim(message.id(), token, now.plus(lease.dividedBy(3)))
-          || OutboxDispatcher.this.messages.renewClaim(List.of(message.id()), token, now, now.plus(lease))
+      return OutboxDispatcher.this.messages.holdsClaim(
+              message.id(), token, now.plus(lease.dividedBy(3)))
+          || OutboxDispatcher.this
+              .messages
+              .renewClaim(List.of(message.id()), token, now, now.plus(lease))
               .contains(message.id());
     }
 
@@ -326,11 +347,17 @@ public class OutboxDispatcher implements DisposableBean {
       SendPacer.Limits limits) {}
 
   private Batch prepare(
-      SessionInfo session, TenantSettings tenantSettings, SendPacer.Limits limits, List<Message> claimed) {
+      SessionInfo session,
+      TenantSettings tenantSettings,
+      SendPacer.Limits limits,
+      List<Message> claimed) {
     return new Batch(
         session,
         policy.prepare(
-            session.tenantId(), tenantSettings, session.id(), claimed.stream().map(Message::chatId).toList()),
+            session.tenantId(),
+            tenantSettings,
+            session.id(),
+            claimed.stream().map(Message::chatId).toList()),
         senderStates.find(session.id()),
         limits);
   }
@@ -349,7 +376,8 @@ public class OutboxDispatcher implements DisposableBean {
     Optional<Pause> lock = reachoutLock(batch, message, now);
     if (lock.isPresent()) {
       // Only this message waits: the number may still write to contacts it knows.
-      messages.requeue(message.id(), claim.token(), lock.get().until(), lock.get().reason(), false, now);
+      messages.requeue(
+          message.id(), claim.token(), lock.get().until(), lock.get().reason(), false, now);
       return;
     }
     try {
@@ -357,7 +385,8 @@ public class OutboxDispatcher implements DisposableBean {
       OutboundMessage outgoing = outbound.toOutbound(message.content());
       simulateTyping(session, message);
       if (!claim.holds(message)) {
-        log.warn("Message {} is no longer held by this lane's claim (its lease lapsed); not sent here",
+        log.warn(
+            "Message {} is no longer held by this lane's claim (its lease lapsed); not sent here",
             message.id());
         return;
       }
@@ -387,23 +416,29 @@ public class OutboxDispatcher implements DisposableBean {
     SessionInfo session = batch.session();
     return batch
         .senderState()
-        .filter(state -> state.reachoutLockedUntil() != null && state.reachoutLockedUntil().isAfter(now))
+        .filter(state ->
+            state.reachoutLockedUntil() != null && state.reachoutLockedUntil().isAfter(now))
         .filter(state -> message.chatId().kind() != io.flowmate.core.ChatId.Kind.GROUP)
         .filter(state -> !sendHistory.everSentTo(session.id(), message.chatId()))
-        .filter(state -> chats.find(session.id(), message.chatId()).map(c -> c.lastInboundAt() == null).orElse(true))
-        .map(
-            state ->
-                new Pause(
-                    state.reachoutLockedUntil(),
-                    "waiting: WhatsApp's reach-out timelock (error 463) pauses messages to new"
-                        + " contacts until " + state.reachoutLockedUntil()));
+        .filter(state ->
+            chats
+                .find(session.id(), message.chatId())
+                .map(c -> c.lastInboundAt() == null)
+                .orElse(true))
+        .map(state ->
+            new Pause(
+                state.reachoutLockedUntil(),
+                "waiting: WhatsApp's reach-out timelock (error 463) pauses messages to new"
+                    + " contacts until "
+                    + state.reachoutLockedUntil()));
   }
 
   private SendPacer.Limits limits(SessionInfo session, TenantSettings tenantSettings, Instant now) {
     PlanLimits plan = tenants.limits(session.tenantId());
     int perHour = settings.governor().hourlyCap();
     int perDay = settings.governor().dailyCap();
-    Duration age = session.pairedAt() == null ? Duration.ZERO : Duration.between(session.pairedAt(), now);
+    Duration age =
+        session.pairedAt() == null ? Duration.ZERO : Duration.between(session.pairedAt(), now);
     for (MessagingSettings.Governor.WarmUpStep step : settings.governor().warmUpSteps()) {
       if (age.compareTo(step.age()) < 0) {
         perHour = Math.min(perHour, step.perHour());
@@ -427,7 +462,8 @@ public class OutboxDispatcher implements DisposableBean {
       return;
     }
     try {
-      boolean unread = chats.find(session.id(), message.chatId()).map(c -> c.unreadCount() > 0).orElse(false);
+      boolean unread =
+          chats.find(session.id(), message.chatId()).map(c -> c.unreadCount() > 0).orElse(false);
       if (unread) {
         transport.markRead(session.ref(), message.chatId(), List.of());
         chats.markRead(session.id(), message.chatId());
@@ -447,23 +483,26 @@ public class OutboxDispatcher implements DisposableBean {
   }
 
   /**
-   * The "sent" record, the chat's summary and the announcement commit together (one commit for
-   * the message, and listeners write in it); acks that overtook it are applied once it is visible.
+   * The "sent" record, the chat's summary and the announcement commit together (one commit for the
+   * message, and listeners write in it); acks that overtook it are applied once it is visible.
    */
   private void recordSent(UUID token, Message message, SendReceipt receipt) {
     try {
       if (!writeSent(token, message, receipt)) {
         // Handed over after the lease lapsed and the message was taken over: the new holder asks
         // WhatsApp and records what it answers.
-        log.warn("Message {} was handed over but its claim was taken over meanwhile; its new holder records it",
+        log.warn(
+            "Message {} was handed over but its claim was taken over meanwhile; its new holder records it",
             message.id());
         return;
       }
     } catch (RuntimeException e) {
       // Never queued again: WhatsApp has it. The claim lapses and the lane settles it by asking
       // the transport, as after a crash.
-      log.error("Message {} was handed over but its 'sent' record failed; it is settled when its claim lapses",
-          message.id(), e);
+      log.error(
+          "Message {} was handed over but its 'sent' record failed; it is settled when its claim lapses",
+          message.id(),
+          e);
       return;
     }
     deliveries.applyEarlyAcks(message.sessionId(), receipt.providerMessageId());
@@ -472,49 +511,56 @@ public class OutboxDispatcher implements DisposableBean {
   /** False if the claim no longer held the message: nothing is written. */
   private boolean writeSent(UUID token, Message message, SendReceipt receipt) {
     return Boolean.TRUE.equals(
-        transaction.execute(
-            status -> {
-              Optional<MessageRows.Moved> sent =
-                  messages.markSent(
-                      message.id(), token, receipt.providerMessageId(), receipt.acceptedAt(), clock.instant());
-              if (sent.isEmpty()) {
-                return false;
-              }
-              events.publishEvent(sent.get().changed(MessageStatus.SENT.value(), receipt.acceptedAt()));
-              chats.record(
-                  message.sent(receipt.providerMessageId()),
-                  null,
-                  receipt.acceptedAt());
-              return true;
-            }));
+        transaction.execute(status -> {
+          Optional<MessageRows.Moved> sent =
+              messages.markSent(
+                  message.id(),
+                  token,
+                  receipt.providerMessageId(),
+                  receipt.acceptedAt(),
+                  clock.instant());
+          if (sent.isEmpty()) {
+            return false;
+          }
+          events.publishEvent(sent.get().changed(MessageStatus.SENT.value(), receipt.acceptedAt()));
+          chats.record(message.sent(receipt.providerMessageId()), null, receipt.acceptedAt());
+          return true;
+        }));
   }
 
-  /** Fails a message the claim holds (it has not left), and announces it in the same transaction. */
+  /**
+   * Fails a message the claim holds (it has not left), and announces it in the same transaction.
+   */
   private void fail(Claim claim, Message message, String reason, Instant now) {
     fail(claim.token(), message, reason, now);
   }
 
   private void fail(UUID token, Message message, String reason, Instant now) {
-    transaction.executeWithoutResult(
-        status ->
-            messages
-                .markFailed(message.id(), token, reason, now)
-                .ifPresent(failed -> events.publishEvent(failed.changed(MessageStatus.FAILED.value(), now))));
+    transaction.executeWithoutResult(status ->
+        messages
+            .markFailed(message.id(), token, reason, now)
+            .ifPresent(
+                failed -> events.publishEvent(failed.changed(MessageStatus.FAILED.value(), now))));
   }
 
   private void failOrRetry(Claim claim, Message message, String reason, boolean retryable) {
     Instant now = clock.instant();
     if (retryable && message.attempts() < settings.maxAttempts()) {
-      Duration backoff = settings.retryDelay().multipliedBy(1L << Math.min(message.attempts() - 1, 10));
+      Duration backoff =
+          settings.retryDelay().multipliedBy(1L << Math.min(message.attempts() - 1, 10));
       messages.requeue(message.id(), claim.token(), now.plus(backoff), reason, true, now);
     } else {
-      fail(claim, message, retryable ? reason + " (gave up after " + message.attempts() + " attempts)" : reason, now);
+      fail(
+          claim,
+          message,
+          retryable ? reason + " (gave up after " + message.attempts() + " attempts)" : reason,
+          now);
     }
   }
 
   /**
-   * Starts lanes for numbers with due messages or with claims whose lane died; a lane settles
-   * those first, so a slow transport lookup holds up only its own number.
+   * Starts lanes for numbers with due messages or with claims whose lane died; a lane settles those
+   * first, so a slow transport lookup holds up only its own number.
    */
   @Scheduled(fixedDelayString = "${flowmate.messaging.dispatch-interval:1s}")
   void sweep() {
@@ -541,7 +587,9 @@ public class OutboxDispatcher implements DisposableBean {
     Optional<SessionInfo> session = sessions.findById(sessionId);
     for (OutboxClaims.Claimed claimed : lapsed) {
       if (session.isEmpty()) {
-        takeOver(claimed).ifPresent(token -> fail(token, claimed.message(), "session was deleted", clock.instant()));
+        takeOver(claimed)
+            .ifPresent(
+                token -> fail(token, claimed.message(), "session was deleted", clock.instant()));
       } else if (!recoverLapsedClaim(session.get(), claimed)) {
         // The transport cannot answer now; it would not for the number's other claims either.
         return;
@@ -553,7 +601,8 @@ public class OutboxDispatcher implements DisposableBean {
   private Optional<UUID> takeOver(OutboxClaims.Claimed claimed) {
     UUID token = UUID.randomUUID();
     Instant now = leaseClock.instant();
-    return messages.takeOverLapsed(claimed.message().id(), token, now, now.plus(settings.claimLease()))
+    return messages.takeOverLapsed(
+            claimed.message().id(), token, now, now.plus(settings.claimLease()))
         ? Optional.of(token)
         : Optional.empty();
   }
@@ -565,9 +614,13 @@ public class OutboxDispatcher implements DisposableBean {
   private boolean recoverLapsedClaim(SessionInfo session, OutboxClaims.Claimed claimed) {
     Message message = claimed.message();
     if (!transport.capabilities().findsSentMessages()) {
-      log.warn("Message {} was claimed before a crash and {} cannot tell whether WhatsApp accepted it;"
-          + " marking it failed rather than risking a duplicate", message.id(), transport.kind());
-      takeOver(claimed).ifPresent(token -> fail(token, message, MAY_HAVE_BEEN_SENT, clock.instant()));
+      log.warn(
+          "Message {} was claimed before a crash and {} cannot tell whether WhatsApp accepted it;"
+              + " marking it failed rather than risking a duplicate",
+          message.id(),
+          transport.kind());
+      takeOver(claimed)
+          .ifPresent(token -> fail(token, message, MAY_HAVE_BEEN_SENT, clock.instant()));
       return true;
     }
     Optional<SendReceipt> accepted;
@@ -575,20 +628,30 @@ public class OutboxDispatcher implements DisposableBean {
       accepted = transport.findSent(session.ref(), sentLookup(claimed));
     } catch (TransportException e) {
       if (e.retryable()) {
-        log.warn("Could not find out whether message {} was accepted before a crash; asking again on"
-            + " the next sweep: {}", message.id(), LogSafe.text(e.getMessage()));
+        log.warn(
+            "Could not find out whether message {} was accepted before a crash; asking again on"
+                + " the next sweep: {}",
+            message.id(),
+            LogSafe.text(e.getMessage()));
         return false;
       }
-      log.warn("Cannot find out whether message {} was accepted before a crash: {}",
-          message.id(), LogSafe.text(e.getMessage()));
+      log.warn(
+          "Cannot find out whether message {} was accepted before a crash: {}",
+          message.id(),
+          LogSafe.text(e.getMessage()));
       takeOver(claimed)
-          .ifPresent(
-              token ->
-                  fail(token, message, MAY_HAVE_BEEN_SENT + " (" + e.getMessage() + ")", clock.instant()));
+          .ifPresent(token ->
+              fail(
+                  token,
+                  message,
+                  MAY_HAVE_BEEN_SENT + " (" + e.getMessage() + ")",
+                  clock.instant()));
       return true;
     } catch (RuntimeException e) {
-      log.warn("Looking up message {} after a crash failed; asking again on the next sweep",
-          message.id(), e);
+      log.warn(
+          "Looking up message {} after a crash failed; asking again on the next sweep",
+          message.id(),
+          e);
       return false;
     }
     Optional<UUID> token = takeOver(claimed);
@@ -599,7 +662,8 @@ public class OutboxDispatcher implements DisposableBean {
       log.info("Message {} was accepted before a crash; recording it as sent", message.id());
       recordSent(token.get(), message, accepted.get());
     } else {
-      log.info("Message {} was claimed but not sent before a crash; queueing it again", message.id());
+      log.info(
+          "Message {} was claimed but not sent before a crash; queueing it again", message.id());
       Instant now = clock.instant();
       messages.requeue(message.id(), token.get(), now, "claim lapsed", true, now);
     }
@@ -610,7 +674,10 @@ public class OutboxDispatcher implements DisposableBean {
   private SentLookup sentLookup(OutboxClaims.Claimed claimed) {
     Message message = claimed.message();
     return new SentLookup(
-        message.id().toString(), message.chatId(), outbound.describe(message.content()), claimed.claimedAt());
+        message.id().toString(),
+        message.chatId(),
+        outbound.describe(message.content()),
+        claimed.claimedAt());
   }
 
   /** A number that starts working gets its waiting messages sent at once. */

@@ -12,7 +12,6 @@ import io.flowmate.messaging.message.Message;
 import io.flowmate.messaging.message.MessageRows;
 import java.time.Instant;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -34,7 +33,9 @@ public class OutboxRepository {
 
   OutboxRepository(JdbcClient jdbc) {
     this.jdbc = jdbc;
-    this.processColumns = new ProcessColumns(jdbc, "messaging_message", "status = 'pending' AND approval_id IS NOT NULL");
+    this.processColumns =
+        new ProcessColumns(
+            jdbc, "messaging_message", "status = 'pending' AND approval_id IS NOT NULL");
   }
 
   void insertOutbound(Message m, byte[] bodyHash) {
@@ -76,7 +77,11 @@ public class OutboxRepository {
    * @return the ids of those that were new
    */
   public List<UUID> insertFromOrigin(
-      List<Message> rows, List<byte[]> bodyHashes, String originKind, UUID originId, Outbox.SendGap gap) {
+      List<Message> rows,
+      List<byte[]> bodyHashes,
+      String originKind,
+      UUID originId,
+      Outbox.SendGap gap) {
     if (rows.isEmpty()) {
       return List.of();
     }
@@ -106,11 +111,19 @@ public class OutboxRepository {
         .param("chats", MessageRows.column(rows, m -> m.chatId().value(), String[]::new))
         .param("types", MessageRows.column(rows, m -> m.content().type().value(), String[]::new))
         .param("bodies", MessageRows.column(rows, m -> m.content().body(), String[]::new))
-        .param("payloads", MessageRows.column(rows, m -> MessageRows.json(m.content().payload()), String[]::new))
+        .param(
+            "payloads",
+            MessageRows.column(rows, m -> MessageRows.json(m.content().payload()), String[]::new))
         .param("statuses", MessageRows.column(rows, m -> m.status().value(), String[]::new))
         .param("keys", MessageRows.column(rows, Message::idempotencyKey, String[]::new))
-        .param("bodyHashes", bodyHashes.stream().map(h -> h == null ? null : hex.formatHex(h)).toArray(String[]::new))
-        .param("ats", MessageRows.column(rows, m -> timestampText(m.times().createdAt()), String[]::new))
+        .param(
+            "bodyHashes",
+            bodyHashes.stream()
+                .map(h -> h == null ? null : hex.formatHex(h))
+                .toArray(String[]::new))
+        .param(
+            "ats",
+            MessageRows.column(rows, m -> timestampText(m.times().createdAt()), String[]::new))
         .query(UUID.class)
         .list();
   }
@@ -128,7 +141,8 @@ public class OutboxRepository {
             WHERE before.id = m.id AND m.origin_id = :origin
               AND m.status IN ('pending', 'queued', 'held')
             RETURNING %s
-            """.formatted(MessageRows.MOVED.formatted("before.status")))
+            """
+                .formatted(MessageRows.MOVED.formatted("before.status")))
         .param("origin", originId)
         .param("reason", reason)
         .param("now", timestamp(now))
@@ -137,15 +151,15 @@ public class OutboxRepository {
   }
 
   /**
-   * Moves an origin's messages from one waiting status to another ({@code queued} ⇄ {@code
-   * held}, or either to {@code cancelled} with a reason); messages already claimed or sent are
-   * left alone.
+   * Moves an origin's messages from one waiting status to another ({@code queued} ⇄ {@code held},
+   * or either to {@code cancelled} with a reason); messages already claimed or sent are left alone.
    *
    * @return the sessions whose messages moved
    */
   public List<UUID> moveOriginMessages(
       UUID originId, List<MessageStatus> from, MessageStatus to, String reason, Instant now) {
-    return jdbc.sql(
+    return jdbc
+        .sql(
             """
             UPDATE messaging_message SET status = :to, failure_reason = COALESCE(:reason, failure_reason),
               updated_at = :now
@@ -164,9 +178,13 @@ public class OutboxRepository {
         .toList();
   }
 
-  /** How many of an origin's messages stand at each status (internal {@code sending} as {@code queued}). */
+  /**
+   * How many of an origin's messages stand at each status (internal {@code sending} as {@code
+   * queued}).
+   */
   public Map<MessageStatus, Long> countByStatus(UUID originId) {
-    return countByStatus(List.of(originId)).getOrDefault(originId, new java.util.EnumMap<>(MessageStatus.class));
+    return countByStatus(List.of(originId))
+        .getOrDefault(originId, new java.util.EnumMap<>(MessageStatus.class));
   }
 
   /** {@link #countByStatus(UUID)} for many origins in one query (a page of campaigns). */
@@ -182,20 +200,24 @@ public class OutboxRepository {
             """)
         .param("origins", originIds.toArray(UUID[]::new))
         .query(rs -> {
-          counts.computeIfAbsent(uuid(rs, "origin_id"), o -> new java.util.EnumMap<>(MessageStatus.class))
-              .merge(MessageStatus.of(rs.getString("status")).visible(), rs.getLong("n"), Long::sum);
+          counts
+              .computeIfAbsent(
+                  uuid(rs, "origin_id"), o -> new java.util.EnumMap<>(MessageStatus.class))
+              .merge(
+                  MessageStatus.of(rs.getString("status")).visible(), rs.getLong("n"), Long::sum);
         });
     return counts;
   }
 
   /**
-   * Fails those of the given messages whose text already went (or is about to go) to the same
-   * chat from the same number within the window: the duplicate guard for messages queued in bulk.
+   * Fails those of the given messages whose text already went (or is about to go) to the same chat
+   * from the same number within the window: the duplicate guard for messages queued in bulk.
    *
    * @param reason the failure reason; {@code {chat}} is replaced by each message's chat
    * @param previous the status the messages were queued with ({@code queued} or {@code held})
    */
-  public List<MessageRows.Moved> failRepeatedTexts(List<UUID> ids, Instant since, String reason, MessageStatus previous, Instant now) {
+  public List<MessageRows.Moved> failRepeatedTexts(
+      List<UUID> ids, Instant since, String reason, MessageStatus previous, Instant now) {
     return jdbc.sql(
             """
             UPDATE messaging_message m SET status = 'failed', updated_at = :now,
@@ -207,7 +229,8 @@ public class OutboxRepository {
                   AND o.id <> m.id AND o.direction = 'outbound'
                   AND (o.sent_at >= :since OR o.status IN ('pending', 'queued', 'held', 'sending')))
             RETURNING %s
-            """.formatted(MessageRows.MOVED.formatted("CAST(:previous AS text)")))
+            """
+                .formatted(MessageRows.MOVED.formatted("CAST(:previous AS text)")))
         .param("ids", ids.toArray(UUID[]::new))
         .param("since", timestamp(since))
         .param("reason", reason)
@@ -233,7 +256,9 @@ public class OutboxRepository {
     List<String> statuses =
         status == null
             ? List.of()
-            : status == MessageStatus.QUEUED ? List.of("queued", "sending") : List.of(status.value());
+            : status == MessageStatus.QUEUED
+                ? List.of("queued", "sending")
+                : List.of(status.value());
     return jdbc.sql(
             """
             SELECT * FROM messaging_message

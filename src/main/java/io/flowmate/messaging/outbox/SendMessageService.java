@@ -26,9 +26,9 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Accepts an outgoing message of any type: checks it against the tenant's policy, writes it to
- * the outbox under its idempotency key, then either wakes the number's send lane or, when the
- * tenant requires approval, opens an approval and starts {@code messaging-approval} for it.
+ * Accepts an outgoing message of any type: checks it against the tenant's policy, writes it to the
+ * outbox under its idempotency key, then either wakes the number's send lane or, when the tenant
+ * requires approval, opens an approval and starts {@code messaging-approval} for it.
  */
 @Service
 class SendMessageService {
@@ -90,7 +90,8 @@ class SendMessageService {
             requestHash,
             "message",
             k ->
-                messages.findByIdempotencyKey(tenant, k)
+                messages
+                    .findByIdempotencyKey(tenant, k)
                     .map(m -> new IdempotentCreate.Earlier<>(m, m.requestHash())),
             () -> store(tenant, draft, key, requestHash));
     return new Accepted(outcome.value(), outcome.replayed());
@@ -103,44 +104,51 @@ class SendMessageService {
     boolean reaction = draft.content().is(MessageType.REACTION);
     byte[] bodyHash = reaction ? null : SendPolicy.bodyHash(draft.content().body());
     if (!reaction) {
-      policy.check(tenant, tenantSettings, session.id(), draft.chat(), bodyHash)
-          .ifPresent(
-              refusal -> {
-                throw new ApiException(
-                    refusal.isDuplicate() ? HttpStatus.CONFLICT : HttpStatus.FORBIDDEN, refusal.reason());
-              });
+      policy
+          .check(tenant, tenantSettings, session.id(), draft.chat(), bodyHash)
+          .ifPresent(refusal -> {
+            throw new ApiException(
+                refusal.isDuplicate() ? HttpStatus.CONFLICT : HttpStatus.FORBIDDEN,
+                refusal.reason());
+          });
     }
     boolean needsApproval = tenantSettings.requireApproval() && !reaction;
     Instant now = clock.instant();
     UUID id = Ids.newId();
     Message stored =
-      transaction.execute(
-          status -> {
-            UUID mediaId =
-                draft.inlineMedia() == null
-                    ? null
-                    : media.store(tenant, draft.inlineMedia().mimetype(), draft.inlineMedia().filename(),
-                        draft.inlineMedia().bytes(), now);
-            Message message =
-                Message.fromApi(
-                    id,
-                    tenant,
-                    session.id(),
-                    draft.chat(),
-                    new Message.Content(
-                        draft.content().type(), draft.content().body(), draft.content().payload(),
-                        mediaId, draft.content().replyTo()),
-                    needsApproval ? MessageStatus.PENDING : MessageStatus.QUEUED,
-                    key == null ? id.toString() : key,
-                    requestHash,
-                    needsApproval ? approvalProcesses.epoch() : null,
-                    now);
-            if (needsApproval) {
-              message = message.withApproval(requestApproval(message).id());
-            }
-            messages.insertOutbound(message, bodyHash);
-            return message;
-          });
+        transaction.execute(status -> {
+          UUID mediaId =
+              draft.inlineMedia() == null
+                  ? null
+                  : media.store(
+                      tenant,
+                      draft.inlineMedia().mimetype(),
+                      draft.inlineMedia().filename(),
+                      draft.inlineMedia().bytes(),
+                      now);
+          Message message =
+              Message.fromApi(
+                  id,
+                  tenant,
+                  session.id(),
+                  draft.chat(),
+                  new Message.Content(
+                      draft.content().type(),
+                      draft.content().body(),
+                      draft.content().payload(),
+                      mediaId,
+                      draft.content().replyTo()),
+                  needsApproval ? MessageStatus.PENDING : MessageStatus.QUEUED,
+                  key == null ? id.toString() : key,
+                  requestHash,
+                  needsApproval ? approvalProcesses.epoch() : null,
+                  now);
+          if (needsApproval) {
+            message = message.withApproval(requestApproval(message).id());
+          }
+          messages.insertOutbound(message, bodyHash);
+          return message;
+        });
     if (needsApproval) {
       approvalProcesses.startFor(stored);
     } else {
@@ -187,7 +195,9 @@ class SendMessageService {
     return key;
   }
 
-  /** Identifies the request, so that a retry is told from a different message under the same key. */
+  /**
+   * Identifies the request, so that a retry is told from a different message under the same key.
+   */
   private static byte[] requestHash(Draft draft) {
     Map<String, Object> canonicalForm = new LinkedHashMap<>();
     canonicalForm.put("session", draft.sessionId().toString());
@@ -197,7 +207,8 @@ class SendMessageService {
     canonicalForm.put("payload", draft.content().payload());
     canonicalForm.put("reply_to", draft.content().replyTo());
     if (draft.inlineMedia() != null) {
-      canonicalForm.put("media", HexFormat.of().formatHex(IdempotentCreate.sha256(draft.inlineMedia().bytes())));
+      canonicalForm.put(
+          "media", HexFormat.of().formatHex(IdempotentCreate.sha256(draft.inlineMedia().bytes())));
     }
     return IdempotentCreate.requestHash(canonicalForm);
   }

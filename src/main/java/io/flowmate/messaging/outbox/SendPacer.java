@@ -13,8 +13,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.random.RandomGenerator;
 
 /**
- * When a number may send its next message. Answers from the number's send history (the instants
- * of its recent sends) and its limits, never by sleeping:
+ * When a number may send its next message. Answers from the number's send history (the instants of
+ * its recent sends) and its limits, never by sleeping:
  *
  * <ul>
  *   <li>never more than the plan's messages per minute in any 60-second window;
@@ -64,6 +64,7 @@ class SendPacer {
   private final History history;
   private final double jitter;
   private final RandomGenerator random;
+
   /** The earliest instant of each number's next send, drawn when it last sent. */
   private final Map<UUID, Instant> nextSlot = new ConcurrentHashMap<>();
 
@@ -84,8 +85,7 @@ class SendPacer {
     verdict = later(verdict, window(lastDay, now, DAY, limits.perDay(), "messages per day"));
     Instant slot =
         nextSlot.computeIfAbsent(
-            sessionId,
-            id -> lastDay.isEmpty() ? now : lastDay.getLast().plus(meanGap(limits)));
+            sessionId, id -> lastDay.isEmpty() ? now : lastDay.getLast().plus(meanGap(limits)));
     if (slot.isAfter(now)) {
       verdict = later(verdict, new Verdict(slot, "spacing sends (randomised gap)"));
     }
@@ -113,7 +113,8 @@ class SendPacer {
   }
 
   /** At most {@code max} sends in any window of this length ending now. */
-  private static Verdict window(List<Instant> sends, Instant now, Duration length, int max, String what) {
+  private static Verdict window(
+      List<Instant> sends, Instant now, Duration length, int max, String what) {
     Instant since = now.minus(length);
     List<Instant> inWindow = sends.stream().filter(s -> s.isAfter(since)).toList();
     if (inWindow.size() < max) {

@@ -53,7 +53,11 @@ public class SendPolicy {
   }
 
   Optional<Refusal> check(
-      TenantId tenant, TenantSettings tenantSettings, UUID sessionId, ChatId chat, byte[] bodyHash) {
+      TenantId tenant,
+      TenantSettings tenantSettings,
+      UUID sessionId,
+      ChatId chat,
+      byte[] bodyHash) {
     return prepare(tenant, tenantSettings, sessionId, List.of(chat)).check(chat, bodyHash);
   }
 
@@ -61,7 +65,8 @@ public class SendPolicy {
    * Loads what the guards need for a batch of chats of one number in two queries, so that a send
    * lane checks a hundred messages without a hundred round trips.
    */
-  Checker prepare(TenantId tenant, TenantSettings tenantSettings, UUID sessionId, List<ChatId> chats) {
+  Checker prepare(
+      TenantId tenant, TenantSettings tenantSettings, UUID sessionId, List<ChatId> chats) {
     List<String> phones = new ArrayList<>();
     List<String> lids = new ArrayList<>();
     for (ChatId chat : chats) {
@@ -73,15 +78,14 @@ public class SendPolicy {
     List<ContactRepository.Contact> known = contacts.findAll(sessionId, lids, phones);
     List<String> addresses = new ArrayList<>(phones);
     addresses.addAll(lids);
-    known.forEach(
-        c -> {
-          if (c.phone() != null) {
-            addresses.add(c.phone());
-          }
-          if (c.lid() != null) {
-            addresses.add(c.lid());
-          }
-        });
+    known.forEach(c -> {
+      if (c.phone() != null) {
+        addresses.add(c.phone());
+      }
+      if (c.lid() != null) {
+        addresses.add(c.lid());
+      }
+    });
     Set<String> optedOut = optOuts.among(tenant, addresses);
     return new Checker(tenantSettings, sessionId, known, optedOut);
   }
@@ -110,21 +114,23 @@ public class SendPolicy {
       Optional<ContactRepository.Contact> contact =
           person
               ? known.stream()
-                  .filter(
-                      c ->
-                          (phone != null && phone.equals(c.phone()))
-                              || (chat.kind() == ChatId.Kind.LID && chat.value().equals(c.lid())))
+                  .filter(c ->
+                      (phone != null && phone.equals(c.phone()))
+                          || (chat.kind() == ChatId.Kind.LID && chat.value().equals(c.lid())))
                   .findFirst()
               : Optional.empty();
       if (!tenantSettings.allowedNumbers().isEmpty()) {
-        String number = phone != null ? phone : contact.map(ContactRepository.Contact::phone).orElse(null);
+        String number =
+            phone != null ? phone : contact.map(ContactRepository.Contact::phone).orElse(null);
         if (number == null) {
-          return refuse("not_allowed",
+          return refuse(
+              "not_allowed",
               "allowed_numbers is set, so only listed phone numbers can be messaged; '%s' is not one"
                   .formatted(chat));
         }
         if (!tenantSettings.allowsNumber(number)) {
-          return refuse("not_allowed", "%s is not in this tenant's allowed_numbers".formatted(number));
+          return refuse(
+              "not_allowed", "%s is not in this tenant's allowed_numbers".formatted(number));
         }
       }
       if (person) {
@@ -132,10 +138,13 @@ public class SendPolicy {
             (phone != null && optedOut.contains(phone))
                 || optedOut.contains(chat.value())
                 || contact
-                    .map(c -> (c.phone() != null && optedOut.contains(c.phone())) || (c.lid() != null && optedOut.contains(c.lid())))
+                    .map(c ->
+                        (c.phone() != null && optedOut.contains(c.phone()))
+                            || (c.lid() != null && optedOut.contains(c.lid())))
                     .orElse(false);
         if (optOut) {
-          return refuse("opted_out",
+          return refuse(
+              "opted_out",
               "%s opted out of messages from this tenant (wrote a stop keyword); lift it with"
                       .formatted(chat)
                   + " DELETE /api/v2/opt-outs/{address} only if they asked you to");
@@ -144,7 +153,8 @@ public class SendPolicy {
         if (tenantSettings.reciprocityCheck()
             && !allowListed
             && !contact.map(ContactRepository.Contact::wroteFirst).orElse(false)) {
-          return refuse("no_reciprocity",
+          return refuse(
+              "no_reciprocity",
               "%s has not written to this number first, and reciprocity_check is on: wait until they"
                       .formatted(chat)
                   + " write, add the number to allowed_numbers, or turn reciprocity_check off in"
@@ -154,7 +164,10 @@ public class SendPolicy {
       if (bodyHash != null
           && !settings.governor().duplicateWindow().isZero()
           && messages.sameBodySentSince(
-              sessionId, chat, bodyHash, clock.instant().minus(settings.governor().duplicateWindow()))) {
+              sessionId,
+              chat,
+              bodyHash,
+              clock.instant().minus(settings.governor().duplicateWindow()))) {
         return refuse("duplicate", duplicateReason(chat.value()));
       }
       return Optional.empty();
@@ -172,8 +185,7 @@ public class SendPolicy {
     if (text == null) {
       return Optional.empty();
     }
-    String normalised =
-        text.strip().replaceAll("[\\p{Punct}\\s]+$", "").toUpperCase(Locale.ROOT);
+    String normalised = text.strip().replaceAll("[\\p{Punct}\\s]+$", "").toUpperCase(Locale.ROOT);
     return settings.governor().optOutKeywords().stream()
         .filter(keyword -> keyword.toUpperCase(Locale.ROOT).equals(normalised))
         .findFirst();

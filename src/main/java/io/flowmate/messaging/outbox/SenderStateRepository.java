@@ -18,7 +18,8 @@ public class SenderStateRepository {
    * @param waitingReason why the number's queue waits, as the pacer last answered (may be stale
    *     once the number sends again: shown only on messages still queued)
    */
-  record SenderState(UUID sessionId, Instant reachoutLockedUntil, String restriction, String waitingReason) {}
+  record SenderState(
+      UUID sessionId, Instant reachoutLockedUntil, String restriction, String waitingReason) {}
 
   private final JdbcClient jdbc;
 
@@ -29,13 +30,12 @@ public class SenderStateRepository {
   Optional<SenderState> find(UUID sessionId) {
     return jdbc.sql("SELECT * FROM messaging_sender_state WHERE session_id = :session")
         .param("session", sessionId)
-        .query(
-            (rs, row) ->
-                new SenderState(
-                    sessionId,
-                    instant(rs, "reachout_locked_until"),
-                    rs.getString("restriction"),
-                    rs.getString("waiting_reason")))
+        .query((rs, row) ->
+            new SenderState(
+                sessionId,
+                instant(rs, "reachout_locked_until"),
+                rs.getString("restriction"),
+                rs.getString("waiting_reason")))
         .optional();
   }
 
@@ -69,7 +69,8 @@ public class SenderStateRepository {
   }
 
   /** Locks new-contact sends until the instant (keeps a later lock already recorded). */
-  public void lockReachout(TenantId tenant, UUID sessionId, Instant until, String reason, Instant now) {
+  public void lockReachout(
+      TenantId tenant, UUID sessionId, Instant until, String reason, Instant now) {
     jdbc.sql(
             """
             INSERT INTO messaging_sender_state AS s (session_id, tenant_id, reachout_locked_until,

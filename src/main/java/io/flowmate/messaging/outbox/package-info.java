@@ -1,2 +1,5 @@
-/** Sending: the API, the policy and governor checks, the outbox and its claims, the send lanes, and the require_approval gate. */
+/**
+ * Sending: the API, the policy and governor checks, the outbox and its claims, the send lanes, and
+ * the require_approval gate.
+ */
 package io.flowmate.messaging.outbox;

@@ -64,7 +64,8 @@ public class Audience {
   }
 
   public boolean groupExists(TenantId tenant, UUID groupId) {
-    return jdbc.sql("SELECT EXISTS (SELECT 1 FROM outreach_custom_group WHERE tenant_id = :tenant AND id = :id)")
+    return jdbc.sql(
+            "SELECT EXISTS (SELECT 1 FROM outreach_custom_group WHERE tenant_id = :tenant AND id = :id)")
         .param("tenant", tenant.value())
         .param("id", groupId)
         .query(Boolean.class)
@@ -86,7 +87,8 @@ public class Audience {
    * Which of these phone numbers (E.164 digits) are members the filter selects, with what
    * personalisation may use; one indexed look-up for all of them.
    */
-  public List<Member> membersAmong(UUID groupId, Map<String, String> fieldsEqual, Collection<String> phones) {
+  public List<Member> membersAmong(
+      UUID groupId, Map<String, String> fieldsEqual, Collection<String> phones) {
     if (phones.isEmpty()) {
       return List.of();
     }
@@ -114,9 +116,13 @@ public class Audience {
   private Member map(ResultSet rs, int row) throws SQLException {
     try {
       return new Member(
-          uuid(rs, "id"), rs.getString("phone"), rs.getString("name"), json.readValue(rs.getString("fields"), FIELDS));
+          uuid(rs, "id"),
+          rs.getString("phone"),
+          rs.getString("name"),
+          json.readValue(rs.getString("fields"), FIELDS));
     } catch (JsonProcessingException e) {
-      throw new SQLException("fields of member " + rs.getString("id") + " are not an object of strings", e);
+      throw new SQLException(
+          "fields of member " + rs.getString("id") + " are not an object of strings", e);
     }
   }
 }

@@ -54,7 +54,9 @@ import org.springframework.web.bind.annotation.RestController;
  */
 @RestController
 @RequestMapping("/api/v2/custom-groups")
-@Tag(name = "Custom groups", description = "Contact lists: the audiences of bulk sends and schedules")
+@Tag(
+    name = "Custom groups",
+    description = "Contact lists: the audiences of bulk sends and schedules")
 class CustomGroupController {
 
   private final CustomGroupService groups;
@@ -74,7 +76,9 @@ class CustomGroupController {
 
     /** Null entries stay null, to be reported as bad rows by their index. */
     static CustomGroupService.MemberInput inputOrNull(ContactRequest contact) {
-      return contact == null ? null : new CustomGroupService.MemberInput(contact.phone, contact.name, contact.fields);
+      return contact == null
+          ? null
+          : new CustomGroupService.MemberInput(contact.phone, contact.name, contact.fields);
     }
   }
 
@@ -89,7 +93,8 @@ class CustomGroupController {
   record WaGroupRequest(@NotBlank String waGroupId, @NotNull UUID sessionId) {}
 
   record FromWaGroupsRequest(
-      @NotBlank @Size(max = 255) String name, @NotEmpty List<@NotNull @Valid WaGroupRequest> waGroups) {}
+      @NotBlank @Size(max = 255) String name,
+      @NotEmpty List<@NotNull @Valid WaGroupRequest> waGroups) {}
 
   // --- views ------------------------------------------------------------------------------------
 
@@ -110,7 +115,8 @@ class CustomGroupController {
       long failed,
       List<MemberBatches.RowError> errors) {}
 
-  record MemberView(UUID id, String phone, String name, Map<String, String> fields, Instant createdAt) {
+  record MemberView(
+      UUID id, String phone, String name, Map<String, String> fields, Instant createdAt) {
     static MemberView of(Member m) {
       return new MemberView(m.id(), m.phone(), m.name(), m.fields(), m.createdAt());
     }
@@ -128,7 +134,12 @@ class CustomGroupController {
       int offset,
       boolean hasMore) {}
 
-  record AddedView(long added, long skipped, long failed, List<MemberBatches.RowError> errors, long memberCount) {}
+  record AddedView(
+      long added,
+      long skipped,
+      long failed,
+      List<MemberBatches.RowError> errors,
+      long memberCount) {}
 
   record RemovedView(int removed, long memberCount) {}
 
@@ -141,13 +152,21 @@ class CustomGroupController {
       long memberCount) {
     static ImportedView of(MemberFiles.Imported imported) {
       MemberBatches.Outcome o = imported.outcome();
-      return new ImportedView(o.added(), o.skipped(), o.failed(), o.errors(), o.errorsTruncated(), imported.memberCount());
+      return new ImportedView(
+          o.added(),
+          o.skipped(),
+          o.failed(),
+          o.errors(),
+          o.errorsTruncated(),
+          imported.memberCount());
     }
   }
 
-  record ContactView(String phone, String name, String lid, List<UUID> sessionIds, Instant lastInboundAt) {}
+  record ContactView(
+      String phone, String name, String lid, List<UUID> sessionIds, Instant lastInboundAt) {}
 
-  record WaGroupView(String waGroupId, UUID sessionId, String sessionName, String name, int participantCount) {}
+  record WaGroupView(
+      String waGroupId, UUID sessionId, String sessionName, String name, int participantCount) {}
 
   /**
    * @param participants participants read over all groups (the sessions' own numbers not counted)
@@ -173,7 +192,9 @@ class CustomGroupController {
   @RequiresScope(Scopes.CUSTOM_GROUPS_READ)
   @Operation(summary = "The tenant's custom groups with their member counts")
   Page<GroupView> list(
-      Caller caller, @RequestParam(required = false) Integer limit, @RequestParam(required = false) Integer offset) {
+      Caller caller,
+      @RequestParam(required = false) Integer limit,
+      @RequestParam(required = false) Integer offset) {
     return groups.list(caller.tenantId(), PageQuery.of(limit, offset)).map(GroupView::of);
   }
 
@@ -186,11 +207,21 @@ class CustomGroupController {
         groups.create(
             caller.tenantId(),
             request.name().strip(),
-            request.members() == null ? List.of() : request.members().stream().map(ContactRequest::inputOrNull).toList());
+            request.members() == null
+                ? List.of()
+                : request.members().stream().map(ContactRequest::inputOrNull).toList());
     Group g = created.group();
     MemberBatches.Outcome o = created.members();
     return new CreatedView(
-        g.id(), g.name(), g.memberCount(), g.createdAt(), g.updatedAt(), o.added(), o.skipped(), o.failed(), o.errors());
+        g.id(),
+        g.name(),
+        g.memberCount(),
+        g.createdAt(),
+        g.updatedAt(),
+        o.added(),
+        o.skipped(),
+        o.failed(),
+        o.errors());
   }
 
   @GetMapping("/{id}")
@@ -201,7 +232,8 @@ class CustomGroupController {
       @PathVariable UUID id,
       @RequestParam(required = false) Integer limit,
       @RequestParam(required = false) Integer offset) {
-    CustomGroupService.Detail detail = groups.detail(caller.tenantId(), id, PageQuery.of(limit, offset));
+    CustomGroupService.Detail detail =
+        groups.detail(caller.tenantId(), id, PageQuery.of(limit, offset));
     Group g = detail.group();
     PageQuery page = detail.page();
     return new DetailView(
@@ -219,7 +251,8 @@ class CustomGroupController {
   @PatchMapping("/{id}")
   @RequiresScope(Scopes.CUSTOM_GROUPS_MANAGE)
   @Operation(summary = "Rename the custom group")
-  GroupView rename(Caller caller, @PathVariable UUID id, @Valid @RequestBody RenameRequest request) {
+  GroupView rename(
+      Caller caller, @PathVariable UUID id, @Valid @RequestBody RenameRequest request) {
     return GroupView.of(groups.rename(caller.tenantId(), id, request.name().strip()));
   }
 
@@ -237,13 +270,16 @@ class CustomGroupController {
   @RequiresScope(Scopes.CUSTOM_GROUPS_MANAGE)
   @Operation(
       summary = "Add up to 1,000 members",
-      description = "Members the group already has are skipped; invalid rows are reported by index and the others added")
+      description =
+          "Members the group already has are skipped; invalid rows are reported by index and the others added")
   AddedView addMembers(Caller caller, @PathVariable UUID id, @RequestBody AddRequest request) {
     CustomGroupService.Added added =
         groups.addMembers(
             caller.tenantId(),
             id,
-            request.contacts() == null ? null : request.contacts().stream().map(ContactRequest::inputOrNull).toList());
+            request.contacts() == null
+                ? null
+                : request.contacts().stream().map(ContactRequest::inputOrNull).toList());
     MemberBatches.Outcome o = added.outcome();
     return new AddedView(o.added(), o.skipped(), o.failed(), o.errors(), added.memberCount());
   }
@@ -251,7 +287,8 @@ class CustomGroupController {
   @PostMapping("/{id}/members/remove")
   @RequiresScope(Scopes.CUSTOM_GROUPS_MANAGE)
   @Operation(summary = "Remove members by phone number (phones) or by id (member_ids)")
-  RemovedView removeMembers(Caller caller, @PathVariable UUID id, @RequestBody RemoveRequest request) {
+  RemovedView removeMembers(
+      Caller caller, @PathVariable UUID id, @RequestBody RemoveRequest request) {
     CustomGroupService.Removed removed =
         groups.removeMembers(caller.tenantId(), id, request.phones(), request.memberIds());
     return new RemovedView(removed.removed(), removed.memberCount());
@@ -259,7 +296,9 @@ class CustomGroupController {
 
   // --- imports and exports ----------------------------------------------------------------------
 
-  @PostMapping(value = "/{id}/import/csv", consumes = {"text/csv", "application/csv", "text/plain"})
+  @PostMapping(
+      value = "/{id}/import/csv",
+      consumes = {"text/csv", "application/csv", "text/plain"})
   @RequiresScope(Scopes.CUSTOM_GROUPS_MANAGE)
   @Operation(
       summary = "Import members from CSV",
@@ -269,8 +308,10 @@ class CustomGroupController {
       requestBody =
           @io.swagger.v3.oas.annotations.parameters.RequestBody(
               content = @Content(mediaType = "text/csv", schema = @Schema(type = "string"))))
-  ImportedView importCsv(Caller caller, @PathVariable UUID id, HttpServletRequest request) throws IOException {
-    try (InputStreamReader csv = new InputStreamReader(request.getInputStream(), charset(request))) {
+  ImportedView importCsv(Caller caller, @PathVariable UUID id, HttpServletRequest request)
+      throws IOException {
+    try (InputStreamReader csv =
+        new InputStreamReader(request.getInputStream(), charset(request))) {
       return ImportedView.of(files.importCsv(caller.tenantId(), id, csv));
     }
   }
@@ -285,7 +326,8 @@ class CustomGroupController {
       return Charset.forName(declared);
     } catch (IllegalArgumentException e) {
       throw new ApiException(
-          HttpStatus.UNSUPPORTED_MEDIA_TYPE, "charset '%s' is not supported; send the file as UTF-8".formatted(declared));
+          HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+          "charset '%s' is not supported; send the file as UTF-8".formatted(declared));
     }
   }
 
@@ -293,11 +335,13 @@ class CustomGroupController {
   @RequiresScope(Scopes.CUSTOM_GROUPS_MANAGE)
   @Operation(
       summary = "Import members from a JSON array of {phone, name?, fields?}",
-      description = "Bad entries are reported by line and index and the others imported; members the group already has are skipped",
+      description =
+          "Bad entries are reported by line and index and the others imported; members the group already has are skipped",
       requestBody =
           @io.swagger.v3.oas.annotations.parameters.RequestBody(
               content = @Content(mediaType = "application/json", schema = @Schema(type = "array"))))
-  ImportedView importJson(Caller caller, @PathVariable UUID id, HttpServletRequest request) throws IOException {
+  ImportedView importJson(Caller caller, @PathVariable UUID id, HttpServletRequest request)
+      throws IOException {
     try (InputStream body = request.getInputStream()) {
       return ImportedView.of(files.importJson(caller.tenantId(), id, body));
     }
@@ -306,12 +350,16 @@ class CustomGroupController {
   @GetMapping(value = "/{id}/export/csv", produces = "text/csv")
   @RequiresScope(Scopes.CUSTOM_GROUPS_READ)
   @Operation(summary = "The members as CSV: phone, name and a column per custom field")
-  void exportCsv(Caller caller, @PathVariable UUID id, HttpServletResponse response) throws IOException {
+  void exportCsv(Caller caller, @PathVariable UUID id, HttpServletResponse response)
+      throws IOException {
     Group group = groups.get(caller.tenantId(), id);
     response.setContentType("text/csv;charset=UTF-8");
     response.setHeader(
         HttpHeaders.CONTENT_DISPOSITION,
-        ContentDisposition.attachment().filename(group.name() + ".csv", StandardCharsets.UTF_8).build().toString());
+        ContentDisposition.attachment()
+            .filename(group.name() + ".csv", StandardCharsets.UTF_8)
+            .build()
+            .toString());
     Writer out = new OutputStreamWriter(response.getOutputStream(), StandardCharsets.UTF_8);
     files.exportCsv(id, new BufferedWriter(out, 64 * 1024));
   }
@@ -319,7 +367,8 @@ class CustomGroupController {
   @GetMapping(value = "/{id}/export/json", produces = MediaType.APPLICATION_JSON_VALUE)
   @RequiresScope(Scopes.CUSTOM_GROUPS_READ)
   @Operation(summary = "The members as a JSON array of {phone, name, fields}")
-  void exportJson(Caller caller, @PathVariable UUID id, HttpServletResponse response) throws IOException {
+  void exportJson(Caller caller, @PathVariable UUID id, HttpServletResponse response)
+      throws IOException {
     groups.get(caller.tenantId(), id);
     response.setContentType(MediaType.APPLICATION_JSON_VALUE);
     response.setCharacterEncoding(StandardCharsets.UTF_8.name());
@@ -332,7 +381,9 @@ class CustomGroupController {
   @RequiresScope(Scopes.CUSTOM_GROUPS_READ)
   @Operation(summary = "Every distinct contact (by phone number) the tenant's sessions have seen")
   Page<ContactView> contacts(
-      Caller caller, @RequestParam(required = false) Integer limit, @RequestParam(required = false) Integer offset) {
+      Caller caller,
+      @RequestParam(required = false) Integer limit,
+      @RequestParam(required = false) Integer offset) {
     return directory
         .people(caller.tenantId(), PageQuery.of(limit, offset))
         .map(p -> new ContactView(p.phone(), p.name(), p.lid(), p.sessionIds(), p.lastInboundAt()));
@@ -340,16 +391,27 @@ class CustomGroupController {
 
   @GetMapping("/wa-groups")
   @RequiresScope(Scopes.CUSTOM_GROUPS_READ)
-  @Operation(summary = "The WhatsApp groups of the tenant's working sessions, with participant counts")
+  @Operation(
+      summary = "The WhatsApp groups of the tenant's working sessions, with participant counts")
   Page<WaGroupView> waGroups(
-      Caller caller, @RequestParam(required = false) Integer limit, @RequestParam(required = false) Integer offset) {
+      Caller caller,
+      @RequestParam(required = false) Integer limit,
+      @RequestParam(required = false) Integer offset) {
     PageQuery page = PageQuery.of(limit, offset);
     List<WaGroupView> all =
         directory.groups(caller.tenantId()).stream()
-            .map(g -> new WaGroupView(g.groupId().value(), g.sessionId(), g.sessionName(), g.name(), g.participantCount()))
+            .map(g ->
+                new WaGroupView(
+                    g.groupId().value(),
+                    g.sessionId(),
+                    g.sessionName(),
+                    g.name(),
+                    g.participantCount()))
             .toList();
     List<WaGroupView> window =
-        all.subList(Math.min(page.offset(), all.size()), Math.min(page.offset() + page.limit(), all.size()));
+        all.subList(
+            Math.min(page.offset(), all.size()),
+            Math.min(page.offset() + page.limit(), all.size()));
     return Page.of(window, all.size(), page);
   }
 

@@ -24,9 +24,16 @@ import org.springframework.stereotype.Repository;
 @Repository
 class CustomGroupRepository {
 
-  record Group(UUID id, TenantId tenantId, String name, long memberCount, Instant createdAt, Instant updatedAt) {}
+  record Group(
+      UUID id,
+      TenantId tenantId,
+      String name,
+      long memberCount,
+      Instant createdAt,
+      Instant updatedAt) {}
 
-  record Member(UUID id, String phone, String name, Map<String, String> fields, Instant createdAt) {}
+  record Member(
+      UUID id, String phone, String name, Map<String, String> fields, Instant createdAt) {}
 
   private static final TypeReference<Map<String, String>> FIELDS = new TypeReference<>() {};
 
@@ -45,8 +52,8 @@ class CustomGroupRepository {
   }
 
   /**
-   * Serialises creations of the tenant's groups until the transaction ends, so that two requests
-   * at once cannot both pass the plan's limit on the number of groups.
+   * Serialises creations of the tenant's groups until the transaction ends, so that two requests at
+   * once cannot both pass the plan's limit on the number of groups.
    */
   void lockGroupsOf(TenantId tenant) {
     jdbc.sql("SELECT pg_advisory_xact_lock(hashtext('outreach_custom_group'), hashtext(:tenant))")
@@ -69,16 +76,17 @@ class CustomGroupRepository {
    */
   boolean insertIfAbsent(UUID id, TenantId tenant, String name, Instant at) {
     return jdbc.sql(
-            """
-            INSERT INTO outreach_custom_group (id, tenant_id, name, created_at, updated_at)
-            VALUES (:id, :tenant, :name, :at, :at)
-            ON CONFLICT (tenant_id, lower(name)) DO NOTHING
-            """)
-        .param("id", id)
-        .param("tenant", tenant.value())
-        .param("name", name)
-        .param("at", timestamp(at))
-        .update() == 1;
+                """
+                INSERT INTO outreach_custom_group (id, tenant_id, name, created_at, updated_at)
+                VALUES (:id, :tenant, :name, :at, :at)
+                ON CONFLICT (tenant_id, lower(name)) DO NOTHING
+                """)
+            .param("id", id)
+            .param("tenant", tenant.value())
+            .param("name", name)
+            .param("at", timestamp(at))
+            .update()
+        == 1;
   }
 
   Optional<Group> find(TenantId tenant, UUID id) {
@@ -94,7 +102,8 @@ class CustomGroupRepository {
    * deleted while members are being added (renaming it stays possible).
    */
   boolean lockForMembers(TenantId tenant, UUID id) {
-    return jdbc.sql("SELECT 1 FROM outreach_custom_group WHERE tenant_id = :tenant AND id = :id FOR KEY SHARE")
+    return jdbc.sql(
+            "SELECT 1 FROM outreach_custom_group WHERE tenant_id = :tenant AND id = :id FOR KEY SHARE")
         .param("tenant", tenant.value())
         .param("id", id)
         .query((rs, row) -> 1)
@@ -103,7 +112,9 @@ class CustomGroupRepository {
   }
 
   List<Group> list(TenantId tenant, int limit, int offset) {
-    return jdbc.sql(SELECT_GROUP + " WHERE g.tenant_id = :tenant ORDER BY g.created_at, g.id LIMIT :limit OFFSET :offset")
+    return jdbc.sql(
+            SELECT_GROUP
+                + " WHERE g.tenant_id = :tenant ORDER BY g.created_at, g.id LIMIT :limit OFFSET :offset")
         .param("tenant", tenant.value())
         .param("limit", limit)
         .param("offset", offset)
@@ -186,8 +197,8 @@ class CustomGroupRepository {
   }
 
   /**
-   * Adds the members with one multi-row statement; members whose phone number the group already
-   * has are left as they are.
+   * Adds the members with one multi-row statement; members whose phone number the group already has
+   * are left as they are.
    *
    * @return how many were added
    */
@@ -214,14 +225,16 @@ class CustomGroupRepository {
   }
 
   int removeByPhones(UUID group, List<String> phones) {
-    return jdbc.sql("DELETE FROM outreach_custom_group_member WHERE group_id = :group AND phone = ANY(:phones)")
+    return jdbc.sql(
+            "DELETE FROM outreach_custom_group_member WHERE group_id = :group AND phone = ANY(:phones)")
         .param("group", group)
         .param("phones", phones.toArray(String[]::new))
         .update();
   }
 
   int removeByIds(UUID group, List<UUID> ids) {
-    return jdbc.sql("DELETE FROM outreach_custom_group_member WHERE group_id = :group AND id = ANY(:ids)")
+    return jdbc.sql(
+            "DELETE FROM outreach_custom_group_member WHERE group_id = :group AND id = ANY(:ids)")
         .param("group", group)
         .param("ids", ids.toArray(UUID[]::new))
         .update();
@@ -268,7 +281,8 @@ class CustomGroupRepository {
           json.readValue(rs.getString("fields"), FIELDS),
           instant(rs, "created_at"));
     } catch (JsonProcessingException e) {
-      throw new SQLException("fields of member " + rs.getString("id") + " are not an object of strings", e);
+      throw new SQLException(
+          "fields of member " + rs.getString("id") + " are not an object of strings", e);
     }
   }
 }

@@ -60,7 +60,11 @@ class CustomGroupService {
   private final Clock clock;
 
   CustomGroupService(
-      CustomGroupRepository groups, Tenants tenants, Directory directory, TransactionTemplate transaction, Clock clock) {
+      CustomGroupRepository groups,
+      Tenants tenants,
+      Directory directory,
+      TransactionTemplate transaction,
+      Clock clock) {
     this.groups = groups;
     this.tenants = tenants;
     this.directory = directory;
@@ -110,7 +114,8 @@ class CustomGroupService {
       deleted = groups.delete(tenant, id);
     } catch (DataIntegrityViolationException e) {
       throw ApiException.conflict(
-          "Custom group '%s' is the audience of a campaign or schedule; cancel or delete that first".formatted(id));
+          "Custom group '%s' is the audience of a campaign or schedule; cancel or delete that first"
+              .formatted(id));
     }
     if (!deleted) {
       throw notFound(id);
@@ -132,13 +137,16 @@ class CustomGroupService {
   @Transactional
   Removed removeMembers(TenantId tenant, UUID id, List<String> phones, List<UUID> memberIds) {
     List<String> byPhone = phones == null ? List.of() : phones;
-    List<UUID> byId = memberIds == null ? List.of() : memberIds.stream().filter(Objects::nonNull).toList();
+    List<UUID> byId =
+        memberIds == null ? List.of() : memberIds.stream().filter(Objects::nonNull).toList();
     if (byPhone.isEmpty() && byId.isEmpty()) {
-      throw ApiException.invalid("Give the members to remove as phones (phone numbers) or member_ids");
+      throw ApiException.invalid(
+          "Give the members to remove as phones (phone numbers) or member_ids");
     }
     if (byPhone.size() + byId.size() > MAX_CONTACTS_PER_REQUEST) {
       throw ApiException.invalid(
-          "%d members to remove; at most %d per request".formatted(byPhone.size() + byId.size(), MAX_CONTACTS_PER_REQUEST));
+          "%d members to remove; at most %d per request"
+              .formatted(byPhone.size() + byId.size(), MAX_CONTACTS_PER_REQUEST));
     }
     List<String> normalised = new ArrayList<>();
     for (int i = 0; i < byPhone.size(); i++) {
@@ -171,13 +179,15 @@ class CustomGroupService {
       ChatId group = ChatId.tryParse(raw).filter(c -> c.kind() == ChatId.Kind.GROUP).orElse(null);
       if (group == null) {
         throw ApiException.invalid(
-            "wa_groups[%d].wa_group_id '%s' is not a WhatsApp group id such as 120363012345678901@g.us".formatted(i, raw));
+            "wa_groups[%d].wa_group_id '%s' is not a WhatsApp group id such as 120363012345678901@g.us"
+                .formatted(i, raw));
       }
       sources.add(new Source(waGroups.get(i).sessionId(), group));
     }
     if (sources.size() > MAX_WA_GROUPS_PER_REQUEST) {
       throw ApiException.invalid(
-          "%d WhatsApp groups; at most %d per request".formatted(sources.size(), MAX_WA_GROUPS_PER_REQUEST));
+          "%d WhatsApp groups; at most %d per request"
+              .formatted(sources.size(), MAX_WA_GROUPS_PER_REQUEST));
     }
     // Fail fast, before asking WhatsApp; checked again under the lock when the group is created.
     checkPlanAllowsOneMore(tenant);
@@ -186,14 +196,15 @@ class CustomGroupService {
       participants.add(directory.participants(tenant, source.sessionId(), source.group()));
     }
     ParticipantRoster.Roster roster = ParticipantRoster.of(participants);
-    return transaction.execute(
-        status -> {
-          UUID id = insert(tenant, name);
-          MemberBatches batches = new MemberBatches(groups, id, clock.instant());
-          roster.members().forEach(member -> batches.accept(new NewMember.Checked(member, null), null, null));
-          long added = batches.finish().added();
-          return new FromWaGroups(get(tenant, id), roster, added);
-        });
+    return transaction.execute(status -> {
+      UUID id = insert(tenant, name);
+      MemberBatches batches = new MemberBatches(groups, id, clock.instant());
+      roster
+          .members()
+          .forEach(member -> batches.accept(new NewMember.Checked(member, null), null, null));
+      long added = batches.finish().added();
+      return new FromWaGroups(get(tenant, id), roster, added);
+    });
   }
 
   /** Locks the tenant's groups, checks the plan and the name, and inserts the empty group. */

@@ -48,7 +48,8 @@ class LeadGroupController {
   /** One lead that could not be added, and why. */
   record LeadError(UUID leadId, String detail) {}
 
-  record AddedLeads(long added, long skipped, long failed, List<LeadError> errors, long memberCount) {}
+  record AddedLeads(
+      long added, long skipped, long failed, List<LeadError> errors, long memberCount) {}
 
   @PostMapping("/add-to-group")
   @RequiresScope({Scopes.LEADS_READ, Scopes.CUSTOM_GROUPS_MANAGE})
@@ -91,20 +92,26 @@ class LeadGroupController {
         errors.add(new LeadError(id, "Lead %s not found".formatted(id)));
       } else {
         memberLeads.add(id);
-        members.add(new CustomGroupService.MemberInput(lead.contactPhone(), lead.contactName(), Map.of()));
+        members.add(
+            new CustomGroupService.MemberInput(lead.contactPhone(), lead.contactName(), Map.of()));
       }
     }
     if (members.isEmpty()) {
       long memberCount = groups.get(caller.tenantId(), request.customGroupId()).memberCount();
       return new AddedLeads(0, 0, errors.size(), errors, memberCount);
     }
-    CustomGroupService.Added added = groups.addMembers(caller.tenantId(), request.customGroupId(), members);
+    CustomGroupService.Added added =
+        groups.addMembers(caller.tenantId(), request.customGroupId(), members);
     MemberBatches.Outcome outcome = added.outcome();
     for (MemberBatches.RowError row : outcome.errors()) {
-      errors.add(new LeadError(row.index() == null ? null : memberLeads.get(row.index()), row.reason()));
+      errors.add(
+          new LeadError(row.index() == null ? null : memberLeads.get(row.index()), row.reason()));
     }
     return new AddedLeads(
-        outcome.added(), outcome.skipped(), outcome.failed() + (wanted.size() - members.size()), errors,
+        outcome.added(),
+        outcome.skipped(),
+        outcome.failed() + (wanted.size() - members.size()),
+        errors,
         added.memberCount());
   }
 }

@@ -9,10 +9,10 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * Adds members to a group a batch at a time, one multi-row statement per batch, and counts what
- * was new and what the group already had (or what came twice). Rows are checked before they get
- * here; the rows that failed are counted with their reasons, the first {@link #MAX_ERRORS} of them
- * kept for the answer so that a file of 100,000 bad rows does not fill the memory.
+ * Adds members to a group a batch at a time, one multi-row statement per batch, and counts what was
+ * new and what the group already had (or what came twice). Rows are checked before they get here;
+ * the rows that failed are counted with their reasons, the first {@link #MAX_ERRORS} of them kept
+ * for the answer so that a file of 100,000 bad rows does not fill the memory.
  */
 final class MemberBatches {
 
@@ -29,7 +29,8 @@ final class MemberBatches {
   record RowError(Integer line, Integer index, String reason) {}
 
   /** What adding rows did. */
-  record Outcome(long added, long skipped, long failed, List<RowError> errors, boolean errorsTruncated) {}
+  record Outcome(
+      long added, long skipped, long failed, List<RowError> errors, boolean errorsTruncated) {}
 
   private final CustomGroupRepository groups;
   private final UUID groupId;

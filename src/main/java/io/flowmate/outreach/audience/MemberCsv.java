@@ -13,10 +13,10 @@ import java.util.Map;
 
 /**
  * Custom-group members as CSV (RFC 4180): a header row {@code phone,name,<custom fields...>} in any
- * column order, then one member per record. Records are read one at a time with the line they
- * start on, so a 100,000-row file is never held in memory and bad rows can be reported by line.
- * Quoted values may contain delimiters, quotes ({@code ""}) and line breaks. Files that Excel saved
- * with ';' (German, French, ... locales) are read as well; the delimiter is the one the header uses.
+ * column order, then one member per record. Records are read one at a time with the line they start
+ * on, so a 100,000-row file is never held in memory and bad rows can be reported by line. Quoted
+ * values may contain delimiters, quotes ({@code ""}) and line breaks. Files that Excel saved with
+ * ';' (German, French, ... locales) are read as well; the delimiter is the one the header uses.
  *
  * <p>Spreadsheets run values that start with {@code = + - @} as formulas, so exported values that
  * do are written with a leading {@code '} (OWASP's advice against CSV injection), which reading
@@ -82,7 +82,8 @@ final class MemberCsv {
         int c = read();
         if (c < 0) {
           if (quoted) {
-            problem = "a quoted value is not closed: a '\"' is missing, so the rest of the file was read as one value";
+            problem =
+                "a quoted value is not closed: a '\"' is missing, so the rest of the file was read as one value";
           }
           break;
         }
@@ -186,15 +187,17 @@ final class MemberCsv {
     /**
      * Reads the header row.
      *
-     * @throws InvalidValueException when there is no phone column, a column has no name or the
-     *     same name twice, or a name cannot be a custom field
+     * @throws InvalidValueException when there is no phone column, a column has no name or the same
+     *     name twice, or a name cannot be a custom field
      */
     static Header of(Row row) {
       if (row == null) {
-        throw new InvalidValueException("The CSV file is empty: its first line must be a header such as phone,name,city");
+        throw new InvalidValueException(
+            "The CSV file is empty: its first line must be a header such as phone,name,city");
       }
       if (row.problem() != null) {
-        throw new InvalidValueException("The CSV header (line %d) cannot be read: %s".formatted(row.line(), row.problem()));
+        throw new InvalidValueException(
+            "The CSV header (line %d) cannot be read: %s".formatted(row.line(), row.problem()));
       }
       int phone = -1;
       int name = -1;
@@ -213,7 +216,8 @@ final class MemberCsv {
         Integer earlier = seen.putIfAbsent(lower, i);
         if (earlier != null) {
           throw new InvalidValueException(
-              "CSV header names column '%s' twice (columns %d and %d)".formatted(column, earlier + 1, i + 1));
+              "CSV header names column '%s' twice (columns %d and %d)"
+                  .formatted(column, earlier + 1, i + 1));
         }
         if (lower.equals("phone")) {
           phone = i;
@@ -298,8 +302,11 @@ final class MemberCsv {
 
   static String escape(String value) {
     boolean needsQuotes =
-        value.indexOf(',') >= 0 || value.indexOf(';') >= 0 || value.indexOf('"') >= 0
-            || value.indexOf('\n') >= 0 || value.indexOf('\r') >= 0
+        value.indexOf(',') >= 0
+            || value.indexOf(';') >= 0
+            || value.indexOf('"') >= 0
+            || value.indexOf('\n') >= 0
+            || value.indexOf('\r') >= 0
             || !value.equals(value.strip());
     return needsQuotes ? '"' + value.replace("\"", "\"\"") + '"' : value;
   }
@@ -311,7 +318,9 @@ final class MemberCsv {
 
   /** Removes the {@code '} that {@link #guard} added. */
   static String unguard(String value) {
-    return value.length() > 1 && value.charAt(0) == '\'' && FORMULA_STARTS.indexOf(value.charAt(1)) >= 0
+    return value.length() > 1
+            && value.charAt(0) == '\''
+            && FORMULA_STARTS.indexOf(value.charAt(1)) >= 0
         ? value.substring(1)
         : value;
   }

@@ -29,11 +29,11 @@ import org.springframework.transaction.annotation.Transactional;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Members in and out of a group as files, streamed both ways: imports read and insert a batch at
- * a time, exports read a page at a time, so that a 100,000-member list is never held in memory.
+ * Members in and out of a group as files, streamed both ways: imports read and insert a batch at a
+ * time, exports read a page at a time, so that a 100,000-member list is never held in memory.
  *
- * <p>An import keeps its good rows and reports the bad ones by line; a file that cannot be read
- * at all (no phone column, broken JSON, too large) imports nothing, as it runs in one transaction.
+ * <p>An import keeps its good rows and reports the bad ones by line; a file that cannot be read at
+ * all (no phone column, broken JSON, too large) imports nothing, as it runs in one transaction.
  */
 @Service
 class MemberFiles {
@@ -45,7 +45,11 @@ class MemberFiles {
   private final TransactionTemplate snapshot;
   private final Clock clock;
 
-  MemberFiles(CustomGroupRepository groups, ObjectMapper json, PlatformTransactionManager transactions, Clock clock) {
+  MemberFiles(
+      CustomGroupRepository groups,
+      ObjectMapper json,
+      PlatformTransactionManager transactions,
+      Clock clock) {
     this.groups = groups;
     this.json = json;
     this.clock = clock;
@@ -74,7 +78,9 @@ class MemberFiles {
     return new Imported(batches.finish(), groups.memberCount(groupId));
   }
 
-  /** Imports a JSON array of {@code {phone, name?, fields?}}; rolled back like {@link #importCsv}. */
+  /**
+   * Imports a JSON array of {@code {phone, name?, fields?}}; rolled back like {@link #importCsv}.
+   */
   @Transactional(rollbackFor = IOException.class)
   Imported importJson(TenantId tenant, UUID groupId, InputStream body) throws IOException {
     lockForMembers(tenant, groupId);
@@ -88,10 +94,13 @@ class MemberFiles {
                 : "The body must be a JSON array of {phone, name, fields}, not a single value or object");
       }
       int index = 0;
-      for (JsonToken token = parser.nextToken(); token != JsonToken.END_ARRAY; token = parser.nextToken()) {
+      for (JsonToken token = parser.nextToken();
+          token != JsonToken.END_ARRAY;
+          token = parser.nextToken()) {
         if (token == null) {
           throw new ApiException(
-              HttpStatus.BAD_REQUEST, "The JSON array is not closed: the body ends before its ']'; nothing was imported");
+              HttpStatus.BAD_REQUEST,
+              "The JSON array is not closed: the body ends before its ']'; nothing was imported");
         }
         int line = parser.currentTokenLocation().getLineNr();
         JsonNode element = json.readTree(parser);
@@ -101,9 +110,11 @@ class MemberFiles {
       String where =
           e.getLocation() == null
               ? ""
-              : " at line %d, column %d".formatted(e.getLocation().getLineNr(), e.getLocation().getColumnNr());
+              : " at line %d, column %d"
+                  .formatted(e.getLocation().getLineNr(), e.getLocation().getColumnNr());
       throw new ApiException(
-          HttpStatus.BAD_REQUEST, "Malformed JSON%s: %s; nothing was imported".formatted(where, e.getOriginalMessage()));
+          HttpStatus.BAD_REQUEST,
+          "Malformed JSON%s: %s; nothing was imported".formatted(where, e.getOriginalMessage()));
     }
     return new Imported(batches.finish(), groups.memberCount(groupId));
   }
@@ -111,10 +122,14 @@ class MemberFiles {
   /** One element of an imported JSON array; numbers and booleans are taken as their text. */
   static NewMember.Checked member(JsonNode element) {
     if (!element.isObject()) {
-      return NewMember.Checked.refused("the entry is not an object such as {\"phone\": \"4915123456789\", \"name\": \"Anna\"}");
+      return NewMember.Checked.refused(
+          "the entry is not an object such as {\"phone\": \"4915123456789\", \"name\": \"Anna\"}");
     }
     JsonNode phone = element.path("phone");
-    if (!phone.isMissingNode() && !phone.isNull() && !phone.isTextual() && !phone.isIntegralNumber()) {
+    if (!phone.isMissingNode()
+        && !phone.isNull()
+        && !phone.isTextual()
+        && !phone.isIntegralNumber()) {
       return NewMember.Checked.refused("phone must be text such as \"4915123456789\"");
     }
     JsonNode name = element.path("name");
@@ -125,7 +140,8 @@ class MemberFiles {
     Map<String, String> fields = new HashMap<>();
     if (!fieldsNode.isMissingNode() && !fieldsNode.isNull()) {
       if (!fieldsNode.isObject()) {
-        return NewMember.Checked.refused("fields must be an object of texts such as {\"city\": \"Porto\"}");
+        return NewMember.Checked.refused(
+            "fields must be an object of texts such as {\"city\": \"Porto\"}");
       }
       for (Iterator<Map.Entry<String, JsonNode>> it = fieldsNode.fields(); it.hasNext(); ) {
         Map.Entry<String, JsonNode> field = it.next();
@@ -147,42 +163,44 @@ class MemberFiles {
 
   /** Writes the members as CSV: phone, name, then one column per custom field any member has. */
   void exportCsv(UUID groupId, Writer out) {
-    snapshot.executeWithoutResult(
-        status -> {
-          try {
-            MemberCsv.RowWriter csv = new MemberCsv.RowWriter(out, groups.fieldNames(groupId));
-            forEachMember(groupId, member -> csv.member(member.phone(), member.name(), member.fields()));
-            out.flush();
-          } catch (IOException e) {
-            throw new UncheckedIOException(e);
-          }
-        });
+    snapshot.executeWithoutResult(status -> {
+      try {
+        MemberCsv.RowWriter csv = new MemberCsv.RowWriter(out, groups.fieldNames(groupId));
+        forEachMember(
+            groupId, member -> csv.member(member.phone(), member.name(), member.fields()));
+        out.flush();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    });
   }
 
-  /** Writes the members as a JSON array of {@code {phone, name, fields}}, which imports back as it is. */
+  /**
+   * Writes the members as a JSON array of {@code {phone, name, fields}}, which imports back as it
+   * is.
+   */
   void exportJson(UUID groupId, OutputStream out) {
-    snapshot.executeWithoutResult(
-        status -> {
-          try (JsonGenerator generator = json.getFactory().createGenerator(out)) {
-            generator.writeStartArray();
-            forEachMember(
-                groupId,
-                member -> {
-                  generator.writeStartObject();
-                  generator.writeStringField("phone", member.phone());
-                  generator.writeStringField("name", member.name());
-                  generator.writeObjectFieldStart("fields");
-                  for (Map.Entry<String, String> field : member.fields().entrySet()) {
-                    generator.writeStringField(field.getKey(), field.getValue());
-                  }
-                  generator.writeEndObject();
-                  generator.writeEndObject();
-                });
-            generator.writeEndArray();
-          } catch (IOException e) {
-            throw new UncheckedIOException(e);
-          }
-        });
+    snapshot.executeWithoutResult(status -> {
+      try (JsonGenerator generator = json.getFactory().createGenerator(out)) {
+        generator.writeStartArray();
+        forEachMember(
+            groupId,
+            member -> {
+              generator.writeStartObject();
+              generator.writeStringField("phone", member.phone());
+              generator.writeStringField("name", member.name());
+              generator.writeObjectFieldStart("fields");
+              for (Map.Entry<String, String> field : member.fields().entrySet()) {
+                generator.writeStringField(field.getKey(), field.getValue());
+              }
+              generator.writeEndObject();
+              generator.writeEndObject();
+            });
+        generator.writeEndArray();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    });
   }
 
   private interface MemberSink {

@@ -11,12 +11,12 @@ import java.util.regex.Pattern;
 /**
  * A campaign text with spin text and placeholders, turned into one recipient's message.
  *
- * <p>Spin text {@code {Hi|Hello|Hey}} picks one option per recipient, so that a hundred
- * recipients don't get byte-identical messages (WhatsApp flags identical bulk texts). The pick is
- * a function of a seed (the campaign and the member), so planning the same recipient again gives
- * the same text. Placeholders {@code {name}}, {@code {first_name}}, {@code {phone}} and {@code
- * {<custom field>}} take the member's values; a value the member lacks becomes empty, and the
- * spaces around it are tidied.
+ * <p>Spin text {@code {Hi|Hello|Hey}} picks one option per recipient, so that a hundred recipients
+ * don't get byte-identical messages (WhatsApp flags identical bulk texts). The pick is a function
+ * of a seed (the campaign and the member), so planning the same recipient again gives the same
+ * text. Placeholders {@code {name}}, {@code {first_name}}, {@code {phone}} and {@code {<custom
+ * field>}} take the member's values; a value the member lacks becomes empty, and the spaces around
+ * it are tidied.
  */
 public final class MessageTemplate {
 
@@ -50,7 +50,10 @@ public final class MessageTemplate {
           return Optional.of("spin text {" + inside + "} has an empty option");
         }
       } else if (!PLACEHOLDER.matcher(inside).matches()) {
-        return Optional.of("{" + inside + "} is neither a placeholder such as {first_name} nor spin text such as {Hi|Hello}");
+        return Optional.of(
+            "{"
+                + inside
+                + "} is neither a placeholder such as {first_name} nor spin text such as {Hi|Hello}");
       }
     }
     return Optional.empty();
@@ -73,7 +76,8 @@ public final class MessageTemplate {
    *
    * @param seed the same seed gives the same spin choices
    */
-  public static String render(String template, long seed, String phone, String name, Map<String, String> fields) {
+  public static String render(
+      String template, long seed, String phone, String name, Map<String, String> fields) {
     Matcher matcher = BRACES.matcher(template);
     StringBuilder out = new StringBuilder();
     long state = seed;
@@ -95,18 +99,22 @@ public final class MessageTemplate {
     return leftGap ? tidy(out.toString()) : out.toString();
   }
 
-  private static String value(String placeholder, String phone, String name, Map<String, String> fields) {
+  private static String value(
+      String placeholder, String phone, String name, Map<String, String> fields) {
     String key = placeholder.toLowerCase(Locale.ROOT);
-    String fullName = name == null || name.isBlank() ? fields.getOrDefault("name", "") : name.trim();
+    String fullName =
+        name == null || name.isBlank() ? fields.getOrDefault("name", "") : name.trim();
     return switch (key) {
       case "name" -> fullName;
-      case "first_name" -> fields.getOrDefault("first_name", fullName.isEmpty() ? "" : fullName.split("\\s+")[0]);
+      case "first_name" ->
+          fields.getOrDefault("first_name", fullName.isEmpty() ? "" : fullName.split("\\s+")[0]);
       case "phone" -> phone == null ? "" : phone;
-      default -> fields.entrySet().stream()
-          .filter(e -> e.getKey().equalsIgnoreCase(placeholder))
-          .map(Map.Entry::getValue)
-          .findFirst()
-          .orElse("");
+      default ->
+          fields.entrySet().stream()
+              .filter(e -> e.getKey().equalsIgnoreCase(placeholder))
+              .map(Map.Entry::getValue)
+              .findFirst()
+              .orElse("");
     };
   }
 

@@ -67,7 +67,8 @@ record NewMember(String phone, String name, Map<String, String> fields) {
       }
     }
     if (kept.size() > MAX_FIELDS) {
-      return Checked.refused("%d custom fields; at most %d are allowed".formatted(kept.size(), MAX_FIELDS));
+      return Checked.refused(
+          "%d custom fields; at most %d are allowed".formatted(kept.size(), MAX_FIELDS));
     }
     return new Checked(new NewMember(number.phone(), shownName, kept), null);
   }

@@ -19,7 +19,8 @@ final class ParticipantRoster {
    * @param lidOnly participants known only by LID, left out
    * @param invalid participants whose number is not a valid phone number, left out
    */
-  record Roster(List<NewMember> members, int participants, int duplicates, int lidOnly, int invalid) {}
+  record Roster(
+      List<NewMember> members, int participants, int duplicates, int lidOnly, int invalid) {}
 
   private ParticipantRoster() {}
 
@@ -36,7 +37,8 @@ final class ParticipantRoster {
           lidOnly++;
           continue;
         }
-        NewMember.Checked checked = NewMember.check(participant.phone(), participant.name(), Map.of());
+        NewMember.Checked checked =
+            NewMember.check(participant.phone(), participant.name(), Map.of());
         if (checked.member() == null) {
           invalid++;
         } else if (members.putIfAbsent(checked.member().phone(), checked.member()) != null) {
@@ -44,6 +46,7 @@ final class ParticipantRoster {
         }
       }
     }
-    return new Roster(new ArrayList<>(members.values()), participants, duplicates, lidOnly, invalid);
+    return new Roster(
+        new ArrayList<>(members.values()), participants, duplicates, lidOnly, invalid);
   }
 }

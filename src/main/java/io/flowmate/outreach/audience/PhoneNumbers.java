@@ -5,9 +5,9 @@ import java.util.regex.Pattern;
 
 /**
  * Phone numbers of list members, normalised to the form chat ids use: E.164 digits without '+'.
- * {@code +49 151 2345-678}, {@code 0049 151 2345678}, {@code 4915123456789} and
- * {@code 4915123456789@c.us} are all accepted; anything else is refused with a reason a person can
- * act on, because imports report it per row.
+ * {@code +49 151 2345-678}, {@code 0049 151 2345678}, {@code 4915123456789} and {@code
+ * 4915123456789@c.us} are all accepted; anything else is refused with a reason a person can act on,
+ * because imports report it per row.
  */
 final class PhoneNumbers {
 
@@ -45,11 +45,13 @@ final class PhoneNumbers {
     String text = raw.strip();
     String lower = text.toLowerCase(Locale.ROOT);
     if (lower.endsWith("@g.us")) {
-      return Normalised.refused("'%s' is a WhatsApp group id, not a phone number".formatted(shown(text)));
+      return Normalised.refused(
+          "'%s' is a WhatsApp group id, not a phone number".formatted(shown(text)));
     }
     if (lower.endsWith("@lid")) {
       return Normalised.refused(
-          "'%s' is a linked id (LID), which hides the phone number; give the phone number".formatted(shown(text)));
+          "'%s' is a linked id (LID), which hides the phone number; give the phone number"
+              .formatted(shown(text)));
     }
     if (lower.endsWith("@c.us")) {
       text = text.substring(0, text.length() - "@c.us".length());
@@ -72,7 +74,8 @@ final class PhoneNumbers {
     if (digits.startsWith("0")) {
       return Normalised.refused(
           international
-              ? "'%s' is not a phone number: country codes never start with 0".formatted(shown(raw.strip()))
+              ? "'%s' is not a phone number: country codes never start with 0"
+                  .formatted(shown(raw.strip()))
               : "'%s' looks like a national number (it starts with 0): write it with the country code, e.g. 49151... for 0151..."
                   .formatted(shown(raw.strip())));
     }

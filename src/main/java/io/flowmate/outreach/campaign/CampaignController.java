@@ -26,7 +26,10 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
-/** MoltFlow-compatible bulk send: paced campaigns to a custom group, run by {@code outreach-campaign}. */
+/**
+ * MoltFlow-compatible bulk send: paced campaigns to a custom group, run by {@code
+ * outreach-campaign}.
+ */
 @RestController
 @RequestMapping("/api/v2/bulk-send")
 @Tag(name = "Bulk send", description = "Paced campaigns to the members of a custom group")
@@ -86,12 +89,15 @@ class CampaignController {
   ResponseEntity<JobView> create(
       Caller caller,
       @RequestBody CampaignService.Draft request,
-      @Parameter(description = "Repeat the request safely: the same key and body return the first job")
+      @Parameter(
+              description = "Repeat the request safely: the same key and body return the first job")
           @RequestHeader(name = "Idempotency-Key", required = false)
           String idempotencyKey) {
     CampaignService.Accepted accepted =
         campaigns.create(
-            caller.tenantId(), request, idempotencyKey == null || idempotencyKey.isBlank() ? null : idempotencyKey.strip());
+            caller.tenantId(),
+            request,
+            idempotencyKey == null || idempotencyKey.isBlank() ? null : idempotencyKey.strip());
     return ResponseEntity.status(accepted.replayed() ? HttpStatus.OK : HttpStatus.CREATED)
         .body(view(accepted.campaign(), List.of()));
   }
@@ -105,7 +111,10 @@ class CampaignController {
       @RequestParam(required = false) Integer limit,
       @RequestParam(required = false) Integer offset) {
     Page<Campaign> page =
-        campaigns.list(caller.tenantId(), status == null ? null : CampaignStatus.parse(status), PageQuery.of(limit, offset));
+        campaigns.list(
+            caller.tenantId(),
+            status == null ? null : CampaignStatus.parse(status),
+            PageQuery.of(limit, offset));
     Map<UUID, Map<String, Object>> progressOf = progress.of(page.items());
     return page.map(c -> view(c, progressOf.get(c.id()), List.of()));
   }
@@ -120,7 +129,9 @@ class CampaignController {
 
   @GetMapping("/{id}/recipients")
   @RequiresScope(Scopes.BULK_SEND_READ)
-  @Operation(summary = "Per-recipient status, in planning order; filter by status (queued, sent, failed, ...)")
+  @Operation(
+      summary =
+          "Per-recipient status, in planning order; filter by status (queued, sent, failed, ...)")
   Page<Outbox.OriginMessage> recipients(
       Caller caller,
       @PathVariable UUID id,
@@ -129,10 +140,13 @@ class CampaignController {
       @RequestParam(required = false) Integer offset) {
     Campaign campaign = campaigns.get(caller.tenantId(), id);
     PageQuery page = PageQuery.of(limit, offset);
-    List<Outbox.OriginMessage> rows = outbox.messagesOf(campaign.origin(), status, page.limit(), page.offset());
+    List<Outbox.OriginMessage> rows =
+        outbox.messagesOf(campaign.origin(), status, page.limit(), page.offset());
     long total =
         status == null
-            ? outbox.countByStatus(campaign.origin()).values().stream().mapToLong(Long::longValue).sum()
+            ? outbox.countByStatus(campaign.origin()).values().stream()
+                .mapToLong(Long::longValue)
+                .sum()
             : outbox.countByStatus(campaign.origin()).getOrDefault(status, 0L);
     return Page.of(rows, total, page);
   }
@@ -140,7 +154,8 @@ class CampaignController {
   @GetMapping(path = "/{id}/progress", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
   @RequiresScope(Scopes.BULK_SEND_READ)
   @Operation(
-      summary = "Live progress (SSE): data: {\"sent\":N,\"total\":N,\"failed\":N,\"status\":\"running\",...}",
+      summary =
+          "Live progress (SSE): data: {\"sent\":N,\"total\":N,\"failed\":N,\"status\":\"running\",...}",
       description =
           "One event at once, then one per change, until the job ends. Browsers' EventSource cannot"
               + " send headers: pass a single-use ticket from POST /api/v2/stream-ticket as ?ticket=.")

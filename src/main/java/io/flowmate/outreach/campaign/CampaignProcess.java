@@ -2,8 +2,7 @@ package io.flowmate.outreach.campaign;
 
 /**
  * Names shared by {@code bpmn/outreach-campaign.bpmn}, its workers, its starter and its tests.
- * Renaming an element in Camunda Modeler without changing it here breaks the build, not
- * production.
+ * Renaming an element in Camunda Modeler without changing it here breaks the build, not production.
  *
  * <p>Variables (ids and counts only): {@code tenantId}, {@code campaignId}, {@code
  * requireApproval}, {@code approvalId}, {@code approvalExpiresAt}, {@code campaignValid}, {@code

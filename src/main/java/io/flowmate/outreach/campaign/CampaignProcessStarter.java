@@ -19,11 +19,11 @@ import org.springframework.stereotype.Component;
 
 /**
  * Gives every unfinished campaign a live {@code outreach-campaign} instance: when it is created,
- * and again after the engine lost its instances (a restart of the embedded engine). PostgreSQL
- * says where the campaign stood, so the new instance starts there: at the approval (or its
- * decision, if it was decided meanwhile), or at planning, which resumes after the last recipient
- * planned; a paused campaign is paused again at once. Messages already in the outbox are not
- * planned twice (idempotency keys), so nothing is lost and nothing is sent twice.
+ * and again after the engine lost its instances (a restart of the embedded engine). PostgreSQL says
+ * where the campaign stood, so the new instance starts there: at the approval (or its decision, if
+ * it was decided meanwhile), or at planning, which resumes after the last recipient planned; a
+ * paused campaign is paused again at once. Messages already in the outbox are not planned twice
+ * (idempotency keys), so nothing is lost and nothing is sent twice.
  */
 @Component
 class CampaignProcessStarter {
@@ -34,7 +34,10 @@ class CampaignProcessStarter {
   private final ProcessBackedRows<Campaign> rows;
 
   CampaignProcessStarter(
-      Processes processes, Approvals approvals, CampaignRepository campaigns, CampaignSignals signals) {
+      Processes processes,
+      Approvals approvals,
+      CampaignRepository campaigns,
+      CampaignSignals signals) {
     this.processes = processes;
     this.approvals = approvals;
     this.signals = signals;
@@ -70,7 +73,10 @@ class CampaignProcessStarter {
     return rows.epoch();
   }
 
-  /** Starts the instance for a campaign already claimed for the current epoch; false if the engine refused. */
+  /**
+   * Starts the instance for a campaign already claimed for the current epoch; false if the engine
+   * refused.
+   */
   boolean startFor(Campaign campaign) {
     return rows.start(campaign);
   }
@@ -81,7 +87,8 @@ class CampaignProcessStarter {
   }
 
   /** Catches up with starts that failed (engine briefly unreachable). */
-  @Scheduled(fixedDelayString = "${flowmate.outreach.reconcile-interval:1m}",
+  @Scheduled(
+      fixedDelayString = "${flowmate.outreach.reconcile-interval:1m}",
       initialDelayString = "${flowmate.outreach.reconcile-interval:1m}")
   int reconcile() {
     return rows.reconcile();
@@ -89,19 +96,24 @@ class CampaignProcessStarter {
 
   private Processes.StartedInstance launch(Campaign campaign) {
     Map<String, Object> variables = variables(campaign);
-    Optional<Approval> approval = Optional.ofNullable(campaign.approvalId()).flatMap(approvals::find);
+    Optional<Approval> approval =
+        Optional.ofNullable(campaign.approvalId()).flatMap(approvals::find);
     Processes.StartedInstance started;
     if (campaign.status() == CampaignStatus.PENDING && campaign.startedAt() == null) {
       if (approval.isPresent() && approval.get().status() != ApprovalStatus.PENDING) {
         variables.putAll(Approvals.decisionVariables(approval.get()));
-        started = processes.startBefore(CampaignProcess.PROCESS_ID, CampaignProcess.DECISION_GATEWAY, variables);
+        started =
+            processes.startBefore(
+                CampaignProcess.PROCESS_ID, CampaignProcess.DECISION_GATEWAY, variables);
       } else {
         started = processes.start(CampaignProcess.PROCESS_ID, variables);
       }
       long instance = started.processInstanceKey();
       approval.ifPresent(a -> approvals.attachProcess(a.id(), instance));
     } else {
-      started = processes.startBefore(CampaignProcess.PROCESS_ID, CampaignProcess.PLAN_GATEWAY, variables);
+      started =
+          processes.startBefore(
+              CampaignProcess.PROCESS_ID, CampaignProcess.PLAN_GATEWAY, variables);
     }
     if (campaign.status() == CampaignStatus.PAUSED) {
       // Signalled before the key is recorded: a message buffers until the new instance listens.
@@ -117,15 +129,18 @@ class CampaignProcessStarter {
     variables.put(CampaignProcess.REQUIRE_APPROVAL, campaign.approvalId() != null);
     variables.put(CampaignProcess.AUDIENCE_SIZE, campaign.totalRecipients());
     variables.put(CampaignProcess.CAMPAIGN_NAME, campaign.name() == null ? "" : campaign.name());
-    variables.put(CampaignProcess.SAMPLE_MESSAGE, campaign.messageContent() == null ? "" : campaign.messageContent());
+    variables.put(
+        CampaignProcess.SAMPLE_MESSAGE,
+        campaign.messageContent() == null ? "" : campaign.messageContent());
     if (campaign.approvalId() != null) {
-      approvals.find(campaign.approvalId())
-          .ifPresent(
-              approval -> {
-                variables.put(ApprovalGate.APPROVAL_ID, approval.id().toString());
-                variables.put(
-                    ApprovalGate.EXPIRES_AT, approval.expiresAt().truncatedTo(ChronoUnit.SECONDS).toString());
-              });
+      approvals
+          .find(campaign.approvalId())
+          .ifPresent(approval -> {
+            variables.put(ApprovalGate.APPROVAL_ID, approval.id().toString());
+            variables.put(
+                ApprovalGate.EXPIRES_AT,
+                approval.expiresAt().truncatedTo(ChronoUnit.SECONDS).toString());
+          });
     }
     return variables;
   }

@@ -38,16 +38,24 @@ public class CampaignProgress {
   private final CampaignRepository campaigns;
   private final Outbox outbox;
   private final CampaignSignals signals;
+
   /** The campaigns someone streams, with their tenants. */
   private final Map<UUID, TenantId> watched = new ConcurrentHashMap<>();
+
   private final Map<UUID, Map<String, Object>> lastSent = new ConcurrentHashMap<>();
+
   /** When each campaign's settled signal went out: sent again once its buffer time is over. */
   private final Map<UUID, Instant> settledSignalled = new ConcurrentHashMap<>();
+
   private final LiveEvents live;
   private final Clock clock;
 
   CampaignProgress(
-      CampaignRepository campaigns, Outbox outbox, CampaignSignals signals, LiveEvents live, Clock clock) {
+      CampaignRepository campaigns,
+      Outbox outbox,
+      CampaignSignals signals,
+      LiveEvents live,
+      Clock clock) {
     this.campaigns = campaigns;
     this.outbox = outbox;
     this.signals = signals;
@@ -57,8 +65,8 @@ public class CampaignProgress {
 
   /**
    * The campaign's progress in MoltFlow's shape ({@code sent}, {@code total}, {@code failed},
-   * {@code status}) plus the rest of the funnel. {@code sent} counts every message that left
-   * (sent, delivered, read or played).
+   * {@code status}) plus the rest of the funnel. {@code sent} counts every message that left (sent,
+   * delivered, read or played).
    */
   public Map<String, Object> of(Campaign campaign) {
     return of(campaign, outbox.countByStatus(campaign.origin()));
@@ -66,14 +74,19 @@ public class CampaignProgress {
 
   /** The progress of a page of campaigns by campaign id, their messages counted with one query. */
   Map<UUID, Map<String, Object>> of(List<Campaign> campaigns) {
-    Map<Outbox.Origin, Map<String, Long>> counts = outbox.countByStatus(campaigns.stream().map(Campaign::origin).toList());
+    Map<Outbox.Origin, Map<String, Long>> counts =
+        outbox.countByStatus(campaigns.stream().map(Campaign::origin).toList());
     Map<UUID, Map<String, Object>> progress = new LinkedHashMap<>();
     campaigns.forEach(c -> progress.put(c.id(), of(c, counts.get(c.origin()))));
     return progress;
   }
 
   private static Map<String, Object> of(Campaign campaign, Map<String, Long> counts) {
-    long left = count(counts, "sent") + count(counts, "delivered") + count(counts, "read") + count(counts, "played");
+    long left =
+        count(counts, "sent")
+            + count(counts, "delivered")
+            + count(counts, "read")
+            + count(counts, "played");
     // Members added to the group after validation are planned too: the total grows with them.
     long total = Math.max(campaign.totalRecipients(), campaign.plannedCount());
     long failed = count(counts, "failed");
@@ -83,8 +96,11 @@ public class CampaignProgress {
     progress.put("total", total);
     progress.put("failed", failed);
     progress.put("status", campaign.status().value());
-    progress.put("pending", campaign.status().isFinished() ? 0 : Math.max(0, total - left - failed - cancelled));
-    progress.put("delivered", count(counts, "delivered") + count(counts, "read") + count(counts, "played"));
+    progress.put(
+        "pending",
+        campaign.status().isFinished() ? 0 : Math.max(0, total - left - failed - cancelled));
+    progress.put(
+        "delivered", count(counts, "delivered") + count(counts, "read") + count(counts, "played"));
     progress.put("read", count(counts, "read") + count(counts, "played"));
     progress.put("cancelled", count(counts, "cancelled"));
     progress.put("planned", campaign.plannedCount());
@@ -134,7 +150,10 @@ public class CampaignProgress {
           signals.settled(campaign);
           settledSignalled.put(campaign.id(), now);
         } catch (RuntimeException e) {
-          log.debug("Campaign {}: settled signal not delivered now ({}); trying again", campaign.id(), e.getMessage());
+          log.debug(
+              "Campaign {}: settled signal not delivered now ({}); trying again",
+              campaign.id(),
+              e.getMessage());
         }
       }
     }
@@ -153,18 +172,20 @@ public class CampaignProgress {
         lastSent.remove(id);
         continue;
       }
-      campaigns.findById(id).ifPresent(campaign -> {
-        Map<String, Object> now = of(campaign);
-        if (!now.equals(lastSent.get(id))) {
-          lastSent.put(id, now);
-          live.publish(tenant, null, PROGRESS, event(id, now).data());
-        }
-        if (campaign.status().isFinished()) {
-          live.end(tenant, event(id, now));
-          watched.remove(id);
-          lastSent.remove(id);
-        }
-      });
+      campaigns
+          .findById(id)
+          .ifPresent(campaign -> {
+            Map<String, Object> now = of(campaign);
+            if (!now.equals(lastSent.get(id))) {
+              lastSent.put(id, now);
+              live.publish(tenant, null, PROGRESS, event(id, now).data());
+            }
+            if (campaign.status().isFinished()) {
+              live.end(tenant, event(id, now));
+              watched.remove(id);
+              lastSent.remove(id);
+            }
+          });
     }
   }
 

@@ -37,7 +37,8 @@ public class CampaignRepository {
 
   CampaignRepository(JdbcClient jdbc, ObjectMapper json) {
     this.jdbc = jdbc;
-    this.processColumns = new ProcessColumns(jdbc, "outreach_campaign", "status IN ('pending', 'running', 'paused')");
+    this.processColumns =
+        new ProcessColumns(jdbc, "outreach_campaign", "status IN ('pending', 'running', 'paused')");
     this.tenantRows = new TenantRows(jdbc, "outreach_campaign");
     this.json = json;
   }
@@ -83,7 +84,10 @@ public class CampaignRepository {
   }
 
   Optional<Campaign> findById(UUID id) {
-    return jdbc.sql("SELECT * FROM outreach_campaign WHERE id = :id").param("id", id).query(this::map).optional();
+    return jdbc.sql("SELECT * FROM outreach_campaign WHERE id = :id")
+        .param("id", id)
+        .query(this::map)
+        .optional();
   }
 
   /** The campaign, locked until the transaction ends: planning and status changes take turns. */
@@ -96,7 +100,8 @@ public class CampaignRepository {
 
   /** An earlier campaign created with the same Idempotency-Key, and the hash of its request. */
   Optional<Map.Entry<Campaign, byte[]>> findByIdempotencyKey(TenantId tenant, String key) {
-    return jdbc.sql("SELECT * FROM outreach_campaign WHERE tenant_id = :tenant AND idempotency_key = :key")
+    return jdbc.sql(
+            "SELECT * FROM outreach_campaign WHERE tenant_id = :tenant AND idempotency_key = :key")
         .param("tenant", tenant.value())
         .param("key", key)
         .query((rs, row) -> Map.entry(map(rs, row), rs.getBytes("request_hash")))
@@ -118,20 +123,21 @@ public class CampaignRepository {
    */
   boolean move(UUID id, CampaignStatus.Move move, String reason, Instant now) {
     return jdbc.sql(
-            """
-            UPDATE outreach_campaign SET status = :to, status_reason = :reason, updated_at = :now,
-              started_at = CASE WHEN CAST(:to AS text) = 'running'
-                THEN COALESCE(started_at, CAST(:now AS timestamptz)) ELSE started_at END,
-              finished_at = CASE WHEN CAST(:to AS text) IN ('completed', 'cancelled', 'failed')
-                THEN CAST(:now AS timestamptz) END
-            WHERE id = :id AND status = ANY (CAST(:from AS text[]))
-            """)
-        .param("id", id)
-        .param("from", move.from().stream().map(CampaignStatus::value).toArray(String[]::new))
-        .param("to", move.to().value())
-        .param("reason", reason)
-        .param("now", timestamp(now))
-        .update() == 1;
+                """
+                UPDATE outreach_campaign SET status = :to, status_reason = :reason, updated_at = :now,
+                  started_at = CASE WHEN CAST(:to AS text) = 'running'
+                    THEN COALESCE(started_at, CAST(:now AS timestamptz)) ELSE started_at END,
+                  finished_at = CASE WHEN CAST(:to AS text) IN ('completed', 'cancelled', 'failed')
+                    THEN CAST(:now AS timestamptz) END
+                WHERE id = :id AND status = ANY (CAST(:from AS text[]))
+                """)
+            .param("id", id)
+            .param("from", move.from().stream().map(CampaignStatus::value).toArray(String[]::new))
+            .param("to", move.to().value())
+            .param("reason", reason)
+            .param("now", timestamp(now))
+            .update()
+        == 1;
   }
 
   void recordPlanned(UUID id, UUID cursor, int planned, boolean allPlanned, Instant now) {
@@ -150,7 +156,8 @@ public class CampaignRepository {
   }
 
   void recordAudience(UUID id, int totalRecipients, Instant now) {
-    jdbc.sql("UPDATE outreach_campaign SET total_recipients = :total, updated_at = :now WHERE id = :id")
+    jdbc.sql(
+            "UPDATE outreach_campaign SET total_recipients = :total, updated_at = :now WHERE id = :id")
         .param("id", id)
         .param("total", totalRecipients)
         .param("now", timestamp(now))

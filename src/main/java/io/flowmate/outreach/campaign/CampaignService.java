@@ -110,8 +110,10 @@ class CampaignService {
             requestHash,
             "bulk-send job",
             key ->
-                campaigns.findByIdempotencyKey(tenant, key)
-                    .map(earlier -> new IdempotentCreate.Earlier<>(earlier.getKey(), earlier.getValue())),
+                campaigns
+                    .findByIdempotencyKey(tenant, key)
+                    .map(earlier ->
+                        new IdempotentCreate.Earlier<>(earlier.getKey(), earlier.getValue())),
             () -> store(tenant, draft, idempotencyKey, requestHash));
     return new Accepted(outcome.value(), outcome.replayed());
   }
@@ -121,7 +123,8 @@ class CampaignService {
     PlanLimits limits = tenants.limits(tenant);
     if (!limits.bulkSendEnabled()) {
       throw ApiException.forbidden(
-          "Bulk send is not included in the %s plan; upgrade to Starter or higher".formatted(limits.displayName()));
+          "Bulk send is not included in the %s plan; upgrade to Starter or higher"
+              .formatted(limits.displayName()));
     }
     sessions.get(tenant, draft.sessionId());
     if (!audience.groupExists(tenant, draft.customGroupId())) {
@@ -131,25 +134,45 @@ class CampaignService {
     if (size == 0) {
       throw ApiException.invalid(
           "custom group %s has no members%s; add members before sending"
-              .formatted(draft.customGroupId(), draft.filter().isEmpty() ? "" : " that match the filter"));
+              .formatted(
+                  draft.customGroupId(), draft.filter().isEmpty() ? "" : " that match the filter"));
     }
     boolean needsApproval = tenants.settings(tenant).requireApproval();
     Instant now = clock.instant();
     UUID id = Ids.newId();
     Campaign campaign =
-        transaction.execute(
-            status -> {
-              UUID approvalId = needsApproval ? requestApproval(tenant, id, draft, size).id() : null;
-              Campaign created =
-                  new Campaign(
-                      id, tenant, draft.sessionId(), draft.customGroupId(), draft.name(), draft.messageType(),
-                      draft.messageContent(), draft.mediaUrl(), draft.variants(), draft.filter(),
-                      Duration.ofSeconds(draft.delayMinSeconds()), Duration.ofSeconds(draft.delayMaxSeconds()),
-                      CampaignStatus.PENDING, null, (int) size, 0, null, false, approvalId,
-                      null, starter.epoch(), now, now, null, null);
-              campaigns.insert(created, idempotencyKey, requestHash);
-              return created;
-            });
+        transaction.execute(status -> {
+          UUID approvalId = needsApproval ? requestApproval(tenant, id, draft, size).id() : null;
+          Campaign created =
+              new Campaign(
+                  id,
+                  tenant,
+                  draft.sessionId(),
+                  draft.customGroupId(),
+                  draft.name(),
+                  draft.messageType(),
+                  draft.messageContent(),
+                  draft.mediaUrl(),
+                  draft.variants(),
+                  draft.filter(),
+                  Duration.ofSeconds(draft.delayMinSeconds()),
+                  Duration.ofSeconds(draft.delayMaxSeconds()),
+                  CampaignStatus.PENDING,
+                  null,
+                  (int) size,
+                  0,
+                  null,
+                  false,
+                  approvalId,
+                  null,
+                  starter.epoch(),
+                  now,
+                  now,
+                  null,
+                  null);
+          campaigns.insert(created, idempotencyKey, requestHash);
+          return created;
+        });
     starter.startFor(campaign);
     return get(tenant, id);
   }
@@ -163,11 +186,13 @@ class CampaignService {
   }
 
   Campaign pause(TenantId tenant, UUID id) {
-    return change(tenant, id, CampaignStatus.Move.PAUSE, CampaignStatus.Move.RESUME, signals::paused);
+    return change(
+        tenant, id, CampaignStatus.Move.PAUSE, CampaignStatus.Move.RESUME, signals::paused);
   }
 
   Campaign resume(TenantId tenant, UUID id) {
-    return change(tenant, id, CampaignStatus.Move.RESUME, CampaignStatus.Move.PAUSE, signals::resumed);
+    return change(
+        tenant, id, CampaignStatus.Move.RESUME, CampaignStatus.Move.PAUSE, signals::resumed);
   }
 
   /**
@@ -178,16 +203,15 @@ class CampaignService {
     Campaign campaign = get(tenant, id);
     boolean moved =
         Boolean.TRUE.equals(
-            transaction.execute(
-                status -> {
-                  campaigns.lock(id);
-                  boolean cancelled =
-                      campaigns.move(id, CampaignStatus.Move.CANCEL, CANCELLED_BY_API, clock.instant());
-                  if (cancelled) {
-                    outbox.cancel(campaign.origin(), "campaign cancelled");
-                  }
-                  return cancelled;
-                }));
+            transaction.execute(status -> {
+              campaigns.lock(id);
+              boolean cancelled =
+                  campaigns.move(id, CampaignStatus.Move.CANCEL, CANCELLED_BY_API, clock.instant());
+              if (cancelled) {
+                outbox.cancel(campaign.origin(), "campaign cancelled");
+              }
+              return cancelled;
+            }));
     if (!moved) {
       throw CampaignStatus.Move.CANCEL.refused(id, get(tenant, id).status());
     }
@@ -195,7 +219,8 @@ class CampaignService {
     try {
       signals.cancelled(cancelled);
     } catch (RuntimeException e) {
-      // Its messages are cancelled already; the instance ends when the engine hears of it or restarts.
+      // Its messages are cancelled already; the instance ends when the engine hears of it or
+      // restarts.
     }
     if (cancelled.approvalId() != null) {
       approvals.withdraw(cancelled.approvalId(), CANCELLED_BY_API);
@@ -205,15 +230,18 @@ class CampaignService {
 
   /** Moves the campaign and signals its instance; undoes the move if the engine cannot be told. */
   private Campaign change(
-      TenantId tenant, UUID id, CampaignStatus.Move move, CampaignStatus.Move undo, Consumer<Campaign> signal) {
+      TenantId tenant,
+      UUID id,
+      CampaignStatus.Move move,
+      CampaignStatus.Move undo,
+      Consumer<Campaign> signal) {
     Campaign before = get(tenant, id);
     boolean moved =
         Boolean.TRUE.equals(
-            transaction.execute(
-                status -> {
-                  campaigns.lock(id);
-                  return campaigns.move(id, move, null, clock.instant());
-                }));
+            transaction.execute(status -> {
+              campaigns.lock(id);
+              return campaigns.move(id, move, null, clock.instant());
+            }));
     if (!moved) {
       throw move.refused(id, get(tenant, id).status());
     }
@@ -224,7 +252,8 @@ class CampaignService {
       transaction.executeWithoutResult(
           status -> campaigns.move(id, undo, before.statusReason(), clock.instant()));
       throw new ApiException(
-          HttpStatus.SERVICE_UNAVAILABLE, "The workflow engine cannot be reached right now; try again");
+          HttpStatus.SERVICE_UNAVAILABLE,
+          "The workflow engine cannot be reached right now; try again");
     }
     return changed;
   }
@@ -238,24 +267,33 @@ class CampaignService {
     summary.put("message_type", draft.messageType());
     summary.put("message", draft.messageContent());
     summary.put("variants", draft.variants().size());
-    summary.put("distinct_texts", (draft.variants().size() + 1) * MessageTemplate.variety(draft.messageContent()));
+    summary.put(
+        "distinct_texts",
+        (draft.variants().size() + 1) * MessageTemplate.variety(draft.messageContent()));
     return approvals.request(
         new Approvals.ApprovalRequest(
-            tenant, CampaignProcess.APPROVAL_KIND, campaignId, summary, settings.approvalTimeout()));
+            tenant,
+            CampaignProcess.APPROVAL_KIND,
+            campaignId,
+            summary,
+            settings.approvalTimeout()));
   }
 
   private Draft validated(Draft d) {
     String type = d.messageType() == null ? "text" : d.messageType();
     if (!type.equals("text") && !type.equals("media")) {
-      throw ApiException.invalid("message_type must be 'text' or 'media', not '%s'".formatted(type));
+      throw ApiException.invalid(
+          "message_type must be 'text' or 'media', not '%s'".formatted(type));
     }
-    String content = d.messageContent() == null || d.messageContent().isBlank() ? null : d.messageContent();
+    String content =
+        d.messageContent() == null || d.messageContent().isBlank() ? null : d.messageContent();
     if (type.equals("text") && content == null) {
       throw ApiException.invalid("message_content is required for a text message");
     }
     if (content != null && content.length() > MAX_TEXT_LENGTH) {
       throw ApiException.invalid(
-          "message_content is %d characters long; the limit is %d".formatted(content.length(), MAX_TEXT_LENGTH));
+          "message_content is %d characters long; the limit is %d"
+              .formatted(content.length(), MAX_TEXT_LENGTH));
     }
     if (type.equals("media")) {
       if (d.mediaUrl() == null || d.mediaUrl().isBlank()) {
@@ -268,26 +306,33 @@ class CampaignService {
     }
     List<String> variants = d.variants() == null ? List.of() : d.variants();
     if (variants.size() > MAX_VARIANTS) {
-      throw ApiException.invalid("at most %d variants, not %d".formatted(MAX_VARIANTS, variants.size()));
+      throw ApiException.invalid(
+          "at most %d variants, not %d".formatted(MAX_VARIANTS, variants.size()));
     }
     for (int i = 0; i < variants.size(); i++) {
       String variant = variants.get(i);
       if (variant == null || variant.isBlank() || variant.length() > MAX_TEXT_LENGTH) {
-        throw ApiException.invalid("variants[%d] must be a text of 1 to %d characters".formatted(i, MAX_TEXT_LENGTH));
+        throw ApiException.invalid(
+            "variants[%d] must be a text of 1 to %d characters".formatted(i, MAX_TEXT_LENGTH));
       }
-      MessageTemplate.problem(variant).ifPresent(p -> {
-        throw ApiException.invalid("variants[" + variants.indexOf(variant) + "]: " + p);
-      });
+      MessageTemplate.problem(variant)
+          .ifPresent(p -> {
+            throw ApiException.invalid("variants[" + variants.indexOf(variant) + "]: " + p);
+          });
     }
-    MessageTemplate.problem(content).ifPresent(p -> {
-      throw ApiException.invalid("message_content: " + p);
-    });
+    MessageTemplate.problem(content)
+        .ifPresent(p -> {
+          throw ApiException.invalid("message_content: " + p);
+        });
     long min = d.delayMinSeconds() == null ? settings.delayMin().toSeconds() : d.delayMinSeconds();
     long max =
-        d.delayMaxSeconds() != null ? d.delayMaxSeconds() : Math.max(min, settings.delayMax().toSeconds());
+        d.delayMaxSeconds() != null
+            ? d.delayMaxSeconds()
+            : Math.max(min, settings.delayMax().toSeconds());
     if (min < settings.minimumDelay().toSeconds()) {
       throw ApiException.invalid(
-          "delay_min_seconds must be at least %d: shorter gaps get numbers banned".formatted(settings.minimumDelay().toSeconds()));
+          "delay_min_seconds must be at least %d: shorter gaps get numbers banned"
+              .formatted(settings.minimumDelay().toSeconds()));
     }
     if (max < min || max > settings.maximumDelay().toSeconds()) {
       throw ApiException.invalid(
@@ -302,7 +347,15 @@ class CampaignService {
       throw ApiException.invalid("session_id and custom_group_id are required");
     }
     return new Draft(
-        name, d.sessionId(), d.customGroupId(), type, content, d.mediaUrl(), List.copyOf(variants),
-        d.filter() == null ? Map.of() : Map.copyOf(d.filter()), (int) min, (int) max);
+        name,
+        d.sessionId(),
+        d.customGroupId(),
+        type,
+        content,
+        d.mediaUrl(),
+        List.copyOf(variants),
+        d.filter() == null ? Map.of() : Map.copyOf(d.filter()),
+        (int) min,
+        (int) max);
   }
 }

@@ -8,14 +8,16 @@ import org.springframework.stereotype.Component;
 /**
  * Tells a campaign's process instance what happened outside it: paused, resumed or cancelled
  * through the API, or all its messages settled. Each message is keyed by the campaign id and
- * buffered briefly, so a resume that arrives while the instance is still holding the queue is
- * not lost; its id carries the campaign's state change, so a retried signal is correlated once.
+ * buffered briefly, so a resume that arrives while the instance is still holding the queue is not
+ * lost; its id carries the campaign's state change, so a retried signal is correlated once.
  */
 @Component
 class CampaignSignals {
 
-  /** Long enough to bridge the few milliseconds until the instance listens; short enough not to
-   * surprise a later pause with a stale resume. */
+  /**
+   * Long enough to bridge the few milliseconds until the instance listens; short enough not to
+   * surprise a later pause with a stale resume.
+   */
   static final Duration BUFFER = Duration.ofMinutes(1);
 
   private final Processes processes;
@@ -43,6 +45,10 @@ class CampaignSignals {
   private void publish(String message, Campaign campaign) {
     String key = campaign.id().toString();
     processes.publishMessage(
-        message, key, Map.of(), BUFFER, message + ":" + key + ":" + campaign.updatedAt().toEpochMilli());
+        message,
+        key,
+        Map.of(),
+        BUFFER,
+        message + ":" + key + ":" + campaign.updatedAt().toEpochMilli());
   }
 }

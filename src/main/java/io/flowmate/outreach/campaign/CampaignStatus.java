@@ -33,7 +33,8 @@ public enum CampaignStatus {
       }
     }
     throw io.flowmate.core.api.ApiException.invalid(
-        "status must be one of pending, running, paused, completed, cancelled, failed; not '%s'".formatted(value));
+        "status must be one of pending, running, paused, completed, cancelled, failed; not '%s'"
+            .formatted(value));
   }
 
   boolean isFinished() {
@@ -81,7 +82,12 @@ public enum CampaignStatus {
     /** The 409 for a campaign whose status does not allow this move. */
     IllegalTransitionException refused(UUID id, CampaignStatus current) {
       return IllegalTransitionException.of(
-          "Job", id, current.value(), from.stream().map(CampaignStatus::value).toList(), "job", verb);
+          "Job",
+          id,
+          current.value(),
+          from.stream().map(CampaignStatus::value).toList(),
+          "job",
+          verb);
     }
   }
 }

@@ -23,6 +23,7 @@ class CampaignWork {
     UUID id = ForgedJob.uuid(CampaignProcess.CAMPAIGN_ID, campaignId);
     return campaigns
         .find(tenant, id)
-        .orElseThrow(() -> ForgedJob.refuse("campaign %s of tenant %s does not exist".formatted(id, tenant)));
+        .orElseThrow(() ->
+            ForgedJob.refuse("campaign %s of tenant %s does not exist".formatted(id, tenant)));
   }
 }

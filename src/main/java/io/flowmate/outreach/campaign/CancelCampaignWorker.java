@@ -28,7 +28,11 @@ public class CancelCampaignWorker {
   private final Clock clock;
 
   CancelCampaignWorker(
-      CampaignWork work, CampaignRepository campaigns, Approvals approvals, Outbox outbox, Clock clock) {
+      CampaignWork work,
+      CampaignRepository campaigns,
+      Approvals approvals,
+      Outbox outbox,
+      Clock clock) {
     this.work = work;
     this.campaigns = campaigns;
     this.approvals = approvals;
@@ -45,10 +49,15 @@ public class CancelCampaignWorker {
     if (campaign.status() == CampaignStatus.PENDING && campaign.approvalId() != null) {
       Approval approval =
           approvals.forSubject(
-              campaign.tenantId(), CampaignProcess.APPROVAL_KIND, campaign.id(), campaign.approvalId().toString());
-      if (approval.status() != ApprovalStatus.REJECTED && approval.status() != ApprovalStatus.EXPIRED) {
+              campaign.tenantId(),
+              CampaignProcess.APPROVAL_KIND,
+              campaign.id(),
+              campaign.approvalId().toString());
+      if (approval.status() != ApprovalStatus.REJECTED
+          && approval.status() != ApprovalStatus.EXPIRED) {
         throw ForgedJob.refuse(
-            "campaign %s: approval %s is %s".formatted(campaign.id(), approval.id(), approval.status().value()));
+            "campaign %s: approval %s is %s"
+                .formatted(campaign.id(), approval.id(), approval.status().value()));
       }
       reason = reason(approval);
     } else if (campaign.status() != CampaignStatus.CANCELLED) {

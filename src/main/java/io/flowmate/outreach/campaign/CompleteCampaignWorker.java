@@ -22,7 +22,8 @@ public class CompleteCampaignWorker {
   private final Outbox outbox;
   private final Clock clock;
 
-  CompleteCampaignWorker(CampaignWork work, CampaignRepository campaigns, Outbox outbox, Clock clock) {
+  CompleteCampaignWorker(
+      CampaignWork work, CampaignRepository campaigns, Outbox outbox, Clock clock) {
     this.work = work;
     this.campaigns = campaigns;
     this.outbox = outbox;

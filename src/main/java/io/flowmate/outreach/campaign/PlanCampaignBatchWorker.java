@@ -77,7 +77,8 @@ public class PlanCampaignBatchWorker {
     boolean exhausted = false;
     while (planned < settings.planBatch()) {
       int wanted = Math.min(STATEMENT_ROWS, settings.planBatch() - planned);
-      List<Audience.Member> page = audience.page(campaign.customGroupId(), campaign.memberFilter(), cursor, wanted);
+      List<Audience.Member> page =
+          audience.page(campaign.customGroupId(), campaign.memberFilter(), cursor, wanted);
       if (page.isEmpty()) {
         exhausted = true;
         break;
@@ -115,10 +116,16 @@ public class PlanCampaignBatchWorker {
   }
 
   static Outbox.Content content(Campaign campaign, Audience.Member member) {
-    long seed = campaign.id().getLeastSignificantBits() ^ member.id().getMostSignificantBits() ^ member.id().getLeastSignificantBits();
+    long seed =
+        campaign.id().getLeastSignificantBits()
+            ^ member.id().getMostSignificantBits()
+            ^ member.id().getLeastSignificantBits();
     String template = template(campaign, seed);
     String text =
-        template == null ? null : MessageTemplate.render(template, seed, member.phone(), member.name(), member.fields());
+        template == null
+            ? null
+            : MessageTemplate.render(
+                template, seed, member.phone(), member.name(), member.fields());
     return "media".equals(campaign.messageType())
         ? Outbox.Content.media(campaign.mediaUrl(), text == null || text.isBlank() ? null : text)
         : Outbox.Content.text(text);

@@ -6,8 +6,8 @@ import io.flowmate.messaging.Outbox;
 import org.springframework.stereotype.Component;
 
 /**
- * Queues a resumed campaign's held messages again and wakes the number's send lane; they go at
- * the governor's pace and the campaign's delay range, as before the pause. Safe to run twice.
+ * Queues a resumed campaign's held messages again and wakes the number's send lane; they go at the
+ * governor's pace and the campaign's delay range, as before the pause. Safe to run twice.
  *
  * <p>In: {@code tenantId}, {@code campaignId}. Out: nothing.
  */

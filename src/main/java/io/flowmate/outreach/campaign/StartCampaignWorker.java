@@ -12,9 +12,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Starts sending: puts the approver's edited text in place of the campaign's (an edited text
- * replaces the spin variants too: the approver approved exactly that text), and marks the
- * campaign running. Safe to run twice. A pending campaign that needs approval starts only once its
- * own approval is approved; an instance started at this step with forged variables is refused.
+ * replaces the spin variants too: the approver approved exactly that text), and marks the campaign
+ * running. Safe to run twice. A pending campaign that needs approval starts only once its own
+ * approval is approved; an instance started at this step with forged variables is refused.
  *
  * <p>In: {@code tenantId}, {@code campaignId}. Out: nothing.
  */
@@ -53,7 +53,10 @@ public class StartCampaignWorker {
     if (campaign.approvalId() != null) {
       Approval approval =
           approvals.forSubject(
-              campaign.tenantId(), CampaignProcess.APPROVAL_KIND, campaign.id(), campaign.approvalId().toString());
+              campaign.tenantId(),
+              CampaignProcess.APPROVAL_KIND,
+              campaign.id(),
+              campaign.approvalId().toString());
       if (approval.status() != ApprovalStatus.APPROVED) {
         throw ForgedJob.refuse(
             "campaign %s waits for approval %s, which is %s"
@@ -62,12 +65,11 @@ public class StartCampaignWorker {
       editedText = approval.editedText();
     }
     String replacement = editedText;
-    transaction.executeWithoutResult(
-        status -> {
-          if (campaigns.move(campaign.id(), CampaignStatus.Move.START, null, clock.instant())
-              && replacement != null) {
-            campaigns.replaceContent(campaign.id(), replacement, clock.instant());
-          }
-        });
+    transaction.executeWithoutResult(status -> {
+      if (campaigns.move(campaign.id(), CampaignStatus.Move.START, null, clock.instant())
+          && replacement != null) {
+        campaigns.replaceContent(campaign.id(), replacement, clock.instant());
+      }
+    });
   }
 }

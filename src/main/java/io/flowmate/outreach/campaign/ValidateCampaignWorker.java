@@ -9,9 +9,9 @@ import java.util.Map;
 import org.springframework.stereotype.Component;
 
 /**
- * Checks, when the campaign's process starts, that its number and custom group still exist and
- * that the filter selects anyone; counts the audience. A campaign that cannot run fails here with
- * the reason, before anyone approves it or anything is queued.
+ * Checks, when the campaign's process starts, that its number and custom group still exist and that
+ * the filter selects anyone; counts the audience. A campaign that cannot run fails here with the
+ * reason, before anyone approves it or anything is queued.
  *
  * <p>In: {@code tenantId}, {@code campaignId}. Out: {@code campaignValid}, {@code audienceSize}.
  */
@@ -25,7 +25,11 @@ public class ValidateCampaignWorker {
   private final Clock clock;
 
   ValidateCampaignWorker(
-      CampaignWork work, CampaignRepository campaigns, Audience audience, Sessions sessions, Clock clock) {
+      CampaignWork work,
+      CampaignRepository campaigns,
+      Audience audience,
+      Sessions sessions,
+      Clock clock) {
     this.work = work;
     this.campaigns = campaigns;
     this.audience = audience;
@@ -47,16 +51,24 @@ public class ValidateCampaignWorker {
     } else {
       size = audience.count(campaign.customGroupId(), campaign.memberFilter());
       if (size == 0) {
-        problem = "its custom group has no members" + (campaign.memberFilter().isEmpty() ? "" : " that match the filter");
+        problem =
+            "its custom group has no members"
+                + (campaign.memberFilter().isEmpty() ? "" : " that match the filter");
       }
     }
     if (problem != null) {
-      campaigns.move(campaign.id(), CampaignStatus.Move.FAIL, "campaign cannot run: " + problem, clock.instant());
+      campaigns.move(
+          campaign.id(),
+          CampaignStatus.Move.FAIL,
+          "campaign cannot run: " + problem,
+          clock.instant());
       return Map.of(CampaignProcess.VALID, false, CampaignProcess.AUDIENCE_SIZE, size);
     }
     campaigns.recordAudience(campaign.id(), (int) size, clock.instant());
     return Map.of(
-        CampaignProcess.VALID, campaign.status() == CampaignStatus.PENDING,
-        CampaignProcess.AUDIENCE_SIZE, size);
+        CampaignProcess.VALID,
+        campaign.status() == CampaignStatus.PENDING,
+        CampaignProcess.AUDIENCE_SIZE,
+        size);
   }
 }

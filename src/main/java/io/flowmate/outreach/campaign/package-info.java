@@ -1,2 +1,5 @@
-/** Bulk-send campaigns ({@code bpmn/outreach-campaign.bpmn}): aggregate, API, process and workers. Internal. */
+/**
+ * Bulk-send campaigns ({@code bpmn/outreach-campaign.bpmn}): aggregate, API, process and workers.
+ * Internal.
+ */
 package io.flowmate.outreach.campaign;

@@ -12,10 +12,10 @@ import java.util.stream.Collectors;
 import org.springframework.stereotype.Component;
 
 /**
- * The one place that decides whether a contact is in a follow-up rule's audience: when a message
- * to them was sent (should a follow-up start?) and again before each round (are they still?).
- * Today that is membership of the custom group with the filter's field values; the leads issue
- * adds the lead status here.
+ * The one place that decides whether a contact is in a follow-up rule's audience: when a message to
+ * them was sent (should a follow-up start?) and again before each round (are they still?). Today
+ * that is membership of the custom group with the filter's field values; the leads issue adds the
+ * lead status here.
  */
 @Component
 class FollowUpAudienceCheck {
@@ -33,7 +33,8 @@ class FollowUpAudienceCheck {
     Map<ChatId, Audience.Member> members = new HashMap<>();
     audience
         .membersAmong(rule.customGroupId(), rule.fieldsEqual(), phones)
-        .forEach(member -> ChatId.tryParse(member.phone()).ifPresent(chat -> members.put(chat, member)));
+        .forEach(
+            member -> ChatId.tryParse(member.phone()).ifPresent(chat -> members.put(chat, member)));
     return members;
   }
 

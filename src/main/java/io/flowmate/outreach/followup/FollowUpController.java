@@ -32,8 +32,8 @@ import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * Follow-up rules (Flowmate's own API; MoltFlow has none): "follow up contacts who did not reply
- * in 3 days". They are automated messages like scheduled ones and share their scopes.
+ * Follow-up rules (Flowmate's own API; MoltFlow has none): "follow up contacts who did not reply in
+ * 3 days". They are automated messages like scheduled ones and share their scopes.
  */
 @RestController
 @RequestMapping("/api/v2/follow-ups")
@@ -52,7 +52,8 @@ class FollowUpController {
       @NotNull UUID customGroupId,
       Map<@NotBlank @Size(max = 100) String, @NotNull @Size(max = 1000) String> filter,
       // "wait" cannot name a record component (Object.wait()).
-      @JsonProperty("wait") @Size(max = 40, message = "must be an ISO-8601 duration such as P3D") String waitTime,
+      @JsonProperty("wait") @Size(max = 40, message = "must be an ISO-8601 duration such as P3D")
+          String waitTime,
       @Min(1) @Max(90) Integer waitDays,
       @NotBlank @Size(max = FollowUpRule.MAX_MESSAGE_LENGTH) String messageContent,
       @Min(1) @Max(FollowUpRule.MAX_ROUNDS) Integer maxRounds) {}
@@ -158,13 +159,17 @@ class FollowUpController {
 
   @GetMapping
   @RequiresScope(Scopes.SCHEDULED_READ)
-  @Operation(summary = "List follow-up rules with their follow-ups counted by status (active=true: active rules only)")
+  @Operation(
+      summary =
+          "List follow-up rules with their follow-ups counted by status (active=true: active rules only)")
   Page<RuleView> list(
       Caller caller,
       @RequestParam(required = false) Boolean active,
       @RequestParam(required = false) Integer limit,
       @RequestParam(required = false) Integer offset) {
-    return rules.list(caller.tenantId(), Boolean.TRUE.equals(active), PageQuery.of(limit, offset)).map(RuleView::of);
+    return rules
+        .list(caller.tenantId(), Boolean.TRUE.equals(active), PageQuery.of(limit, offset))
+        .map(RuleView::of);
   }
 
   @GetMapping("/{id}")
@@ -182,7 +187,8 @@ class FollowUpController {
       @RequestParam(required = false) String status,
       @RequestParam(required = false) Integer limit,
       @RequestParam(required = false) Integer offset) {
-    return rules.followUpsOf(caller.tenantId(), id, status(status), PageQuery.of(limit, offset))
+    return rules
+        .followUpsOf(caller.tenantId(), id, status(status), PageQuery.of(limit, offset))
         .map(FollowUpView::of);
   }
 
@@ -194,7 +200,9 @@ class FollowUpController {
     rules.deactivate(caller.tenantId(), id);
   }
 
-  /** A wait as clients write it: {@code P3D}, {@code P1DT12H}, {@code PT36M} (not {@code PT72H}). */
+  /**
+   * A wait as clients write it: {@code P3D}, {@code P1DT12H}, {@code PT36M} (not {@code PT72H}).
+   */
   static String iso(Duration wait) {
     long days = wait.toDays();
     Duration rest = wait.minusDays(days);
@@ -212,7 +220,8 @@ class FollowUpController {
       return FollowUpStatus.of(value.strip());
     } catch (IllegalArgumentException e) {
       throw ApiException.invalid(
-          "status '%s' is not a follow-up status: use waiting, replied, completed or cancelled".formatted(value));
+          "status '%s' is not a follow-up status: use waiting, replied, completed or cancelled"
+              .formatted(value));
     }
   }
 }

@@ -2,13 +2,12 @@ package io.flowmate.outreach.followup;
 
 /**
  * Names shared by {@code bpmn/outreach-follow-up.bpmn}, its workers, its starter and its tests.
- * Renaming an element in Camunda Modeler without changing it here breaks the build, not
- * production.
+ * Renaming an element in Camunda Modeler without changing it here breaks the build, not production.
  *
  * <p>Variables (ids and counters only): {@code tenantId}, {@code followUpId}, {@code round}
  * (follow-ups sent so far), {@code maxRounds}, {@code waitDuration} (ISO-8601, the timer of the
- * current round), {@code outcome} (what <i>Send follow-up</i> did: {@code sent}, {@code replied}
- * or {@code ended}).
+ * current round), {@code outcome} (what <i>Send follow-up</i> did: {@code sent}, {@code replied} or
+ * {@code ended}).
  */
 final class FollowUpProcess {
 
@@ -45,10 +44,13 @@ final class FollowUpProcess {
 
   /** Values of {@link #OUTCOME}. */
   static final String SENT = "sent";
+
   static final String REPLIED = "replied";
   static final String ENDED = "ended";
 
-  /** How follow-up messages are tagged in the outbox ({@code Origin.kind}, the message's source). */
+  /**
+   * How follow-up messages are tagged in the outbox ({@code Origin.kind}, the message's source).
+   */
   static final String ORIGIN_KIND = "follow_up";
 
   private FollowUpProcess() {}

@@ -17,8 +17,8 @@ import org.springframework.stereotype.Component;
  * Gives every waiting follow-up a live {@code outreach-follow-up} instance: when it starts, and
  * again after the engine lost its instances (a restart of the embedded engine). A re-created
  * instance waits only what is left until the follow-up's {@code due_at}, continues with the rounds
- * not sent yet, stops at once if the contact replied meanwhile, and completes if the last round
- * was already sent.
+ * not sent yet, stops at once if the contact replied meanwhile, and completes if the last round was
+ * already sent.
  */
 @Component
 class FollowUpProcessStarter {
@@ -32,10 +32,7 @@ class FollowUpProcessStarter {
   private final ProcessBackedRows<FollowUp> rows;
 
   FollowUpProcessStarter(
-      Processes processes,
-      FollowUpRepository followUps,
-      FollowUps steps,
-      Clock clock) {
+      Processes processes, FollowUpRepository followUps, FollowUps steps, Clock clock) {
     this.processes = processes;
     this.steps = steps;
     this.clock = clock;
@@ -95,16 +92,20 @@ class FollowUpProcessStarter {
   private Processes.StartedInstance launch(FollowUp followUp) {
     Map<String, Object> variables = variables(followUp);
     if (followUp.round() >= followUp.maxRounds()) {
-      return processes.startBefore(FollowUpProcess.PROCESS_ID, FollowUpProcess.COMPLETE_TASK, variables);
+      return processes.startBefore(
+          FollowUpProcess.PROCESS_ID, FollowUpProcess.COMPLETE_TASK, variables);
     } else if (steps.hasReplied(followUp)) {
-      return processes.startBefore(FollowUpProcess.PROCESS_ID, FollowUpProcess.STOP_TASK, variables);
+      return processes.startBefore(
+          FollowUpProcess.PROCESS_ID, FollowUpProcess.STOP_TASK, variables);
     }
     return processes.start(FollowUpProcess.PROCESS_ID, variables);
   }
 
   private Map<String, Object> variables(FollowUp followUp) {
     Duration left =
-        followUp.dueAt() == null ? SHORTEST_WAIT : Duration.between(clock.instant(), followUp.dueAt());
+        followUp.dueAt() == null
+            ? SHORTEST_WAIT
+            : Duration.between(clock.instant(), followUp.dueAt());
     Duration wait = Duration.ofSeconds(Math.max(SHORTEST_WAIT.toSeconds(), left.toSeconds()));
     Map<String, Object> variables = new HashMap<>();
     variables.put(FollowUpProcess.TENANT_ID, followUp.tenantId().toString());

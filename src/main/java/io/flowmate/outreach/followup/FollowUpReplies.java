@@ -37,8 +37,10 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 class FollowUpReplies {
 
   private static final Logger log = LoggerFactory.getLogger(FollowUpReplies.class);
+
   /** How long the engine keeps a reply for an instance that is busy sending a round. */
   private static final Duration REPLY_TTL = Duration.ofMinutes(10);
+
   private static final int MAX_NOTICED = 100_000;
 
   private final FollowUpRules rules;
@@ -69,7 +71,8 @@ class FollowUpReplies {
     if (received.groupMessage() || !rules.watches(received.sessionId())) {
       return;
     }
-    Noticed reply = new Noticed(received.sessionId(), new ChatId(received.chatId()), received.receivedAt());
+    Noticed reply =
+        new Noticed(received.sessionId(), new ChatId(received.chatId()), received.receivedAt());
     if (TransactionSynchronizationManager.isSynchronizationActive()) {
       TransactionSynchronizationManager.registerSynchronization(
           new TransactionSynchronization() {
@@ -85,7 +88,8 @@ class FollowUpReplies {
 
   private void note(Noticed reply) {
     if (!noticed.offer(reply)) {
-      log.debug("Too many replies waiting to be handed over; one in session {} is found before its next round",
+      log.debug(
+          "Too many replies waiting to be handed over; one in session {} is found before its next round",
           reply.sessionId());
     }
   }
@@ -104,21 +108,25 @@ class FollowUpReplies {
 
   private int handOver(List<Noticed> batch) {
     List<FollowUpRepository.Reply> replies = new ArrayList<>();
-    Map<UUID, List<Noticed>> bySession = batch.stream().collect(Collectors.groupingBy(Noticed::sessionId));
-    bySession.forEach(
-        (sessionId, noticedHere) -> {
-          // A contact may write from their linked id (LID); follow-ups know them by phone number.
-          Map<ChatId, ChatId> phoneChats =
-              conversations.phoneChatsOf(
-                  sessionId,
-                  noticedHere.stream().map(Noticed::chat).filter(c -> c.kind() == ChatId.Kind.LID).toList());
-          for (Noticed reply : noticedHere) {
-            ChatId chat = reply.chat().kind() == ChatId.Kind.LID ? phoneChats.get(reply.chat()) : reply.chat();
-            if (chat != null) {
-              replies.add(new FollowUpRepository.Reply(sessionId, chat, reply.at()));
-            }
-          }
-        });
+    Map<UUID, List<Noticed>> bySession =
+        batch.stream().collect(Collectors.groupingBy(Noticed::sessionId));
+    bySession.forEach((sessionId, noticedHere) -> {
+      // A contact may write from their linked id (LID); follow-ups know them by phone number.
+      Map<ChatId, ChatId> phoneChats =
+          conversations.phoneChatsOf(
+              sessionId,
+              noticedHere.stream()
+                  .map(Noticed::chat)
+                  .filter(c -> c.kind() == ChatId.Kind.LID)
+                  .toList());
+      for (Noticed reply : noticedHere) {
+        ChatId chat =
+            reply.chat().kind() == ChatId.Kind.LID ? phoneChats.get(reply.chat()) : reply.chat();
+        if (chat != null) {
+          replies.add(new FollowUpRepository.Reply(sessionId, chat, reply.at()));
+        }
+      }
+    });
     int correlated = 0;
     for (FollowUp followUp : followUps.waitingFor(replies)) {
       try {
@@ -126,8 +134,11 @@ class FollowUpReplies {
             FollowUpProcess.REPLY_MESSAGE, followUp.id().toString(), Map.of(), REPLY_TTL);
         correlated++;
       } catch (RuntimeException e) {
-        log.warn("Could not tell the process of follow-up {} about the reply; it is found before the"
-            + " next round: {}", followUp.id(), e.getMessage());
+        log.warn(
+            "Could not tell the process of follow-up {} about the reply; it is found before the"
+                + " next round: {}",
+            followUp.id(),
+            e.getMessage());
       }
     }
     return correlated;

@@ -79,7 +79,9 @@ class FollowUpRepository {
         .list();
   }
 
-  /** The follow-up, locked until the transaction ends: its steps and its cancellation take turns. */
+  /**
+   * The follow-up, locked until the transaction ends: its steps and its cancellation take turns.
+   */
   Optional<FollowUp> findForUpdate(UUID id) {
     return jdbc.sql("SELECT * FROM outreach_follow_up WHERE id = :id FOR UPDATE")
         .param("id", id)
@@ -134,10 +136,11 @@ class FollowUpRepository {
             WHERE rule_id = ANY (CAST(:rules AS uuid[])) GROUP BY rule_id, status
             """)
         .param("rules", ruleIds.toArray(UUID[]::new))
-        .query(
-            rs -> {
-              counts.get(uuid(rs, "rule_id")).put(FollowUpStatus.of(rs.getString("status")), rs.getLong("n"));
-            });
+        .query(rs -> {
+          counts
+              .get(uuid(rs, "rule_id"))
+              .put(FollowUpStatus.of(rs.getString("status")), rs.getLong("n"));
+        });
     return counts;
   }
 
@@ -193,7 +196,9 @@ class FollowUpRepository {
         .list();
   }
 
-  /** The statuses a follow-up may reach {@code to} from, as SQL text; none is a programming error. */
+  /**
+   * The statuses a follow-up may reach {@code to} from, as SQL text; none is a programming error.
+   */
   private static String[] from(FollowUpStatus to) {
     if (to.reachableFrom().isEmpty()) {
       throw new IllegalTransitionException("A follow-up cannot move to " + to.value());

@@ -145,7 +145,8 @@ class FollowUpRuleRepository {
     try {
       filter = json.readValue(rs.getString("audience_filter"), FIELDS);
     } catch (JsonProcessingException e) {
-      throw new SQLException("audience_filter of rule " + rs.getString("id") + " is not an object of strings", e);
+      throw new SQLException(
+          "audience_filter of rule " + rs.getString("id") + " is not an object of strings", e);
     }
     return new FollowUpRule(
         uuid(rs, "id"),

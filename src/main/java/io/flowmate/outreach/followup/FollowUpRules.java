@@ -90,9 +90,10 @@ class FollowUpRules {
               + " upgrade to Starter or above");
     }
     sessions.get(tenant, draft.sessionId());
-    MessageTemplate.problem(draft.messageContent()).ifPresent(problem -> {
-      throw ApiException.invalid("message_content: " + problem);
-    });
+    MessageTemplate.problem(draft.messageContent())
+        .ifPresent(problem -> {
+          throw ApiException.invalid("message_content: " + problem);
+        });
     if (!groups.groupExists(tenant, draft.audience().customGroupId())) {
       throw ApiException.notFound("Custom group", draft.audience().customGroupId());
     }
@@ -138,26 +139,27 @@ class FollowUpRules {
   /** The rule's follow-ups, one per contact and trigger, newest first. */
   Page<FollowUp> followUpsOf(TenantId tenant, UUID ruleId, FollowUpStatus status, PageQuery page) {
     get(tenant, ruleId);
-    return Page.of(followUps.ofRule(ruleId, status, page), followUps.countOfRule(ruleId, status), page);
+    return Page.of(
+        followUps.ofRule(ruleId, status, page), followUps.countOfRule(ruleId, status), page);
   }
 
   /**
    * Deactivates the rule: no new follow-ups start, waiting ones are cancelled together with any
-   * round queued but not sent yet, and their process instances are cancelled. Deleting an
-   * inactive rule again changes nothing.
+   * round queued but not sent yet, and their process instances are cancelled. Deleting an inactive
+   * rule again changes nothing.
    */
   void deactivate(TenantId tenant, UUID id) {
     get(tenant, id);
     Instant now = clock.instant();
     List<FollowUp> cancelled =
-        transaction.execute(
-            status -> {
-              rules.deactivate(id, now);
-              List<FollowUp> waiting = followUps.cancelWaiting(id, "the follow-up rule was deleted", now);
-              waiting.forEach(
-                  f -> outbox.cancel(FollowUps.origin(f.id()), "not sent: the follow-up rule was deleted"));
-              return waiting;
-            });
+        transaction.execute(status -> {
+          rules.deactivate(id, now);
+          List<FollowUp> waiting =
+              followUps.cancelWaiting(id, "the follow-up rule was deleted", now);
+          waiting.forEach(f ->
+              outbox.cancel(FollowUps.origin(f.id()), "not sent: the follow-up rule was deleted"));
+          return waiting;
+        });
     refreshActive();
     String epoch = processes.epoch();
     for (FollowUp followUp : cancelled) {
@@ -167,7 +169,8 @@ class FollowUpRules {
         } catch (RuntimeException e) {
           // Ended meanwhile, or the engine is unreachable: its next step sees the follow-up is
           // cancelled and ends the instance.
-          log.debug("Could not cancel the process of follow-up {}: {}", followUp.id(), e.getMessage());
+          log.debug(
+              "Could not cancel the process of follow-up {}: {}", followUp.id(), e.getMessage());
         }
       }
     }
@@ -176,7 +179,8 @@ class FollowUpRules {
   /** Reads the active rules and remembers which numbers they watch. */
   List<FollowUpRule> refreshActive() {
     List<FollowUpRule> active = rules.active();
-    watchedSessions = active.stream().map(FollowUpRule::sessionId).collect(Collectors.toUnmodifiableSet());
+    watchedSessions =
+        active.stream().map(FollowUpRule::sessionId).collect(Collectors.toUnmodifiableSet());
     return active;
   }
 
@@ -206,7 +210,8 @@ class FollowUpRules {
                 .formatted(wait));
       }
     }
-    if (waitTime.compareTo(FollowUpRule.MIN_WAIT) < 0 || waitTime.compareTo(FollowUpRule.MAX_WAIT) > 0) {
+    if (waitTime.compareTo(FollowUpRule.MIN_WAIT) < 0
+        || waitTime.compareTo(FollowUpRule.MAX_WAIT) > 0) {
       throw ApiException.invalid(
           "The wait must be between 1 hour (PT1H) and 90 days (P90D), got %s".formatted(waitTime));
     }

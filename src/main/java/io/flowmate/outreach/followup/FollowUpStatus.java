@@ -4,9 +4,9 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Where one contact's follow-up stands: {@code waiting} for a reply or the next round, then
- * {@code replied} (the contact wrote), {@code completed} (every round sent) or {@code cancelled}
- * (the rule was deleted, or the contact left the audience).
+ * Where one contact's follow-up stands: {@code waiting} for a reply or the next round, then {@code
+ * replied} (the contact wrote), {@code completed} (every round sent) or {@code cancelled} (the rule
+ * was deleted, or the contact left the audience).
  */
 enum FollowUpStatus {
   WAITING,

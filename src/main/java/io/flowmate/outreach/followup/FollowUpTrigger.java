@@ -73,13 +73,18 @@ class FollowUpTrigger {
   int sweep() {
     List<FollowUpRule> active = rules.refreshActive();
     Instant until = clock.instant().minus(settings.triggerDelay());
-    List<FollowUpRule> behind = active.stream().filter(r -> r.scannedUntil().isBefore(until)).toList();
+    List<FollowUpRule> behind =
+        active.stream().filter(r -> r.scannedUntil().isBefore(until)).toList();
     if (behind.isEmpty()) {
       return 0;
     }
     Map<UUID, List<FollowUpRule>> bySession =
         behind.stream().collect(Collectors.groupingBy(FollowUpRule::sessionId));
-    Instant from = behind.stream().map(FollowUpRule::scannedUntil).min(Comparator.naturalOrder()).orElseThrow();
+    Instant from =
+        behind.stream()
+            .map(FollowUpRule::scannedUntil)
+            .min(Comparator.naturalOrder())
+            .orElseThrow();
     SentCursor cursor = SentCursor.after(from);
     int started = 0;
     while (true) {
@@ -117,7 +122,8 @@ class FollowUpTrigger {
           continue;
         }
         Set<ChatId> members =
-            audienceCheck.membersAmong(rule.audience(), candidates.stream().map(SentMessage::chat).toList())
+            audienceCheck
+                .membersAmong(rule.audience(), candidates.stream().map(SentMessage::chat).toList())
                 .keySet();
         List<FollowUp> rows = new ArrayList<>();
         for (SentMessage sent : candidates) {

@@ -10,20 +10,18 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
- * What happens to one contact's follow-up, step by step, for its process's workers: a round is
- * sent (if the contact did not write and is still in the audience), the follow-up stops because
- * they replied, or it completes after the last round. Every step is safe to repeat: jobs are
- * delivered at least once.
+ * What happens to one contact's follow-up, step by step, for its process's workers: a round is sent
+ * (if the contact did not write and is still in the audience), the follow-up stops because they
+ * replied, or it completes after the last round. Every step is safe to repeat: jobs are delivered
+ * at least once.
  */
 @Service
 class FollowUps {
-
 
   private final FollowUpRepository followUps;
   private final FollowUpRuleRepository rules;
@@ -51,8 +49,8 @@ class FollowUps {
    * What sending a round did.
    *
    * @param outcome {@link FollowUpProcess#SENT}, {@link FollowUpProcess#REPLIED} (the contact
-   *     wrote; nothing sent) or {@link FollowUpProcess#ENDED} (the follow-up is over: rule
-   *     deleted, contact no longer in the audience)
+   *     wrote; nothing sent) or {@link FollowUpProcess#ENDED} (the follow-up is over: rule deleted,
+   *     contact no longer in the audience)
    * @param round follow-ups sent so far
    * @param waitTime the wait before the next round
    */
@@ -63,11 +61,11 @@ class FollowUps {
   }
 
   /**
-   * Queues round {@code roundsSent + 1} through the outbox (so the number's send governor paces
-   * it and applies opt-outs), under an idempotency key of the follow-up and round: a retried job,
-   * or an instance re-created after an engine restart, never queues a round twice. Refused (see
-   * {@link ForgedJob}) for a round other than the next, or from an instance other than the one
-   * Flowmate started for the follow-up (its timer is what makes a round due).
+   * Queues round {@code roundsSent + 1} through the outbox (so the number's send governor paces it
+   * and applies opt-outs), under an idempotency key of the follow-up and round: a retried job, or
+   * an instance re-created after an engine restart, never queues a round twice. Refused (see {@link
+   * ForgedJob}) for a round other than the next, or from an instance other than the one Flowmate
+   * started for the follow-up (its timer is what makes a round due).
    */
   @Transactional
   RoundResult sendRound(TenantId tenant, UUID followUpId, int roundsSent, long processInstanceKey) {
@@ -75,7 +73,8 @@ class FollowUps {
     FollowUpRule rule =
         rules
             .findById(followUp.ruleId())
-            .orElseThrow(() -> new IllegalStateException("rule of follow-up " + followUpId + " missing"));
+            .orElseThrow(
+                () -> new IllegalStateException("rule of follow-up " + followUpId + " missing"));
     Instant now = clock.instant();
     if (followUp.status() == FollowUpStatus.REPLIED) {
       return new RoundResult(FollowUpProcess.REPLIED, roundsSent, rule.waitTime());
@@ -103,27 +102,35 @@ class FollowUps {
     }
     if (followUp.round() != roundsSent) {
       throw ForgedJob.refuse(
-          "follow-up %s has sent %d rounds, not %d".formatted(followUpId, followUp.round(), roundsSent));
+          "follow-up %s has sent %d rounds, not %d"
+              .formatted(followUpId, followUp.round(), roundsSent));
     }
     // Not yet recorded only in the moment between starting the instance and recording its key.
-    if (followUp.processInstanceKey() != null && followUp.processInstanceKey() != processInstanceKey) {
+    if (followUp.processInstanceKey() != null
+        && followUp.processInstanceKey() != processInstanceKey) {
       throw ForgedJob.refuse(
-          "follow-up %s runs in another process instance than %d".formatted(followUpId, processInstanceKey));
+          "follow-up %s runs in another process instance than %d"
+              .formatted(followUpId, processInstanceKey));
     }
     int round = roundsSent + 1;
-    // The seed varies spin text between contacts and rounds, and stays the same if a round is retried.
+    // The seed varies spin text between contacts and rounds, and stays the same if a round is
+    // retried.
     long seed = followUpId.getLeastSignificantBits() + round;
     Audience.Member recipient = member.get();
     String text =
-        MessageTemplate.render(rule.messageContent(), seed, recipient.phone(), recipient.name(), recipient.fields());
+        MessageTemplate.render(
+            rule.messageContent(), seed, recipient.phone(), recipient.name(), recipient.fields());
     outbox.enqueue(
         new Outbox.Batch(
             followUp.tenantId(),
             followUp.sessionId(),
             origin(followUpId),
-            List.of(new Outbox.Outgoing(followUp.chat(), Outbox.Content.text(text), followUp.roundKey(round))),
+            List.of(
+                new Outbox.Outgoing(
+                    followUp.chat(), Outbox.Content.text(text), followUp.roundKey(round))),
             false,
-            // Rounds repeat the same text on purpose; the 24-hour duplicate guard would refuse them.
+            // Rounds repeat the same text on purpose; the 24-hour duplicate guard would refuse
+            // them.
             true,
             null));
     Instant nextDueAt = round < followUp.maxRounds() ? now.plus(rule.waitTime()) : null;
@@ -132,8 +139,8 @@ class FollowUps {
   }
 
   /**
-   * The contact replied: the follow-up stops, and a round queued but not sent yet (the governor
-   * was pacing it) is cancelled.
+   * The contact replied: the follow-up stops, and a round queued but not sent yet (the governor was
+   * pacing it) is cancelled.
    */
   @Transactional
   void stop(TenantId tenant, UUID followUpId) {
@@ -152,7 +159,8 @@ class FollowUps {
     FollowUp followUp = find(tenant, followUpId);
     if (followUp.status() == FollowUpStatus.WAITING && followUp.round() < followUp.maxRounds()) {
       throw ForgedJob.refuse(
-          "follow-up %s has sent %d of %d rounds".formatted(followUpId, followUp.round(), followUp.maxRounds()));
+          "follow-up %s has sent %d of %d rounds"
+              .formatted(followUpId, followUp.round(), followUp.maxRounds()));
     }
     followUps.end(followUpId, FollowUpStatus.COMPLETED, null, clock.instant());
   }
@@ -166,14 +174,15 @@ class FollowUps {
   }
 
   /**
-   * Locks the follow-up: a round being queued and a reply or the rule's deletion cancelling it
-   * take turns, so a round queued at that moment is cancelled with it, never left to go out.
+   * Locks the follow-up: a round being queued and a reply or the rule's deletion cancelling it take
+   * turns, so a round queued at that moment is cancelled with it, never left to go out.
    */
   private FollowUp find(TenantId tenant, UUID followUpId) {
     return followUps
         .findForUpdate(followUpId)
         .filter(followUp -> followUp.tenantId().equals(tenant))
-        .orElseThrow(
-            () -> ForgedJob.refuse("follow-up %s of tenant %s does not exist".formatted(followUpId, tenant)));
+        .orElseThrow(() ->
+            ForgedJob.refuse(
+                "follow-up %s of tenant %s does not exist".formatted(followUpId, tenant)));
   }
 }

@@ -10,8 +10,8 @@ import org.springframework.stereotype.Component;
 /**
  * The wait is over and no reply came: queues the next round's personalised message through the
  * outbox, unless the contact wrote after all (outcome {@code replied}) or the follow-up is over
- * (rule deleted, contact no longer in the audience: outcome {@code ended}). Safe to run twice:
- * each round has its own idempotency key.
+ * (rule deleted, contact no longer in the audience: outcome {@code ended}). Safe to run twice: each
+ * round has its own idempotency key.
  *
  * <p>In: {@code tenantId}, {@code followUpId}, {@code round} (rounds sent so far). Out: {@code
  * outcome}, {@code round}, {@code waitDuration} (the full wait, for the next round's timer).

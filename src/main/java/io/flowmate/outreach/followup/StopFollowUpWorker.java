@@ -7,8 +7,8 @@ import io.flowmate.workflow.ForgedJob;
 import org.springframework.stereotype.Component;
 
 /**
- * The contact replied: marks the follow-up {@code replied} and cancels a round that was queued
- * but has not left yet. Safe to run twice.
+ * The contact replied: marks the follow-up {@code replied} and cancels a round that was queued but
+ * has not left yet. Safe to run twice.
  *
  * <p>In: {@code tenantId}, {@code followUpId}. Out: nothing.
  */

@@ -9,8 +9,8 @@ import java.util.UUID;
  * @param status {@code executed} (its messages were queued), {@code failed} (with the error) or
  *     {@code missed} (due while Flowmate was down, past the grace period)
  * @param recipients how many recipients the target had at that moment
- * @param queuedCount how many of them have a message in the outbox for it (members without a
- *     valid phone number have none)
+ * @param queuedCount how many of them have a message in the outbox for it (members without a valid
+ *     phone number have none)
  */
 public record ScheduledExecution(
     UUID id,

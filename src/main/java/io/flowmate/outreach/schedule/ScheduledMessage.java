@@ -46,7 +46,8 @@ record ScheduledMessage(
     Long processInstanceKey,
     String engineEpoch,
     Instant createdAt,
-    Instant updatedAt) implements Schedule<ScheduledMessage> {
+    Instant updatedAt)
+    implements Schedule<ScheduledMessage> {
 
   /** The messages' {@code source} and origin kind in the outbox. */
   static final String ORIGIN_KIND = "schedule";
@@ -63,8 +64,27 @@ record ScheduledMessage(
   @Override
   public ScheduledMessage with(ScheduleStatus newStatus, Instant newNextRunAt) {
     return new ScheduledMessage(
-        id, tenantId, name, sessionId, chatId, customGroupId, memberFilter, scheduleType, cronExpression,
-        scheduledTime, timezone, messageType, messageContent, mediaUrl, newStatus, newNextRunAt, lastRunAt,
-        runCount, processInstanceKey, engineEpoch, createdAt, updatedAt);
+        id,
+        tenantId,
+        name,
+        sessionId,
+        chatId,
+        customGroupId,
+        memberFilter,
+        scheduleType,
+        cronExpression,
+        scheduledTime,
+        timezone,
+        messageType,
+        messageContent,
+        mediaUrl,
+        newStatus,
+        newNextRunAt,
+        lastRunAt,
+        runCount,
+        processInstanceKey,
+        engineEpoch,
+        createdAt,
+        updatedAt);
   }
 }

@@ -1,8 +1,8 @@
 package io.flowmate.outreach.schedule;
 
-import io.flowmate.core.schedule.ScheduleStatus;
 import io.flowmate.core.api.Page;
 import io.flowmate.core.api.PageQuery;
+import io.flowmate.core.schedule.ScheduleStatus;
 import io.flowmate.core.security.Caller;
 import io.flowmate.core.security.RequiresScope;
 import io.flowmate.core.security.Scopes;
@@ -69,7 +69,12 @@ class ScheduledMessageController {
       String timezone) {}
 
   record UpdateRequest(
-      String name, String messageContent, String message, String scheduledTime, String cronExpression, String timezone) {}
+      String name,
+      String messageContent,
+      String message,
+      String scheduledTime,
+      String cronExpression,
+      String timezone) {}
 
   /**
    * @param scheduledTime the wall-clock time with the zone's offset at that date
@@ -101,11 +106,23 @@ class ScheduledMessageController {
       List<ExecutionView> history) {}
 
   record ExecutionView(
-      UUID id, Instant occurrence, String status, int recipients, int queuedCount, String error, Instant executedAt) {
+      UUID id,
+      Instant occurrence,
+      String status,
+      int recipients,
+      int queuedCount,
+      String error,
+      Instant executedAt) {
 
     static ExecutionView of(ScheduledExecution e) {
       return new ExecutionView(
-          e.id(), e.occurrence(), e.status(), e.recipients(), e.queuedCount(), e.error(), e.executedAt());
+          e.id(),
+          e.occurrence(),
+          e.status(),
+          e.recipients(),
+          e.queuedCount(),
+          e.error(),
+          e.executedAt());
     }
   }
 
@@ -148,7 +165,10 @@ class ScheduledMessageController {
       @RequestParam(required = false) Integer limit,
       @RequestParam(required = false) Integer offset) {
     return schedules
-        .list(caller.tenantId(), status == null ? null : ScheduleStatus.parse(status), PageQuery.of(limit, offset))
+        .list(
+            caller.tenantId(),
+            status == null ? null : ScheduleStatus.parse(status),
+            PageQuery.of(limit, offset))
         .map(s -> view(s, null, null));
   }
 
@@ -158,7 +178,10 @@ class ScheduledMessageController {
   ScheduleView get(Caller caller, @PathVariable UUID id) {
     ScheduledMessage schedule = schedules.get(caller.tenantId(), id);
     List<ExecutionView> history =
-        schedules.history(caller.tenantId(), id, PageQuery.of(HISTORY_IN_DETAIL, 0)).items().stream()
+        schedules
+            .history(caller.tenantId(), id, PageQuery.of(HISTORY_IN_DETAIL, 0))
+            .items()
+            .stream()
             .map(ExecutionView::of)
             .toList();
     return view(schedule, outbox.countByStatus(schedule.origin()), history);
@@ -166,7 +189,9 @@ class ScheduledMessageController {
 
   @PatchMapping("/{id}")
   @RequiresScope(Scopes.SCHEDULED_MANAGE)
-  @Operation(summary = "Edit name, message_content, scheduled_time, cron_expression or timezone; the next run is recomputed")
+  @Operation(
+      summary =
+          "Edit name, message_content, scheduled_time, cron_expression or timezone; the next run is recomputed")
   ScheduleView update(Caller caller, @PathVariable UUID id, @RequestBody UpdateRequest request) {
     return view(
         schedules.update(
@@ -219,10 +244,13 @@ class ScheduledMessageController {
       @PathVariable UUID id,
       @RequestParam(required = false) Integer limit,
       @RequestParam(required = false) Integer offset) {
-    return schedules.history(caller.tenantId(), id, PageQuery.of(limit, offset)).map(ExecutionView::of);
+    return schedules
+        .history(caller.tenantId(), id, PageQuery.of(limit, offset))
+        .map(ExecutionView::of);
   }
 
-  private static ScheduleView view(ScheduledMessage s, Map<String, Long> messageCounts, List<ExecutionView> history) {
+  private static ScheduleView view(
+      ScheduledMessage s, Map<String, Long> messageCounts, List<ExecutionView> history) {
     return new ScheduleView(
         s.id(),
         s.name(),

@@ -40,8 +40,10 @@ final class ScheduledMessageProcess {
 
   /** {@link #SCHEDULE_STATE}: active, the timer waits for {@link #NEXT_RUN_AT}. */
   static final String WAITING = OccurrencePlanner.WAITING;
+
   /** {@link #SCHEDULE_STATE}: paused, waits for a change. */
   static final String PAUSED = OccurrencePlanner.PAUSED;
+
   /** {@link #SCHEDULE_STATE}: cancelled, completed or deleted; the instance ends. */
   static final String FINISHED = OccurrencePlanner.FINISHED;
 

@@ -14,10 +14,10 @@ import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 /**
- * Gives every active or paused schedule a live {@code outreach-scheduled-message} instance: when
- * it is created, and again after the engine lost its instances (a restart of the embedded engine).
- * The new instance starts from the beginning and reads the schedule, so an occurrence that fell
- * due while Flowmate was down is sent late or recorded as missed (see {@link
+ * Gives every active or paused schedule a live {@code outreach-scheduled-message} instance: when it
+ * is created, and again after the engine lost its instances (a restart of the embedded engine). The
+ * new instance starts from the beginning and reads the schedule, so an occurrence that fell due
+ * while Flowmate was down is sent late or recorded as missed (see {@link
  * ScheduledOccurrences#plan}). Also tells instances that their schedule changed.
  */
 @Component
@@ -93,9 +93,15 @@ class ScheduledMessageProcessStarter {
   void signalChanged(ScheduledMessage schedule) {
     try {
       processes.publishMessage(
-          ScheduledMessageProcess.CHANGED_MESSAGE, schedule.id().toString(), Map.of(), SIGNAL_BUFFER);
+          ScheduledMessageProcess.CHANGED_MESSAGE,
+          schedule.id().toString(),
+          Map.of(),
+          SIGNAL_BUFFER);
     } catch (RuntimeException e) {
-      log.warn("Could not tell the process of schedule {} about a change: {}", schedule.id(), e.getMessage());
+      log.warn(
+          "Could not tell the process of schedule {} about a change: {}",
+          schedule.id(),
+          e.getMessage());
     }
   }
 
@@ -105,7 +111,8 @@ class ScheduledMessageProcessStarter {
   }
 
   /** Catches up with starts that failed (engine briefly unreachable). */
-  @Scheduled(fixedDelayString = "${flowmate.outreach.reconcile-interval:1m}",
+  @Scheduled(
+      fixedDelayString = "${flowmate.outreach.reconcile-interval:1m}",
       initialDelayString = "${flowmate.outreach.reconcile-interval:1m}")
   int reconcile() {
     return rows.reconcile();

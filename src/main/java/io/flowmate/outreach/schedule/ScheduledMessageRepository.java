@@ -42,7 +42,8 @@ class ScheduledMessageRepository {
 
   ScheduledMessageRepository(JdbcClient jdbc, ObjectMapper json) {
     this.jdbc = jdbc;
-    this.processColumns = new ProcessColumns(jdbc, "outreach_scheduled_message", "status IN ('active', 'paused')");
+    this.processColumns =
+        new ProcessColumns(jdbc, "outreach_scheduled_message", "status IN ('active', 'paused')");
     this.tenantRows = new TenantRows(jdbc, "outreach_scheduled_message");
     this.scheduleColumns = new ScheduleColumns(jdbc, "outreach_scheduled_message");
     this.json = json;
@@ -79,7 +80,8 @@ class ScheduledMessageRepository {
   }
 
   Optional<ScheduledMessage> find(TenantId tenant, UUID id) {
-    return jdbc.sql("SELECT * FROM outreach_scheduled_message WHERE tenant_id = :tenant AND id = :id")
+    return jdbc.sql(
+            "SELECT * FROM outreach_scheduled_message WHERE tenant_id = :tenant AND id = :id")
         .param("tenant", tenant.value())
         .param("id", id)
         .query(this::map)
@@ -95,7 +97,8 @@ class ScheduledMessageRepository {
 
   /** Reads the schedule and locks its row until the transaction ends (edits and transitions). */
   Optional<ScheduledMessage> lock(TenantId tenant, UUID id) {
-    return jdbc.sql("SELECT * FROM outreach_scheduled_message WHERE tenant_id = :tenant AND id = :id FOR UPDATE")
+    return jdbc.sql(
+            "SELECT * FROM outreach_scheduled_message WHERE tenant_id = :tenant AND id = :id FOR UPDATE")
         .param("tenant", tenant.value())
         .param("id", id)
         .query(this::map)
@@ -110,7 +113,9 @@ class ScheduledMessageRepository {
     return tenantRows.count(tenant, status == null ? null : status.value());
   }
 
-  /** Writes what an edit, a pause, a resume or a cancel changed (the row is locked by the caller). */
+  /**
+   * Writes what an edit, a pause, a resume or a cancel changed (the row is locked by the caller).
+   */
   void update(ScheduledMessage s, Instant now) {
     jdbc.sql(
             """
@@ -132,8 +137,8 @@ class ScheduledMessageRepository {
   }
 
   /**
-   * Moves an active schedule from the occurrence its process waited for to the next one (null:
-   * none left, the schedule is completed), unless an edit, pause or cancel changed it meanwhile.
+   * Moves an active schedule from the occurrence its process waited for to the next one (null: none
+   * left, the schedule is completed), unless an edit, pause or cancel changed it meanwhile.
    *
    * @param ran whether the occurrence was run (executed or failed), not merely skipped as missed
    * @return whether the schedule still waited for {@code occurrence}
@@ -225,22 +230,22 @@ class ScheduledMessageRepository {
         .param("schedule", scheduleId)
         .param("limit", limit)
         .param("offset", offset)
-        .query(
-            (rs, row) ->
-                new ScheduledExecution(
-                    uuid(rs, "id"),
-                    uuid(rs, "schedule_id"),
-                    instant(rs, "occurrence"),
-                    rs.getString("status"),
-                    rs.getInt("recipients"),
-                    rs.getInt("queued_count"),
-                    rs.getString("error"),
-                    instant(rs, "executed_at")))
+        .query((rs, row) ->
+            new ScheduledExecution(
+                uuid(rs, "id"),
+                uuid(rs, "schedule_id"),
+                instant(rs, "occurrence"),
+                rs.getString("status"),
+                rs.getInt("recipients"),
+                rs.getInt("queued_count"),
+                rs.getString("error"),
+                instant(rs, "executed_at")))
         .list();
   }
 
   long countHistory(UUID scheduleId) {
-    return jdbc.sql("SELECT count(*) FROM outreach_scheduled_execution WHERE schedule_id = :schedule")
+    return jdbc.sql(
+            "SELECT count(*) FROM outreach_scheduled_execution WHERE schedule_id = :schedule")
         .param("schedule", scheduleId)
         .query(Long.class)
         .single();
@@ -259,7 +264,8 @@ class ScheduledMessageRepository {
     try {
       filter = json.readValue(rs.getString("member_filter"), FIELDS);
     } catch (JsonProcessingException e) {
-      throw new SQLException("member_filter of schedule " + rs.getString("id") + " is not an object of strings", e);
+      throw new SQLException(
+          "member_filter of schedule " + rs.getString("id") + " is not an object of strings", e);
     }
     return new ScheduledMessage(
         uuid(rs, "id"),

@@ -98,7 +98,8 @@ class ScheduledMessages {
   /**
    * A schedule as the API asked for it.
    *
-   * @param scheduleType {@code one_time}, {@code daily}, {@code weekly}, {@code monthly} or {@code cron}
+   * @param scheduleType {@code one_time}, {@code daily}, {@code weekly}, {@code monthly} or {@code
+   *     cron}
    * @param scheduledTime ISO 8601; without an offset it is wall-clock time in {@code timezone}
    */
   record Draft(
@@ -117,7 +118,11 @@ class ScheduledMessages {
 
   /** An edit: null fields stay as they are; a blank {@code cronExpression} removes it. */
   record Changes(
-      String name, String messageContent, String scheduledTime, String cronExpression, String timezone) {}
+      String name,
+      String messageContent,
+      String scheduledTime,
+      String cronExpression,
+      String timezone) {}
 
   ScheduledMessage create(TenantId tenant, Draft draft) {
     PlanLimits limits = tenants.limits(tenant);
@@ -128,7 +133,8 @@ class ScheduledMessages {
     }
     ScheduledMessage schedule = validated(tenant, draft);
     sessions.get(tenant, schedule.sessionId());
-    if (schedule.customGroupId() != null && !audience.groupExists(tenant, schedule.customGroupId())) {
+    if (schedule.customGroupId() != null
+        && !audience.groupExists(tenant, schedule.customGroupId())) {
       throw ApiException.notFound("Custom group", schedule.customGroupId());
     }
     schedules.insert(schedule);
@@ -155,17 +161,40 @@ class ScheduledMessages {
         id,
         schedule -> {
           String name = changes.name() == null ? schedule.name() : name(changes.name());
-          String content = changes.messageContent() == null ? schedule.messageContent() : changes.messageContent();
+          String content =
+              changes.messageContent() == null
+                  ? schedule.messageContent()
+                  : changes.messageContent();
           requireContent(schedule.messageType(), content, schedule.mediaUrl());
           ScheduleTiming timing =
-              schedule.timing().patch(null, changes.scheduledTime(), changes.cronExpression(), changes.timezone());
+              schedule
+                  .timing()
+                  .patch(
+                      null, changes.scheduledTime(), changes.cronExpression(), changes.timezone());
           Instant next = lifecycle.nextRunAfterEdit(schedule.status(), timing);
           return new ScheduledMessage(
-              schedule.id(), schedule.tenantId(), name, schedule.sessionId(), schedule.chatId(),
-              schedule.customGroupId(), schedule.memberFilter(), schedule.scheduleType(), timing.cronExpression(),
-              timing.scheduledTime(), timing.zone().getId(), schedule.messageType(), content, schedule.mediaUrl(),
-              schedule.status(), next, schedule.lastRunAt(), schedule.runCount(), schedule.processInstanceKey(),
-              schedule.engineEpoch(), schedule.createdAt(), schedule.updatedAt());
+              schedule.id(),
+              schedule.tenantId(),
+              name,
+              schedule.sessionId(),
+              schedule.chatId(),
+              schedule.customGroupId(),
+              schedule.memberFilter(),
+              schedule.scheduleType(),
+              timing.cronExpression(),
+              timing.scheduledTime(),
+              timing.zone().getId(),
+              schedule.messageType(),
+              content,
+              schedule.mediaUrl(),
+              schedule.status(),
+              next,
+              schedule.lastRunAt(),
+              schedule.runCount(),
+              schedule.processInstanceKey(),
+              schedule.engineEpoch(),
+              schedule.createdAt(),
+              schedule.updatedAt());
         });
   }
 
@@ -175,9 +204,9 @@ class ScheduledMessages {
   }
 
   /**
-   * Resumes with the next occurrence from now on: the ones that passed while paused are skipped.
-   * A one-time schedule whose time passed meanwhile is sent now if that was within the grace
-   * period, else recorded as missed.
+   * Resumes with the next occurrence from now on: the ones that passed while paused are skipped. A
+   * one-time schedule whose time passed meanwhile is sent now if that was within the grace period,
+   * else recorded as missed.
    */
   ScheduledMessage resume(TenantId tenant, UUID id) {
     return lifecycle.resume(tenant, id, schedule -> outbox.release(schedule.origin()));
@@ -185,7 +214,8 @@ class ScheduledMessages {
 
   /** Cancels for good; messages of earlier occurrences that have not left are cancelled too. */
   ScheduledMessage cancel(TenantId tenant, UUID id) {
-    return lifecycle.cancel(tenant, id, schedule -> outbox.cancel(schedule.origin(), "schedule cancelled"));
+    return lifecycle.cancel(
+        tenant, id, schedule -> outbox.cancel(schedule.origin(), "schedule cancelled"));
   }
 
   void delete(TenantId tenant, UUID id) {
@@ -213,20 +243,27 @@ class ScheduledMessages {
     }
     Map<String, String> filter = d.filter() == null ? Map.of() : Map.copyOf(d.filter());
     if (toChat && !filter.isEmpty()) {
-      throw ApiException.invalid("filter selects custom-group members; it needs custom_group_id, not chat_id");
+      throw ApiException.invalid(
+          "filter selects custom-group members; it needs custom_group_id, not chat_id");
     }
     ChatId chat = toChat ? ChatId.parse(d.chatId()) : null;
     ScheduleTiming timing =
         ScheduleTiming.parse(
-            d.scheduleType(), d.scheduledTime(), d.cronExpression(), d.timezone(),
+            d.scheduleType(),
+            d.scheduledTime(),
+            d.cronExpression(),
+            d.timezone(),
             "schedule_type is required: one_time, daily, weekly, monthly or cron (or recurrence, as in"
                 + " {\"recurrence\": \"weekly\"})");
     Recurrence recurrence = timing.recurrence(settings.minimumInterval(), clock.instant());
-    String messageType = d.messageType() == null || d.messageType().isBlank() ? "text" : d.messageType().strip();
+    String messageType =
+        d.messageType() == null || d.messageType().isBlank() ? "text" : d.messageType().strip();
     if (!messageType.equals("text") && !messageType.equals("media")) {
-      throw ApiException.invalid("message_type must be 'text' or 'media', not '%s'".formatted(d.messageType()));
+      throw ApiException.invalid(
+          "message_type must be 'text' or 'media', not '%s'".formatted(d.messageType()));
     }
-    String content = d.messageContent() == null || d.messageContent().isBlank() ? null : d.messageContent();
+    String content =
+        d.messageContent() == null || d.messageContent().isBlank() ? null : d.messageContent();
     if (messageType.equals("media")) {
       if (d.mediaUrl() == null || d.mediaUrl().isBlank()) {
         throw ApiException.invalid("media_url must be an http(s) URL for a media message");
@@ -240,9 +277,27 @@ class ScheduledMessages {
     requireContent(messageType, content, mediaUrl);
     Instant now = clock.instant();
     return new ScheduledMessage(
-        Ids.newId(), tenant, name, d.sessionId(), chat == null ? null : chat.value(), d.customGroupId(), filter,
-        timing.type(), timing.cronExpression(), timing.scheduledTime(), timing.zone().getId(), messageType, content,
-        mediaUrl, ScheduleStatus.ACTIVE, recurrence.firstAfter(clock.instant()), null, 0, null, starter.epoch(), now,
+        Ids.newId(),
+        tenant,
+        name,
+        d.sessionId(),
+        chat == null ? null : chat.value(),
+        d.customGroupId(),
+        filter,
+        timing.type(),
+        timing.cronExpression(),
+        timing.scheduledTime(),
+        timing.zone().getId(),
+        messageType,
+        content,
+        mediaUrl,
+        ScheduleStatus.ACTIVE,
+        recurrence.firstAfter(clock.instant()),
+        null,
+        0,
+        null,
+        starter.epoch(),
+        now,
         now);
   }
 
@@ -252,11 +307,13 @@ class ScheduledMessages {
     }
     if (content != null && content.length() > MAX_TEXT_LENGTH) {
       throw ApiException.invalid(
-          "message_content is %d characters long; the limit is %d".formatted(content.length(), MAX_TEXT_LENGTH));
+          "message_content is %d characters long; the limit is %d"
+              .formatted(content.length(), MAX_TEXT_LENGTH));
     }
-    MessageTemplate.problem(content).ifPresent(problem -> {
-      throw ApiException.invalid("message_content: " + problem);
-    });
+    MessageTemplate.problem(content)
+        .ifPresent(problem -> {
+          throw ApiException.invalid("message_content: " + problem);
+        });
   }
 
   private static String name(String raw) {

@@ -21,9 +21,9 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * What the {@code outreach-scheduled-message} instance does at each step, always from the
- * schedule as PostgreSQL has it now: which occurrence to wait for ({@link #plan}), and what to do
- * when it is due ({@link #send}).
+ * What the {@code outreach-scheduled-message} instance does at each step, always from the schedule
+ * as PostgreSQL has it now: which occurrence to wait for ({@link #plan}), and what to do when it is
+ * due ({@link #send}).
  *
  * <p>"Now" is the application's {@link Clock}, the same clock the embedded engine's timers follow
  * in production; occurrences themselves are computed from the previous occurrence, never from the
@@ -67,7 +67,8 @@ class ScheduledOccurrences {
               }
 
               @Override
-              public void recordMissed(ScheduledMessage schedule, List<Instant> missed, String reason, Instant now) {
+              public void recordMissed(
+                  ScheduledMessage schedule, List<Instant> missed, String reason, Instant now) {
                 schedules.recordMissed(schedule.id(), missed, reason, now);
               }
             },
@@ -92,7 +93,8 @@ class ScheduledOccurrences {
    * schedule:<id>:<occurrence>:<chat>}, so the outbox queues it once.
    */
   void send(TenantId tenant, UUID scheduleId, Instant occurrence) {
-    Optional<OccurrencePlanner.Due<ScheduledMessage>> due = planner.due(tenant, scheduleId, occurrence);
+    Optional<OccurrencePlanner.Due<ScheduledMessage>> due =
+        planner.due(tenant, scheduleId, occurrence);
     if (due.isEmpty()) {
       return;
     }
@@ -108,7 +110,9 @@ class ScheduledOccurrences {
             Ids.newId(),
             scheduleId,
             occurrence,
-            delivery.error() != null && delivery.queued() == 0 ? ScheduledExecution.FAILED : ScheduledExecution.EXECUTED,
+            delivery.error() != null && delivery.queued() == 0
+                ? ScheduledExecution.FAILED
+                : ScheduledExecution.EXECUTED,
             delivery.recipients(),
             delivery.queued(),
             delivery.error(),
@@ -135,7 +139,11 @@ class ScheduledOccurrences {
       ChatId chat = new ChatId(schedule.chatId());
       enqueue(
           schedule,
-          List.of(new Outbox.Outgoing(chat, content(schedule, occurrence, chat.value(), null, Map.of()), keyPrefix + chat)));
+          List.of(
+              new Outbox.Outgoing(
+                  chat,
+                  content(schedule, occurrence, chat.value(), null, Map.of()),
+                  keyPrefix + chat)));
       return new Delivery(1, 1, null);
     }
     if (!audience.groupExists(schedule.tenantId(), schedule.customGroupId())) {
@@ -147,7 +155,8 @@ class ScheduledOccurrences {
     UUID after = null;
     while (true) {
       List<Audience.Member> page =
-          audience.page(schedule.customGroupId(), schedule.memberFilter(), after, settings.sendBatch());
+          audience.page(
+              schedule.customGroupId(), schedule.memberFilter(), after, settings.sendBatch());
       List<Outbox.Outgoing> messages = new ArrayList<>(page.size());
       for (Audience.Member member : page) {
         Optional<ChatId> chat = ChatId.tryParse(member.phone());
@@ -172,7 +181,9 @@ class ScheduledOccurrences {
     return new Delivery(
         recipients,
         queued,
-        badNumbers == 0 ? null : "%d member(s) skipped: not a valid phone number".formatted(badNumbers));
+        badNumbers == 0
+            ? null
+            : "%d member(s) skipped: not a valid phone number".formatted(badNumbers));
   }
 
   private void enqueue(ScheduledMessage schedule, List<Outbox.Outgoing> messages) {
@@ -182,19 +193,31 @@ class ScheduledOccurrences {
     // repeatable: the same reminder is meant to go again next time, past the duplicate guard.
     outbox.enqueue(
         new Outbox.Batch(
-            schedule.tenantId(), schedule.sessionId(), schedule.origin(), messages, false, true, null));
+            schedule.tenantId(),
+            schedule.sessionId(),
+            schedule.origin(),
+            messages,
+            false,
+            true,
+            null));
   }
 
   private static Outbox.Content content(
-      ScheduledMessage schedule, Instant occurrence, String phone, String name, Map<String, String> fields) {
+      ScheduledMessage schedule,
+      Instant occurrence,
+      String phone,
+      String name,
+      Map<String, String> fields) {
     // Spin text varies between recipients and occurrences; a retried occurrence says the same.
-    long seed = schedule.id().getLeastSignificantBits() ^ occurrence.getEpochSecond() ^ phone.hashCode();
+    long seed =
+        schedule.id().getLeastSignificantBits() ^ occurrence.getEpochSecond() ^ phone.hashCode();
     String text =
         schedule.messageContent() == null
             ? null
             : MessageTemplate.render(schedule.messageContent(), seed, phone, name, fields);
     if ("media".equals(schedule.messageType())) {
-      return Outbox.Content.media(schedule.mediaUrl(), text == null || text.isBlank() ? null : text);
+      return Outbox.Content.media(
+          schedule.mediaUrl(), text == null || text.isBlank() ? null : text);
     }
     return Outbox.Content.text(text);
   }

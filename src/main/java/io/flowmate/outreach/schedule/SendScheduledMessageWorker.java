@@ -8,12 +8,12 @@ import java.time.Instant;
 import org.springframework.stereotype.Component;
 
 /**
- * Sends one occurrence of a schedule when its timer fires: queues the personalised message for
- * the chat or for every custom-group member the filter selects (read a page of 1,000 at a time),
+ * Sends one occurrence of a schedule when its timer fires: queues the personalised message for the
+ * chat or for every custom-group member the filter selects (read a page of 1,000 at a time),
  * through the outbox and so the number's send governor; records the occurrence in the history and
  * moves the schedule to its next occurrence (a one-time schedule completes). Sends nothing if the
- * schedule was paused, cancelled or re-timed meanwhile. Safe to run twice: idempotency keys
- * {@code schedule:<id>:<occurrence>:<chat>}.
+ * schedule was paused, cancelled or re-timed meanwhile. Safe to run twice: idempotency keys {@code
+ * schedule:<id>:<occurrence>:<chat>}.
  *
  * <p>In: {@code tenantId}, {@code scheduleId}, {@code nextRunAt} (the occurrence). Out: nothing.
  */

@@ -101,7 +101,9 @@ class ApprovalController {
   @RequiresScope(Scopes.APPROVALS_MANAGE)
   @Operation(summary = "Approve; with edited_text the edited text is what gets sent")
   ApprovalView approve(
-      Caller caller, @PathVariable UUID id, @Valid @RequestBody(required = false) ApproveRequest request) {
+      Caller caller,
+      @PathVariable UUID id,
+      @Valid @RequestBody(required = false) ApproveRequest request) {
     Approval approval =
         approvals.decide(
             caller.tenantId(),
@@ -117,7 +119,8 @@ class ApprovalController {
   @PostMapping("/{id}/reject")
   @RequiresScope(Scopes.APPROVALS_MANAGE)
   @Operation(summary = "Reject with a reason; nothing is sent")
-  ApprovalView reject(Caller caller, @PathVariable UUID id, @Valid @RequestBody RejectRequest request) {
+  ApprovalView reject(
+      Caller caller, @PathVariable UUID id, @Valid @RequestBody RejectRequest request) {
     Approval approval =
         approvals.decide(
             caller.tenantId(),

@@ -130,7 +130,9 @@ public class ApprovalRepository {
                 WHERE id = :id AND status = ANY (CAST(:from AS text[]))
                 """)
             .param("id", id)
-            .param("from", decision.reachableFrom().stream().map(ApprovalStatus::value).toArray(String[]::new))
+            .param(
+                "from",
+                decision.reachableFrom().stream().map(ApprovalStatus::value).toArray(String[]::new))
             .param("status", decision.value())
             .param("now", timestamp(now))
             .param("decidedBy", decidedBy)
@@ -159,9 +161,9 @@ public class ApprovalRepository {
   }
 
   /**
-   * Records the instance's user task, unless another instance of the same epoch tracks the
-   * approval already (the one Flowmate started, see {@link #attachProcess}); returns whether it
-   * was recorded.
+   * Records the instance's user task, unless another instance of the same epoch tracks the approval
+   * already (the one Flowmate started, see {@link #attachProcess}); returns whether it was
+   * recorded.
    */
   public boolean attachUserTask(UUID id, long userTaskKey, long processInstanceKey, String epoch) {
     return jdbc.sql(

@@ -35,14 +35,18 @@ public class ExpireApprovalWorker {
   }
 
   @JobWorker(type = ApprovalGate.EXPIRE_JOB)
-  public Map<String, Object> expireApproval(@Variable(name = ApprovalGate.APPROVAL_ID) String approvalId) {
+  public Map<String, Object> expireApproval(
+      @Variable(name = ApprovalGate.APPROVAL_ID) String approvalId) {
     UUID id = ForgedJob.uuid(ApprovalGate.APPROVAL_ID, approvalId);
     Approval approval =
-        approvals.find(id).orElseThrow(() -> ForgedJob.refuse("approval %s does not exist".formatted(id)));
+        approvals
+            .find(id)
+            .orElseThrow(() -> ForgedJob.refuse("approval %s does not exist".formatted(id)));
     // Only the boundary timer leads here, and never before the approval expires.
     if (approval.status() == ApprovalStatus.PENDING
         && approval.expiresAt().isAfter(clock.instant().plus(CLOCK_SKEW))) {
-      throw ForgedJob.refuse("approval %s does not expire before %s".formatted(id, approval.expiresAt()));
+      throw ForgedJob.refuse(
+          "approval %s does not expire before %s".formatted(id, approval.expiresAt()));
     }
     Approval standing = approvals.settle(id, ApprovalStatus.EXPIRED, "timer", null, null);
     return Approvals.decisionVariables(standing);

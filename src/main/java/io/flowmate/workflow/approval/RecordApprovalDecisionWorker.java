@@ -39,11 +39,14 @@ public class RecordApprovalDecisionWorker {
       @Variable(name = ApprovalGate.REJECTION_REASON) String rejectionReason) {
     UUID id = ForgedJob.uuid(ApprovalGate.APPROVAL_ID, approvalId);
     Approval approval =
-        approvals.find(id).orElseThrow(() -> ForgedJob.refuse("approval %s does not exist".formatted(id)));
+        approvals
+            .find(id)
+            .orElseThrow(() -> ForgedJob.refuse("approval %s does not exist".formatted(id)));
     // The decision variables are trusted only from the instance whose user task was completed.
     if (!approvals.isTrackedBy(approval, job.getProcessInstanceKey())) {
       throw ForgedJob.refuse(
-          "approval %s is not decided in process instance %d".formatted(id, job.getProcessInstanceKey()));
+          "approval %s is not decided in process instance %d"
+              .formatted(id, job.getProcessInstanceKey()));
     }
     ApprovalStatus requested =
         ApprovalStatus.APPROVED.value().equals(decision)
@@ -59,11 +62,7 @@ public class RecordApprovalDecisionWorker {
             : null;
     Approval standing =
         approvals.settle(
-            id,
-            requested,
-            "tasklist",
-            requested == ApprovalStatus.APPROVED ? text : null,
-            reason);
+            id, requested, "tasklist", requested == ApprovalStatus.APPROVED ? text : null, reason);
     return Approvals.decisionVariables(standing);
   }
 

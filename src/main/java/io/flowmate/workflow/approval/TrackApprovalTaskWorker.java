@@ -16,9 +16,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * The {@code creating} task listener of every approval user task: remembers the task's key so that
- * API decisions can complete it, and completes it right away when the decision was recorded
- * before the task existed (an approval decided while the engine was restarting). Only the first
- * instance of an engine that tracks an approval owns it; another is refused.
+ * API decisions can complete it, and completes it right away when the decision was recorded before
+ * the task existed (an approval decided while the engine was restarting). Only the first instance
+ * of an engine that tracks an approval owns it; another is refused.
  *
  * <p>In: {@code approvalId}; header {@code io.camunda.zeebe:userTaskKey}. Out: nothing.
  */

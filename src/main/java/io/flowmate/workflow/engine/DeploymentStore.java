@@ -37,7 +37,8 @@ class DeploymentStore {
   @Transactional
   void save(List<EngineDeployment.Resource> resources, TenantId owner, Instant capturedAt) {
     UUID id = Ids.newId();
-    jdbc.sql("INSERT INTO workflow_deployment (id, captured_at, tenant_id) VALUES (:id, :at, :tenant)")
+    jdbc.sql(
+            "INSERT INTO workflow_deployment (id, captured_at, tenant_id) VALUES (:id, :at, :tenant)")
         .param("id", id)
         .param("at", Sql.timestamp(capturedAt))
         .param("tenant", owner == null ? null : owner.value())
@@ -64,23 +65,21 @@ class DeploymentStore {
             FROM workflow_deployment d JOIN workflow_deployment_resource r ON r.deployment_id = d.id
             ORDER BY d.captured_at, d.id, r.position
             """)
-        .query(
-            rs -> {
-              UUID id = Sql.uuid(rs, "id");
-              UUID tenant = Sql.uuid(rs, "tenant_id");
-              if (tenant != null) {
-                owners.put(id, TenantId.of(tenant));
-              }
-              deployments
-                  .computeIfAbsent(id, key -> new ArrayList<>())
-                  .add(
-                      new EngineDeployment.Resource(
-                          rs.getString("resource_name"), rs.getBytes("content")));
-            });
+        .query(rs -> {
+          UUID id = Sql.uuid(rs, "id");
+          UUID tenant = Sql.uuid(rs, "tenant_id");
+          if (tenant != null) {
+            owners.put(id, TenantId.of(tenant));
+          }
+          deployments
+              .computeIfAbsent(id, key -> new ArrayList<>())
+              .add(
+                  new EngineDeployment.Resource(
+                      rs.getString("resource_name"), rs.getBytes("content")));
+        });
     List<StoredDeployment> all = new ArrayList<>();
-    deployments.forEach(
-        (id, resources) ->
-            all.add(new StoredDeployment(Optional.ofNullable(owners.get(id)), List.copyOf(resources))));
+    deployments.forEach((id, resources) ->
+        all.add(new StoredDeployment(Optional.ofNullable(owners.get(id)), List.copyOf(resources))));
     return all;
   }
 

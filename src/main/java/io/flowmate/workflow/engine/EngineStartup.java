@@ -33,8 +33,8 @@ class EngineStartup {
     catalog.recordBuiltIn(event.getDeployments());
     catalog.restoreUserDeployments();
     catalog.startCapturing();
-    log.info("Engine ready (epoch {}): re-creating the process instances Flowmate needs",
-        epoch.value());
+    log.info(
+        "Engine ready (epoch {}): re-creating the process instances Flowmate needs", epoch.value());
     events.publishEvent(new EngineReady(epoch.value()));
   }
 }

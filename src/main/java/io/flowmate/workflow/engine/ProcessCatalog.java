@@ -30,10 +30,10 @@ import org.springframework.stereotype.Component;
 
 /**
  * What processes the engine has, and whose they are. Flowmate's own deployment is recorded from the
- * start-up event; tenants deploy through the API and own the ids they deploy first; on the
- * embedded engine every other deployment (Camunda Modeler, any Zeebe client) is read from the
- * engine's log and kept in PostgreSQL so that it is deployed again after a restart. On a remote
- * cluster the cluster itself keeps deployments and lists them through its REST search.
+ * start-up event; tenants deploy through the API and own the ids they deploy first; on the embedded
+ * engine every other deployment (Camunda Modeler, any Zeebe client) is read from the engine's log
+ * and kept in PostgreSQL so that it is deployed again after a restart. On a remote cluster the
+ * cluster itself keeps deployments and lists them through its REST search.
  *
  * <p>The engine versions processes by id for everyone, so a deployment that reuses an id replaces
  * the process for new instances. One that reuses a built-in id is never kept nor deployed again
@@ -52,10 +52,13 @@ public class ProcessCatalog {
 
   private final Map<Long, DeployedProcess> processes = new ConcurrentHashMap<>();
   private final Set<String> builtInProcessIds = ConcurrentHashMap.newKeySet();
+
   /** Every id Flowmate's models define: processes, decisions, decision graphs, forms. */
   private final Set<String> builtInIds = ConcurrentHashMap.newKeySet();
+
   /** Per process id, the latest definition deployed by Flowmate or by the id's owner. */
   private final Map<String, DeployedProcess> trusted = new ConcurrentHashMap<>();
+
   private final Set<Long> ownDeploymentKeys = ConcurrentHashMap.newKeySet();
   private final Set<Long> ownDefinitionKeys = ConcurrentHashMap.newKeySet();
   private final ObjectProvider<EmbeddedEngine> embedded;
@@ -93,7 +96,8 @@ public class ProcessCatalog {
       return;
     }
     for (DeploymentStore.StoredDeployment stored : store.all()) {
-      List<String> names = stored.resources().stream().map(EngineDeployment.Resource::name).toList();
+      List<String> names =
+          stored.resources().stream().map(EngineDeployment.Resource::name).toList();
       Optional<String> refusal = refusal(stored);
       if (refusal.isPresent()) {
         log.warn("Not deploying again the saved deployment of {}: {}", names, refusal.get());
@@ -103,7 +107,8 @@ public class ProcessCatalog {
         DeploymentEvent deployed = deploy(stored.resources());
         if (stored.owner().isEmpty()) {
           // Made straight to the port: the configured owner (if any) owns its ids from now on.
-          portOwner().ifPresent(tenant -> store.claim(tenant, definedIds(deployed), clock.instant()));
+          portOwner()
+              .ifPresent(tenant -> store.claim(tenant, definedIds(deployed), clock.instant()));
         }
         recordOwn(deployed);
       } catch (RuntimeException e) {
@@ -125,7 +130,8 @@ public class ProcessCatalog {
     }
     Optional<TenantId> owner = stored.owner().or(this::portOwner);
     Map<String, TenantId> owners = store.owners();
-    if (ids.stream().anyMatch(id -> owners.containsKey(id) && !Optional.of(owners.get(id)).equals(owner))) {
+    if (ids.stream()
+        .anyMatch(id -> owners.containsKey(id) && !Optional.of(owners.get(id)).equals(owner))) {
       return Optional.of("it reuses the id of another tenant's process, decision or form");
     }
     return Optional.empty();
@@ -135,7 +141,8 @@ public class ProcessCatalog {
    * A tenant's deployment through the API: refused if it defines an id of Flowmate's (403) or of
    * another tenant's (409); otherwise the tenant owns its ids from now on.
    */
-  synchronized List<DeployedProcess> deployFor(TenantId tenant, List<EngineDeployment.Resource> resources) {
+  synchronized List<DeployedProcess> deployFor(
+      TenantId tenant, List<EngineDeployment.Resource> resources) {
     Set<String> ids = new HashSet<>();
     for (EngineDeployment.Resource resource : resources) {
       try {
@@ -156,7 +163,8 @@ public class ProcessCatalog {
     Set<String> taken = store.claim(tenant, ids, clock.instant());
     if (!taken.isEmpty()) {
       throw ApiException.conflict(
-          "%s belongs to another tenant; deploy it under another id".formatted(taken.stream().sorted().toList()));
+          "%s belongs to another tenant; deploy it under another id"
+              .formatted(taken.stream().sorted().toList()));
     }
     DeploymentEvent deployed;
     try {
@@ -168,7 +176,9 @@ public class ProcessCatalog {
     if (embedded.getIfAvailable() != null) {
       store.save(resources, tenant, clock.instant());
     }
-    return deployed.getProcesses().stream().map(p -> processes.get(p.getProcessDefinitionKey())).toList();
+    return deployed.getProcesses().stream()
+        .map(p -> processes.get(p.getProcessDefinitionKey()))
+        .toList();
   }
 
   private DeploymentEvent deploy(List<EngineDeployment.Resource> resources) {
@@ -186,20 +196,21 @@ public class ProcessCatalog {
     ownDeploymentKeys.add(deployment.getKey());
     deployment
         .getProcesses()
-        .forEach(
-            p -> {
-              DeployedProcess process =
-                  new DeployedProcess(
-                      p.getBpmnProcessId(),
-                      p.getVersion(),
-                      p.getProcessDefinitionKey(),
-                      p.getResourceName(),
-                      builtInProcessIds.contains(p.getBpmnProcessId()));
-              processes.put(p.getProcessDefinitionKey(), process);
-              ownDefinitionKeys.add(p.getProcessDefinitionKey());
-              trusted.merge(
-                  p.getBpmnProcessId(), process, (old, now) -> now.version() >= old.version() ? now : old);
-            });
+        .forEach(p -> {
+          DeployedProcess process =
+              new DeployedProcess(
+                  p.getBpmnProcessId(),
+                  p.getVersion(),
+                  p.getProcessDefinitionKey(),
+                  p.getResourceName(),
+                  builtInProcessIds.contains(p.getBpmnProcessId()));
+          processes.put(p.getProcessDefinitionKey(), process);
+          ownDefinitionKeys.add(p.getProcessDefinitionKey());
+          trusted.merge(
+              p.getBpmnProcessId(),
+              process,
+              (old, now) -> now.version() >= old.version() ? now : old);
+        });
   }
 
   /** Starts watching the embedded engine for deployments made by others. */
@@ -222,7 +233,8 @@ public class ProcessCatalog {
   }
 
   private void capture(EngineDeployment deployment) {
-    List<String> names = deployment.resources().stream().map(EngineDeployment.Resource::name).toList();
+    List<String> names =
+        deployment.resources().stream().map(EngineDeployment.Resource::name).toList();
     if (deployment.definedIds().stream().anyMatch(builtInIds::contains)) {
       log.warn(
           "A deployment of {} to the engine's gRPC port reuses the id of one of Flowmate's own"
@@ -246,11 +258,11 @@ public class ProcessCatalog {
     owner.ifPresent(tenant -> store.claim(tenant, deployment.definedIds(), clock.instant()));
     deployment
         .processes()
-        .forEach(
-            p -> {
-              processes.put(p.processDefinitionKey(), p);
-              trusted.merge(p.bpmnProcessId(), p, (old, now) -> now.version() >= old.version() ? now : old);
-            });
+        .forEach(p -> {
+          processes.put(p.processDefinitionKey(), p);
+          trusted.merge(
+              p.bpmnProcessId(), p, (old, now) -> now.version() >= old.version() ? now : old);
+        });
     if (!deployment.duplicatesOnly()) {
       store.save(deployment.resources(), null, clock.instant());
       log.info(
@@ -292,11 +304,10 @@ public class ProcessCatalog {
     Map<String, TenantId> owners = store.owners();
     return processes.values().stream()
         // A remote cluster's search also returns versions others deployed over a built-in id.
-        .filter(
-            p ->
-                p.builtIn()
-                    ? ownDefinitionKeys.contains(p.processDefinitionKey())
-                    : tenant.equals(owners.get(p.bpmnProcessId())))
+        .filter(p ->
+            p.builtIn()
+                ? ownDefinitionKeys.contains(p.processDefinitionKey())
+                : tenant.equals(owners.get(p.bpmnProcessId())))
         .sorted(
             Comparator.comparing(DeployedProcess::bpmnProcessId)
                 .thenComparing(DeployedProcess::version, Comparator.reverseOrder()))
@@ -312,11 +323,12 @@ public class ProcessCatalog {
   }
 
   /**
-   * The definition new instances of the process start from: the latest that Flowmate (built-in)
-   * or the id's owner deployed; empty if none is known here (a remote cluster after a restart).
+   * The definition new instances of the process start from: the latest that Flowmate (built-in) or
+   * the id's owner deployed; empty if none is known here (a remote cluster after a restart).
    */
   public Optional<Long> trustedDefinitionKey(String bpmnProcessId) {
-    return Optional.ofNullable(trusted.get(bpmnProcessId)).map(DeployedProcess::processDefinitionKey);
+    return Optional.ofNullable(trusted.get(bpmnProcessId))
+        .map(DeployedProcess::processDefinitionKey);
   }
 
   private Optional<TenantId> portOwner() {
@@ -340,16 +352,15 @@ public class ProcessCatalog {
           .send()
           .join()
           .items()
-          .forEach(
-              p ->
-                  processes.put(
+          .forEach(p ->
+              processes.put(
+                  p.getProcessDefinitionKey(),
+                  new DeployedProcess(
+                      p.getProcessDefinitionId(),
+                      p.getVersion(),
                       p.getProcessDefinitionKey(),
-                      new DeployedProcess(
-                          p.getProcessDefinitionId(),
-                          p.getVersion(),
-                          p.getProcessDefinitionKey(),
-                          p.getResourceName(),
-                          builtInProcessIds.contains(p.getProcessDefinitionId()))));
+                      p.getResourceName(),
+                      builtInProcessIds.contains(p.getProcessDefinitionId()))));
     } catch (RuntimeException e) {
       log.debug("Process definition search is not available on this cluster: {}", e.getMessage());
     }

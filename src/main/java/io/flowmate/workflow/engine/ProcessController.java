@@ -88,7 +88,12 @@ class ProcessController {
 
   private static ProcessView view(DeployedProcess p) {
     return new ProcessView(
-        p.bpmnProcessId(), p.version(), p.processDefinitionKey(), p.resourceName(), p.builtIn(), !p.builtIn());
+        p.bpmnProcessId(),
+        p.version(),
+        p.processDefinitionKey(),
+        p.resourceName(),
+        p.builtIn(),
+        !p.builtIn());
   }
 
   @PostMapping("/deployments")
@@ -108,7 +113,9 @@ class ProcessController {
     }
     List<EngineDeployment.Resource> resources = new ArrayList<>();
     for (ResourceRequest resource : request.resources()) {
-      if (resource == null || resource.name() == null || !resource.name().matches(RESOURCE_NAME_PATTERN)) {
+      if (resource == null
+          || resource.name() == null
+          || !resource.name().matches(RESOURCE_NAME_PATTERN)) {
         throw ApiException.invalid("Each resource needs a name ending in .bpmn, .dmn or .form");
       }
       if (resource.content() == null || resource.content().isBlank()) {
@@ -122,7 +129,9 @@ class ProcessController {
       resources.add(new EngineDeployment.Resource(resource.name(), content));
     }
     return new DeployedView(
-        catalog.deployFor(caller.tenantId(), resources).stream().map(ProcessController::view).toList());
+        catalog.deployFor(caller.tenantId(), resources).stream()
+            .map(ProcessController::view)
+            .toList());
   }
 
   @PostMapping("/{bpmnProcessId}/instances")
@@ -166,7 +175,8 @@ class ProcessController {
         throw ApiException.notFound("Process", bpmnProcessId);
       }
       if (e.getStatusCode() == Status.Code.INVALID_ARGUMENT) {
-        throw ApiException.invalid("The engine refused the start: " + e.getStatus().getDescription());
+        throw ApiException.invalid(
+            "The engine refused the start: " + e.getStatus().getDescription());
       }
       throw e;
     }

@@ -16,8 +16,8 @@ import org.xml.sax.SAXException;
 
 /**
  * The ids a BPMN, DMN or form resource defines (processes, decisions, decision graphs, forms), read
- * without deploying it: the engine keys every one of them globally, so a resource that reuses one of
- * Flowmate's ids or another tenant's would replace it.
+ * without deploying it: the engine keys every one of them globally, so a resource that reuses one
+ * of Flowmate's ids or another tenant's would replace it.
  */
 final class ResourceIds {
 
@@ -25,7 +25,9 @@ final class ResourceIds {
 
   private ResourceIds() {}
 
-  /** @throws IllegalArgumentException if the resource cannot be read */
+  /**
+   * @throws IllegalArgumentException if the resource cannot be read
+   */
   static Set<String> of(String name, byte[] content) {
     if (name.endsWith(".form")) {
       try {
@@ -67,7 +69,8 @@ final class ResourceIds {
       factory.setExpandEntityReferences(false);
       return factory.newDocumentBuilder().parse(new ByteArrayInputStream(content));
     } catch (ParserConfigurationException | SAXException | IOException e) {
-      throw new IllegalArgumentException("'%s' is not a BPMN or DMN model (XML)".formatted(name), e);
+      throw new IllegalArgumentException(
+          "'%s' is not a BPMN or DMN model (XML)".formatted(name), e);
     }
   }
 }

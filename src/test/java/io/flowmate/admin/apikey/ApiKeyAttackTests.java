@@ -16,7 +16,9 @@ class ApiKeyAttackTests extends IntegrationTest {
 
   @Autowired ApiKeyService keys;
 
-  /** A key with only account:manage rotates the tenant's {@code *} key to receive its new secret. */
+  /**
+   * A key with only account:manage rotates the tenant's {@code *} key to receive its new secret.
+   */
   @Test
   void narrowKeyCannotRotateTheWildcardKey() {
     TestTenant tenant = newTenant();
@@ -92,8 +94,12 @@ class ApiKeyAttackTests extends IntegrationTest {
     TestTenant tenant = newTenant();
     TenantId id = TenantId.of(tenant.id());
     Api forged =
-        tenant.api().withKey(
-            keys.issue(id, "forged", Set.of("account:manage", "tenants:read"), null).rawKey().value());
+        tenant
+            .api()
+            .withKey(
+                keys.issue(id, "forged", Set.of("account:manage", "tenants:read"), null)
+                    .rawKey()
+                    .value());
     String target = keys.issue(id, "target", Set.of("tenants:read"), null).key().id().toString();
 
     Api.Response created =
@@ -120,13 +126,15 @@ class ApiKeyAttackTests extends IntegrationTest {
   }
 
   private static String keyIdOf(Api creator, String... scopes) {
-    Api.Response key = creator.post("/api/v2/api-keys", Map.of("name", "k", "scopes", List.of(scopes)));
+    Api.Response key =
+        creator.post("/api/v2/api-keys", Map.of("name", "k", "scopes", List.of(scopes)));
     assertThat(key.status()).as(key.toString()).isEqualTo(201);
     return key.text("id");
   }
 
   private static Api keyOf(Api creator, String... scopes) {
-    Api.Response key = creator.post("/api/v2/api-keys", Map.of("name", "k", "scopes", List.of(scopes)));
+    Api.Response key =
+        creator.post("/api/v2/api-keys", Map.of("name", "k", "scopes", List.of(scopes)));
     assertThat(key.status()).as(key.toString()).isEqualTo(201);
     return creator.withKey(key.text("raw_key"));
   }

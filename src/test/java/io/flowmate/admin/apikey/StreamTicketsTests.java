@@ -31,8 +31,12 @@ class StreamTicketsTests extends IntegrationTest {
   @BeforeEach
   void tickets() {
     tickets =
-        new StreamTickets(jdbc, new AdminSettings(null, "Default", null, true, Duration.ofSeconds(60), 3, false), clock);
+        new StreamTickets(
+            jdbc,
+            new AdminSettings(null, "Default", null, true, Duration.ofSeconds(60), 3, false),
+            clock);
   }
+
   private final TenantId tenant = TenantId.of(UUID.randomUUID());
   private final UUID key = UUID.randomUUID();
 
@@ -80,14 +84,20 @@ class StreamTicketsTests extends IntegrationTest {
     assertThat(tickets.redeem(ticket)).isEmpty();
   }
 
-  /** Two instances behind a load balancer: a ticket made by one opens a stream on the other, once. */
+  /**
+   * Two instances behind a load balancer: a ticket made by one opens a stream on the other, once.
+   */
   @Test
   void aTicketMadeOnOneInstanceIsRedeemedOnAnotherOnce() {
     StreamTickets otherInstance =
-        new StreamTickets(jdbc, new AdminSettings(null, "Default", null, true, Duration.ofSeconds(60), 3, false), clock);
+        new StreamTickets(
+            jdbc,
+            new AdminSettings(null, "Default", null, true, Duration.ofSeconds(60), 3, false),
+            clock);
     String ticket = tickets.issue(tenant, key, Set.of("messages:read")).value();
 
-    assertThat(otherInstance.redeem(ticket)).hasValueSatisfying(t -> assertThat(t.apiKeyId()).isEqualTo(key));
+    assertThat(otherInstance.redeem(ticket))
+        .hasValueSatisfying(t -> assertThat(t.apiKeyId()).isEqualTo(key));
     assertThat(tickets.redeem(ticket)).isEmpty();
   }
 }

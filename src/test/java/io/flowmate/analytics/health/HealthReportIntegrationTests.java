@@ -46,10 +46,18 @@ class HealthReportIntegrationTests extends IntegrationTest {
 
     assertThat(report.get("plan").asText()).isEqualTo("Business");
     assertThat(report.get("timezone").asText()).isEqualTo("UTC");
-    assertThat(Instant.parse(report.get("generated_at").asText())).isCloseTo(Instant.now(), within(Duration.ofMinutes(1)));
+    assertThat(Instant.parse(report.get("generated_at").asText()))
+        .isCloseTo(Instant.now(), within(Duration.ofMinutes(1)));
     assertThat(report.get("sections").findValuesAsText("id"))
-        .containsExactly("sessions", "unanswered_contacts", "cold_leads", "vip_contacts", "unmonitored_groups", "usage");
-    assertThat(report.get("summary")).isEqualTo(json(Map.of("ok", 5, "attention", 1, "skipped", 0)));
+        .containsExactly(
+            "sessions",
+            "unanswered_contacts",
+            "cold_leads",
+            "vip_contacts",
+            "unmonitored_groups",
+            "usage");
+    assertThat(report.get("summary"))
+        .isEqualTo(json(Map.of("ok", 5, "attention", 1, "skipped", 0)));
 
     JsonNode sessions = section(report, "sessions");
     assertThat(sessions.get("status").asText()).isEqualTo("attention");
@@ -60,7 +68,9 @@ class HealthReportIntegrationTests extends IntegrationTest {
     assertThat(sessions.at("/figures/working").asInt()).isZero();
     assertThat(sessions.at("/figures/sessions")).isEmpty();
     assertThat(sessions.get("actions"))
-        .containsExactly(action("Connect a WhatsApp number", "POST", "/api/v2/sessions", Map.of("name", "main")));
+        .containsExactly(
+            action(
+                "Connect a WhatsApp number", "POST", "/api/v2/sessions", Map.of("name", "main")));
     assertThat(sessions.get("note").isNull()).isTrue();
 
     JsonNode unanswered = section(report, "unanswered_contacts");
@@ -86,8 +96,15 @@ class HealthReportIntegrationTests extends IntegrationTest {
     assertThat(usage.get("summary").asText()).isEqualTo("Within the Business plan's limits");
     assertThat(usage.at("/figures/plan").asText()).isEqualTo("Business");
     assertThat(usage.at("/figures/usage").findValuesAsText("metric"))
-        .containsExactly("messages_this_month", "sessions", "monitored_groups", "custom_groups", "scheduled_reports");
-    assertThat(usageLine(usage, "messages_this_month")).isEqualTo(json(usageLine("messages_this_month", "Messages this month", 0, 3000, 0.0, "idle")));
+        .containsExactly(
+            "messages_this_month",
+            "sessions",
+            "monitored_groups",
+            "custom_groups",
+            "scheduled_reports");
+    assertThat(usageLine(usage, "messages_this_month"))
+        .isEqualTo(
+            json(usageLine("messages_this_month", "Messages this month", 0, 3000, 0.0, "idle")));
     assertThat(usageLine(usage, "sessions").get("limit").asInt()).isEqualTo(15);
     assertThat(usageLine(usage, "monitored_groups").get("level").asText()).isEqualTo("idle");
     assertThat(usageLine(usage, "custom_groups").get("level").asText()).isEqualTo("idle");
@@ -100,8 +117,9 @@ class HealthReportIntegrationTests extends IntegrationTest {
         .containsExactly("/api/v2/sessions", "/api/v2/groups", "/api/v2/custom-groups");
 
     assertThat(report.get("text").asText())
-        .startsWith("🩺 *Account health* (Business)\n5 ✅ · 1 ❌\n\n❌ *WhatsApp sessions*\nNo WhatsApp number connected\n"
-            + "→ Connect a WhatsApp number: POST /api/v2/sessions")
+        .startsWith(
+            "🩺 *Account health* (Business)\n5 ✅ · 1 ❌\n\n❌ *WhatsApp sessions*\nNo WhatsApp number connected\n"
+                + "→ Connect a WhatsApp number: POST /api/v2/sessions")
         .contains("✅ *Unanswered contacts*\nEveryone who wrote got an answer")
         .contains("✅ *Usage and plan*\nWithin the Business plan's limits")
         .doesNotContain("not checked");
@@ -114,14 +132,22 @@ class HealthReportIntegrationTests extends IntegrationTest {
     String uma = "4915100060001";
     writes(tenant, session, uma, "Uma", "Is the flat in Porto still free?");
 
-    JsonNode hidden = awaitSection(tenant.api(), "unanswered_contacts", s -> s.at("/figures/total").asInt() == 1);
+    JsonNode hidden =
+        awaitSection(tenant.api(), "unanswered_contacts", s -> s.at("/figures/total").asInt() == 1);
     assertThat(hidden.get("status").asText()).isEqualTo("attention");
     assertThat(hidden.get("summary").asText()).isEqualTo("1 contact(s) wrote and got no reply");
-    assertThat(hidden.at("/figures/contacts")).as("who it is stays hidden without chat history access").isEmpty();
+    assertThat(hidden.at("/figures/contacts"))
+        .as("who it is stays hidden without chat history access")
+        .isEmpty();
     assertThat(hidden.at("/figures/contacts_hidden").asBoolean()).isTrue();
-    assertThat(hidden.get("note").asText()).isEqualTo("Who they are stays hidden while chat history access is off");
-    JsonNode optIn = action("Let Flowmate show who wrote (chat history access)", "PATCH", "/api/v2/tenant/settings",
-        Map.of("chat_history_access_enabled", true));
+    assertThat(hidden.get("note").asText())
+        .isEqualTo("Who they are stays hidden while chat history access is off");
+    JsonNode optIn =
+        action(
+            "Let Flowmate show who wrote (chat history access)",
+            "PATCH",
+            "/api/v2/tenant/settings",
+            Map.of("chat_history_access_enabled", true));
     assertThat(hidden.get("actions")).containsExactly(optIn);
     assertThat(health(tenant.api()).toString()).doesNotContain(uma).doesNotContain("Uma");
 
@@ -145,7 +171,10 @@ class HealthReportIntegrationTests extends IntegrationTest {
     JsonNode replyAction = action("Reply to Uma · +" + uma, "POST", "/api/v2/messages/send", reply);
     assertThat(unanswered.get("actions")).containsExactly(replyAction);
     assertThat(health(tenant.api()).get("text").asText())
-        .contains("❌ *Unanswered contacts*\n1 contact(s) wrote and got no reply\n→ Reply to Uma · +" + uma + ": POST /api/v2/messages/send");
+        .contains(
+            "❌ *Unanswered contacts*\n1 contact(s) wrote and got no reply\n→ Reply to Uma · +"
+                + uma
+                + ": POST /api/v2/messages/send");
 
     // Answer as the report suggests; once WhatsApp took the reply, Uma waits no more.
     Map<String, Object> answer = new HashMap<>(reply);
@@ -154,10 +183,14 @@ class HealthReportIntegrationTests extends IntegrationTest {
     assertThat(sent.status()).as(sent.toString()).isEqualTo(201);
     tenant.awaitMessageStatus(sent.text("id"), "read");
 
-    JsonNode answered = awaitSection(tenant.api(), "unanswered_contacts", s -> s.at("/figures/total").asInt() == 0);
+    JsonNode answered =
+        awaitSection(tenant.api(), "unanswered_contacts", s -> s.at("/figures/total").asInt() == 0);
     assertOk(answered, "Everyone who wrote got an answer");
     assertThat(answered.at("/figures/contacts")).isEmpty();
-    assertThat(usageLine(section(health(tenant.api()), "usage"), "messages_this_month").get("used").asInt())
+    assertThat(
+            usageLine(section(health(tenant.api()), "usage"), "messages_this_month")
+                .get("used")
+                .asInt())
         .as("the reply counts against the month's messages")
         .isEqualTo(1);
   }
@@ -186,7 +219,9 @@ class HealthReportIntegrationTests extends IntegrationTest {
     assertThat(cold.get("status").asText()).isEqualTo("attention");
     assertThat(cold.get("summary").asText()).isEqualTo("2 open lead(s) quiet for 7+ days");
     assertThat(cold.at("/figures/total").asInt()).isEqualTo(2);
-    assertThat(cold.at("/figures/leads").findValuesAsText("id")).as("longest quiet first").containsExactly(cole, quinn);
+    assertThat(cold.at("/figures/leads").findValuesAsText("id"))
+        .as("longest quiet first")
+        .containsExactly(cole, quinn);
     JsonNode first = cold.at("/figures/leads/0");
     assertThat(first.get("contact_phone").asText()).isEqualTo("4915100061002");
     assertThat(first.get("contact_name").asText()).isEqualTo("Cole");
@@ -195,11 +230,20 @@ class HealthReportIntegrationTests extends IntegrationTest {
         .isCloseTo(now.minus(Duration.ofDays(9)), within(Duration.ofSeconds(1)));
     assertThat(cold.get("actions"))
         .containsExactly(
-            action("Check whether Cole · +4915100061002 wrote to you first, then follow up", "GET",
-                "/api/v2/leads/" + cole + "/reciprocity?session_id=" + session, null),
-            action("Check whether Quinn · +4915100061001 wrote to you first, then follow up", "GET",
-                "/api/v2/leads/" + quinn + "/reciprocity?session_id=" + session, null),
-            action("Close the leads that are gone", "POST", "/api/v2/leads/bulk/status",
+            action(
+                "Check whether Cole · +4915100061002 wrote to you first, then follow up",
+                "GET",
+                "/api/v2/leads/" + cole + "/reciprocity?session_id=" + session,
+                null),
+            action(
+                "Check whether Quinn · +4915100061001 wrote to you first, then follow up",
+                "GET",
+                "/api/v2/leads/" + quinn + "/reciprocity?session_id=" + session,
+                null),
+            action(
+                "Close the leads that are gone",
+                "POST",
+                "/api/v2/leads/bulk/status",
                 Map.of("lead_ids", List.of(cole, quinn), "status", "lost")));
 
     // Each suggested call works as given.
@@ -228,12 +272,15 @@ class HealthReportIntegrationTests extends IntegrationTest {
       tenant.groupMessage(session, groups.getLast(), "4915100067001", "Anyone need a bike?");
     }
 
-    JsonNode exactlyTen = awaitSection(tenant.api(), "unmonitored_groups", s -> s.at("/figures/total").asInt() == 10);
-    assertThat(exactlyTen.get("summary").asText()).isEqualTo("10 active group(s) not monitored for leads");
+    JsonNode exactlyTen =
+        awaitSection(tenant.api(), "unmonitored_groups", s -> s.at("/figures/total").asInt() == 10);
+    assertThat(exactlyTen.get("summary").asText())
+        .isEqualTo("10 active group(s) not monitored for leads");
     assertThat(exactlyTen.get("actions")).as("three groups get an action of their own").hasSize(3);
     JsonNode tenLeads = section(health(tenant.api()), "cold_leads");
     assertThat(tenLeads.get("summary").asText()).isEqualTo("10 open lead(s) quiet for 7+ days");
-    assertThat(tenLeads.at("/figures/leads").findValuesAsText("id")).containsExactlyElementsOf(leads);
+    assertThat(tenLeads.at("/figures/leads").findValuesAsText("id"))
+        .containsExactlyElementsOf(leads);
     assertThat(tenLeads.get("actions")).hasSize(4);
     assertThat(tenLeads.at("/actions/3/body/lead_ids")).hasSize(10);
 
@@ -244,8 +291,12 @@ class HealthReportIntegrationTests extends IntegrationTest {
     tenant.groupMessage(session, eleventhGroup, "4915100067001", "Still for sale");
 
     JsonNode moreGroups =
-        awaitSection(tenant.api(), "unmonitored_groups", s -> s.at("/figures/groups/0/wa_group_id").asText().equals(eleventhGroup));
-    assertThat(moreGroups.get("summary").asText()).isEqualTo("10+ active group(s) not monitored for leads");
+        awaitSection(
+            tenant.api(),
+            "unmonitored_groups",
+            s -> s.at("/figures/groups/0/wa_group_id").asText().equals(eleventhGroup));
+    assertThat(moreGroups.get("summary").asText())
+        .isEqualTo("10+ active group(s) not monitored for leads");
     assertThat(moreGroups.at("/figures/groups")).as("the busiest ten").hasSize(10);
     JsonNode moreLeads = section(health(tenant.api()), "cold_leads");
     assertThat(moreLeads.get("summary").asText()).isEqualTo("10+ open lead(s) quiet for 7+ days");
@@ -259,16 +310,26 @@ class HealthReportIntegrationTests extends IntegrationTest {
   void anActiveGroupNobodyMonitorsIsSuggestedUntilItIsMonitored() {
     TestTenant tenant = newTenant();
     String session = tenant.workingSession();
-    String porto = tenant.simulatedGroup(session, "Porto flat hunters", "4915100062001", "4915100062002");
-    tenant.simulatedGroup(session, "Quiet book club", "4915100062003", "4915100062004", "4915100062005");
-    tenant.groupMessage(session, porto, "4915100062001", "Looking for a 2-bedroom flat near the river");
+    String porto =
+        tenant.simulatedGroup(session, "Porto flat hunters", "4915100062001", "4915100062002");
+    tenant.simulatedGroup(
+        session, "Quiet book club", "4915100062003", "4915100062004", "4915100062005");
+    tenant.groupMessage(
+        session, porto, "4915100062001", "Looking for a 2-bedroom flat near the river");
     tenant.groupMessage(session, porto, "4915100062002", "Me too, what is the price range?");
 
-    JsonNode groups = awaitSection(tenant.api(), "unmonitored_groups", s -> s.at("/figures/groups/0/messages_in_window").asInt() == 2);
+    JsonNode groups =
+        awaitSection(
+            tenant.api(),
+            "unmonitored_groups",
+            s -> s.at("/figures/groups/0/messages_in_window").asInt() == 2);
 
     assertThat(groups.get("status").asText()).isEqualTo("attention");
-    assertThat(groups.get("summary").asText()).isEqualTo("1 active group(s) not monitored for leads");
-    assertThat(groups.at("/figures/total").asInt()).as("the quiet group is not active").isEqualTo(1);
+    assertThat(groups.get("summary").asText())
+        .isEqualTo("1 active group(s) not monitored for leads");
+    assertThat(groups.at("/figures/total").asInt())
+        .as("the quiet group is not active")
+        .isEqualTo(1);
     JsonNode group = groups.at("/figures/groups/0");
     assertThat(groups.at("/figures/groups")).hasSize(1);
     assertThat(group.get("session_id").asText()).isEqualTo(session);
@@ -282,7 +343,8 @@ class HealthReportIntegrationTests extends IntegrationTest {
     monitor.put("name", "Porto flat hunters");
     monitor.put("monitor_mode", "keywords");
     monitor.put("monitor_keywords", List.of("interested", "looking for", "need", "price"));
-    JsonNode suggested = action("Monitor Porto flat hunters for leads", "POST", "/api/v2/groups", monitor);
+    JsonNode suggested =
+        action("Monitor Porto flat hunters for leads", "POST", "/api/v2/groups", monitor);
     assertThat(groups.get("actions")).containsExactly(suggested);
 
     Api.Response monitored = follow(tenant.api(), suggested);
@@ -293,8 +355,15 @@ class HealthReportIntegrationTests extends IntegrationTest {
     JsonNode after = section(report, "unmonitored_groups");
     assertOk(after, "Every active group is monitored");
     assertThat(after.at("/figures/groups")).isEmpty();
-    assertThat(usageLine(section(report, "usage"), "monitored_groups").get("used").asInt()).isEqualTo(1);
-    assertThat(tenant.api().get("/api/v2/groups/available/" + session).json().get("items").findValuesAsText("wa_group_id"))
+    assertThat(usageLine(section(report, "usage"), "monitored_groups").get("used").asInt())
+        .isEqualTo(1);
+    assertThat(
+            tenant
+                .api()
+                .get("/api/v2/groups/available/" + session)
+                .json()
+                .get("items")
+                .findValuesAsText("wa_group_id"))
         .as("the quiet group is still there, just not active")
         .doesNotContain(porto)
         .hasSize(1);
@@ -310,7 +379,10 @@ class HealthReportIntegrationTests extends IntegrationTest {
     String failed = tenant.api().post("/api/v2/sessions", Map.of("name", "Shop phone")).text("id");
     assertThat(tenant.api().post("/api/v2/sessions/" + failed + "/start").status()).isEqualTo(200);
     tenant.awaitSessionStatus(failed, "working");
-    tenant.api().post("/api/v2/simulator/sessions/" + failed + "/faults", Map.of("unlink_from_phone", true));
+    tenant
+        .api()
+        .post(
+            "/api/v2/simulator/sessions/" + failed + "/faults", Map.of("unlink_from_phone", true));
     tenant.awaitSessionStatus(failed, "failed");
 
     JsonNode sessions = section(health(tenant.api()), "sessions");
@@ -326,8 +398,10 @@ class HealthReportIntegrationTests extends IntegrationTest {
     assertThat(byId.get(failed).get("status").asText()).isEqualTo("failed");
     assertThat(byId.get(failed).get("failure_reason").asText()).contains("pair the phone again");
     assertThat(byId.get(failed).get("status_since").asText()).isNotBlank();
-    JsonNode startStopped = action("Start Never started again", "POST", "/api/v2/sessions/" + stopped + "/start", null);
-    JsonNode startFailed = action("Start Shop phone again", "POST", "/api/v2/sessions/" + failed + "/start", null);
+    JsonNode startStopped =
+        action("Start Never started again", "POST", "/api/v2/sessions/" + stopped + "/start", null);
+    JsonNode startFailed =
+        action("Start Shop phone again", "POST", "/api/v2/sessions/" + failed + "/start", null);
     assertThat(sessions.get("actions")).containsExactlyInAnyOrder(startStopped, startFailed);
     assertThat(health(tenant.api()).get("text").asText())
         .contains("❌ *WhatsApp sessions*\n1 of 3 working")
@@ -341,8 +415,8 @@ class HealthReportIntegrationTests extends IntegrationTest {
   }
 
   /**
-   * The Starter plan allows 5 custom groups: 1 (20%) is no longer idle, 4 (80%) is not yet near
-   * the limit, 5 (100%) is; below 20% the report points at the capacity left unused.
+   * The Starter plan allows 5 custom groups: 1 (20%) is no longer idle, 4 (80%) is not yet near the
+   * limit, 5 (100%) is; below 20% the report points at the capacity left unused.
    */
   @Test
   void usageAboveEightyPercentOfThePlanWarnsAndBelowTwentyPointsAtIdleCapacity() {
@@ -350,25 +424,40 @@ class HealthReportIntegrationTests extends IntegrationTest {
     JsonNode idle = section(health(starter.api()), "usage");
     assertThat(idle.get("status").asText()).isEqualTo("ok");
     assertThat(idle.get("summary").asText()).isEqualTo("Within the Starter plan's limits");
-    assertThat(usageLine(idle, "custom_groups")).isEqualTo(json(usageLine("custom_groups", "Custom groups", 0, 5, 0.0, "idle")));
+    assertThat(usageLine(idle, "custom_groups"))
+        .isEqualTo(json(usageLine("custom_groups", "Custom groups", 0, 5, 0.0, "idle")));
     assertThat(usageLine(idle, "scheduled_reports").get("limit").asInt()).isEqualTo(5);
     assertThat(idle.get("actions").findValuesAsText("title"))
         .containsExactly(
-            "Connect another number", "Monitor a WhatsApp group for leads", "Build a contact list",
+            "Connect another number",
+            "Monitor a WhatsApp group for leads",
+            "Build a contact list",
             "Get the lead pipeline every Monday at 09:00");
     assertThat(texts(idle.at("/figures/suggestions")))
-        .contains("Custom groups at 0%: idle capacity — build a contact list (POST /api/v2/custom-groups)");
+        .contains(
+            "Custom groups at 0%: idle capacity — build a contact list (POST /api/v2/custom-groups)");
     JsonNode buildList = find(idle.get("actions"), "title", "Build a contact list");
-    assertThat(buildList).isEqualTo(action("Build a contact list", "POST", "/api/v2/custom-groups", Map.of("name", "Hot leads")));
+    assertThat(buildList)
+        .isEqualTo(
+            action(
+                "Build a contact list",
+                "POST",
+                "/api/v2/custom-groups",
+                Map.of("name", "Hot leads")));
 
-    assertThat(follow(starter.api(), buildList).status()).as("the idle action works as given").isEqualTo(201);
+    assertThat(follow(starter.api(), buildList).status())
+        .as("the idle action works as given")
+        .isEqualTo(201);
     JsonNode fifth = section(health(starter.api()), "usage");
-    assertThat(usageLine(fifth, "custom_groups")).isEqualTo(json(usageLine("custom_groups", "Custom groups", 1, 5, 20.0, "ok")));
-    assertThat(fifth.get("actions").findValuesAsText("title")).doesNotContain("Build a contact list");
+    assertThat(usageLine(fifth, "custom_groups"))
+        .isEqualTo(json(usageLine("custom_groups", "Custom groups", 1, 5, 20.0, "ok")));
+    assertThat(fifth.get("actions").findValuesAsText("title"))
+        .doesNotContain("Build a contact list");
 
     customGroups(starter, 3);
     JsonNode eighty = section(health(starter.api()), "usage");
-    assertThat(usageLine(eighty, "custom_groups")).isEqualTo(json(usageLine("custom_groups", "Custom groups", 4, 5, 80.0, "ok")));
+    assertThat(usageLine(eighty, "custom_groups"))
+        .isEqualTo(json(usageLine("custom_groups", "Custom groups", 4, 5, 80.0, "ok")));
     assertThat(eighty.get("status").asText()).as("80% is not above 80%").isEqualTo("ok");
 
     customGroups(starter, 1);
@@ -381,17 +470,27 @@ class HealthReportIntegrationTests extends IntegrationTest {
     assertThat(full.get("summary").asText()).isEqualTo("Near a limit of the Starter plan");
     JsonNode upgrade = full.get("actions").get(0);
     assertThat(upgrade)
-        .isEqualTo(action("Compare the plans and ask your operator for a larger one", "GET", "/api/v2/billing/plans", null));
+        .isEqualTo(
+            action(
+                "Compare the plans and ask your operator for a larger one",
+                "GET",
+                "/api/v2/billing/plans",
+                null));
     assertThat(follow(starter.api(), upgrade).status()).isEqualTo(200);
     assertThat(texts(full.at("/figures/suggestions")))
-        .contains("Custom groups at 100% of the Starter plan's 5: upgrade to a larger plan (GET /api/v2/billing/plans)");
-    assertThat(report.at("/summary/attention").asInt()).as("no session, and the custom groups").isEqualTo(2);
+        .contains(
+            "Custom groups at 100% of the Starter plan's 5: upgrade to a larger plan (GET /api/v2/billing/plans)");
+    assertThat(report.at("/summary/attention").asInt())
+        .as("no session, and the custom groups")
+        .isEqualTo(2);
 
     // The plan's only session, once connected, is at its limit too.
     starter.workingSession();
     JsonNode withSession = section(health(starter.api()), "usage");
-    assertThat(usageLine(withSession, "sessions")).isEqualTo(json(usageLine("sessions", "Sessions", 1, 1, 100.0, "near_limit")));
-    assertThat(withSession.get("actions").findValuesAsText("title")).doesNotContain("Connect another number");
+    assertThat(usageLine(withSession, "sessions"))
+        .isEqualTo(json(usageLine("sessions", "Sessions", 1, 1, 100.0, "near_limit")));
+    assertThat(withSession.get("actions").findValuesAsText("title"))
+        .doesNotContain("Connect another number");
   }
 
   @Test
@@ -404,22 +503,36 @@ class HealthReportIntegrationTests extends IntegrationTest {
     }
     writes(tenant, session, "4915100063002", "Tim", "Just one question");
 
-    JsonNode hidden = awaitSection(tenant.api(), "vip_contacts", s -> s.at("/figures/total").asInt() == 1);
+    JsonNode hidden =
+        awaitSection(tenant.api(), "vip_contacts", s -> s.at("/figures/total").asInt() == 1);
     assertThat(hidden.get("status").asText()).isEqualTo("attention");
-    assertThat(hidden.get("summary").asText()).isEqualTo("1 contact(s) with 10+ messages, 1 in no custom group");
+    assertThat(hidden.get("summary").asText())
+        .isEqualTo("1 contact(s) with 10+ messages, 1 in no custom group");
     assertThat(hidden.at("/figures/contacts")).isEmpty();
     assertThat(hidden.at("/figures/contacts_hidden").asBoolean()).isTrue();
-    assertThat(hidden.get("note").asText()).isEqualTo("Who they are stays hidden while chat history access is off");
-    assertThat(hidden.get("actions").findValuesAsText("path")).containsExactly("/api/v2/tenant/settings");
+    assertThat(hidden.get("note").asText())
+        .isEqualTo("Who they are stays hidden while chat history access is off");
+    assertThat(hidden.get("actions").findValuesAsText("path"))
+        .containsExactly("/api/v2/tenant/settings");
 
-    assertThat(tenant.api().patch("/api/v2/tenant/settings", Map.of("chat_history_access_enabled", true)).status()).isEqualTo(200);
+    assertThat(
+            tenant
+                .api()
+                .patch("/api/v2/tenant/settings", Map.of("chat_history_access_enabled", true))
+                .status())
+        .isEqualTo(200);
     JsonNode vips = section(health(tenant.api()), "vip_contacts");
-    assertThat(vips.at("/figures/contacts").findValuesAsText("chat_id")).containsExactly(vera + "@c.us");
+    assertThat(vips.at("/figures/contacts").findValuesAsText("chat_id"))
+        .containsExactly(vera + "@c.us");
     assertThat(vips.at("/figures/contacts/0/message_count").asInt()).isEqualTo(10);
     assertThat(vips.at("/figures/not_in_a_custom_group").asInt()).isEqualTo(1);
     JsonNode keep =
-        action("Keep your VIPs in a contact list for follow-ups and campaigns", "POST", "/api/v2/custom-groups",
-            Map.of("name", "VIP contacts", "members", List.of(Map.of("phone", vera, "name", "Vera"))));
+        action(
+            "Keep your VIPs in a contact list for follow-ups and campaigns",
+            "POST",
+            "/api/v2/custom-groups",
+            Map.of(
+                "name", "VIP contacts", "members", List.of(Map.of("phone", vera, "name", "Vera"))));
     assertThat(vips.get("actions")).containsExactly(keep);
 
     Api.Response listed = follow(tenant.api(), keep);
@@ -447,9 +560,7 @@ class HealthReportIntegrationTests extends IntegrationTest {
     customGroups(tenant, 1);
     awaitSection(tenant.api(), "unanswered_contacts", s -> s.at("/figures/total").asInt() == 1);
     awaitSection(tenant.api(), "unmonitored_groups", s -> s.at("/figures/total").asInt() == 1);
-    await()
-        .atMost(WAIT)
-        .until(() -> unread(tenant.id(), "4915100064001@c.us") == 2);
+    await().atMost(WAIT).until(() -> unread(tenant.id(), "4915100064001@c.us") == 2);
     Map<String, List<String>> before = rows(tenant.id());
     assertThat(before.get("messaging_chat")).hasSize(2);
     assertThat(before.get("leads_lead")).hasSize(1);
@@ -458,7 +569,9 @@ class HealthReportIntegrationTests extends IntegrationTest {
     JsonNode second = health(tenant.api());
 
     assertThat(rows(tenant.id())).isEqualTo(before);
-    assertThat(unread(tenant.id(), "4915100064001@c.us")).as("not even unread counters").isEqualTo(2);
+    assertThat(unread(tenant.id(), "4915100064001@c.us"))
+        .as("not even unread counters")
+        .isEqualTo(2);
     assertThat(second.get("summary")).isEqualTo(first.get("summary"));
     assertThat(second.get("sections")).isEqualTo(first.get("sections"));
     assertThat(first.get("summary")).isEqualTo(json(Map.of("ok", 2, "attention", 4, "skipped", 0)));
@@ -478,26 +591,39 @@ class HealthReportIntegrationTests extends IntegrationTest {
     awaitSection(tenant.api(), "unanswered_contacts", s -> s.at("/figures/total").asInt() == 1);
     awaitSection(tenant.api(), "unmonitored_groups", s -> s.at("/figures/total").asInt() == 1);
 
-    Api.Response refused = tenant.keyWithScopes("leads:read", "messages:read", "sessions:read", "groups:read").get(HEALTH);
+    Api.Response refused =
+        tenant
+            .keyWithScopes("leads:read", "messages:read", "sessions:read", "groups:read")
+            .get(HEALTH);
     assertThat(refused.status()).isEqualTo(403);
     assertThat(refused.header("X-Required-Scopes")).isEqualTo("usage:read");
     assertThat(tenant.api().withoutKey().get(HEALTH).status()).isEqualTo(401);
 
     JsonNode usageOnly = health(tenant.keyWithScopes("usage:read"));
-    assertThat(usageOnly.get("summary")).isEqualTo(json(Map.of("ok", 1, "attention", 0, "skipped", 5)));
+    assertThat(usageOnly.get("summary"))
+        .isEqualTo(json(Map.of("ok", 1, "attention", 0, "skipped", 5)));
     Map<String, String> scopeOf =
-        Map.of("sessions", "sessions:read", "unanswered_contacts", "messages:read", "cold_leads", "leads:read",
-            "vip_contacts", "messages:read", "unmonitored_groups", "groups:read");
-    scopeOf.forEach(
-        (id, scope) -> {
-          JsonNode skipped = section(usageOnly, id);
-          assertThat(skipped.get("status").asText()).as(id).isEqualTo("skipped");
-          assertThat(skipped.get("icon").asText()).isEqualTo("➖");
-          assertThat(skipped.get("summary").asText()).isEqualTo("Not checked: the API key lacks " + scope);
-          assertThat(skipped.get("note").asText()).startsWith("Needs scope " + scope + ";");
-          assertThat(skipped.get("figures").isNull()).isTrue();
-          assertThat(skipped.get("actions")).isEmpty();
-        });
+        Map.of(
+            "sessions",
+            "sessions:read",
+            "unanswered_contacts",
+            "messages:read",
+            "cold_leads",
+            "leads:read",
+            "vip_contacts",
+            "messages:read",
+            "unmonitored_groups",
+            "groups:read");
+    scopeOf.forEach((id, scope) -> {
+      JsonNode skipped = section(usageOnly, id);
+      assertThat(skipped.get("status").asText()).as(id).isEqualTo("skipped");
+      assertThat(skipped.get("icon").asText()).isEqualTo("➖");
+      assertThat(skipped.get("summary").asText())
+          .isEqualTo("Not checked: the API key lacks " + scope);
+      assertThat(skipped.get("note").asText()).startsWith("Needs scope " + scope + ";");
+      assertThat(skipped.get("figures").isNull()).isTrue();
+      assertThat(skipped.get("actions")).isEmpty();
+    });
     assertThat(section(usageOnly, "usage").get("status").asText()).isEqualTo("ok");
     assertThat(usageOnly.get("text").asText()).contains("1 ✅ · 0 ❌ · 5 not checked");
     assertThat(usageOnly.toString()).doesNotContain(uma, group, lead, session);
@@ -520,11 +646,14 @@ class HealthReportIntegrationTests extends IntegrationTest {
     assertThat(usageLine(section(theirs, "usage"), "sessions").get("used").asInt()).isZero();
     assertThat(theirs.toString()).doesNotContain(uma, group, lead, session);
     JsonNode mine = health(tenant.api());
-    assertThat(section(mine, "unanswered_contacts").at("/figures/contacts/0/chat_id").asText()).isEqualTo(uma + "@c.us");
-    assertThat(section(mine, "unmonitored_groups").at("/figures/groups/0/wa_group_id").asText()).isEqualTo(group);
+    assertThat(section(mine, "unanswered_contacts").at("/figures/contacts/0/chat_id").asText())
+        .isEqualTo(uma + "@c.us");
+    assertThat(section(mine, "unmonitored_groups").at("/figures/groups/0/wa_group_id").asText())
+        .isEqualTo(group);
   }
 
-  // --- the report -----------------------------------------------------------------------------------
+  // --- the report
+  // -----------------------------------------------------------------------------------
 
   private static JsonNode health(Api api) {
     Api.Response report = api.get(HEALTH);
@@ -539,7 +668,9 @@ class HealthReportIntegrationTests extends IntegrationTest {
         .orElseThrow(() -> new AssertionError("no section " + id + " in " + report));
   }
 
-  /** Waits until the section says what is expected (inbound messages are recorded asynchronously). */
+  /**
+   * Waits until the section says what is expected (inbound messages are recorded asynchronously).
+   */
   private static JsonNode awaitSection(Api api, String id, Predicate<JsonNode> expected) {
     await().atMost(WAIT).until(() -> expected.test(section(health(api), id)));
     return section(health(api), id);
@@ -556,7 +687,8 @@ class HealthReportIntegrationTests extends IntegrationTest {
     return find(usage.at("/figures/usage"), "metric", metric);
   }
 
-  private static Map<String, Object> usageLine(String metric, String label, long used, long limit, double percent, String level) {
+  private static Map<String, Object> usageLine(
+      String metric, String label, long used, long limit, double percent, String level) {
     Map<String, Object> line = new LinkedHashMap<>();
     line.put("metric", metric);
     line.put("label", label);
@@ -588,25 +720,35 @@ class HealthReportIntegrationTests extends IntegrationTest {
     };
   }
 
-  // --- data -----------------------------------------------------------------------------------------
+  // --- data
+  // -----------------------------------------------------------------------------------------
 
-  private static void writes(TestTenant tenant, String session, String phone, String name, String text) {
+  private static void writes(
+      TestTenant tenant, String session, String phone, String name, String text) {
     Api.Response inbound =
-        tenant.api()
-            .post("/api/v2/simulator/sessions/" + session + "/inbound", Map.of("from", phone, "sender_name", name, "message", text));
+        tenant
+            .api()
+            .post(
+                "/api/v2/simulator/sessions/" + session + "/inbound",
+                Map.of("from", phone, "sender_name", name, "message", text));
     assertThat(inbound.status()).as(inbound.toString()).isEqualTo(202);
   }
 
   /** A lead entered by hand with a score, so that no scoring touches it while a test runs. */
   private static String lead(TestTenant tenant, String phone, String name) {
     Api.Response created =
-        tenant.api().post("/api/v2/leads", Map.of("contact_phone", phone, "contact_name", name, "lead_score", 5));
+        tenant
+            .api()
+            .post(
+                "/api/v2/leads",
+                Map.of("contact_phone", phone, "contact_name", name, "lead_score", 5));
     assertThat(created.status()).as(created.toString()).isEqualTo(201);
     return created.text("id");
   }
 
   private static void moveLead(TestTenant tenant, String lead, String status) {
-    Api.Response moved = tenant.api().patch("/api/v2/leads/" + lead + "/status", Map.of("status", status));
+    Api.Response moved =
+        tenant.api().patch("/api/v2/leads/" + lead + "/status", Map.of("status", status));
     assertThat(moved.status()).as(moved.toString()).isEqualTo(200);
   }
 
@@ -616,7 +758,8 @@ class HealthReportIntegrationTests extends IntegrationTest {
    */
   private void quietSince(String lead, Instant at) {
     int updated =
-        jdbc.sql("UPDATE leads_lead SET last_activity_at = :at, scored_activity_at = :at WHERE id = :id")
+        jdbc.sql(
+                "UPDATE leads_lead SET last_activity_at = :at, scored_activity_at = :at WHERE id = :id")
             .param("at", Timestamp.from(at.truncatedTo(ChronoUnit.MICROS)))
             .param("id", UUID.fromString(lead))
             .update();
@@ -625,13 +768,15 @@ class HealthReportIntegrationTests extends IntegrationTest {
 
   private static void customGroups(TestTenant tenant, int count) {
     for (int i = 0; i < count; i++) {
-      Api.Response created = tenant.api().post("/api/v2/custom-groups", Map.of("name", "List " + UUID.randomUUID()));
+      Api.Response created =
+          tenant.api().post("/api/v2/custom-groups", Map.of("name", "List " + UUID.randomUUID()));
       assertThat(created.status()).as(created.toString()).isEqualTo(201);
     }
   }
 
   private int unread(UUID tenant, String chat) {
-    return jdbc.sql("SELECT unread_count FROM messaging_chat WHERE tenant_id = :tenant AND chat_id = :chat")
+    return jdbc.sql(
+            "SELECT unread_count FROM messaging_chat WHERE tenant_id = :tenant AND chat_id = :chat")
         .param("tenant", tenant)
         .param("chat", chat)
         .query(Integer.class)
@@ -661,17 +806,22 @@ class HealthReportIntegrationTests extends IntegrationTest {
     }
     rows.put(
         "admin_tenant",
-        jdbc.sql("SELECT t::text FROM admin_tenant t WHERE id = :tenant").param("tenant", tenant).query(String.class).list());
+        jdbc.sql("SELECT t::text FROM admin_tenant t WHERE id = :tenant")
+            .param("tenant", tenant)
+            .query(String.class)
+            .list());
     rows.put(
         "event_publication",
-        jdbc.sql("SELECT id::text FROM event_publication WHERE serialized_event LIKE :tenant ORDER BY 1")
+        jdbc.sql(
+                "SELECT id::text FROM event_publication WHERE serialized_event LIKE :tenant ORDER BY 1")
             .param("tenant", "%" + tenant + "%")
             .query(String.class)
             .list());
     return rows;
   }
 
-  // --- JSON -----------------------------------------------------------------------------------------
+  // --- JSON
+  // -----------------------------------------------------------------------------------------
 
   /** The value as the server would write it, so that numbers compare as parsed JSON numbers. */
   private static JsonNode json(Object value) {

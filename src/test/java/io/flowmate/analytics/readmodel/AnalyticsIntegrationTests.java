@@ -60,15 +60,32 @@ class AnalyticsIntegrationTests extends IntegrationTest {
                 TestGroups.Member.of(ana, "Ana"), TestGroups.Member.of(ben, "Ben"),
                 TestGroups.Member.of(cai, "Cai"), TestGroups.Member.of(dia, "Dia")));
     String job =
-        tenant.api()
-            .post("/api/v2/bulk-send", Map.of("session_id", session, "custom_group_id", group.toString(), "message_content", "Spring offer for {name}"))
+        tenant
+            .api()
+            .post(
+                "/api/v2/bulk-send",
+                Map.of(
+                    "session_id",
+                    session,
+                    "custom_group_id",
+                    group.toString(),
+                    "message_content",
+                    "Spring offer for {name}"))
             .text("id");
-    await().atMost(WAIT).untilAsserted(() -> assertThat(tenant.api().get("/api/v2/bulk-send/" + job).text("status")).isEqualTo("completed"));
-    await().atMost(WAIT).untilAsserted(() -> assertThat(analytics(job).at("/funnel/read").asInt()).isEqualTo(1));
+    await()
+        .atMost(WAIT)
+        .untilAsserted(() ->
+            assertThat(tenant.api().get("/api/v2/bulk-send/" + job).text("status"))
+                .isEqualTo("completed"));
+    await()
+        .atMost(WAIT)
+        .untilAsserted(() -> assertThat(analytics(job).at("/funnel/read").asInt()).isEqualTo(1));
 
     tenant.contactWrites(session, ana, "Yes, tell me more");
 
-    await().atMost(WAIT).untilAsserted(() -> assertThat(analytics(job).at("/funnel/replied").asInt()).isEqualTo(1));
+    await()
+        .atMost(WAIT)
+        .untilAsserted(() -> assertThat(analytics(job).at("/funnel/replied").asInt()).isEqualTo(1));
     JsonNode report = analytics(job);
     assertThat(report.get("job_id").asText()).isEqualTo(job);
     assertThat(report.get("status").asText()).isEqualTo("completed");
@@ -97,35 +114,50 @@ class AnalyticsIntegrationTests extends IntegrationTest {
 
     Map<String, JsonNode> byChat = new HashMap<>();
     report.at("/recipients/items").forEach(r -> byChat.put(r.get("chat_id").asText(), r));
-    assertThat(byChat.keySet()).containsExactlyInAnyOrder(ana + "@c.us", ben + "@c.us", cai + "@c.us", dia + "@c.us");
+    assertThat(byChat.keySet())
+        .containsExactlyInAnyOrder(ana + "@c.us", ben + "@c.us", cai + "@c.us", dia + "@c.us");
     assertThat(byChat.get(ana + "@c.us").get("status").asText()).isEqualTo("read");
     assertThat(byChat.get(ana + "@c.us").get("replied").asBoolean()).isTrue();
     assertThat(byChat.get(ana + "@c.us").get("replied_at").isTextual()).isTrue();
     assertThat(byChat.get(ben + "@c.us").get("status").asText()).isEqualTo("delivered");
     assertThat(byChat.get(ben + "@c.us").get("replied").asBoolean()).isFalse();
     assertThat(byChat.get(cai + "@c.us").get("status").asText()).isEqualTo("failed");
-    assertThat(byChat.get(cai + "@c.us").get("failure_reason").asText()).contains("not on WhatsApp");
+    assertThat(byChat.get(cai + "@c.us").get("failure_reason").asText())
+        .contains("not on WhatsApp");
     assertThat(byChat.get(cai + "@c.us").get("sent_at").isNull()).isTrue();
     assertThat(byChat.get(dia + "@c.us").get("failure_reason").asText()).contains("opted out");
 
-    JsonNode firstPage = tenant.api().get("/api/v2/analytics/campaigns/" + job + "?limit=3").json().get("recipients");
-    JsonNode secondPage = tenant.api().get("/api/v2/analytics/campaigns/" + job + "?limit=3&offset=3").json().get("recipients");
+    JsonNode firstPage =
+        tenant
+            .api()
+            .get("/api/v2/analytics/campaigns/" + job + "?limit=3")
+            .json()
+            .get("recipients");
+    JsonNode secondPage =
+        tenant
+            .api()
+            .get("/api/v2/analytics/campaigns/" + job + "?limit=3&offset=3")
+            .json()
+            .get("recipients");
     assertThat(firstPage.get("items")).hasSize(3);
     assertThat(firstPage.get("total").asInt()).isEqualTo(4);
     assertThat(firstPage.get("has_more").asBoolean()).isTrue();
     assertThat(secondPage.get("items")).hasSize(1);
     assertThat(secondPage.get("has_more").asBoolean()).isFalse();
-    assertThat(tenant.api().get("/api/v2/analytics/campaigns/" + job + "?limit=500").status()).isEqualTo(422);
+    assertThat(tenant.api().get("/api/v2/analytics/campaigns/" + job + "?limit=500").status())
+        .isEqualTo(422);
 
     // What the listeners counted live is what the stored messages say.
     JsonNode live = analytics(job);
-    JsonNode contactsLive = tenant.api().get("/api/v2/analytics/contacts?sort=messages_sent").json();
+    JsonNode contactsLive =
+        tenant.api().get("/api/v2/analytics/contacts?sort=messages_sent").json();
     assertThat(operator().post("/api/v2/analytics/rebuild").status()).isEqualTo(200);
     JsonNode rebuilt = analytics(job);
     assertThat(rebuilt.get("funnel")).isEqualTo(live.get("funnel"));
     assertThat(rebuilt.get("failure_reasons")).isEqualTo(live.get("failure_reasons"));
     assertThat(rebuilt.get("recipients")).isEqualTo(live.get("recipients"));
-    assertThat(withoutScores(tenant.api().get("/api/v2/analytics/contacts?sort=messages_sent").json()))
+    assertThat(
+            withoutScores(tenant.api().get("/api/v2/analytics/contacts?sort=messages_sent").json()))
         .isEqualTo(withoutScores(contactsLive));
   }
 
@@ -147,46 +179,64 @@ class AnalyticsIntegrationTests extends IntegrationTest {
 
     await()
         .atMost(WAIT)
-        .untilAsserted(
-            () -> {
-              JsonNode page = tenant.api().get("/api/v2/analytics/contacts").json();
-              assertThat(page.get("total").asInt()).isEqualTo(3);
-              assertThat(figure(page, zoe, "messages_received")).isEqualTo(3);
-              assertThat(figure(page, zoe, "messages_replied")).isEqualTo(2);
-              assertThat(figure(page, yan, "messages_read")).isEqualTo(2);
-            });
+        .untilAsserted(() -> {
+          JsonNode page = tenant.api().get("/api/v2/analytics/contacts").json();
+          assertThat(page.get("total").asInt()).isEqualTo(3);
+          assertThat(figure(page, zoe, "messages_received")).isEqualTo(3);
+          assertThat(figure(page, zoe, "messages_replied")).isEqualTo(2);
+          assertThat(figure(page, yan, "messages_read")).isEqualTo(2);
+        });
 
-    JsonNode byScore = tenant.api().get("/api/v2/analytics/contacts?sort=engagement_score&limit=50").json();
+    JsonNode byScore =
+        tenant.api().get("/api/v2/analytics/contacts?sort=engagement_score&limit=50").json();
     assertThat(phones(byScore)).containsExactly(zoe, xia, yan);
     JsonNode zoeRow = byScore.get("items").get(0);
     assertThat(zoeRow.get("messages_sent").asInt()).isEqualTo(2);
     assertThat(zoeRow.get("reply_rate").asDouble()).isEqualTo(1.0);
     assertThat(zoeRow.at("/score/reply_points").asDouble()).isEqualTo(40.0);
-    assertThat(zoeRow.at("/score/volume_points").asDouble()).isEqualTo(ContactEngagementScore.of(2, 3, 2, null, Instant.now()).volumePoints());
+    assertThat(zoeRow.at("/score/volume_points").asDouble())
+        .isEqualTo(ContactEngagementScore.of(2, 3, 2, null, Instant.now()).volumePoints());
     assertThat(zoeRow.at("/score/recency_points").asDouble()).isBetween(29.9, 30.0);
     assertThat(zoeRow.get("engagement_score").asDouble())
-        .isEqualTo(round(zoeRow.at("/score/reply_points").asDouble() + zoeRow.at("/score/volume_points").asDouble()
-            + zoeRow.at("/score/recency_points").asDouble()), org.assertj.core.data.Offset.offset(0.11));
+        .isEqualTo(
+            round(
+                zoeRow.at("/score/reply_points").asDouble()
+                    + zoeRow.at("/score/volume_points").asDouble()
+                    + zoeRow.at("/score/recency_points").asDouble()),
+            org.assertj.core.data.Offset.offset(0.11));
     assertThat(byScore.get("items").get(2).get("engagement_score").asDouble())
-        .as("Yan: only volume points").isEqualTo(ContactEngagementScore.of(2, 0, 0, null, Instant.now()).score());
-    assertThat(byScore.get("items").findValuesAsText("chat_id")).containsExactly(zoe + "@c.us", xia + "@c.us", yan + "@c.us");
+        .as("Yan: only volume points")
+        .isEqualTo(ContactEngagementScore.of(2, 0, 0, null, Instant.now()).score());
+    assertThat(byScore.get("items").findValuesAsText("chat_id"))
+        .containsExactly(zoe + "@c.us", xia + "@c.us", yan + "@c.us");
 
-    assertThat(phones(tenant.api().get("/api/v2/analytics/contacts?sort=messages_sent").json())).containsExactly(zoe, yan, xia);
-    assertThat(phones(tenant.api().get("/api/v2/analytics/contacts?sort=messages_received").json())).containsExactly(zoe, xia, yan);
-    assertThat(phones(tenant.api().get("/api/v2/analytics/contacts?sort=reply_rate").json())).containsExactly(zoe, yan, xia);
-    assertThat(phones(tenant.api().get("/api/v2/analytics/contacts?sort=last_message_at").json())).containsExactly(xia, yan, zoe);
+    assertThat(phones(tenant.api().get("/api/v2/analytics/contacts?sort=messages_sent").json()))
+        .containsExactly(zoe, yan, xia);
+    assertThat(phones(tenant.api().get("/api/v2/analytics/contacts?sort=messages_received").json()))
+        .containsExactly(zoe, xia, yan);
+    assertThat(phones(tenant.api().get("/api/v2/analytics/contacts?sort=reply_rate").json()))
+        .containsExactly(zoe, yan, xia);
+    assertThat(phones(tenant.api().get("/api/v2/analytics/contacts?sort=last_message_at").json()))
+        .containsExactly(xia, yan, zoe);
     JsonNode secondOnly = tenant.api().get("/api/v2/analytics/contacts?limit=1&offset=1").json();
     assertThat(phones(secondOnly)).containsExactly(xia);
     assertThat(secondOnly.get("has_more").asBoolean()).isTrue();
     Api.Response unknownSort = tenant.api().get("/api/v2/analytics/contacts?sort=popularity");
     assertThat(unknownSort.status()).isEqualTo(422);
-    assertThat(unknownSort.text("detail")).contains("engagement_score, messages_sent, messages_received, reply_rate, last_message_at");
+    assertThat(unknownSort.text("detail"))
+        .contains(
+            "engagement_score, messages_sent, messages_received, reply_rate, last_message_at");
   }
 
   @Test
   void bestSendTimesAreTheTenantsLocalHoursWithAContactFigureOnceThereIsEnoughData() {
     ZoneId saoPaulo = ZoneId.of("America/Sao_Paulo");
-    assertThat(tenant.api().patch("/api/v2/tenant/settings", Map.of("timezone", saoPaulo.getId())).status()).isEqualTo(200);
+    assertThat(
+            tenant
+                .api()
+                .patch("/api/v2/tenant/settings", Map.of("timezone", saoPaulo.getId()))
+                .status())
+        .isEqualTo(200);
     String pat = "4915100006001"; // twenty messages: enough for their own figure
     String que = "4915100006002"; // wrote to us, got one message
     tenant.contactWrites(session, que, "Hello, are you open on Sunday?");
@@ -198,11 +248,16 @@ class AnalyticsIntegrationTests extends IntegrationTest {
     sent.add(send(que, "We are open from ten"));
     sent.forEach(id -> tenant.awaitMessageStatus(id, "read"));
     Instant end = Instant.now();
-    Set<Integer> hours = Set.copyOf(List.of(SendTimeSlots.hourOfWeek(start, saoPaulo), SendTimeSlots.hourOfWeek(end, saoPaulo)));
+    Set<Integer> hours =
+        Set.copyOf(
+            List.of(
+                SendTimeSlots.hourOfWeek(start, saoPaulo),
+                SendTimeSlots.hourOfWeek(end, saoPaulo)));
 
     await()
         .atMost(WAIT)
-        .untilAsserted(() -> assertThat(sendTime("").at("/best_slots/0/read").asInt()).isGreaterThanOrEqualTo(5));
+        .untilAsserted(() ->
+            assertThat(sendTime("").at("/best_slots/0/read").asInt()).isGreaterThanOrEqualTo(5));
     JsonNode forTenant = sendTime("?limit=168");
     assertThat(forTenant.get("timezone").asText()).isEqualTo("America/Sao_Paulo");
     assertThat(forTenant.get("basis").asText()).isEqualTo("tenant");
@@ -224,7 +279,9 @@ class AnalyticsIntegrationTests extends IntegrationTest {
     assertThat(hours).contains(forPat.at("/best_slots/0/hour_of_week").asInt());
 
     String queContactId =
-        StreamSupport.stream(tenant.api().get("/api/v2/analytics/contacts").json().get("items").spliterator(), false)
+        StreamSupport.stream(
+                tenant.api().get("/api/v2/analytics/contacts").json().get("items").spliterator(),
+                false)
             .filter(c -> c.get("phone").asText().equals(que))
             .findFirst()
             .orElseThrow()
@@ -233,13 +290,30 @@ class AnalyticsIntegrationTests extends IntegrationTest {
     JsonNode forQue = sendTime("?contact_id=" + queContactId);
     assertThat(forQue.get("basis").asText()).isEqualTo("tenant");
     assertThat(forQue.get("fallback").asBoolean()).isTrue();
-    assertThat(forQue.get("fallback_reason").asText()).contains("only 1 message(s)").contains("needs 20");
+    assertThat(forQue.get("fallback_reason").asText())
+        .contains("only 1 message(s)")
+        .contains("needs 20");
     assertThat(forQue.get("contact_messages").asInt()).isEqualTo(1);
     assertThat(forQue.get("best_slots")).isEqualTo(sendTime("").get("best_slots"));
 
-    assertThat(tenant.api().get("/api/v2/analytics/send-time?contact_id=" + UUID.randomUUID()).status()).isEqualTo(404);
-    assertThat(tenant.api().get("/api/v2/analytics/send-time?chat_id=120363000000000001@g.us").status()).isEqualTo(422);
-    assertThat(tenant.api().get("/api/v2/analytics/send-time?chat_id=" + pat + "&contact_id=" + queContactId).status()).isEqualTo(422);
+    assertThat(
+            tenant
+                .api()
+                .get("/api/v2/analytics/send-time?contact_id=" + UUID.randomUUID())
+                .status())
+        .isEqualTo(404);
+    assertThat(
+            tenant
+                .api()
+                .get("/api/v2/analytics/send-time?chat_id=120363000000000001@g.us")
+                .status())
+        .isEqualTo(422);
+    assertThat(
+            tenant
+                .api()
+                .get("/api/v2/analytics/send-time?chat_id=" + pat + "&contact_id=" + queContactId)
+                .status())
+        .isEqualTo(422);
     assertThat(tenant.api().get("/api/v2/analytics/send-time?limit=0").status()).isEqualTo(422);
   }
 
@@ -247,10 +321,21 @@ class AnalyticsIntegrationTests extends IntegrationTest {
   void campaignAnalyticsNeedProAndTheRightScopeAndStayWithinTheTenant() {
     UUID group = groups.create(tenant.id(), List.of(TestGroups.Member.of("4915100008001", "Ana")));
     String job =
-        tenant.api()
-            .post("/api/v2/bulk-send", Map.of("session_id", session, "custom_group_id", group.toString(), "message_content", "Hi"))
+        tenant
+            .api()
+            .post(
+                "/api/v2/bulk-send",
+                Map.of(
+                    "session_id",
+                    session,
+                    "custom_group_id",
+                    group.toString(),
+                    "message_content",
+                    "Hi"))
             .text("id");
-    await().atMost(WAIT).untilAsserted(() -> assertThat(analytics(job).at("/funnel/sent").asInt()).isEqualTo(1));
+    await()
+        .atMost(WAIT)
+        .untilAsserted(() -> assertThat(analytics(job).at("/funnel/sent").asInt()).isEqualTo(1));
 
     TestTenant starter = newTenant("starter");
     Api.Response belowPro = starter.api().get("/api/v2/analytics/campaigns/" + job);
@@ -259,9 +344,12 @@ class AnalyticsIntegrationTests extends IntegrationTest {
 
     TestTenant other = newTenant();
     assertThat(other.api().get("/api/v2/analytics/campaigns/" + job).status()).isEqualTo(404);
-    assertThat(tenant.api().get("/api/v2/analytics/campaigns/" + UUID.randomUUID()).status()).isEqualTo(404);
+    assertThat(tenant.api().get("/api/v2/analytics/campaigns/" + UUID.randomUUID()).status())
+        .isEqualTo(404);
     assertThat(other.api().get("/api/v2/analytics/contacts").json().get("total").asInt()).isZero();
-    assertThat(other.api().get("/api/v2/analytics/send-time").json().get("messages_analysed").asInt()).isZero();
+    assertThat(
+            other.api().get("/api/v2/analytics/send-time").json().get("messages_analysed").asInt())
+        .isZero();
 
     Api bulkReader = tenant.keyWithScopes("bulk-send:read");
     Api messageReader = tenant.keyWithScopes("messages:read");
@@ -271,7 +359,8 @@ class AnalyticsIntegrationTests extends IntegrationTest {
     assertThat(noBulkScope.header("X-Required-Scopes")).isEqualTo("bulk-send:read");
     assertThat(messageReader.get("/api/v2/analytics/contacts").status()).isEqualTo(200);
     assertThat(messageReader.get("/api/v2/analytics/send-time").status()).isEqualTo(200);
-    assertThat(bulkReader.get("/api/v2/analytics/contacts").header("X-Required-Scopes")).isEqualTo("messages:read");
+    assertThat(bulkReader.get("/api/v2/analytics/contacts").header("X-Required-Scopes"))
+        .isEqualTo("messages:read");
     assertThat(bulkReader.get("/api/v2/analytics/send-time").status()).isEqualTo(403);
     Api.Response tenantRebuild = tenant.api().post("/api/v2/analytics/rebuild");
     assertThat(tenantRebuild.status()).isEqualTo(403);
@@ -292,13 +381,19 @@ class AnalyticsIntegrationTests extends IntegrationTest {
 
   private String send(String phone, String text) {
     Api.Response sent =
-        tenant.api().post("/api/v2/messages/send", Map.of("session_id", session, "chat_id", phone + "@c.us", "message", text));
+        tenant
+            .api()
+            .post(
+                "/api/v2/messages/send",
+                Map.of("session_id", session, "chat_id", phone + "@c.us", "message", text));
     assertThat(sent.status()).as(sent.toString()).isIn(200, 201, 202);
     return sent.text("id");
   }
 
   private void faults(Map<String, Object> faults) {
-    assertThat(tenant.api().post("/api/v2/simulator/sessions/" + session + "/faults", faults).status()).isEqualTo(200);
+    assertThat(
+            tenant.api().post("/api/v2/simulator/sessions/" + session + "/faults", faults).status())
+        .isEqualTo(200);
   }
 
   private static int figure(JsonNode page, String phone, String field) {
@@ -321,10 +416,11 @@ class AnalyticsIntegrationTests extends IntegrationTest {
   /** The counters of a page; scores move with the clock (recency). */
   private static JsonNode withoutScores(JsonNode page) {
     JsonNode copy = page.deepCopy();
-    copy.get("items").forEach(item -> {
-      ((com.fasterxml.jackson.databind.node.ObjectNode) item).remove("engagement_score");
-      ((com.fasterxml.jackson.databind.node.ObjectNode) item).remove("score");
-    });
+    copy.get("items")
+        .forEach(item -> {
+          ((com.fasterxml.jackson.databind.node.ObjectNode) item).remove("engagement_score");
+          ((com.fasterxml.jackson.databind.node.ObjectNode) item).remove("score");
+        });
     return copy;
   }
 

@@ -107,10 +107,29 @@ class AnalyticsRecorderTests {
     recorder.replay(
         deltas,
         new MessageStatusChanged(
-            TENANT, SESSION, UUID.randomUUID(), "sent", SENT, "queued", group, "campaign", CAMPAIGN, null, SENT));
+            TENANT,
+            SESSION,
+            UUID.randomUUID(),
+            "sent",
+            SENT,
+            "queued",
+            group,
+            "campaign",
+            CAMPAIGN,
+            null,
+            SENT));
     recorder.replay(
         deltas,
-        new MessageReceived(TENANT, SESSION, UUID.randomUUID(), group, UUID.randomUUID(), true, "text", SENT, "4915100000002"));
+        new MessageReceived(
+            TENANT,
+            SESSION,
+            UUID.randomUUID(),
+            group,
+            UUID.randomUUID(),
+            true,
+            "text",
+            SENT,
+            "4915100000002"));
 
     assertThat(deltas.contacts()).isEmpty();
     assertThat(deltas.slots()).isEmpty();
@@ -122,10 +141,28 @@ class AnalyticsRecorderTests {
     UUID contactId = UUID.randomUUID();
     recorder.replay(
         deltas,
-        new MessageReceived(TENANT, SESSION, UUID.randomUUID(), "123456789012345@lid", contactId, false, "text", SENT, "4915100000001"));
+        new MessageReceived(
+            TENANT,
+            SESSION,
+            UUID.randomUUID(),
+            "123456789012345@lid",
+            contactId,
+            false,
+            "text",
+            SENT,
+            "4915100000001"));
     recorder.replay(
         deltas,
-        new MessageReceived(TENANT, SESSION, UUID.randomUUID(), "999999999012345@lid", null, false, "text", SENT, null));
+        new MessageReceived(
+            TENANT,
+            SESSION,
+            UUID.randomUUID(),
+            "999999999012345@lid",
+            null,
+            false,
+            "text",
+            SENT,
+            null));
 
     assertThat(deltas.contacts())
         .extracting(c -> c.contactKey, c -> c.received, c -> c.contactId)
@@ -141,8 +178,17 @@ class AnalyticsRecorderTests {
     recorder.replay(
         deltas,
         new MessageStatusChanged(
-            TENANT, SESSION, message, "failed", SENT.plusSeconds(1), "sent", ANA, "campaign", CAMPAIGN,
-            "WhatsApp refused the message (error 463)", SENT));
+            TENANT,
+            SESSION,
+            message,
+            "failed",
+            SENT.plusSeconds(1),
+            "sent",
+            ANA,
+            "campaign",
+            CAMPAIGN,
+            "WhatsApp refused the message (error 463)",
+            SENT));
     replay(changed(message, "delivered", SENT.plusSeconds(2), "sent", CAMPAIGN));
 
     AnalyticsDeltas.CampaignMessage row = deltas.campaignMessages().getFirst();
@@ -155,9 +201,19 @@ class AnalyticsRecorderTests {
     recorder.replay(deltas, event);
   }
 
-  private static MessageStatusChanged changed(UUID message, String status, Instant at, String previous, UUID campaign) {
+  private static MessageStatusChanged changed(
+      UUID message, String status, Instant at, String previous, UUID campaign) {
     return new MessageStatusChanged(
-        TENANT, SESSION, message, status, at, previous, ANA, campaign == null ? null : "campaign", campaign, null,
+        TENANT,
+        SESSION,
+        message,
+        status,
+        at,
+        previous,
+        ANA,
+        campaign == null ? null : "campaign",
+        campaign,
+        null,
         "queued".equals(status) ? null : SENT);
   }
 
@@ -165,8 +221,11 @@ class AnalyticsRecorderTests {
     AnalyticsTimeZones zones = mock(AnalyticsTimeZones.class);
     when(zones.of(any())).thenReturn(SAO_PAULO);
     AnalyticsSettings settings =
-        new Binder(new MapConfigurationPropertySource(java.util.Map.of("flowmate.analytics.read-models.enabled", "true")))
+        new Binder(
+                new MapConfigurationPropertySource(
+                    java.util.Map.of("flowmate.analytics.read-models.enabled", "true")))
             .bindOrCreate("flowmate.analytics", Bindable.of(AnalyticsSettings.class));
-    return new AnalyticsRecorder(mock(AnalyticsReadModelRepository.class), zones, mock(TransactionTemplate.class), settings);
+    return new AnalyticsRecorder(
+        mock(AnalyticsReadModelRepository.class), zones, mock(TransactionTemplate.class), settings);
   }
 }

@@ -30,7 +30,8 @@ class ContactEngagementScoreTests {
 
   @Test
   void eachPartFollowsItsFormula() {
-    ContactEngagementScore score = ContactEngagementScore.of(10, 4, 5, NOW.minus(Duration.ofDays(14)), NOW);
+    ContactEngagementScore score =
+        ContactEngagementScore.of(10, 4, 5, NOW.minus(Duration.ofDays(14)), NOW);
 
     // reply: 40 × 5/10; volume: 30 × ln(1 + 4 + 10/2) / ln(41); recency: 30 × 0.5^(14/14)
     assertThat(score.replyPoints()).isEqualTo(20);
@@ -42,8 +43,10 @@ class ContactEngagementScoreTests {
   @Test
   void recencyHalvesEveryTwoWeeksOfSilence() {
     double fresh = ContactEngagementScore.of(0, 1, 0, NOW, NOW).recencyPoints();
-    double twoWeeks = ContactEngagementScore.of(0, 1, 0, NOW.minus(Duration.ofDays(14)), NOW).recencyPoints();
-    double fourWeeks = ContactEngagementScore.of(0, 1, 0, NOW.minus(Duration.ofDays(28)), NOW).recencyPoints();
+    double twoWeeks =
+        ContactEngagementScore.of(0, 1, 0, NOW.minus(Duration.ofDays(14)), NOW).recencyPoints();
+    double fourWeeks =
+        ContactEngagementScore.of(0, 1, 0, NOW.minus(Duration.ofDays(28)), NOW).recencyPoints();
 
     assertThat(fresh).isEqualTo(30);
     assertThat(twoWeeks).isEqualTo(15);

@@ -15,12 +15,16 @@ class SendTimeSlotsTests {
 
   @Test
   void hoursOfTheWeekStartOnMondayMidnightLocalTime() {
-    assertThat(SendTimeSlots.hourOfWeek(Instant.parse("2025-01-06T00:30:00Z"), ZoneOffset.UTC)).isZero();
-    assertThat(SendTimeSlots.hourOfWeek(Instant.parse("2025-01-12T23:59:59Z"), ZoneOffset.UTC)).isEqualTo(167);
+    assertThat(SendTimeSlots.hourOfWeek(Instant.parse("2025-01-06T00:30:00Z"), ZoneOffset.UTC))
+        .isZero();
+    assertThat(SendTimeSlots.hourOfWeek(Instant.parse("2025-01-12T23:59:59Z"), ZoneOffset.UTC))
+        .isEqualTo(167);
     // Berlin is an hour ahead in winter: Monday 01:30.
-    assertThat(SendTimeSlots.hourOfWeek(Instant.parse("2025-01-06T00:30:00Z"), BERLIN)).isEqualTo(1);
+    assertThat(SendTimeSlots.hourOfWeek(Instant.parse("2025-01-06T00:30:00Z"), BERLIN))
+        .isEqualTo(1);
     // ...and New York is behind: Sunday 19:30.
-    assertThat(SendTimeSlots.hourOfWeek(Instant.parse("2025-01-06T00:30:00Z"), NEW_YORK)).isEqualTo(6 * 24 + 19);
+    assertThat(SendTimeSlots.hourOfWeek(Instant.parse("2025-01-06T00:30:00Z"), NEW_YORK))
+        .isEqualTo(6 * 24 + 19);
   }
 
   @Test
@@ -33,19 +37,26 @@ class SendTimeSlotsTests {
     assertThat(SendTimeSlots.hourOfWeek(tuesdayBefore, BERLIN)).isEqualTo(tuesdayNine);
     assertThat(SendTimeSlots.hourOfWeek(tuesdayAfter, BERLIN)).isEqualTo(tuesdayNine);
     // The same UTC time of day lands one local hour later once summer time began.
-    assertThat(SendTimeSlots.hourOfWeek(Instant.parse("2025-04-01T08:15:00Z"), BERLIN)).isEqualTo(tuesdayNine + 1);
+    assertThat(SendTimeSlots.hourOfWeek(Instant.parse("2025-04-01T08:15:00Z"), BERLIN))
+        .isEqualTo(tuesdayNine + 1);
   }
 
   @Test
   void theDstSundayItselfSkipsOneHourInSpringAndRepeatsOneInAutumn() {
     int sunday = 6 * 24;
     // 2025-03-30: 00:30Z is 01:30 CET, 01:30Z is already 03:30 CEST (02:00-03:00 does not exist).
-    assertThat(SendTimeSlots.hourOfWeek(Instant.parse("2025-03-30T00:30:00Z"), BERLIN)).isEqualTo(sunday + 1);
-    assertThat(SendTimeSlots.hourOfWeek(Instant.parse("2025-03-30T01:30:00Z"), BERLIN)).isEqualTo(sunday + 3);
-    // 2025-10-26: 02:00-03:00 happens twice (00:30Z in CEST, 01:30Z in CET): both are the 02:00 slot.
-    assertThat(SendTimeSlots.hourOfWeek(Instant.parse("2025-10-26T00:30:00Z"), BERLIN)).isEqualTo(sunday + 2);
-    assertThat(SendTimeSlots.hourOfWeek(Instant.parse("2025-10-26T01:30:00Z"), BERLIN)).isEqualTo(sunday + 2);
-    assertThat(SendTimeSlots.hourOfWeek(Instant.parse("2025-10-26T02:30:00Z"), BERLIN)).isEqualTo(sunday + 3);
+    assertThat(SendTimeSlots.hourOfWeek(Instant.parse("2025-03-30T00:30:00Z"), BERLIN))
+        .isEqualTo(sunday + 1);
+    assertThat(SendTimeSlots.hourOfWeek(Instant.parse("2025-03-30T01:30:00Z"), BERLIN))
+        .isEqualTo(sunday + 3);
+    // 2025-10-26: 02:00-03:00 happens twice (00:30Z in CEST, 01:30Z in CET): both are the 02:00
+    // slot.
+    assertThat(SendTimeSlots.hourOfWeek(Instant.parse("2025-10-26T00:30:00Z"), BERLIN))
+        .isEqualTo(sunday + 2);
+    assertThat(SendTimeSlots.hourOfWeek(Instant.parse("2025-10-26T01:30:00Z"), BERLIN))
+        .isEqualTo(sunday + 2);
+    assertThat(SendTimeSlots.hourOfWeek(Instant.parse("2025-10-26T02:30:00Z"), BERLIN))
+        .isEqualTo(sunday + 3);
   }
 
   @Test
@@ -83,13 +94,16 @@ class SendTimeSlotsTests {
             new SendTimeSlots.Counts(20, 20, 20, 10, 0),
             new SendTimeSlots.Counts(30, 10, 10, 5, 0));
 
-    assertThat(SendTimeSlots.best(counts, 5, 3)).extracting(SendTimeSlots.Slot::hourOfWeek).containsExactly(20, 30, 40);
+    assertThat(SendTimeSlots.best(counts, 5, 3))
+        .extracting(SendTimeSlots.Slot::hourOfWeek)
+        .containsExactly(20, 30, 40);
   }
 
   @Test
   void aContactWithEnoughMessagesGetsTheirOwnSlots() {
     List<SendTimeSlots.Counts> contact =
-        List.of(new SendTimeSlots.Counts(70, 15, 15, 15, 3), new SendTimeSlots.Counts(80, 5, 1, 0, 0));
+        List.of(
+            new SendTimeSlots.Counts(70, 15, 15, 15, 3), new SendTimeSlots.Counts(80, 5, 1, 0, 0));
     List<SendTimeSlots.Counts> tenant = List.of(new SendTimeSlots.Counts(10, 500, 400, 300, 50));
 
     SendTimeSlots.Advice advice = SendTimeSlots.advise(contact, tenant, 20, 5, 5);

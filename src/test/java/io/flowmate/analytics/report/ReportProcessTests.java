@@ -46,10 +46,13 @@ class ReportProcessTests extends ReportTestSupport {
 
   @Test
   void weeklyMondayNineInBerlinKeepsItsLocalTimeAcrossTheClockChange() {
-    // The next Berlin clock change at least two weeks away (a Sunday); start on the Monday 13 days before.
-    Instant change = BERLIN.getRules().nextTransition(clock.instant().plus(Duration.ofDays(14))).getInstant();
+    // The next Berlin clock change at least two weeks away (a Sunday); start on the Monday 13 days
+    // before.
+    Instant change =
+        BERLIN.getRules().nextTransition(clock.instant().plus(Duration.ofDays(14))).getInstant();
     LocalDate changeDay = change.atZone(BERLIN).toLocalDate();
-    LocalDate firstMonday = changeDay.with(TemporalAdjusters.previous(DayOfWeek.MONDAY)).minusWeeks(1);
+    LocalDate firstMonday =
+        changeDay.with(TemporalAdjusters.previous(DayOfWeek.MONDAY)).minusWeeks(1);
     String id = createWaiting(tenant, weekly("Pipeline for the team", firstMonday.atTime(9, 0)));
 
     Instant first = runNext(tenant, id);
@@ -69,24 +72,29 @@ class ReportProcessTests extends ReportTestSupport {
         .as("a week across the clock change is an hour shorter or longer")
         .isIn(Duration.ofDays(7).minusHours(1), Duration.ofDays(7).plusHours(1));
     List<JsonNode> runs = history(tenant, id);
-    assertThat(runs).extracting(r -> r.get("occurrence").asText())
+    assertThat(runs)
+        .extracting(r -> r.get("occurrence").asText())
         .containsExactly(third.toString(), second.toString(), first.toString());
-    assertThat(runs).allSatisfy(r -> {
-      assertThat(r.get("status").asText()).isEqualTo("generated");
-      assertThat(r.get("trigger").asText()).isEqualTo("schedule");
-      assertThat(r.get("period_end").asText()).isEqualTo(r.get("occurrence").asText());
-    });
+    assertThat(runs)
+        .allSatisfy(r -> {
+          assertThat(r.get("status").asText()).isEqualTo("generated");
+          assertThat(r.get("trigger").asText()).isEqualTo("schedule");
+          assertThat(r.get("period_end").asText()).isEqualTo(r.get("occurrence").asText());
+        });
     // Each run covers the time since the previous one; the first one a week.
     assertThat(runs.get(0).get("period_start").asText()).isEqualTo(second.toString());
     assertThat(runs.get(1).get("period_start").asText()).isEqualTo(first.toString());
-    assertThat(Instant.parse(runs.get(2).get("period_start").asText())).isEqualTo(first.minus(Duration.ofDays(7)));
+    assertThat(Instant.parse(runs.get(2).get("period_start").asText()))
+        .isEqualTo(first.minus(Duration.ofDays(7)));
     JsonNode latest = run(tenant, id, runs.get(0).get("id").asText());
-    assertThat(latest.get("text").asText()).startsWith("🎯 *Lead Pipeline Report*\n_Pipeline for the team_\n");
+    assertThat(latest.get("text").asText())
+        .startsWith("🎯 *Lead Pipeline Report*\n_Pipeline for the team_\n");
     assertThat(latest.at("/data/period_start").asText()).isEqualTo(second.toString());
     JsonNode report = schedule(tenant, id);
     assertThat(report.get("run_count").asInt()).isEqualTo(3);
     assertThat(report.get("last_run_at").asText()).isEqualTo(third.toString());
-    assertThat(Instant.parse(report.get("next_run_at").asText())).isEqualTo(third.atZone(BERLIN).plusWeeks(1).toInstant());
+    assertThat(Instant.parse(report.get("next_run_at").asText()))
+        .isEqualTo(third.atZone(BERLIN).plusWeeks(1).toInstant());
     long instance = processInstance(tenant, id);
     List<String> completed = records().completedElements(instance);
     assertThat(Collections.frequency(completed, GENERATE_TASK)).isEqualTo(3);
@@ -97,7 +105,13 @@ class ReportProcessTests extends ReportTestSupport {
 
   @Test
   void pausedReportGeneratesNothingUntilResumed() {
-    String id = createWaiting(tenant, daily("Daily activity", LocalDateTime.now(clock).plusHours(2).truncatedTo(ChronoUnit.MINUTES), ZoneId.of("UTC")));
+    String id =
+        createWaiting(
+            tenant,
+            daily(
+                "Daily activity",
+                LocalDateTime.now(clock).plusHours(2).truncatedTo(ChronoUnit.MINUTES),
+                ZoneId.of("UTC")));
     long instance = processInstance(tenant, id);
 
     Api.Response paused = tenant.api().post(REPORTS + "/" + id + "/pause");
@@ -117,12 +131,16 @@ class ReportProcessTests extends ReportTestSupport {
     awaitCompleted(instance, CHANGED_WHILE_PAUSED_EVENT);
     awaitTimer(tenant, id);
     assertThat(runNext(tenant, id)).isEqualTo(next);
-    assertThat(history(tenant, id)).singleElement().satisfies(r -> assertThat(r.get("status").asText()).isEqualTo("generated"));
+    assertThat(history(tenant, id))
+        .singleElement()
+        .satisfies(r -> assertThat(r.get("status").asText()).isEqualTo("generated"));
   }
 
   @Test
   void cancelledReportEndsItsInstanceAndKeepsItsHistory() {
-    String id = createWaiting(tenant, weekly("Weekly pipeline", LocalDate.now(clock).plusDays(1).atTime(9, 0)));
+    String id =
+        createWaiting(
+            tenant, weekly("Weekly pipeline", LocalDate.now(clock).plusDays(1).atTime(9, 0)));
     long instance = processInstance(tenant, id);
     runNext(tenant, id);
 
@@ -142,7 +160,15 @@ class ReportProcessTests extends ReportTestSupport {
     String id = createWaiting(tenant, daily("Morning numbers", day.atTime(9, 0), BERLIN));
 
     Api.Response edited =
-        tenant.api().patch(REPORTS + "/" + id, Map.of("scheduled_time", day.atTime(7, 30).toString(), "template_id", "daily_activity"));
+        tenant
+            .api()
+            .patch(
+                REPORTS + "/" + id,
+                Map.of(
+                    "scheduled_time",
+                    day.atTime(7, 30).toString(),
+                    "template_id",
+                    "daily_activity"));
 
     assertThat(edited.status()).as(edited.toString()).isEqualTo(200);
     Instant earlier = day.atTime(7, 30).atZone(BERLIN).toInstant();
@@ -153,8 +179,11 @@ class ReportProcessTests extends ReportTestSupport {
     // The old time passes without a second run that day.
     clock.travelPast(day.atTime(9, 0).atZone(BERLIN).toInstant());
     List<JsonNode> runs = history(tenant, id);
-    assertThat(runs).singleElement().satisfies(r -> assertThat(r.get("template_id").asText()).isEqualTo("daily_activity"));
-    assertThat(nextRunAt(tenant, id)).isEqualTo(day.plusDays(1).atTime(7, 30).atZone(BERLIN).toInstant());
+    assertThat(runs)
+        .singleElement()
+        .satisfies(r -> assertThat(r.get("template_id").asText()).isEqualTo("daily_activity"));
+    assertThat(nextRunAt(tenant, id))
+        .isEqualTo(day.plusDays(1).atTime(7, 30).atZone(BERLIN).toInstant());
   }
 
   @Test
@@ -163,7 +192,15 @@ class ReportProcessTests extends ReportTestSupport {
     String id =
         createWaiting(
             tenant,
-            Map.of("name", "Launch day numbers", "template_id", "daily_activity", "schedule_type", "one_time", "scheduled_time", at.toString()));
+            Map.of(
+                "name",
+                "Launch day numbers",
+                "template_id",
+                "daily_activity",
+                "schedule_type",
+                "one_time",
+                "scheduled_time",
+                at.toString()));
     long instance = processInstance(tenant, id);
 
     assertThat(runNext(tenant, id)).isEqualTo(at);
@@ -172,26 +209,42 @@ class ReportProcessTests extends ReportTestSupport {
     JsonNode report = schedule(tenant, id);
     assertThat(report.get("status").asText()).isEqualTo("completed");
     assertThat(report.get("next_run_at").isNull()).isTrue();
-    assertThat(records().completedElements(instance)).containsSubsequence(GENERATE_TASK, PLAN_TASK, FINISHED_END);
+    assertThat(records().completedElements(instance))
+        .containsSubsequence(GENERATE_TASK, PLAN_TASK, FINISHED_END);
     JsonNode run = history(tenant, id).getFirst();
-    assertThat(Duration.between(Instant.parse(run.get("period_start").asText()), at)).isEqualTo(Duration.ofDays(7));
+    assertThat(Duration.between(Instant.parse(run.get("period_start").asText()), at))
+        .isEqualTo(Duration.ofDays(7));
   }
 
   @Test
   void deletedReportEndsItsInstance() {
-    String id = createWaiting(tenant, daily("Soon gone", LocalDateTime.now(clock).plusHours(1).truncatedTo(ChronoUnit.MINUTES), ZoneId.of("UTC")));
+    String id =
+        createWaiting(
+            tenant,
+            daily(
+                "Soon gone",
+                LocalDateTime.now(clock).plusHours(1).truncatedTo(ChronoUnit.MINUTES),
+                ZoneId.of("UTC")));
     long instance = processInstance(tenant, id);
 
     assertThat(tenant.api().delete(REPORTS + "/" + id).status()).isEqualTo(204);
 
     await().atMost(Duration.ofSeconds(10)).until(() -> records().isCompleted(instance));
-    assertThat(records().completedElements(instance)).contains(CHANGED_EVENT, FINISHED_END).doesNotContain(GENERATE_TASK);
+    assertThat(records().completedElements(instance))
+        .contains(CHANGED_EVENT, FINISHED_END)
+        .doesNotContain(GENERATE_TASK);
     assertThat(tenant.api().get(REPORTS + "/" + id).status()).isEqualTo(404);
   }
 
   @Test
   void runsMissedByMoreThanTheGraceAreRecordedAndOnlyTheLatestIsGenerated() {
-    String id = createWaiting(tenant, daily("Check the numbers", LocalDateTime.now(clock).plusHours(1).truncatedTo(ChronoUnit.MINUTES), ZoneId.of("UTC")));
+    String id =
+        createWaiting(
+            tenant,
+            daily(
+                "Check the numbers",
+                LocalDateTime.now(clock).plusHours(1).truncatedTo(ChronoUnit.MINUTES),
+                ZoneId.of("UTC")));
     Instant first = nextRunAt(tenant, id);
 
     // Three days at once: the first three runs are long past when their jobs run.
@@ -213,19 +266,29 @@ class ReportProcessTests extends ReportTestSupport {
 
   private Map<String, Object> weekly(String name, LocalDateTime monday) {
     return Map.of(
-        "name", name,
-        "template_id", "lead_pipeline",
-        "schedule_type", "weekly",
-        "scheduled_time", monday.toString(),
-        "timezone", BERLIN.getId());
+        "name",
+        name,
+        "template_id",
+        "lead_pipeline",
+        "schedule_type",
+        "weekly",
+        "scheduled_time",
+        monday.toString(),
+        "timezone",
+        BERLIN.getId());
   }
 
   private Map<String, Object> daily(String name, LocalDateTime at, ZoneId zone) {
     return Map.of(
-        "name", name,
-        "template_id", "session_health",
-        "schedule_type", "daily",
-        "scheduled_time", at.toString(),
-        "timezone", zone.getId());
+        "name",
+        name,
+        "template_id",
+        "session_health",
+        "schedule_type",
+        "daily",
+        "scheduled_time",
+        at.toString(),
+        "timezone",
+        zone.getId());
   }
 }

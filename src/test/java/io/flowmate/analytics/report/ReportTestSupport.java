@@ -38,7 +38,9 @@ abstract class ReportTestSupport extends ScheduleTestSupport {
   }
 
   void awaitCompleted(long instance, String element) {
-    await().atMost(Duration.ofSeconds(10)).until(() -> records().completedElements(instance).contains(element));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> records().completedElements(instance).contains(element));
   }
 
   /** Enters a lead by hand. */
@@ -47,7 +49,8 @@ abstract class ReportTestSupport extends ScheduleTestSupport {
     body.put("contact_phone", phone);
     body.put("contact_name", name);
     if (sourceGroup != null) {
-      body.put("source_group_id", java.util.UUID.nameUUIDFromBytes(sourceGroup.getBytes()).toString());
+      body.put(
+          "source_group_id", java.util.UUID.nameUUIDFromBytes(sourceGroup.getBytes()).toString());
       body.put("source_group_name", sourceGroup);
     }
     Api.Response created = tenant.api().post("/api/v2/leads", body);
@@ -56,7 +59,8 @@ abstract class ReportTestSupport extends ScheduleTestSupport {
   }
 
   void moveLead(TestTenant tenant, String lead, String status) {
-    Api.Response moved = tenant.api().patch("/api/v2/leads/" + lead + "/status", Map.of("status", status));
+    Api.Response moved =
+        tenant.api().patch("/api/v2/leads/" + lead + "/status", Map.of("status", status));
     assertThat(moved.status()).as(moved.toString()).isEqualTo(200);
   }
 }

@@ -17,7 +17,9 @@ import org.springframework.web.bind.annotation.RestController;
 class ApiExceptionHandlerTests {
 
   private final MockMvc mvc =
-      MockMvcBuilders.standaloneSetup(new Racing()).setControllerAdvice(new ApiExceptionHandler()).build();
+      MockMvcBuilders.standaloneSetup(new Racing())
+          .setControllerAdvice(new ApiExceptionHandler())
+          .build();
 
   /** A race that ends on a unique key answers 409 with a detail naming no table, not 500. */
   @Test

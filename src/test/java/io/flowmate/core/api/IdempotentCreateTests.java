@@ -22,6 +22,7 @@ class IdempotentCreateTests {
 
   /** What a module's table holds: the created value and its request hash, by key. */
   final Map<String, IdempotentCreate.Earlier<String>> stored = new HashMap<>();
+
   final AtomicInteger creates = new AtomicInteger();
 
   private IdempotentCreate.Outcome<String> create(String key, Object request) {
@@ -60,9 +61,11 @@ class IdempotentCreateTests {
 
   @Test
   void theHashIsSha256OfTheCanonicalJson() {
-    byte[] expected = IdempotentCreate.sha256("{\"a\":[1,2],\"b\":\"x\"}".getBytes(StandardCharsets.UTF_8));
+    byte[] expected =
+        IdempotentCreate.sha256("{\"a\":[1,2],\"b\":\"x\"}".getBytes(StandardCharsets.UTF_8));
 
-    assertThat(IdempotentCreate.requestHash(Map.of("b", "x", "a", List.of(1, 2)))).isEqualTo(expected);
+    assertThat(IdempotentCreate.requestHash(Map.of("b", "x", "a", List.of(1, 2))))
+        .isEqualTo(expected);
   }
 
   @Test
@@ -81,7 +84,8 @@ class IdempotentCreateTests {
 
     assertThatThrownBy(() -> create("k-1", new Draft("y", Map.of(), null)))
         .isInstanceOfSatisfying(
-            ApiException.class, e -> assertThat(e.status()).isEqualTo(HttpStatus.UNPROCESSABLE_ENTITY))
+            ApiException.class,
+            e -> assertThat(e.status()).isEqualTo(HttpStatus.UNPROCESSABLE_ENTITY))
         .hasMessage("Idempotency-Key 'k-1' was already used for a different thing");
     assertThat(creates).hasValue(1);
   }
@@ -117,19 +121,25 @@ class IdempotentCreateTests {
   void aDuplicateOfSomethingElseIsNotTakenForAReplay() {
     DuplicateKeyException other = new DuplicateKeyException("name taken");
 
-    assertThatThrownBy(
-            () ->
-                IdempotentCreate.create(
-                    "k-2", new byte[] {1}, "thing", k -> Optional.<IdempotentCreate.Earlier<String>>empty(), () -> {
-                      throw other;
-                    }))
+    assertThatThrownBy(() ->
+            IdempotentCreate.create(
+                "k-2",
+                new byte[] {1},
+                "thing",
+                k -> Optional.<IdempotentCreate.Earlier<String>>empty(),
+                () -> {
+                  throw other;
+                }))
         .isSameAs(other);
-    assertThatThrownBy(
-            () ->
-                IdempotentCreate.create(
-                    null, new byte[] {1}, "thing", k -> Optional.<IdempotentCreate.Earlier<String>>empty(), () -> {
-                      throw other;
-                    }))
+    assertThatThrownBy(() ->
+            IdempotentCreate.create(
+                null,
+                new byte[] {1},
+                "thing",
+                k -> Optional.<IdempotentCreate.Earlier<String>>empty(),
+                () -> {
+                  throw other;
+                }))
         .isSameAs(other);
   }
 
@@ -138,7 +148,8 @@ class IdempotentCreateTests {
     stored.put("run-1", new IdempotentCreate.Earlier<>("run", null));
 
     var outcome =
-        IdempotentCreate.create("run-1", null, "run", k -> Optional.ofNullable(stored.get(k)), () -> "new run");
+        IdempotentCreate.create(
+            "run-1", null, "run", k -> Optional.ofNullable(stored.get(k)), () -> "new run");
 
     assertThat(outcome).isEqualTo(new IdempotentCreate.Outcome<>("run", true));
   }

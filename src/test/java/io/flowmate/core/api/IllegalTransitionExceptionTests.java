@@ -18,26 +18,32 @@ class IllegalTransitionExceptionTests {
 
   @Test
   void theSentenceNamesTheStatusAndWhatTheMoveNeeds() {
-    assertThat(IllegalTransitionException.of("Job", 42, "completed", List.of("running"), "job", "paused"))
+    assertThat(
+            IllegalTransitionException.of(
+                "Job", 42, "completed", List.of("running"), "job", "paused"))
         .hasMessage("Job 42 is completed; only a running job can be paused");
     assertThat(
             IllegalTransitionException.of(
                 "Job", 42, "failed", List.of("pending", "running", "paused"), "job", "cancelled"))
         .hasMessage("Job 42 is failed; only a pending, running or paused job can be cancelled");
     assertThat(
-            IllegalTransitionException.of("Report", 7, "cancelled", List.of("active", "paused"), "report", "changed"))
+            IllegalTransitionException.of(
+                "Report", 7, "cancelled", List.of("active", "paused"), "report", "changed"))
         .hasMessage("Report 7 is cancelled; only an active or paused report can be changed");
   }
 
   @Test
   void anIllegalMoveIsA409WithTheSentenceAsDetail() throws Exception {
     MockMvc mvc =
-        MockMvcBuilders.standaloneSetup(new Moving()).setControllerAdvice(new ApiExceptionHandler()).build();
+        MockMvcBuilders.standaloneSetup(new Moving())
+            .setControllerAdvice(new ApiExceptionHandler())
+            .build();
 
     mvc.perform(post("/pause"))
         .andExpect(status().isConflict())
         .andExpect(content().contentTypeCompatibleWith("application/problem+json"))
-        .andExpect(jsonPath("$.detail").value("Job 42 is completed; only a running job can be paused"));
+        .andExpect(
+            jsonPath("$.detail").value("Job 42 is completed; only a running job can be paused"));
   }
 
   /** Refuses a move, as a service would. */
@@ -45,7 +51,8 @@ class IllegalTransitionExceptionTests {
   static class Moving {
     @PostMapping("/pause")
     void pause() {
-      throw IllegalTransitionException.of("Job", 42, "completed", List.of("running"), "job", "paused");
+      throw IllegalTransitionException.of(
+          "Job", 42, "completed", List.of("running"), "job", "paused");
     }
   }
 }

@@ -58,7 +58,9 @@ class EmbeddedDatabaseAttackTests {
         .flatMap(NetworkInterface::inetAddresses)
         .filter(a -> a instanceof Inet4Address && !a.isLoopbackAddress() && !a.isLinkLocalAddress())
         .findFirst()
-        .orElseThrow(() -> new IllegalStateException("this machine has no non-loopback IPv4 address to test with"));
+        .orElseThrow(() ->
+            new IllegalStateException(
+                "this machine has no non-loopback IPv4 address to test with"));
   }
 
   private static boolean isUp(NetworkInterface ni) {

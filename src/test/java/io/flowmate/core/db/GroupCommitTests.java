@@ -23,8 +23,14 @@ class GroupCommitTests {
   private final CountDownLatch stalled = new CountDownLatch(1);
   private final CountDownLatch release = new CountDownLatch(1);
   private final GroupCommit<String> commit =
-      new GroupCommit<>("test", 1, 10, Duration.ofMillis(300), new TransactionTemplate(new NoTransactions()),
-          this::write, String::hashCode);
+      new GroupCommit<>(
+          "test",
+          1,
+          10,
+          Duration.ofMillis(300),
+          new TransactionTemplate(new NoTransactions()),
+          this::write,
+          String::hashCode);
 
   @AfterEach
   void close() {
@@ -32,7 +38,9 @@ class GroupCommitTests {
     commit.close();
   }
 
-  /** A stalled database does not make the writer replay, later, items whose caller already gave up. */
+  /**
+   * A stalled database does not make the writer replay, later, items whose caller already gave up.
+   */
   @Test
   void anItemWhoseCallerGaveUpIsNotWrittenLater() throws Exception {
     CompletableFuture<Void> first = CompletableFuture.runAsync(() -> commit.write("stalls"));

@@ -104,7 +104,10 @@ class OutboundUrlGuardTests {
     server.stop(0);
   }
 
-  /** Internal addresses in every spelling: decimal, hex, octal, short forms, IPv6 forms that embed IPv4. */
+  /**
+   * Internal addresses in every spelling: decimal, hex, octal, short forms, IPv6 forms that embed
+   * IPv4.
+   */
   @ParameterizedTest(name = "[{index}] {0}")
   @CsvSource(
       delimiter = '|',
@@ -150,12 +153,22 @@ class OutboundUrlGuardTests {
   void internalAndMalformedUrlsAreRefused(String url, String because) {
     OutboundUrls guard = guard(List.of());
 
-    assertThatThrownBy(() -> guard.check(url)).isInstanceOf(RefusedUrlException.class).hasMessageContaining(because);
+    assertThatThrownBy(() -> guard.check(url))
+        .isInstanceOf(RefusedUrlException.class)
+        .hasMessageContaining(because);
   }
 
   /** A public host name that resolves to an internal address. */
   @ParameterizedTest
-  @ValueSource(strings = {"127.0.0.1", "169.254.169.254", "10.0.0.1", "::1", "::ffff:192.168.1.1", "fd00::1"})
+  @ValueSource(
+      strings = {
+        "127.0.0.1",
+        "169.254.169.254",
+        "10.0.0.1",
+        "::1",
+        "::ffff:192.168.1.1",
+        "fd00::1"
+      })
   void aNameResolvingInsideIsRefused(String inside) {
     dns.put("files.example", new InetAddress[] {address(inside)});
 
@@ -183,12 +196,14 @@ class OutboundUrlGuardTests {
 
   @Test
   void publicAddressesPass() {
-    dns.put("files.example", new InetAddress[] {PUBLIC, address("2606:2800:220:1:248:1893:25c8:1946")});
+    dns.put(
+        "files.example", new InetAddress[] {PUBLIC, address("2606:2800:220:1:248:1893:25c8:1946")});
     OutboundUrls guard = guard(List.of());
 
     assertThat(guard.check("https://files.example/cat.jpg")).hasHost("files.example");
     assertThat(guard.check("http://93.184.216.34/a.png").getHost()).isEqualTo("93.184.216.34");
-    assertThat(guard.check("http://[2606:2800:220:1:248:1893:25c8:1946]/").getHost()).startsWith("[2606");
+    assertThat(guard.check("http://[2606:2800:220:1:248:1893:25c8:1946]/").getHost())
+        .startsWith("[2606");
   }
 
   /** allowed-hosts exempts by name, by address and by block, and nothing else. */
@@ -207,12 +222,14 @@ class OutboundUrlGuardTests {
     assertThat(guard.check("http://[::ffff:192.168.1.9]/a.jpg")).isNotNull();
     assertThatThrownBy(() -> guard.check("http://10.0.0.8/")).hasMessageContaining("private");
     assertThatThrownBy(() -> guard.check("http://other.lan/")).hasMessageContaining("192.168.2.30");
-    assertThatThrownBy(() -> guard.check("http://169.254.169.254/")).hasMessageContaining("link-local");
+    assertThatThrownBy(() -> guard.check("http://169.254.169.254/"))
+        .hasMessageContaining("link-local");
   }
 
   @Test
   void aMistypedAllowedHostStopsTheStart() {
-    assertThatThrownBy(() -> guard(List.of("10.0.0.0/33"))).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> guard(List.of("10.0.0.0/33")))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
@@ -255,7 +272,10 @@ class OutboundUrlGuardTests {
     assertThat(requested).isEmpty();
   }
 
-  /** A host that stops resolving between check and download is not refused for good: DNS may be back later. */
+  /**
+   * A host that stops resolving between check and download is not refused for good: DNS may be back
+   * later.
+   */
   @Test
   void aHostThatStopsResolvingMayBeTriedAgain() {
     dns.put("flaky.test", new InetAddress[] {PUBLIC});
@@ -274,7 +294,8 @@ class OutboundUrlGuardTests {
   void theSharedClientRefusesInternalAddressesToo() {
     OutboundUrls guard = guard(List.of());
 
-    assertThatThrownBy(() -> guard.client().execute(new HttpPost(url("127.0.0.1", "/cat.jpg")), r -> r.getCode()))
+    assertThatThrownBy(() ->
+            guard.client().execute(new HttpPost(url("127.0.0.1", "/cat.jpg")), r -> r.getCode()))
         .isInstanceOf(UnknownHostException.class)
         .hasMessageContaining("loopback");
     assertThat(requested).isEmpty();
@@ -305,11 +326,15 @@ class OutboundUrlGuardTests {
         .hasMessageContaining("larger than 3 bytes");
   }
 
-  /** A server that never answers holds the download only until the timeout; it may be tried again. */
+  /**
+   * A server that never answers holds the download only until the timeout; it may be tried again.
+   */
   @Test
   void aServerThatNeverAnswersTimesOut() {
     OutboundUrls guard =
-        new OutboundUrls(settings(List.of("localhost"), Duration.ofMillis(300), DataSize.ofMegabytes(1)), this::lookUp);
+        new OutboundUrls(
+            settings(List.of("localhost"), Duration.ofMillis(300), DataSize.ofMegabytes(1)),
+            this::lookUp);
 
     assertThatThrownBy(() -> guard.get(URI.create(url("localhost", "/slow"))))
         .isInstanceOf(DownloadException.class)
@@ -330,10 +355,12 @@ class OutboundUrlGuardTests {
   }
 
   private OutboundUrls guard(List<String> allowedHosts) {
-    return new OutboundUrls(settings(allowedHosts, Duration.ofSeconds(5), DataSize.ofMegabytes(1)), this::lookUp);
+    return new OutboundUrls(
+        settings(allowedHosts, Duration.ofSeconds(5), DataSize.ofMegabytes(1)), this::lookUp);
   }
 
-  private static OutboundSettings settings(List<String> allowedHosts, Duration timeout, DataSize max) {
+  private static OutboundSettings settings(
+      List<String> allowedHosts, Duration timeout, DataSize max) {
     return new OutboundSettings(allowedHosts, Duration.ofSeconds(2), timeout, max);
   }
 

@@ -19,7 +19,10 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.transaction.support.TransactionTemplate;
 
-/** Whether an occurrence that fired is still due, and the job's tenant's, the same for every kind of schedule. */
+/**
+ * Whether an occurrence that fired is still due, and the job's tenant's, the same for every kind of
+ * schedule.
+ */
 class OccurrencePlannerTests {
 
   private static final Instant NOW = Instant.parse("2026-03-02T09:00:30Z");
@@ -32,7 +35,10 @@ class OccurrencePlannerTests {
     @Override
     public Recurrence recurrence() {
       return Recurrence.of(
-          ScheduleType.DAILY, ZoneId.of("Europe/Berlin"), LocalDateTime.parse("2026-03-01T10:00"), null);
+          ScheduleType.DAILY,
+          ZoneId.of("Europe/Berlin"),
+          LocalDateTime.parse("2026-03-01T10:00"),
+          null);
     }
   }
 
@@ -76,7 +82,8 @@ class OccurrencePlannerTests {
     Row row = store(TENANT, ScheduleStatus.ACTIVE, NINE);
 
     assertThat(planner.due(TENANT, row.id(), NINE))
-        .contains(new OccurrencePlanner.Due<>(row, NINE, Instant.parse("2026-03-03T09:00:00Z"), NOW));
+        .contains(
+            new OccurrencePlanner.Due<>(row, NINE, Instant.parse("2026-03-03T09:00:00Z"), NOW));
     assertThat(written).isEmpty();
   }
 
@@ -111,7 +118,9 @@ class OccurrencePlannerTests {
         .isInstanceOf(Refused.class)
         .hasMessage("widget %s is not due before %s", row.id(), tomorrow);
     Instant withinSkew = NOW.plus(OccurrencePlanner.CLOCK_SKEW);
-    assertThat(planner.due(TENANT, store(TENANT, ScheduleStatus.ACTIVE, withinSkew).id(), withinSkew)).isPresent();
+    assertThat(
+            planner.due(TENANT, store(TENANT, ScheduleStatus.ACTIVE, withinSkew).id(), withinSkew))
+        .isPresent();
   }
 
   @Test
@@ -122,7 +131,8 @@ class OccurrencePlannerTests {
     assertThat(planner.due(TENANT, row.id(), yesterday)).isEmpty();
     assertThat(written)
         .containsExactly(
-            "advance 2026-03-01T09:00:00Z -> 2026-03-02T09:00:00Z missed", "missed [2026-03-01T09:00:00Z]: too late");
+            "advance 2026-03-01T09:00:00Z -> 2026-03-02T09:00:00Z missed",
+            "missed [2026-03-01T09:00:00Z]: too late");
   }
 
   private Row store(TenantId tenant, ScheduleStatus status, Instant next) {

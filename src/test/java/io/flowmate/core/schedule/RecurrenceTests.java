@@ -34,7 +34,8 @@ class RecurrenceTests {
             Instant.parse("2026-03-16T13:00:00Z"));
     // ... and back on Sunday 2026-11-01.
     assertThat(occurrences(weekly, Instant.parse("2026-10-20T00:00:00Z"), 2))
-        .containsExactly(Instant.parse("2026-10-26T13:00:00Z"), Instant.parse("2026-11-02T14:00:00Z"));
+        .containsExactly(
+            Instant.parse("2026-10-26T13:00:00Z"), Instant.parse("2026-11-02T14:00:00Z"));
   }
 
   @Test
@@ -56,7 +57,11 @@ class RecurrenceTests {
   @Test
   void monthlyOnThe28thIsTheSameDayEveryMonth() {
     Recurrence monthly =
-        Recurrence.of(ScheduleType.MONTHLY, ZoneId.of("Europe/Lisbon"), LocalDateTime.parse("2026-01-28T10:00"), null);
+        Recurrence.of(
+            ScheduleType.MONTHLY,
+            ZoneId.of("Europe/Lisbon"),
+            LocalDateTime.parse("2026-01-28T10:00"),
+            null);
 
     assertThat(occurrences(monthly, Instant.parse("2026-01-29T00:00:00Z"), 4))
         .containsExactly(
@@ -68,7 +73,8 @@ class RecurrenceTests {
 
   @Test
   void dailyFollowsTheWallClockAndATimeSkippedBySpringForwardFiresAfterTheGap() {
-    Recurrence eight = Recurrence.of(ScheduleType.DAILY, BERLIN, LocalDateTime.parse("2026-03-27T08:00"), null);
+    Recurrence eight =
+        Recurrence.of(ScheduleType.DAILY, BERLIN, LocalDateTime.parse("2026-03-27T08:00"), null);
     assertThat(occurrences(eight, Instant.parse("2026-03-27T12:00:00Z"), 3))
         .containsExactly(
             Instant.parse("2026-03-28T07:00:00Z"),
@@ -84,10 +90,12 @@ class RecurrenceTests {
 
   @Test
   void cronIsEvaluatedInTheScheduleZone() {
-    Recurrence weekdays = Recurrence.of(ScheduleType.CRON, ZoneId.of("Asia/Tokyo"), null, "0 9 * * 1-5");
+    Recurrence weekdays =
+        Recurrence.of(ScheduleType.CRON, ZoneId.of("Asia/Tokyo"), null, "0 9 * * 1-5");
     // Friday 2026-03-06 09:00 in Tokyo is 00:00Z; the next is Monday.
     assertThat(occurrences(weekdays, Instant.parse("2026-03-05T12:00:00Z"), 2))
-        .containsExactly(Instant.parse("2026-03-06T00:00:00Z"), Instant.parse("2026-03-09T00:00:00Z"));
+        .containsExactly(
+            Instant.parse("2026-03-06T00:00:00Z"), Instant.parse("2026-03-09T00:00:00Z"));
 
     Recurrence morning = Recurrence.of(ScheduleType.DAILY, NEW_YORK, null, "30 8 * * *");
     assertThat(occurrences(morning, Instant.parse("2026-03-07T00:00:00Z"), 3))
@@ -97,25 +105,31 @@ class RecurrenceTests {
             Instant.parse("2026-03-09T12:30:00Z"));
 
     Recurrence macro = Recurrence.of(ScheduleType.CRON, UTC, null, "@daily");
-    assertThat(macro.next(Instant.parse("2026-03-07T10:00:00Z"))).contains(Instant.parse("2026-03-08T00:00:00Z"));
+    assertThat(macro.next(Instant.parse("2026-03-07T10:00:00Z")))
+        .contains(Instant.parse("2026-03-08T00:00:00Z"));
   }
 
   @Test
   void aRecurringScheduleDoesNotFireBeforeItsScheduledTime() {
-    Recurrence fromApril = Recurrence.of(ScheduleType.DAILY, UTC, LocalDateTime.parse("2026-04-01T07:15"), null);
-    assertThat(fromApril.next(Instant.parse("2026-03-01T00:00:00Z"))).contains(Instant.parse("2026-04-01T07:15:00Z"));
+    Recurrence fromApril =
+        Recurrence.of(ScheduleType.DAILY, UTC, LocalDateTime.parse("2026-04-01T07:15"), null);
+    assertThat(fromApril.next(Instant.parse("2026-03-01T00:00:00Z")))
+        .contains(Instant.parse("2026-04-01T07:15:00Z"));
 
     Recurrence cronFromApril =
-        Recurrence.of(ScheduleType.CRON, UTC, LocalDateTime.parse("2026-04-01T00:00"), "0 12 * * *");
+        Recurrence.of(
+            ScheduleType.CRON, UTC, LocalDateTime.parse("2026-04-01T00:00"), "0 12 * * *");
     assertThat(cronFromApril.next(Instant.parse("2026-03-01T00:00:00Z")))
         .contains(Instant.parse("2026-04-01T12:00:00Z"));
   }
 
   @Test
   void oneTimeFiresOnceAtItsTimeInItsZone() {
-    Recurrence once = Recurrence.of(ScheduleType.ONE_TIME, BERLIN, LocalDateTime.parse("2026-07-01T18:00"), null);
+    Recurrence once =
+        Recurrence.of(ScheduleType.ONE_TIME, BERLIN, LocalDateTime.parse("2026-07-01T18:00"), null);
 
-    assertThat(once.next(Instant.parse("2026-06-01T00:00:00Z"))).contains(Instant.parse("2026-07-01T16:00:00Z"));
+    assertThat(once.next(Instant.parse("2026-06-01T00:00:00Z")))
+        .contains(Instant.parse("2026-07-01T16:00:00Z"));
     assertThat(once.next(Instant.parse("2026-07-01T16:00:00Z"))).isEmpty();
   }
 
@@ -124,24 +138,33 @@ class RecurrenceTests {
     Duration minimum = Duration.ofMinutes(5);
     Instant now = Instant.parse("2026-03-01T00:00:00Z");
 
-    assertThatThrownBy(() -> Recurrence.of(ScheduleType.CRON, UTC, null, "*/2 * * * *").requireInterval(minimum, now))
+    assertThatThrownBy(() ->
+            Recurrence.of(ScheduleType.CRON, UTC, null, "*/2 * * * *")
+                .requireInterval(minimum, now))
         .isInstanceOf(InvalidValueException.class)
         .hasMessageContaining("2 minutes apart")
         .hasMessageContaining("minimum interval between runs is 5 minutes");
     // Two runs close together once a day, and across midnight (23:58 → 00:00).
-    assertThatThrownBy(() -> Recurrence.of(ScheduleType.CRON, UTC, null, "0,3 9 * * *").requireInterval(minimum, now))
+    assertThatThrownBy(() ->
+            Recurrence.of(ScheduleType.CRON, UTC, null, "0,3 9 * * *")
+                .requireInterval(minimum, now))
         .hasMessageContaining("3 minutes apart");
-    assertThatThrownBy(
-            () -> Recurrence.of(ScheduleType.CRON, UTC, null, "0,58 0,23 * * *").requireInterval(minimum, now))
+    assertThatThrownBy(() ->
+            Recurrence.of(ScheduleType.CRON, UTC, null, "0,58 0,23 * * *")
+                .requireInterval(minimum, now))
         .hasMessageContaining("2 minutes apart");
 
-    assertThatCode(() -> Recurrence.of(ScheduleType.CRON, NEW_YORK, null, "*/5 * * * *").requireInterval(minimum, now))
-        .doesNotThrowAnyException();
-    assertThatCode(
-            () -> Recurrence.of(ScheduleType.WEEKLY, NEW_YORK, LocalDateTime.parse("2026-02-23T09:00"), null)
+    assertThatCode(() ->
+            Recurrence.of(ScheduleType.CRON, NEW_YORK, null, "*/5 * * * *")
                 .requireInterval(minimum, now))
         .doesNotThrowAnyException();
-    assertThat(Recurrence.of(ScheduleType.CRON, UTC, null, "*/5 * * * *").shortestGap(now)).contains(minimum);
+    assertThatCode(() ->
+            Recurrence.of(
+                    ScheduleType.WEEKLY, NEW_YORK, LocalDateTime.parse("2026-02-23T09:00"), null)
+                .requireInterval(minimum, now))
+        .doesNotThrowAnyException();
+    assertThat(Recurrence.of(ScheduleType.CRON, UTC, null, "*/5 * * * *").shortestGap(now))
+        .contains(minimum);
   }
 
   @Test
@@ -159,11 +182,14 @@ class RecurrenceTests {
         .hasMessageContaining("weekday");
     assertThatThrownBy(() -> Recurrence.of(ScheduleType.ONE_TIME, UTC, null, null))
         .hasMessageContaining("scheduled_time is required for a one_time schedule");
-    assertThatThrownBy(
-            () -> Recurrence.of(ScheduleType.ONE_TIME, UTC, LocalDateTime.parse("2026-07-01T18:00"), "0 9 * * *"))
+    assertThatThrownBy(() ->
+            Recurrence.of(
+                ScheduleType.ONE_TIME, UTC, LocalDateTime.parse("2026-07-01T18:00"), "0 9 * * *"))
         .hasMessageContaining("only for recurring schedules");
     // Valid syntax, but 31 February never comes.
-    assertThat(Recurrence.of(ScheduleType.CRON, UTC, null, "0 9 31 2 *").next(Instant.parse("2026-01-01T00:00:00Z")))
+    assertThat(
+            Recurrence.of(ScheduleType.CRON, UTC, null, "0 9 31 2 *")
+                .next(Instant.parse("2026-01-01T00:00:00Z")))
         .isEmpty();
   }
 

@@ -23,7 +23,10 @@ import org.junit.jupiter.api.Test;
 import org.springframework.http.HttpStatus;
 import org.springframework.transaction.support.TransactionTemplate;
 
-/** The moves every schedule shares: which are allowed from which status, what they set, the 404s and 409s. */
+/**
+ * The moves every schedule shares: which are allowed from which status, what they set, the 404s and
+ * 409s.
+ */
 class ScheduleLifecycleTests {
 
   private static final Instant NOW = Instant.parse("2026-03-02T08:00:00Z");
@@ -48,7 +51,8 @@ class ScheduleLifecycleTests {
 
     @Override
     public Row with(ScheduleStatus newStatus, Instant newNextRunAt) {
-      return new Row(id, tenantId, scheduleType, scheduledTime, cronExpression, newStatus, newNextRunAt);
+      return new Row(
+          id, tenantId, scheduleType, scheduledTime, cronExpression, newStatus, newNextRunAt);
     }
   }
 
@@ -62,7 +66,8 @@ class ScheduleLifecycleTests {
           new ScheduleLifecycle.Rows<Row>() {
             @Override
             public Optional<Row> find(TenantId tenant, UUID id) {
-              return Optional.ofNullable(table.get(id)).filter(row -> row.tenantId().equals(tenant));
+              return Optional.ofNullable(table.get(id))
+                  .filter(row -> row.tenantId().equals(tenant));
             }
 
             @Override
@@ -83,7 +88,11 @@ class ScheduleLifecycleTests {
   @Test
   void pauseResumeAndCancelMoveTheRowAndTellItsInstanceEachTime() {
     Row daily =
-        store(ScheduleType.DAILY, "2026-03-01T10:00", ScheduleStatus.ACTIVE, Instant.parse("2026-03-02T09:00:00Z"));
+        store(
+            ScheduleType.DAILY,
+            "2026-03-01T10:00",
+            ScheduleStatus.ACTIVE,
+            Instant.parse("2026-03-02T09:00:00Z"));
 
     Row paused = lifecycle.pause(TENANT, daily.id(), row -> sideEffects.add("hold"));
     assertThat(paused.status()).isEqualTo(ScheduleStatus.PAUSED);
@@ -99,7 +108,8 @@ class ScheduleLifecycleTests {
     assertThat(cancelled.nextRunAt()).isNull();
 
     assertThat(sideEffects).containsExactly("hold", "release", "cancel");
-    assertThat(told).extracting(Row::status)
+    assertThat(told)
+        .extracting(Row::status)
         .containsExactly(ScheduleStatus.PAUSED, ScheduleStatus.ACTIVE, ScheduleStatus.CANCELLED);
   }
 
@@ -118,15 +128,21 @@ class ScheduleLifecycleTests {
     Row cancelled = store(ScheduleType.DAILY, "2026-03-01T10:00", ScheduleStatus.CANCELLED, null);
 
     assertThatThrownBy(() -> lifecycle.pause(TENANT, paused.id(), row -> sideEffects.add("hold")))
-        .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(HttpStatus.CONFLICT))
-        .hasMessage("Widget schedule %s is paused; only an active widget can be paused", paused.id());
+        .isInstanceOfSatisfying(
+            ApiException.class, e -> assertThat(e.status()).isEqualTo(HttpStatus.CONFLICT))
+        .hasMessage(
+            "Widget schedule %s is paused; only an active widget can be paused", paused.id());
     assertThatThrownBy(() -> lifecycle.resume(TENANT, cancelled.id(), row -> {}))
-        .hasMessage("Widget schedule %s is cancelled; only a paused widget can be resumed", cancelled.id());
+        .hasMessage(
+            "Widget schedule %s is cancelled; only a paused widget can be resumed", cancelled.id());
     assertThatThrownBy(() -> lifecycle.cancel(TENANT, cancelled.id(), row -> {}))
         .hasMessage(
-            "Widget schedule %s is cancelled; only an active or paused widget can be cancelled", cancelled.id());
+            "Widget schedule %s is cancelled; only an active or paused widget can be cancelled",
+            cancelled.id());
     assertThatThrownBy(() -> lifecycle.edit(TENANT, cancelled.id(), row -> row))
-        .hasMessage("Widget schedule %s is cancelled; only an active or paused widget can be changed", cancelled.id());
+        .hasMessage(
+            "Widget schedule %s is cancelled; only an active or paused widget can be changed",
+            cancelled.id());
 
     assertThat(sideEffects).isEmpty();
     assertThat(told).isEmpty();
@@ -135,31 +151,38 @@ class ScheduleLifecycleTests {
 
   @Test
   void anotherTenantsRowIsNotFound() {
-    Row row = store(ScheduleType.DAILY, "2026-03-01T10:00", ScheduleStatus.ACTIVE, NOW.plusSeconds(60));
+    Row row =
+        store(ScheduleType.DAILY, "2026-03-01T10:00", ScheduleStatus.ACTIVE, NOW.plusSeconds(60));
 
     assertThatThrownBy(() -> lifecycle.pause(OTHER, row.id(), r -> {}))
-        .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(HttpStatus.NOT_FOUND));
-    assertThatThrownBy(
-            () -> lifecycle.history(OTHER, row.id(), new PageQuery(10, 0), (id, limit, offset) -> List.of(), id -> 0))
-        .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(HttpStatus.NOT_FOUND));
+        .isInstanceOfSatisfying(
+            ApiException.class, e -> assertThat(e.status()).isEqualTo(HttpStatus.NOT_FOUND));
+    assertThatThrownBy(() ->
+            lifecycle.history(
+                OTHER, row.id(), new PageQuery(10, 0), (id, limit, offset) -> List.of(), id -> 0))
+        .isInstanceOfSatisfying(
+            ApiException.class, e -> assertThat(e.status()).isEqualTo(HttpStatus.NOT_FOUND));
     assertThat(table.get(row.id()).status()).isEqualTo(ScheduleStatus.ACTIVE);
   }
 
   @Test
   void anEditRecomputesTheNextRunOfAnActiveRowOnlyAndHoldsItToTheMinimumInterval() {
-    ScheduleTiming everyHour = new ScheduleTiming(ScheduleType.CRON, ZoneId.of("UTC"), null, "0 * * * *");
+    ScheduleTiming everyHour =
+        new ScheduleTiming(ScheduleType.CRON, ZoneId.of("UTC"), null, "0 * * * *");
 
     assertThat(lifecycle.nextRunAfterEdit(ScheduleStatus.ACTIVE, everyHour))
         .isEqualTo(Instant.parse("2026-03-02T09:00:00Z"));
     assertThat(lifecycle.nextRunAfterEdit(ScheduleStatus.PAUSED, everyHour)).isNull();
-    ScheduleTiming everyMinute = new ScheduleTiming(ScheduleType.CRON, ZoneId.of("UTC"), null, "* * * * *");
+    ScheduleTiming everyMinute =
+        new ScheduleTiming(ScheduleType.CRON, ZoneId.of("UTC"), null, "* * * * *");
     assertThatThrownBy(() -> lifecycle.nextRunAfterEdit(ScheduleStatus.PAUSED, everyMinute))
         .hasMessageContaining("the minimum interval between runs is 5 minutes");
   }
 
   @Test
   void historyIsPagedForTheTenantsRow() {
-    Row row = store(ScheduleType.DAILY, "2026-03-01T10:00", ScheduleStatus.ACTIVE, NOW.plusSeconds(60));
+    Row row =
+        store(ScheduleType.DAILY, "2026-03-01T10:00", ScheduleStatus.ACTIVE, NOW.plusSeconds(60));
 
     Page<String> page =
         lifecycle.history(
@@ -174,7 +197,15 @@ class ScheduleLifecycleTests {
   }
 
   private Row store(ScheduleType type, String scheduledTime, ScheduleStatus status, Instant next) {
-    Row row = new Row(UUID.randomUUID(), TENANT, type, LocalDateTime.parse(scheduledTime), null, status, next);
+    Row row =
+        new Row(
+            UUID.randomUUID(),
+            TENANT,
+            type,
+            LocalDateTime.parse(scheduledTime),
+            null,
+            status,
+            next);
     table.put(row.id(), row);
     return row;
   }

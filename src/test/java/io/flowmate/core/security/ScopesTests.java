@@ -31,7 +31,8 @@ class ScopesTests {
 
   @org.junit.jupiter.api.Test
   void parseNormalisesAndRejectsUnknownScopes() {
-    assertThat(Scopes.parse(List.of(" Messages:Send ", "messages:send", "*"))).containsExactly("*", "messages:send");
+    assertThat(Scopes.parse(List.of(" Messages:Send ", "messages:send", "*")))
+        .containsExactly("*", "messages:send");
     assertThatThrownBy(() -> Scopes.parse(List.of("messages:delete")))
         .isInstanceOf(InvalidValueException.class)
         .hasMessageContaining("messages:delete");
@@ -41,7 +42,9 @@ class ScopesTests {
 
   @org.junit.jupiter.api.Test
   void everyPresetIsMadeOfKnownScopesAndReadOnlyHasNoWriteScope() {
-    Scopes.PRESETS.values().forEach(preset -> assertThat(Scopes.parse(preset)).hasSameSizeAs(preset));
+    Scopes.PRESETS
+        .values()
+        .forEach(preset -> assertThat(Scopes.parse(preset)).hasSameSizeAs(preset));
     assertThat(Scopes.PRESETS.get("read_only")).allMatch(scope -> scope.endsWith(":read"));
     assertThat(Scopes.PRESETS.get("read_only")).doesNotContain("tenants:read");
   }

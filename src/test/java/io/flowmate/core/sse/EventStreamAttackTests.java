@@ -1,7 +1,6 @@
 package io.flowmate.core.sse;
 
 import static org.assertj.core.api.Assertions.assertThat;
-
 import static org.awaitility.Awaitility.await;
 
 import io.flowmate.core.ChatId;
@@ -46,7 +45,8 @@ class EventStreamAttackTests extends IntegrationTest {
     String session = tenant.workingSession();
 
     try (EventStream stream =
-        EventStream.open(port, "/api/v2/sessions/" + session + "/events?token=" + tenant.adminKey())) {
+        EventStream.open(
+            port, "/api/v2/sessions/" + session + "/events?token=" + tenant.adminKey())) {
       stream.awaitEnd();
 
       assertThat(stream.status()).isEqualTo(401);
@@ -80,12 +80,16 @@ class EventStreamAttackTests extends IntegrationTest {
   void aTicketOnlyOpensEventStreams() {
     TestTenant tenant = newTenant();
 
-    assertThat(anonymous().withKey(EventStream.ticket(tenant.api())).get("/api/v2/sessions").status())
-        .isEqualTo(401);
-    assertThat(anonymous().get("/api/v2/sessions?ticket=" + EventStream.ticket(tenant.api())).status())
+    assertThat(
+            anonymous().withKey(EventStream.ticket(tenant.api())).get("/api/v2/sessions").status())
         .isEqualTo(401);
     assertThat(
-            anonymous().post("/api/v2/stream-ticket?ticket=" + EventStream.ticket(tenant.api())).status())
+            anonymous().get("/api/v2/sessions?ticket=" + EventStream.ticket(tenant.api())).status())
+        .isEqualTo(401);
+    assertThat(
+            anonymous()
+                .post("/api/v2/stream-ticket?ticket=" + EventStream.ticket(tenant.api()))
+                .status())
         .isEqualTo(401);
   }
 
@@ -96,7 +100,8 @@ class EventStreamAttackTests extends IntegrationTest {
     Api sessionsOnly = tenant.keyWithScopes("sessions:read");
 
     try (EventStream stream =
-        EventStream.open(port, "/api/v2/messages/events?ticket=" + EventStream.ticket(sessionsOnly))) {
+        EventStream.open(
+            port, "/api/v2/messages/events?ticket=" + EventStream.ticket(sessionsOnly))) {
       stream.awaitEnd();
 
       assertThat(stream.status()).isEqualTo(403);
@@ -110,11 +115,15 @@ class EventStreamAttackTests extends IntegrationTest {
     TestTenant tenant = newTenant();
     String session = tenant.workingSession();
     Api.Response created =
-        tenant.api().post("/api/v2/api-keys", Map.of("name", "x", "scopes", List.of("sessions:read")));
+        tenant
+            .api()
+            .post("/api/v2/api-keys", Map.of("name", "x", "scopes", List.of("sessions:read")));
     String ticket = EventStream.ticket(tenant.api().withKey(created.text("raw_key")));
-    assertThat(tenant.api().delete("/api/v2/api-keys/" + created.text("id")).status()).isEqualTo(204);
+    assertThat(tenant.api().delete("/api/v2/api-keys/" + created.text("id")).status())
+        .isEqualTo(204);
 
-    try (EventStream stream = EventStream.open(port, "/api/v2/sessions/" + session + "/events?ticket=" + ticket)) {
+    try (EventStream stream =
+        EventStream.open(port, "/api/v2/sessions/" + session + "/events?ticket=" + ticket)) {
       stream.awaitEnd();
 
       assertThat(stream.status()).isEqualTo(401);
@@ -123,7 +132,8 @@ class EventStreamAttackTests extends IntegrationTest {
 
   /**
    * A client opens a stream and never reads it while its number receives a flood: recording of
-   * incoming messages must go on for every tenant, and the slow stream is dropped with a last event.
+   * incoming messages must go on for every tenant, and the slow stream is dropped with a last
+   * event.
    */
   @Test
   void aStreamThatIsNeverReadStallsNobodyAndIsDropped() throws Exception {
@@ -137,10 +147,15 @@ class EventStreamAttackTests extends IntegrationTest {
     try (Socket slow = new Socket()) {
       slow.setReceiveBufferSize(1024);
       slow.connect(new InetSocketAddress("localhost", port));
-      String path = "/api/v2/sessions/" + attackerSession + "/events?ticket=" + EventStream.ticket(attacker.api());
+      String path =
+          "/api/v2/sessions/"
+              + attackerSession
+              + "/events?ticket="
+              + EventStream.ticket(attacker.api());
       slow.getOutputStream()
-          .write(("GET " + path + " HTTP/1.1\r\nHost: localhost\r\nAccept: text/event-stream\r\n\r\n")
-              .getBytes(StandardCharsets.US_ASCII));
+          .write(
+              ("GET " + path + " HTTP/1.1\r\nHost: localhost\r\nAccept: text/event-stream\r\n\r\n")
+                  .getBytes(StandardCharsets.US_ASCII));
       await().atMost(Duration.ofSeconds(5)).until(() -> live.openStreams(attackerTenant) == 1);
 
       // Inbound traffic as WhatsApp delivers it (not through the rate-limited API), at most a few
@@ -148,15 +163,19 @@ class EventStreamAttackTests extends IntegrationTest {
       AtomicBoolean flooding = new AtomicBoolean(true);
       AtomicInteger sent = new AtomicInteger();
       Thread flood =
-          Thread.ofPlatform().start(
-              () -> {
+          Thread.ofPlatform()
+              .start(() -> {
                 while (flooding.get() && sent.get() < 20_000) {
                   for (int i = 0; i < 100; i++) {
                     simulator.receive(
-                        attackerSession, ChatId.parse("4915100%06d".formatted(sent.incrementAndGet())),
-                        null, null, new InboundContent("text", "flood", null, null, null, Map.of()));
+                        attackerSession,
+                        ChatId.parse("4915100%06d".formatted(sent.incrementAndGet())),
+                        null,
+                        null,
+                        new InboundContent("text", "flood", null, null, null, Map.of()));
                   }
-                  await().atMost(Duration.ofMinutes(2))
+                  await()
+                      .atMost(Duration.ofMinutes(2))
                       .until(() -> !flooding.get() || inbound(attackerSession) >= sent.get() - 300);
                 }
               });
@@ -167,13 +186,18 @@ class EventStreamAttackTests extends IntegrationTest {
           long start = System.nanoTime();
           int before = inbound(victimSession);
           simulator.receive(
-              victimSession, ChatId.parse("4915200000001"), null, null,
+              victimSession,
+              ChatId.parse("4915200000001"),
+              null,
+              null,
               new InboundContent("text", "hello", null, null, null, Map.of()));
           await().atMost(Duration.ofSeconds(10)).until(() -> inbound(victimSession) > before);
           victimMillis.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
         }
 
-        assertThat(victimMillis).as("the victim's messages are recorded without waiting").allMatch(ms -> ms < 5_000);
+        assertThat(victimMillis)
+            .as("the victim's messages are recorded without waiting")
+            .allMatch(ms -> ms < 5_000);
         assertThat(live.openStreams(attackerTenant)).as("the slow stream is dropped").isZero();
       } finally {
         flooding.set(false);
@@ -186,7 +210,8 @@ class EventStreamAttackTests extends IntegrationTest {
   }
 
   private int inbound(UUID session) {
-    return jdbc.sql("SELECT count(*) FROM messaging_message WHERE session_id = :session AND direction = 'inbound'")
+    return jdbc.sql(
+            "SELECT count(*) FROM messaging_message WHERE session_id = :session AND direction = 'inbound'")
         .param("session", session)
         .query(Integer.class)
         .single();
@@ -250,11 +275,14 @@ class EventStreamAttackTests extends IntegrationTest {
     TestTenant tenant = newTenant().allowingColdMessages();
     String session = tenant.workingSession();
 
-    try (EventStream stream = EventStream.withTicket(port, tenant.api(), "/api/v2/messages/events")) {
+    try (EventStream stream =
+        EventStream.withTicket(port, tenant.api(), "/api/v2/messages/events")) {
       stream.awaitConnected();
       tenant.contactWrites(session, "4915123450002", "before the opt-in");
       String sent =
-          tenant.api().post(
+          tenant
+              .api()
+              .post(
                   "/api/v2/messages/send",
                   Map.of("session_id", session, "chat_id", "4915123450003", "message", "ours"))
               .text("id");
@@ -269,7 +297,9 @@ class EventStreamAttackTests extends IntegrationTest {
     }
   }
 
-  /** A change whose transaction rolls back is announced anyway: clients see a state that never was. */
+  /**
+   * A change whose transaction rolls back is announced anyway: clients see a state that never was.
+   */
   @Test
   void eventsAreAnnouncedOnlyOnceTheirTransactionCommits() {
     TestTenant tenant = newTenant();
@@ -277,13 +307,13 @@ class EventStreamAttackTests extends IntegrationTest {
     TenantId id = TenantId.of(tenant.id());
     UUID sessionId = UUID.fromString(session);
 
-    try (EventStream stream = EventStream.withTicket(port, tenant.api(), "/api/v2/sessions/" + session + "/events")) {
+    try (EventStream stream =
+        EventStream.withTicket(port, tenant.api(), "/api/v2/sessions/" + session + "/events")) {
       stream.awaitConnected();
-      transaction.executeWithoutResult(
-          status -> {
-            live.publish(id, sessionId, "session.status", Map.of("status", "rolled-back"));
-            status.setRollbackOnly();
-          });
+      transaction.executeWithoutResult(status -> {
+        live.publish(id, sessionId, "session.status", Map.of("status", "rolled-back"));
+        status.setRollbackOnly();
+      });
       transaction.executeWithoutResult(
           status -> live.publish(id, sessionId, "session.status", Map.of("status", "committed")));
       // Each stream gets its events in order: had the first been sent, it would be there by now.

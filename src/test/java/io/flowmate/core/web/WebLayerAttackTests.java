@@ -26,7 +26,9 @@ class WebLayerAttackTests extends IntegrationTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String BOUNDARY = "----flowmate-attack";
 
-  /** A 3 MB multipart upload without a key is refused by its size, not parsed into temp files first. */
+  /**
+   * A 3 MB multipart upload without a key is refused by its size, not parsed into temp files first.
+   */
   @Test
   void oversizedMultipartWithoutAKeyIs413() throws IOException {
     RawResponse response = send(multipart("/api/v2/sessions", 3 * 1024 * 1024));
@@ -48,9 +50,14 @@ class WebLayerAttackTests extends IntegrationTest {
     TestTenant tenant = newTenant();
     String body = "--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"x\"\r\n\r\nno end";
     String request =
-        "POST /api/v2/sessions HTTP/1.1\r\nHost: localhost\r\nX-API-Key: " + tenant.adminKey()
-            + "\r\nContent-Type: multipart/form-data; boundary=" + BOUNDARY
-            + "\r\nContent-Length: " + body.length() + "\r\nConnection: close\r\n\r\n" + body;
+        "POST /api/v2/sessions HTTP/1.1\r\nHost: localhost\r\nX-API-Key: "
+            + tenant.adminKey()
+            + "\r\nContent-Type: multipart/form-data; boundary="
+            + BOUNDARY
+            + "\r\nContent-Length: "
+            + body.length()
+            + "\r\nConnection: close\r\n\r\n"
+            + body;
 
     RawResponse response = send(request.getBytes(StandardCharsets.ISO_8859_1));
 
@@ -58,7 +65,9 @@ class WebLayerAttackTests extends IntegrationTest {
     assertProblemShape(response);
   }
 
-  /** An encoded slash, which Tomcat refuses before any filter, gets a problem, not Tomcat's HTML. */
+  /**
+   * An encoded slash, which Tomcat refuses before any filter, gets a problem, not Tomcat's HTML.
+   */
   @Test
   void encodedSlashInThePathIsAProblem() throws IOException {
     assertProblem(send(get("/api/v2/a%2Fb", "localhost")), 400, "path");
@@ -95,7 +104,8 @@ class WebLayerAttackTests extends IntegrationTest {
   @Test
   void oversizedHeadersAreAProblem() throws IOException {
     String request =
-        "GET /api/v2/sessions HTTP/1.1\r\nHost: localhost\r\nX-Filler: " + "a".repeat(64 * 1024)
+        "GET /api/v2/sessions HTTP/1.1\r\nHost: localhost\r\nX-Filler: "
+            + "a".repeat(64 * 1024)
             + "\r\nConnection: close\r\n\r\n";
 
     RawResponse response = send(request.getBytes(StandardCharsets.ISO_8859_1));
@@ -140,16 +150,24 @@ class WebLayerAttackTests extends IntegrationTest {
   private static byte[] multipart(String path, int size) {
     ByteArrayOutputStream body = new ByteArrayOutputStream();
     body.writeBytes(
-        ("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.bin\"\r\n"
+        ("--"
+                + BOUNDARY
+                + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.bin\"\r\n"
                 + "Content-Type: application/octet-stream\r\n\r\n")
             .getBytes(StandardCharsets.ISO_8859_1));
     body.writeBytes(new byte[size]);
     body.writeBytes(("\r\n--" + BOUNDARY + "--\r\n").getBytes(StandardCharsets.ISO_8859_1));
     byte[] content = body.toByteArray();
     String head =
-        "POST " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
-            + "Content-Type: multipart/form-data; boundary=" + BOUNDARY + "\r\n"
-            + "Content-Length: " + content.length + "\r\n\r\n";
+        "POST "
+            + path
+            + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
+            + "Content-Type: multipart/form-data; boundary="
+            + BOUNDARY
+            + "\r\n"
+            + "Content-Length: "
+            + content.length
+            + "\r\n\r\n";
     ByteArrayOutputStream request = new ByteArrayOutputStream();
     request.writeBytes(head.getBytes(StandardCharsets.ISO_8859_1));
     request.writeBytes(content);
@@ -177,12 +195,14 @@ class WebLayerAttackTests extends IntegrationTest {
   private static void assertProblem(RawResponse response, int status, String detailPart) {
     assertThat(response.status()).as(response.toString()).isEqualTo(status);
     assertProblemShape(response);
-    assertThat(response.json().path("detail").asText()).as(response.toString())
+    assertThat(response.json().path("detail").asText())
+        .as(response.toString())
         .containsIgnoringCase(detailPart);
   }
 
   private static void assertProblemShape(RawResponse response) {
-    assertThat(response.header("content-type")).as(response.toString())
+    assertThat(response.header("content-type"))
+        .as(response.toString())
         .startsWith("application/problem+json");
     JsonNode json = response.json();
     assertThat(json.path("status").asInt()).isEqualTo(response.status());

@@ -41,17 +41,17 @@ import org.springframework.context.ApplicationContextInitializer;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * A WAHA server on loopback for tests: it answers the REST calls Flowmate makes the way WAHA's
- * GOWS engine does (or, on request, the way NOWEB and WEBJS shape send answers), records every
- * request exactly as it arrived (method, raw path with {@code %40}, headers, JSON body), refuses
- * calls without the API key, and plays the phone: it posts session status changes, messages and
- * acks to Flowmate's webhook, signed with HMAC-SHA512 over the exact bytes it sends.
+ * A WAHA server on loopback for tests: it answers the REST calls Flowmate makes the way WAHA's GOWS
+ * engine does (or, on request, the way NOWEB and WEBJS shape send answers), records every request
+ * exactly as it arrived (method, raw path with {@code %40}, headers, JSON body), refuses calls
+ * without the API key, and plays the phone: it posts session status changes, messages and acks to
+ * Flowmate's webhook, signed with HMAC-SHA512 over the exact bytes it sends.
  *
- * <p>Like WAHA it keeps what each session sent, so {@code GET /api/{session}/chats/{chatId}/messages}
- * lists it as {@code WAMessage}s (newest first, with the {@code filter.fromMe}, {@code
- * filter.timestamp.gte} and {@code limit} parameters honoured): the body is the text or caption,
- * media have {@code hasMedia}, locations their coordinates, contact cards their vCards, and a poll
- * has no body, as the GOWS and NOWEB engines read it.
+ * <p>Like WAHA it keeps what each session sent, so {@code GET
+ * /api/{session}/chats/{chatId}/messages} lists it as {@code WAMessage}s (newest first, with the
+ * {@code filter.fromMe}, {@code filter.timestamp.gte} and {@code limit} parameters honoured): the
+ * body is the text or caption, media have {@code hasMedia}, locations their coordinates, contact
+ * cards their vCards, and a poll has no body, as the GOWS and NOWEB engines read it.
  *
  * <p>Webhooks go out one at a time, in order, from a single thread; each call that posts one
  * returns once Flowmate has answered.
@@ -59,8 +59,10 @@ import org.springframework.context.ConfigurableApplicationContext;
 public final class FakeWaha {
 
   public static final String API_KEY = "waha-test-api-key";
+
   /** The key of the test vector in the transport reference (§2.4). */
   public static final String SECRET = "test-key";
+
   /** What Flowmate configures as its webhook in the sessions it creates. */
   public static final String WEBHOOK_URL = "http://flowmate.test/webhooks/waha";
 
@@ -69,27 +71,32 @@ public final class FakeWaha {
   private final ObjectMapper json = new ObjectMapper();
   private final HttpServer server;
   private final HttpClient client =
-      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(5))
+          .build();
   private final ExecutorService poster =
-      Executors.newSingleThreadExecutor(
-          runnable -> {
-            Thread thread = new Thread(runnable, "fake-waha-webhooks");
-            thread.setDaemon(true);
-            return thread;
-          });
+      Executors.newSingleThreadExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "fake-waha-webhooks");
+        thread.setDaemon(true);
+        return thread;
+      });
   private final List<Request> requests = new CopyOnWriteArrayList<>();
   private final Map<String, FakeSession> sessions = new ConcurrentHashMap<>();
   private final Map<String, String> pnByLid = new ConcurrentHashMap<>();
   private final Map<String, Queue<Canned>> canned = new ConcurrentHashMap<>();
   private final AtomicLong counter = new AtomicLong();
   private final List<Hold> holds = new CopyOnWriteArrayList<>();
+
   /** WhatsApp gives each new label an id of its own; the first one a fake creates is "7". */
   private final java.util.concurrent.atomic.AtomicInteger nextLabelId =
       new java.util.concurrent.atomic.AtomicInteger(7);
+
   private volatile URI webhookTarget;
 
   /** One request as WAHA received it. */
-  public record Request(String method, String path, String query, Map<String, String> headers, JsonNode body) {
+  public record Request(
+      String method, String path, String query, Map<String, String> headers, JsonNode body) {
 
     public String header(String name) {
       return headers.get(name.toLowerCase(Locale.ROOT));
@@ -108,7 +115,8 @@ public final class FakeWaha {
         return segments[3];
       }
       if (query != null && query.contains("session=")) {
-        return URLDecoder.decode(query.replaceAll(".*session=([^&]*).*", "$1"), StandardCharsets.UTF_8);
+        return URLDecoder.decode(
+            query.replaceAll(".*session=([^&]*).*", "$1"), StandardCharsets.UTF_8);
       }
       return segments.length > 2 ? segments[2] : null;
     }
@@ -120,7 +128,8 @@ public final class FakeWaha {
   }
 
   /** A webhook as the fake sent it, with Flowmate's answer. */
-  public record Delivery(String eventId, byte[] body, Map<String, String> headers, int status, String answer) {}
+  public record Delivery(
+      String eventId, byte[] body, Map<String, String> headers, int status, String answer) {}
 
   /** How send endpoints write the new message's id (the engines differ). */
   public enum IdShape {
@@ -142,6 +151,7 @@ public final class FakeWaha {
     volatile boolean passkey;
     volatile String phone;
     volatile IdShape idShape = IdShape.GOWS;
+
     /** What the session sent, per chat id, oldest first, as WAHA lists it. */
     final Map<String, List<ObjectNode>> sent = new ConcurrentHashMap<>();
 
@@ -153,11 +163,14 @@ public final class FakeWaha {
   private FakeWaha() throws IOException {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     // Enough threads that calls held on purpose (see hold) do not keep the others from answering.
-    server.setExecutor(Executors.newFixedThreadPool(24, runnable -> {
-      Thread thread = new Thread(runnable, "fake-waha");
-      thread.setDaemon(true);
-      return thread;
-    }));
+    server.setExecutor(
+        Executors.newFixedThreadPool(
+            24,
+            runnable -> {
+              Thread thread = new Thread(runnable, "fake-waha");
+              thread.setDaemon(true);
+              return thread;
+            }));
     server.createContext("/", this::handle);
     server.start();
   }
@@ -205,7 +218,9 @@ public final class FakeWaha {
 
   /** The session's requests to this method and raw path. */
   public List<Request> requests(String session, String method, String path) {
-    return requests(session).stream().filter(r -> r.method().equals(method) && r.path().equals(path)).toList();
+    return requests(session).stream()
+        .filter(r -> r.method().equals(method) && r.path().equals(path))
+        .toList();
   }
 
   public List<Request> requests(Predicate<Request> matching) {
@@ -235,7 +250,8 @@ public final class FakeWaha {
 
     private final String method;
     private final String pathPattern;
-    private final java.util.concurrent.CountDownLatch released = new java.util.concurrent.CountDownLatch(1);
+    private final java.util.concurrent.CountDownLatch released =
+        new java.util.concurrent.CountDownLatch(1);
     private final AtomicLong waiting = new AtomicLong();
 
     private Hold(String method, String pathPattern) {
@@ -301,8 +317,15 @@ public final class FakeWaha {
     found.phone = found.phone != null ? found.phone : phoneOf(session);
     if (found.passkey) {
       found.status = "PASSKEY_REQUIRED";
-      return post(session, "session.status", statusPayload(session, "PASSKEY_REQUIRED",
-          json.createObjectNode().put("challenge", "fake-webauthn-challenge-" + session).put("rpId", "web.whatsapp.com")));
+      return post(
+          session,
+          "session.status",
+          statusPayload(
+              session,
+              "PASSKEY_REQUIRED",
+              json.createObjectNode()
+                  .put("challenge", "fake-webauthn-challenge-" + session)
+                  .put("rpId", "web.whatsapp.com")));
     }
     return working(found);
   }
@@ -311,8 +334,13 @@ public final class FakeWaha {
   public Delivery confirmPasskey(String session) {
     FakeSession found = session(session);
     found.status = "PASSKEY_CONFIRMATION_REQUIRED";
-    post(session, "session.status",
-        statusPayload(session, "PASSKEY_CONFIRMATION_REQUIRED", json.createObjectNode().put("code", "472913")));
+    post(
+        session,
+        "session.status",
+        statusPayload(
+            session,
+            "PASSKEY_CONFIRMATION_REQUIRED",
+            json.createObjectNode().put("code", "472913")));
     return working(found);
   }
 
@@ -330,7 +358,8 @@ public final class FakeWaha {
   /** A {@code message} payload as WAHA posts it for an incoming text. */
   public ObjectNode incomingText(String from, String text) {
     ObjectNode message = json.createObjectNode();
-    message.put("id", "false_" + from + "_" + UUID.randomUUID().toString().replace("-", "").toUpperCase());
+    message.put(
+        "id", "false_" + from + "_" + UUID.randomUUID().toString().replace("-", "").toUpperCase());
     message.put("timestamp", Instant.now().getEpochSecond());
     message.put("from", from);
     message.put("fromMe", false);
@@ -365,12 +394,18 @@ public final class FakeWaha {
     envelope.put("id", "evt_" + UUID.randomUUID().toString().replace("-", ""));
     envelope.put("timestamp", Instant.now().toEpochMilli());
     envelope.put("session", session);
-    envelope.set("metadata", found == null ? json.createObjectNode() : found.config.path("metadata").deepCopy());
+    envelope.set(
+        "metadata",
+        found == null ? json.createObjectNode() : found.config.path("metadata").deepCopy());
     envelope.put("engine", "GOWS");
     if (found != null && found.paired) {
       envelope.set("me", me(found));
     }
-    envelope.putObject("environment").put("version", "2026.9.2").put("engine", "GOWS").put("tier", "CORE");
+    envelope
+        .putObject("environment")
+        .put("version", "2026.9.2")
+        .put("engine", "GOWS")
+        .put("tier", "CORE");
     envelope.put("event", event);
     envelope.set("payload", payload);
     try {
@@ -409,7 +444,8 @@ public final class FakeWaha {
     }
   }
 
-  private Delivery send(byte[] body, Map<String, String> headers) throws IOException, InterruptedException {
+  private Delivery send(byte[] body, Map<String, String> headers)
+      throws IOException, InterruptedException {
     URI target = webhookTarget;
     if (target == null) {
       throw new IllegalStateException("No webhook target: call webhookTarget(...) first");
@@ -420,7 +456,8 @@ public final class FakeWaha {
             .header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofByteArray(body));
     headers.forEach(request::header);
-    HttpResponse<String> response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response =
+        client.send(request.build(), HttpResponse.BodyHandlers.ofString());
     String id = json.readTree(body).path("id").asText(null);
     return new Delivery(id, body, Map.copyOf(headers), response.statusCode(), response.body());
   }
@@ -432,9 +469,13 @@ public final class FakeWaha {
       byte[] raw = exchange.getRequestBody().readAllBytes();
       JsonNode body = raw.length == 0 ? MissingNode.getInstance() : json.readTree(raw);
       Map<String, String> headers = new LinkedHashMap<>();
-      exchange.getRequestHeaders().forEach((name, values) -> headers.put(name.toLowerCase(Locale.ROOT), values.getFirst()));
+      exchange
+          .getRequestHeaders()
+          .forEach((name, values) -> headers.put(name.toLowerCase(Locale.ROOT), values.getFirst()));
       URI uri = exchange.getRequestURI();
-      Request request = new Request(exchange.getRequestMethod(), uri.getRawPath(), uri.getRawQuery(), headers, body);
+      Request request =
+          new Request(
+              exchange.getRequestMethod(), uri.getRawPath(), uri.getRawQuery(), headers, body);
       requests.add(request);
       for (Hold hold : holds) {
         hold.await(request);
@@ -477,7 +518,11 @@ public final class FakeWaha {
       return Answer.json(404, "{\"message\":\"Not found\"}");
     }
     if (path.get(1).equals("files") && method.equals("GET")) {
-      return new Answer(200, ("media of " + String.join("/", path.subList(2, path.size()))).getBytes(StandardCharsets.UTF_8), "audio/ogg");
+      return new Answer(
+          200,
+          ("media of " + String.join("/", path.subList(2, path.size())))
+              .getBytes(StandardCharsets.UTF_8),
+          "audio/ogg");
     }
     if (path.get(1).equals("sessions")) {
       return sessions(method, path, request.body());
@@ -493,7 +538,11 @@ public final class FakeWaha {
       case "GET contacts/check-exists" -> {
         String phone = request.query().replaceAll(".*phone=([0-9]*).*", "$1");
         boolean exists = !phone.startsWith("4990");
-        return Answer.json(200, exists ? "{\"numberExists\":true,\"chatId\":\"" + phone + "@c.us\"}" : "{\"numberExists\":false}");
+        return Answer.json(
+            200,
+            exists
+                ? "{\"numberExists\":true,\"chatId\":\"" + phone + "@c.us\"}"
+                : "{\"numberExists\":false}");
       }
       default -> {}
     }
@@ -512,7 +561,8 @@ public final class FakeWaha {
     }
     FakeSession found = path.size() > 2 ? sessions.get(path.get(2)) : null;
     if (found == null) {
-      return Answer.json(404, "{\"statusCode\":404,\"message\":\"Session not found\",\"error\":\"Not Found\"}");
+      return Answer.json(
+          404, "{\"statusCode\":404,\"message\":\"Session not found\",\"error\":\"Not Found\"}");
     }
     String action = path.size() > 3 ? path.get(3) : "";
     switch (method + " " + action) {
@@ -562,13 +612,19 @@ public final class FakeWaha {
   }
 
   /** {@code /api/{session}/...}: auth, chats, lids, groups, labels. */
-  private Answer sessionResource(String method, List<String> path, JsonNode body, Map<String, String> query) {
+  private Answer sessionResource(
+      String method, List<String> path, JsonNode body, Map<String, String> query) {
     FakeSession found = sessions.get(path.get(1));
     if (found == null) {
       return Answer.json(404, "{\"statusCode\":404,\"message\":\"Session not found\"}");
     }
     List<String> rest = path.subList(2, path.size());
-    String route = method + " " + String.join("/", rest.stream().map(s -> s.contains("@") || s.matches("[0-9]+") ? "*" : s).toList());
+    String route =
+        method
+            + " "
+            + String.join(
+                "/",
+                rest.stream().map(s -> s.contains("@") || s.matches("[0-9]+") ? "*" : s).toList());
     switch (route) {
       case "GET auth/qr" -> {
         if (!found.status.equals("SCAN_QR_CODE")) {
@@ -588,23 +644,44 @@ public final class FakeWaha {
       case "GET lids/*" -> {
         String lid = rest.get(1);
         String pn = pnByLid.get(lid);
-        return Answer.json(200, "{\"lid\":\"" + lid + "\",\"pn\":" + (pn == null ? "null" : "\"" + pn + "@c.us\"") + "}");
+        return Answer.json(
+            200,
+            "{\"lid\":\""
+                + lid
+                + "\",\"pn\":"
+                + (pn == null ? "null" : "\"" + pn + "@c.us\"")
+                + "}");
       }
       case "GET lids/pn/*" -> {
         String digits = rest.get(2).replaceAll("@.*", "");
-        String lid = pnByLid.entrySet().stream().filter(e -> e.getValue().equals(digits)).map(Map.Entry::getKey).findFirst().orElse(null);
-        return Answer.json(200, "{\"lid\":" + (lid == null ? "null" : "\"" + lid + "\"") + ",\"pn\":\"" + digits + "@c.us\"}");
+        String lid =
+            pnByLid.entrySet().stream()
+                .filter(e -> e.getValue().equals(digits))
+                .map(Map.Entry::getKey)
+                .findFirst()
+                .orElse(null);
+        return Answer.json(
+            200,
+            "{\"lid\":"
+                + (lid == null ? "null" : "\"" + lid + "\"")
+                + ",\"pn\":\""
+                + digits
+                + "@c.us\"}");
       }
       case "GET groups" -> {
         // GOWS-style: an object keyed by group id.
-        return Answer.json(200, """
+        return Answer.json(
+            200,
+            """
             {"120363000000000001@g.us": {"id": "120363000000000001@g.us", "subject": "Porto runners",
               "description": "Sunday runs", "participants": [{"id": "1@lid"}, {"id": "2@lid"}, {"id": "3@lid"}]},
              "120363000000000002@g.us": {"id": "120363000000000002@g.us", "subject": "Suppliers", "participants": []}}
             """);
       }
       case "GET groups/*/participants/v2" -> {
-        return Answer.json(200, """
+        return Answer.json(
+            200,
+            """
             [{"id": "111111111111111@lid", "pn": "4915100000201@c.us", "role": "superadmin"},
              {"id": "4915100000202@c.us", "role": "participant"},
              {"id": "222222222222222@lid", "role": "admin"},
@@ -612,7 +689,8 @@ public final class FakeWaha {
             """);
       }
       case "GET labels" -> {
-        return Answer.json(200, "[{\"id\":\"1\",\"name\":\"New Client\",\"color\":1,\"colorHex\":\"#64c4ff\"}]");
+        return Answer.json(
+            200, "[{\"id\":\"1\",\"name\":\"New Client\",\"color\":1,\"colorHex\":\"#64c4ff\"}]");
       }
       case "POST labels" -> {
         ObjectNode label =
@@ -624,7 +702,8 @@ public final class FakeWaha {
         return Answer.json(201, label.toString());
       }
       case "PUT labels/*" -> {
-        ObjectNode label = json.createObjectNode().put("id", rest.get(1)).put("name", body.path("name").asText());
+        ObjectNode label =
+            json.createObjectNode().put("id", rest.get(1)).put("name", body.path("name").asText());
         label.put("colorHex", body.path("colorHex").asText("#64c4ff"));
         return Answer.json(200, label.toString());
       }
@@ -637,7 +716,9 @@ public final class FakeWaha {
     }
   }
 
-  /** {@code POST /api/send…}: refused unless the session works; the id shaped as the engine does. */
+  /**
+   * {@code POST /api/send…}: refused unless the session works; the id shaped as the engine does.
+   */
   private Answer send(String endpoint, JsonNode body) {
     FakeSession found = sessions.get(body.path("session").asText());
     if (found == null || !found.status.equals("WORKING")) {
@@ -648,7 +729,10 @@ public final class FakeWaha {
     String chat = body.path("chatId").asText();
     String id = "FAKE" + counter.incrementAndGet();
     String serialized = "true_" + chat + "_" + id;
-    found.sent.computeIfAbsent(chat, c -> new CopyOnWriteArrayList<>()).add(listed(found, endpoint, body, serialized));
+    found
+        .sent
+        .computeIfAbsent(chat, c -> new CopyOnWriteArrayList<>())
+        .add(listed(found, endpoint, body, serialized));
     ObjectNode answer = json.createObjectNode();
     switch (found.idShape) {
       case GOWS -> {
@@ -656,11 +740,17 @@ public final class FakeWaha {
         answer.putObject("_data").put("endpoint", endpoint);
       }
       case WEBJS -> {
-        answer.putObject("id").put("fromMe", true).put("remote", chat).put("id", id).put("_serialized", serialized);
+        answer
+            .putObject("id")
+            .put("fromMe", true)
+            .put("remote", chat)
+            .put("id", id)
+            .put("_serialized", serialized);
         answer.put("body", body.path("text").asText(""));
       }
       case NOWEB -> {
-        answer.putObject("key")
+        answer
+            .putObject("key")
             .put("remoteJid", chat.replace("@c.us", "@s.whatsapp.net"))
             .put("fromMe", true)
             .put("id", id);
@@ -671,7 +761,8 @@ public final class FakeWaha {
   }
 
   /** The message a send created, as {@code GET .../messages} lists it ({@code WAMessage}). */
-  private ObjectNode listed(FakeSession session, String endpoint, JsonNode body, String serialized) {
+  private ObjectNode listed(
+      FakeSession session, String endpoint, JsonNode body, String serialized) {
     ObjectNode message = json.createObjectNode();
     message.put("id", serialized);
     message.put("timestamp", Instant.now().getEpochSecond());
@@ -679,7 +770,10 @@ public final class FakeWaha {
     message.put("fromMe", true);
     message.put("source", "api");
     message.put("to", body.path("chatId").asText());
-    String text = endpoint.equals("sendText") ? body.path("text").asText(null) : body.path("caption").asText(null);
+    String text =
+        endpoint.equals("sendText")
+            ? body.path("text").asText(null)
+            : body.path("caption").asText(null);
     if (text == null) {
       message.putNull("body");
     } else {
@@ -688,7 +782,8 @@ public final class FakeWaha {
     message.put("hasMedia", body.has("file"));
     message.putNull("media");
     if (endpoint.equals("sendLocation")) {
-      message.putObject("location")
+      message
+          .putObject("location")
           .put("latitude", body.path("latitude").asDouble())
           .put("longitude", body.path("longitude").asDouble())
           .put("name", body.path("title").asText(null))
@@ -719,13 +814,19 @@ public final class FakeWaha {
       card.append("ORG:").append(contact.path("organization").asText()).append(";\n");
     }
     if (contact.path("phoneNumber").isTextual()) {
-      card.append("TEL;type=CELL;type=VOICE;waid=").append(contact.path("whatsappId").asText())
-          .append(':').append(contact.path("phoneNumber").asText()).append("\n");
+      card.append("TEL;type=CELL;type=VOICE;waid=")
+          .append(contact.path("whatsappId").asText())
+          .append(':')
+          .append(contact.path("phoneNumber").asText())
+          .append("\n");
     }
     return card.append("END:VCARD").toString();
   }
 
-  /** {@code GET /api/{session}/chats/{chatId}/messages}: newest first, filtered, at most {@code limit}. */
+  /**
+   * {@code GET /api/{session}/chats/{chatId}/messages}: newest first, filtered, at most {@code
+   * limit}.
+   */
   private ArrayNode messages(FakeSession session, String chat, Map<String, String> query) {
     List<ObjectNode> matching = new ArrayList<>(session.sent.getOrDefault(chat, List.of()));
     // Reversed before the stable sort, so messages of the same second stay newest first too.
@@ -737,7 +838,9 @@ public final class FakeWaha {
     matching.stream()
         .filter(m -> fromMe == null || m.path("fromMe").asBoolean() == Boolean.parseBoolean(fromMe))
         .filter(m -> m.path("timestamp").asLong() >= since)
-        .sorted(java.util.Comparator.comparingLong((ObjectNode m) -> m.path("timestamp").asLong()).reversed())
+        .sorted(
+            java.util.Comparator.comparingLong((ObjectNode m) -> m.path("timestamp").asLong())
+                .reversed())
         .limit(limit)
         .forEach(answer::add);
     return answer;
@@ -750,39 +853,52 @@ public final class FakeWaha {
     }
     for (String pair : raw.split("&")) {
       int equals = pair.indexOf('=');
-      String name = URLDecoder.decode(equals < 0 ? pair : pair.substring(0, equals), StandardCharsets.UTF_8);
-      String value = equals < 0 ? "" : URLDecoder.decode(pair.substring(equals + 1), StandardCharsets.UTF_8);
+      String name =
+          URLDecoder.decode(equals < 0 ? pair : pair.substring(0, equals), StandardCharsets.UTF_8);
+      String value =
+          equals < 0 ? "" : URLDecoder.decode(pair.substring(equals + 1), StandardCharsets.UTF_8);
       parameters.put(name, value);
     }
     return parameters;
   }
 
   private Answer notAsExpected(FakeSession session, String expected) {
-    return Answer.json(422, "{\"error\":\"Session status is not as expected. Try again later or restart the session\","
-        + "\"session\":\"" + session.name + "\",\"status\":\"" + session.status + "\",\"expected\":[\"" + expected + "\"]}");
+    return Answer.json(
+        422,
+        "{\"error\":\"Session status is not as expected. Try again later or restart the session\","
+            + "\"session\":\""
+            + session.name
+            + "\",\"status\":\""
+            + session.status
+            + "\",\"expected\":[\""
+            + expected
+            + "\"]}");
   }
 
   // --- the phone behind the sessions ------------------------------------------------------------
 
-  /** After a start, WAHA reports STARTING, then WORKING if it has credentials, else SCAN_QR_CODE. */
+  /**
+   * After a start, WAHA reports STARTING, then WORKING if it has credentials, else SCAN_QR_CODE.
+   */
   private void startLater(FakeSession session) {
     session.status = "STARTING";
     if (webhookTarget == null) {
       return;
     }
-    poster.execute(
-        () -> {
-          try {
-            String next = session.paired ? "WORKING" : "SCAN_QR_CODE";
-            byte[] starting = envelope(session.name, "session.status", statusPayload(session.name, "STARTING", null));
-            send(starting, signatureHeaders(starting));
-            session.status = next;
-            byte[] then = envelope(session.name, "session.status", statusPayload(session.name, next, null));
-            send(then, signatureHeaders(then));
-          } catch (IOException | InterruptedException e) {
-            throw new IllegalStateException(e);
-          }
-        });
+    poster.execute(() -> {
+      try {
+        String next = session.paired ? "WORKING" : "SCAN_QR_CODE";
+        byte[] starting =
+            envelope(session.name, "session.status", statusPayload(session.name, "STARTING", null));
+        send(starting, signatureHeaders(starting));
+        session.status = next;
+        byte[] then =
+            envelope(session.name, "session.status", statusPayload(session.name, next, null));
+        send(then, signatureHeaders(then));
+      } catch (IOException | InterruptedException e) {
+        throw new IllegalStateException(e);
+      }
+    });
   }
 
   private Delivery working(FakeSession session) {
@@ -793,7 +909,11 @@ public final class FakeWaha {
 
   private ObjectNode statusPayload(String session, String status, JsonNode data) {
     ObjectNode payload = json.createObjectNode().put("name", session).put("status", status);
-    payload.putArray("statuses").addObject().put("status", status).put("timestamp", Instant.now().toEpochMilli());
+    payload
+        .putArray("statuses")
+        .addObject()
+        .put("status", status)
+        .put("timestamp", Instant.now().toEpochMilli());
     if (data != null) {
       payload.set("data", data);
     }
@@ -801,7 +921,8 @@ public final class FakeWaha {
   }
 
   private ObjectNode sessionJson(FakeSession session) {
-    ObjectNode answer = json.createObjectNode().put("name", session.name).put("status", session.status);
+    ObjectNode answer =
+        json.createObjectNode().put("name", session.name).put("status", session.status);
     answer.set("config", session.config);
     if (session.paired) {
       answer.set("me", me(session));
@@ -832,7 +953,8 @@ public final class FakeWaha {
   }
 
   /** Copies the fake's coordinates into an application context: transport {@code waha}. */
-  public static class Properties implements ApplicationContextInitializer<ConfigurableApplicationContext> {
+  public static class Properties
+      implements ApplicationContextInitializer<ConfigurableApplicationContext> {
     @Override
     public void initialize(ConfigurableApplicationContext context) {
       FakeWaha fake = shared();

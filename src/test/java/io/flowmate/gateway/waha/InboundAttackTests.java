@@ -16,7 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -43,7 +42,8 @@ import org.springframework.test.context.ContextConfiguration;
  * Attacks on the inbound path with the WAHA transport: retries that race the first delivery, acks
  * acknowledged before they are stored, and a slow WAHA that would hold database connections.
  */
-@ContextConfiguration(initializers = {FakeWaha.Properties.class, InboundAttackTests.WahasOwnTimeout.class})
+@ContextConfiguration(
+    initializers = {FakeWaha.Properties.class, InboundAttackTests.WahasOwnTimeout.class})
 @Import(InboundAttackTests.GateConfig.class)
 class InboundAttackTests extends IntegrationTest {
 
@@ -58,11 +58,14 @@ class InboundAttackTests extends IntegrationTest {
     waha.webhookTarget(URI.create("http://127.0.0.1:" + port + "/webhooks/waha"));
   }
 
-  /** A WAHA retry that arrives while the first delivery is still being stored is not answered 200. */
+  /**
+   * A WAHA retry that arrives while the first delivery is still being stored is not answered 200.
+   */
   @Test
   void aRetryOfAnEventStillInFlightIsRefusedSoThatWahaTriesAgain() throws Exception {
     TestTenant tenant = newTenant();
-    String name = sessionName(tenant.api().post("/api/v2/sessions", Map.of("name", "inflight")).text("id"));
+    String name =
+        sessionName(tenant.api().post("/api/v2/sessions", Map.of("name", "inflight")).text("id"));
     JsonNode message = waha.incomingText("4915100000401@c.us", "Is the flat still free?");
     String waId = message.path("id").asText();
     byte[] body = waha.envelope(name, "message", message);
@@ -92,14 +95,21 @@ class InboundAttackTests extends IntegrationTest {
     TestTenant tenant = newTenant();
     String id = workingSession(tenant);
     String name = sessionName(id);
-    assertThat(waha.post(name, "message", waha.incomingText("4915100000402@c.us", "Hello?")).status()).isEqualTo(200);
+    assertThat(
+            waha.post(name, "message", waha.incomingText("4915100000402@c.us", "Hello?")).status())
+        .isEqualTo(200);
     String messageId =
-        tenant.api()
-            .post("/api/v2/messages/send", Map.of("session_id", id, "chat_id", "4915100000402", "message", "Hi"))
+        tenant
+            .api()
+            .post(
+                "/api/v2/messages/send",
+                Map.of("session_id", id, "chat_id", "4915100000402", "message", "Hi"))
             .text("id");
     tenant.awaitMessageStatus(messageId, "sent");
     String waMessageId = tenant.api().get("/api/v2/messages/" + messageId).text("wa_message_id");
-    byte[] ack = waha.envelope(name, "message.ack", waha.ackOf(waMessageId, "4915100000402@c.us", 3, "READ"));
+    byte[] ack =
+        waha.envelope(
+            name, "message.ack", waha.ackOf(waMessageId, "4915100000402@c.us", 3, "READ"));
 
     CompletableFuture<Api.Response> answer;
     try (Connection lock = dataSource.getConnection()) {
@@ -152,7 +162,9 @@ class InboundAttackTests extends IntegrationTest {
     }
   }
 
-  /** A slow WAHA answering session deletions does not take the connection pool from other tenants. */
+  /**
+   * A slow WAHA answering session deletions does not take the connection pool from other tenants.
+   */
   @Test
   void aSlowWahaAnsweringSessionDeletionsDoesNotStallOtherTenants() throws Exception {
     TestTenant tenant = newTenant();
@@ -164,7 +176,8 @@ class InboundAttackTests extends IntegrationTest {
     List<CompletableFuture<Api.Response>> deletions = new ArrayList<>();
     try (FakeWaha.Hold slow = waha.hold("DELETE", "/api/sessions/fm_.*")) {
       for (String id : ids) {
-        deletions.add(CompletableFuture.supplyAsync(() -> tenant.api().delete("/api/v2/sessions/" + id)));
+        deletions.add(
+            CompletableFuture.supplyAsync(() -> tenant.api().delete("/api/v2/sessions/" + id)));
       }
       await().atMost(Duration.ofSeconds(15)).until(() -> slow.waiting() >= 8);
 
@@ -184,10 +197,12 @@ class InboundAttackTests extends IntegrationTest {
     TestTenant tenant = newTenant();
     String name = sessionName(workingSession(tenant));
     TestTenant other = newTenant();
-    String otherName = sessionName(other.api().post("/api/v2/sessions", Map.of("name", "busy")).text("id"));
+    String otherName =
+        sessionName(other.api().post("/api/v2/sessions", Map.of("name", "busy")).text("id"));
     List<CompletableFuture<Api.Response>> labelEvents = new ArrayList<>();
     try (FakeWaha.Hold slow = waha.hold("GET", "/api/" + name + "/labels")) {
-      // One chat per inbound writer lane (two by default), so that every lane meets the slow lookup.
+      // One chat per inbound writer lane (two by default), so that every lane meets the slow
+      // lookup.
       for (String chat : chatsInEachLane(2)) {
         ObjectNode payload = json.createObjectNode().put("chatId", chat).put("labelId", "99");
         byte[] event = waha.envelope(name, "label.chat.added", payload);
@@ -197,7 +212,8 @@ class InboundAttackTests extends IntegrationTest {
 
       JsonNode message = waha.incomingText("4915100000403@c.us", "Still open today?");
       CompletableFuture<Api.Response> stored =
-          CompletableFuture.supplyAsync(() -> deliver(waha.envelope(otherName, "message", message)));
+          CompletableFuture.supplyAsync(
+              () -> deliver(waha.envelope(otherName, "message", message)));
       assertThat(stored.get(5, TimeUnit.SECONDS).status()).isEqualTo(200);
       assertThat(stored(message.path("id").asText())).isEqualTo(1);
     }
@@ -206,7 +222,9 @@ class InboundAttackTests extends IntegrationTest {
     }
   }
 
-  /** A WAHA failing while a session starts answers 409 with a detail (not 500); a later start works. */
+  /**
+   * A WAHA failing while a session starts answers 409 with a detail (not 500); a later start works.
+   */
   @Test
   void aWahaFailureWhileStartingASessionIsAConflictNotAServerError() {
     TestTenant tenant = newTenant();
@@ -223,7 +241,8 @@ class InboundAttackTests extends IntegrationTest {
   }
 
   private static void assertAnswersPromptly(TestTenant other) throws Exception {
-    CompletableFuture<Api.Response> listed = CompletableFuture.supplyAsync(() -> other.api().get("/api/v2/sessions"));
+    CompletableFuture<Api.Response> listed =
+        CompletableFuture.supplyAsync(() -> other.api().get("/api/v2/sessions"));
     assertThat(listed.get(5, TimeUnit.SECONDS).status()).isEqualTo(200);
   }
 
@@ -239,7 +258,8 @@ class InboundAttackTests extends IntegrationTest {
   }
 
   private String workingSession(TestTenant tenant) {
-    String id = tenant.api().post("/api/v2/sessions", Map.of("name", "s-" + UUID.randomUUID())).text("id");
+    String id =
+        tenant.api().post("/api/v2/sessions", Map.of("name", "s-" + UUID.randomUUID())).text("id");
     assertThat(tenant.api().post("/api/v2/sessions/" + id + "/start").status()).isEqualTo(200);
     awaitStatus(tenant, id, "qr_code");
     waha.scanQrCode(sessionName(id));
@@ -250,14 +270,17 @@ class InboundAttackTests extends IntegrationTest {
   private static void awaitStatus(TestTenant tenant, String id, String status) {
     await()
         .atMost(Duration.ofSeconds(10))
-        .untilAsserted(() -> assertThat(tenant.api().get("/api/v2/sessions/" + id).text("status")).isEqualTo(status));
+        .untilAsserted(() ->
+            assertThat(tenant.api().get("/api/v2/sessions/" + id).text("status"))
+                .isEqualTo(status));
   }
 
   private Api.Response deliver(byte[] body) {
     return anonymous()
         .withHeader("X-Webhook-Hmac", WebhookSignature.sign(FakeWaha.SECRET, body))
         .withHeader("X-Webhook-Hmac-Algorithm", "sha512")
-        .raw("POST", "/webhooks/waha", new String(body, StandardCharsets.UTF_8), "application/json");
+        .raw(
+            "POST", "/webhooks/waha", new String(body, StandardCharsets.UTF_8), "application/json");
   }
 
   private long stored(String waMessageId) {
@@ -340,7 +363,8 @@ class InboundAttackTests extends IntegrationTest {
    * WAHA calls time out after 30 s, as by default (not the 5 s of the other WAHA tests): the held
    * calls must outlast the checks made while they are held.
    */
-  static class WahasOwnTimeout implements ApplicationContextInitializer<ConfigurableApplicationContext> {
+  static class WahasOwnTimeout
+      implements ApplicationContextInitializer<ConfigurableApplicationContext> {
     @Override
     public void initialize(ConfigurableApplicationContext context) {
       TestPropertyValues.of("flowmate.gateway.waha.timeout=30s").applyTo(context);

@@ -3,15 +3,12 @@ package io.flowmate.gateway.waha;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.flowmate.gateway.RecordedTransportEvents;
 import io.flowmate.support.Api;
 import io.flowmate.support.IntegrationTest;
 import java.net.URI;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -64,7 +61,8 @@ class WahaEndToEndIntegrationTests extends IntegrationTest {
                        "label.chat.added", "label.chat.deleted"],
             "hmac": {"key": "%s"},
             "retries": {"policy": "exponential", "delaySeconds": 2, "attempts": 8}}],
-          "metadata": {"flowmate.session_id": "%s"}}}"""
+          "metadata": {"flowmate.session_id": "%s"}}}\
+        """
             .formatted(name, FakeWaha.WEBHOOK_URL, FakeWaha.SECRET, id),
         create.body().toString(),
         JSONCompareMode.STRICT);
@@ -72,7 +70,8 @@ class WahaEndToEndIntegrationTests extends IntegrationTest {
     Api.Response qr = tenant.api().get("/api/v2/sessions/" + id + "/qr?format=raw");
     assertThat(qr.status()).as(qr.toString()).isEqualTo(200);
     assertThat(qr.text("value")).isEqualTo("2@FAKEQR," + name);
-    assertThat(waha.requests(name, "GET", "/api/" + name + "/auth/qr").getLast().query()).isEqualTo("format=raw");
+    assertThat(waha.requests(name, "GET", "/api/" + name + "/auth/qr").getLast().query())
+        .isEqualTo("format=raw");
   }
 
   @Test
@@ -97,25 +96,40 @@ class WahaEndToEndIntegrationTests extends IntegrationTest {
     waha.scanQrCode(name);
     awaitStatus(tenant, id, "working");
     // The contact writes first: reciprocity_check (on by default) lets Flowmate answer.
-    assertThat(waha.post(name, "message", waha.incomingText("4915100000301@c.us", "Do you have size 42?")).status())
+    assertThat(
+            waha.post(
+                    name,
+                    "message",
+                    waha.incomingText("4915100000301@c.us", "Do you have size 42?"))
+                .status())
         .isEqualTo(200);
 
     Api.Response sent =
-        tenant.api().post(
-            "/api/v2/messages/send",
-            Map.of("session_id", id, "chat_id", "4915100000301", "message", "Yes, size 42 is in stock"));
+        tenant
+            .api()
+            .post(
+                "/api/v2/messages/send",
+                Map.of(
+                    "session_id",
+                    id,
+                    "chat_id",
+                    "4915100000301",
+                    "message",
+                    "Yes, size 42 is in stock"));
 
     assertThat(sent.status()).as(sent.toString()).isEqualTo(201);
     String messageId = sent.text("id");
     FakeWaha.Request sendText =
         await()
             .atMost(Duration.ofSeconds(15))
-            .until(() -> waha.requests(name, "POST", "/api/sendText"), requests -> !requests.isEmpty())
+            .until(
+                () -> waha.requests(name, "POST", "/api/sendText"), requests -> !requests.isEmpty())
             .getFirst();
     assertThat(sendText.header("X-Api-Key")).isEqualTo(FakeWaha.API_KEY);
     JSONAssert.assertEquals(
         """
-        {"session": "%s", "chatId": "4915100000301@c.us", "text": "Yes, size 42 is in stock", "linkPreview": true}"""
+        {"session": "%s", "chatId": "4915100000301@c.us", "text": "Yes, size 42 is in stock", "linkPreview": true}\
+        """
             .formatted(name),
         sendText.body().toString(),
         JSONCompareMode.STRICT);
@@ -131,7 +145,8 @@ class WahaEndToEndIntegrationTests extends IntegrationTest {
   }
 
   private String startedSession(TestTenant tenant) {
-    String id = tenant.api().post("/api/v2/sessions", Map.of("name", "s-" + UUID.randomUUID())).text("id");
+    String id =
+        tenant.api().post("/api/v2/sessions", Map.of("name", "s-" + UUID.randomUUID())).text("id");
     assertThat(tenant.api().post("/api/v2/sessions/" + id + "/start").status()).isEqualTo(200);
     awaitStatus(tenant, id, "qr_code");
     return id;
@@ -140,6 +155,8 @@ class WahaEndToEndIntegrationTests extends IntegrationTest {
   private static void awaitStatus(TestTenant tenant, String id, String status) {
     await()
         .atMost(Duration.ofSeconds(10))
-        .untilAsserted(() -> assertThat(tenant.api().get("/api/v2/sessions/" + id).text("status")).isEqualTo(status));
+        .untilAsserted(() ->
+            assertThat(tenant.api().get("/api/v2/sessions/" + id).text("status"))
+                .isEqualTo(status));
   }
 }

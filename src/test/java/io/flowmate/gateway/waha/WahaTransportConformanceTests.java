@@ -20,9 +20,9 @@ import org.skyscreamer.jsonassert.JSONCompareMode;
 import org.springframework.test.context.ContextConfiguration;
 
 /**
- * The conformance suite against WAHA: Flowmate talks to a fake WAHA on loopback, which answers
- * like WAHA's GOWS engine and plays the phone by posting signed webhooks to Flowmate's receiver.
- * Every message type is checked byte for byte against the body WAHA expects.
+ * The conformance suite against WAHA: Flowmate talks to a fake WAHA on loopback, which answers like
+ * WAHA's GOWS engine and plays the phone by posting signed webhooks to Flowmate's receiver. Every
+ * message type is checked byte for byte against the body WAHA expects.
  */
 @ContextConfiguration(initializers = FakeWaha.Properties.class)
 class WahaTransportConformanceTests extends TransportConformanceTests {
@@ -74,25 +74,47 @@ class WahaTransportConformanceTests extends TransportConformanceTests {
     return message.path("id").asText();
   }
 
-  /** As GOWS reports it: {@code participant} is the LID, the phone number is in {@code _data.Info.SenderAlt}. */
+  /**
+   * As GOWS reports it: {@code participant} is the LID, the phone number is in {@code
+   * _data.Info.SenderAlt}.
+   */
   @Override
-  protected String participantWritesInGroup(SessionRef session, ChatId group, String phone, String text) {
+  protected String participantWritesInGroup(
+      SessionRef session, ChatId group, String phone, String text) {
     String lid = FakeWaha.lidOf(phone);
     ObjectNode message = waha.incomingText(group.value(), text);
-    message.put("id", "false_" + group.value() + "_" + UUID.randomUUID().toString().replace("-", "").toUpperCase() + "_" + lid);
+    message.put(
+        "id",
+        "false_"
+            + group.value()
+            + "_"
+            + UUID.randomUUID().toString().replace("-", "").toUpperCase()
+            + "_"
+            + lid);
     message.put("participant", lid);
-    message.putObject("_data").putObject("Info").put("SenderAlt", phone + "@s.whatsapp.net").put("IsGroup", true);
+    message
+        .putObject("_data")
+        .putObject("Info")
+        .put("SenderAlt", phone + "@s.whatsapp.net")
+        .put("IsGroup", true);
     assertThat(waha.post(session.transportName(), "message", message).status()).isEqualTo(200);
     return message.path("id").asText();
   }
 
-  /** As NOWEB reports it: {@code from} is the LID, the phone number in {@code _data.key.remoteJidAlt}. */
+  /**
+   * As NOWEB reports it: {@code from} is the LID, the phone number in {@code
+   * _data.key.remoteJidAlt}.
+   */
   @Override
   protected String contactMovesToLinkedId(SessionRef session, String phone) {
     String lid = FakeWaha.lidOf(phone);
     waha.knowLid(lid, phone);
     ObjectNode message = waha.incomingText(lid, "I have a new phone");
-    message.putObject("_data").putObject("key").put("remoteJid", lid).put("remoteJidAlt", phone + "@s.whatsapp.net");
+    message
+        .putObject("_data")
+        .putObject("key")
+        .put("remoteJid", lid)
+        .put("remoteJidAlt", phone + "@s.whatsapp.net");
     assertThat(waha.post(session.transportName(), "message", message).status()).isEqualTo(200);
     return lid;
   }
@@ -101,7 +123,10 @@ class WahaTransportConformanceTests extends TransportConformanceTests {
   @Override
   protected SendReceipt sendRefusedWithReachoutTimelock(SessionRef session, ChatId coldContact) {
     SendReceipt receipt =
-        transport.send(session, coldContact, new OutboundMessage.Text("Hi, we met at the fair"),
+        transport.send(
+            session,
+            coldContact,
+            new OutboundMessage.Text("Hi, we met at the fair"),
             new SendOptions(UUID.randomUUID().toString(), null));
     ObjectNode ack = json.createObjectNode();
     ack.put("id", receipt.providerMessageId());
@@ -110,8 +135,11 @@ class WahaTransportConformanceTests extends TransportConformanceTests {
     ack.put("fromMe", true);
     ack.put("ack", -1);
     ack.put("ackName", "ERROR");
-    ack.putObject("error").put("code", "463").put("blocked", true)
-        .put("until", Instant.now().plusSeconds(86_400).toString()).put("enforcementType", "DEFAULT");
+    ack.putObject("error")
+        .put("code", "463")
+        .put("blocked", true)
+        .put("until", Instant.now().plusSeconds(86_400).toString())
+        .put("enforcementType", "DEFAULT");
     assertThat(waha.post(session.transportName(), "message.ack", ack).status()).isEqualTo(200);
     return receipt;
   }
@@ -130,91 +158,119 @@ class WahaTransportConformanceTests extends TransportConformanceTests {
     switch (sent.name()) {
       case "text" -> {
         expectedPath = "/api/sendText";
-        expectedBody = """
+        expectedBody =
+            """
             {"session": "%s", "chatId": "%s", "text": "Hello *Maria*, see https://example.com",
-             "mentions": ["4915100000112@c.us"], "linkPreview": true}""".formatted(name, to);
+             "mentions": ["4915100000112@c.us"], "linkPreview": true}\
+            """
+                .formatted(name, to);
       }
       case "reply" -> {
         expectedPath = "/api/sendText";
-        expectedBody = """
-            {"session": "%s", "chatId": "%s", "text": "Thanks!", "linkPreview": true, "reply_to": "%s"}"""
-            .formatted(name, to, replyTo);
+        expectedBody =
+            """
+            {"session": "%s", "chatId": "%s", "text": "Thanks!", "linkPreview": true, "reply_to": "%s"}\
+            """
+                .formatted(name, to, replyTo);
       }
       case "image" -> {
         expectedPath = "/api/sendImage";
-        expectedBody = """
+        expectedBody =
+            """
             {"session": "%s", "chatId": "%s", "caption": "A cat",
-             "file": {"mimetype": "image/jpeg", "filename": "cat.jpg", "url": "https://example.com/cat.jpg"}}"""
-            .formatted(name, to);
+             "file": {"mimetype": "image/jpeg", "filename": "cat.jpg", "url": "https://example.com/cat.jpg"}}\
+            """
+                .formatted(name, to);
       }
       case "document" -> {
         expectedPath = "/api/sendFile";
-        expectedBody = """
+        expectedBody =
+            """
             {"session": "%s", "chatId": "%s", "caption": "Your offer",
-             "file": {"mimetype": "application/pdf", "filename": "offer.pdf", "data": "JVBERi0xLjQK"}}"""
-            .formatted(name, to);
+             "file": {"mimetype": "application/pdf", "filename": "offer.pdf", "data": "JVBERi0xLjQK"}}\
+            """
+                .formatted(name, to);
       }
       case "audio" -> {
         expectedPath = "/api/sendFile";
-        expectedBody = """
+        expectedBody =
+            """
             {"session": "%s", "chatId": "%s",
-             "file": {"mimetype": "audio/mpeg", "filename": "jingle.mp3", "url": "https://example.com/jingle.mp3"}}"""
-            .formatted(name, to);
+             "file": {"mimetype": "audio/mpeg", "filename": "jingle.mp3", "url": "https://example.com/jingle.mp3"}}\
+            """
+                .formatted(name, to);
       }
       case "voice" -> {
         expectedPath = "/api/sendVoice";
-        expectedBody = """
+        expectedBody =
+            """
             {"session": "%s", "chatId": "%s", "convert": false,
-             "file": {"mimetype": "audio/ogg; codecs=opus", "url": "https://example.com/note.ogg"}}"""
-            .formatted(name, to);
+             "file": {"mimetype": "audio/ogg; codecs=opus", "url": "https://example.com/note.ogg"}}\
+            """
+                .formatted(name, to);
       }
       case "video" -> {
         expectedPath = "/api/sendVideo";
-        expectedBody = """
+        expectedBody =
+            """
             {"session": "%s", "chatId": "%s", "caption": "The tour", "asNote": false, "convert": false,
-             "file": {"mimetype": "video/mp4", "filename": "tour.mp4", "url": "https://example.com/tour.mp4"}}"""
-            .formatted(name, to);
+             "file": {"mimetype": "video/mp4", "filename": "tour.mp4", "url": "https://example.com/tour.mp4"}}\
+            """
+                .formatted(name, to);
       }
       case "sticker" -> {
         expectedPath = "/api/sendSticker";
-        expectedBody = """
+        expectedBody =
+            """
             {"session": "%s", "chatId": "%s",
-             "file": {"mimetype": "image/webp", "url": "https://example.com/thumbs-up.webp"}}"""
-            .formatted(name, to);
+             "file": {"mimetype": "image/webp", "url": "https://example.com/thumbs-up.webp"}}\
+            """
+                .formatted(name, to);
       }
       case "gif" -> {
         expectedPath = "/api/sendVideo";
-        expectedBody = """
+        expectedBody =
+            """
             {"session": "%s", "chatId": "%s", "caption": "Dance", "asNote": false, "convert": true,
-             "file": {"mimetype": "image/gif", "url": "https://example.com/dance.mp4"}}"""
-            .formatted(name, to);
+             "file": {"mimetype": "image/gif", "url": "https://example.com/dance.mp4"}}\
+            """
+                .formatted(name, to);
       }
       case "poll" -> {
         expectedPath = "/api/sendPoll";
-        expectedBody = """
+        expectedBody =
+            """
             {"session": "%s", "chatId": "%s",
-             "poll": {"name": "Run on Sunday?", "options": ["Yes", "No", "Maybe"], "multipleAnswers": false}}"""
-            .formatted(name, to);
+             "poll": {"name": "Run on Sunday?", "options": ["Yes", "No", "Maybe"], "multipleAnswers": false}}\
+            """
+                .formatted(name, to);
       }
       case "location" -> {
         expectedPath = "/api/sendLocation";
-        expectedBody = """
-            {"session": "%s", "chatId": "%s", "latitude": 41.1496, "longitude": -8.611, "title": "Our shop"}"""
-            .formatted(name, to);
+        expectedBody =
+            """
+            {"session": "%s", "chatId": "%s", "latitude": 41.1496, "longitude": -8.611, "title": "Our shop"}\
+            """
+                .formatted(name, to);
       }
       case "contacts" -> {
         expectedPath = "/api/sendContactVcard";
-        expectedBody = """
+        expectedBody =
+            """
             {"session": "%s", "chatId": "%s", "contacts": [
               {"fullName": "Jane Doe", "organization": "Flowmate", "phoneNumber": "+4915100000113", "whatsappId": "4915100000113"},
-              {"vcard": "BEGIN:VCARD\\nVERSION:3.0\\nFN:John Doe\\nEND:VCARD"}]}"""
-            .formatted(name, to);
+              {"vcard": "BEGIN:VCARD\\nVERSION:3.0\\nFN:John Doe\\nEND:VCARD"}]}\
+            """
+                .formatted(name, to);
       }
       case "reaction" -> {
         expectedPath = "/api/reaction";
         OutboundMessage.Reaction reaction = (OutboundMessage.Reaction) sent.message();
-        expectedBody = """
-            {"session": "%s", "messageId": "%s", "reaction": "👍"}""".formatted(name, reaction.targetProviderMessageId());
+        expectedBody =
+            """
+            {"session": "%s", "messageId": "%s", "reaction": "👍"}\
+            """
+                .formatted(name, reaction.targetProviderMessageId());
       }
       default -> throw new AssertionError("no expectation for " + sent.name());
     }
@@ -225,7 +281,8 @@ class WahaTransportConformanceTests extends TransportConformanceTests {
     assertThat(call.method()).isEqualTo(sent.name().equals("reaction") ? "PUT" : "POST");
     assertThat(call.header("X-Api-Key")).isEqualTo(FakeWaha.API_KEY);
     try {
-      JSONAssert.assertEquals(sent.name(), expectedBody, call.body().toString(), JSONCompareMode.STRICT);
+      JSONAssert.assertEquals(
+          sent.name(), expectedBody, call.body().toString(), JSONCompareMode.STRICT);
     } catch (org.json.JSONException e) {
       throw new AssertionError(e);
     }

@@ -26,15 +26,25 @@ class WahaWebhookControllerTests {
         new GatewaySettings(
             TransportKind.WAHA,
             new GatewaySettings.Simulator(Duration.ZERO, Duration.ZERO, Duration.ZERO),
-            new GatewaySettings.Waha(URI.create("http://127.0.0.1:9"), "key", " ", null, Duration.ofSeconds(1)));
+            new GatewaySettings.Waha(
+                URI.create("http://127.0.0.1:9"), "key", " ", null, Duration.ofSeconds(1)));
     Sessions sessions = mock(Sessions.class);
     WahaWebhookController controller =
         new WahaWebhookController(
-            new WahaTransport(settings, RestClient.builder(), Clock.systemUTC()), sessions, settings, Clock.systemUTC());
-    byte[] body = "{\"event\":\"message\",\"session\":\"default\"}".getBytes(StandardCharsets.UTF_8);
+            new WahaTransport(settings, RestClient.builder(), Clock.systemUTC()),
+            sessions,
+            settings,
+            Clock.systemUTC());
+    byte[] body =
+        "{\"event\":\"message\",\"session\":\"default\"}".getBytes(StandardCharsets.UTF_8);
 
-    for (String signature : new String[] {null, WebhookSignature.sign("test-key", body), WebhookSignature.sign(" ", body)}) {
-      ApiException refused = catchThrowableOfType(ApiException.class, () -> controller.receive(body, signature, "sha512"));
+    for (String signature :
+        new String[] {
+          null, WebhookSignature.sign("test-key", body), WebhookSignature.sign(" ", body)
+        }) {
+      ApiException refused =
+          catchThrowableOfType(
+              ApiException.class, () -> controller.receive(body, signature, "sha512"));
       assertThat(refused.status()).isEqualTo(HttpStatus.UNAUTHORIZED);
       assertThat(refused.getMessage()).contains("no WAHA webhook secret configured");
     }

@@ -17,8 +17,8 @@ import org.springframework.context.annotation.Import;
 import org.springframework.test.context.ContextConfiguration;
 
 /**
- * {@code POST /webhooks/waha} over real HTTP: no API key, but nothing without WAHA's signature.
- * The secret configured here is the key of the reference test vector ({@code test-key}).
+ * {@code POST /webhooks/waha} over real HTTP: no API key, but nothing without WAHA's signature. The
+ * secret configured here is the key of the reference test vector ({@code test-key}).
  */
 @ContextConfiguration(initializers = FakeWaha.Properties.class)
 @Import(RecordedTransportEvents.Config.class)
@@ -37,7 +37,9 @@ class WahaWebhookReceiverIntegrationTests extends IntegrationTest {
   @Test
   void acceptsTheReferenceTestVectorWithoutAnApiKey() {
     Api.Response response =
-        webhook().withHeader("X-Webhook-Hmac", VECTOR_HMAC).withHeader("X-Webhook-Hmac-Algorithm", "sha512")
+        webhook()
+            .withHeader("X-Webhook-Hmac", VECTOR_HMAC)
+            .withHeader("X-Webhook-Hmac-Algorithm", "sha512")
             .raw("POST", "/webhooks/waha", VECTOR_BODY, "application/json");
 
     // Signed correctly; "default" is not a Flowmate session, so it is accepted and dropped.
@@ -47,7 +49,8 @@ class WahaWebhookReceiverIntegrationTests extends IntegrationTest {
   @Test
   void acceptsASignatureWrittenInUpperCase() {
     Api.Response response =
-        webhook().withHeader("X-Webhook-Hmac", VECTOR_HMAC.toUpperCase())
+        webhook()
+            .withHeader("X-Webhook-Hmac", VECTOR_HMAC.toUpperCase())
             .raw("POST", "/webhooks/waha", VECTOR_BODY, "application/json");
 
     assertThat(response.status()).isEqualTo(202);
@@ -56,7 +59,9 @@ class WahaWebhookReceiverIntegrationTests extends IntegrationTest {
   @Test
   void rejectsABadSignature() {
     Api.Response response =
-        webhook().withHeader("X-Webhook-Hmac", VECTOR_HMAC.replace('7', '8')).withHeader("X-Webhook-Hmac-Algorithm", "sha512")
+        webhook()
+            .withHeader("X-Webhook-Hmac", VECTOR_HMAC.replace('7', '8'))
+            .withHeader("X-Webhook-Hmac-Algorithm", "sha512")
             .raw("POST", "/webhooks/waha", VECTOR_BODY, "application/json");
 
     assertUnauthorized(response, "does not match");
@@ -65,15 +70,21 @@ class WahaWebhookReceiverIntegrationTests extends IntegrationTest {
   @Test
   void rejectsABodyChangedAfterSigning() {
     Api.Response response =
-        webhook().withHeader("X-Webhook-Hmac", VECTOR_HMAC)
-            .raw("POST", "/webhooks/waha", VECTOR_BODY.replace("default", "other"), "application/json");
+        webhook()
+            .withHeader("X-Webhook-Hmac", VECTOR_HMAC)
+            .raw(
+                "POST",
+                "/webhooks/waha",
+                VECTOR_BODY.replace("default", "other"),
+                "application/json");
 
     assertUnauthorized(response, "does not match");
   }
 
   @Test
   void rejectsAMissingSignature() {
-    Api.Response response = webhook().raw("POST", "/webhooks/waha", VECTOR_BODY, "application/json");
+    Api.Response response =
+        webhook().raw("POST", "/webhooks/waha", VECTOR_BODY, "application/json");
 
     assertUnauthorized(response, "X-Webhook-Hmac header is missing");
   }
@@ -81,7 +92,9 @@ class WahaWebhookReceiverIntegrationTests extends IntegrationTest {
   @Test
   void rejectsAnotherAlgorithm() {
     Api.Response response =
-        webhook().withHeader("X-Webhook-Hmac", VECTOR_HMAC).withHeader("X-Webhook-Hmac-Algorithm", "sha256")
+        webhook()
+            .withHeader("X-Webhook-Hmac", VECTOR_HMAC)
+            .withHeader("X-Webhook-Hmac-Algorithm", "sha256")
             .raw("POST", "/webhooks/waha", VECTOR_BODY, "application/json");
 
     assertUnauthorized(response, "only sha512");
@@ -91,7 +104,10 @@ class WahaWebhookReceiverIntegrationTests extends IntegrationTest {
   void rejectsSignedJunkAsBadRequest() {
     String junk = "{not json";
     Api.Response response =
-        webhook().withHeader("X-Webhook-Hmac", WebhookSignature.sign(FakeWaha.SECRET, junk.getBytes(StandardCharsets.UTF_8)))
+        webhook()
+            .withHeader(
+                "X-Webhook-Hmac",
+                WebhookSignature.sign(FakeWaha.SECRET, junk.getBytes(StandardCharsets.UTF_8)))
             .raw("POST", "/webhooks/waha", junk, "application/json");
 
     assertThat(response.status()).isEqualTo(400);
@@ -101,17 +117,25 @@ class WahaWebhookReceiverIntegrationTests extends IntegrationTest {
   @Test
   void findsTheSessionByItsNameWhenWahaSendsNoMetadata() {
     TestTenant tenant = newTenant();
-    UUID id = UUID.fromString(tenant.api().post("/api/v2/sessions", Map.of("name", "by-name")).text("id"));
+    UUID id =
+        UUID.fromString(
+            tenant.api().post("/api/v2/sessions", Map.of("name", "by-name")).text("id"));
     ObjectNode envelope = json.createObjectNode();
     envelope.put("id", "evt_" + UUID.randomUUID());
     envelope.put("timestamp", System.currentTimeMillis());
     envelope.put("session", "fm_" + id.toString().replace("-", ""));
     envelope.put("event", "session.status");
-    envelope.putObject("payload").put("name", envelope.path("session").asText()).put("status", "SCAN_QR_CODE");
+    envelope
+        .putObject("payload")
+        .put("name", envelope.path("session").asText())
+        .put("status", "SCAN_QR_CODE");
     String body = envelope.toString();
 
     Api.Response response =
-        webhook().withHeader("X-Webhook-Hmac", WebhookSignature.sign(FakeWaha.SECRET, body.getBytes(StandardCharsets.UTF_8)))
+        webhook()
+            .withHeader(
+                "X-Webhook-Hmac",
+                WebhookSignature.sign(FakeWaha.SECRET, body.getBytes(StandardCharsets.UTF_8)))
             .raw("POST", "/webhooks/waha", body, "application/json");
 
     assertThat(response.status()).isEqualTo(200);
@@ -127,7 +151,10 @@ class WahaWebhookReceiverIntegrationTests extends IntegrationTest {
             .formatted(unknown.toString().replace("-", ""));
 
     Api.Response response =
-        webhook().withHeader("X-Webhook-Hmac", WebhookSignature.sign(FakeWaha.SECRET, body.getBytes(StandardCharsets.UTF_8)))
+        webhook()
+            .withHeader(
+                "X-Webhook-Hmac",
+                WebhookSignature.sign(FakeWaha.SECRET, body.getBytes(StandardCharsets.UTF_8)))
             .raw("POST", "/webhooks/waha", body, "application/json");
 
     assertThat(response.status()).isEqualTo(202);

@@ -28,8 +28,13 @@ class GroupDetectionRestartIntegrationTests {
   void messagesNobodyExaminedAreExaminedOnTheNextStartAndNoneTwice() {
     String key;
     String group;
-    try (AppInstance first = AppInstance.start(database, Map.of("flowmate.leads.groups.detection", false))) {
-      key = first.operator().post("/api/v2/admin/tenants", Map.of("name", "groups", "plan", "business")).text("admin_api_key");
+    try (AppInstance first =
+        AppInstance.start(database, Map.of("flowmate.leads.groups.detection", false))) {
+      key =
+          first
+              .operator()
+              .post("/api/v2/admin/tenants", Map.of("name", "groups", "plan", "business"))
+              .text("admin_api_key");
       Api api = first.api(key);
       String session = api.post("/api/v2/sessions", Map.of("name", "phone")).text("id");
       api.post("/api/v2/sessions/" + session + "/start");
@@ -44,7 +49,15 @@ class GroupDetectionRestartIntegrationTests {
       Api.Response monitored =
           api.post(
               GROUPS,
-              Map.of("session_id", session, "wa_group_id", wa, "monitor_mode", "keywords", "monitor_keywords", List.of("budget")));
+              Map.of(
+                  "session_id",
+                  session,
+                  "wa_group_id",
+                  wa,
+                  "monitor_mode",
+                  "keywords",
+                  "monitor_keywords",
+                  List.of("budget")));
       assertThat(monitored.status()).as(monitored.toString()).isEqualTo(201);
       group = monitored.text("id");
       for (String[] message :
@@ -61,9 +74,8 @@ class GroupDetectionRestartIntegrationTests {
       JdbcClient jdbc = first.bean(JdbcClient.class);
       await()
           .atMost(Duration.ofSeconds(10))
-          .until(
-              () ->
-                  jdbc.sql("SELECT count(*) FROM messaging_message WHERE chat_id = :chat")
+          .until(() ->
+              jdbc.sql("SELECT count(*) FROM messaging_message WHERE chat_id = :chat")
                       .param("chat", wa)
                       .query(Long.class)
                       .single()
@@ -76,14 +88,23 @@ class GroupDetectionRestartIntegrationTests {
       Api api = second.api(key);
       await()
           .atMost(Duration.ofSeconds(15))
-          .until(() -> api.get(GROUPS + "/" + group).json().get("messages_processed").asLong() == 3);
+          .until(
+              () -> api.get(GROUPS + "/" + group).json().get("messages_processed").asLong() == 3);
       assertThat(api.get(GROUPS + "/" + group).json().get("leads_detected").asLong()).isEqualTo(2);
-      assertThat(api.get("/api/v2/leads?source_group_id=" + group).json().get("leads").findValuesAsText("contact_phone"))
-          .containsExactlyInAnyOrder("4915100008001", "4915100008003");
-      assertThat(second.bean(GroupDetection.class).examined()).as("each message examined once").isEqualTo(3);
       assertThat(
-              second.bean(JdbcClient.class)
-                  .sql("SELECT count(*) FROM leads_group_message WHERE group_id = :group AND is_match")
+              api.get("/api/v2/leads?source_group_id=" + group)
+                  .json()
+                  .get("leads")
+                  .findValuesAsText("contact_phone"))
+          .containsExactlyInAnyOrder("4915100008001", "4915100008003");
+      assertThat(second.bean(GroupDetection.class).examined())
+          .as("each message examined once")
+          .isEqualTo(3);
+      assertThat(
+              second
+                  .bean(JdbcClient.class)
+                  .sql(
+                      "SELECT count(*) FROM leads_group_message WHERE group_id = :group AND is_match")
                   .param("group", UUID.fromString(group))
                   .query(Long.class)
                   .single())

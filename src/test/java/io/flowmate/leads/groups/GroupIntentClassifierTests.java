@@ -62,14 +62,25 @@ class GroupIntentClassifierTests {
     assertThat(analysis.leadScore()).isGreaterThanOrEqualTo(8);
     assertThat(analysis.confidence()).isGreaterThan(0.5);
     assertThat(analysis.reason())
-        .contains("'looking for'", "'budget'", "amount '300k'", "keyword 'viewing'", "a question", "on topic 'porto'", "on topic 'flat'");
+        .contains(
+            "'looking for'",
+            "'budget'",
+            "amount '300k'",
+            "keyword 'viewing'",
+            "a question",
+            "on topic 'porto'",
+            "on topic 'flat'");
   }
 
   @Test
   void weakOrMixedSignalsScoreLowerThanStrongOnes() {
     Analysis weak = classifier.classify("price?", List.of(), null);
-    Analysis strong = classifier.classify("What's the price? Is it available, and what about delivery?", List.of(), null);
-    Analysis mixed = classifier.classify("Looking for a refund, terrible service, still waiting", List.of(), null);
+    Analysis strong =
+        classifier.classify(
+            "What's the price? Is it available, and what about delivery?", List.of(), null);
+    Analysis mixed =
+        classifier.classify(
+            "Looking for a refund, terrible service, still waiting", List.of(), null);
 
     assertThat(weak.intent()).isEqualTo(Intent.PRODUCT_INQUIRY);
     assertThat(weak.leadScore()).isLessThan(strong.leadScore());

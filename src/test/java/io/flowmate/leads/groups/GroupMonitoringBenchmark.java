@@ -31,15 +31,15 @@ import org.springframework.test.context.TestPropertySource;
  * Group monitoring under load: 50 monitored groups with 20 keywords each, and 200,000 incoming
  * group messages handed to the transport event sink from 8 threads, as the simulated WhatsApp (or
  * WAHA's webhooks) hands them over: each is stored by the inbound recorder, noticed, matched
- * against the number's one keyword automaton, and about one in ten makes or refreshes a lead.
- * The same messages go through once with the groups paused (ingestion alone) and once monitored;
- * the monitored run counts until the last message was examined. Targets: at least 2,000
- * messages/s monitored, at least 0.8 of ingestion alone.
+ * against the number's one keyword automaton, and about one in ten makes or refreshes a lead. The
+ * same messages go through once with the groups paused (ingestion alone) and once monitored; the
+ * monitored run counts until the last message was examined. Targets: at least 2,000 messages/s
+ * monitored, at least 0.8 of ingestion alone.
  *
  * <p>Scoring is the next stage, not part of this pipeline: each new lead's score is a process
  * instance, and on the embedded engine thousands of them would measure the engine rather than
- * detection. So the scoring schedule is held back while messages flow, and afterwards the leads
- * are scored and that is reported as a figure of its own.
+ * detection. So the scoring schedule is held back while messages flow, and afterwards the leads are
+ * scored and that is reported as a figure of its own.
  */
 @Tag("benchmark")
 @TestPropertySource(
@@ -58,8 +58,15 @@ class GroupMonitoringBenchmark extends IntegrationTest {
   private static final int THREADS = Integer.getInteger("bench.senders", 8);
   private static final int MATCH_EVERY = 10;
   private static final String[] FILLER = {
-    "hello everyone", "see you tomorrow", "the meeting moved to 5pm", "thanks for sharing", "great photos",
-    "anyone going to the fair on saturday", "traffic is terrible today", "happy birthday Maria", "ok sounds good",
+    "hello everyone",
+    "see you tomorrow",
+    "the meeting moved to 5pm",
+    "thanks for sharing",
+    "great photos",
+    "anyone going to the fair on saturday",
+    "traffic is terrible today",
+    "happy birthday Maria",
+    "ok sounds good",
     "I will send the documents later"
   };
 
@@ -86,7 +93,9 @@ class GroupMonitoringBenchmark extends IntegrationTest {
       }
       chats.add(new ChatId(wa));
       keywords.add(own);
-      groupIds.add(monitored(tenant, session, wa, Map.of("monitor_mode", "keywords", "monitor_keywords", own)));
+      groupIds.add(
+          monitored(
+              tenant, session, wa, Map.of("monitor_mode", "keywords", "monitor_keywords", own)));
     }
 
     long beforeWarmUp = detection.examined();
@@ -107,7 +116,10 @@ class GroupMonitoringBenchmark extends IntegrationTest {
 
     long processed = processed(groupIds) - processedBefore;
     long leads =
-        jdbc.sql("SELECT count(*) FROM leads_lead WHERE tenant_id = :tenant").param("tenant", tenant.id()).query(Long.class).single();
+        jdbc.sql("SELECT count(*) FROM leads_lead WHERE tenant_id = :tenant")
+            .param("tenant", tenant.id())
+            .query(Long.class)
+            .single();
     long matches =
         jdbc.sql("SELECT count(*) FROM leads_group_message WHERE tenant_id = :tenant AND is_match")
             .param("tenant", tenant.id())
@@ -120,53 +132,76 @@ class GroupMonitoringBenchmark extends IntegrationTest {
     double on = Benchmarks.perSecond(MESSAGES, onNanos);
     double off = Benchmarks.perSecond(MESSAGES, offNanos);
     Benchmarks.report(
-        "Group monitoring (" + GROUPS_MONITORED + " groups x " + KEYWORDS + " keywords, " + THREADS
+        "Group monitoring ("
+            + GROUPS_MONITORED
+            + " groups x "
+            + KEYWORDS
+            + " keywords, "
+            + THREADS
             + " threads handing simulated WhatsApp events over)",
-        Benchmarks.rate("monitored: stored, matched and leads written (until the last was examined)", MESSAGES, onNanos),
+        Benchmarks.rate(
+            "monitored: stored, matched and leads written (until the last was examined)",
+            MESSAGES,
+            onNanos),
         Benchmarks.rate("  of which ingestion returned after", MESSAGES, ingestedNanos),
         Benchmarks.rate("ingestion alone (the same groups paused)", MESSAGES, offNanos),
         String.format(Locale.ROOT, "ratio monitored / ingestion alone: %.2f", on / off),
-        String.format(Locale.ROOT, "%,d messages examined, %,d keyword matches, %,d leads (from %,d senders)",
-            processed, matches, leads, SENDERS),
-        Benchmarks.rate("then scoring every lead (one leads-lead-scoring instance each, embedded engine)", leads, scoringNanos),
-        String.format(Locale.ROOT, "targets: >= 2,000 msg/s %s; ratio >= 0.8 %s",
-            on >= 2_000 ? "met" : "NOT met", on / off >= 0.8 ? "met" : "NOT met"));
+        String.format(
+            Locale.ROOT,
+            "%,d messages examined, %,d keyword matches, %,d leads (from %,d senders)",
+            processed,
+            matches,
+            leads,
+            SENDERS),
+        Benchmarks.rate(
+            "then scoring every lead (one leads-lead-scoring instance each, embedded engine)",
+            leads,
+            scoringNanos),
+        String.format(
+            Locale.ROOT,
+            "targets: >= 2,000 msg/s %s; ratio >= 0.8 %s",
+            on >= 2_000 ? "met" : "NOT met",
+            on / off >= 0.8 ? "met" : "NOT met"));
     assertThat(processed).isEqualTo(MESSAGES);
     assertThat(matches).isGreaterThanOrEqualTo((MESSAGES + WARM_UP) / MATCH_EVERY);
     assertThat(leads).isPositive().isLessThanOrEqualTo(SENDERS);
   }
 
-  /** Hands {@code count} group messages to the sink from the sender threads; answers the time taken. */
-  private long send(UUID sessionId, List<ChatId> chats, List<List<String>> keywords, int count) throws Exception {
+  /**
+   * Hands {@code count} group messages to the sink from the sender threads; answers the time taken.
+   */
+  private long send(UUID sessionId, List<ChatId> chats, List<List<String>> keywords, int count)
+      throws Exception {
     AtomicInteger next = new AtomicInteger();
     ExecutorService threads = Executors.newFixedThreadPool(THREADS);
     long start = System.nanoTime();
     List<Future<?>> running = new ArrayList<>();
     for (int t = 0; t < THREADS; t++) {
       running.add(
-          threads.submit(
-              () -> {
-                for (int i = next.getAndIncrement(); i < count; i = next.getAndIncrement()) {
-                  int n = messageNumber.incrementAndGet();
-                  int group = n % chats.size();
-                  String phone = String.format(Locale.ROOT, "4917%09d", n % SENDERS);
-                  String text =
-                      n % MATCH_EVERY == 0
-                          ? "Hi all, " + keywords.get(group).get(n % KEYWORDS) + " here, what's your best price?"
-                          : FILLER[n % FILLER.length] + " #" + n;
-                  sink.accept(
-                      new TransportEvent.MessageReceived(
-                          sessionId,
-                          "false_" + chats.get(group).value() + "_BENCH" + n,
-                          chats.get(group),
-                          new WaIdentity(null, phone, "Member " + (n % SENDERS)),
-                          false,
-                          TransportEvent.InboundContent.text(text),
-                          null,
-                          Instant.now()));
-                }
-                return null;
-              }));
+          threads.submit(() -> {
+            for (int i = next.getAndIncrement(); i < count; i = next.getAndIncrement()) {
+              int n = messageNumber.incrementAndGet();
+              int group = n % chats.size();
+              String phone = String.format(Locale.ROOT, "4917%09d", n % SENDERS);
+              String text =
+                  n % MATCH_EVERY == 0
+                      ? "Hi all, "
+                          + keywords.get(group).get(n % KEYWORDS)
+                          + " here, what's your best price?"
+                      : FILLER[n % FILLER.length] + " #" + n;
+              sink.accept(
+                  new TransportEvent.MessageReceived(
+                      sessionId,
+                      "false_" + chats.get(group).value() + "_BENCH" + n,
+                      chats.get(group),
+                      new WaIdentity(null, phone, "Member " + (n % SENDERS)),
+                      false,
+                      TransportEvent.InboundContent.text(text),
+                      null,
+                      Instant.now()));
+            }
+            return null;
+          }));
     }
     for (Future<?> thread : running) {
       thread.get();
@@ -184,15 +219,18 @@ class GroupMonitoringBenchmark extends IntegrationTest {
     }
   }
 
-  /** Lets the scoring starter run until every lead of the tenant is scored for its latest activity. */
+  /**
+   * Lets the scoring starter run until every lead of the tenant is scored for its latest activity.
+   */
   private void awaitScored(TestTenant tenant) throws InterruptedException {
     long deadline = System.nanoTime() + 600_000_000_000L;
     while (jdbc.sql(
-            "SELECT count(*) FROM leads_lead WHERE tenant_id = :tenant"
-                + " AND (scored_activity_at IS DISTINCT FROM last_activity_at OR engine_epoch IS NOT NULL)")
-        .param("tenant", tenant.id())
-        .query(Long.class)
-        .single() > 0) {
+                "SELECT count(*) FROM leads_lead WHERE tenant_id = :tenant"
+                    + " AND (scored_activity_at IS DISTINCT FROM last_activity_at OR engine_epoch IS NOT NULL)")
+            .param("tenant", tenant.id())
+            .query(Long.class)
+            .single()
+        > 0) {
       assertThat(System.nanoTime()).as("scored within 10 minutes").isLessThan(deadline);
       scoring.startDue();
       Thread.sleep(100);
@@ -201,12 +239,14 @@ class GroupMonitoringBenchmark extends IntegrationTest {
 
   private void pause(TestTenant tenant, List<String> groupIds, boolean active) {
     for (String id : groupIds) {
-      assertThat(tenant.api().patch(GROUPS + "/" + id, Map.of("is_active", active)).status()).isEqualTo(200);
+      assertThat(tenant.api().patch(GROUPS + "/" + id, Map.of("is_active", active)).status())
+          .isEqualTo(200);
     }
   }
 
   private long processed(List<String> groupIds) {
-    return jdbc.sql("SELECT COALESCE(sum(messages_processed), 0) FROM leads_monitored_group WHERE id = ANY(:ids)")
+    return jdbc.sql(
+            "SELECT COALESCE(sum(messages_processed), 0) FROM leads_monitored_group WHERE id = ANY(:ids)")
         .param("ids", groupIds.stream().map(UUID::fromString).toArray(UUID[]::new))
         .query(Long.class)
         .single();

@@ -25,14 +25,16 @@ class GroupMonitoringIntegrationTests extends IntegrationTest {
 
   static final String GROUPS = "/api/v2/groups";
 
-  static Api.Response monitor(Api api, String session, String waGroup, Map<String, Object> settings) {
+  static Api.Response monitor(
+      Api api, String session, String waGroup, Map<String, Object> settings) {
     Map<String, Object> body = new HashMap<>(settings);
     body.put("session_id", session);
     body.put("wa_group_id", waGroup);
     return api.post(GROUPS, body);
   }
 
-  static String monitored(TestTenant tenant, String session, String waGroup, Map<String, Object> settings) {
+  static String monitored(
+      TestTenant tenant, String session, String waGroup, Map<String, Object> settings) {
     Api.Response created = monitor(tenant.api(), session, waGroup, settings);
     assertThat(created.status()).as(created.toString()).isEqualTo(201);
     return created.text("id");
@@ -42,7 +44,8 @@ class GroupMonitoringIntegrationTests extends IntegrationTest {
   void aGroupIsMonitoredChangedPausedAndStoppedWithTheReferenceFields() {
     TestTenant tenant = newTenant();
     String session = tenant.workingSession();
-    String lisbon = tenant.simulatedGroup(session, "Lisbon flats", "4915100001001", "4915100001002");
+    String lisbon =
+        tenant.simulatedGroup(session, "Lisbon flats", "4915100001001", "4915100001002");
 
     Api.Response created =
         monitor(
@@ -63,7 +66,9 @@ class GroupMonitoringIntegrationTests extends IntegrationTest {
     assertThat(group.get("name").asText()).isEqualTo("Lisbon flats");
     assertThat(group.get("is_active").asBoolean()).isTrue();
     assertThat(group.get("monitor_mode").asText()).isEqualTo("keywords");
-    assertThat(group.get("monitor_keywords")).extracting(JsonNode::asText).containsExactly("budget", "bedrooms", "looking for");
+    assertThat(group.get("monitor_keywords"))
+        .extracting(JsonNode::asText)
+        .containsExactly("budget", "bedrooms", "looking for");
     assertThat(group.get("auto_respond").asBoolean()).isTrue();
     assertThat(group.get("response_template").asText()).startsWith("Hi!");
     assertThat(group.get("webhook_url").asText()).isEqualTo("https://example.com/hooks/leads");
@@ -86,26 +91,45 @@ class GroupMonitoringIntegrationTests extends IntegrationTest {
     assertThat(twice.text("detail")).contains(id);
 
     Api.Response paused =
-        tenant.api().patch(GROUPS + "/" + id, Map.of("is_active", false, "monitor_keywords", List.of("viewing"), "name", "Lisbon"));
+        tenant
+            .api()
+            .patch(
+                GROUPS + "/" + id,
+                Map.of(
+                    "is_active", false, "monitor_keywords", List.of("viewing"), "name", "Lisbon"));
     assertThat(paused.status()).as(paused.toString()).isEqualTo(200);
     assertThat(paused.json().get("is_active").asBoolean()).isFalse();
     assertThat(paused.json().get("name").asText()).isEqualTo("Lisbon");
-    assertThat(paused.json().get("monitor_keywords")).extracting(JsonNode::asText).containsExactly("viewing");
+    assertThat(paused.json().get("monitor_keywords"))
+        .extracting(JsonNode::asText)
+        .containsExactly("viewing");
     assertThat(paused.json().get("monitor_mode").asText()).isEqualTo("keywords");
-    assertThat(paused.json().get("webhook_url").asText()).isEqualTo("https://example.com/hooks/leads");
-    Api.Response cleared = tenant.api().patch(GROUPS + "/" + id, Map.of("webhook_url", "", "monitor_mode", "first_message"));
+    assertThat(paused.json().get("webhook_url").asText())
+        .isEqualTo("https://example.com/hooks/leads");
+    Api.Response cleared =
+        tenant
+            .api()
+            .patch(GROUPS + "/" + id, Map.of("webhook_url", "", "monitor_mode", "first_message"));
     assertThat(cleared.json().get("webhook_url").isNull()).isTrue();
     assertThat(cleared.json().get("monitor_mode").asText()).isEqualTo("first_message");
-    assertThat(tenant.api().patch(GROUPS + "/" + id, Map.of("monitor_mode", "keywords", "monitor_keywords", List.of())).status())
+    assertThat(
+            tenant
+                .api()
+                .patch(
+                    GROUPS + "/" + id,
+                    Map.of("monitor_mode", "keywords", "monitor_keywords", List.of()))
+                .status())
         .isEqualTo(422);
-    assertThat(tenant.api().patch(GROUPS + "/" + id, Map.of("wa_group_id", lisbon)).status()).isEqualTo(422);
+    assertThat(tenant.api().patch(GROUPS + "/" + id, Map.of("wa_group_id", lisbon)).status())
+        .isEqualTo(422);
 
     assertThat(tenant.api().delete(GROUPS + "/" + id).status()).isEqualTo(204);
     assertThat(tenant.api().get(GROUPS + "/" + id).status()).isEqualTo(404);
     assertThat(tenant.api().delete(GROUPS + "/" + id).status()).isEqualTo(404);
     assertThat(tenant.api().get(GROUPS).json().get("total").asLong()).isZero();
     // Stopped monitoring can start again.
-    assertThat(monitor(tenant.api(), session, lisbon, Map.of()).json().get("monitor_mode").asText()).isEqualTo("first_message");
+    assertThat(monitor(tenant.api(), session, lisbon, Map.of()).json().get("monitor_mode").asText())
+        .isEqualTo("first_message");
   }
 
   @Test
@@ -115,29 +139,49 @@ class GroupMonitoringIntegrationTests extends IntegrationTest {
     String group = tenant.simulatedGroup(session, "Validation", "4915100001101");
     Api api = tenant.api();
 
-    assertThat(api.post(GROUPS, Map.of("wa_group_id", group)).text("detail")).contains("session_id is required");
-    assertThat(api.post(GROUPS, Map.of("session_id", session)).text("detail")).contains("wa_group_id is required");
-    assertThat(monitor(api, session, "4915100001101@c.us", Map.of()).text("detail")).contains("is not a WhatsApp group id");
+    assertThat(api.post(GROUPS, Map.of("wa_group_id", group)).text("detail"))
+        .contains("session_id is required");
+    assertThat(api.post(GROUPS, Map.of("session_id", session)).text("detail"))
+        .contains("wa_group_id is required");
+    assertThat(monitor(api, session, "4915100001101@c.us", Map.of()).text("detail"))
+        .contains("is not a WhatsApp group id");
     Api.Response notMember = monitor(api, session, "120363999999999999@g.us", Map.of());
     assertThat(notMember.status()).isEqualTo(422);
-    assertThat(notMember.text("detail")).contains("is not in WhatsApp group").contains("/groups/available/");
+    assertThat(notMember.text("detail"))
+        .contains("is not in WhatsApp group")
+        .contains("/groups/available/");
     Api.Response mode = monitor(api, session, group, Map.of("monitor_mode", "none"));
     assertThat(mode.status()).isEqualTo(422);
     assertThat(mode.text("detail")).contains("all, keywords, mentions, first_message, ai_analysis");
     assertThat(monitor(api, session, group, Map.of("monitor_mode", "keywords")).text("detail"))
         .contains("needs at least one keyword");
     List<String> tooMany = IntStream.range(0, 51).mapToObj(i -> "word" + i).toList();
-    assertThat(monitor(api, session, group, Map.of("monitor_mode", "keywords", "monitor_keywords", tooMany)).text("detail"))
+    assertThat(
+            monitor(
+                    api,
+                    session,
+                    group,
+                    Map.of("monitor_mode", "keywords", "monitor_keywords", tooMany))
+                .text("detail"))
         .contains("at most 50 keywords");
-    assertThat(monitor(api, session, group, Map.of("monitor_keywords", List.of("x".repeat(101)))).text("detail"))
+    assertThat(
+            monitor(api, session, group, Map.of("monitor_keywords", List.of("x".repeat(101))))
+                .text("detail"))
         .contains("longer than 100 characters");
-    assertThat(monitor(api, session, group, Map.of("monitor_keywords", List.of("?!"))).text("detail"))
+    assertThat(
+            monitor(api, session, group, Map.of("monitor_keywords", List.of("?!"))).text("detail"))
         .contains("has no letters or digits");
-    assertThat(monitor(api, session, group, Map.of("monitor_keywords", List.of(" "))).status()).isEqualTo(422);
-    assertThat(monitor(api, session, group, Map.of("auto_respond", true)).text("detail")).contains("response_template");
-    assertThat(monitor(api, session, group, Map.of("webhook_url", "ftp://example.com")).text("detail")).contains("http(s) URL");
-    assertThat(monitor(api, session, group, Map.of("name", "n".repeat(256))).status()).isEqualTo(422);
-    assertThat(monitor(api, "00000000-0000-7000-8000-000000000000", group, Map.of()).status()).isEqualTo(404);
+    assertThat(monitor(api, session, group, Map.of("monitor_keywords", List.of(" "))).status())
+        .isEqualTo(422);
+    assertThat(monitor(api, session, group, Map.of("auto_respond", true)).text("detail"))
+        .contains("response_template");
+    assertThat(
+            monitor(api, session, group, Map.of("webhook_url", "ftp://example.com")).text("detail"))
+        .contains("http(s) URL");
+    assertThat(monitor(api, session, group, Map.of("name", "n".repeat(256))).status())
+        .isEqualTo(422);
+    assertThat(monitor(api, "00000000-0000-7000-8000-000000000000", group, Map.of()).status())
+        .isEqualTo(404);
     assertThat(api.get(GROUPS + "?limit=0").status()).isEqualTo(422);
     assertThat(api.get(GROUPS).json().get("total").asLong()).isZero();
 
@@ -162,7 +206,9 @@ class GroupMonitoringIntegrationTests extends IntegrationTest {
     Api.Response capped = monitor(free.api(), session, third, Map.of());
     assertThat(capped.status()).isEqualTo(403);
     assertThat(capped.text("detail")).contains("at most 2 groups");
-    assertThat(free.api().patch(GROUPS + "/" + secondId, Map.of("monitor_mode", "ai_prompt")).status()).isEqualTo(403);
+    assertThat(
+            free.api().patch(GROUPS + "/" + secondId, Map.of("monitor_mode", "ai_prompt")).status())
+        .isEqualTo(403);
 
     assertThat(free.api().delete(GROUPS + "/" + secondId).status()).isEqualTo(204);
     assertThat(monitor(free.api(), session, third, Map.of()).status()).isEqualTo(201);
@@ -170,19 +216,23 @@ class GroupMonitoringIntegrationTests extends IntegrationTest {
     TestTenant business = newTenant("business");
     String businessSession = business.workingSession();
     String group = business.simulatedGroup(businessSession, "AI", "4915100001202");
-    Api.Response analysed = monitor(business.api(), businessSession, group, Map.of("monitor_mode", "ai_prompt"));
+    Api.Response analysed =
+        monitor(business.api(), businessSession, group, Map.of("monitor_mode", "ai_prompt"));
     assertThat(analysed.status()).as(analysed.toString()).isEqualTo(201);
     assertThat(analysed.text("monitor_mode")).isEqualTo("ai_analysis");
   }
 
-  /** A deleted session's groups are no longer monitored and no longer count against the plan's cap. */
+  /**
+   * A deleted session's groups are no longer monitored and no longer count against the plan's cap.
+   */
   @Test
   void deletingASessionStopsMonitoringItsGroupsAndFreesThePlansCap() {
     TestTenant free = newTenant("free");
     String session = free.workingSession();
     monitored(free, session, free.simulatedGroup(session, "One", "4915100001501"), Map.of());
     monitored(free, session, free.simulatedGroup(session, "Two", "4915100001501"), Map.of());
-    String lead = free.api().post("/api/v2/leads", Map.of("contact_phone", "4915100001501")).text("id");
+    String lead =
+        free.api().post("/api/v2/leads", Map.of("contact_phone", "4915100001501")).text("id");
 
     assertThat(free.api().delete("/api/v2/sessions/" + session).status()).isEqualTo(204);
     await()
@@ -190,8 +240,14 @@ class GroupMonitoringIntegrationTests extends IntegrationTest {
         .until(() -> free.api().get(GROUPS).json().get("total").asLong() == 0);
 
     String next = free.workingSession();
-    assertThat(monitor(free.api(), next, free.simulatedGroup(next, "Three", "4915100001501"), Map.of()).status()).isEqualTo(201);
-    assertThat(monitor(free.api(), next, free.simulatedGroup(next, "Four", "4915100001501"), Map.of()).status()).isEqualTo(201);
+    assertThat(
+            monitor(free.api(), next, free.simulatedGroup(next, "Three", "4915100001501"), Map.of())
+                .status())
+        .isEqualTo(201);
+    assertThat(
+            monitor(free.api(), next, free.simulatedGroup(next, "Four", "4915100001501"), Map.of())
+                .status())
+        .isEqualTo(201);
     assertThat(free.api().get("/api/v2/leads/" + lead).status()).as("leads stay").isEqualTo(200);
   }
 
@@ -199,7 +255,9 @@ class GroupMonitoringIntegrationTests extends IntegrationTest {
   void availableGroupsAreTheNumbersUnmonitoredGroupsBusiestFirst() {
     TestTenant tenant = newTenant();
     String session = tenant.workingSession();
-    String quiet = tenant.simulatedGroup(session, "Quiet but big", "4915100001301", "4915100001302", "4915100001303");
+    String quiet =
+        tenant.simulatedGroup(
+            session, "Quiet but big", "4915100001301", "4915100001302", "4915100001303");
     String busy = tenant.simulatedGroup(session, "Busy", "4915100001301");
     String watched = tenant.simulatedGroup(session, "Watched", "4915100001301");
     monitored(tenant, session, watched, Map.of());
@@ -209,23 +267,24 @@ class GroupMonitoringIntegrationTests extends IntegrationTest {
 
     await()
         .atMost(Duration.ofSeconds(10))
-        .untilAsserted(
-            () -> {
-              Api.Response available = tenant.api().get(GROUPS + "/available/" + session);
-              assertThat(available.status()).as(available.toString()).isEqualTo(200);
-              JsonNode items = available.json().get("items");
-              assertThat(available.json().get("total").asInt()).isEqualTo(2);
-              assertThat(items.get(0).get("wa_group_id").asText()).isEqualTo(busy);
-              assertThat(items.get(0).get("name").asText()).isEqualTo("Busy");
-              assertThat(items.get(0).get("messages_last_7_days").asLong()).isEqualTo(2);
-              assertThat(items.get(0).get("last_message_at").asText()).isNotBlank();
-              assertThat(items.get(0).get("member_count").asInt()).isEqualTo(2);
-              assertThat(items.get(1).get("wa_group_id").asText()).isEqualTo(quiet);
-              assertThat(items.get(1).get("member_count").asInt()).isEqualTo(4);
-              assertThat(items.get(1).get("messages_last_7_days").asLong()).isZero();
-              assertThat(items.get(1).get("last_message_at").isNull()).isTrue();
-            });
-    assertThat(tenant.api().get(GROUPS + "/available/00000000-0000-7000-8000-000000000000").status()).isEqualTo(404);
+        .untilAsserted(() -> {
+          Api.Response available = tenant.api().get(GROUPS + "/available/" + session);
+          assertThat(available.status()).as(available.toString()).isEqualTo(200);
+          JsonNode items = available.json().get("items");
+          assertThat(available.json().get("total").asInt()).isEqualTo(2);
+          assertThat(items.get(0).get("wa_group_id").asText()).isEqualTo(busy);
+          assertThat(items.get(0).get("name").asText()).isEqualTo("Busy");
+          assertThat(items.get(0).get("messages_last_7_days").asLong()).isEqualTo(2);
+          assertThat(items.get(0).get("last_message_at").asText()).isNotBlank();
+          assertThat(items.get(0).get("member_count").asInt()).isEqualTo(2);
+          assertThat(items.get(1).get("wa_group_id").asText()).isEqualTo(quiet);
+          assertThat(items.get(1).get("member_count").asInt()).isEqualTo(4);
+          assertThat(items.get(1).get("messages_last_7_days").asLong()).isZero();
+          assertThat(items.get(1).get("last_message_at").isNull()).isTrue();
+        });
+    assertThat(
+            tenant.api().get(GROUPS + "/available/00000000-0000-7000-8000-000000000000").status())
+        .isEqualTo(404);
   }
 
   @Test
@@ -239,7 +298,9 @@ class GroupMonitoringIntegrationTests extends IntegrationTest {
       int sent = i;
       await()
           .atMost(Duration.ofSeconds(10))
-          .until(() -> tenant.api().get(GROUPS + "/" + id).json().get("messages_processed").asLong() == sent);
+          .until(() ->
+              tenant.api().get(GROUPS + "/" + id).json().get("messages_processed").asLong()
+                  == sent);
     }
 
     Api.Response gated = tenant.api().get(GROUPS + "/" + id + "/messages");
@@ -259,13 +320,16 @@ class GroupMonitoringIntegrationTests extends IntegrationTest {
     assertThat(item.get("sender_phone").asText()).isEqualTo("4915100001401");
     assertThat(item.get("sender_name").asText()).isEqualTo("Sender 4915100001401");
     assertThat(item.get("wa_timestamp").asText()).isNotBlank();
-    assertThat(item.at("/ai_analysis/intent").asText()).as("classified on reading (Business plan)").isEqualTo("unknown");
+    assertThat(item.at("/ai_analysis/intent").asText())
+        .as("classified on reading (Business plan)")
+        .isEqualTo("unknown");
     assertThat(item.at("/ai_analysis/lead_score").asInt()).isEqualTo(1);
 
     Api.Response last = tenant.api().get(GROUPS + "/" + id + "/messages?limit=2&offset=2");
     assertThat(texts(last)).containsExactly("message 1");
     assertThat(last.json().get("has_more").asBoolean()).isFalse();
-    assertThat(tenant.api().get(GROUPS + "/" + id + "/messages").json().get("limit").asInt()).isEqualTo(50);
+    assertThat(tenant.api().get(GROUPS + "/" + id + "/messages").json().get("limit").asInt())
+        .isEqualTo(50);
     assertThat(tenant.api().get(GROUPS + "/" + id + "/messages?limit=101").status()).isEqualTo(422);
     assertThat(tenant.api().get(GROUPS + "/" + id + "/messages?offset=-1").status()).isEqualTo(422);
   }
@@ -297,7 +361,8 @@ class GroupMonitoringIntegrationTests extends IntegrationTest {
     TestTenant stranger = newTenant();
     String strangerSession = stranger.workingSession();
     assertThat(stranger.api().get(GROUPS + "/" + id).status()).isEqualTo(404);
-    assertThat(stranger.api().patch(GROUPS + "/" + id, Map.of("is_active", false)).status()).isEqualTo(404);
+    assertThat(stranger.api().patch(GROUPS + "/" + id, Map.of("is_active", false)).status())
+        .isEqualTo(404);
     assertThat(stranger.api().delete(GROUPS + "/" + id).status()).isEqualTo(404);
     assertThat(stranger.api().get(GROUPS + "/" + id + "/messages").status()).isEqualTo(404);
     assertThat(stranger.api().get(GROUPS + "/available/" + session).status()).isEqualTo(404);

@@ -12,7 +12,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** Keyword matching: one automaton over many groups' keywords, by whole words, without case or accents. */
+/**
+ * Keyword matching: one automaton over many groups' keywords, by whole words, without case or
+ * accents.
+ */
 class KeywordAutomatonTests {
 
   private static KeywordAutomaton<String> one(String... keywords) {
@@ -59,8 +62,11 @@ class KeywordAutomatonTests {
           e-mail       | send me an email                           | false | e-mail is two words
           e-mail       | my e mail is                               | true |
           """)
-  void matchesWholeWordsWithoutCaseOrAccents(String keyword, String text, boolean expected, String why) {
-    assertThat(one(keyword).match(text, "g")).as("%s in %s", keyword, text).hasSize(expected ? 1 : 0);
+  void matchesWholeWordsWithoutCaseOrAccents(
+      String keyword, String text, boolean expected, String why) {
+    assertThat(one(keyword).match(text, "g"))
+        .as("%s in %s", keyword, text)
+        .hasSize(expected ? 1 : 0);
   }
 
   @Test
@@ -72,7 +78,8 @@ class KeywordAutomatonTests {
                 "porto", List.of("viewing", "T2"),
                 "cars", List.of("diesel")));
 
-    Map<String, List<String>> found = automaton.match("Budget 300k, need 2 bedrooms. Viewing on Sunday?");
+    Map<String, List<String>> found =
+        automaton.match("Budget 300k, need 2 bedrooms. Viewing on Sunday?");
 
     assertThat(found).containsOnlyKeys("lisbon", "porto");
     assertThat(found.get("lisbon")).containsExactly("budget", "bedrooms", "viewing");
@@ -86,12 +93,14 @@ class KeywordAutomatonTests {
   void reportsEachKeywordOnceAsTheGroupWroteIt() {
     KeywordAutomaton<String> automaton = one("Orçamento", "VIEWING");
 
-    assertThat(automaton.match("orcamento? ORÇAMENTO! viewing, viewing", "g")).containsExactly("Orçamento", "VIEWING");
+    assertThat(automaton.match("orcamento? ORÇAMENTO! viewing, viewing", "g"))
+        .containsExactly("Orçamento", "VIEWING");
   }
 
   @Test
   void findsOverlappingAndNestedKeywords() {
-    KeywordAutomaton<String> automaton = one("new york", "york city", "new york city", "york", "city");
+    KeywordAutomaton<String> automaton =
+        one("new york", "york city", "new york city", "york", "city");
 
     assertThat(automaton.match("Flats in New York City!", "g"))
         .containsExactlyInAnyOrder("new york", "york city", "new york city", "york", "city");
@@ -105,7 +114,9 @@ class KeywordAutomatonTests {
     KeywordAutomaton<String> automaton =
         KeywordAutomaton.of(Map.of("a", List.of("Viewing", "viewing!"), "b", List.of("VIEWING")));
 
-    assertThat(automaton.match("viewing?")).containsEntry("a", List.of("Viewing")).containsEntry("b", List.of("VIEWING"));
+    assertThat(automaton.match("viewing?"))
+        .containsEntry("a", List.of("Viewing"))
+        .containsEntry("b", List.of("VIEWING"));
   }
 
   @Test
@@ -120,7 +131,9 @@ class KeywordAutomatonTests {
     assertThat(KeywordAutomaton.pattern("iPhone 价格")).isEqualTo(" iphone 价格");
   }
 
-  /** 50 groups with 20 keywords each, one automaton: every group finds its own keywords, only those. */
+  /**
+   * 50 groups with 20 keywords each, one automaton: every group finds its own keywords, only those.
+   */
   @Test
   void fiftyGroupsOfTwentyKeywordsAgreeWithAPlainSearch() {
     Random random = new Random(42);
@@ -131,7 +144,9 @@ class KeywordAutomatonTests {
       while (own.size() < 20) {
         String keyword =
             random.nextInt(4) == 0
-                ? vocabulary[random.nextInt(vocabulary.length)] + " " + vocabulary[random.nextInt(vocabulary.length)]
+                ? vocabulary[random.nextInt(vocabulary.length)]
+                    + " "
+                    + vocabulary[random.nextInt(vocabulary.length)]
                 : vocabulary[random.nextInt(vocabulary.length)];
         if (!own.contains(keyword)) {
           own.add(keyword);
@@ -145,25 +160,29 @@ class KeywordAutomatonTests {
       StringBuilder text = new StringBuilder();
       for (int w = 0, words = 3 + random.nextInt(25); w < words; w++) {
         String word = vocabulary[random.nextInt(vocabulary.length)];
-        text.append(random.nextBoolean() ? word.toUpperCase() : word).append(random.nextInt(5) == 0 ? ", " : " ");
+        text.append(random.nextBoolean() ? word.toUpperCase() : word)
+            .append(random.nextInt(5) == 0 ? ", " : " ");
       }
       String message = text.toString();
       Map<UUID, List<String>> found = automaton.match(message);
       String words = " " + message.toLowerCase().replaceAll("[^a-z0-9]+", " ").trim() + " ";
-      keywords.forEach(
-          (group, own) -> {
-            List<String> expected = own.stream().filter(k -> words.contains(" " + k + " ")).toList();
-            assertThat(found.getOrDefault(group, List.of()))
-                .as("group %s in %s", group, message)
-                .containsExactlyInAnyOrderElementsOf(expected);
-            assertThat(automaton.match(message, group)).containsExactlyInAnyOrderElementsOf(expected);
-          });
+      keywords.forEach((group, own) -> {
+        List<String> expected = own.stream().filter(k -> words.contains(" " + k + " ")).toList();
+        assertThat(found.getOrDefault(group, List.of()))
+            .as("group %s in %s", group, message)
+            .containsExactlyInAnyOrderElementsOf(expected);
+        assertThat(automaton.match(message, group)).containsExactlyInAnyOrderElementsOf(expected);
+      });
     }
   }
 
-  /** Words of 2-8 letters, many sharing prefixes and suffixes, so that failure links are exercised. */
+  /**
+   * Words of 2-8 letters, many sharing prefixes and suffixes, so that failure links are exercised.
+   */
   private static String[] vocabulary(Random random, int size) {
-    String[] stems = {"rent", "sale", "flat", "room", "view", "buy", "price", "cost", "need", "look"};
+    String[] stems = {
+      "rent", "sale", "flat", "room", "view", "buy", "price", "cost", "need", "look"
+    };
     String[] words = new String[size];
     for (int i = 0; i < size; i++) {
       StringBuilder word = new StringBuilder(stems[random.nextInt(stems.length)]);

@@ -18,8 +18,8 @@ import org.springframework.test.context.TestPropertySource;
  * Leads move on by themselves as the status decision says, from what happens in their chats: a
  * message we send makes a new lead contacted, a reply qualifies a hot lead (score 7+) and leaves a
  * cooler one where it is; people who are no lead change nothing. Each automatic move is in the
- * lead's timeline with its cause. Scores are fixed here (no scoring runs) so that only the
- * activity rules act.
+ * lead's timeline with its cause. Scores are fixed here (no scoring runs) so that only the activity
+ * rules act.
  */
 @TestPropertySource(properties = "flowmate.leads.scoring.interval=1h")
 class LeadAutomationIntegrationTests extends IntegrationTest {
@@ -35,14 +35,23 @@ class LeadAutomationIntegrationTests extends IntegrationTest {
 
   private String lead(String phone, int score) {
     Api.Response created =
-        tenant.api().post("/api/v2/leads", Map.of("contact_phone", phone, "contact_name", "Lead " + phone, "lead_score", score));
+        tenant
+            .api()
+            .post(
+                "/api/v2/leads",
+                Map.of(
+                    "contact_phone", phone, "contact_name", "Lead " + phone, "lead_score", score));
     assertThat(created.status()).as(created.toString()).isEqualTo(201);
     return created.text("id");
   }
 
   private void send(String phone, String text) {
     Api.Response sent =
-        tenant.api().post("/api/v2/messages/send", Map.of("session_id", session, "chat_id", phone + "@c.us", "message", text));
+        tenant
+            .api()
+            .post(
+                "/api/v2/messages/send",
+                Map.of("session_id", session, "chat_id", phone + "@c.us", "message", text));
     assertThat(sent.status()).as(sent.toString()).isEqualTo(201);
   }
 
@@ -51,7 +60,9 @@ class LeadAutomationIntegrationTests extends IntegrationTest {
   }
 
   private String awaitStatus(String lead, String status) {
-    await().atMost(Duration.ofSeconds(15)).until(() -> read(lead).get("lead_status").asText().equals(status));
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .until(() -> read(lead).get("lead_status").asText().equals(status));
     return status;
   }
 
@@ -91,7 +102,8 @@ class LeadAutomationIntegrationTests extends IntegrationTest {
     assertThat(moves.get(1).get("from_status").asText()).isEqualTo("new");
     assertThat(moves.get(1).get("to_status").asText()).isEqualTo("contacted");
     assertThat(moves.get(1).get("detail").asText()).contains("sent");
-    assertThat(qualified.get("timeline").findValuesAsText("kind")).contains("message_sent", "message_received");
+    assertThat(qualified.get("timeline").findValuesAsText("kind"))
+        .contains("message_sent", "message_received");
   }
 
   @Test
@@ -103,7 +115,9 @@ class LeadAutomationIntegrationTests extends IntegrationTest {
     send("4915100040002", "Hi, still looking for a flat?");
     awaitStatus(cool, "contacted");
     tenant.contactWrites(session, "4915100040002", "Maybe later");
-    await().atMost(Duration.ofSeconds(10)).until(() -> read(cool).get("timeline").toString().contains("Maybe later"));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> read(cool).get("timeline").toString().contains("Maybe later"));
     awaitSweptPastEverythingRecorded("4915100040004");
 
     assertThat(read(cool).get("lead_status").asText()).isEqualTo("contacted");
@@ -114,11 +128,17 @@ class LeadAutomationIntegrationTests extends IntegrationTest {
   @Test
   void aLeadFurtherAlongIsNotMovedBackByAMessage() {
     String lead = lead("4915100040005", 9);
-    assertThat(tenant.api().patch("/api/v2/leads/" + lead + "/status", Map.of("status", "converted")).status())
+    assertThat(
+            tenant
+                .api()
+                .patch("/api/v2/leads/" + lead + "/status", Map.of("status", "converted"))
+                .status())
         .isEqualTo(200);
     send("4915100040005", "Thanks for your order!");
     tenant.contactWrites(session, "4915100040005", "Thank you");
-    await().atMost(Duration.ofSeconds(10)).until(() -> read(lead).get("timeline").toString().contains("Thank you"));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> read(lead).get("timeline").toString().contains("Thank you"));
     awaitSweptPastEverythingRecorded("4915100040006");
 
     JsonNode converted = read(lead);

@@ -46,7 +46,8 @@ class LeadIntegrationTests extends IntegrationTest {
     UUID group = UUID.randomUUID();
 
     Api.Response created =
-        tenant.api()
+        tenant
+            .api()
             .post(
                 LEADS,
                 Map.of(
@@ -70,7 +71,8 @@ class LeadIntegrationTests extends IntegrationTest {
     Api.Response shown = tenant.api().get(LEADS + "/" + lead.get("id").asText());
     assertThat(shown.status()).isEqualTo(200);
     JsonNode detail = shown.json().deepCopy();
-    JsonNode timeline = ((com.fasterxml.jackson.databind.node.ObjectNode) detail).remove("timeline");
+    JsonNode timeline =
+        ((com.fasterxml.jackson.databind.node.ObjectNode) detail).remove("timeline");
     assertThat(detail).isEqualTo(lead);
     assertThat(timeline.findValuesAsText("kind")).containsExactly("detected");
     assertThat(timeline.get(0).get("detail").asText()).isEqualTo("entered by hand");
@@ -80,10 +82,16 @@ class LeadIntegrationTests extends IntegrationTest {
     assertThat(twice.text("detail")).contains(lead.get("id").asText());
     assertThat(tenant.api().post(LEADS, Map.of("contact_phone", "call me")).text("detail"))
         .contains("is not a phone number");
-    assertThat(tenant.api().post(LEADS, Map.of("contact_phone", "120363000000000000@g.us")).status()).isEqualTo(422);
+    assertThat(
+            tenant.api().post(LEADS, Map.of("contact_phone", "120363000000000000@g.us")).status())
+        .isEqualTo(422);
     assertThat(tenant.api().post(LEADS, Map.of("contact_name", "No phone")).text("detail"))
         .isEqualTo("contact_phone is required");
-    assertThat(tenant.api().post(LEADS, Map.of("contact_phone", "4915100000001", "lead_score", 11)).status())
+    assertThat(
+            tenant
+                .api()
+                .post(LEADS, Map.of("contact_phone", "4915100000001", "lead_score", 11))
+                .status())
         .isEqualTo(422);
     assertThat(tenant.api().get(LEADS + "/" + UUID.randomUUID()).status()).isEqualTo(404);
   }
@@ -94,10 +102,17 @@ class LeadIntegrationTests extends IntegrationTest {
     UUID group = UUID.randomUUID();
     create(tenant, "4915100000001", "Ana");
     String bea =
-        tenant.api()
+        tenant
+            .api()
             .post(
                 LEADS,
-                Map.of("contact_phone", "4915100000002", "contact_name", "Bea", "source_group_id", group))
+                Map.of(
+                    "contact_phone",
+                    "4915100000002",
+                    "contact_name",
+                    "Bea",
+                    "source_group_id",
+                    group))
             .text("id");
     String carl = create(tenant, "4477000000003", "Carl 100%");
     assertThat(move(tenant.api(), carl, "contacted").status()).isEqualTo(200);
@@ -116,10 +131,12 @@ class LeadIntegrationTests extends IntegrationTest {
     assertThat(names(tenant.api().get(LEADS + "?status=new"))).containsExactly("Bea", "Ana");
     assertThat(names(tenant.api().get(LEADS + "?source_group_id=" + group))).containsExactly("Bea");
     assertThat(names(tenant.api().get(LEADS + "?search=bE"))).containsExactly("Bea");
-    assertThat(names(tenant.api().get(LEADS + "?search=%2B49%20151"))).containsExactly("Bea", "Ana");
+    assertThat(names(tenant.api().get(LEADS + "?search=%2B49%20151")))
+        .containsExactly("Bea", "Ana");
     assertThat(names(tenant.api().get(LEADS + "?search=0%25"))).containsExactly("Carl 100%");
     assertThat(tenant.api().get(LEADS + "?search=nobody").json().get("total").asLong()).isZero();
-    assertThat(tenant.api().get(LEADS + "?status=new&search=ana").json().get("total").asLong()).isEqualTo(1);
+    assertThat(tenant.api().get(LEADS + "?status=new&search=ana").json().get("total").asLong())
+        .isEqualTo(1);
 
     Api.Response badStatus = tenant.api().get(LEADS + "?status=spam");
     assertThat(badStatus.status()).isEqualTo(422);
@@ -161,7 +178,8 @@ class LeadIntegrationTests extends IntegrationTest {
     assertThat(move(tenant.api(), lead, "spam").status()).isEqualTo(422);
     assertThat(tenant.api().patch(LEADS + "/" + lead + "/status", Map.of()).text("detail"))
         .isEqualTo("status is required");
-    assertThat(move(tenant.api(), UUID.randomUUID().toString(), "contacted").status()).isEqualTo(404);
+    assertThat(move(tenant.api(), UUID.randomUUID().toString(), "contacted").status())
+        .isEqualTo(404);
   }
 
   @Test
@@ -175,25 +193,38 @@ class LeadIntegrationTests extends IntegrationTest {
     String unknown = UUID.randomUUID().toString();
 
     Api.Response bulk =
-        tenant.api()
+        tenant
+            .api()
             .post(
                 LEADS + "/bulk/status",
-                Map.of("lead_ids", List.of(fresh, contacted, converted, unknown), "status", "qualified"));
+                Map.of(
+                    "lead_ids",
+                    List.of(fresh, contacted, converted, unknown),
+                    "status",
+                    "qualified"));
 
     assertThat(bulk.status()).as(bulk.toString()).isEqualTo(200);
     assertThat(bulk.json().get("updated").asInt()).isEqualTo(2);
     assertThat(bulk.json().get("failed").asInt()).isEqualTo(2);
-    assertThat(bulk.json().get("errors").findValuesAsText("lead_id")).containsExactly(converted, unknown);
+    assertThat(bulk.json().get("errors").findValuesAsText("lead_id"))
+        .containsExactly(converted, unknown);
     assertThat(bulk.json().at("/errors/0/detail").asText()).contains("converted is final");
     assertThat(bulk.json().at("/errors/1/detail").asText()).contains("not found");
     assertThat(tenant.api().get(LEADS + "/" + fresh).text("lead_status")).isEqualTo("qualified");
-    assertThat(tenant.api().get(LEADS + "/" + contacted).text("lead_status")).isEqualTo("qualified");
-    assertThat(tenant.api().get(LEADS + "/" + converted).text("lead_status")).isEqualTo("converted");
+    assertThat(tenant.api().get(LEADS + "/" + contacted).text("lead_status"))
+        .isEqualTo("qualified");
+    assertThat(tenant.api().get(LEADS + "/" + converted).text("lead_status"))
+        .isEqualTo("converted");
 
-    assertThat(tenant.api().post(LEADS + "/bulk/status", Map.of("lead_ids", List.of(), "status", "lost")).status())
+    assertThat(
+            tenant
+                .api()
+                .post(LEADS + "/bulk/status", Map.of("lead_ids", List.of(), "status", "lost"))
+                .status())
         .isEqualTo(422);
     assertThat(
-            tenant.api()
+            tenant
+                .api()
                 .post(LEADS + "/bulk/status", Map.of("lead_ids", List.of(fresh), "status", "won"))
                 .status())
         .isEqualTo(422);
@@ -219,7 +250,8 @@ class LeadIntegrationTests extends IntegrationTest {
     assertThat(after.text("lead_id")).isEqualTo(lead);
     assertThat(after.json().get("last_inbound_at").isNull()).isFalse();
     assertThat(newTenant().api().get(path).status()).as("another tenant's lead").isEqualTo(404);
-    assertThat(tenant.api().get("/api/v2/leads/" + lead + "/reciprocity").status()).isBetween(400, 422);
+    assertThat(tenant.api().get("/api/v2/leads/" + lead + "/reciprocity").status())
+        .isBetween(400, 422);
   }
 
   @Test
@@ -235,9 +267,11 @@ class LeadIntegrationTests extends IntegrationTest {
     assertThat(csv.header("Content-Disposition")).contains("leads.csv");
     List<String> lines = csv.body().lines().toList();
     assertThat(lines).hasSize(3);
-    assertThat(lines.get(0)).startsWith("id,contact_phone,contact_name,lead_status,lead_score,lead_detected_at");
+    assertThat(lines.get(0))
+        .startsWith("id,contact_phone,contact_name,lead_status,lead_score,lead_detected_at");
     // lead_score: empty, or the score the scoring process gave meanwhile
-    assertThat(lines.get(1)).matches(ivo + ",4915100000032,\"'=HYPERLINK\\(\"\"x\"\"\\)\",qualified,\\d*,.*");
+    assertThat(lines.get(1))
+        .matches(ivo + ",4915100000032,\"'=HYPERLINK\\(\"\"x\"\"\\)\",qualified,\\d*,.*");
     assertThat(lines.get(2)).matches(".*,4915100000031,\"Hana, \"\"the buyer\"\"\",new,\\d*,.*");
 
     Api.Response qualified = tenant.api().get(LEADS + "/export/csv?status=qualified");
@@ -259,7 +293,9 @@ class LeadIntegrationTests extends IntegrationTest {
 
     for (Api.Response refused :
         List.of(
-            starter.api().post(LEADS + "/bulk/status", Map.of("lead_ids", List.of(lead), "status", "lost")),
+            starter
+                .api()
+                .post(LEADS + "/bulk/status", Map.of("lead_ids", List.of(lead), "status", "lost")),
             starter.api().get(LEADS + "/export/csv"),
             starter.api().get(LEADS + "/export/json"))) {
       assertThat(refused.status()).as(refused.toString()).isEqualTo(403);
@@ -283,8 +319,12 @@ class LeadIntegrationTests extends IntegrationTest {
     Api.Response refused = move(reader, lead, "contacted");
     assertThat(refused.status()).isEqualTo(403);
     assertThat(refused.header("X-Required-Scopes")).isEqualTo("leads:manage");
-    assertThat(reader.post(LEADS, Map.of("contact_phone", "4915100000052")).status()).isEqualTo(403);
-    assertThat(reader.post(LEADS + "/bulk/status", Map.of("lead_ids", List.of(lead), "status", "lost")).status())
+    assertThat(reader.post(LEADS, Map.of("contact_phone", "4915100000052")).status())
+        .isEqualTo(403);
+    assertThat(
+            reader
+                .post(LEADS + "/bulk/status", Map.of("lead_ids", List.of(lead), "status", "lost"))
+                .status())
         .isEqualTo(403);
 
     assertThat(outsider.get(LEADS).status()).isEqualTo(403);
@@ -306,13 +346,16 @@ class LeadIntegrationTests extends IntegrationTest {
     assertThat(other.api().get(LEADS).json().get("total").asLong()).isZero();
     assertThat(move(other.api(), lead, "lost").status()).isEqualTo(404);
     Api.Response bulk =
-        other.api().post(LEADS + "/bulk/status", Map.of("lead_ids", List.of(lead), "status", "lost"));
+        other
+            .api()
+            .post(LEADS + "/bulk/status", Map.of("lead_ids", List.of(lead), "status", "lost"));
     assertThat(bulk.json().get("updated").asInt()).isZero();
     assertThat(bulk.json().at("/errors/0/detail").asText()).contains("not found");
     assertThat(other.api().get(LEADS + "/export/csv").body().lines()).hasSize(1);
     assertThat(owner.api().get(LEADS + "/" + lead).text("lead_status")).isEqualTo("new");
 
     // The same person can be a lead of both tenants.
-    assertThat(other.api().post(LEADS, Map.of("contact_phone", "4915100000061")).status()).isEqualTo(201);
+    assertThat(other.api().post(LEADS, Map.of("contact_phone", "4915100000061")).status())
+        .isEqualTo(201);
   }
 }

@@ -28,7 +28,8 @@ import org.springframework.test.context.TestPropertySource;
  * starter's schedule is turned off for this class; one test drives the starter itself to show that
  * new activity scores a lead again only once {@code rescore-after} has passed.
  */
-@TestPropertySource(properties = {"flowmate.leads.scoring.interval=1h", "flowmate.leads.scoring.rescore-after=10m"})
+@TestPropertySource(
+    properties = {"flowmate.leads.scoring.interval=1h", "flowmate.leads.scoring.rescore-after=10m"})
 class LeadsLeadScoringProcessTests extends IntegrationTest {
 
   private static final List<String> EVERY_STEP =
@@ -54,7 +55,8 @@ class LeadsLeadScoringProcessTests extends IntegrationTest {
   }
 
   private String lead(String phone) {
-    Api.Response created = tenant.api().post("/api/v2/leads", Map.of("contact_phone", phone, "contact_name", "Lea"));
+    Api.Response created =
+        tenant.api().post("/api/v2/leads", Map.of("contact_phone", phone, "contact_name", "Lea"));
     assertThat(created.status()).as(created.toString()).isEqualTo(201);
     return created.text("id");
   }
@@ -76,7 +78,11 @@ class LeadsLeadScoringProcessTests extends IntegrationTest {
         processes
             .start(
                 LeadScoringProcess.PROCESS_ID,
-                Map.of(LeadScoringProcess.TENANT_ID, tenant.id().toString(), LeadScoringProcess.LEAD_ID, lead))
+                Map.of(
+                    LeadScoringProcess.TENANT_ID,
+                    tenant.id().toString(),
+                    LeadScoringProcess.LEAD_ID,
+                    lead))
             .processInstanceKey();
     await().atMost(Duration.ofSeconds(15)).until(() -> records.isCompleted(instance));
     assertThat(records.incidents(instance)).isEmpty();
@@ -95,7 +101,9 @@ class LeadsLeadScoringProcessTests extends IntegrationTest {
     for (String text : List.of("Hello", "Is the flat still free?", "What is the price?")) {
       tenant.contactWrites(session, "4915100030001", text);
     }
-    await().atMost(Duration.ofSeconds(10)).until(() -> read(lead).get("timeline").toString().contains("price"));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> read(lead).get("timeline").toString().contains("price"));
 
     long instance = score(lead);
 
@@ -104,10 +112,15 @@ class LeadsLeadScoringProcessTests extends IntegrationTest {
     // 1 + phrase 3 + three messages 2 + active within a day 2
     assertThat(scored.get("lead_score").asInt()).isEqualTo(8);
     assertThat(scored.get("score_reason").asText())
-        .contains("matched the phrase 'looking for'", "wrote 3 messages in 30 days", "active within a day", "8/10");
+        .contains(
+            "matched the phrase 'looking for'",
+            "wrote 3 messages in 30 days",
+            "active within a day",
+            "8/10");
     assertThat(scored.get("lead_status").asText()).isEqualTo("new");
     assertThat(scored.get("suggested_status").asText()).isEqualTo("qualified");
-    assertThat(scored.get("timeline").findValuesAsText("kind")).contains("scored", "status_suggested", "detected");
+    assertThat(scored.get("timeline").findValuesAsText("kind"))
+        .contains("scored", "status_suggested", "detected");
   }
 
   @Test
@@ -132,7 +145,9 @@ class LeadsLeadScoringProcessTests extends IntegrationTest {
     for (String text : List.of("Hi", "Still available?", "Can I visit?")) {
       tenant.contactWrites(session, "4915100030003", text);
     }
-    await().atMost(Duration.ofSeconds(10)).until(() -> read(lead).get("timeline").toString().contains("visit"));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> read(lead).get("timeline").toString().contains("visit"));
     score(lead);
     assertThat(read(lead).get("suggested_status").asText()).isEqualTo("qualified");
 

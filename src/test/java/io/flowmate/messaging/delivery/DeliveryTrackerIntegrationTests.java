@@ -30,12 +30,14 @@ class DeliveryTrackerIntegrationTests extends IntegrationTest {
     UUID message = claimedMessage(tenant, session);
 
     // WhatsApp's ack overtakes the record: nothing to move yet, so it is parked.
-    tracker.onTransportEvent(new DeliveryChanged(session, "wa-early", Ack.READ, null, Instant.now()));
+    tracker.onTransportEvent(
+        new DeliveryChanged(session, "wa-early", Ack.READ, null, Instant.now()));
     tracker.flush();
     assertThat(status(message)).isEqualTo("sending");
 
     // The record commits without collecting parked acks: the crossing the tracker must survive.
-    jdbc.sql("UPDATE messaging_message SET status = 'sent', wa_message_id = 'wa-early' WHERE id = :id")
+    jdbc.sql(
+            "UPDATE messaging_message SET status = 'sent', wa_message_id = 'wa-early' WHERE id = :id")
         .param("id", message)
         .update();
 
@@ -47,20 +49,24 @@ class DeliveryTrackerIntegrationTests extends IntegrationTest {
     TestTenant tenant = newTenant();
     UUID session = UUID.fromString(tenant.workingSession());
     UUID message = claimedMessage(tenant, session);
-    jdbc.sql("UPDATE messaging_message SET status = 'sent', wa_message_id = 'wa-late' WHERE id = :id")
+    jdbc.sql(
+            "UPDATE messaging_message SET status = 'sent', wa_message_id = 'wa-late' WHERE id = :id")
         .param("id", message)
         .update();
 
-    tracker.onTransportEvent(new DeliveryChanged(session, "wa-late", Ack.READ, null, Instant.now()));
+    tracker.onTransportEvent(
+        new DeliveryChanged(session, "wa-late", Ack.READ, null, Instant.now()));
     tracker.flush();
-    tracker.onTransportEvent(new DeliveryChanged(session, "wa-late", Ack.DEVICE, null, Instant.now()));
+    tracker.onTransportEvent(
+        new DeliveryChanged(session, "wa-late", Ack.DEVICE, null, Instant.now()));
     tracker.flush();
 
     assertThat(status(message)).isEqualTo("read");
-    assertThat(jdbc.sql("SELECT delivered_at IS NOT NULL FROM messaging_message WHERE id = :id")
-            .param("id", message)
-            .query(Boolean.class)
-            .single())
+    assertThat(
+            jdbc.sql("SELECT delivered_at IS NOT NULL FROM messaging_message WHERE id = :id")
+                .param("id", message)
+                .query(Boolean.class)
+                .single())
         .as("reading implies delivery")
         .isTrue();
   }

@@ -12,8 +12,19 @@ class MessageTypeTests {
   void valuesAreTheNamesTheApiAndTheDatabaseUse() {
     assertThat(Arrays.stream(MessageType.values()).map(MessageType::value))
         .containsExactly(
-            "text", "image", "video", "document", "audio", "voice", "sticker", "gif", "poll", "location",
-            "contact", "reaction", "unknown");
+            "text",
+            "image",
+            "video",
+            "document",
+            "audio",
+            "voice",
+            "sticker",
+            "gif",
+            "poll",
+            "location",
+            "contact",
+            "reaction",
+            "unknown");
   }
 
   @Test

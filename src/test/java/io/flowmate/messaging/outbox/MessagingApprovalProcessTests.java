@@ -7,8 +7,8 @@ import static io.flowmate.messaging.outbox.MessageApprovalProcess.DECISION_GATEW
 import static io.flowmate.messaging.outbox.MessageApprovalProcess.EXPIRE_TASK;
 import static io.flowmate.messaging.outbox.MessageApprovalProcess.EXPIRY_TIMER;
 import static io.flowmate.messaging.outbox.MessageApprovalProcess.RECORD_DECISION_TASK;
-import static io.flowmate.messaging.outbox.MessageApprovalProcess.SENT_END;
 import static io.flowmate.messaging.outbox.MessageApprovalProcess.SEND_TASK;
+import static io.flowmate.messaging.outbox.MessageApprovalProcess.SENT_END;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -34,11 +34,12 @@ import org.springframework.test.context.TestPropertySource;
 /**
  * {@code bpmn/messaging-approval.bpmn} on the embedded engine, every path: approved (as is and
  * edited), rejected, expired (engine time travel, no sleeping), and decided in Tasklist. The
- * process runs with its real workers; outcomes are checked in the engine's records, the API and
- * the simulated WhatsApp.
+ * process runs with its real workers; outcomes are checked in the engine's records, the API and the
+ * simulated WhatsApp.
  */
 // Its own application context: moving the engine clock must not expire other classes' approvals.
-// The application's clock moves with the engine's, as in production: an approval expires only when due.
+// The application's clock moves with the engine's, as in production: an approval expires only when
+// due.
 @Import(EngineClock.Config.class)
 @TestPropertySource(properties = "flowmate.messaging.approval-timeout=24h")
 // The expiry test moves the engine clock a day on for good: it runs last, or every later approval
@@ -59,7 +60,11 @@ class MessagingApprovalProcessTests extends IntegrationTest {
     records = new EngineRecords(engine);
     tenant = newTenant().allowingColdMessages();
     session = tenant.workingSession();
-    assertThat(tenant.api().patch("/api/v2/tenant/settings", Map.of("require_approval", true)).status())
+    assertThat(
+            tenant
+                .api()
+                .patch("/api/v2/tenant/settings", Map.of("require_approval", true))
+                .status())
         .isEqualTo(200);
   }
 
@@ -95,8 +100,11 @@ class MessagingApprovalProcessTests extends IntegrationTest {
     awaitUserTask(pending);
 
     Api.Response rejected =
-        tenant.api().post(
-            "/api/v2/approvals/" + pending.approvalId() + "/reject", Map.of("reason", "wrong customer"));
+        tenant
+            .api()
+            .post(
+                "/api/v2/approvals/" + pending.approvalId() + "/reject",
+                Map.of("reason", "wrong customer"));
 
     assertThat(rejected.status()).isEqualTo(200);
     awaitStatus(pending, "cancelled");
@@ -167,23 +175,29 @@ class MessagingApprovalProcessTests extends IntegrationTest {
 
   private Pending sendForApproval(String text) {
     Api.Response sent =
-        tenant.api().post(
-            "/api/v2/messages/send",
-            Map.of("session_id", session, "chat_id", "4915100000001", "message", text));
+        tenant
+            .api()
+            .post(
+                "/api/v2/messages/send",
+                Map.of("session_id", session, "chat_id", "4915100000001", "message", text));
     assertThat(sent.status()).as(sent.toString()).isEqualTo(201);
     assertThat(sent.text("status")).isEqualTo("pending");
     String messageId = sent.text("id");
     await()
         .atMost(Duration.ofSeconds(10))
-        .until(() -> tenant.api().get("/api/v2/messages/" + messageId).text("process_instance_key") != null);
-    long key = Long.parseLong(tenant.api().get("/api/v2/messages/" + messageId).text("process_instance_key"));
+        .until(() ->
+            tenant.api().get("/api/v2/messages/" + messageId).text("process_instance_key") != null);
+    long key =
+        Long.parseLong(
+            tenant.api().get("/api/v2/messages/" + messageId).text("process_instance_key"));
     return new Pending(messageId, sent.text("approval_id"), key);
   }
 
   private long awaitUserTask(Pending pending) {
     return await()
         .atMost(Duration.ofSeconds(10))
-        .until(() -> records.userTaskKey(pending.processInstanceKey()), java.util.Optional::isPresent)
+        .until(
+            () -> records.userTaskKey(pending.processInstanceKey()), java.util.Optional::isPresent)
         .orElseThrow();
   }
 

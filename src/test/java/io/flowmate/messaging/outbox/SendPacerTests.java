@@ -18,9 +18,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The send governor's timing rules as properties: whatever the schedule of attempts, a number
- * never exceeds its per-minute rate in any 60-second window, nor its hourly and daily caps, and
- * its sends never come at a constant rhythm.
+ * The send governor's timing rules as properties: whatever the schedule of attempts, a number never
+ * exceeds its per-minute rate in any 60-second window, nor its hourly and daily caps, and its sends
+ * never come at a constant rhythm.
  */
 class SendPacerTests {
 
@@ -51,7 +51,8 @@ class SendPacerTests {
         now = now.plusMillis(random.nextInt(2_000));
       } else {
         // Callers come back at the time the pacer named, or earlier and get told again.
-        now = random.nextBoolean() ? verdict.notBefore() : now.plusMillis(1 + random.nextInt(5_000));
+        now =
+            random.nextBoolean() ? verdict.notBefore() : now.plusMillis(1 + random.nextInt(5_000));
       }
     }
     return sends;
@@ -75,17 +76,27 @@ class SendPacerTests {
   void neverExceedsThePlanRateInAnySixtySecondWindow(int perMinute) {
     for (long seed = 0; seed < 20; seed++) {
       List<Instant> sends =
-          simulate(seed, new SendPacer.Limits(perMinute, 10_000, 100_000, ZoneId.of("UTC"), null, null), Duration.ofMinutes(30));
+          simulate(
+              seed,
+              new SendPacer.Limits(perMinute, 10_000, 100_000, ZoneId.of("UTC"), null, null),
+              Duration.ofMinutes(30));
 
-      assertThat(maxInAnyWindow(sends, Duration.ofMinutes(1))).as("seed %d", seed).isLessThanOrEqualTo(perMinute);
-      assertThat(sends.size()).as("it still sends at about the rate").isGreaterThan(perMinute * 30 / 2);
+      assertThat(maxInAnyWindow(sends, Duration.ofMinutes(1)))
+          .as("seed %d", seed)
+          .isLessThanOrEqualTo(perMinute);
+      assertThat(sends.size())
+          .as("it still sends at about the rate")
+          .isGreaterThan(perMinute * 30 / 2);
     }
   }
 
   @RepeatedTest(5)
   void hourlyAndDailyCapsHold() {
     List<Instant> sends =
-        simulate(System.nanoTime(), new SendPacer.Limits(60, 30, 100, ZoneId.of("UTC"), null, null), Duration.ofHours(30));
+        simulate(
+            System.nanoTime(),
+            new SendPacer.Limits(60, 30, 100, ZoneId.of("UTC"), null, null),
+            Duration.ofHours(30));
 
     assertThat(maxInAnyWindow(sends, Duration.ofHours(1))).isLessThanOrEqualTo(30);
     assertThat(maxInAnyWindow(sends, Duration.ofDays(1))).isLessThanOrEqualTo(100);
@@ -94,7 +105,10 @@ class SendPacerTests {
   @Test
   void gapsBetweenSendsAreRandomisedAroundTheMeanGap() {
     List<Instant> sends =
-        simulate(7, new SendPacer.Limits(20, 10_000, 100_000, ZoneId.of("UTC"), null, null), Duration.ofHours(1));
+        simulate(
+            7,
+            new SendPacer.Limits(20, 10_000, 100_000, ZoneId.of("UTC"), null, null),
+            Duration.ofHours(1));
 
     var gaps = new HashSet<Long>();
     for (int i = 1; i < sends.size(); i++) {
@@ -106,7 +120,8 @@ class SendPacerTests {
 
   @Test
   void aCampaignsDelayRangeSpacesSendsBeyondTheGovernorsGap() {
-    Outbox.SendGap thirtySecondsToTwoMinutes = new Outbox.SendGap(Duration.ofSeconds(30), Duration.ofMinutes(2));
+    Outbox.SendGap thirtySecondsToTwoMinutes =
+        new Outbox.SendGap(Duration.ofSeconds(30), Duration.ofMinutes(2));
     List<Instant> sends =
         simulate(
             11,
@@ -126,12 +141,15 @@ class SendPacerTests {
   @Test
   void quietHoursHoldSendsUntilTheyEndInTheTenantsTimeZone() {
     SendPacer.Limits limits =
-        new SendPacer.Limits(60, 100, 500, ZoneId.of("Europe/Berlin"), LocalTime.of(21, 0), LocalTime.of(8, 0));
-    SendPacer pacer = new SendPacer((s, since) -> List.of(), 0.5, java.util.random.RandomGenerator.getDefault());
+        new SendPacer.Limits(
+            60, 100, 500, ZoneId.of("Europe/Berlin"), LocalTime.of(21, 0), LocalTime.of(8, 0));
+    SendPacer pacer =
+        new SendPacer((s, since) -> List.of(), 0.5, java.util.random.RandomGenerator.getDefault());
 
     // 22:30 in Berlin (UTC+1 in November): quiet until 08:00 Berlin = 07:00 UTC.
     SendPacer.Verdict night = pacer.decide(SESSION, limits, Instant.parse("2026-11-24T21:30:00Z"));
-    SendPacer.Verdict morning = pacer.decide(UUID.randomUUID(), limits, Instant.parse("2026-11-25T07:30:00Z"));
+    SendPacer.Verdict morning =
+        pacer.decide(UUID.randomUUID(), limits, Instant.parse("2026-11-25T07:30:00Z"));
 
     assertThat(night.notBefore()).isEqualTo(Instant.parse("2026-11-25T07:00:00Z"));
     assertThat(night.reason()).contains("quiet hours");
@@ -140,7 +158,9 @@ class SendPacerTests {
 
   @Test
   void quietHoursWithinOneDayWork() {
-    SendPacer.Limits lunch = new SendPacer.Limits(60, 100, 500, ZoneId.of("UTC"), LocalTime.of(12, 0), LocalTime.of(13, 0));
+    SendPacer.Limits lunch =
+        new SendPacer.Limits(
+            60, 100, 500, ZoneId.of("UTC"), LocalTime.of(12, 0), LocalTime.of(13, 0));
 
     assertThat(SendPacer.quietHoursEnd(lunch, Instant.parse("2026-11-24T12:30:00Z")))
         .isEqualTo(Instant.parse("2026-11-24T13:00:00Z"));

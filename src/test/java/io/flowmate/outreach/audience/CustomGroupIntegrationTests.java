@@ -17,9 +17,9 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
 /**
- * Custom groups over HTTP on PostgreSQL: the reference API's endpoints, the plan's limit, members in
- * and out (one by one and as CSV or JSON files), lists built from WhatsApp groups in the simulator,
- * and what campaigns read of them through {@link Audience}.
+ * Custom groups over HTTP on PostgreSQL: the reference API's endpoints, the plan's limit, members
+ * in and out (one by one and as CSV or JSON files), lists built from WhatsApp groups in the
+ * simulator, and what campaigns read of them through {@link Audience}.
  */
 class CustomGroupIntegrationTests extends IntegrationTest {
 
@@ -43,7 +43,10 @@ class CustomGroupIntegrationTests extends IntegrationTest {
 
   private static List<String> phonesOf(TestTenant tenant, String group) {
     JsonNode members = tenant.api().get(GROUPS + "/" + group + "?limit=100").json().get("members");
-    return StreamSupport.stream(members.spliterator(), false).map(m -> m.get("phone").asText()).sorted().toList();
+    return StreamSupport.stream(members.spliterator(), false)
+        .map(m -> m.get("phone").asText())
+        .sorted()
+        .toList();
   }
 
   @Test
@@ -51,14 +54,22 @@ class CustomGroupIntegrationTests extends IntegrationTest {
     TestTenant tenant = newTenant();
 
     Api.Response created =
-        tenant.api()
+        tenant
+            .api()
             .post(
                 GROUPS,
                 Map.of(
-                    "name", "  VIP customers ",
+                    "name",
+                    "  VIP customers ",
                     "members",
                     List.of(
-                        Map.of("phone", "+49 151 0000-0001", "name", "Ana", "fields", Map.of("city", "Porto")),
+                        Map.of(
+                            "phone",
+                            "+49 151 0000-0001",
+                            "name",
+                            "Ana",
+                            "fields",
+                            Map.of("city", "Porto")),
                         Map.of("phone", "4915100000002@c.us"),
                         Map.of("phone", "0151 0000003"),
                         Map.of("phone", "491510000-0001", "name", "Ana twice"))));
@@ -113,14 +124,21 @@ class CustomGroupIntegrationTests extends IntegrationTest {
     String group = create(tenant, "Clients", List.of(Map.of("phone", "4915100000011")));
 
     Api.Response added =
-        tenant.api()
+        tenant
+            .api()
             .post(
                 GROUPS + "/" + group + "/members/add",
                 Map.of(
                     "contacts",
                     List.of(
                         Map.of("phone", "+49 151 00000011", "name", "Already in"),
-                        Map.of("phone", "4915100000012", "name", "Bea", "fields", Map.of("unpaid", "yes")),
+                        Map.of(
+                            "phone",
+                            "4915100000012",
+                            "name",
+                            "Bea",
+                            "fields",
+                            Map.of("unpaid", "yes")),
                         Map.of("phone", "call me maybe"),
                         Map.of("phone", "4915100000013", "fields", Map.of("{x}", "y")),
                         Map.of("phone", "4915100000014"))));
@@ -145,20 +163,28 @@ class CustomGroupIntegrationTests extends IntegrationTest {
             .asText();
 
     Api.Response removed =
-        tenant.api()
+        tenant
+            .api()
             .post(
                 GROUPS + "/" + group + "/members/remove",
-                Map.of("phones", List.of("+49 151 0000 0014", "4915199999999"), "member_ids", List.of(beaId)));
+                Map.of(
+                    "phones",
+                    List.of("+49 151 0000 0014", "4915199999999"),
+                    "member_ids",
+                    List.of(beaId)));
     assertThat(removed.status()).as(removed.toString()).isEqualTo(200);
     assertThat(removed.json().get("removed").asInt()).isEqualTo(2);
     assertThat(removed.json().get("member_count").asLong()).isEqualTo(1);
     assertThat(phonesOf(tenant, group)).containsExactly("4915100000011");
 
     Api.Response badPhone =
-        tenant.api().post(GROUPS + "/" + group + "/members/remove", Map.of("phones", List.of("nope")));
+        tenant
+            .api()
+            .post(GROUPS + "/" + group + "/members/remove", Map.of("phones", List.of("nope")));
     assertThat(badPhone.status()).isEqualTo(422);
     assertThat(badPhone.text("detail")).startsWith("phones[0]: ");
-    assertThat(tenant.api().post(GROUPS + "/" + group + "/members/remove", Map.of()).status()).isEqualTo(422);
+    assertThat(tenant.api().post(GROUPS + "/" + group + "/members/remove", Map.of()).status())
+        .isEqualTo(422);
   }
 
   @Test
@@ -166,20 +192,32 @@ class CustomGroupIntegrationTests extends IntegrationTest {
     TestTenant tenant = newTenant();
     String group = create(tenant, "Big", List.of());
     List<Map<String, Object>> contacts =
-        IntStream.range(0, 1_001).mapToObj(i -> Map.<String, Object>of("phone", "49151" + (1_000_000 + i))).toList();
+        IntStream.range(0, 1_001)
+            .mapToObj(i -> Map.<String, Object>of("phone", "49151" + (1_000_000 + i)))
+            .toList();
 
-    Api.Response tooMany = tenant.api().post(GROUPS + "/" + group + "/members/add", Map.of("contacts", contacts));
+    Api.Response tooMany =
+        tenant.api().post(GROUPS + "/" + group + "/members/add", Map.of("contacts", contacts));
 
     assertThat(tooMany.status()).isEqualTo(422);
-    assertThat(tooMany.text("detail")).contains("1001 entries").contains("at most 1000").contains("import");
+    assertThat(tooMany.text("detail"))
+        .contains("1001 entries")
+        .contains("at most 1000")
+        .contains("import");
     assertThat(tenant.api().get(GROUPS + "/" + group).json().get("member_count").asLong()).isZero();
 
     Api.Response exactly =
-        tenant.api().post(GROUPS + "/" + group + "/members/add", Map.of("contacts", contacts.subList(0, 1_000)));
+        tenant
+            .api()
+            .post(
+                GROUPS + "/" + group + "/members/add",
+                Map.of("contacts", contacts.subList(0, 1_000)));
     assertThat(exactly.status()).isEqualTo(200);
     assertThat(exactly.json().get("added").asLong()).isEqualTo(1_000);
-    assertThat(tenant.api().post(GROUPS + "/" + group + "/members/add", Map.of()).status()).isEqualTo(422);
-    assertThat(tenant.api().post(GROUPS, Map.of("name", "Too big", "members", contacts)).status()).isEqualTo(422);
+    assertThat(tenant.api().post(GROUPS + "/" + group + "/members/add", Map.of()).status())
+        .isEqualTo(422);
+    assertThat(tenant.api().post(GROUPS, Map.of("name", "Too big", "members", contacts)).status())
+        .isEqualTo(422);
   }
 
   @Test
@@ -191,7 +229,9 @@ class CustomGroupIntegrationTests extends IntegrationTest {
     Api.Response third = tenant.api().post(GROUPS, Map.of("name", "Three"));
 
     assertThat(third.status()).isEqualTo(403);
-    assertThat(third.text("detail")).contains("Free plan allows 2 custom group(s)").contains("has 2");
+    assertThat(third.text("detail"))
+        .contains("Free plan allows 2 custom group(s)")
+        .contains("has 2");
     assertThat(tenant.api().get(GROUPS).json().get("total").asLong()).isEqualTo(2);
   }
 
@@ -205,12 +245,23 @@ class CustomGroupIntegrationTests extends IntegrationTest {
     assertThat(stranger.api().get(path).status()).isEqualTo(404);
     assertThat(stranger.api().patch(path, Map.of("name", "Mine")).status()).isEqualTo(404);
     assertThat(stranger.api().delete(path).status()).isEqualTo(404);
-    assertThat(stranger.api().post(path + "/members/add", Map.of("contacts", List.of(Map.of("phone", "4915100000022")))).status())
+    assertThat(
+            stranger
+                .api()
+                .post(
+                    path + "/members/add",
+                    Map.of("contacts", List.of(Map.of("phone", "4915100000022"))))
+                .status())
         .isEqualTo(404);
-    assertThat(stranger.api().post(path + "/members/remove", Map.of("phones", List.of("4915100000021"))).status())
+    assertThat(
+            stranger
+                .api()
+                .post(path + "/members/remove", Map.of("phones", List.of("4915100000021")))
+                .status())
         .isEqualTo(404);
     assertThat(importCsv(stranger.api(), group, "phone\n4915100000023\n").status()).isEqualTo(404);
-    assertThat(importJson(stranger.api(), group, "[{\"phone\": \"4915100000023\"}]").status()).isEqualTo(404);
+    assertThat(importJson(stranger.api(), group, "[{\"phone\": \"4915100000023\"}]").status())
+        .isEqualTo(404);
     assertThat(stranger.api().get(path + "/export/csv").status()).isEqualTo(404);
     assertThat(stranger.api().get(path + "/export/json").status()).isEqualTo(404);
     assertThat(stranger.api().get(GROUPS).json().get("total").asLong()).isZero();
@@ -229,7 +280,8 @@ class CustomGroupIntegrationTests extends IntegrationTest {
   @Test
   void aCsvImportKeepsTheGoodRowsReportsTheBadOnesByLineAndFeedsTheAudience() {
     TestTenant tenant = newTenant();
-    String group = create(tenant, "Debtors", List.of(Map.of("phone", "4915100000031", "name", "Known")));
+    String group =
+        create(tenant, "Debtors", List.of(Map.of("phone", "4915100000031", "name", "Known")));
     String csv =
         """
         phone,name,first_name,city,unpaid
@@ -255,12 +307,15 @@ class CustomGroupIntegrationTests extends IntegrationTest {
     assertThat(result.get("member_count").asLong()).isEqualTo(4);
     assertThat(result.get("errors").findValuesAsText("line")).containsExactly("5", "6");
     assertThat(result.at("/errors/0/reason").asText()).contains("national number");
-    assertThat(result.at("/errors/1/reason").asText()).isEqualTo("the row has 6 values but the header has 5 columns");
+    assertThat(result.at("/errors/1/reason").asText())
+        .isEqualTo("the row has 6 values but the header has 5 columns");
 
     UUID groupId = UUID.fromString(group);
     assertThat(audience.count(groupId, Map.of("unpaid", "yes"))).isEqualTo(2);
     List<Audience.Member> unpaid = audience.page(groupId, Map.of("unpaid", "yes"), null, 10);
-    assertThat(unpaid).extracting(Audience.Member::phone).containsExactly("4915100000032", "4915100000035");
+    assertThat(unpaid)
+        .extracting(Audience.Member::phone)
+        .containsExactly("4915100000032", "4915100000035");
     assertThat(unpaid.getFirst().name()).isEqualTo("Lee, Ann");
     assertThat(unpaid.getFirst().fields())
         .isEqualTo(Map.of("first_name", "Ann", "city", "Bremen\nNord", "unpaid", "yes"));
@@ -277,7 +332,8 @@ class CustomGroupIntegrationTests extends IntegrationTest {
 
     Api.Response noPhone = importCsv(tenant.api(), group, "name,city\nAna,Porto\n");
     Api.Response empty = importCsv(tenant.api(), group, "");
-    Api.Response wrongType = tenant.api().raw("POST", GROUPS + "/" + group + "/import/csv", "phone", "image/png");
+    Api.Response wrongType =
+        tenant.api().raw("POST", GROUPS + "/" + group + "/import/csv", "phone", "image/png");
 
     assertThat(noPhone.status()).isEqualTo(422);
     assertThat(noPhone.text("detail")).contains("no 'phone' column");
@@ -312,13 +368,15 @@ class CustomGroupIntegrationTests extends IntegrationTest {
     assertThat(result.get("errors").findValuesAsText("index")).containsExactly("1", "2", "3");
     assertThat(result.at("/errors/0/reason").asText()).contains("has 2 digits");
     assertThat(result.at("/errors/1/reason").asText()).contains("not an object");
-    assertThat(result.at("/errors/2/reason").asText()).contains("custom field 'address' must be text");
+    assertThat(result.at("/errors/2/reason").asText())
+        .contains("custom field 'address' must be text");
     JsonNode rui = tenant.api().get(GROUPS + "/" + group).json().at("/members/0");
     assertThat(rui.get("phone").asText()).isEqualTo("351912345678");
     assertThat(rui.at("/fields/visits").asText()).isEqualTo("3");
     assertThat(rui.at("/fields/vip").asText()).isEqualTo("true");
 
-    Api.Response broken = importJson(tenant.api(), group, "[{\"phone\": \"4915100000044\"}, {\"phone\": ");
+    Api.Response broken =
+        importJson(tenant.api(), group, "[{\"phone\": \"4915100000044\"}, {\"phone\": ");
     assertThat(broken.status()).isEqualTo(400);
     assertThat(broken.text("detail")).contains("nothing was imported");
     Api.Response notAnArray = importJson(tenant.api(), group, "{\"phone\": \"4915100000045\"}");
@@ -334,7 +392,13 @@ class CustomGroupIntegrationTests extends IntegrationTest {
             tenant,
             "Original; \"quoted\"",
             List.of(
-                Map.of("phone", "4915100000051", "name", "Zoë, the \"first\"", "fields", Map.of("city", "Köln", "note", "=1+1")),
+                Map.of(
+                    "phone",
+                    "4915100000051",
+                    "name",
+                    "Zoë, the \"first\"",
+                    "fields",
+                    Map.of("city", "Köln", "note", "=1+1")),
                 Map.of("phone", "4915100000052", "fields", Map.of("tier", "gold")),
                 Map.of("phone", "4915100000053", "name", "Plain")));
 
@@ -358,10 +422,13 @@ class CustomGroupIntegrationTests extends IntegrationTest {
     assertThat(json.json().at("/0/fields/note").asText()).isEqualTo("=1+1");
     assertThat(json.json().at("/2/name").asText()).isEqualTo("Plain");
     String fromJson = create(tenant, "From JSON", List.of());
-    assertThat(importJson(tenant.api(), fromJson, json.body()).json().get("imported").asLong()).isEqualTo(3);
+    assertThat(importJson(tenant.api(), fromJson, json.body()).json().get("imported").asLong())
+        .isEqualTo(3);
 
-    assertThat(tenant.api().get(GROUPS + "/" + fromCsv + "/export/json").json()).isEqualTo(json.json());
-    assertThat(tenant.api().get(GROUPS + "/" + fromJson + "/export/csv").body()).isEqualTo(csv.body());
+    assertThat(tenant.api().get(GROUPS + "/" + fromCsv + "/export/json").json())
+        .isEqualTo(json.json());
+    assertThat(tenant.api().get(GROUPS + "/" + fromJson + "/export/csv").body())
+        .isEqualTo(csv.body());
   }
 
   @Test
@@ -371,9 +438,16 @@ class CustomGroupIntegrationTests extends IntegrationTest {
     int rows = 40_000;
     StringBuilder csv = new StringBuilder("phone,name,city,segment\n");
     for (int i = 0; i < rows; i++) {
-      csv.append("+49 151 ").append(10_000_000 + i).append(",Person ").append(i).append(",Berlin,").append(i % 4).append('\n');
+      csv.append("+49 151 ")
+          .append(10_000_000 + i)
+          .append(",Person ")
+          .append(i)
+          .append(",Berlin,")
+          .append(i % 4)
+          .append('\n');
     }
-    assertThat(csv.length()).isGreaterThan(1024 * 1024); // more than the 1 MB any other request may send
+    assertThat(csv.length())
+        .isGreaterThan(1024 * 1024); // more than the 1 MB any other request may send
 
     Api.Response imported = importCsv(tenant.api(), group, csv.toString());
 
@@ -381,10 +455,12 @@ class CustomGroupIntegrationTests extends IntegrationTest {
     assertThat(imported.json().get("imported").asLong()).isEqualTo(rows);
     assertThat(imported.json().get("member_count").asLong()).isEqualTo(rows);
     assertThat(audience.count(UUID.fromString(group), Map.of("segment", "3"))).isEqualTo(rows / 4);
-    List<String> exported = tenant.api().get(GROUPS + "/" + group + "/export/csv").body().lines().toList();
+    List<String> exported =
+        tenant.api().get(GROUPS + "/" + group + "/export/csv").body().lines().toList();
     assertThat(exported).hasSize(rows + 1);
     assertThat(exported.get(1)).isEqualTo("4915110000000,Person 0,Berlin,0");
-    assertThat(exported.getLast()).isEqualTo("49151" + (10_000_000 + rows - 1) + ",Person " + (rows - 1) + ",Berlin,3");
+    assertThat(exported.getLast())
+        .isEqualTo("49151" + (10_000_000 + rows - 1) + ",Person " + (rows - 1) + ",Berlin,3");
   }
 
   @Test
@@ -394,30 +470,53 @@ class CustomGroupIntegrationTests extends IntegrationTest {
     String own = tenant.api().get("/api/v2/sessions/" + session).text("phone_number");
     String simulator = "/api/v2/simulator/sessions/" + session;
     String lisbon =
-        tenant.api()
-            .post(simulator + "/groups", Map.of("subject", "Lisbon flats", "participants", List.of("4915100000061", "4915100000062")))
+        tenant
+            .api()
+            .post(
+                simulator + "/groups",
+                Map.of(
+                    "subject",
+                    "Lisbon flats",
+                    "participants",
+                    List.of("4915100000061", "4915100000062")))
             .text("group_id");
     String porto =
-        tenant.api()
-            .post(simulator + "/groups", Map.of("subject", "Porto flats", "participants", List.of("4915100000062", "4915100000063")))
+        tenant
+            .api()
+            .post(
+                simulator + "/groups",
+                Map.of(
+                    "subject",
+                    "Porto flats",
+                    "participants",
+                    List.of("4915100000062", "4915100000063")))
             .text("group_id");
-    tenant.api().post(simulator + "/groups/join", Map.of("group_id", porto, "phone", "4915100000064"));
+    tenant
+        .api()
+        .post(simulator + "/groups/join", Map.of("group_id", porto, "phone", "4915100000064"));
 
     JsonNode waGroups = tenant.api().get(GROUPS + "/wa-groups").json();
     assertThat(waGroups.get("total").asInt()).isEqualTo(2);
     List<JsonNode> items = new ArrayList<>();
     waGroups.get("items").forEach(items::add);
     assertThat(items)
-        .extracting(g -> g.get("wa_group_id").asText() + " " + g.get("name").asText() + " " + g.get("participant_count").asInt())
+        .extracting(g ->
+            g.get("wa_group_id").asText()
+                + " "
+                + g.get("name").asText()
+                + " "
+                + g.get("participant_count").asInt())
         .containsExactlyInAnyOrder(lisbon + " Lisbon flats 3", porto + " Porto flats 4");
     assertThat(items).allSatisfy(g -> assertThat(g.get("session_id").asText()).isEqualTo(session));
 
     Api.Response created =
-        tenant.api()
+        tenant
+            .api()
             .post(
                 GROUPS + "/from-wa-groups",
                 Map.of(
-                    "name", "Flat hunters",
+                    "name",
+                    "Flat hunters",
                     "wa_groups",
                     List.of(
                         Map.of("wa_group_id", lisbon, "session_id", session),
@@ -431,29 +530,50 @@ class CustomGroupIntegrationTests extends IntegrationTest {
     assertThat(created.json().get("added").asLong()).isEqualTo(4);
     assertThat(created.json().get("member_count").asLong()).isEqualTo(4);
     List<String> phones = phonesOf(tenant, created.text("id"));
-    assertThat(phones).containsExactly("4915100000061", "4915100000062", "4915100000063", "4915100000064");
+    assertThat(phones)
+        .containsExactly("4915100000061", "4915100000062", "4915100000063", "4915100000064");
     assertThat(phones).doesNotContain(own);
 
     Api.Response unknownGroup =
-        tenant.api()
+        tenant
+            .api()
             .post(
                 GROUPS + "/from-wa-groups",
-                Map.of("name", "Nobody", "wa_groups", List.of(Map.of("wa_group_id", "120363999999999999@g.us", "session_id", session))));
+                Map.of(
+                    "name",
+                    "Nobody",
+                    "wa_groups",
+                    List.of(
+                        Map.of("wa_group_id", "120363999999999999@g.us", "session_id", session))));
     assertThat(unknownGroup.status()).isEqualTo(404);
     Api.Response notAGroup =
-        tenant.api()
+        tenant
+            .api()
             .post(
                 GROUPS + "/from-wa-groups",
-                Map.of("name", "Nobody", "wa_groups", List.of(Map.of("wa_group_id", "4915100000061@c.us", "session_id", session))));
+                Map.of(
+                    "name",
+                    "Nobody",
+                    "wa_groups",
+                    List.of(Map.of("wa_group_id", "4915100000061@c.us", "session_id", session))));
     assertThat(notAGroup.status()).isEqualTo(422);
-    assertThat(tenant.api().post(GROUPS + "/from-wa-groups", Map.of("name", "Nobody", "wa_groups", List.of())).status())
+    assertThat(
+            tenant
+                .api()
+                .post(GROUPS + "/from-wa-groups", Map.of("name", "Nobody", "wa_groups", List.of()))
+                .status())
         .isEqualTo(422);
     TestTenant stranger = newTenant();
     Api.Response foreignSession =
-        stranger.api()
+        stranger
+            .api()
             .post(
                 GROUPS + "/from-wa-groups",
-                Map.of("name", "Stolen", "wa_groups", List.of(Map.of("wa_group_id", lisbon, "session_id", session))));
+                Map.of(
+                    "name",
+                    "Stolen",
+                    "wa_groups",
+                    List.of(Map.of("wa_group_id", lisbon, "session_id", session))));
     assertThat(foreignSession.status()).isEqualTo(404);
     assertThat(stranger.api().get(GROUPS + "/wa-groups").json().get("total").asInt()).isZero();
     assertThat(tenant.api().get(GROUPS).json().get("total").asLong()).isEqualTo(1);
@@ -461,10 +581,15 @@ class CustomGroupIntegrationTests extends IntegrationTest {
     tenant.api().post("/api/v2/sessions/" + session + "/stop");
     tenant.awaitSessionStatus(session, "stopped");
     Api.Response stopped =
-        tenant.api()
+        tenant
+            .api()
             .post(
                 GROUPS + "/from-wa-groups",
-                Map.of("name", "Later", "wa_groups", List.of(Map.of("wa_group_id", lisbon, "session_id", session))));
+                Map.of(
+                    "name",
+                    "Later",
+                    "wa_groups",
+                    List.of(Map.of("wa_group_id", lisbon, "session_id", session))));
     assertThat(stopped.status()).isEqualTo(409);
     assertThat(tenant.api().get(GROUPS + "/wa-groups").json().get("total").asInt()).isZero();
   }
@@ -480,15 +605,20 @@ class CustomGroupIntegrationTests extends IntegrationTest {
 
     await()
         .atMost(Duration.ofSeconds(10))
-        .untilAsserted(
-            () -> {
-              JsonNode contacts = tenant.api().get(GROUPS + "/contacts").json();
-              assertThat(contacts.get("total").asInt()).isEqualTo(2);
-              assertThat(contacts.at("/items/0/phone").asText()).isEqualTo("4915100000071");
-              assertThat(contacts.at("/items/0/session_ids")).hasSize(2);
-              assertThat(contacts.at("/items/1/phone").asText()).isEqualTo("4915100000072");
-            });
-    assertThat(tenant.api().get(GROUPS + "/contacts?limit=1&offset=1").json().at("/items/0/phone").asText())
+        .untilAsserted(() -> {
+          JsonNode contacts = tenant.api().get(GROUPS + "/contacts").json();
+          assertThat(contacts.get("total").asInt()).isEqualTo(2);
+          assertThat(contacts.at("/items/0/phone").asText()).isEqualTo("4915100000071");
+          assertThat(contacts.at("/items/0/session_ids")).hasSize(2);
+          assertThat(contacts.at("/items/1/phone").asText()).isEqualTo("4915100000072");
+        });
+    assertThat(
+            tenant
+                .api()
+                .get(GROUPS + "/contacts?limit=1&offset=1")
+                .json()
+                .at("/items/0/phone")
+                .asText())
         .isEqualTo("4915100000072");
     assertThat(newTenant().api().get(GROUPS + "/contacts").json().get("total").asInt()).isZero();
   }

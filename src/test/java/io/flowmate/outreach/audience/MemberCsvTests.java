@@ -31,7 +31,8 @@ class MemberCsvTests {
   }
 
   @Test
-  void readsQuotedValuesWithDelimitersQuotesAndLineBreaksAndKnowsWhereEachRowStarts() throws IOException {
+  void readsQuotedValuesWithDelimitersQuotesAndLineBreaksAndKnowsWhereEachRowStarts()
+      throws IOException {
     List<MemberCsv.Row> rows =
         rows(
             "phone,name,note\n"
@@ -40,14 +41,16 @@ class MemberCsvTests {
                 + "4915100000003,Carla,plain\n");
 
     assertThat(rows).extracting(MemberCsv.Row::line).containsExactly(1, 2, 3, 5);
-    assertThat(rows.get(1).values()).containsExactly("4915100000001", "Müller, Anna", "said \"hi\"");
+    assertThat(rows.get(1).values())
+        .containsExactly("4915100000001", "Müller, Anna", "said \"hi\"");
     assertThat(rows.get(2).values()).containsExactly("4915100000002", "Bob", "two\nlines");
     assertThat(rows.get(3).values()).containsExactly("4915100000003", "Carla", "plain");
   }
 
   @Test
   void readsWhatExcelSavesWithSemicolonsAByteOrderMarkAndCrLf() throws IOException {
-    List<MemberCsv.Row> rows = rows("\uFEFFPhone;Name;Stadt\r\n+49 151 0000004;Jörg;Köln, Innenstadt\r\n");
+    List<MemberCsv.Row> rows =
+        rows("\uFEFFPhone;Name;Stadt\r\n+49 151 0000004;Jörg;Köln, Innenstadt\r\n");
 
     assertThat(rows.get(0).values()).containsExactly("Phone", "Name", "Stadt");
     assertThat(rows.get(1).values()).containsExactly("+49 151 0000004", "Jörg", "Köln, Innenstadt");
@@ -63,7 +66,8 @@ class MemberCsvTests {
 
   @Test
   void anUnclosedQuoteIsABadRowAtTheLineItStarts() throws IOException {
-    List<MemberCsv.Row> rows = rows("phone,name\n4915100000007,ok\n4915100000008,\"never closed\n4915100000009,lost\n");
+    List<MemberCsv.Row> rows =
+        rows("phone,name\n4915100000007,ok\n4915100000008,\"never closed\n4915100000009,lost\n");
 
     assertThat(rows).hasSize(3);
     assertThat(rows.get(2).line()).isEqualTo(3);
@@ -72,7 +76,10 @@ class MemberCsvTests {
 
   @Test
   void anOverlongRowIsABadRowNotAMemoryProblem() throws IOException {
-    String csv = "phone,name\n4915100000010," + "x".repeat(MemberCsv.MAX_RECORD_CHARS + 1) + "\n4915100000011,ok\n";
+    String csv =
+        "phone,name\n4915100000010,"
+            + "x".repeat(MemberCsv.MAX_RECORD_CHARS + 1)
+            + "\n4915100000011,ok\n";
 
     List<MemberCsv.Row> rows = rows(csv);
 
@@ -109,7 +116,8 @@ class MemberCsvTests {
   void aBadPhoneNumberIsTheRowsProblem() throws IOException {
     MemberCsv.Header header = header("phone,name");
 
-    assertThat(header.member(rows("0151 2345678,Lokal\n").getFirst()).problem()).contains("national number");
+    assertThat(header.member(rows("0151 2345678,Lokal\n").getFirst()).problem())
+        .contains("national number");
   }
 
   @ParameterizedTest
@@ -123,7 +131,9 @@ class MemberCsvTests {
           phone,{first_name}        | contains '{' or '}'
           """)
   void aHeaderThatCannotBeUsedRejectsTheWholeFile(String line, String reason) {
-    assertThatThrownBy(() -> header(line)).isInstanceOf(InvalidValueException.class).hasMessageContaining(reason);
+    assertThatThrownBy(() -> header(line))
+        .isInstanceOf(InvalidValueException.class)
+        .hasMessageContaining(reason);
   }
 
   @Test
@@ -141,7 +151,8 @@ class MemberCsvTests {
     tricky.put("balance", "-5");
     tricky.put("padded", "  spaced  ");
     StringWriter out = new StringWriter();
-    MemberCsv.RowWriter writer = new MemberCsv.RowWriter(out, List.of("balance", "note", "padded", "total"));
+    MemberCsv.RowWriter writer =
+        new MemberCsv.RowWriter(out, List.of("balance", "note", "padded", "total"));
     writer.member("4915100000015", "@anna", tricky);
     writer.member("4915100000016", null, Map.of());
 

@@ -14,31 +14,43 @@ class MessageTemplateTests {
     String text =
         MessageTemplate.render(
             "Dear {name}, hi {first_name}! Invoice {invoice} for {PHONE}.",
-            1, "4915100000001", "Ana Lima", Map.of("invoice", "R-17"));
+            1,
+            "4915100000001",
+            "Ana Lima",
+            Map.of("invoice", "R-17"));
 
     assertThat(text).isEqualTo("Dear Ana Lima, hi Ana! Invoice R-17 for 4915100000001.");
   }
 
   @Test
   void aFirstNameFieldWinsOverTheNamesFirstWord() {
-    assertThat(MessageTemplate.render("Hi {first_name}", 1, "1", "Dr. Ben Okafor", Map.of("first_name", "Ben")))
+    assertThat(
+            MessageTemplate.render(
+                "Hi {first_name}", 1, "1", "Dr. Ben Okafor", Map.of("first_name", "Ben")))
         .isEqualTo("Hi Ben");
   }
 
   @Test
   void aNameFieldStandsInForAMissingName() {
-    assertThat(MessageTemplate.render("Dear {name}", 1, "1", null, Map.of("name", "Chloé Martin"))).isEqualTo("Dear Chloé Martin");
-    assertThat(MessageTemplate.render("Hi {first_name}!", 1, "1", " ", Map.of("name", "Chloé Martin"))).isEqualTo("Hi Chloé!");
+    assertThat(MessageTemplate.render("Dear {name}", 1, "1", null, Map.of("name", "Chloé Martin")))
+        .isEqualTo("Dear Chloé Martin");
+    assertThat(
+            MessageTemplate.render("Hi {first_name}!", 1, "1", " ", Map.of("name", "Chloé Martin")))
+        .isEqualTo("Hi Chloé!");
   }
 
   @Test
   void missingValuesLeaveNoStrayGaps() {
-    assertThat(MessageTemplate.render("{name}\n\nSee you  soon", 1, "1", null, Map.of())).isEqualTo("See you soon");
-    assertThat(MessageTemplate.render("Hi {first_name}, your order is ready.", 1, "1", null, Map.of()))
+    assertThat(MessageTemplate.render("{name}\n\nSee you  soon", 1, "1", null, Map.of()))
+        .isEqualTo("See you soon");
+    assertThat(
+            MessageTemplate.render("Hi {first_name}, your order is ready.", 1, "1", null, Map.of()))
         .isEqualTo("Hi, your order is ready.");
     assertThat(MessageTemplate.render("Price : {missing} 5", 1, "1", "A", Map.of()))
-        .as("tidied only where a value was missing").isEqualTo("Price: 5");
-    assertThat(MessageTemplate.render("Price : 5 {name}", 1, "1", "A", Map.of())).isEqualTo("Price : 5 A");
+        .as("tidied only where a value was missing")
+        .isEqualTo("Price: 5");
+    assertThat(MessageTemplate.render("Price : 5 {name}", 1, "1", "A", Map.of()))
+        .isEqualTo("Price : 5 A");
   }
 
   @Test
@@ -61,7 +73,10 @@ class MessageTemplateTests {
     assertThat(MessageTemplate.problem("Hi first_name}")).contains("'}' without a matching '{'");
     assertThat(MessageTemplate.problem("{a|{b}}")).get().asString().contains("nested");
     assertThat(MessageTemplate.problem("{Hi||Hello}")).get().asString().contains("empty option");
-    assertThat(MessageTemplate.problem("{first name}")).get().asString().contains("neither a placeholder");
+    assertThat(MessageTemplate.problem("{first name}"))
+        .get()
+        .asString()
+        .contains("neither a placeholder");
     assertThat(MessageTemplate.problem("{Hi|Hello} {first_name}, 50% off")).isEmpty();
   }
 }

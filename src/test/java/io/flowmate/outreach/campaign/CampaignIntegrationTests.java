@@ -50,9 +50,22 @@ class CampaignIntegrationTests extends IntegrationTest {
 
   @Test
   void aJobSendsToEveryMemberAndReportsMoltFlowFields() {
-    UUID group = groups.create(tenant.id(), List.of(TestGroups.Member.of("4915100000801", "Ana"), TestGroups.Member.of("4915100000802", "Ben")));
+    UUID group =
+        groups.create(
+            tenant.id(),
+            List.of(
+                TestGroups.Member.of("4915100000801", "Ana"),
+                TestGroups.Member.of("4915100000802", "Ben")));
 
-    Api.Response created = create(Map.of("session_id", session, "custom_group_id", group.toString(), "message_content", "Hello {name}"));
+    Api.Response created =
+        create(
+            Map.of(
+                "session_id",
+                session,
+                "custom_group_id",
+                group.toString(),
+                "message_content",
+                "Hello {name}"));
 
     assertThat(created.status()).as(created.toString()).isEqualTo(201);
     JsonNode job = created.json();
@@ -73,7 +86,9 @@ class CampaignIntegrationTests extends IntegrationTest {
     assertThat(tenant.deliveredTexts(session)).containsExactlyInAnyOrder("Hello Ana", "Hello Ben");
     JsonNode listed = tenant.api().get("/api/v2/bulk-send").json().get("items").get(0);
     assertThat(listed.get("id").asText()).isEqualTo(id);
-    assertThat(listed.get("sent_count").asInt()).as("the list counts each job's messages too").isEqualTo(2);
+    assertThat(listed.get("sent_count").asInt())
+        .as("the list counts each job's messages too")
+        .isEqualTo(2);
     assertThat(listed.get("total_recipients").asInt()).isEqualTo(2);
   }
 
@@ -81,20 +96,29 @@ class CampaignIntegrationTests extends IntegrationTest {
   void badRequestsAreRefusedWithAReason() {
     UUID group = groups.create(tenant.id(), List.of(TestGroups.Member.of("4915100000811", "Ana")));
     UUID empty = groups.create(tenant.id(), List.of());
-    Map<String, Object> valid = Map.of("session_id", session, "custom_group_id", group.toString(), "message_content", "Hi");
+    Map<String, Object> valid =
+        Map.of("session_id", session, "custom_group_id", group.toString(), "message_content", "Hi");
 
     assertRefused(with(valid, "message_content", ""), 422, "message_content is required");
     assertRefused(with(valid, "message_content", "x".repeat(4097)), 422, "4097 characters");
-    assertRefused(with(valid, "message_type", "sticker"), 422, "message_type must be 'text' or 'media'");
+    assertRefused(
+        with(valid, "message_type", "sticker"), 422, "message_type must be 'text' or 'media'");
     assertRefused(with(valid, "message_type", "media"), 422, "media_url must be an http(s) URL");
-    assertRefused(with(valid, "message_content", "Hi {first_name"), 422, "'{' without a matching '}'");
+    assertRefused(
+        with(valid, "message_content", "Hi {first_name"), 422, "'{' without a matching '}'");
     assertRefused(with(valid, "message_content", "{Hi||Hello}"), 422, "empty option");
-    assertRefused(with(valid, "delay_min_seconds", 5), 422, "delay_min_seconds must be at least 30");
-    assertRefused(with(with(valid, "delay_min_seconds", 60), "delay_max_seconds", 50), 422, "delay_max_seconds must be between");
+    assertRefused(
+        with(valid, "delay_min_seconds", 5), 422, "delay_min_seconds must be at least 30");
+    assertRefused(
+        with(with(valid, "delay_min_seconds", 60), "delay_max_seconds", 50),
+        422,
+        "delay_max_seconds must be between");
     assertRefused(with(valid, "custom_group_id", empty.toString()), 422, "has no members");
-    assertRefused(with(valid, "custom_group_id", UUID.randomUUID().toString()), 404, "Custom group");
+    assertRefused(
+        with(valid, "custom_group_id", UUID.randomUUID().toString()), 404, "Custom group");
     assertRefused(with(valid, "session_id", UUID.randomUUID().toString()), 404, "Session");
-    assertRefused(with(valid, "filter", Map.of("plan", "gold")), 422, "no members that match the filter");
+    assertRefused(
+        with(valid, "filter", Map.of("plan", "gold")), 422, "no members that match the filter");
     assertThat(tenant.api().get("/api/v2/bulk-send?status=bogus").status()).isEqualTo(422);
     assertThat(tenant.api().get("/api/v2/bulk-send").json().get("total").asInt()).isZero();
   }
@@ -106,7 +130,16 @@ class CampaignIntegrationTests extends IntegrationTest {
     UUID group = groups.create(free.id(), List.of(TestGroups.Member.of("4915100000821", "Ana")));
 
     Api.Response refused =
-        free.api().post("/api/v2/bulk-send", Map.of("session_id", freeSession, "custom_group_id", group.toString(), "message_content", "Hi"));
+        free.api()
+            .post(
+                "/api/v2/bulk-send",
+                Map.of(
+                    "session_id",
+                    freeSession,
+                    "custom_group_id",
+                    group.toString(),
+                    "message_content",
+                    "Hi"));
 
     assertThat(refused.status()).isEqualTo(403);
     assertThat(refused.text("detail")).contains("not included in the Free plan");
@@ -115,12 +148,24 @@ class CampaignIntegrationTests extends IntegrationTest {
   @Test
   void creatingWithTheSameIdempotencyKeyReturnsTheFirstJob() {
     UUID group = groups.create(tenant.id(), List.of(TestGroups.Member.of("4915100000831", "Ana")));
-    Map<String, Object> body = Map.of("session_id", session, "custom_group_id", group.toString(), "message_content", "Once only");
+    Map<String, Object> body =
+        Map.of(
+            "session_id",
+            session,
+            "custom_group_id",
+            group.toString(),
+            "message_content",
+            "Once only");
 
-    Api.Response first = tenant.api().withHeader("Idempotency-Key", "job-1").post("/api/v2/bulk-send", body);
-    Api.Response again = tenant.api().withHeader("Idempotency-Key", "job-1").post("/api/v2/bulk-send", body);
+    Api.Response first =
+        tenant.api().withHeader("Idempotency-Key", "job-1").post("/api/v2/bulk-send", body);
+    Api.Response again =
+        tenant.api().withHeader("Idempotency-Key", "job-1").post("/api/v2/bulk-send", body);
     Api.Response reused =
-        tenant.api().withHeader("Idempotency-Key", "job-1").post("/api/v2/bulk-send", with(body, "message_content", "Other"));
+        tenant
+            .api()
+            .withHeader("Idempotency-Key", "job-1")
+            .post("/api/v2/bulk-send", with(body, "message_content", "Other"));
 
     assertThat(first.status()).isEqualTo(201);
     assertThat(again.status()).isEqualTo(200);
@@ -136,16 +181,24 @@ class CampaignIntegrationTests extends IntegrationTest {
         groups.create(
             tenant.id(),
             List.of(
-                new TestGroups.Member("4915100000841", "Ana Lima", Map.of("unpaid", "yes", "amount", "40 €")),
-                new TestGroups.Member("4915100000842", "Ben Okafor", Map.of("unpaid", "no", "amount", "0 €")),
-                new TestGroups.Member("4915100000843", "Chloé", Map.of("unpaid", "yes", "amount", "12 €"))));
+                new TestGroups.Member(
+                    "4915100000841", "Ana Lima", Map.of("unpaid", "yes", "amount", "40 €")),
+                new TestGroups.Member(
+                    "4915100000842", "Ben Okafor", Map.of("unpaid", "no", "amount", "0 €")),
+                new TestGroups.Member(
+                    "4915100000843", "Chloé", Map.of("unpaid", "yes", "amount", "12 €"))));
 
     String id =
-        create(Map.of(
-                "session_id", session,
-                "custom_group_id", group.toString(),
-                "message_content", "{Hi|Hello} {first_name}, {amount} are still open.",
-                "filter", Map.of("unpaid", "yes")))
+        create(
+                Map.of(
+                    "session_id",
+                    session,
+                    "custom_group_id",
+                    group.toString(),
+                    "message_content",
+                    "{Hi|Hello} {first_name}, {amount} are still open.",
+                    "filter",
+                    Map.of("unpaid", "yes")))
             .text("id");
 
     awaitStatus(id, "completed");
@@ -157,32 +210,58 @@ class CampaignIntegrationTests extends IntegrationTest {
 
   @Test
   void aRecipientThePolicyRefusesFailsWithTheReasonAndTheJobStillCompletes() {
-    UUID group = groups.create(tenant.id(), List.of(TestGroups.Member.of("4915100000851", "Ana"), TestGroups.Member.of("4915100000852", "Ben")));
+    UUID group =
+        groups.create(
+            tenant.id(),
+            List.of(
+                TestGroups.Member.of("4915100000851", "Ana"),
+                TestGroups.Member.of("4915100000852", "Ben")));
     tenant.contactWrites(session, "4915100000852", "STOP");
 
-    String id = create(Map.of("session_id", session, "custom_group_id", group.toString(), "message_content", "Offer")).text("id");
+    String id =
+        create(
+                Map.of(
+                    "session_id",
+                    session,
+                    "custom_group_id",
+                    group.toString(),
+                    "message_content",
+                    "Offer"))
+            .text("id");
 
     awaitStatus(id, "completed");
     Api.Response failed = tenant.api().get("/api/v2/bulk-send/" + id + "/recipients?status=failed");
     assertThat(failed.json().get("total").asInt()).isEqualTo(1);
-    assertThat(failed.json().get("items").get(0).get("chat_id").asText()).isEqualTo("4915100000852@c.us");
-    assertThat(failed.json().get("items").get(0).get("failure_reason").asText()).contains("opted out");
-    assertThat(tenant.api().get("/api/v2/bulk-send/" + id).json().get("failed_count").asInt()).isEqualTo(1);
+    assertThat(failed.json().get("items").get(0).get("chat_id").asText())
+        .isEqualTo("4915100000852@c.us");
+    assertThat(failed.json().get("items").get(0).get("failure_reason").asText())
+        .contains("opted out");
+    assertThat(tenant.api().get("/api/v2/bulk-send/" + id).json().get("failed_count").asInt())
+        .isEqualTo(1);
   }
 
   @Test
   void theSameTextToTheSameMemberWithin24HoursFailsAsADuplicate() {
     UUID group = groups.create(tenant.id(), List.of(TestGroups.Member.of("4915100000871", "Ana")));
-    Map<String, Object> body = Map.of("session_id", session, "custom_group_id", group.toString(), "message_content", "Sale: {name}");
+    Map<String, Object> body =
+        Map.of(
+            "session_id",
+            session,
+            "custom_group_id",
+            group.toString(),
+            "message_content",
+            "Sale: {name}");
     String first = create(body).text("id");
     awaitStatus(first, "completed");
 
     String second = create(body).text("id");
 
     awaitStatus(second, "completed");
-    Api.Response failed = tenant.api().get("/api/v2/bulk-send/" + second + "/recipients?status=failed");
+    Api.Response failed =
+        tenant.api().get("/api/v2/bulk-send/" + second + "/recipients?status=failed");
     assertThat(failed.json().get("items").get(0).get("failure_reason").asText())
-        .startsWith("not sent: The same text already went (or is about to go) to 4915100000871@c.us within 24 h");
+        .startsWith(
+            "not sent: The same text already went (or is about to go) to 4915100000871@c.us within 24 h");
     assertThat(tenant.deliveredTexts(session)).containsExactly("Sale: Ana");
   }
 
@@ -190,18 +269,33 @@ class CampaignIntegrationTests extends IntegrationTest {
   void progressStreamsUntilTheJobEnds() throws Exception {
     UUID group = groups.create(tenant.id(), List.of());
     groups.addGenerated(group, 30);
-    String id = create(Map.of("session_id", session, "custom_group_id", group.toString(), "message_content", "Streamed")).text("id");
+    String id =
+        create(
+                Map.of(
+                    "session_id",
+                    session,
+                    "custom_group_id",
+                    group.toString(),
+                    "message_content",
+                    "Streamed"))
+            .text("id");
 
     HttpRequest request =
         HttpRequest.newBuilder(
-                URI.create("http://localhost:" + port + "/api/v2/bulk-send/" + id + "/progress?ticket="
-                    + io.flowmate.support.EventStream.ticket(tenant.api())))
+                URI.create(
+                    "http://localhost:"
+                        + port
+                        + "/api/v2/bulk-send/"
+                        + id
+                        + "/progress?ticket="
+                        + io.flowmate.support.EventStream.ticket(tenant.api())))
             .header("Accept", "text/event-stream")
             .build();
     HttpResponse<java.io.InputStream> response =
         HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofInputStream());
     List<JsonNode> events = new ArrayList<>();
-    try (var reader = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+    try (var reader =
+        new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
       String line;
       while ((line = reader.readLine()) != null) {
         if (line.startsWith("data:")) {
@@ -223,13 +317,34 @@ class CampaignIntegrationTests extends IntegrationTest {
   @Test
   void jobsAreScopedAndIsolatedPerTenant() {
     UUID group = groups.create(tenant.id(), List.of(TestGroups.Member.of("4915100000861", "Ana")));
-    String id = create(Map.of("session_id", session, "custom_group_id", group.toString(), "message_content", "Mine")).text("id");
+    String id =
+        create(
+                Map.of(
+                    "session_id",
+                    session,
+                    "custom_group_id",
+                    group.toString(),
+                    "message_content",
+                    "Mine"))
+            .text("id");
     TestTenant other = newTenant();
     Api reader = tenant.keyWithScopes("bulk-send:read");
 
     assertThat(other.api().get("/api/v2/bulk-send/" + id).status()).isEqualTo(404);
     assertThat(other.api().post("/api/v2/bulk-send/" + id + "/cancel").status()).isEqualTo(404);
-    assertThat(other.api().post("/api/v2/bulk-send", Map.of("session_id", session, "custom_group_id", group.toString(), "message_content", "x")).status())
+    assertThat(
+            other
+                .api()
+                .post(
+                    "/api/v2/bulk-send",
+                    Map.of(
+                        "session_id",
+                        session,
+                        "custom_group_id",
+                        group.toString(),
+                        "message_content",
+                        "x"))
+                .status())
         .isEqualTo(404);
     assertThat(reader.get("/api/v2/bulk-send/" + id).status()).isEqualTo(200);
     Api.Response denied = reader.post("/api/v2/bulk-send/" + id + "/pause");
@@ -256,6 +371,8 @@ class CampaignIntegrationTests extends IntegrationTest {
   private void awaitStatus(String id, String status) {
     await()
         .atMost(Duration.ofSeconds(60))
-        .untilAsserted(() -> assertThat(tenant.api().get("/api/v2/bulk-send/" + id).text("status")).isEqualTo(status));
+        .untilAsserted(() ->
+            assertThat(tenant.api().get("/api/v2/bulk-send/" + id).text("status"))
+                .isEqualTo(status));
   }
 }

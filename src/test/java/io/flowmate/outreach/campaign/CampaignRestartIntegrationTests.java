@@ -5,8 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import io.flowmate.support.Api;
 import io.flowmate.support.AppInstance;
-import io.flowmate.support.TestGroups;
 import io.flowmate.support.TestDatabase;
+import io.flowmate.support.TestGroups;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -37,27 +37,41 @@ class CampaignRestartIntegrationTests {
     try (AppInstance first =
         AppInstance.start(
             database,
-            Map.of("flowmate.messaging.governor.pacing", true, "flowmate.outreach.campaigns.minimum-delay", "0s"))) {
+            Map.of(
+                "flowmate.messaging.governor.pacing",
+                true,
+                "flowmate.outreach.campaigns.minimum-delay",
+                "0s"))) {
       Api.Response tenant =
-          first.operator().post("/api/v2/admin/tenants", Map.of("name", "restart", "plan", "business"));
+          first
+              .operator()
+              .post("/api/v2/admin/tenants", Map.of("name", "restart", "plan", "business"));
       key = tenant.text("admin_api_key");
       Api api = first.api(key);
       api.patch("/api/v2/tenant/settings", Map.of("reciprocity_check", false));
       session = api.post("/api/v2/sessions", Map.of("name", "phone")).text("id");
       api.post("/api/v2/sessions/" + session + "/start");
-      await().atMost(Duration.ofSeconds(10)).until(() -> "working".equals(api.get("/api/v2/sessions/" + session).text("status")));
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> "working".equals(api.get("/api/v2/sessions/" + session).text("status")));
       TestGroups groups = new TestGroups(first.bean(JdbcClient.class));
-      UUID group = groups.create(UUID.fromString(tenant.json().get("tenant").get("id").asText()), List.of());
+      UUID group =
+          groups.create(UUID.fromString(tenant.json().get("tenant").get("id").asText()), List.of());
       groups.addGenerated(group, MEMBERS);
       Api.Response created =
           api.post(
               "/api/v2/bulk-send",
               Map.of(
-                  "session_id", session,
-                  "custom_group_id", group.toString(),
-                  "message_content", "Hi {name}",
-                  "delay_min_seconds", 0,
-                  "delay_max_seconds", 1));
+                  "session_id",
+                  session,
+                  "custom_group_id",
+                  group.toString(),
+                  "message_content",
+                  "Hi {name}",
+                  "delay_min_seconds",
+                  0,
+                  "delay_max_seconds",
+                  1));
       assertThat(created.status()).as(created.toString()).isEqualTo(201);
       job = created.text("id");
       await().atMost(Duration.ofSeconds(30)).until(() -> deliveries(api, session).size() >= 3);
@@ -69,7 +83,9 @@ class CampaignRestartIntegrationTests {
       Api api = second.api(key);
       await()
           .atMost(Duration.ofSeconds(30))
-          .untilAsserted(() -> assertThat(api.get("/api/v2/bulk-send/" + job).text("status")).isEqualTo("completed"));
+          .untilAsserted(() ->
+              assertThat(api.get("/api/v2/bulk-send/" + job).text("status"))
+                  .isEqualTo("completed"));
       List<String> all = new ArrayList<>(deliveredBefore);
       all.addAll(deliveries(api, session));
 
@@ -82,6 +98,8 @@ class CampaignRestartIntegrationTests {
   }
 
   private static List<String> deliveries(Api api, String session) {
-    return api.get("/api/v2/simulator/sessions/" + session + "/deliveries").json().findValuesAsText("body");
+    return api.get("/api/v2/simulator/sessions/" + session + "/deliveries")
+        .json()
+        .findValuesAsText("body");
   }
 }

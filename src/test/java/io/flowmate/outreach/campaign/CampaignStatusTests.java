@@ -18,7 +18,8 @@ class CampaignStatusTests {
 
   @Test
   void nothingLeadsBackToPending() {
-    assertThat(EnumSet.allOf(CampaignStatus.Move.class)).noneMatch(m -> m.to() == CampaignStatus.PENDING);
+    assertThat(EnumSet.allOf(CampaignStatus.Move.class))
+        .noneMatch(m -> m.to() == CampaignStatus.PENDING);
   }
 
   /** The API undoes a pause or resume with the other when the engine cannot be told. */
@@ -35,7 +36,8 @@ class CampaignStatusTests {
     UUID id = UUID.fromString("00000000-0000-0000-0000-000000000042");
 
     assertThat(CampaignStatus.Move.CANCEL.refused(id, CampaignStatus.COMPLETED))
-        .hasMessage("Job %s is completed; only a pending, running or paused job can be cancelled", id);
+        .hasMessage(
+            "Job %s is completed; only a pending, running or paused job can be cancelled", id);
     assertThat(CampaignStatus.Move.RESUME.refused(id, CampaignStatus.RUNNING))
         .hasMessage("Job %s is running; only a paused job can be resumed", id);
   }

@@ -45,17 +45,20 @@ import org.springframework.test.context.TestPropertySource;
 
 /**
  * {@code bpmn/outreach-campaign.bpmn} on the embedded engine with its real workers, every path:
- * sent and completed (planned in pages), approved as is and edited, rejected, expired (engine
- * time travel, no sleeping), decided in Tasklist, paused and resumed, cancelled, and a campaign
- * that cannot run. Outcomes are checked in the engine's records, the API and the simulated
- * WhatsApp.
+ * sent and completed (planned in pages), approved as is and edited, rejected, expired (engine time
+ * travel, no sleeping), decided in Tasklist, paused and resumed, cancelled, and a campaign that
+ * cannot run. Outcomes are checked in the engine's records, the API and the simulated WhatsApp.
  */
 // Its own context: moving the engine clock must not expire other classes' approvals; small pages
 // make planning loop.
-// The application's clock moves with the engine's, as in production: an approval expires only when due.
+// The application's clock moves with the engine's, as in production: an approval expires only when
+// due.
 @Import(EngineClock.Config.class)
 @TestPropertySource(
-    properties = {"flowmate.outreach.campaigns.approval-timeout=72h", "flowmate.outreach.campaigns.plan-batch=2"})
+    properties = {
+      "flowmate.outreach.campaigns.approval-timeout=72h",
+      "flowmate.outreach.campaigns.plan-batch=2"
+    })
 // The expiry test moves the engine clock 72 hours on for good: it runs last, or every later
 // approval of this context would expire at once.
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -99,12 +102,17 @@ class OutreachCampaignProcessTests extends IntegrationTest {
     awaitStatus(id, "completed");
     long instance = processInstance(id);
     List<String> completed = records.completedElements(instance);
-    assertThat(Collections.frequency(completed, PLAN_TASK)).as("5 recipients, pages of 2").isEqualTo(3);
-    assertThat(completed).contains(START_TASK, SETTLED_EVENT, COMPLETED_END).doesNotContain(APPROVE_TASK);
+    assertThat(Collections.frequency(completed, PLAN_TASK))
+        .as("5 recipients, pages of 2")
+        .isEqualTo(3);
+    assertThat(completed)
+        .contains(START_TASK, SETTLED_EVENT, COMPLETED_END)
+        .doesNotContain(APPROVE_TASK);
     assertThat(records.isCompleted(instance)).isTrue();
     assertThat(tenant.deliveredTexts(session))
         .hasSize(5)
-        .allMatch(t -> t.matches("Hi (Ana|Ben|Chloé|Dee|Eve), our shop opens (tomorrow|on Monday)!"));
+        .allMatch(
+            t -> t.matches("Hi (Ana|Ben|Chloé|Dee|Eve), our shop opens (tomorrow|on Monday)!"));
     Api.Response done = tenant.api().get("/api/v2/bulk-send/" + id);
     assertThat(done.json().get("sent_count").asInt()).isEqualTo(5);
     assertThat(done.json().get("failed_count").asInt()).isZero();
@@ -116,16 +124,30 @@ class OutreachCampaignProcessTests extends IntegrationTest {
     requireApproval();
     String id = create("Draft: hi {name}").text("id");
     String approval = awaitApproval(id);
-    assertThat(tenant.api().get("/api/v2/approvals/" + approval).json().get("summary").get("audience_size").asInt())
+    assertThat(
+            tenant
+                .api()
+                .get("/api/v2/approvals/" + approval)
+                .json()
+                .get("summary")
+                .get("audience_size")
+                .asInt())
         .isEqualTo(5);
 
     Api.Response approved =
-        tenant.api().post("/api/v2/approvals/" + approval + "/approve", Map.of("edited_text", "Final: hello {first_name}"));
+        tenant
+            .api()
+            .post(
+                "/api/v2/approvals/" + approval + "/approve",
+                Map.of("edited_text", "Final: hello {first_name}"));
 
     assertThat(approved.status()).as(approved.toString()).isEqualTo(200);
     awaitStatus(id, "completed");
-    assertThat(tenant.deliveredTexts(session)).hasSize(5).allMatch(t -> t.startsWith("Final: hello "));
-    assertThat(records.completedElements(processInstance(id))).contains(APPROVE_TASK, START_TASK, COMPLETED_END);
+    assertThat(tenant.deliveredTexts(session))
+        .hasSize(5)
+        .allMatch(t -> t.startsWith("Final: hello "));
+    assertThat(records.completedElements(processInstance(id)))
+        .contains(APPROVE_TASK, START_TASK, COMPLETED_END);
   }
 
   @Test
@@ -134,11 +156,16 @@ class OutreachCampaignProcessTests extends IntegrationTest {
     String id = create("Never to be sent").text("id");
     String approval = awaitApproval(id);
 
-    tenant.api().post("/api/v2/approvals/" + approval + "/reject", Map.of("reason", "wrong audience"));
+    tenant
+        .api()
+        .post("/api/v2/approvals/" + approval + "/reject", Map.of("reason", "wrong audience"));
 
     awaitStatus(id, "cancelled");
-    assertThat(tenant.api().get("/api/v2/bulk-send/" + id).text("status_reason")).isEqualTo("rejected: wrong audience");
-    assertThat(records.completedElements(processInstance(id))).contains(REJECTED_END).doesNotContain(PLAN_TASK);
+    assertThat(tenant.api().get("/api/v2/bulk-send/" + id).text("status_reason"))
+        .isEqualTo("rejected: wrong audience");
+    assertThat(records.completedElements(processInstance(id)))
+        .contains(REJECTED_END)
+        .doesNotContain(PLAN_TASK);
     assertThat(tenant.deliveredTexts(session)).isEmpty();
   }
 
@@ -152,7 +179,8 @@ class OutreachCampaignProcessTests extends IntegrationTest {
     clock.travel(Duration.ofHours(72).plusMinutes(1));
 
     awaitStatus(id, "cancelled");
-    assertThat(tenant.api().get("/api/v2/bulk-send/" + id).text("status_reason")).isEqualTo("approval expired");
+    assertThat(tenant.api().get("/api/v2/bulk-send/" + id).text("status_reason"))
+        .isEqualTo("approval expired");
     assertThat(records.completedElements(processInstance(id))).contains(EXPIRY_TIMER, REJECTED_END);
     assertThat(tenant.deliveredTexts(session)).isEmpty();
   }
@@ -163,7 +191,10 @@ class OutreachCampaignProcessTests extends IntegrationTest {
     String id = create("Approve me in Tasklist").text("id");
     awaitApproval(id);
     long userTask =
-        await().atMost(Duration.ofSeconds(10)).until(() -> records.userTaskKey(processInstance(id)), java.util.Optional::isPresent).orElseThrow();
+        await()
+            .atMost(Duration.ofSeconds(10))
+            .until(() -> records.userTaskKey(processInstance(id)), java.util.Optional::isPresent)
+            .orElseThrow();
 
     new Tasklist(context).complete(userTask, Map.of(ApprovalGate.DECISION, "approved"));
 
@@ -185,14 +216,17 @@ class OutreachCampaignProcessTests extends IntegrationTest {
     awaitRecipients(id, "held", 5);
     startSession();
     assertThat(tenant.deliveredTexts(session)).as("nothing leaves while paused").isEmpty();
-    assertThat(tenant.api().post("/api/v2/bulk-send/" + id + "/pause").status()).as("not running").isEqualTo(409);
+    assertThat(tenant.api().post("/api/v2/bulk-send/" + id + "/pause").status())
+        .as("not running")
+        .isEqualTo(409);
 
     Api.Response resumed = tenant.api().post("/api/v2/bulk-send/" + id + "/resume");
 
     assertThat(resumed.text("status")).isEqualTo("running");
     awaitStatus(id, "completed");
     assertThat(tenant.deliveredTexts(session)).hasSize(5);
-    assertThat(records.completedElements(processInstance(id))).contains(HOLD_TASK, RELEASE_TASK, PAUSE_ENDED, COMPLETED_END);
+    assertThat(records.completedElements(processInstance(id)))
+        .contains(HOLD_TASK, RELEASE_TASK, PAUSE_ENDED, COMPLETED_END);
   }
 
   @Test
@@ -205,7 +239,9 @@ class OutreachCampaignProcessTests extends IntegrationTest {
 
     assertThat(cancelled.text("status")).isEqualTo("cancelled");
     assertThat(cancelled.json().get("cancelled_count").asInt()).isEqualTo(5);
-    await().atMost(Duration.ofSeconds(10)).until(() -> records.completedElements(processInstance(id)).contains(CANCELLED_END));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> records.completedElements(processInstance(id)).contains(CANCELLED_END));
     assertThat(records.completedElements(processInstance(id))).contains(CANCEL_TASK);
     startSession();
     assertThat(tenant.api().post("/api/v2/bulk-send/" + id + "/cancel").status()).isEqualTo(409);
@@ -221,9 +257,31 @@ class OutreachCampaignProcessTests extends IntegrationTest {
     Instant now = Instant.now();
     Campaign campaign =
         new Campaign(
-            Ids.newId(), TenantId.of(tenant.id()), UUID.fromString(session), empty, null, "text", "Hello", null,
-            List.of(), Map.of(), Duration.ofSeconds(30), Duration.ofMinutes(2), CampaignStatus.PENDING, null, 0, 0,
-            null, false, null, null, starter.epoch(), now, now, null, null);
+            Ids.newId(),
+            TenantId.of(tenant.id()),
+            UUID.fromString(session),
+            empty,
+            null,
+            "text",
+            "Hello",
+            null,
+            List.of(),
+            Map.of(),
+            Duration.ofSeconds(30),
+            Duration.ofMinutes(2),
+            CampaignStatus.PENDING,
+            null,
+            0,
+            0,
+            null,
+            false,
+            null,
+            null,
+            starter.epoch(),
+            now,
+            now,
+            null,
+            null);
     campaigns.insert(campaign, null, null);
 
     starter.startFor(campaign);
@@ -232,39 +290,57 @@ class OutreachCampaignProcessTests extends IntegrationTest {
     awaitStatus(id, "failed");
     assertThat(tenant.api().get("/api/v2/bulk-send/" + id).text("status_reason"))
         .isEqualTo("campaign cannot run: its custom group has no members");
-    assertThat(records.completedElements(processInstance(id))).contains(FAILED_END).doesNotContain(START_TASK);
+    assertThat(records.completedElements(processInstance(id)))
+        .contains(FAILED_END)
+        .doesNotContain(START_TASK);
   }
 
   private Api.Response create(String text) {
-    return tenant.api()
+    return tenant
+        .api()
         .post(
             "/api/v2/bulk-send",
-            Map.of("session_id", session, "custom_group_id", group.toString(), "message_content", text));
+            Map.of(
+                "session_id",
+                session,
+                "custom_group_id",
+                group.toString(),
+                "message_content",
+                text));
   }
 
   private void requireApproval() {
-    assertThat(tenant.api().patch("/api/v2/tenant/settings", Map.of("require_approval", true)).status()).isEqualTo(200);
+    assertThat(
+            tenant
+                .api()
+                .patch("/api/v2/tenant/settings", Map.of("require_approval", true))
+                .status())
+        .isEqualTo(200);
   }
 
   private String awaitApproval(String id) {
     String approval = tenant.api().get("/api/v2/bulk-send/" + id).text("approval_id");
     assertThat(approval).isNotNull();
-    await().atMost(Duration.ofSeconds(10)).until(() -> records.userTaskKey(processInstance(id)).isPresent());
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> records.userTaskKey(processInstance(id)).isPresent());
     return approval;
   }
 
   private long processInstance(String id) {
     return await()
         .atMost(Duration.ofSeconds(10))
-        .until(() -> tenant.api().get("/api/v2/bulk-send/" + id).json().get("process_instance_key"), n -> n != null && !n.isNull())
+        .until(
+            () -> tenant.api().get("/api/v2/bulk-send/" + id).json().get("process_instance_key"),
+            n -> n != null && !n.isNull())
         .asLong();
   }
 
   private void awaitStatus(String id, String status) {
     await()
         .atMost(Duration.ofSeconds(60))
-        .untilAsserted(
-            () -> assertThat(tenant.api().get("/api/v2/bulk-send/" + id).text("status"))
+        .untilAsserted(() ->
+            assertThat(tenant.api().get("/api/v2/bulk-send/" + id).text("status"))
                 .as(() -> tenant.api().get("/api/v2/bulk-send/" + id).body())
                 .isEqualTo(status));
   }
@@ -272,9 +348,14 @@ class OutreachCampaignProcessTests extends IntegrationTest {
   private void awaitRecipients(String id, String status, int count) {
     await()
         .atMost(Duration.ofSeconds(10))
-        .untilAsserted(
-            () -> assertThat(
-                    tenant.api().get("/api/v2/bulk-send/" + id + "/recipients?status=" + status).json().get("total").asInt())
+        .untilAsserted(() ->
+            assertThat(
+                    tenant
+                        .api()
+                        .get("/api/v2/bulk-send/" + id + "/recipients?status=" + status)
+                        .json()
+                        .get("total")
+                        .asInt())
                 .isEqualTo(count));
   }
 

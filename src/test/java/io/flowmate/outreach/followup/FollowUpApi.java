@@ -16,7 +16,8 @@ import java.util.UUID;
 record FollowUpApi(Api api) {
 
   /** A rule body: one round after the wait, with a personalised text. */
-  static Map<String, Object> rule(String session, UUID group, String wait, int maxRounds, String text) {
+  static Map<String, Object> rule(
+      String session, UUID group, String wait, int maxRounds, String text) {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("name", "no reply in " + wait);
     body.put("session_id", session);
@@ -36,7 +37,9 @@ record FollowUpApi(Api api) {
   /** Sends a text to the phone and waits until WhatsApp accepted it. */
   String send(String session, String phone, String text) {
     Api.Response sent =
-        api.post("/api/v2/messages/send", Map.of("session_id", session, "chat_id", phone, "message", text));
+        api.post(
+            "/api/v2/messages/send",
+            Map.of("session_id", session, "chat_id", phone, "message", text));
     assertThat(sent.status()).as(sent.toString()).isEqualTo(201);
     String id = sent.text("id");
     await()

@@ -7,9 +7,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.flowmate.core.ChatId;
 import io.flowmate.core.TenantId;
 import io.flowmate.messaging.Outbox;
-import io.flowmate.support.TestGroups;
 import io.flowmate.support.Api;
 import io.flowmate.support.IntegrationTest;
+import io.flowmate.support.TestGroups;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -22,9 +22,9 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
- * Follow-up rules over HTTP: created, listed with their follow-ups, read and deleted; refused
- * with a useful detail when invalid; scoped and isolated per tenant; and started by messages
- * sent to the rule's audience (only those, once per contact while one waits).
+ * Follow-up rules over HTTP: created, listed with their follow-ups, read and deleted; refused with
+ * a useful detail when invalid; scoped and isolated per tenant; and started by messages sent to the
+ * rule's audience (only those, once per contact while one waits).
  */
 class FollowUpIntegrationTests extends IntegrationTest {
 
@@ -55,7 +55,8 @@ class FollowUpIntegrationTests extends IntegrationTest {
   @Test
   void ruleIsCreatedListedReadAndDeleted() {
     String session = tenant.workingSession();
-    Map<String, Object> body = FollowUpApi.rule(session, group, "P1DT12H", 2, "Hi {name}, still interested?");
+    Map<String, Object> body =
+        FollowUpApi.rule(session, group, "P1DT12H", 2, "Hi {name}, still interested?");
     body.put("filter", Map.of("unpaid", "yes"));
 
     Api.Response created = tenant.api().post("/api/v2/follow-ups", body);
@@ -71,12 +72,14 @@ class FollowUpIntegrationTests extends IntegrationTest {
     assertThat(rule.get("custom_group_id").asText()).isEqualTo(group.toString());
     assertThat(rule.get("follow_ups").get("waiting").asLong()).isZero();
 
-    Api.Response days = tenant.api().post("/api/v2/follow-ups", withoutWait(body, Map.of("wait_days", 3)));
+    Api.Response days =
+        tenant.api().post("/api/v2/follow-ups", withoutWait(body, Map.of("wait_days", 3)));
     assertThat(days.status()).as(days.toString()).isEqualTo(201);
     assertThat(days.text("wait")).isEqualTo("P3D");
     Map<String, Object> defaults = FollowUpApi.rule(session, group, "PT1H", 1, "Hello again");
     defaults.remove("max_rounds");
-    assertThat(tenant.api().post("/api/v2/follow-ups", defaults).json().get("max_rounds").asInt()).isEqualTo(1);
+    assertThat(tenant.api().post("/api/v2/follow-ups", defaults).json().get("max_rounds").asInt())
+        .isEqualTo(1);
 
     Api.Response listed = tenant.api().get("/api/v2/follow-ups?limit=2");
     assertThat(listed.json().get("total").asInt()).isEqualTo(3);
@@ -90,7 +93,13 @@ class FollowUpIntegrationTests extends IntegrationTest {
     Api.Response deleted = tenant.api().get("/api/v2/follow-ups/" + id);
     assertThat(deleted.text("status")).isEqualTo("inactive");
     assertThat(deleted.json().get("deactivated_at").isTextual()).isTrue();
-    assertThat(tenant.api().get("/api/v2/follow-ups?active=true").json().get("items").findValuesAsText("id"))
+    assertThat(
+            tenant
+                .api()
+                .get("/api/v2/follow-ups?active=true")
+                .json()
+                .get("items")
+                .findValuesAsText("id"))
         .hasSize(2)
         .doesNotContain(id);
   }
@@ -114,9 +123,12 @@ class FollowUpIntegrationTests extends IntegrationTest {
     assertRefused(with(valid, "session_id", "not-a-uuid"), 422, "session_id");
     assertRefused(with(valid, "custom_group_id", null), 422, "custom_group_id");
     assertRefused(with(valid, "session_id", UUID.randomUUID().toString()), 404, "Session");
-    assertRefused(with(valid, "custom_group_id", UUID.randomUUID().toString()), 404, "Custom group");
+    assertRefused(
+        with(valid, "custom_group_id", UUID.randomUUID().toString()), 404, "Custom group");
     Api.Response badStatus =
-        tenant.api().get("/api/v2/follow-ups/" + followUps.create(valid) + "/contacts?status=sleeping");
+        tenant
+            .api()
+            .get("/api/v2/follow-ups/" + followUps.create(valid) + "/contacts?status=sleeping");
     assertThat(badStatus.status()).isEqualTo(422);
     assertThat(badStatus.text("detail")).contains("waiting, replied, completed or cancelled");
   }
@@ -135,12 +147,17 @@ class FollowUpIntegrationTests extends IntegrationTest {
     assertThat(refused.header("X-Required-Scopes")).isEqualTo("scheduled:manage");
     assertThat(created.status()).isEqualTo(201);
     assertThat(reader.get("/api/v2/follow-ups").status()).isEqualTo(200);
-    assertThat(tenant.keyWithScopes("messages:send").get("/api/v2/follow-ups").status()).isEqualTo(403);
+    assertThat(tenant.keyWithScopes("messages:send").get("/api/v2/follow-ups").status())
+        .isEqualTo(403);
 
     TestTenant free = newTenant("free");
     String freeSession = free.workingSession();
     Api.Response onFree =
-        free.api().post("/api/v2/follow-ups", FollowUpApi.rule(freeSession, audience.create(free.id(), List.of()), "P3D", 1, "Hi"));
+        free.api()
+            .post(
+                "/api/v2/follow-ups",
+                FollowUpApi.rule(
+                    freeSession, audience.create(free.id(), List.of()), "P3D", 1, "Hi"));
     assertThat(onFree.status()).isEqualTo(403);
     assertThat(onFree.text("detail")).contains("Free plan does not include");
   }
@@ -157,9 +174,20 @@ class FollowUpIntegrationTests extends IntegrationTest {
     assertThat(other.api().delete("/api/v2/follow-ups/" + id).status()).isEqualTo(404);
     assertThat(other.api().get("/api/v2/follow-ups").json().get("total").asInt()).isZero();
     // Another tenant's session or custom group looks the same as a missing one.
-    assertThat(other.api().post("/api/v2/follow-ups", FollowUpApi.rule(session, audience.create(other.id(), List.of()), "P3D", 1, "Hi")).status())
+    assertThat(
+            other
+                .api()
+                .post(
+                    "/api/v2/follow-ups",
+                    FollowUpApi.rule(
+                        session, audience.create(other.id(), List.of()), "P3D", 1, "Hi"))
+                .status())
         .isEqualTo(404);
-    assertThat(other.api().post("/api/v2/follow-ups", FollowUpApi.rule(otherSession, group, "P3D", 1, "Hi")).status())
+    assertThat(
+            other
+                .api()
+                .post("/api/v2/follow-ups", FollowUpApi.rule(otherSession, group, "P3D", 1, "Hi"))
+                .status())
         .isEqualTo(404);
     assertThat(tenant.api().get("/api/v2/follow-ups/" + id).text("status")).isEqualTo("active");
   }
@@ -167,12 +195,13 @@ class FollowUpIntegrationTests extends IntegrationTest {
   @Test
   void aMessageSentToAMemberOfTheAudienceStartsOneFollowUp() {
     String session = tenant.workingSession();
-    Map<String, Object> body = FollowUpApi.rule(session, group, "P3D", 2, "Hi {name}, did you pay?");
+    Map<String, Object> body =
+        FollowUpApi.rule(session, group, "P3D", 2, "Hi {name}, did you pay?");
     body.put("filter", Map.of("unpaid", "yes"));
     String rule = followUps.create(body);
 
-    followUps.send(session, BEN, "Your invoice");       // a member, but the filter leaves him out
-    followUps.send(session, STRANGER, "Your invoice");  // not a member
+    followUps.send(session, BEN, "Your invoice"); // a member, but the filter leaves him out
+    followUps.send(session, STRANGER, "Your invoice"); // not a member
     String trigger = followUps.send(session, ANNA, "Your invoice");
     followUps.send(session, ANNA, "Your invoice, again"); // one follow-up waits already
 
@@ -183,19 +212,31 @@ class FollowUpIntegrationTests extends IntegrationTest {
     assertThat(waiting.get("trigger_message_id").asText()).isEqualTo(trigger);
     Instant sentAt = Instant.parse(tenant.api().get("/api/v2/messages/" + trigger).text("sent_at"));
     assertThat(Instant.parse(waiting.get("waiting_since").asText())).isEqualTo(sentAt);
-    assertThat(Instant.parse(waiting.get("next_due_at").asText())).isEqualTo(sentAt.plus(Duration.ofDays(3)));
+    assertThat(Instant.parse(waiting.get("next_due_at").asText()))
+        .isEqualTo(sentAt.plus(Duration.ofDays(3)));
     // A later message to a member shows that the sweep has passed the earlier ones.
     followUps.send(session, CARLA, "Your invoice");
-    await()
-        .atMost(Duration.ofSeconds(15))
-        .until(() -> followUps.followUps(rule).size() == 2);
+    await().atMost(Duration.ofSeconds(15)).until(() -> followUps.followUps(rule).size() == 2);
     assertThat(followUps.followUps(rule).stream().map(f -> f.get("chat_id").asText()))
         .containsExactlyInAnyOrder(ANNA + "@c.us", CARLA + "@c.us");
     Api.Response listed = tenant.api().get("/api/v2/follow-ups");
-    assertThat(listed.json().get("items").get(0).get("follow_ups").get("waiting").asInt()).isEqualTo(2);
-    assertThat(tenant.api().get("/api/v2/follow-ups/" + rule + "/contacts?status=waiting").json().get("total").asInt())
+    assertThat(listed.json().get("items").get(0).get("follow_ups").get("waiting").asInt())
         .isEqualTo(2);
-    assertThat(tenant.api().get("/api/v2/follow-ups/" + rule + "/contacts?status=replied").json().get("total").asInt())
+    assertThat(
+            tenant
+                .api()
+                .get("/api/v2/follow-ups/" + rule + "/contacts?status=waiting")
+                .json()
+                .get("total")
+                .asInt())
+        .isEqualTo(2);
+    assertThat(
+            tenant
+                .api()
+                .get("/api/v2/follow-ups/" + rule + "/contacts?status=replied")
+                .json()
+                .get("total")
+                .asInt())
         .isZero();
   }
 
@@ -210,13 +251,20 @@ class FollowUpIntegrationTests extends IntegrationTest {
             TenantId.of(tenant.id()),
             UUID.fromString(session),
             new Outbox.Origin("follow_up", earlierFollowUp),
-            List.of(new Outbox.Outgoing(ChatId.parse(BEN), Outbox.Content.text("A follow-up"), "test-" + earlierFollowUp)),
+            List.of(
+                new Outbox.Outgoing(
+                    ChatId.parse(BEN),
+                    Outbox.Content.text("A follow-up"),
+                    "test-" + earlierFollowUp)),
             false,
             true,
             null));
     await()
         .atMost(Duration.ofSeconds(15))
-        .until(() -> outbox.countByStatus(new Outbox.Origin("follow_up", earlierFollowUp)).containsKey("read"));
+        .until(() ->
+            outbox
+                .countByStatus(new Outbox.Origin("follow_up", earlierFollowUp))
+                .containsKey("read"));
 
     followUps.send(session, CARLA, "Sent after the rule");
 
@@ -231,14 +279,23 @@ class FollowUpIntegrationTests extends IntegrationTest {
     followUps.send(session, ANNA, "Your invoice");
     await()
         .atMost(Duration.ofSeconds(15))
-        .until(() -> followUps.followUps(rule).stream().anyMatch(f -> f.get("process_instance_key").isNumber()));
+        .until(() ->
+            followUps.followUps(rule).stream()
+                .anyMatch(f -> f.get("process_instance_key").isNumber()));
 
     tenant.contactWrites(session, ANNA, "Paid yesterday");
 
     JsonNode replied = followUps.awaitOnly(rule, "replied");
     assertThat(replied.get("ended_at").isTextual()).isTrue();
     assertThat(replied.get("next_due_at").isNull()).isTrue();
-    assertThat(tenant.api().get("/api/v2/follow-ups/" + rule).json().get("follow_ups").get("replied").asInt())
+    assertThat(
+            tenant
+                .api()
+                .get("/api/v2/follow-ups/" + rule)
+                .json()
+                .get("follow_ups")
+                .get("replied")
+                .asInt())
         .isEqualTo(1);
   }
 
@@ -249,9 +306,15 @@ class FollowUpIntegrationTests extends IntegrationTest {
     followUps.send(session, CARLA, "Your invoice");
     await()
         .atMost(Duration.ofSeconds(15))
-        .until(() -> followUps.followUps(rule).stream().anyMatch(f -> f.get("process_instance_key").isNumber()));
+        .until(() ->
+            followUps.followUps(rule).stream()
+                .anyMatch(f -> f.get("process_instance_key").isNumber()));
     String lid =
-        tenant.api().post("/api/v2/simulator/sessions/" + session + "/contacts/" + CARLA + "/migrate-to-lid").text("lid");
+        tenant
+            .api()
+            .post(
+                "/api/v2/simulator/sessions/" + session + "/contacts/" + CARLA + "/migrate-to-lid")
+            .text("lid");
 
     tenant.contactWrites(session, CARLA, "Paid, see attached");
 
@@ -272,7 +335,8 @@ class FollowUpIntegrationTests extends IntegrationTest {
     return changed;
   }
 
-  private static Map<String, Object> withoutWait(Map<String, Object> body, Map<String, Object> instead) {
+  private static Map<String, Object> withoutWait(
+      Map<String, Object> body, Map<String, Object> instead) {
     Map<String, Object> changed = new HashMap<>(body);
     changed.remove("wait");
     changed.putAll(instead);

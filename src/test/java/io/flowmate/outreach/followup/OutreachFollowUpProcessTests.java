@@ -16,9 +16,9 @@ import io.camunda.zeebe.process.test.filters.RecordStream;
 import io.camunda.zeebe.protocol.record.intent.ProcessInstanceIntent;
 import io.camunda.zeebe.protocol.record.intent.TimerIntent;
 import io.camunda.zeebe.protocol.record.value.BpmnElementType;
-import io.flowmate.support.TestGroups;
 import io.flowmate.support.EngineRecords;
 import io.flowmate.support.IntegrationTest;
+import io.flowmate.support.TestGroups;
 import io.flowmate.workflow.EmbeddedEngine;
 import java.time.Duration;
 import java.util.Collections;
@@ -33,8 +33,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.TestPropertySource;
 
 /**
- * {@code bpmn/outreach-follow-up.bpmn} on the embedded engine with its real workers, every path:
- * a reply stops it, the wait sends the follow-up, K rounds then complete, a reply between rounds
+ * {@code bpmn/outreach-follow-up.bpmn} on the embedded engine with its real workers, every path: a
+ * reply stops it, the wait sends the follow-up, K rounds then complete, a reply between rounds
  * stops further rounds, deleting the rule cancels it, a contact who left the audience gets nothing.
  * Waits pass by moving the engine clock, never by sleeping; outcomes are checked in the engine's
  * records, the API and what the simulated WhatsApp received.
@@ -175,7 +175,9 @@ class OutreachFollowUpProcessTests extends IntegrationTest {
     JsonNode ended = followUps.awaitOnly(rule, "cancelled");
     assertThat(ended.get("status_reason").asText()).isEqualTo("no longer in the rule's audience");
     awaitCompleted(instance);
-    assertThat(records.completedElements(instance)).contains(SEND_TASK, ENDED_END).doesNotContain(COMPLETE_TASK);
+    assertThat(records.completedElements(instance))
+        .contains(SEND_TASK, ENDED_END)
+        .doesNotContain(COMPLETE_TASK);
     assertThat(deliveredFollowUps()).isZero();
   }
 
@@ -187,7 +189,8 @@ class OutreachFollowUpProcessTests extends IntegrationTest {
             .atMost(Duration.ofSeconds(15))
             .until(
                 () -> followUps.followUps(rule),
-                items -> items.size() == 1 && items.getFirst().get("process_instance_key").isNumber())
+                items ->
+                    items.size() == 1 && items.getFirst().get("process_instance_key").isNumber())
             .getFirst();
     assertThat(waiting.get("status").asText()).isEqualTo("waiting");
     assertThat(waiting.get("round").asInt()).isZero();
@@ -215,21 +218,23 @@ class OutreachFollowUpProcessTests extends IntegrationTest {
   private void awaitTimers(long instance, int count) {
     await()
         .atMost(Duration.ofSeconds(10))
-        .until(
-            () -> {
-              engine.waitForIdleState(Duration.ofSeconds(5));
-              return StreamSupport.stream(RecordStream.of(engine.recordStream()).timerRecords().spliterator(), false)
-                      .filter(r -> r.getIntent() == TimerIntent.CREATED)
-                      .filter(r -> r.getValue().getProcessInstanceKey() == instance)
-                      .count()
-                  == count;
-            });
+        .until(() -> {
+          engine.waitForIdleState(Duration.ofSeconds(5));
+          return StreamSupport.stream(
+                      RecordStream.of(engine.recordStream()).timerRecords().spliterator(), false)
+                  .filter(r -> r.getIntent() == TimerIntent.CREATED)
+                  .filter(r -> r.getValue().getProcessInstanceKey() == instance)
+                  .count()
+              == count;
+        });
   }
 
   private boolean isTerminated(long instance) {
     engine.waitForIdleState(Duration.ofSeconds(5));
     List<Boolean> terminated =
-        StreamSupport.stream(RecordStream.of(engine.recordStream()).processInstanceRecords().spliterator(), false)
+        StreamSupport.stream(
+                RecordStream.of(engine.recordStream()).processInstanceRecords().spliterator(),
+                false)
             .filter(r -> r.getIntent() == ProcessInstanceIntent.ELEMENT_TERMINATED)
             .filter(r -> r.getValue().getProcessInstanceKey() == instance)
             .map(r -> r.getValue().getBpmnElementType() == BpmnElementType.PROCESS)

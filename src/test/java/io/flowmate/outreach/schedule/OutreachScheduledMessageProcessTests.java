@@ -18,7 +18,6 @@ import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.YearMonth;
 import java.time.ZoneId;
-import java.time.ZonedDateTime;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -28,8 +27,8 @@ import org.junit.jupiter.api.Test;
 /**
  * {@code bpmn/outreach-scheduled-message.bpmn} on the embedded engine with its real workers, moving
  * the engine's (and the application's) clock instead of sleeping: recurring occurrences fire and
- * reach the simulated WhatsApp, pause and resume, cancel, an edit re-times the waiting instance,
- * a one-time schedule completes, DST and month ends, and occurrences missed by more than the grace
+ * reach the simulated WhatsApp, pause and resume, cancel, an edit re-times the waiting instance, a
+ * one-time schedule completes, DST and month ends, and occurrences missed by more than the grace
  * period. Outcomes are checked in the API, the engine's records and the simulator.
  */
 class OutreachScheduledMessageProcessTests extends ScheduledMessageTestSupport {
@@ -49,7 +48,9 @@ class OutreachScheduledMessageProcessTests extends ScheduledMessageTestSupport {
   @Test
   void recurringScheduleSendsAtEveryOccurrence() {
     LocalDateTime tomorrowAtEight = today(BERLIN).plusDays(1).atTime(8, 0);
-    String id = createWaiting(tenant, daily("Good morning, the shop opens at nine.", tomorrowAtEight, BERLIN));
+    String id =
+        createWaiting(
+            tenant, daily("Good morning, the shop opens at nine.", tomorrowAtEight, BERLIN));
     Instant first = nextRunAt(tenant, id);
     assertThat(first).isEqualTo(tomorrowAtEight.atZone(BERLIN).toInstant());
 
@@ -59,18 +60,23 @@ class OutreachScheduledMessageProcessTests extends ScheduledMessageTestSupport {
 
     assertThat(second).isEqualTo(first.atZone(BERLIN).plusDays(1).toInstant());
     assertThat(awaitDeliveries(tenant, session, 2))
-        .containsExactly("Good morning, the shop opens at nine.", "Good morning, the shop opens at nine.");
+        .containsExactly(
+            "Good morning, the shop opens at nine.", "Good morning, the shop opens at nine.");
     List<JsonNode> history = history(tenant, id);
-    assertThat(history).extracting(h -> h.get("occurrence").asText()).containsExactly(second.toString(), first.toString());
-    assertThat(history).allSatisfy(h -> {
-      assertThat(h.get("status").asText()).isEqualTo("executed");
-      assertThat(h.get("recipients").asInt()).isEqualTo(1);
-      assertThat(h.get("queued_count").asInt()).isEqualTo(1);
-    });
+    assertThat(history)
+        .extracting(h -> h.get("occurrence").asText())
+        .containsExactly(second.toString(), first.toString());
+    assertThat(history)
+        .allSatisfy(h -> {
+          assertThat(h.get("status").asText()).isEqualTo("executed");
+          assertThat(h.get("recipients").asInt()).isEqualTo(1);
+          assertThat(h.get("queued_count").asInt()).isEqualTo(1);
+        });
     JsonNode schedule = schedule(tenant, id);
     assertThat(schedule.get("run_count").asInt()).isEqualTo(2);
     assertThat(schedule.get("last_run_at").asText()).isEqualTo(second.toString());
-    assertThat(Instant.parse(schedule.get("next_run_at").asText())).isEqualTo(second.atZone(BERLIN).plusDays(1).toInstant());
+    assertThat(Instant.parse(schedule.get("next_run_at").asText()))
+        .isEqualTo(second.atZone(BERLIN).plusDays(1).toInstant());
     long instance = processInstance(tenant, id);
     List<String> completed = records().completedElements(instance);
     assertThat(Collections.frequency(completed, SEND_TASK)).isEqualTo(2);
@@ -116,11 +122,14 @@ class OutreachScheduledMessageProcessTests extends ScheduledMessageTestSupport {
 
     assertThat(cancelled.text("status")).isEqualTo("cancelled");
     await().atMost(Duration.ofSeconds(10)).until(() -> records().isCompleted(instance));
-    assertThat(records().completedElements(instance)).contains(CHANGED_EVENT, FINISHED_END).doesNotContain(SEND_TASK);
+    assertThat(records().completedElements(instance))
+        .contains(CHANGED_EVENT, FINISHED_END)
+        .doesNotContain(SEND_TASK);
     clock.travel(Duration.ofDays(15));
     assertThat(history(tenant, id)).isEmpty();
     assertThat(tenant.deliveredTexts(session)).isEmpty();
-    assertThat(tenant.api().post("/api/v2/scheduled-messages/" + id + "/resume").status()).isEqualTo(409);
+    assertThat(tenant.api().post("/api/v2/scheduled-messages/" + id + "/resume").status())
+        .isEqualTo(409);
   }
 
   @Test
@@ -129,9 +138,15 @@ class OutreachScheduledMessageProcessTests extends ScheduledMessageTestSupport {
     String id = createWaiting(tenant, daily("Standup at 09:15", day.atTime(9, 0), BERLIN));
 
     Api.Response edited =
-        tenant.api().patch(
-            "/api/v2/scheduled-messages/" + id,
-            Map.of("scheduled_time", day.atTime(7, 30).toString(), "message_content", "Standup moved to 07:45"));
+        tenant
+            .api()
+            .patch(
+                "/api/v2/scheduled-messages/" + id,
+                Map.of(
+                    "scheduled_time",
+                    day.atTime(7, 30).toString(),
+                    "message_content",
+                    "Standup moved to 07:45"));
 
     assertThat(edited.status()).as(edited.toString()).isEqualTo(200);
     Instant earlier = day.atTime(7, 30).atZone(BERLIN).toInstant();
@@ -143,12 +158,17 @@ class OutreachScheduledMessageProcessTests extends ScheduledMessageTestSupport {
     clock.travelPast(day.atTime(9, 0).atZone(BERLIN).toInstant());
     assertThat(history(tenant, id)).hasSize(1);
     assertThat(tenant.deliveredTexts(session)).hasSize(1);
-    assertThat(nextRunAt(tenant, id)).isEqualTo(day.plusDays(1).atTime(7, 30).atZone(BERLIN).toInstant());
+    assertThat(nextRunAt(tenant, id))
+        .isEqualTo(day.plusDays(1).atTime(7, 30).atZone(BERLIN).toInstant());
   }
 
   @Test
   void oneTimeScheduleCompletesAfterItsRun() {
-    Instant at = clock.instant().plus(Duration.ofHours(3)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+    Instant at =
+        clock
+            .instant()
+            .plus(Duration.ofHours(3))
+            .truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
     Api.Response created =
         create(
             tenant,
@@ -170,7 +190,8 @@ class OutreachScheduledMessageProcessTests extends ScheduledMessageTestSupport {
     JsonNode schedule = schedule(tenant, id);
     assertThat(schedule.get("status").asText()).isEqualTo("completed");
     assertThat(schedule.get("next_run_at").isNull()).isTrue();
-    assertThat(records().completedElements(instance)).containsSubsequence(SEND_TASK, PLAN_TASK, FINISHED_END);
+    assertThat(records().completedElements(instance))
+        .containsSubsequence(SEND_TASK, PLAN_TASK, FINISHED_END);
     assertThat(awaitDeliveries(tenant, session, 1)).containsExactly("We are live!");
     assertThat(tenant.api().delete("/api/v2/scheduled-messages/" + id).status()).isEqualTo(204);
   }
@@ -178,7 +199,8 @@ class OutreachScheduledMessageProcessTests extends ScheduledMessageTestSupport {
   @Test
   void weeklyScheduleKeepsItsLocalTimeAcrossDaylightSavingTime() {
     // The next New York clock change at least 9 days away; start 8 days before it (in the future).
-    Instant change = NEW_YORK.getRules().nextTransition(clock.instant().plus(Duration.ofDays(9))).getInstant();
+    Instant change =
+        NEW_YORK.getRules().nextTransition(clock.instant().plus(Duration.ofDays(9))).getInstant();
     LocalDateTime start = change.atZone(NEW_YORK).toLocalDate().minusDays(8).atTime(9, 0);
     String id = createWaiting(tenant, weekly("Weekly plan: {first_name}", start, NEW_YORK));
 
@@ -189,7 +211,8 @@ class OutreachScheduledMessageProcessTests extends ScheduledMessageTestSupport {
     Instant after = runNext(tenant, id);
 
     assertThat(List.of(before, justBefore, after))
-        .allSatisfy(at -> assertThat(at.atZone(NEW_YORK).toLocalTime()).isEqualTo(LocalTime.of(9, 0)));
+        .allSatisfy(
+            at -> assertThat(at.atZone(NEW_YORK).toLocalTime()).isEqualTo(LocalTime.of(9, 0)));
     assertThat(justBefore).isBefore(change);
     assertThat(after).isAfter(change);
     assertThat(Duration.between(justBefore, after))
@@ -222,7 +245,8 @@ class OutreachScheduledMessageProcessTests extends ScheduledMessageTestSupport {
 
     assertThat(first).isEqualTo(on31st.toInstant(java.time.ZoneOffset.UTC));
     assertThat(second)
-        .isEqualTo(month.plusMonths(1).atEndOfMonth().atTime(10, 0).toInstant(java.time.ZoneOffset.UTC));
+        .isEqualTo(
+            month.plusMonths(1).atEndOfMonth().atTime(10, 0).toInstant(java.time.ZoneOffset.UTC));
     assertThat(nextRunAt(tenant, id).atZone(ZoneId.of("UTC")).getDayOfMonth())
         .isEqualTo(Math.min(31, month.plusMonths(2).lengthOfMonth()));
   }
@@ -255,7 +279,9 @@ class OutreachScheduledMessageProcessTests extends ScheduledMessageTestSupport {
   }
 
   private void awaitCompleted(long instance, String element) {
-    await().atMost(Duration.ofSeconds(10)).until(() -> records().completedElements(instance).contains(element));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> records().completedElements(instance).contains(element));
   }
 
   private Map<String, Object> daily(String text, LocalDateTime at, ZoneId zone) {
@@ -268,12 +294,19 @@ class OutreachScheduledMessageProcessTests extends ScheduledMessageTestSupport {
 
   private Map<String, Object> recurring(String type, String text, LocalDateTime at, ZoneId zone) {
     return Map.of(
-        "name", type + " " + text,
-        "session_id", session,
-        "chat_id", "4915100000900",
-        "schedule_type", type,
-        "scheduled_time", at.toString(),
-        "timezone", zone.getId(),
-        "message_content", text);
+        "name",
+        type + " " + text,
+        "session_id",
+        session,
+        "chat_id",
+        "4915100000900",
+        "schedule_type",
+        type,
+        "scheduled_time",
+        at.toString(),
+        "timezone",
+        zone.getId(),
+        "message_content",
+        text);
   }
 }

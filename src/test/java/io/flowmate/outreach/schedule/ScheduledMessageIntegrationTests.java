@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Scheduled messages over HTTP: the API's shapes and rules (CRUD, validation with clear details,
- * plan and scopes, history), and the reference's case of a monthly payment reminder to the
- * clients of a custom group whose bills are unpaid, run by moving the clock.
+ * plan and scopes, history), and the reference's case of a monthly payment reminder to the clients
+ * of a custom group whose bills are unpaid, run by moving the clock.
  */
 class ScheduledMessageIntegrationTests extends ScheduledMessageTestSupport {
 
@@ -61,9 +61,12 @@ class ScheduledMessageIntegrationTests extends ScheduledMessageTestSupport {
     assertThat(created.text("timezone")).isEqualTo("Europe/Berlin");
     assertThat(created.text("chat_id")).isEqualTo("4915100001001@c.us");
     assertThat(created.text("scheduled_time"))
-        .isEqualTo(DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(monday.atZone(ZoneId.of("Europe/Berlin"))))
+        .isEqualTo(
+            DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(
+                monday.atZone(ZoneId.of("Europe/Berlin"))))
         .startsWith(monday + ":00+0");
-    assertThat(Instant.parse(created.text("next_run_at"))).isEqualTo(monday.atZone(ZoneId.of("Europe/Berlin")).toInstant());
+    assertThat(Instant.parse(created.text("next_run_at")))
+        .isEqualTo(monday.atZone(ZoneId.of("Europe/Berlin")).toInstant());
     assertThat(created.text("created_at")).isNotNull();
 
     Api.Response list = api.get(PATH);
@@ -76,13 +79,19 @@ class ScheduledMessageIntegrationTests extends ScheduledMessageTestSupport {
     assertThat(detail.get("process_instance_key").isNull()).isFalse();
 
     // The same wall-clock time in another zone: the next run moves by the zones' difference.
-    Api.Response moved = api.patch(PATH + "/" + id, Map.of("timezone", "America/New_York", "name", "Team update (NY)"));
+    Api.Response moved =
+        api.patch(
+            PATH + "/" + id, Map.of("timezone", "America/New_York", "name", "Team update (NY)"));
     assertThat(moved.status()).as(moved.toString()).isEqualTo(200);
     assertThat(moved.text("name")).isEqualTo("Team update (NY)");
-    assertThat(Instant.parse(moved.text("next_run_at"))).isEqualTo(monday.atZone(ZoneId.of("America/New_York")).toInstant());
+    assertThat(Instant.parse(moved.text("next_run_at")))
+        .isEqualTo(monday.atZone(ZoneId.of("America/New_York")).toInstant());
     Api.Response byCron = api.patch(PATH + "/" + id, Map.of("cron_expression", "30 7 * * 1-5"));
     assertThat(byCron.text("cron_expression")).isEqualTo("30 7 * * 1-5");
-    assertThat(Instant.parse(byCron.text("next_run_at")).atZone(ZoneId.of("America/New_York")).toLocalTime())
+    assertThat(
+            Instant.parse(byCron.text("next_run_at"))
+                .atZone(ZoneId.of("America/New_York"))
+                .toLocalTime())
         .hasToString("07:30");
 
     assertThat(api.post(PATH + "/" + id + "/resume").status()).isEqualTo(409);
@@ -122,54 +131,81 @@ class ScheduledMessageIntegrationTests extends ScheduledMessageTestSupport {
   void invalidSchedulesAreRefusedWithAClearDetail() {
     String future = clock.instant().plusSeconds(7200).toString();
     String past = clock.instant().minusSeconds(60).toString();
-    UUID group = new TestGroups(jdbc).create(tenant.id(), List.of(TestGroups.Member.of("4915100001003", "Ana")));
+    UUID group =
+        new TestGroups(jdbc)
+            .create(tenant.id(), List.of(TestGroups.Member.of("4915100001003", "Ana")));
     Map<Map<String, Object>, String> cases =
         Map.ofEntries(
-            Map.entry(with("timezone", "Mars/Olympus_Mons"), "timezone 'Mars/Olympus_Mons' is not an IANA time zone"),
-            Map.entry(with("schedule_type", "cron", "cron_expression", "every monday"), "has 2 fields; use the 5 standard ones"),
-            Map.entry(with("schedule_type", "cron", "cron_expression", "0 9 * * 8"), "is not a valid cron expression"),
+            Map.entry(
+                with("timezone", "Mars/Olympus_Mons"),
+                "timezone 'Mars/Olympus_Mons' is not an IANA time zone"),
+            Map.entry(
+                with("schedule_type", "cron", "cron_expression", "every monday"),
+                "has 2 fields; use the 5 standard ones"),
+            Map.entry(
+                with("schedule_type", "cron", "cron_expression", "0 9 * * 8"),
+                "is not a valid cron expression"),
             Map.entry(
                 with("schedule_type", "cron", "cron_expression", "*/2 * * * *"),
                 "fires 2 minutes apart at times; the minimum interval between runs is 5 minutes"),
             Map.entry(with("scheduled_time", past), "is in the past"),
-            Map.entry(with("scheduled_time", "next tuesday"), "scheduled_time 'next tuesday' is not an ISO 8601 date-time"),
-            Map.entry(with("scheduled_time", null), "scheduled_time is required for a one_time schedule"),
-            Map.entry(with("schedule_type", "weekly", "scheduled_time", null), "a weekly schedule needs cron_expression"),
+            Map.entry(
+                with("scheduled_time", "next tuesday"),
+                "scheduled_time 'next tuesday' is not an ISO 8601 date-time"),
+            Map.entry(
+                with("scheduled_time", null), "scheduled_time is required for a one_time schedule"),
+            Map.entry(
+                with("schedule_type", "weekly", "scheduled_time", null),
+                "a weekly schedule needs cron_expression"),
             Map.entry(with("schedule_type", null), "schedule_type is required"),
-            Map.entry(with("schedule_type", "hourly"), "schedule_type must be one of one_time, daily, weekly, monthly, cron"),
-            Map.entry(with("message_content", null), "message_content (or message) is required for a text message"),
-            Map.entry(with("message_content", "x".repeat(4097)), "message_content is 4097 characters long; the limit is 4096"),
+            Map.entry(
+                with("schedule_type", "hourly"),
+                "schedule_type must be one of one_time, daily, weekly, monthly, cron"),
+            Map.entry(
+                with("message_content", null),
+                "message_content (or message) is required for a text message"),
+            Map.entry(
+                with("message_content", "x".repeat(4097)),
+                "message_content is 4097 characters long; the limit is 4096"),
             Map.entry(with("message_type", "media"), "media_url must be an http(s) URL"),
             Map.entry(with("session_id", null), "session_id is required"),
             Map.entry(with("chat_id", null), "a target is required: chat_id"),
-            Map.entry(with("custom_group_id", group.toString()), "either chat_id (one chat) or custom_group_id"),
-            Map.entry(with("filter", Map.of("unpaid", "yes")), "filter selects custom-group members"),
+            Map.entry(
+                with("custom_group_id", group.toString()),
+                "either chat_id (one chat) or custom_group_id"),
+            Map.entry(
+                with("filter", Map.of("unpaid", "yes")), "filter selects custom-group members"),
             Map.entry(with("chat_id", "not-a-number"), "is not a valid chat id"),
             Map.entry(with("name", " "), "name must be 1 to 255 characters"));
 
-    cases.forEach(
-        (body, detail) -> {
-          Api.Response refused = api.post(PATH, body);
-          assertThat(refused.status()).as("%s → %s", body, refused).isEqualTo(422);
-          assertThat(refused.text("detail")).as("%s", body).contains(detail);
-        });
+    cases.forEach((body, detail) -> {
+      Api.Response refused = api.post(PATH, body);
+      assertThat(refused.status()).as("%s → %s", body, refused).isEqualTo(422);
+      assertThat(refused.text("detail")).as("%s", body).contains(detail);
+    });
 
     Api.Response unknownSession = api.post(PATH, with("session_id", UUID.randomUUID().toString()));
     assertThat(unknownSession.status()).isEqualTo(404);
     assertThat(unknownSession.text("detail")).startsWith("Session '");
-    Map<String, Object> toUnknownGroup = with("chat_id", null, "custom_group_id", UUID.randomUUID().toString());
+    Map<String, Object> toUnknownGroup =
+        with("chat_id", null, "custom_group_id", UUID.randomUUID().toString());
     Api.Response unknownGroup = api.post(PATH, toUnknownGroup);
     assertThat(unknownGroup.status()).isEqualTo(404);
     assertThat(unknownGroup.text("detail")).startsWith("Custom group '");
     assertThat(api.post(PATH, with("scheduled_time", future)).status()).isEqualTo(201);
-    assertThat(api.get(PATH).json().get("total").asInt()).as("only the valid one was stored").isEqualTo(1);
+    assertThat(api.get(PATH).json().get("total").asInt())
+        .as("only the valid one was stored")
+        .isEqualTo(1);
   }
 
   @Test
   void freePlanCannotScheduleAndScopesAreEnforced() {
     TestTenant free = newTenant("free");
     Api.Response refused =
-        free.api().post(PATH, Map.of("session_id", UUID.randomUUID().toString(), "chat_id", "4915100001004"));
+        free.api()
+            .post(
+                PATH,
+                Map.of("session_id", UUID.randomUUID().toString(), "chat_id", "4915100001004"));
     assertThat(refused.status()).isEqualTo(403);
     assertThat(refused.text("detail")).contains("not included in the Free plan");
 
@@ -180,7 +216,9 @@ class ScheduledMessageIntegrationTests extends ScheduledMessageTestSupport {
     assertThat(forbidden.header("X-Required-Scopes")).isEqualTo("scheduled:manage");
 
     String id = api.post(PATH, with()).text("id");
-    assertThat(newTenant().api().get(PATH + "/" + id).status()).as("other tenants see nothing").isEqualTo(404);
+    assertThat(newTenant().api().get(PATH + "/" + id).status())
+        .as("other tenants see nothing")
+        .isEqualTo(404);
   }
 
   /**
@@ -194,14 +232,21 @@ class ScheduledMessageIntegrationTests extends ScheduledMessageTestSupport {
         groups.create(
             tenant.id(),
             List.of(
-                new TestGroups.Member("4915100002001", "Ana Lima", Map.of("unpaid", "yes", "invoice", "INV-101")),
-                new TestGroups.Member("4915100002002", "Ben Okafor", Map.of("unpaid", "no", "invoice", "INV-102")),
-                new TestGroups.Member("4915100002003", "Chloé Martin", Map.of("unpaid", "yes", "invoice", "INV-103")),
-                new TestGroups.Member("4915100002004", null, Map.of("unpaid", "yes", "invoice", "INV-104", "first_name", "Dee")),
+                new TestGroups.Member(
+                    "4915100002001", "Ana Lima", Map.of("unpaid", "yes", "invoice", "INV-101")),
+                new TestGroups.Member(
+                    "4915100002002", "Ben Okafor", Map.of("unpaid", "no", "invoice", "INV-102")),
+                new TestGroups.Member(
+                    "4915100002003", "Chloé Martin", Map.of("unpaid", "yes", "invoice", "INV-103")),
+                new TestGroups.Member(
+                    "4915100002004",
+                    null,
+                    Map.of("unpaid", "yes", "invoice", "INV-104", "first_name", "Dee")),
                 new TestGroups.Member("4915100002005", "Eve Adams", Map.of("invoice", "INV-105"))));
     ZoneId lisbon = ZoneId.of("Europe/Lisbon");
     LocalDate today = clock.instant().atZone(lisbon).toLocalDate();
-    LocalDateTime the28th = (today.getDayOfMonth() < 28 ? today : today.plusMonths(1)).withDayOfMonth(28).atTime(10, 0);
+    LocalDateTime the28th =
+        (today.getDayOfMonth() < 28 ? today : today.plusMonths(1)).withDayOfMonth(28).atTime(10, 0);
     Map<String, Object> body = new HashMap<>();
     body.put("name", "Payment reminder");
     body.put("session_id", session);
@@ -210,7 +255,9 @@ class ScheduledMessageIntegrationTests extends ScheduledMessageTestSupport {
     body.put("schedule_type", "monthly");
     body.put("scheduled_time", the28th.toString());
     body.put("timezone", "Europe/Lisbon");
-    body.put("message_content", "Hi {first_name}, invoice {invoice} is still open. Please pay by the end of the month.");
+    body.put(
+        "message_content",
+        "Hi {first_name}, invoice {invoice} is still open. Please pay by the end of the month.");
 
     String id = createWaiting(tenant, body);
     Instant first = runNext(tenant, id);
@@ -242,14 +289,21 @@ class ScheduledMessageIntegrationTests extends ScheduledMessageTestSupport {
             "Hi Dee, invoice INV-104 is still open. Please pay by the end of the month.");
     JsonNode detail = schedule(tenant, id);
     assertThat(detail.get("run_count").asInt()).isEqualTo(2);
-    assertThat(detail.get("history").findValuesAsText("occurrence")).containsExactly(second.toString(), first.toString());
-    assertThat(detail.get("message_counts").properties().stream().mapToLong(e -> e.getValue().asLong()).sum()).isEqualTo(6);
+    assertThat(detail.get("history").findValuesAsText("occurrence"))
+        .containsExactly(second.toString(), first.toString());
+    assertThat(
+            detail.get("message_counts").properties().stream()
+                .mapToLong(e -> e.getValue().asLong())
+                .sum())
+        .isEqualTo(6);
 
     Api.Response page = api.get(PATH + "/" + id + "/history?limit=1&offset=1");
     assertThat(page.json().get("total").asInt()).isEqualTo(2);
     assertThat(page.json().get("has_more").asBoolean()).isFalse();
-    assertThat(page.json().get("items").findValuesAsText("occurrence")).containsExactly(first.toString());
-    assertThat(api.get(PATH + "/" + id + "/history?limit=1").json().get("has_more").asBoolean()).isTrue();
+    assertThat(page.json().get("items").findValuesAsText("occurrence"))
+        .containsExactly(first.toString());
+    assertThat(api.get(PATH + "/" + id + "/history?limit=1").json().get("has_more").asBoolean())
+        .isTrue();
   }
 
   private void setUnpaid(UUID group, String phone, String unpaid) {
@@ -263,7 +317,11 @@ class ScheduledMessageIntegrationTests extends ScheduledMessageTestSupport {
   }
 
   private LocalDate nextMonday() {
-    return clock.instant().atZone(ZoneId.of("UTC")).toLocalDate().plusDays(1)
+    return clock
+        .instant()
+        .atZone(ZoneId.of("UTC"))
+        .toLocalDate()
+        .plusDays(1)
         .with(java.time.temporal.TemporalAdjusters.nextOrSame(java.time.DayOfWeek.MONDAY));
   }
 

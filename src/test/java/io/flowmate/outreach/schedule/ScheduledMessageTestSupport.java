@@ -25,7 +25,9 @@ abstract class ScheduledMessageTestSupport extends ScheduleTestSupport {
 
   /** Waits until the simulated phone received this many messages from the session. */
   List<String> awaitDeliveries(TestTenant tenant, String session, int count) {
-    await().atMost(Duration.ofSeconds(15)).until(() -> tenant.deliveredTexts(session).size() >= count);
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .until(() -> tenant.deliveredTexts(session).size() >= count);
     return tenant.deliveredTexts(session);
   }
 }

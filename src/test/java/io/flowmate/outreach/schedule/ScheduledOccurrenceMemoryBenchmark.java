@@ -26,7 +26,8 @@ class ScheduledOccurrenceMemoryBenchmark extends ScheduledMessageTestSupport {
   void heapPerThousandOccurrences() throws Exception {
     TestTenant tenant = tenant();
     String session = tenant.workingSession();
-    LocalDateTime start = LocalDateTime.now(clock.withZone(ZoneOffset.UTC)).plusHours(1).withSecond(0).withNano(0);
+    LocalDateTime start =
+        LocalDateTime.now(clock.withZone(ZoneOffset.UTC)).plusHours(1).withSecond(0).withNano(0);
     String id =
         createWaiting(
             tenant,
@@ -45,7 +46,9 @@ class ScheduledOccurrenceMemoryBenchmark extends ScheduledMessageTestSupport {
       Instant next = nextRunAt(tenant, id);
       clock.travelPast(next);
       int runs = i;
-      await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20))
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .pollInterval(Duration.ofMillis(20))
           .until(() -> schedule(tenant, id).get("run_count").asInt() >= runs);
     }
     long elapsed = System.nanoTime() - began;
@@ -54,9 +57,15 @@ class ScheduledOccurrenceMemoryBenchmark extends ScheduledMessageTestSupport {
     double perThousand = (after - before) / (OCCURRENCES / 1000.0) / (1 << 20);
     Benchmarks.report(
         "Embedded engine memory: scheduled-message occurrences",
-        Benchmarks.rate("occurrences of one daily schedule (clock moved a day each)", OCCURRENCES, elapsed),
-        String.format(Locale.ROOT, "heap per 1,000 occurrences: %.1f MB (engine records, plus the simulator's record of each delivery)", perThousand),
-        String.format(Locale.ROOT, "so a schedule every 5 minutes (288 a day) adds about %.1f MB a day to the embedded engine",
+        Benchmarks.rate(
+            "occurrences of one daily schedule (clock moved a day each)", OCCURRENCES, elapsed),
+        String.format(
+            Locale.ROOT,
+            "heap per 1,000 occurrences: %.1f MB (engine records, plus the simulator's record of each delivery)",
+            perThousand),
+        String.format(
+            Locale.ROOT,
+            "so a schedule every 5 minutes (288 a day) adds about %.1f MB a day to the embedded engine",
             perThousand * 288 / 1000));
   }
 }

@@ -35,9 +35,16 @@ class CustomProcessAttackTests extends IntegrationTest {
     assertThat(listed.json().get("items").findValuesAsText("bpmn_process_id")).doesNotContain(id);
     assertThat(started.status()).isEqualTo(404);
     assertThat(started.header("Content-Type")).startsWith("application/problem+json");
-    assertThat(owner.api().get("/api/v2/processes?limit=100").json().get("items").findValuesAsText("bpmn_process_id"))
+    assertThat(
+            owner
+                .api()
+                .get("/api/v2/processes?limit=100")
+                .json()
+                .get("items")
+                .findValuesAsText("bpmn_process_id"))
         .contains(id);
-    assertThat(owner.api().post("/api/v2/processes/" + id + "/instances", Map.of()).status()).isEqualTo(201);
+    assertThat(owner.api().post("/api/v2/processes/" + id + "/instances", Map.of()).status())
+        .isEqualTo(201);
   }
 
   /** Attack: deploy a new version under another tenant's process id, to replace what it runs. */
@@ -53,7 +60,13 @@ class CustomProcessAttackTests extends IntegrationTest {
     assertThat(takeover.status()).isEqualTo(409);
     assertThat(takeover.text("detail")).contains("another tenant");
     List<String> versions =
-        owner.api().get("/api/v2/processes?limit=100").json().get("items").findValues("bpmn_process_id").stream()
+        owner
+            .api()
+            .get("/api/v2/processes?limit=100")
+            .json()
+            .get("items")
+            .findValues("bpmn_process_id")
+            .stream()
             .filter(node -> node.asText().equals(id))
             .map(node -> node.asText())
             .toList();
@@ -67,9 +80,18 @@ class CustomProcessAttackTests extends IntegrationTest {
 
     Api.Response process = deploy(tenant.api(), "messaging-approval");
     Api.Response decision =
-        tenant.api().post(
-            "/api/v2/processes/deployments",
-            Map.of("resources", List.of(Map.of("name", "policy.dmn", "content", decision("leads-status-transition")))));
+        tenant
+            .api()
+            .post(
+                "/api/v2/processes/deployments",
+                Map.of(
+                    "resources",
+                    List.of(
+                        Map.of(
+                            "name",
+                            "policy.dmn",
+                            "content",
+                            decision("leads-status-transition")))));
 
     assertThat(process.status()).isEqualTo(403);
     assertThat(decision.status()).isEqualTo(403);
@@ -84,15 +106,24 @@ class CustomProcessAttackTests extends IntegrationTest {
   void processDeployedStraightToTheEngineBelongsToNoTenant() {
     TestTenant tenant = newTenant();
     String id = processId();
-    client.newDeployResourceCommand()
-        .addProcessModel(Bpmn.createExecutableProcess(id).startEvent().endEvent().done(), id + ".bpmn")
+    client
+        .newDeployResourceCommand()
+        .addProcessModel(
+            Bpmn.createExecutableProcess(id).startEvent().endEvent().done(), id + ".bpmn")
         .send()
         .join();
     catalog.captureEngineDeployments();
 
-    assertThat(tenant.api().get("/api/v2/processes?limit=100").json().get("items").findValuesAsText("bpmn_process_id"))
+    assertThat(
+            tenant
+                .api()
+                .get("/api/v2/processes?limit=100")
+                .json()
+                .get("items")
+                .findValuesAsText("bpmn_process_id"))
         .doesNotContain(id);
-    assertThat(tenant.api().post("/api/v2/processes/" + id + "/instances", Map.of()).status()).isEqualTo(404);
+    assertThat(tenant.api().post("/api/v2/processes/" + id + "/instances", Map.of()).status())
+        .isEqualTo(404);
   }
 
   private static String processId() {
@@ -100,29 +131,33 @@ class CustomProcessAttackTests extends IntegrationTest {
   }
 
   private static Api.Response deploy(Api api, String id) {
-    String xml = Bpmn.convertToString(Bpmn.createExecutableProcess(id).startEvent().endEvent().done());
+    String xml =
+        Bpmn.convertToString(Bpmn.createExecutableProcess(id).startEvent().endEvent().done());
     return api.post(
-        "/api/v2/processes/deployments", Map.of("resources", List.of(Map.of("name", id + ".bpmn", "content", xml))));
+        "/api/v2/processes/deployments",
+        Map.of("resources", List.of(Map.of("name", id + ".bpmn", "content", xml))));
   }
 
   private static String decision(String id) {
     return """
-        <?xml version="1.0" encoding="UTF-8"?>
-        <definitions xmlns="https://www.omg.org/spec/DMN/20191111/MODEL/" id="Policy" name="Policy"
-            namespace="http://camunda.org/schema/1.0/dmn">
-          <decision id="%s" name="Override">
-            <decisionTable id="Table" hitPolicy="FIRST">
-              <input id="In" label="event">
-                <inputExpression id="InExpr" typeRef="string"><text>event</text></inputExpression>
-              </input>
-              <output id="Out" name="allowed" typeRef="boolean" />
-              <rule id="Always">
-                <inputEntry id="E1"><text>-</text></inputEntry>
-                <outputEntry id="O1"><text>true</text></outputEntry>
-              </rule>
-            </decisionTable>
-          </decision>
-        </definitions>
-        """.formatted(id).strip();
+    <?xml version="1.0" encoding="UTF-8"?>
+    <definitions xmlns="https://www.omg.org/spec/DMN/20191111/MODEL/" id="Policy" name="Policy"
+        namespace="http://camunda.org/schema/1.0/dmn">
+      <decision id="%s" name="Override">
+        <decisionTable id="Table" hitPolicy="FIRST">
+          <input id="In" label="event">
+            <inputExpression id="InExpr" typeRef="string"><text>event</text></inputExpression>
+          </input>
+          <output id="Out" name="allowed" typeRef="boolean" />
+          <rule id="Always">
+            <inputEntry id="E1"><text>-</text></inputEntry>
+            <outputEntry id="O1"><text>true</text></outputEntry>
+          </rule>
+        </decisionTable>
+      </decision>
+    </definitions>
+    """
+        .formatted(id)
+        .strip();
   }
 }

@@ -99,23 +99,31 @@ class EngineAttackTests extends IntegrationTest {
     BpmnModelInstance takeover =
         Bpmn.createExecutableProcess("messaging-approval")
             .startEvent(marker)
-            .serviceTask("SendMessage", task -> task.zeebeJobType("flowmate.messaging.send-message"))
+            .serviceTask(
+                "SendMessage", task -> task.zeebeJobType("flowmate.messaging.send-message"))
             .endEvent()
             .done();
     attacker.newDeployResourceCommand().addProcessModel(takeover, "takeover.bpmn").send().join();
     catalog.captureEngineDeployments();
 
-    assertThat(storedResourcesContaining(marker)).as("deployments kept for the next start").isZero();
+    assertThat(storedResourcesContaining(marker))
+        .as("deployments kept for the next start")
+        .isZero();
     TestTenant victim = tenantRequiringApproval();
     String session = victim.workingSession();
     Api.Response sent = sendText(victim, session, "Wait for my approval");
     long instance = awaitMessageInstance(victim, sent.text("id"));
-    await()
-        .atMost(Duration.ofSeconds(15))
-        .until(() -> records.userTaskKey(instance).isPresent());
-    assertThat(victim.api().get("/api/v2/messages/" + sent.text("id")).text("status")).isEqualTo("pending");
+    await().atMost(Duration.ofSeconds(15)).until(() -> records.userTaskKey(instance).isPresent());
+    assertThat(victim.api().get("/api/v2/messages/" + sent.text("id")).text("status"))
+        .isEqualTo("pending");
     assertThat(victim.deliveredTexts(session)).isEmpty();
-    assertThat(victim.api().get("/api/v2/processes?limit=100").json().get("items").findValuesAsText("resource_name"))
+    assertThat(
+            victim
+                .api()
+                .get("/api/v2/processes?limit=100")
+                .json()
+                .get("items")
+                .findValuesAsText("resource_name"))
         .doesNotContain("takeover.bpmn");
   }
 
@@ -129,19 +137,24 @@ class EngineAttackTests extends IntegrationTest {
     BpmnModelInstance takeover =
         Bpmn.createExecutableProcess("outreach-campaign").startEvent(marker).endEvent().done();
     UUID id = UUID.randomUUID();
-    jdbc.sql("INSERT INTO workflow_deployment (id, captured_at) VALUES (:id, now())").param("id", id).update();
+    jdbc.sql("INSERT INTO workflow_deployment (id, captured_at) VALUES (:id, now())")
+        .param("id", id)
+        .update();
     jdbc.sql(
             "INSERT INTO workflow_deployment_resource (deployment_id, position, resource_name, content)"
                 + " VALUES (:id, 0, 'stored-takeover.bpmn', :content)")
         .param("id", id)
-        .param("content", Bpmn.convertToString(takeover).getBytes(java.nio.charset.StandardCharsets.UTF_8))
+        .param(
+            "content",
+            Bpmn.convertToString(takeover).getBytes(java.nio.charset.StandardCharsets.UTF_8))
         .update();
 
     catalog.restoreUserDeployments();
 
     engine.waitForIdleState(Duration.ofSeconds(5));
     boolean deployed =
-        StreamSupport.stream(RecordStream.of(engine.recordStream()).processRecords().spliterator(), false)
+        StreamSupport.stream(
+                RecordStream.of(engine.recordStream()).processRecords().spliterator(), false)
             .anyMatch(r -> r.getValue().getResourceName().equals("stored-takeover.bpmn"));
     assertThat(deployed).isFalse();
   }
@@ -167,7 +180,8 @@ class EngineAttackTests extends IntegrationTest {
                 "approvalId", sent.text("approval_id")));
 
     awaitIncident(forged);
-    assertThat(victim.api().get("/api/v2/messages/" + sent.text("id")).text("status")).isEqualTo("pending");
+    assertThat(victim.api().get("/api/v2/messages/" + sent.text("id")).text("status"))
+        .isEqualTo("pending");
     assertThat(victim.deliveredTexts(session)).isEmpty();
   }
 
@@ -185,8 +199,12 @@ class EngineAttackTests extends IntegrationTest {
     String ownSession = own.workingSession();
     Api.Response mine = sendText(own, ownSession, "Mine");
     long mineInstance = awaitMessageInstance(own, mine.text("id"));
-    await().atMost(Duration.ofSeconds(15)).until(() -> records.userTaskKey(mineInstance).isPresent());
-    assertThat(own.api().post("/api/v2/approvals/" + mine.text("approval_id") + "/approve").status()).isEqualTo(200);
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .until(() -> records.userTaskKey(mineInstance).isPresent());
+    assertThat(
+            own.api().post("/api/v2/approvals/" + mine.text("approval_id") + "/approve").status())
+        .isEqualTo(200);
 
     long forged =
         startBefore(
@@ -198,7 +216,8 @@ class EngineAttackTests extends IntegrationTest {
                 "approvalId", mine.text("approval_id")));
 
     awaitIncident(forged);
-    assertThat(victim.api().get("/api/v2/messages/" + held.text("id")).text("status")).isEqualTo("pending");
+    assertThat(victim.api().get("/api/v2/messages/" + held.text("id")).text("status"))
+        .isEqualTo("pending");
     assertThat(victim.deliveredTexts(victimSession)).isEmpty();
   }
 
@@ -225,7 +244,8 @@ class EngineAttackTests extends IntegrationTest {
                 "approvalDecision", "approved"));
 
     awaitIncident(forged);
-    assertThat(victim.api().get("/api/v2/approvals/" + sent.text("approval_id")).text("status")).isEqualTo("pending");
+    assertThat(victim.api().get("/api/v2/approvals/" + sent.text("approval_id")).text("status"))
+        .isEqualTo("pending");
     assertThat(victim.deliveredTexts(session)).isEmpty();
   }
 
@@ -243,11 +263,14 @@ class EngineAttackTests extends IntegrationTest {
             Map.of("tenantId", victim.id().toString(), "campaignId", campaign));
 
     awaitIncident(forged);
-    assertThat(victim.api().get("/api/v2/bulk-send/" + campaign).text("status")).isEqualTo("pending");
+    assertThat(victim.api().get("/api/v2/bulk-send/" + campaign).text("status"))
+        .isEqualTo("pending");
     assertThat(victim.deliveredTexts(session)).isEmpty();
   }
 
-  /** Attack: start {@code outreach-campaign} at its planning task for a campaign awaiting approval. */
+  /**
+   * Attack: start {@code outreach-campaign} at its planning task for a campaign awaiting approval.
+   */
   @Test
   void forgedCampaignPlanningQueuesNothing() {
     TestTenant victim = tenantRequiringApproval();
@@ -276,15 +299,17 @@ class EngineAttackTests extends IntegrationTest {
     TestTenant victim = newTenant().allowingColdMessages();
     String session = victim.workingSession();
     Api.Response schedule =
-        victim.api().post(
-            "/api/v2/scheduled-messages",
-            Map.of(
-                "name", "Next week",
-                "session_id", session,
-                "chat_id", "4915100007001",
-                "schedule_type", "one_time",
-                "scheduled_time", LocalDate.now().plusDays(7).atTime(9, 0) + "Z",
-                "message_content", "Not yet"));
+        victim
+            .api()
+            .post(
+                "/api/v2/scheduled-messages",
+                Map.of(
+                    "name", "Next week",
+                    "session_id", session,
+                    "chat_id", "4915100007001",
+                    "schedule_type", "one_time",
+                    "scheduled_time", LocalDate.now().plusDays(7).atTime(9, 0) + "Z",
+                    "message_content", "Not yet"));
     assertThat(schedule.status()).as(schedule.toString()).isEqualTo(201);
 
     long forged =
@@ -311,27 +336,45 @@ class EngineAttackTests extends IntegrationTest {
   void forgedFollowUpRoundIsNotSentBeforeItsTimer() {
     TestTenant victim = newTenant().allowingColdMessages();
     String session = victim.workingSession();
-    UUID group = new TestGroups(jdbc).create(victim.id(), List.of(TestGroups.Member.of("4915100007021", "Anna")));
+    UUID group =
+        new TestGroups(jdbc)
+            .create(victim.id(), List.of(TestGroups.Member.of("4915100007021", "Anna")));
     Api.Response rule =
-        victim.api().post(
-            "/api/v2/follow-ups",
-            Map.of(
-                "name", "no reply in 3 days",
-                "session_id", session,
-                "custom_group_id", group.toString(),
-                "wait", "P3D",
-                "message_content", "Any thoughts, {name}?",
-                "max_rounds", 1));
+        victim
+            .api()
+            .post(
+                "/api/v2/follow-ups",
+                Map.of(
+                    "name",
+                    "no reply in 3 days",
+                    "session_id",
+                    session,
+                    "custom_group_id",
+                    group.toString(),
+                    "wait",
+                    "P3D",
+                    "message_content",
+                    "Any thoughts, {name}?",
+                    "max_rounds",
+                    1));
     assertThat(rule.status()).as(rule.toString()).isEqualTo(201);
     Api.Response offer =
-        victim.api().post(
-            "/api/v2/messages/send", Map.of("session_id", session, "chat_id", "4915100007021", "message", "Our offer"));
+        victim
+            .api()
+            .post(
+                "/api/v2/messages/send",
+                Map.of("session_id", session, "chat_id", "4915100007021", "message", "Our offer"));
     assertThat(offer.status()).as(offer.toString()).isEqualTo(201);
     String followUp =
         await()
             .atMost(Duration.ofSeconds(20))
             .until(
-                () -> victim.api().get("/api/v2/follow-ups/" + rule.text("id") + "/contacts").json().get("items"),
+                () ->
+                    victim
+                        .api()
+                        .get("/api/v2/follow-ups/" + rule.text("id") + "/contacts")
+                        .json()
+                        .get("items"),
                 items -> items.size() == 1 && !items.get(0).get("process_instance_key").isNull())
             .get(0)
             .get("id")
@@ -345,15 +388,22 @@ class EngineAttackTests extends IntegrationTest {
 
     awaitIncident(forged);
     assertThat(victim.deliveredTexts(session)).containsExactly("Our offer");
-    assertThat(victim.api().get("/api/v2/follow-ups/" + rule.text("id") + "/contacts").json().get("items").get(0)
-            .get("round").asInt())
+    assertThat(
+            victim
+                .api()
+                .get("/api/v2/follow-ups/" + rule.text("id") + "/contacts")
+                .json()
+                .get("items")
+                .get(0)
+                .get("round")
+                .asInt())
         .isZero();
   }
 
   /**
    * Item 4: the node crashed between writing a row (with the current epoch) and starting its
-   * process, and comes back with the same epoch (a remote cluster keeps it). The row must not
-   * wait for ever: once older than the grace period it is started again.
+   * process, and comes back with the same epoch (a remote cluster keeps it). The row must not wait
+   * for ever: once older than the grace period it is started again.
    */
   @Test
   void rowWithoutAnInstanceOlderThanTheGracePeriodIsStartedAgain() {
@@ -373,22 +423,33 @@ class EngineAttackTests extends IntegrationTest {
     long restarted = awaitMessageInstance(victim, sent.text("id"));
     assertThat(restarted).isNotEqualTo(lost);
     await().atMost(Duration.ofSeconds(15)).until(() -> records.userTaskKey(restarted).isPresent());
-    assertThat(victim.api().post("/api/v2/approvals/" + sent.text("approval_id") + "/approve").status())
+    assertThat(
+            victim
+                .api()
+                .post("/api/v2/approvals/" + sent.text("approval_id") + "/approve")
+                .status())
         .isEqualTo(200);
     victim.awaitMessageStatus(sent.text("id"), "read");
   }
 
   private TestTenant tenantRequiringApproval() {
     TestTenant tenant = newTenant().allowingColdMessages();
-    assertThat(tenant.api().patch("/api/v2/tenant/settings", Map.of("require_approval", true)).status())
+    assertThat(
+            tenant
+                .api()
+                .patch("/api/v2/tenant/settings", Map.of("require_approval", true))
+                .status())
         .isEqualTo(200);
     return tenant;
   }
 
   private static Api.Response sendText(TestTenant tenant, String session, String text) {
     Api.Response sent =
-        tenant.api().post(
-            "/api/v2/messages/send", Map.of("session_id", session, "chat_id", "4915100007002", "message", text));
+        tenant
+            .api()
+            .post(
+                "/api/v2/messages/send",
+                Map.of("session_id", session, "chat_id", "4915100007002", "message", text));
     assertThat(sent.status()).as(sent.toString()).isEqualTo(201);
     assertThat(sent.text("status")).isEqualTo("pending");
     return sent;
@@ -397,8 +458,10 @@ class EngineAttackTests extends IntegrationTest {
   private static long awaitMessageInstance(TestTenant tenant, String messageId) {
     await()
         .atMost(Duration.ofSeconds(15))
-        .until(() -> tenant.api().get("/api/v2/messages/" + messageId).text("process_instance_key") != null);
-    return Long.parseLong(tenant.api().get("/api/v2/messages/" + messageId).text("process_instance_key"));
+        .until(() ->
+            tenant.api().get("/api/v2/messages/" + messageId).text("process_instance_key") != null);
+    return Long.parseLong(
+        tenant.api().get("/api/v2/messages/" + messageId).text("process_instance_key"));
   }
 
   private String campaignAwaitingApproval(TestTenant tenant, String session) {
@@ -406,9 +469,17 @@ class EngineAttackTests extends IntegrationTest {
         new TestGroups(jdbc)
             .create(tenant.id(), List.of(TestGroups.Member.of("4915100007011", "Ana")));
     Api.Response created =
-        tenant.api().post(
-            "/api/v2/bulk-send",
-            Map.of("session_id", session, "custom_group_id", group.toString(), "message_content", "Hello {name}"));
+        tenant
+            .api()
+            .post(
+                "/api/v2/bulk-send",
+                Map.of(
+                    "session_id",
+                    session,
+                    "custom_group_id",
+                    group.toString(),
+                    "message_content",
+                    "Hello {name}"));
     assertThat(created.status()).as(created.toString()).isEqualTo(201);
     String id = created.text("id");
     await()
@@ -438,7 +509,8 @@ class EngineAttackTests extends IntegrationTest {
 
   private long storedResourcesContaining(String marker) {
     return jdbc.sql(
-            "SELECT count(*) FROM workflow_deployment_resource WHERE position('" + marker
+            "SELECT count(*) FROM workflow_deployment_resource WHERE position('"
+                + marker
                 + "' IN convert_from(content, 'UTF8')) > 0")
         .query(Long.class)
         .single();
@@ -450,7 +522,9 @@ class EngineAttackTests extends IntegrationTest {
         .flatMap(NetworkInterface::inetAddresses)
         .filter(a -> a instanceof Inet4Address && !a.isLoopbackAddress() && !a.isLinkLocalAddress())
         .findFirst()
-        .orElseThrow(() -> new IllegalStateException("this machine has no non-loopback IPv4 address to test with"));
+        .orElseThrow(() ->
+            new IllegalStateException(
+                "this machine has no non-loopback IPv4 address to test with"));
   }
 
   private static boolean isUp(NetworkInterface ni) {

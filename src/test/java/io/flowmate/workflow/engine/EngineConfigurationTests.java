@@ -36,18 +36,19 @@ class EngineConfigurationTests {
   void remoteModeUsesTheClusterAndAStableEpoch() {
     runner
         .withPropertyValues("flowmate.engine.mode=remote")
-        .run(
-            context -> {
-              assertThat(context).doesNotHaveBean(EmbeddedEngine.class);
-              assertThat(context.getBean(EngineEpoch.class).value()).isEqualTo("remote:http://camunda:26500");
-              assertThat(context).hasSingleBean(HumanTasks.class);
-            });
+        .run(context -> {
+          assertThat(context).doesNotHaveBean(EmbeddedEngine.class);
+          assertThat(context.getBean(EngineEpoch.class).value())
+              .isEqualTo("remote:http://camunda:26500");
+          assertThat(context).hasSingleBean(HumanTasks.class);
+        });
   }
 
   @Test
   void aConfiguredEpochWinsSoThatAWipedClusterGetsItsInstancesBack() {
     runner
         .withPropertyValues("flowmate.engine.mode=remote", "flowmate.engine.epoch=cluster-2026-12")
-        .run(context -> assertThat(context.getBean(EngineEpoch.class).value()).isEqualTo("cluster-2026-12"));
+        .run(context ->
+            assertThat(context.getBean(EngineEpoch.class).value()).isEqualTo("cluster-2026-12"));
   }
 }

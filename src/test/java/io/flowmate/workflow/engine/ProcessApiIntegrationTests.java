@@ -25,7 +25,8 @@ class ProcessApiIntegrationTests extends IntegrationTest {
     Api.Response start = api.post("/api/v2/processes/messaging-approval/instances", Map.of());
 
     assertThat(list.status()).isEqualTo(200);
-    assertThat(list.json().get("items").findValuesAsText("bpmn_process_id")).contains("messaging-approval");
+    assertThat(list.json().get("items").findValuesAsText("bpmn_process_id"))
+        .contains("messaging-approval");
     var approval =
         java.util.stream.StreamSupport.stream(list.json().get("items").spliterator(), false)
             .filter(item -> item.get("bpmn_process_id").asText().equals("messaging-approval"))
@@ -41,27 +42,36 @@ class ProcessApiIntegrationTests extends IntegrationTest {
   void processDeployedByATenantIsListedAndStartsWithTheCallersTenant() {
     TestTenant tenant = newTenant();
     Api.Response deployed =
-        tenant.api().post(
-            "/api/v2/processes/deployments",
-            Map.of(
-                "resources",
-                java.util.List.of(
-                    Map.of(
-                        "name", "customer-welcome.bpmn",
-                        "content",
-                        Bpmn.convertToString(
-                            Bpmn.createExecutableProcess("customer-welcome").startEvent().endEvent().done())))));
+        tenant
+            .api()
+            .post(
+                "/api/v2/processes/deployments",
+                Map.of(
+                    "resources",
+                    java.util.List.of(
+                        Map.of(
+                            "name",
+                            "customer-welcome.bpmn",
+                            "content",
+                            Bpmn.convertToString(
+                                Bpmn.createExecutableProcess("customer-welcome")
+                                    .startEvent()
+                                    .endEvent()
+                                    .done())))));
     assertThat(deployed.status()).as(deployed.toString()).isEqualTo(201);
     assertThat(deployed.json().get("processes").findValuesAsText("bpmn_process_id"))
         .containsExactly("customer-welcome");
 
     Api.Response list = tenant.api().get("/api/v2/processes?limit=100");
     Api.Response started =
-        tenant.api().post(
-            "/api/v2/processes/customer-welcome/instances",
-            Map.of("variables", Map.of("customerId", "C-42", "tenantId", "someone-else")));
+        tenant
+            .api()
+            .post(
+                "/api/v2/processes/customer-welcome/instances",
+                Map.of("variables", Map.of("customerId", "C-42", "tenantId", "someone-else")));
 
-    assertThat(list.json().get("items").findValuesAsText("bpmn_process_id")).contains("customer-welcome");
+    assertThat(list.json().get("items").findValuesAsText("bpmn_process_id"))
+        .contains("customer-welcome");
     assertThat(started.status()).as(started.toString()).isEqualTo(201);
     long key = started.json().get("process_instance_key").asLong();
     assertThat(started.text("bpmn_process_id")).isEqualTo("customer-welcome");
@@ -73,7 +83,8 @@ class ProcessApiIntegrationTests extends IntegrationTest {
   void unknownAndInvalidProcessIdsAreClientErrors() {
     Api api = newTenant().api();
 
-    assertThat(api.post("/api/v2/processes/never-deployed/instances", Map.of()).status()).isEqualTo(404);
+    assertThat(api.post("/api/v2/processes/never-deployed/instances", Map.of()).status())
+        .isEqualTo(404);
     assertThat(api.post("/api/v2/processes/bad%20id!/instances", Map.of()).status()).isIn(400, 422);
   }
 

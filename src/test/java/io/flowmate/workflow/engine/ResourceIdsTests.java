@@ -12,7 +12,9 @@ class ResourceIdsTests {
 
   @Test
   void bpmnDefinesItsProcessIds() {
-    String xml = Bpmn.convertToString(Bpmn.createExecutableProcess("order-check").startEvent().endEvent().done());
+    String xml =
+        Bpmn.convertToString(
+            Bpmn.createExecutableProcess("order-check").startEvent().endEvent().done());
 
     assertThat(ResourceIds.of("order.bpmn", bytes(xml))).containsExactly("order-check");
   }
@@ -26,12 +28,15 @@ class ResourceIdsTests {
         </definitions>
         """;
 
-    assertThat(ResourceIds.of("policy.dmn", bytes(xml))).containsExactlyInAnyOrder("Graph", "leads-status-transition");
+    assertThat(ResourceIds.of("policy.dmn", bytes(xml)))
+        .containsExactlyInAnyOrder("Graph", "leads-status-transition");
   }
 
   @Test
   void formDefinesItsId() {
-    assertThat(ResourceIds.of("a.form", bytes("{\"id\": \"messaging-approval-form\", \"components\": []}")))
+    assertThat(
+            ResourceIds.of(
+                "a.form", bytes("{\"id\": \"messaging-approval-form\", \"components\": []}")))
         .containsExactly("messaging-approval-form");
   }
 
@@ -45,9 +50,11 @@ class ResourceIdsTests {
         <definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL">
           <process id="&secret;"/>
         </definitions>
-        """.strip();
+        """
+            .strip();
 
-    assertThatThrownBy(() -> ResourceIds.of("x.bpmn", bytes(xml))).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> ResourceIds.of("x.bpmn", bytes(xml)))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   private static byte[] bytes(String text) {

@@ -332,10 +332,20 @@ class GroupDetectionIntegrationTests extends IntegrationTest {
   @Test
   void aDetectedLeadIsScoredWithItsMessagesIntentOnPlansWithAi() {
     String text = "Hi! Our budget is 300k and we need 3 bedrooms";
-    JsonNode withAi = scoredLead(newTenant("business"), "4915100009101", text);
+    TestTenant business = newTenant("business");
+    JsonNode withAi = scoredLead(business, "4915100009101", text);
     assertThat(withAi.get("score_reason").asText()).contains("intent +3 (buying_intent)");
     assertThat(withAi.get("lead_score").asInt()).isGreaterThanOrEqualTo(8);
-    assertThat(withAi.get("suggested_status").asText()).isEqualTo("qualified");
+    // The suggestion is recorded by the process's last job, a moment after the score.
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .untilAsserted(() ->
+            assertThat(
+                    business
+                        .api()
+                        .get("/api/v2/leads/" + withAi.get("id").asText())
+                        .text("suggested_status"))
+                .isEqualTo("qualified"));
 
     JsonNode withoutAi = scoredLead(newTenant("starter"), "4915100009102", text);
     assertThat(withoutAi.get("score_reason").asText()).doesNotContain("intent");

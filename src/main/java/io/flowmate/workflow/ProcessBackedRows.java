@@ -2,6 +2,7 @@ package io.flowmate.workflow;
 
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,6 +42,57 @@ public final class ProcessBackedRows<T> {
     boolean claim(T row, String epoch);
 
     /** Records the row's instance, or none (null key and epoch: to be started again). */
+    void attach(UUID id, Long processInstanceKey, String epoch);
+
+    /**
+     * The table from the row's id and epoch and the three repository calls every process-backed
+     * table has (see {@code core.db.ProcessColumns}).
+     */
+    static <T> Table<T> of(
+        Function<T, UUID> id,
+        Function<T, String> engineEpoch,
+        Outside<T> outside,
+        Claim claim,
+        Attach attach) {
+      return new Table<>() {
+        @Override
+        public UUID id(T row) {
+          return id.apply(row);
+        }
+
+        @Override
+        public List<T> outside(String epoch, int limit) {
+          return outside.find(epoch, limit);
+        }
+
+        @Override
+        public boolean claim(T row, String epoch) {
+          return claim.claim(id.apply(row), engineEpoch.apply(row), epoch);
+        }
+
+        @Override
+        public void attach(UUID rowId, Long processInstanceKey, String epoch) {
+          attach.attach(rowId, processInstanceKey, epoch);
+        }
+      };
+    }
+  }
+
+  /** Rows that need an instance of {@code epoch} and have none (see {@link Table#outside}). */
+  @FunctionalInterface
+  public interface Outside<T> {
+    List<T> find(String epoch, int limit);
+  }
+
+  /** Takes a row over from {@code previousEpoch} for {@code epoch}; false if someone else did. */
+  @FunctionalInterface
+  public interface Claim {
+    boolean claim(UUID id, String previousEpoch, String epoch);
+  }
+
+  /** Records a row's instance (see {@link Table#attach}). */
+  @FunctionalInterface
+  public interface Attach {
     void attach(UUID id, Long processInstanceKey, String epoch);
   }
 

@@ -4,9 +4,7 @@ import io.flowmate.workflow.EngineReady;
 import io.flowmate.workflow.ProcessBackedRows;
 import io.flowmate.workflow.Processes;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.event.EventListener;
@@ -40,27 +38,12 @@ class ReportProcessStarter {
         new ProcessBackedRows<>(
             processes,
             "report",
-            new ProcessBackedRows.Table<>() {
-              @Override
-              public UUID id(Report report) {
-                return report.id();
-              }
-
-              @Override
-              public List<Report> outside(String epoch, int limit) {
-                return reports.liveOutside(epoch, limit);
-              }
-
-              @Override
-              public boolean claim(Report report, String epoch) {
-                return reports.claimForEpoch(report.id(), report.engineEpoch(), epoch);
-              }
-
-              @Override
-              public void attach(UUID id, Long processInstanceKey, String epoch) {
-                reports.attachProcess(id, processInstanceKey, epoch);
-              }
-            },
+            ProcessBackedRows.Table.of(
+                Report::id,
+                Report::engineEpoch,
+                reports::liveOutside,
+                reports::claimForEpoch,
+                reports::attachProcess),
             this::launch);
   }
 

@@ -4,9 +4,7 @@ import io.flowmate.leads.pipeline.LeadActivityRepository;
 import io.flowmate.workflow.EngineReady;
 import io.flowmate.workflow.ProcessBackedRows;
 import io.flowmate.workflow.Processes;
-import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.springframework.context.event.EventListener;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
@@ -29,27 +27,12 @@ public class LeadScoringProcessStarter {
         new ProcessBackedRows<>(
             processes,
             "lead scoring",
-            new ProcessBackedRows.Table<>() {
-              @Override
-              public UUID id(LeadActivityRepository.ScoringDue lead) {
-                return lead.id();
-              }
-
-              @Override
-              public List<LeadActivityRepository.ScoringDue> outside(String epoch, int limit) {
-                return leads.scoringDueOutside(epoch, limit);
-              }
-
-              @Override
-              public boolean claim(LeadActivityRepository.ScoringDue lead, String epoch) {
-                return leads.claimScoring(lead.id(), lead.engineEpoch(), epoch);
-              }
-
-              @Override
-              public void attach(UUID id, Long processInstanceKey, String epoch) {
-                leads.attachScoring(id, processInstanceKey, epoch);
-              }
-            },
+            ProcessBackedRows.Table.of(
+                LeadActivityRepository.ScoringDue::id,
+                LeadActivityRepository.ScoringDue::engineEpoch,
+                leads::scoringDueOutside,
+                leads::claimScoring,
+                leads::attachScoring),
             this::launch);
   }
 

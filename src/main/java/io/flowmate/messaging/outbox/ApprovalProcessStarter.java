@@ -10,9 +10,7 @@ import io.flowmate.workflow.ProcessBackedRows;
 import io.flowmate.workflow.Processes;
 import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.springframework.context.event.EventListener;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
@@ -37,27 +35,12 @@ class ApprovalProcessStarter {
         new ProcessBackedRows<>(
             processes,
             "message approval",
-            new ProcessBackedRows.Table<>() {
-              @Override
-              public UUID id(Message message) {
-                return message.id();
-              }
-
-              @Override
-              public List<Message> outside(String epoch, int limit) {
-                return messages.awaitingApprovalOutside(epoch, limit);
-              }
-
-              @Override
-              public boolean claim(Message message, String epoch) {
-                return messages.claimForEpoch(message.id(), message.engineEpoch(), epoch);
-              }
-
-              @Override
-              public void attach(UUID id, Long processInstanceKey, String epoch) {
-                messages.attachProcess(id, processInstanceKey, epoch);
-              }
-            },
+            ProcessBackedRows.Table.of(
+                Message::id,
+                Message::engineEpoch,
+                messages::awaitingApprovalOutside,
+                messages::claimForEpoch,
+                messages::attachProcess),
             this::launch);
   }
 

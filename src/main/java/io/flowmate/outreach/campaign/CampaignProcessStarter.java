@@ -9,10 +9,8 @@ import io.flowmate.workflow.ProcessBackedRows;
 import io.flowmate.workflow.Processes;
 import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import org.springframework.context.event.EventListener;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
@@ -45,27 +43,12 @@ class CampaignProcessStarter {
         new ProcessBackedRows<>(
             processes,
             "campaign",
-            new ProcessBackedRows.Table<>() {
-              @Override
-              public UUID id(Campaign campaign) {
-                return campaign.id();
-              }
-
-              @Override
-              public List<Campaign> outside(String epoch, int limit) {
-                return campaigns.liveOutside(epoch, limit);
-              }
-
-              @Override
-              public boolean claim(Campaign campaign, String epoch) {
-                return campaigns.claimForEpoch(campaign.id(), campaign.engineEpoch(), epoch);
-              }
-
-              @Override
-              public void attach(UUID id, Long processInstanceKey, String epoch) {
-                campaigns.attachProcess(id, processInstanceKey, epoch);
-              }
-            },
+            ProcessBackedRows.Table.of(
+                Campaign::id,
+                Campaign::engineEpoch,
+                campaigns::liveOutside,
+                campaigns::claimForEpoch,
+                campaigns::attachProcess),
             this::launch);
   }
 

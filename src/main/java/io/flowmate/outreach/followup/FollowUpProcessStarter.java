@@ -6,9 +6,7 @@ import io.flowmate.workflow.Processes;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.springframework.context.event.EventListener;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
@@ -40,27 +38,12 @@ class FollowUpProcessStarter {
         new ProcessBackedRows<>(
             processes,
             "follow-up",
-            new ProcessBackedRows.Table<>() {
-              @Override
-              public UUID id(FollowUp followUp) {
-                return followUp.id();
-              }
-
-              @Override
-              public List<FollowUp> outside(String epoch, int limit) {
-                return followUps.waitingOutside(epoch, limit);
-              }
-
-              @Override
-              public boolean claim(FollowUp followUp, String epoch) {
-                return followUps.claimForEpoch(followUp.id(), followUp.engineEpoch(), epoch);
-              }
-
-              @Override
-              public void attach(UUID id, Long processInstanceKey, String epoch) {
-                followUps.attachProcess(id, processInstanceKey, epoch);
-              }
-            },
+            ProcessBackedRows.Table.of(
+                FollowUp::id,
+                FollowUp::engineEpoch,
+                followUps::waitingOutside,
+                followUps::claimForEpoch,
+                followUps::attachProcess),
             this::launch);
   }
 

@@ -4,9 +4,7 @@ import io.flowmate.workflow.EngineReady;
 import io.flowmate.workflow.ProcessBackedRows;
 import io.flowmate.workflow.Processes;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.event.EventListener;
@@ -40,27 +38,12 @@ class ScheduledMessageProcessStarter {
         new ProcessBackedRows<>(
             processes,
             "schedule",
-            new ProcessBackedRows.Table<>() {
-              @Override
-              public UUID id(ScheduledMessage schedule) {
-                return schedule.id();
-              }
-
-              @Override
-              public List<ScheduledMessage> outside(String epoch, int limit) {
-                return schedules.liveOutside(epoch, limit);
-              }
-
-              @Override
-              public boolean claim(ScheduledMessage schedule, String epoch) {
-                return schedules.claimForEpoch(schedule.id(), schedule.engineEpoch(), epoch);
-              }
-
-              @Override
-              public void attach(UUID id, Long processInstanceKey, String epoch) {
-                schedules.attachProcess(id, processInstanceKey, epoch);
-              }
-            },
+            ProcessBackedRows.Table.of(
+                ScheduledMessage::id,
+                ScheduledMessage::engineEpoch,
+                schedules::liveOutside,
+                schedules::claimForEpoch,
+                schedules::attachProcess),
             this::launch);
   }
 

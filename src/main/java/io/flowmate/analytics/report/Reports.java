@@ -74,22 +74,7 @@ public class Reports {
         new ScheduleLifecycle<>(
             "Report",
             "report",
-            new ScheduleLifecycle.Rows<>() {
-              @Override
-              public Optional<Report> find(TenantId tenant, UUID id) {
-                return reports.find(tenant, id);
-              }
-
-              @Override
-              public Optional<Report> lock(TenantId tenant, UUID id) {
-                return reports.lock(tenant, id);
-              }
-
-              @Override
-              public void update(Report report, Instant now) {
-                reports.update(report, now);
-              }
-            },
+            ScheduleLifecycle.Rows.of(reports::find, reports::lock, reports::update),
             starter::signalChanged,
             this.settings.minimumInterval(),
             transaction,

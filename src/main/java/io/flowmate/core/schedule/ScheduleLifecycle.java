@@ -58,6 +58,38 @@ public final class ScheduleLifecycle<T extends Schedule<T>> {
     Optional<T> lock(TenantId tenant, UUID id);
 
     void update(T row, Instant now);
+
+    /** The rows from their repository's three calls. */
+    static <T> Rows<T> of(Lookup<T> find, Lookup<T> lock, Update<T> update) {
+      return new Rows<>() {
+        @Override
+        public Optional<T> find(TenantId tenant, UUID id) {
+          return find.find(tenant, id);
+        }
+
+        @Override
+        public Optional<T> lock(TenantId tenant, UUID id) {
+          return lock.find(tenant, id);
+        }
+
+        @Override
+        public void update(T row, Instant now) {
+          update.update(row, now);
+        }
+      };
+    }
+  }
+
+  /** A tenant's row by id (see {@link Rows}). */
+  @FunctionalInterface
+  public interface Lookup<T> {
+    Optional<T> find(TenantId tenant, UUID id);
+  }
+
+  /** Writes an edited row (see {@link Rows}). */
+  @FunctionalInterface
+  public interface Update<T> {
+    void update(T row, Instant now);
   }
 
   /** One page of a row's history (runs, occurrences), newest first. */

@@ -21,7 +21,6 @@ import io.flowmate.outreach.audience.MessageTemplate;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -73,22 +72,7 @@ class ScheduledMessages {
         new ScheduleLifecycle<>(
             "Scheduled message",
             "schedule",
-            new ScheduleLifecycle.Rows<>() {
-              @Override
-              public Optional<ScheduledMessage> find(TenantId tenant, UUID id) {
-                return schedules.find(tenant, id);
-              }
-
-              @Override
-              public Optional<ScheduledMessage> lock(TenantId tenant, UUID id) {
-                return schedules.lock(tenant, id);
-              }
-
-              @Override
-              public void update(ScheduledMessage schedule, Instant now) {
-                schedules.update(schedule, now);
-              }
-            },
+            ScheduleLifecycle.Rows.of(schedules::find, schedules::lock, schedules::update),
             starter::signalChanged,
             this.settings.minimumInterval(),
             transaction,

@@ -165,8 +165,7 @@ class ReportController {
                   "Repeat the request safely: the same key and body return the first report")
           @RequestHeader(name = "Idempotency-Key", required = false)
           String idempotencyKey) {
-    Reports.Accepted accepted =
-        reports.create(caller.tenantId(), request.draft(), key(idempotencyKey));
+    Reports.Accepted accepted = reports.create(caller.tenantId(), request.draft(), idempotencyKey);
     return ResponseEntity.status(accepted.replayed() ? HttpStatus.OK : HttpStatus.CREATED)
         .body(view(accepted.report(), null));
   }
@@ -254,7 +253,7 @@ class ReportController {
       @Parameter(description = "Repeat the request safely: the same key returns the first run")
           @RequestHeader(name = "Idempotency-Key", required = false)
           String idempotencyKey) {
-    Reports.Generated generated = reports.runNow(caller.tenantId(), id, key(idempotencyKey));
+    Reports.Generated generated = reports.runNow(caller.tenantId(), id, idempotencyKey);
     return ResponseEntity.status(generated.replayed() ? HttpStatus.OK : HttpStatus.CREATED)
         .body(runView(generated.run(), true));
   }
@@ -285,10 +284,6 @@ class ReportController {
   String runText(Caller caller, @PathVariable UUID id, @PathVariable UUID runId) {
     ReportRun run = reports.run(caller.tenantId(), id, runId);
     return run.text() == null ? "" : run.text();
-  }
-
-  private static String key(String idempotencyKey) {
-    return idempotencyKey == null || idempotencyKey.isBlank() ? null : idempotencyKey.strip();
   }
 
   private RunView runView(ReportRun run, boolean withContent) {

@@ -119,7 +119,7 @@ public class Reports {
                     .findByIdempotencyKey(tenant, key)
                     .map(earlier ->
                         new IdempotentCreate.Earlier<>(earlier.getKey(), earlier.getValue())),
-            () -> store(tenant, draft, idempotencyKey, requestHash));
+            key -> store(tenant, draft, key, requestHash));
     return new Accepted(outcome.value(), outcome.replayed());
   }
 
@@ -186,7 +186,7 @@ public class Reports {
                 reports
                     .runByIdempotencyKey(report.id(), key)
                     .map(run -> new IdempotentCreate.Earlier<>(run, null)),
-            () -> generate(report, idempotencyKey));
+            key -> generate(report, key));
     return new Generated(outcome.value(), outcome.replayed());
   }
 

@@ -8,7 +8,6 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.function.Function;
-import java.util.function.Supplier;
 import org.springframework.dao.DuplicateKeyException;
 
 /**
@@ -26,6 +25,8 @@ public final class IdempotentCreate {
       new ObjectMapper()
           .findAndRegisterModules()
           .configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
+
+  private static final int MAX_KEY_LENGTH = 255;
 
   /** What the create returned, and whether it was an earlier request's answer replayed. */
   public record Outcome<T>(T value, boolean replayed) {}
@@ -61,19 +62,22 @@ public final class IdempotentCreate {
   /**
    * Replays what an earlier request with {@code key} created, or creates it.
    *
-   * @param key the request's Idempotency-Key, or null (then it simply creates)
+   * @param header the request's Idempotency-Key header, or null (then it simply creates); checked
+   *     by {@link #key}
    * @param requestHash {@link #requestHash} of the request, or null if it has no body
    * @param what what is created, for the 422: "report"
    * @param earlier finds what a request with the key created, for the tenant
-   * @param create checks the request and creates, storing the key and hash; a {@link
-   *     DuplicateKeyException} means a request with the same key stored first
+   * @param create checks the request and creates, storing the key it is given (the checked key, or
+   *     null) and the hash; a {@link DuplicateKeyException} means a request with the same key
+   *     stored first
    */
   public static <T> Outcome<T> create(
-      String key,
+      String header,
       byte[] requestHash,
       String what,
       Function<String, Optional<Earlier<T>>> earlier,
-      Supplier<T> create) {
+      Function<String, T> create) {
+    String key = key(header);
     if (key != null) {
       Optional<Outcome<T>> replay = replay(key, requestHash, what, earlier);
       if (replay.isPresent()) {
@@ -81,7 +85,7 @@ public final class IdempotentCreate {
       }
     }
     try {
-      return new Outcome<>(create.get(), false);
+      return new Outcome<>(create.apply(key), false);
     } catch (DuplicateKeyException e) {
       if (key == null) {
         throw e;
@@ -89,6 +93,22 @@ public final class IdempotentCreate {
       // The same key arrived twice at once: the other request stored it first.
       return replay(key, requestHash, what, earlier).orElseThrow(() -> e);
     }
+  }
+
+  /**
+   * The key of an {@code Idempotency-Key} header, the same rule for every endpoint: absent is no
+   * key; surrounding spaces are dropped; blank or longer than 255 characters is a 422.
+   */
+  public static String key(String header) {
+    if (header == null) {
+      return null;
+    }
+    String key = header.strip();
+    if (key.isEmpty() || key.length() > MAX_KEY_LENGTH) {
+      throw ApiException.invalid(
+          "Idempotency-Key must be 1 to %d characters".formatted(MAX_KEY_LENGTH));
+    }
+    return key;
   }
 
   private static <T> Optional<Outcome<T>> replay(

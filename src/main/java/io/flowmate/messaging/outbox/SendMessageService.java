@@ -82,18 +82,17 @@ class SendMessageService {
   record Accepted(Message message, boolean replayed) {}
 
   Accepted accept(TenantId tenant, Draft draft, String idempotencyKey) {
-    String key = idempotencyKey(idempotencyKey);
     byte[] requestHash = requestHash(draft);
     IdempotentCreate.Outcome<Message> outcome =
         IdempotentCreate.create(
-            key,
+            idempotencyKey,
             requestHash,
             "message",
             k ->
                 messages
                     .findByIdempotencyKey(tenant, k)
                     .map(m -> new IdempotentCreate.Earlier<>(m, m.requestHash())),
-            () -> store(tenant, draft, key, requestHash));
+            key -> store(tenant, draft, key, requestHash));
     return new Accepted(outcome.value(), outcome.replayed());
   }
 
@@ -182,17 +181,6 @@ class SendMessageService {
               .formatted(field, text.length(), MAX_TEXT_LENGTH));
     }
     return text;
-  }
-
-  private static String idempotencyKey(String header) {
-    if (header == null) {
-      return null;
-    }
-    String key = header.trim();
-    if (key.isEmpty() || key.length() > 255) {
-      throw ApiException.invalid("Idempotency-Key must be 1 to 255 characters");
-    }
-    return key;
   }
 
   /**

@@ -114,7 +114,7 @@ class CampaignService {
                     .findByIdempotencyKey(tenant, key)
                     .map(earlier ->
                         new IdempotentCreate.Earlier<>(earlier.getKey(), earlier.getValue())),
-            () -> store(tenant, draft, idempotencyKey, requestHash));
+            key -> store(tenant, draft, key, requestHash));
     return new Accepted(outcome.value(), outcome.replayed());
   }
 

@@ -32,10 +32,10 @@ class IdempotentCreateTests {
         hash,
         "thing",
         k -> Optional.ofNullable(stored.get(k)),
-        () -> {
+        checkedKey -> {
           String value = "thing-" + creates.incrementAndGet();
-          if (key != null) {
-            stored.put(key, new IdempotentCreate.Earlier<>(value, hash));
+          if (checkedKey != null) {
+            stored.put(checkedKey, new IdempotentCreate.Earlier<>(value, hash));
           }
           return value;
         });
@@ -108,7 +108,7 @@ class IdempotentCreateTests {
             hash,
             "thing",
             k -> Optional.ofNullable(stored.get(k)),
-            () -> {
+            key -> {
               // Another request stored the key between the look-up and this insert.
               stored.put("k-1", new IdempotentCreate.Earlier<>("winner", hash));
               throw new DuplicateKeyException("idempotency key");
@@ -127,7 +127,7 @@ class IdempotentCreateTests {
                 new byte[] {1},
                 "thing",
                 k -> Optional.<IdempotentCreate.Earlier<String>>empty(),
-                () -> {
+                key -> {
                   throw other;
                 }))
         .isSameAs(other);
@@ -137,7 +137,7 @@ class IdempotentCreateTests {
                 new byte[] {1},
                 "thing",
                 k -> Optional.<IdempotentCreate.Earlier<String>>empty(),
-                () -> {
+                key -> {
                   throw other;
                 }))
         .isSameAs(other);
@@ -149,8 +149,29 @@ class IdempotentCreateTests {
 
     var outcome =
         IdempotentCreate.create(
-            "run-1", null, "run", k -> Optional.ofNullable(stored.get(k)), () -> "new run");
+            "run-1", null, "run", k -> Optional.ofNullable(stored.get(k)), k -> "new run");
 
     assertThat(outcome).isEqualTo(new IdempotentCreate.Outcome<>("run", true));
+  }
+
+  @Test
+  void theKeyIsStrippedSoARetryWithSpacesReplays() {
+    var first = create("k-1", new Draft("x", Map.of(), null));
+    var again = create("  k-1 ", new Draft("x", Map.of(), null));
+
+    assertThat(again).isEqualTo(new IdempotentCreate.Outcome<>(first.value(), true));
+    assertThat(stored).containsOnlyKeys("k-1");
+  }
+
+  @Test
+  void aBlankOrOverlongKeyIsRefusedWith422ByEveryEndpoint() {
+    for (String key : new String[] {"", "   ", "k".repeat(256)}) {
+      assertThatThrownBy(() -> create(key, new Draft("x", Map.of(), null)))
+          .isInstanceOfSatisfying(
+              ApiException.class,
+              e -> assertThat(e.getMessage()).contains("Idempotency-Key must be 1 to 255"));
+    }
+    assertThat(creates).hasValue(0);
+    assertThat(create("k".repeat(255), new Draft("x", Map.of(), null)).replayed()).isFalse();
   }
 }

@@ -21,10 +21,10 @@ public final class EngineEpoch {
    * The engine's identity as read.
    *
    * @param value the epoch, {@code engine:<uuid>}
-   * @param newEngine whether this read gave the engine its identity: it was new, so it holds no
-   *     instance started before
+   * @param freshEngine whether the engine is known to hold nothing started before this Flowmate
+   *     instance started: the embedded engine, started empty in this JVM
    */
-  public record Identity(String value, boolean newEngine) {}
+  public record Identity(String value, boolean freshEngine) {}
 
   private final Supplier<Identity> read;
   private volatile Identity identity;
@@ -59,9 +59,10 @@ public final class EngineEpoch {
   /**
    * Whether an instance recorded under {@code epoch} may still be alive on the current engine, so
    * that re-creating it must first cancel it. Never for another engine's identity (its keys mean
-   * nothing here: a new embedded engine hands out the same keys again), nor on an engine that was
-   * new when this instance first read it. Epochs recorded before engines had identities ({@code
-   * embedded:...}, {@code remote:...}) may name this very engine: their instances may be alive.
+   * nothing here: a new engine hands out the same keys again), nor for an in-memory engine of an
+   * earlier start ({@code embedded:...}), nor on an engine that started empty in this JVM. Other
+   * epochs recorded before engines had identities ({@code remote:<address>}, a configured one) may
+   * name this very cluster: their instances may be alive.
    */
   public boolean mayHoldInstancesOf(String epoch) {
     if (epoch == null) {
@@ -71,6 +72,6 @@ public final class EngineEpoch {
     if (epoch.equals(current.value())) {
       return true;
     }
-    return !isIdentity(epoch) && !current.newEngine();
+    return !current.freshEngine() && !isIdentity(epoch) && !epoch.startsWith("embedded:");
   }
 }

@@ -24,7 +24,9 @@ class EngineConfiguration {
 
   /** The same in both modes: the identity stored in the engine, read over gRPC. */
   @Bean
-  EngineEpoch engineEpoch(CamundaClient client) {
-    return new EngineEpoch(() -> EngineIdentity.read(client));
+  EngineEpoch engineEpoch(ObjectProvider<EmbeddedEngine> embedded, CamundaClient client) {
+    boolean startedHereEmpty = embedded.getIfAvailable() != null;
+    return new EngineEpoch(
+        () -> new EngineEpoch.Identity(EngineIdentity.read(client), startedHereEmpty));
   }
 }

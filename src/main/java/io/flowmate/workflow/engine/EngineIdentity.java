@@ -42,9 +42,9 @@ final class EngineIdentity {
   private EngineIdentity() {}
 
   /** The engine's identity; gives it one first if it has none. */
-  static EngineEpoch.Identity read(CamundaClient client) {
+  static String read(CamundaClient client) {
     try {
-      return new EngineEpoch.Identity(readVersion1(client), false);
+      return readVersion1(client);
     } catch (ClientStatusException e) {
       if (e.getStatusCode() != Status.Code.NOT_FOUND) {
         throw e;
@@ -58,8 +58,7 @@ final class EngineIdentity {
         .join();
     String read = readVersion1(client);
     log.info("The engine had no identity yet: it is {} from now on", read);
-    // Another instance may have deployed version 1 first: then the engine is not new to it.
-    return new EngineEpoch.Identity(read, read.equals(identity));
+    return read;
   }
 
   private static String readVersion1(CamundaClient client) {

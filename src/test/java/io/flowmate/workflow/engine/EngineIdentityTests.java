@@ -37,20 +37,19 @@ class EngineIdentityTests {
     CamundaClient first = client("http://127.0.0.1:" + port);
     CamundaClient second = client("http://localhost:" + port);
 
-    EngineEpoch.Identity given = EngineIdentity.read(first);
-    EngineEpoch.Identity readBySecond = EngineIdentity.read(second);
-    EngineEpoch.Identity readAgain = EngineIdentity.read(first);
+    String given = EngineIdentity.read(first);
+    String readBySecond = EngineIdentity.read(second);
+    String readAgain = EngineIdentity.read(first);
 
-    assertThat(EngineEpoch.isIdentity(given.value())).as(given.value()).isTrue();
-    assertThat(given.newEngine()).isTrue();
-    assertThat(readBySecond).isEqualTo(new EngineEpoch.Identity(given.value(), false));
-    assertThat(readAgain).isEqualTo(readBySecond);
+    assertThat(EngineEpoch.isIdentity(given)).as(given).isTrue();
+    assertThat(readBySecond).isEqualTo(given);
+    assertThat(readAgain).isEqualTo(given);
   }
 
   @Test
   void aFreshEngineHasAnIdentityOfItsOwn() {
-    String one = EngineIdentity.read(client("http://127.0.0.1:" + startEngine())).value();
-    String other = EngineIdentity.read(client("http://127.0.0.1:" + startEngine())).value();
+    String one = EngineIdentity.read(client("http://127.0.0.1:" + startEngine()));
+    String other = EngineIdentity.read(client("http://127.0.0.1:" + startEngine()));
 
     assertThat(other).isNotEqualTo(one);
   }
@@ -64,7 +63,7 @@ class EngineIdentityTests {
             client("http://127.0.0.1:" + port),
             client("http://localhost:" + port));
 
-    List<EngineEpoch.Identity> read =
+    List<String> read =
         clients.stream()
             .map(c -> CompletableFuture.supplyAsync(() -> EngineIdentity.read(c)))
             .toList()
@@ -72,22 +71,23 @@ class EngineIdentityTests {
             .map(CompletableFuture::join)
             .toList();
 
-    assertThat(read.stream().map(EngineEpoch.Identity::value).distinct()).hasSize(1);
-    assertThat(read.stream().filter(EngineEpoch.Identity::newEngine)).hasSize(1);
+    assertThat(read.stream().distinct()).hasSize(1);
   }
 
   @Test
-  void onlyAnotherEnginesIdentityRulesOutThatAnOldInstanceIsAliveHere() {
-    EngineEpoch fresh = new EngineEpoch(() -> new EngineEpoch.Identity(identity(1), true));
-    EngineEpoch joined = new EngineEpoch(() -> new EngineEpoch.Identity(identity(1), false));
+  void onlyEpochsThatMayNameThisClusterHaveTheirOldInstancesCancelled() {
+    EngineEpoch cluster = new EngineEpoch(() -> new EngineEpoch.Identity(identity(1), false));
+    EngineEpoch embedded = new EngineEpoch(() -> new EngineEpoch.Identity(identity(1), true));
 
-    assertThat(joined.mayHoldInstancesOf(identity(1))).isTrue();
-    assertThat(joined.mayHoldInstancesOf(identity(2))).isFalse();
-    assertThat(joined.mayHoldInstancesOf("remote:http://camunda:26500")).isTrue();
-    assertThat(joined.mayHoldInstancesOf(null)).isFalse();
-    // A new engine holds nothing started before it, whatever the recorded epoch says.
-    assertThat(fresh.mayHoldInstancesOf("embedded:1f0e6f7a-0000-4000-8000-000000000000")).isFalse();
-    assertThat(fresh.mayHoldInstancesOf(identity(2))).isFalse();
+    assertThat(cluster.mayHoldInstancesOf(identity(1))).isTrue();
+    assertThat(cluster.mayHoldInstancesOf(identity(2))).as("another engine").isFalse();
+    assertThat(cluster.mayHoldInstancesOf("remote:http://camunda:26500")).isTrue();
+    assertThat(cluster.mayHoldInstancesOf("embedded:1f0e6f7a-0000-4000-8000-000000000000"))
+        .as("an in-memory engine of an earlier start")
+        .isFalse();
+    assertThat(cluster.mayHoldInstancesOf(null)).isFalse();
+    // An engine started empty in this JVM holds nothing started before, whatever was recorded.
+    assertThat(embedded.mayHoldInstancesOf("remote:http://camunda:26500")).isFalse();
   }
 
   private static String identity(int n) {

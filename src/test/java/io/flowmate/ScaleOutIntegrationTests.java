@@ -75,6 +75,7 @@ class ScaleOutIntegrationTests {
     properties.put("flowmate.gateway.waha.timeout", "5s");
     properties.put("flowmate.admin.api-rate-limit-enabled", false);
     properties.put("flowmate.outreach.campaigns.minimum-delay", "0s");
+    properties.put("flowmate.live-events.share-across-instances", true);
     // A job pushed to the instance that is stopped goes to the other one after this.
     properties.put("camunda.client.worker.defaults.timeout", "PT10S");
     // The first engine of a test JVM on a busy machine may take longer than 10 s to deploy.

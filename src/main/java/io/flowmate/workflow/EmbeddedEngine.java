@@ -30,7 +30,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.TimeoutException;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.slf4j.Logger;
@@ -44,10 +43,10 @@ import org.springframework.stereotype.Component;
  * {@code flowmate.engine.port} that the Camunda client (and Camunda Modeler) connect to.
  *
  * <p>It keeps all state in memory: a restart loses every process instance, which is why PostgreSQL
- * is the source of truth and each start gets a new {@link #epoch()}. It has no REST API, so the one
- * REST-only command Flowmate needs, completing a Camunda user task, is written straight onto the
- * engine's log ({@link #completeUserTask}); that touches engine internals and is pinned to the
- * engine version in the POM.
+ * is the source of truth and each start is a new engine with an identity of its own (see {@link
+ * EngineEpoch}). It has no REST API, so the one REST-only command Flowmate needs, completing a
+ * Camunda user task, is written straight onto the engine's log ({@link #completeUserTask}); that
+ * touches engine internals and is pinned to the engine version in the POM.
  */
 @Component
 @ConditionalOnProperty(
@@ -60,7 +59,6 @@ public class EmbeddedEngine implements DisposableBean {
 
   private final ZeebeTestEngine engine;
   private final int port;
-  private final String epoch = "embedded:" + UUID.randomUUID();
   private final ObjectMapper json = new ObjectMapper();
   private final LogWriter logWriter;
   private final LogStreamReader deploymentLogReader;
@@ -137,11 +135,6 @@ public class EmbeddedEngine implements DisposableBean {
       throw new IllegalStateException(
           "This version of the embedded engine does not have the expected internals", e);
     }
-  }
-
-  /** A new value for every engine start: process instances of other epochs no longer exist. */
-  public String epoch() {
-    return epoch;
   }
 
   /** Moves the engine clock forward, firing due timers (process tests use this, never sleeps). */

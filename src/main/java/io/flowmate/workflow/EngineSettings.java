@@ -17,16 +17,13 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param deploymentOwner the tenant that owns what is deployed straight to the embedded engine's
  *     gRPC port (Camunda Modeler, zbctl); unset, such processes are listed to and startable by no
  *     tenant through the API
- * @param epoch identifies the remote cluster's state; change it only when the cluster's data was
- *     wiped so that Flowmate re-creates every process instance it needs
  */
 @ConfigurationProperties("flowmate.engine")
 public record EngineSettings(
     @DefaultValue("embedded") Mode mode,
     @DefaultValue("26500") int port,
     @DefaultValue("127.0.0.1") String address,
-    UUID deploymentOwner,
-    String epoch) {
+    UUID deploymentOwner) {
 
   public enum Mode {
     EMBEDDED,

@@ -17,7 +17,14 @@ import org.slf4j.LoggerFactory;
  * start in this epoch was lost (no instance key after a grace period, see {@code
  * core.db.ProcessColumns}), takes each over for this epoch (once, however many nodes or threads
  * try) and starts its instance again. It runs when the engine is ready and periodically, in both
- * engine modes. A start the engine refused leaves the row without a key, for the next run.
+ * engine modes, on one Flowmate instance at a time (the others skip the run). A start the engine
+ * refused leaves the row without a key, for the next run.
+ *
+ * <p>Before a row's instance is started again, its old instance is cancelled if it may still be
+ * alive on this engine (an epoch recorded before engines had identities, see {@link
+ * EngineEpoch#mayHoldInstancesOf}): an old follow-up or schedule instance left running would send a
+ * second time. An instance the engine no longer has is fine; an engine that cannot answer leaves
+ * the row, with its old key, for the next run.
  */
 public final class ProcessBackedRows<T> {
 
@@ -31,6 +38,12 @@ public final class ProcessBackedRows<T> {
   public interface Table<T> {
 
     UUID id(T row);
+
+    /** The instance the row recorded last, or null. */
+    Long processInstanceKey(T row);
+
+    /** The epoch that instance belongs to, or null. */
+    String engineEpoch(T row);
 
     /**
      * Up to {@code limit} rows that should have a live instance but whose instance is not of {@code
@@ -50,6 +63,7 @@ public final class ProcessBackedRows<T> {
      */
     static <T> Table<T> of(
         Function<T, UUID> id,
+        Function<T, Long> processInstanceKey,
         Function<T, String> engineEpoch,
         Outside<T> outside,
         Claim claim,
@@ -58,6 +72,16 @@ public final class ProcessBackedRows<T> {
         @Override
         public UUID id(T row) {
           return id.apply(row);
+        }
+
+        @Override
+        public Long processInstanceKey(T row) {
+          return processInstanceKey.apply(row);
+        }
+
+        @Override
+        public String engineEpoch(T row) {
+          return engineEpoch.apply(row);
         }
 
         @Override
@@ -159,6 +183,10 @@ public final class ProcessBackedRows<T> {
    * @return how many instances were started
    */
   public int reconcile() {
+    return processes.exclusively("reconcile " + kind, this::reconcileHere).orElse(0);
+  }
+
+  private int reconcileHere() {
     String epoch = processes.epoch();
     int started = 0;
     while (true) {
@@ -166,7 +194,9 @@ public final class ProcessBackedRows<T> {
       int progress = 0;
       boolean refused = false;
       for (T row : page) {
-        if (table.claim(row, epoch)) {
+        if (!retireOldInstance(row)) {
+          refused = true;
+        } else if (table.claim(row, epoch)) {
           if (start(row)) {
             progress++;
           } else {
@@ -179,6 +209,32 @@ public final class ProcessBackedRows<T> {
       if (page.size() < PAGE || progress == 0 || refused) {
         return started;
       }
+    }
+  }
+
+  /**
+   * Makes sure the row's old instance is gone before a new one starts: cancels it if it may still
+   * be alive on this engine.
+   *
+   * @return false if the engine could not say (the row waits, keeping its old key)
+   */
+  private boolean retireOldInstance(T row) {
+    Long key = table.processInstanceKey(row);
+    if (key == null || !processes.mayHoldInstancesOf(table.engineEpoch(row))) {
+      return true;
+    }
+    try {
+      if (processes.cancelIfExists(key)) {
+        log.info("Cancelled the old process instance {} of {} {}", key, kind, table.id(row));
+      }
+      return true;
+    } catch (RuntimeException e) {
+      log.warn(
+          "Could not cancel the old process instance of {} {}; retrying later: {}",
+          kind,
+          table.id(row),
+          e.getMessage());
+      return false;
     }
   }
 }

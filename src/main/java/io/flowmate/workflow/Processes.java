@@ -1,11 +1,16 @@
 package io.flowmate.workflow;
 
 import io.camunda.client.CamundaClient;
+import io.camunda.client.api.command.ClientStatusException;
 import io.camunda.client.api.command.CreateProcessInstanceCommandStep1.CreateProcessInstanceCommandStep3;
 import io.camunda.client.api.response.ProcessInstanceEvent;
+import io.flowmate.core.db.ClusterLocks;
 import io.flowmate.workflow.engine.ProcessCatalog;
+import io.grpc.Status;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
 import org.springframework.stereotype.Service;
 
 /**
@@ -18,11 +23,13 @@ public class Processes {
   private final CamundaClient client;
   private final EngineEpoch epoch;
   private final ProcessCatalog catalog;
+  private final ClusterLocks locks;
 
-  Processes(CamundaClient client, EngineEpoch epoch, ProcessCatalog catalog) {
+  Processes(CamundaClient client, EngineEpoch epoch, ProcessCatalog catalog, ClusterLocks locks) {
     this.client = client;
     this.epoch = epoch;
     this.catalog = catalog;
+    this.locks = locks;
   }
 
   /** An instance just created, with the epoch to record next to its key. */
@@ -97,7 +104,37 @@ public class Processes {
     client.newCancelInstanceCommand(processInstanceKey).send().join();
   }
 
+  /**
+   * Cancels the instance if the engine still has it.
+   *
+   * @return false if the engine had no such instance (any more)
+   */
+  public boolean cancelIfExists(long processInstanceKey) {
+    try {
+      cancel(processInstanceKey);
+      return true;
+    } catch (ClientStatusException e) {
+      if (e.getStatusCode() == Status.Code.NOT_FOUND) {
+        return false;
+      }
+      throw e;
+    }
+  }
+
   public String epoch() {
     return epoch.value();
+  }
+
+  /** See {@link EngineEpoch#mayHoldInstancesOf}. */
+  public boolean mayHoldInstancesOf(String recordedEpoch) {
+    return epoch.mayHoldInstancesOf(recordedEpoch);
+  }
+
+  /**
+   * Runs the work on one Flowmate instance at a time (of all those sharing the database); empty if
+   * another runs it now.
+   */
+  public <T> Optional<T> exclusively(String name, Supplier<T> work) {
+    return locks.exclusively(name, work);
   }
 }

@@ -63,6 +63,16 @@ public final class AppInstance implements AutoCloseable {
     return context.getBean(type);
   }
 
+  /** The HTTP port it listens on. */
+  public int port() {
+    return context.getWebServer().getPort();
+  }
+
+  /** Publishes an application event inside this instance. */
+  public void publish(Object event) {
+    context.publishEvent(event);
+  }
+
   @Override
   public void close() {
     context.close();

@@ -1,7 +1,13 @@
 package io.flowmate.workflow;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyLong;
+import static org.mockito.ArgumentMatchers.anyString;
+import static org.mockito.Mockito.doReturn;
 import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
 import java.util.ArrayList;
@@ -10,9 +16,11 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -30,6 +38,16 @@ class ProcessBackedRowsTests {
     @Override
     public UUID id(Row row) {
       return row.id();
+    }
+
+    @Override
+    public Long processInstanceKey(Row row) {
+      return row.key();
+    }
+
+    @Override
+    public String engineEpoch(Row row) {
+      return row.epoch();
     }
 
     @Override
@@ -59,12 +77,20 @@ class ProcessBackedRowsTests {
   final MemoryTable table = new MemoryTable();
   final AtomicLong keys = new AtomicLong(100);
   final List<UUID> launched = new ArrayList<>();
+  final List<String> steps = new ArrayList<>();
   final Map<UUID, RuntimeException> refusals = new HashMap<>();
   ProcessBackedRows<Row> rows;
 
   @BeforeEach
   void setUp() {
     when(processes.epoch()).thenReturn("epoch-2");
+    when(processes.exclusively(anyString(), any()))
+        .thenAnswer(call -> Optional.ofNullable(call.<Supplier<?>>getArgument(1).get()));
+    // "legacy-..." stands for an epoch recorded before engines had identities: maybe this engine.
+    when(processes.mayHoldInstancesOf(anyString()))
+        .thenAnswer(call -> call.<String>getArgument(0).startsWith("legacy-"));
+    when(processes.cancelIfExists(anyLong()))
+        .thenAnswer(call -> steps.add("cancel " + call.getArgument(0)));
     rows =
         new ProcessBackedRows<>(
             processes,
@@ -75,6 +101,7 @@ class ProcessBackedRowsTests {
                 throw refusals.get(row.id());
               }
               launched.add(row.id());
+              steps.add("launch " + row.id());
               return new Processes.StartedInstance(keys.incrementAndGet(), 1, 1, "epoch-2");
             });
   }
@@ -152,5 +179,45 @@ class ProcessBackedRowsTests {
 
     assertThat(rows.reconcile()).isEqualTo(99);
     assertThat(launched).hasSize(99);
+  }
+
+  @Test
+  void anInstanceThatMayStillBeAliveOnThisEngineIsCancelledBeforeItsRowIsStartedAgain() {
+    Row row = add(8L, "legacy-remote");
+
+    assertThat(rows.reconcile()).isEqualTo(1);
+
+    assertThat(steps).containsExactly("cancel 8", "launch " + row.id());
+    assertThat(table.rows.get(row.id())).isEqualTo(new Row(row.id(), 101L, "epoch-2"));
+  }
+
+  @Test
+  void anInstanceOfAnotherEngineIsNeverCancelled() {
+    Row row = add(8L, "epoch-1");
+
+    assertThat(rows.reconcile()).isEqualTo(1);
+
+    verify(processes, never()).cancelIfExists(anyLong());
+    assertThat(launched).containsExactly(row.id());
+  }
+
+  @Test
+  void aRowWhoseOldInstanceCannotBeCancelledNowKeepsItsKeyForTheNextRun() {
+    Row row = add(8L, "legacy-remote");
+    when(processes.cancelIfExists(8L)).thenThrow(new IllegalStateException("engine unreachable"));
+
+    assertThat(rows.reconcile()).isZero();
+
+    assertThat(launched).isEmpty();
+    assertThat(table.rows.get(row.id())).isEqualTo(row);
+  }
+
+  @Test
+  void whileAnotherFlowmateInstanceReconcilesThisOneStartsNothing() {
+    add(8L, "epoch-1");
+    doReturn(Optional.empty()).when(processes).exclusively(anyString(), any());
+
+    assertThat(rows.reconcile()).isZero();
+    assertThat(launched).isEmpty();
   }
 }

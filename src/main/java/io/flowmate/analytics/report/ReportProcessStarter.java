@@ -40,6 +40,7 @@ class ReportProcessStarter {
             "report",
             ProcessBackedRows.Table.of(
                 Report::id,
+                Report::processInstanceKey,
                 Report::engineEpoch,
                 reports::liveOutside,
                 reports::claimForEpoch,

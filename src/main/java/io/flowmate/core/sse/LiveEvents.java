@@ -32,8 +32,9 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 /**
  * Server-Sent Events to browsers and clients: modules publish what happened for a tenant (a
  * session's status, a message's delivery, a detected lead); each open stream receives the events
- * its filter and its key's scopes accept. In memory and best effort: a client that reconnects reads
- * the current state from the REST API.
+ * its filter and its key's scopes accept, whichever Flowmate instance it is connected to (other
+ * instances' events arrive through {@link LiveEventRelay}). In memory and best effort: a client
+ * that reconnects reads the current state from the REST API.
  *
  * <p>Publishing never waits for a client. An event is handed over once its transaction commits (so
  * nothing rolled back is announced, and no transaction waits on a socket), into each stream's
@@ -73,10 +74,23 @@ public class LiveEvents {
   private final Map<TenantId, List<Subscriber>> subscribers = new ConcurrentHashMap<>();
   private final LiveEventsSettings settings;
   private final ObjectProvider<ChatHistoryGate> chatHistory;
+  private final LiveEventRelay relay;
 
-  LiveEvents(LiveEventsSettings settings, ObjectProvider<ChatHistoryGate> chatHistory) {
+  LiveEvents(
+      LiveEventsSettings settings,
+      ObjectProvider<ChatHistoryGate> chatHistory,
+      LiveEventRelay relay) {
     this.settings = settings;
     this.chatHistory = chatHistory;
+    this.relay = relay;
+    relay.connect(this::dispatch, this::watchedTenants);
+  }
+
+  private List<TenantId> watchedTenants() {
+    return subscribers.entrySet().stream()
+        .filter(e -> !e.getValue().isEmpty())
+        .map(Map.Entry::getKey)
+        .toList();
   }
 
   /**
@@ -110,6 +124,9 @@ public class LiveEvents {
             "This tenant already has %d open event streams, the most it may hold: close one first"
                 .formatted(settings.maxStreamsPerTenant()));
       }
+      if (list.isEmpty()) {
+        relay.watchingChanged();
+      }
       list.add(subscriber);
     }
     initial.stream().filter(subscriber::wants).forEach(subscriber::offer);
@@ -121,25 +138,49 @@ public class LiveEvents {
   }
 
   /**
-   * Announces an event to the tenant's open streams: once the current transaction commits (never,
-   * if it rolls back), at once outside one. Never blocks on a client.
+   * Announces an event to the tenant's open streams, on this instance and on the other Flowmate
+   * instances sharing the database: once the current transaction commits (never, if it rolls back),
+   * at once outside one. Never blocks on a client.
    */
   public void publish(TenantId tenant, UUID sessionId, String name, Map<String, Object> data) {
-    if (subscribers.getOrDefault(tenant, List.of()).isEmpty()) {
+    publish(tenant, sessionId, name, data, relay.watchedElsewhere(tenant));
+  }
+
+  /**
+   * Announces an event to the tenant's streams on this instance only: for events every instance
+   * computes for its own streams (a campaign's progress).
+   */
+  public void publishHere(TenantId tenant, UUID sessionId, String name, Map<String, Object> data) {
+    publish(tenant, sessionId, name, data, false);
+  }
+
+  private void publish(
+      TenantId tenant, UUID sessionId, String name, Map<String, Object> data, boolean elsewhere) {
+    boolean here = !subscribers.getOrDefault(tenant, List.of()).isEmpty();
+    if (!here && !elsewhere) {
       return;
     }
     LiveEvent event =
         new LiveEvent(name, sessionId, Collections.unmodifiableMap(new LinkedHashMap<>(data)));
+    Runnable announce =
+        () -> {
+          if (here) {
+            dispatch(tenant, event);
+          }
+          if (elsewhere) {
+            relay.forward(tenant, event);
+          }
+        };
     if (TransactionSynchronizationManager.isSynchronizationActive()) {
       TransactionSynchronizationManager.registerSynchronization(
           new TransactionSynchronization() {
             @Override
             public void afterCommit() {
-              dispatch(tenant, event);
+              announce.run();
             }
           });
     } else {
-      dispatch(tenant, event);
+      announce.run();
     }
   }
 

@@ -35,6 +35,34 @@ class DetectionRepository {
 
   record Sender(UUID groupId, String sender, Instant at) {}
 
+  /**
+   * Claims the messages for examination; answers those no one claimed before (committed or not: a
+   * claim another transaction holds makes this one wait for its outcome).
+   */
+  Set<UUID> claimExamined(List<UUID> messageIds, Instant now) {
+    if (messageIds.isEmpty()) {
+      return Set.of();
+    }
+    return new HashSet<>(
+        jdbc.sql(
+                """
+                INSERT INTO leads_group_examined (message_id, examined_at)
+                SELECT id, :now FROM unnest(CAST(:ids AS uuid[])) AS id
+                ON CONFLICT (message_id) DO NOTHING
+                RETURNING message_id
+                """)
+            .param("ids", messageIds.toArray(UUID[]::new))
+            .param("now", timestamp(now))
+            .query(UUID.class)
+            .list());
+  }
+
+  int forgetExaminedBefore(Instant cutoff) {
+    return jdbc.sql("DELETE FROM leads_group_examined WHERE examined_at < :cutoff")
+        .param("cutoff", timestamp(cutoff))
+        .update();
+  }
+
   /** Records the senders not seen in their group before; answers those ("group sender" keys). */
   Set<String> recordFirstSenders(List<Sender> senders) {
     Set<String> first = new HashSet<>();

@@ -125,7 +125,7 @@ class GroupDetection implements DisposableBean {
   }
 
   /** A message of a monitored group, waiting to be examined. */
-  private record Noticed(UUID messageId) {}
+  record Noticed(UUID messageId) {}
 
   @EventListener
   void onMessageReceived(MessageReceived received) {
@@ -321,7 +321,6 @@ class GroupDetection implements DisposableBean {
     List<GroupMessages.Inbound> messages =
         groupMessages.incoming(batch.stream().map(Noticed::messageId).toList());
     List<Verdict> verdicts = new ArrayList<>(messages.size());
-    List<DetectionRepository.Sender> candidates = new ArrayList<>();
     Map<UUID, String> ownNumbers = new HashMap<>();
     for (GroupMessages.Inbound message : messages) {
       GroupWatch.SessionWatch session = watch.session(message.sessionId());
@@ -342,13 +341,7 @@ class GroupDetection implements DisposableBean {
                 mentions(
                     message.text(),
                     ownNumbers.computeIfAbsent(message.sessionId(), this::ownNumber));
-            case FIRST_MESSAGE -> {
-              if (senderKey != null) {
-                candidates.add(
-                    new DetectionRepository.Sender(group.groupId(), senderKey, message.at()));
-              }
-              yield false; // decided once the first senders are recorded
-            }
+            case FIRST_MESSAGE -> false; // decided once the first senders are recorded
             case AI_ANALYSIS -> {
               analysis =
                   classifier.classify(message.text(), keywords, group.script().monitorPrompt());
@@ -362,15 +355,46 @@ class GroupDetection implements DisposableBean {
       return;
     }
     List<LeadDetected> detected = new ArrayList<>();
-    transaction.executeWithoutResult(status -> detected.addAll(write(verdicts, candidates)));
+    List<Verdict> ours = new ArrayList<>();
+    transaction.executeWithoutResult(status -> {
+      // Another Flowmate instance may be examining the same messages (its catch-up after a start
+      // reads what this one is examining): each message is examined by whoever records it first.
+      Set<UUID> claimed =
+          detection.claimExamined(
+              verdicts.stream().map(v -> v.message().messageId()).toList(), clock.instant());
+      verdicts.stream().filter(v -> claimed.contains(v.message().messageId())).forEach(ours::add);
+      detected.addAll(write(ours));
+    });
     examined.addAndGet(batch.size());
-    announce(verdicts, detected);
+    announce(ours, detected);
+    forgetOldClaimsHourly();
+  }
+
+  private volatile Instant claimsForgotten = Instant.EPOCH;
+
+  /** Claims outlive any catch-up that could read their message again by far after a day. */
+  private void forgetOldClaimsHourly() {
+    Instant now = clock.instant();
+    if (claimsForgotten.isBefore(now.minus(Duration.ofHours(1)))) {
+      claimsForgotten = now;
+      try {
+        detection.forgetExaminedBefore(now.minus(Duration.ofDays(1)));
+      } catch (RuntimeException e) {
+        log.warn("Could not forget old examined-message claims: {}", e.getMessage());
+      }
+    }
   }
 
   /** Writes the batch's outcome; answers the leads detected. */
-  private List<LeadDetected> write(
-      List<Verdict> verdicts, List<DetectionRepository.Sender> candidates) {
+  private List<LeadDetected> write(List<Verdict> verdicts) {
     Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+    List<DetectionRepository.Sender> candidates = new ArrayList<>();
+    for (Verdict v : verdicts) {
+      if (v.group().mode() == MonitorMode.FIRST_MESSAGE && v.senderKey() != null) {
+        candidates.add(
+            new DetectionRepository.Sender(v.group().groupId(), v.senderKey(), v.message().at()));
+      }
+    }
     Set<String> firstSenders = detection.recordFirstSenders(firstOfEach(candidates));
     List<Verdict> decided = new ArrayList<>(verdicts.size());
     for (Verdict v : verdicts) {

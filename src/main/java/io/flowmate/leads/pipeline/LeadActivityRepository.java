@@ -50,7 +50,8 @@ public class LeadActivityRepository {
   // ---- scoring
 
   /** A lead waiting for its score, and the engine epoch of the instance that scores it, if any. */
-  public record ScoringDue(UUID id, TenantId tenantId, String engineEpoch) {}
+  public record ScoringDue(
+      UUID id, TenantId tenantId, Long processInstanceKey, String engineEpoch) {}
 
   public List<ScoringDue> scoringDueOutside(String epoch, int limit) {
     return scoringProcess.liveOutside(
@@ -58,7 +59,10 @@ public class LeadActivityRepository {
         limit,
         (rs, row) ->
             new ScoringDue(
-                uuid(rs, "id"), new TenantId(uuid(rs, "tenant_id")), rs.getString("engine_epoch")));
+                uuid(rs, "id"),
+                new TenantId(uuid(rs, "tenant_id")),
+                rs.getObject("process_instance_key", Long.class),
+                rs.getString("engine_epoch")));
   }
 
   public boolean claimScoring(UUID leadId, String previousEpoch, String epoch) {

@@ -29,6 +29,7 @@ public class LeadScoringProcessStarter {
             "lead scoring",
             ProcessBackedRows.Table.of(
                 LeadActivityRepository.ScoringDue::id,
+                LeadActivityRepository.ScoringDue::processInstanceKey,
                 LeadActivityRepository.ScoringDue::engineEpoch,
                 leads::scoringDueOutside,
                 leads::claimScoring,

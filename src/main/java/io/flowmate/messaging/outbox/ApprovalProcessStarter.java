@@ -37,6 +37,7 @@ class ApprovalProcessStarter {
             "message approval",
             ProcessBackedRows.Table.of(
                 Message::id,
+                Message::processInstanceKey,
                 Message::engineEpoch,
                 messages::awaitingApprovalOutside,
                 messages::claimForEpoch,

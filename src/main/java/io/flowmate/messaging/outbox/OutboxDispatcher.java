@@ -151,7 +151,21 @@ public class OutboxDispatcher implements DisposableBean {
     this.transaction = transaction;
     this.clock = clock;
     this.pacer =
-        new SendPacer(sendHistory::sendTimesSince, settings.governor().gapJitter(), random);
+        new SendPacer(
+            sendHistory::sendTimesSince,
+            new SendPacer.Slots() {
+              @Override
+              public Instant next(UUID sessionId) {
+                return senderStates.nextSendAt(sessionId);
+              }
+
+              @Override
+              public void set(UUID sessionId, Instant slot) {
+                senderStates.setNextSendAt(sessionId, slot);
+              }
+            },
+            settings.governor().gapJitter(),
+            random);
     AtomicInteger threads = new AtomicInteger();
     this.lanes =
         Executors.newFixedThreadPool(
@@ -235,6 +249,15 @@ public class OutboxDispatcher implements DisposableBean {
         }
         pausedUntil.remove(sessionId);
       }
+      // Paced, one lane of all instances sends for the number at a time: it takes the number's
+      // turn (until its send sets the next slot, or for a lease if it dies meanwhile).
+      Instant turnHeldUntil = limits == null ? null : now.plus(settings.claimLease());
+      if (turnHeldUntil != null
+          && !senderStates.takeTurn(session.tenantId(), sessionId, now, turnHeldUntil)) {
+        pausedUntil.put(sessionId, now.plus(settings.retryDelay()));
+        return;
+      }
+      boolean sent = false;
       // Paced, the pacer allows one send now: claim one message, not a batch to give back.
       try (Claim claim = claim(sessionId, now, limits == null ? CLAIM_BATCH : 1)) {
         if (claim.messages().isEmpty()) {
@@ -252,9 +275,13 @@ public class OutboxDispatcher implements DisposableBean {
                 false,
                 clock.instant());
           } else {
-            sendOne(batch, claim, message);
+            sent |= sendOne(batch, claim, message);
           }
           claim.settled(message.id());
+        }
+      } finally {
+        if (turnHeldUntil != null && !sent) {
+          senderStates.giveBackTurn(sessionId, turnHeldUntil, clock.instant());
         }
       }
     }
@@ -362,15 +389,19 @@ public class OutboxDispatcher implements DisposableBean {
         limits);
   }
 
-  /** Sends one claimed message (or fails it, or puts it back to wait for the reach-out lock). */
-  private void sendOne(Batch batch, Claim claim, Message message) {
+  /**
+   * Sends one claimed message (or fails it, or puts it back to wait for the reach-out lock).
+   *
+   * @return whether WhatsApp accepted it
+   */
+  private boolean sendOne(Batch batch, Claim claim, Message message) {
     Instant now = clock.instant();
     SessionInfo session = batch.session();
     if (!message.content().is(MessageType.REACTION)) {
       Optional<SendPolicy.Refusal> refusal = batch.policy().check(message.chatId(), null);
       if (refusal.isPresent()) {
         fail(claim, message, "not sent: " + refusal.get().reason(), now);
-        return;
+        return false;
       }
     }
     Optional<Pause> lock = reachoutLock(batch, message, now);
@@ -378,7 +409,7 @@ public class OutboxDispatcher implements DisposableBean {
       // Only this message waits: the number may still write to contacts it knows.
       messages.requeue(
           message.id(), claim.token(), lock.get().until(), lock.get().reason(), false, now);
-      return;
+      return false;
     }
     try {
       // First, so that media that cannot be downloaded fails the message before "typing…" shows.
@@ -388,7 +419,7 @@ public class OutboxDispatcher implements DisposableBean {
         log.warn(
             "Message {} is no longer held by this lane's claim (its lease lapsed); not sent here",
             message.id());
-        return;
+        return false;
       }
       SendReceipt receipt =
           transport.send(
@@ -400,12 +431,14 @@ public class OutboxDispatcher implements DisposableBean {
       if (batch.limits() != null) {
         pacer.sent(session.id(), batch.limits(), receipt.acceptedAt(), message.sendGap());
       }
+      return true;
     } catch (TransportException e) {
       failOrRetry(claim, message, e.getMessage(), e.retryable());
     } catch (RuntimeException e) {
       log.warn("Transport error on message {}", message.id(), e);
       failOrRetry(claim, message, "transport error: " + e.getMessage(), true);
     }
+    return false;
   }
 
   /** The message must wait until then, for this reason. */

@@ -7,9 +7,7 @@ import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.ZoneId;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.random.RandomGenerator;
 
 /**
@@ -61,15 +59,26 @@ class SendPacer {
   private static final Duration HOUR = Duration.ofHours(1);
   private static final Duration DAY = Duration.ofDays(1);
 
+  /**
+   * The earliest instant of each number's next send, drawn when it last sent. Kept in the database
+   * ({@code messaging_sender_state.next_send_at}), not here: every Flowmate instance sending for
+   * the number must space its sends from the same slot.
+   */
+  interface Slots {
+    /** The number's next slot, or null if none was drawn yet. */
+    Instant next(UUID sessionId);
+
+    void set(UUID sessionId, Instant slot);
+  }
+
   private final History history;
+  private final Slots slots;
   private final double jitter;
   private final RandomGenerator random;
 
-  /** The earliest instant of each number's next send, drawn when it last sent. */
-  private final Map<UUID, Instant> nextSlot = new ConcurrentHashMap<>();
-
-  SendPacer(History history, double jitter, RandomGenerator random) {
+  SendPacer(History history, Slots slots, double jitter, RandomGenerator random) {
     this.history = history;
+    this.slots = slots;
     this.jitter = Math.max(0, Math.min(0.9, jitter));
     this.random = random;
   }
@@ -83,9 +92,10 @@ class SendPacer {
     Verdict verdict = window(lastDay, now, MINUTE, limits.perMinute(), "messages per minute");
     verdict = later(verdict, window(lastDay, now, HOUR, limits.perHour(), "messages per hour"));
     verdict = later(verdict, window(lastDay, now, DAY, limits.perDay(), "messages per day"));
-    Instant slot =
-        nextSlot.computeIfAbsent(
-            sessionId, id -> lastDay.isEmpty() ? now : lastDay.getLast().plus(meanGap(limits)));
+    Instant slot = slots.next(sessionId);
+    if (slot == null) {
+      slot = lastDay.isEmpty() ? now : lastDay.getLast().plus(meanGap(limits));
+    }
     if (slot.isAfter(now)) {
       verdict = later(verdict, new Verdict(slot, "spacing sends (randomised gap)"));
     }
@@ -105,7 +115,7 @@ class SendPacer {
       long spread = campaignGap.max().toMillis() - min;
       gapMillis = Math.max(gapMillis, min + (spread == 0 ? 0 : random.nextLong(spread + 1)));
     }
-    nextSlot.put(sessionId, at.plusMillis(Math.max(gapMillis, 1)));
+    slots.set(sessionId, at.plusMillis(Math.max(gapMillis, 1)));
   }
 
   private static Duration meanGap(Limits limits) {

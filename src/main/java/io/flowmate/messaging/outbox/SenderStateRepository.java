@@ -87,4 +87,56 @@ public class SenderStateRepository {
         .param("now", timestamp(now))
         .update();
   }
+
+  /** When the number may send next, as drawn after its last send; null if never drawn. */
+  Instant nextSendAt(UUID sessionId) {
+    return jdbc.sql("SELECT next_send_at FROM messaging_sender_state WHERE session_id = :session")
+        .param("session", sessionId)
+        .query((rs, row) -> instant(rs, "next_send_at"))
+        .optional()
+        .orElse(null);
+  }
+
+  /** Records when the number may send next (the row exists: its turn was taken first). */
+  void setNextSendAt(UUID sessionId, Instant at) {
+    jdbc.sql("UPDATE messaging_sender_state SET next_send_at = :at WHERE session_id = :session")
+        .param("session", sessionId)
+        .param("at", timestamp(at))
+        .update();
+  }
+
+  /**
+   * Takes the number's turn to send, unless another lane (of any instance) holds it: moves the
+   * number's next send to {@code holdUntil} if it is due by {@code now}. The holder sets the real
+   * next send after its send ({@link #setNextSendAt}) or gives the turn back ({@link
+   * #giveBackTurn}); a holder that died frees it at {@code holdUntil}.
+   */
+  boolean takeTurn(TenantId tenant, UUID sessionId, Instant now, Instant holdUntil) {
+    return jdbc.sql(
+                """
+                INSERT INTO messaging_sender_state AS s (session_id, tenant_id, next_send_at, updated_at)
+                VALUES (:session, :tenant, :hold, :now)
+                ON CONFLICT (session_id) DO UPDATE SET next_send_at = EXCLUDED.next_send_at
+                WHERE s.next_send_at IS NULL OR s.next_send_at <= :now
+                """)
+            .param("session", sessionId)
+            .param("tenant", tenant.value())
+            .param("hold", timestamp(holdUntil))
+            .param("now", timestamp(now))
+            .update()
+        == 1;
+  }
+
+  /** Gives back a turn taken for nothing (no message was sent), if it is still held. */
+  void giveBackTurn(UUID sessionId, Instant heldUntil, Instant now) {
+    jdbc.sql(
+            """
+            UPDATE messaging_sender_state SET next_send_at = :now
+            WHERE session_id = :session AND next_send_at = :held
+            """)
+        .param("session", sessionId)
+        .param("held", timestamp(heldUntil))
+        .param("now", timestamp(now))
+        .update();
+  }
 }

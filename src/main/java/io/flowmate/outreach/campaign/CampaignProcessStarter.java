@@ -45,6 +45,7 @@ class CampaignProcessStarter {
             "campaign",
             ProcessBackedRows.Table.of(
                 Campaign::id,
+                Campaign::processInstanceKey,
                 Campaign::engineEpoch,
                 campaigns::liveOutside,
                 campaigns::claimForEpoch,

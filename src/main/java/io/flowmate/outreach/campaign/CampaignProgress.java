@@ -178,7 +178,7 @@ public class CampaignProgress {
             Map<String, Object> now = of(campaign);
             if (!now.equals(lastSent.get(id))) {
               lastSent.put(id, now);
-              live.publish(tenant, null, PROGRESS, event(id, now).data());
+              live.publishHere(tenant, null, PROGRESS, event(id, now).data());
             }
             if (campaign.status().isFinished()) {
               live.end(tenant, event(id, now));

@@ -40,6 +40,7 @@ class FollowUpProcessStarter {
             "follow-up",
             ProcessBackedRows.Table.of(
                 FollowUp::id,
+                FollowUp::processInstanceKey,
                 FollowUp::engineEpoch,
                 followUps::waitingOutside,
                 followUps::claimForEpoch,

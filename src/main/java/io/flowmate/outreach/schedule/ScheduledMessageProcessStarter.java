@@ -40,6 +40,7 @@ class ScheduledMessageProcessStarter {
             "schedule",
             ProcessBackedRows.Table.of(
                 ScheduledMessage::id,
+                ScheduledMessage::processInstanceKey,
                 ScheduledMessage::engineEpoch,
                 schedules::liveOutside,
                 schedules::claimForEpoch,

@@ -3,7 +3,6 @@ package io.flowmate.workflow.engine;
 import io.camunda.client.CamundaClient;
 import io.flowmate.workflow.EmbeddedEngine;
 import io.flowmate.workflow.EngineEpoch;
-import io.flowmate.workflow.EngineSettings;
 import io.flowmate.workflow.approval.HumanTasks;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
@@ -23,17 +22,11 @@ class EngineConfiguration {
         client.newCompleteUserTaskCommand(userTaskKey).variables(variables).send().join();
   }
 
+  /** The same in both modes: the identity stored in the engine, read over gRPC. */
   @Bean
-  EngineEpoch engineEpoch(
-      ObjectProvider<EmbeddedEngine> embedded, EngineSettings settings, CamundaClient client) {
-    EmbeddedEngine engine = embedded.getIfAvailable();
-    if (engine != null) {
-      return new EngineEpoch(engine.epoch());
-    }
-    String epoch = settings.epoch();
+  EngineEpoch engineEpoch(ObjectProvider<EmbeddedEngine> embedded, CamundaClient client) {
+    boolean startedHereEmpty = embedded.getIfAvailable() != null;
     return new EngineEpoch(
-        epoch != null && !epoch.isBlank()
-            ? epoch
-            : "remote:" + client.getConfiguration().getGrpcAddress());
+        () -> new EngineEpoch.Identity(EngineIdentity.read(client), startedHereEmpty));
   }
 }

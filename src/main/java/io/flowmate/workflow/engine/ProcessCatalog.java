@@ -79,6 +79,8 @@ public class ProcessCatalog {
     this.client = client;
     this.settings = settings;
     this.clock = clock;
+    // The engine's identity is the engine's, not a deployment anyone may keep, restore or replace.
+    builtInIds.add(EngineIdentity.PROCESS_ID);
   }
 
   /** Flowmate's own models from {@code bpmn/} and {@code dmn/}. */
@@ -233,6 +235,17 @@ public class ProcessCatalog {
   }
 
   private void capture(EngineDeployment deployment) {
+    if (deployment.definedIds().contains(EngineIdentity.PROCESS_ID)) {
+      // The engine's identity: kept by the engine alone. Restored on a fresh engine, it would make
+      // that engine look like the one before, whose instances are gone.
+      return;
+    }
+    if (deployment.duplicatesOnly()
+        && deployment.processes().stream()
+            .allMatch(p -> ownDefinitionKeys.contains(p.processDefinitionKey()))) {
+      // Another Flowmate instance on this engine deployed the same models: nothing changed.
+      return;
+    }
     List<String> names =
         deployment.resources().stream().map(EngineDeployment.Resource::name).toList();
     if (deployment.definedIds().stream().anyMatch(builtInIds::contains)) {

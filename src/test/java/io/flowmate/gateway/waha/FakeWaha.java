@@ -444,12 +444,32 @@ public final class FakeWaha {
     }
   }
 
+  /**
+   * Posts these bytes, signed, to another receiver than the webhook target, at once: WAHA behind a
+   * load balancer reaching another Flowmate instance.
+   */
+  public Delivery deliverTo(URI target, byte[] body) {
+    try {
+      return send(target, body, signatureHeaders(body));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   private Delivery send(byte[] body, Map<String, String> headers)
       throws IOException, InterruptedException {
     URI target = webhookTarget;
     if (target == null) {
       throw new IllegalStateException("No webhook target: call webhookTarget(...) first");
     }
+    return send(target, body, headers);
+  }
+
+  private Delivery send(URI target, byte[] body, Map<String, String> headers)
+      throws IOException, InterruptedException {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(target)
             .timeout(Duration.ofSeconds(10))

@@ -32,6 +32,7 @@ import org.springframework.context.ApplicationEvent;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.PayloadApplicationEvent;
+import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
  * Lead detection end to end: group messages written through the simulated WhatsApp are stored,
@@ -42,6 +43,8 @@ class GroupDetectionIntegrationTests extends IntegrationTest {
 
   @Autowired ConfigurableApplicationContext context;
   @Autowired MonitoredGroups monitoredGroups;
+  @Autowired GroupDetection detection;
+  @Autowired JdbcClient jdbc;
 
   /**
    * What the application published, every test's tenants mixed: tests look at their own tenant's.
@@ -95,6 +98,41 @@ class GroupDetectionIntegrationTests extends IntegrationTest {
 
   private static long leadCount(TestTenant tenant) {
     return tenant.api().get("/api/v2/leads").json().get("total").asLong();
+  }
+
+  /**
+   * Two Flowmate instances: the catch-up of one that just started reads messages the other has
+   * examined (or is examining). Each message counts, makes its lead and is announced once.
+   */
+  @Test
+  void aMessageExaminedByOneInstanceIsNotExaminedAgainByAnother() {
+    TestTenant tenant = newTenant();
+    String session = tenant.workingSession();
+    String madridWa = tenant.simulatedGroup(session, "Madrid flats", "4915100002101");
+    String madrid =
+        monitored(
+            tenant,
+            session,
+            madridWa,
+            Map.of("monitor_mode", "keywords", "monitor_keywords", List.of("budget")));
+    tenant.groupMessage(session, madridWa, "4915100002101", "Our budget is 200k");
+    tenant.groupMessage(session, madridWa, "4915100002102", "Hello all");
+    awaitProcessed(tenant, madrid, 2);
+    List<UUID> received =
+        jdbc.sql("SELECT id FROM messaging_message WHERE chat_id = :chat AND direction = 'inbound'")
+            .param("chat", madridWa)
+            .query(UUID.class)
+            .list();
+    assertThat(received).hasSize(2);
+    await().atMost(Duration.ofSeconds(10)).until(() -> groupMessages(tenant.id()).size() == 2);
+
+    detection.detect(received.stream().map(GroupDetection.Noticed::new).toList());
+
+    JsonNode group = tenant.api().get(GROUPS + "/" + madrid).json();
+    assertThat(group.get("messages_processed").asLong()).isEqualTo(2);
+    assertThat(group.get("leads_detected").asLong()).isEqualTo(1);
+    assertThat(leadsDetected(tenant.id())).hasSize(1);
+    assertThat(groupMessages(tenant.id())).hasSize(2);
   }
 
   /** "Alert me when someone in my property groups says budget, bedrooms or viewing." */

@@ -8,8 +8,10 @@ import java.time.Instant;
 import java.time.LocalTime;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
 import org.junit.jupiter.api.RepeatedTest;
@@ -27,6 +29,21 @@ class SendPacerTests {
   private static final UUID SESSION = UUID.randomUUID();
   private static final Instant START = Instant.parse("2026-11-24T10:00:00Z");
 
+  /** The slots as the database keeps them: one per number, whichever pacer drew it. */
+  static final class MemorySlots implements SendPacer.Slots {
+    private final Map<UUID, Instant> slots = new HashMap<>();
+
+    @Override
+    public Instant next(UUID sessionId) {
+      return slots.get(sessionId);
+    }
+
+    @Override
+    public void set(UUID sessionId, Instant slot) {
+      slots.put(sessionId, slot);
+    }
+  }
+
   /** Tries to send at random moments for a simulated day; returns the instants it was allowed. */
   private static List<Instant> simulate(long seed, SendPacer.Limits limits, Duration length) {
     return simulate(seed, limits, length, null);
@@ -39,6 +56,7 @@ class SendPacerTests {
     SendPacer pacer =
         new SendPacer(
             (session, since) -> sends.stream().filter(s -> !s.isBefore(since)).toList(),
+            new MemorySlots(),
             0.5,
             new Random(seed + 1));
     Instant now = START;
@@ -118,6 +136,42 @@ class SendPacerTests {
     assertThat(gaps).allMatch(gap -> gap >= 1_500, "no gap below half the 3 s mean");
   }
 
+  /**
+   * Two Flowmate instances pace one number: each has its own pacer, and they share what the
+   * database shares (the number's sends and its next slot). Their sends together keep the gap one
+   * pacer would keep; a pacer that remembered its slot in memory would send right after the other.
+   */
+  @Test
+  void twoInstancesPacingOneNumberKeepTheGapOfOne() {
+    SendPacer.Limits limits =
+        new SendPacer.Limits(20, 10_000, 100_000, ZoneId.of("UTC"), null, null);
+    List<Instant> sends = new ArrayList<>();
+    SendPacer.History history =
+        (session, since) -> sends.stream().filter(s -> !s.isBefore(since)).toList();
+    MemorySlots database = new MemorySlots();
+    List<SendPacer> instances =
+        List.of(
+            new SendPacer(history, database, 0.5, new Random(1)),
+            new SendPacer(history, database, 0.5, new Random(2)));
+    Random random = new Random(3);
+    Instant now = START;
+    while (now.isBefore(START.plus(Duration.ofHours(1)))) {
+      SendPacer instance = instances.get(random.nextInt(2));
+      if (instance.decide(SESSION, limits, now).allowsNow()) {
+        sends.add(now);
+        instance.sent(SESSION, limits, now, null);
+      }
+      now = now.plusMillis(1 + random.nextInt(400));
+    }
+
+    assertThat(sends.size()).as("about 20 a minute").isBetween(20 * 60 / 2, 20 * 60);
+    for (int i = 1; i < sends.size(); i++) {
+      assertThat(Duration.between(sends.get(i - 1), sends.get(i)).toMillis())
+          .as("no gap below half the 3 s mean")
+          .isGreaterThanOrEqualTo(1_500);
+    }
+  }
+
   @Test
   void aCampaignsDelayRangeSpacesSendsBeyondTheGovernorsGap() {
     Outbox.SendGap thirtySecondsToTwoMinutes =
@@ -144,7 +198,11 @@ class SendPacerTests {
         new SendPacer.Limits(
             60, 100, 500, ZoneId.of("Europe/Berlin"), LocalTime.of(21, 0), LocalTime.of(8, 0));
     SendPacer pacer =
-        new SendPacer((s, since) -> List.of(), 0.5, java.util.random.RandomGenerator.getDefault());
+        new SendPacer(
+            (s, since) -> List.of(),
+            new MemorySlots(),
+            0.5,
+            java.util.random.RandomGenerator.getDefault());
 
     // 22:30 in Berlin (UTC+1 in November): quiet until 08:00 Berlin = 07:00 UTC.
     SendPacer.Verdict night = pacer.decide(SESSION, limits, Instant.parse("2026-11-24T21:30:00Z"));

@@ -3,6 +3,7 @@ package io.flowmate.workflow.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.Mockito.RETURNS_DEEP_STUBS;
 import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.verifyNoInteractions;
 import static org.mockito.Mockito.when;
 
 import io.camunda.client.CamundaClient;
@@ -15,7 +16,10 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
-/** With {@code flowmate.engine.mode=remote} nothing embedded starts and the epoch is stable. */
+/**
+ * With {@code flowmate.engine.mode=remote} nothing embedded starts; the epoch is read from the
+ * engine, lazily (see {@code EngineIdentityTests}).
+ */
 class EngineConfigurationTests {
 
   private final ApplicationContextRunner runner =
@@ -33,22 +37,14 @@ class EngineConfigurationTests {
   }
 
   @Test
-  void remoteModeUsesTheClusterAndAStableEpoch() {
+  void remoteModeUsesTheClusterAndReadsTheEpochOnlyWhenAsked() {
     runner
         .withPropertyValues("flowmate.engine.mode=remote")
         .run(context -> {
           assertThat(context).doesNotHaveBean(EmbeddedEngine.class);
-          assertThat(context.getBean(EngineEpoch.class).value())
-              .isEqualTo("remote:http://camunda:26500");
+          assertThat(context).hasSingleBean(EngineEpoch.class);
           assertThat(context).hasSingleBean(HumanTasks.class);
+          verifyNoInteractions(context.getBean(CamundaClient.class).newCreateInstanceCommand());
         });
-  }
-
-  @Test
-  void aConfiguredEpochWinsSoThatAWipedClusterGetsItsInstancesBack() {
-    runner
-        .withPropertyValues("flowmate.engine.mode=remote", "flowmate.engine.epoch=cluster-2026-12")
-        .run(context ->
-            assertThat(context.getBean(EngineEpoch.class).value()).isEqualTo("cluster-2026-12"));
   }
 }

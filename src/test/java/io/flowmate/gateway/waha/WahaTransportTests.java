@@ -634,7 +634,8 @@ class WahaTransportTests {
                 FakeWaha.API_KEY,
                 FakeWaha.SECRET,
                 FakeWaha.WEBHOOK_URL,
-                timeout));
+                timeout),
+            null);
     return new WahaTransport(settings, RestClient.builder(), Clock.systemUTC());
   }
 }

@@ -89,8 +89,14 @@ class LivenessWatchdog {
       fixedDelayString = "${flowmate.gateway.liveness.check-interval:30s}",
       initialDelayString = "${flowmate.gateway.liveness.check-interval:30s}")
   void scheduledCheck() {
-    if (settings.enabled()) {
+    if (!settings.enabled()) {
+      return;
+    }
+    try {
       check();
+    } catch (RuntimeException e) {
+      // The database is unreachable, say: the next round tries again.
+      log.warn("Liveness check failed: {}", e.toString());
     }
   }
 

@@ -11,8 +11,16 @@ import io.flowmate.support.MutableClock;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -46,7 +54,9 @@ class SessionLivenessIntegrationTests extends IntegrationTest {
    * forward.
    */
   private void catchUpWithWaha() {
-    Instant now = Instant.now().plusSeconds(1);
+    // In whole milliseconds: PostgreSQL keeps microseconds, and a send rounded up would look
+    // younger than the silence threshold by a few nanoseconds.
+    Instant now = Instant.now().plusSeconds(1).truncatedTo(ChronoUnit.MILLIS);
     if (clock.instant().isBefore(now)) {
       clock.set(now);
     }
@@ -157,6 +167,39 @@ class SessionLivenessIntegrationTests extends IntegrationTest {
       assertThat(restartCalls(name)).isEqualTo(4);
       assertThat(stream.lines().stream().filter("event:session.unhealthy"::equals)).hasSize(1);
     }
+  }
+
+  @Test
+  void twoInstancesCheckingAtOnceRestartTheSessionOnce() throws Exception {
+    TestTenant tenant = newTenant().allowingColdMessages();
+    String session = workingSession(tenant);
+    String name = transportName(session);
+    sendAndAwaitSent(tenant, session, "4915100000403", "Your table is booked");
+    clock.advance(Duration.ofMinutes(5));
+
+    // The same silent session judged by two checks at the same moment, as two instances would.
+    ExecutorService instances = Executors.newFixedThreadPool(2);
+    try {
+      CountDownLatch together = new CountDownLatch(1);
+      List<Future<?>> checks = new ArrayList<>();
+      for (int instance = 0; instance < 2; instance++) {
+        checks.add(
+            instances.submit(() -> {
+              together.await();
+              watchdog.check();
+              return null;
+            }));
+      }
+      together.countDown();
+      for (Future<?> check : checks) {
+        check.get(30, TimeUnit.SECONDS);
+      }
+    } finally {
+      instances.shutdownNow();
+    }
+
+    assertThat(restartCalls(name)).isEqualTo(1);
+    assertThat(tenant.api().get("/api/v2/sessions/" + session + "/restarts").json()).hasSize(1);
   }
 
   private String workingSession(TestTenant tenant) {

@@ -2,6 +2,7 @@ package io.flowmate.gateway;
 
 import io.flowmate.core.ChatId;
 import io.flowmate.core.api.ApiException;
+import io.flowmate.core.api.Page;
 import io.flowmate.core.api.PageQuery;
 import io.flowmate.core.security.Caller;
 import io.flowmate.core.security.RequiresScope;
@@ -183,18 +184,15 @@ class SessionController {
       summary = "Restarts of the session by the liveness watchdog, newest first",
       description =
           "Why each happened (cause silent, probe_failed or not_working, and reason) and what came"
-              + " of it (outcome awaiting_activity, recovered, no_effect or failed). X-Total-Count"
-              + " has the total.")
-  List<SessionRestarts.Restart> restarts(
+              + " of it (outcome awaiting_activity, recovered, no_effect or failed).")
+  Page<SessionRestarts.Restart> restarts(
       Caller caller,
       @PathVariable UUID id,
       @RequestParam(required = false) Integer limit,
-      @RequestParam(required = false) Integer offset,
-      HttpServletResponse response) {
+      @RequestParam(required = false) Integer offset) {
     sessions.get(caller.tenantId(), id);
     PageQuery page = PageQuery.of(limit, offset);
-    response.setHeader("X-Total-Count", Long.toString(restarts.count(id)));
-    return restarts.list(id, page.limit(), page.offset());
+    return Page.of(restarts.list(id, page.limit(), page.offset()), restarts.count(id), page);
   }
 
   @GetMapping("/{id}/qr")

@@ -80,12 +80,15 @@ class SessionLivenessIntegrationTests extends IntegrationTest {
       assertThat(restartCalls(name)).isEqualTo(1);
       Api.Response restarts = tenant.api().get("/api/v2/sessions/" + session + "/restarts");
       assertThat(restarts.status()).as(restarts.toString()).isEqualTo(200);
-      assertThat(restarts.header("X-Total-Count")).isEqualTo("1");
-      JsonNode restart = restarts.json().get(0);
+      assertThat(restarts.json().path("total").asInt()).isEqualTo(1);
+      JsonNode restart = restarts.json().path("items").get(0);
       assertThat(restart.path("cause").asText()).isEqualTo("silent");
       assertThat(restart.path("reason").asText())
           .startsWith("WhatsApp sent nothing (no ack, no message) for 5 min");
       assertThat(restart.path("outcome").asText()).isEqualTo("awaiting_activity");
+      assertThat(newTenant().api().get("/api/v2/sessions/" + session + "/restarts").status())
+          .as("another tenant's session")
+          .isEqualTo(404);
       JsonNode shown = tenant.api().get("/api/v2/sessions/" + session).json();
       assertThat(shown.path("last_restart").path("id").asText())
           .isEqualTo(restart.path("id").asText());
@@ -108,7 +111,7 @@ class SessionLivenessIntegrationTests extends IntegrationTest {
 
       assertThat(restartCalls(name)).isEqualTo(1);
       JsonNode settled =
-          tenant.api().get("/api/v2/sessions/" + session + "/restarts").json().get(0);
+          tenant.api().get("/api/v2/sessions/" + session + "/restarts").json().path("items").get(0);
       assertThat(settled.path("outcome").asText()).isEqualTo("recovered");
       stream.awaitLine(line -> line.equals("event:session.recovered"));
       assertThat(stream.lines()).doesNotContain("event:session.unhealthy");
@@ -149,7 +152,8 @@ class SessionLivenessIntegrationTests extends IntegrationTest {
       stream.awaitLine(line -> line.equals("event:session.unhealthy"));
       JsonNode shown = tenant.api().get("/api/v2/sessions/" + session).json();
       assertThat(shown.path("unhealthy_since").isNull()).isFalse();
-      JsonNode restarts = tenant.api().get("/api/v2/sessions/" + session + "/restarts").json();
+      JsonNode restarts =
+          tenant.api().get("/api/v2/sessions/" + session + "/restarts").json().path("items");
       assertThat(restarts).hasSize(3);
       assertThat(restarts)
           .allSatisfy(r -> assertThat(r.path("outcome").asText()).isEqualTo("no_effect"));
@@ -199,7 +203,14 @@ class SessionLivenessIntegrationTests extends IntegrationTest {
     }
 
     assertThat(restartCalls(name)).isEqualTo(1);
-    assertThat(tenant.api().get("/api/v2/sessions/" + session + "/restarts").json()).hasSize(1);
+    assertThat(
+            tenant
+                .api()
+                .get("/api/v2/sessions/" + session + "/restarts")
+                .json()
+                .path("total")
+                .asInt())
+        .isEqualTo(1);
   }
 
   private String workingSession(TestTenant tenant) {

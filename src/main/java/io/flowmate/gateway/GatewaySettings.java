@@ -13,12 +13,14 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param transport {@code simulator} (default, no WhatsApp account needed) or {@code waha}
  * @param simulator how the simulated phones behave
  * @param waha where WAHA runs and how it authenticates
+ * @param liveness how working sessions are watched for the "working but deaf" failure
  */
 @ConfigurationProperties("flowmate.gateway")
 public record GatewaySettings(
     @DefaultValue("simulator") TransportKind transport,
     @DefaultValue Simulator simulator,
-    @DefaultValue Waha waha) {
+    @DefaultValue Waha waha,
+    @DefaultValue Liveness liveness) {
 
   /** Defaults that were published (docker-compose.yml once shipped {@code change-me-…} values). */
   private static final Pattern PLACEHOLDER =
@@ -70,4 +72,41 @@ public record GatewaySettings(
       String webhookSecret,
       String webhookUrl,
       @DefaultValue("30s") Duration timeout) {}
+
+  /**
+   * The liveness watchdog: a session WhatsApp stopped talking to while its status stays {@code
+   * working} is restarted through the transport, and reported when restarts do not help.
+   *
+   * @param enabled whether the watchdog runs (the checks are scheduled every {@code
+   *     check-interval}); events are tracked either way
+   * @param checkInterval how often each instance looks at the working sessions
+   * @param silenceThreshold a message handed to WhatsApp that long ago with no event of any kind
+   *     since (no ack, no incoming message) means the session is deaf: restart it
+   * @param probeInterval how often each working session's transport is asked whether it is
+   *     connected (WAHA: {@code GET /api/sessions/{name}}; the simulator: its phone's state)
+   * @param probeFailures failed probes in a row that restart the session
+   * @param recoveryTime how long a restarted session is left alone to reconnect; a second restart
+   *     needs the problem to be seen again after that
+   * @param maxRestarts restarts in a row without the session coming back before it is reported
+   *     unhealthy ({@code session.unhealthy}); the restarts then slow down to one per {@code
+   *     backoff}
+   * @param backoff the time between restarts of a session reported unhealthy
+   */
+  public record Liveness(
+      @DefaultValue("true") boolean enabled,
+      @DefaultValue("30s") Duration checkInterval,
+      @DefaultValue("5m") Duration silenceThreshold,
+      @DefaultValue("2m") Duration probeInterval,
+      @DefaultValue("2") int probeFailures,
+      @DefaultValue("3m") Duration recoveryTime,
+      @DefaultValue("3") int maxRestarts,
+      @DefaultValue("30m") Duration backoff) {
+
+    public Liveness {
+      if (probeFailures < 1 || maxRestarts < 1) {
+        throw new IllegalArgumentException(
+            "flowmate.gateway.liveness.probe-failures and max-restarts must be at least 1");
+      }
+    }
+  }
 }

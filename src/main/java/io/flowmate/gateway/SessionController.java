@@ -2,6 +2,7 @@ package io.flowmate.gateway;
 
 import io.flowmate.core.ChatId;
 import io.flowmate.core.api.ApiException;
+import io.flowmate.core.api.Page;
 import io.flowmate.core.api.PageQuery;
 import io.flowmate.core.security.Caller;
 import io.flowmate.core.security.RequiresScope;
@@ -9,6 +10,7 @@ import io.flowmate.core.security.Scopes;
 import io.flowmate.core.sse.LiveEvents;
 import io.flowmate.core.web.ApiSettings;
 import io.flowmate.gateway.SessionRepository.SessionRow;
+import io.flowmate.gateway.liveness.SessionRestarts;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
@@ -20,6 +22,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -48,18 +51,26 @@ class SessionController {
   private final PairingLinks pairingLinks;
   private final LiveEvents live;
   private final ApiSettings api;
+  private final SessionRestarts restarts;
 
   SessionController(
       SessionService sessions,
       SessionRepository repository,
       PairingLinks pairingLinks,
       LiveEvents live,
-      ApiSettings api) {
+      ApiSettings api,
+      SessionRestarts restarts) {
     this.sessions = sessions;
     this.repository = repository;
     this.pairingLinks = pairingLinks;
     this.live = live;
     this.api = api;
+    this.restarts = restarts;
+  }
+
+  /** The session as the API shows it, with its latest restart by the liveness watchdog. */
+  private SessionView view(SessionRow row) {
+    return SessionView.of(row, restarts.latest(row.info().id()).orElse(null));
   }
 
   record PairingCodeRequest(@NotBlank String phoneNumber) {}
@@ -82,10 +93,13 @@ class SessionController {
       boolean isBusiness,
       String failureReason,
       Instant statusChangedAt,
+      Instant lastEventAt,
+      SessionRestarts.Restart lastRestart,
+      Instant unhealthySince,
       Instant createdAt,
       Instant updatedAt) {
 
-    static SessionView of(SessionRow row) {
+    static SessionView of(SessionRow row, SessionRestarts.Restart lastRestart) {
       SessionInfo s = row.info();
       return new SessionView(
           s.id(),
@@ -97,6 +111,9 @@ class SessionController {
           s.isBusiness(),
           row.failureReason(),
           row.statusChangedAt(),
+          row.lastEventAt(),
+          lastRestart,
+          row.unhealthySince(),
           s.createdAt(),
           row.updatedAt());
     }
@@ -107,7 +124,7 @@ class SessionController {
   @RequiresScope(Scopes.SESSIONS_MANAGE)
   @Operation(summary = "Create a session (status stopped); the plan caps how many a tenant has")
   SessionView create(Caller caller, @Valid @RequestBody CreateSessionRequest request) {
-    return SessionView.of(sessions.create(caller.tenantId(), request.name().trim()));
+    return view(sessions.create(caller.tenantId(), request.name().trim()));
   }
 
   @GetMapping
@@ -120,15 +137,16 @@ class SessionController {
       HttpServletResponse response) {
     PageQuery page = PageQuery.of(limit, offset);
     response.setHeader("X-Total-Count", Long.toString(repository.count(caller.tenantId())));
-    return repository.list(caller.tenantId(), page.limit(), page.offset()).stream()
-        .map(SessionView::of)
-        .toList();
+    List<SessionRow> rows = repository.list(caller.tenantId(), page.limit(), page.offset());
+    Map<UUID, SessionRestarts.Restart> latest =
+        restarts.latest(rows.stream().map(row -> row.info().id()).toList());
+    return rows.stream().map(row -> SessionView.of(row, latest.get(row.info().id()))).toList();
   }
 
   @GetMapping("/{id}")
   @RequiresScope(Scopes.SESSIONS_READ)
   SessionView get(Caller caller, @PathVariable UUID id) {
-    return SessionView.of(sessions.get(caller.tenantId(), id));
+    return view(sessions.get(caller.tenantId(), id));
   }
 
   @DeleteMapping("/{id}")
@@ -143,21 +161,38 @@ class SessionController {
   @RequiresScope(Scopes.SESSIONS_MANAGE)
   @Operation(summary = "Start: status goes starting → qr_code (scan it) → working")
   SessionView start(Caller caller, @PathVariable UUID id) {
-    return SessionView.of(sessions.start(caller.tenantId(), id));
+    return view(sessions.start(caller.tenantId(), id));
   }
 
   @PostMapping("/{id}/stop")
   @RequiresScope(Scopes.SESSIONS_MANAGE)
   @Operation(summary = "Stop; the pairing is kept")
   SessionView stop(Caller caller, @PathVariable UUID id) {
-    return SessionView.of(sessions.stop(caller.tenantId(), id));
+    return view(sessions.stop(caller.tenantId(), id));
   }
 
   @PostMapping("/{id}/restart")
   @RequiresScope(Scopes.SESSIONS_MANAGE)
   @Operation(summary = "Stop and start again; the pairing is kept")
   SessionView restart(Caller caller, @PathVariable UUID id) {
-    return SessionView.of(sessions.restart(caller.tenantId(), id));
+    return view(sessions.restart(caller.tenantId(), id));
+  }
+
+  @GetMapping("/{id}/restarts")
+  @RequiresScope(Scopes.SESSIONS_READ)
+  @Operation(
+      summary = "Restarts of the session by the liveness watchdog, newest first",
+      description =
+          "Why each happened (cause silent, probe_failed or not_working, and reason) and what came"
+              + " of it (outcome awaiting_activity, recovered, no_effect or failed).")
+  Page<SessionRestarts.Restart> restarts(
+      Caller caller,
+      @PathVariable UUID id,
+      @RequestParam(required = false) Integer limit,
+      @RequestParam(required = false) Integer offset) {
+    sessions.get(caller.tenantId(), id);
+    PageQuery page = PageQuery.of(limit, offset);
+    return Page.of(restarts.list(id, page.limit(), page.offset()), restarts.count(id), page);
   }
 
   @GetMapping("/{id}/qr")
@@ -239,6 +274,6 @@ class SessionController {
   @RequiresScope(Scopes.SESSIONS_MANAGE)
   @Operation(summary = "Unlink the phone; the next start needs a new QR scan")
   SessionView logout(Caller caller, @PathVariable UUID id) {
-    return SessionView.of(sessions.logout(caller.tenantId(), id));
+    return view(sessions.logout(caller.tenantId(), id));
   }
 }

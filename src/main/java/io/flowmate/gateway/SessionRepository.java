@@ -26,7 +26,9 @@ class SessionRepository {
       String failureReason,
       String pushName,
       Instant updatedAt,
-      Instant statusChangedAt) {}
+      Instant statusChangedAt,
+      Instant lastEventAt,
+      Instant unhealthySince) {}
 
   private final JdbcClient jdbc;
 
@@ -184,6 +186,8 @@ class SessionRepository {
         rs.getString("failure_reason"),
         rs.getString("push_name"),
         instant(rs, "updated_at"),
-        instant(rs, "status_changed_at"));
+        instant(rs, "status_changed_at"),
+        instant(rs, "last_event_at"),
+        instant(rs, "unhealthy_since"));
   }
 }

@@ -11,6 +11,7 @@ import io.flowmate.gateway.spi.OutboundMessage.MediaSource;
 import io.flowmate.gateway.spi.SendOptions;
 import io.flowmate.gateway.spi.SendReceipt;
 import io.flowmate.gateway.spi.SentLookup;
+import io.flowmate.gateway.spi.SessionProbe;
 import io.flowmate.gateway.spi.SessionRef;
 import io.flowmate.gateway.spi.TransportEvent;
 import io.flowmate.gateway.spi.TransportEvent.Ack;
@@ -158,6 +159,33 @@ public abstract class TransportConformanceTests extends IntegrationTest {
     }
 
     events.awaitStateAfter(session.sessionId(), beforeRestart, SessionState.WORKING);
+  }
+
+  // --- liveness ---------------------------------------------------------------------------------
+
+  @Test
+  void restartsAWorkingSessionWithoutANewPairing() {
+    SessionRef session = workingSession();
+    assertThat(transport.probe(session)).isEqualTo(SessionProbe.ok());
+    int beforeRestart = events.mark(session.sessionId());
+
+    transport.restart(session);
+
+    events.awaitStateAfter(session.sessionId(), beforeRestart, SessionState.WORKING);
+    assertThat(statesSince(session, beforeRestart)).doesNotContain(SessionState.QR_CODE);
+    assertThat(transport.probe(session)).isEqualTo(SessionProbe.ok());
+  }
+
+  @Test
+  void theProbeFindsSessionsThatAreNotConnected() {
+    SessionProbe neverOpened = transport.probe(newSession());
+    SessionRef broken = workingSession();
+    breakConnection(broken);
+
+    assertThat(neverOpened.connected()).isFalse();
+    assertThat(neverOpened.problem()).isNotBlank();
+    await().atMost(Duration.ofSeconds(10)).until(() -> !transport.probe(broken).connected());
+    assertThat(transport.probe(broken).problem()).isNotBlank();
   }
 
   // --- sending ----------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ import io.flowmate.gateway.spi.OutboundMessage;
 import io.flowmate.gateway.spi.SendOptions;
 import io.flowmate.gateway.spi.SendReceipt;
 import io.flowmate.gateway.spi.SentLookup;
+import io.flowmate.gateway.spi.SessionProbe;
 import io.flowmate.gateway.spi.SessionRef;
 import io.flowmate.gateway.spi.TransportEvent;
 import io.flowmate.gateway.spi.TransportEvent.Ack;
@@ -283,6 +284,26 @@ public class SimulatorTransport implements WhatsAppTransport, DisposableBean {
   public void delete(SessionRef session) {
     logout(session);
     phones.remove(session.sessionId());
+  }
+
+  /** The simulated phone reconnects: STARTING, then WORKING again if it was paired. */
+  @Override
+  public void restart(SessionRef session) {
+    SimulatedPhone phone = phone(session.sessionId());
+    synchronized (phone) {
+      cancelPairing(phone);
+      phone.state = SessionState.STOPPED;
+      open(session);
+    }
+  }
+
+  /** Its own state: connected while the simulated phone works. */
+  @Override
+  public SessionProbe probe(SessionRef session) {
+    SessionState state = phone(session.sessionId()).state;
+    return state == SessionState.WORKING
+        ? SessionProbe.ok()
+        : SessionProbe.failed("the simulated phone is " + state.name().toLowerCase());
   }
 
   @Override

@@ -40,6 +40,20 @@ public interface WhatsAppTransport {
   /** Removes every trace of the session from the transport. */
   void delete(SessionRef session);
 
+  /**
+   * Reconnects a session that stopped working, keeping its pairing (what an operator does by hand
+   * for a session stuck in "working" without events); the new states arrive as events. A session
+   * the transport no longer knows is opened again.
+   */
+  void restart(SessionRef session);
+
+  /**
+   * Asks the transport, not the event stream, whether the session is connected now: the periodic
+   * check of the liveness watchdog. Never throws: a transport that cannot be reached answers {@link
+   * SessionProbe#failed}.
+   */
+  SessionProbe probe(SessionRef session);
+
   /** The QR code to scan while the session waits for pairing (the raw string to render). */
   String qrCode(SessionRef session);
 

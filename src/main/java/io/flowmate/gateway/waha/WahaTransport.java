@@ -19,6 +19,7 @@ import io.flowmate.gateway.spi.OutboundMessage.MediaSource;
 import io.flowmate.gateway.spi.SendOptions;
 import io.flowmate.gateway.spi.SendReceipt;
 import io.flowmate.gateway.spi.SentLookup;
+import io.flowmate.gateway.spi.SessionProbe;
 import io.flowmate.gateway.spi.SessionRef;
 import io.flowmate.gateway.spi.TransportEvent;
 import io.flowmate.gateway.spi.TransportEvent.SessionState;
@@ -203,6 +204,49 @@ class WahaTransport implements WhatsAppTransport {
   @Override
   public void delete(SessionRef session) {
     ignoreMissing(() -> waha.delete(waha.uri("api", "sessions", session.transportName())));
+  }
+
+  /**
+   * {@code POST /api/sessions/{name}/restart}: WAHA reconnects the session with its credentials and
+   * reports STARTING and WORKING by webhook. Its answer is not reported as a state: it races those
+   * webhooks and could overwrite WORKING with an older STARTING. A session WAHA lost (its storage
+   * was wiped) is created again, which shows a QR code if the pairing is gone too.
+   */
+  @Override
+  public void restart(SessionRef session) {
+    try {
+      waha.post(waha.uri("api", "sessions", session.transportName(), "restart"), null);
+    } catch (WahaClient.NotFound e) {
+      open(session);
+    }
+  }
+
+  /**
+   * {@code GET /api/sessions/{name}}: connected when WAHA says WORKING. This finds a session WAHA
+   * lost, one it failed or stopped without a webhook reaching Flowmate, and a WAHA that does not
+   * answer; a session WAHA itself believes WORKING while WhatsApp sends nothing (the zombie) only
+   * the watchdog's silence check finds.
+   */
+  @Override
+  public SessionProbe probe(SessionRef session) {
+    try {
+      Optional<JsonNode> found = waha.find(waha.uri("api", "sessions", session.transportName()));
+      if (found.isEmpty()) {
+        return SessionProbe.failed("WAHA does not know the session");
+      }
+      String status = found.get().path("status").asText("");
+      if ("WORKING".equals(status)) {
+        return SessionProbe.ok();
+      }
+      return SessionProbe.failed(
+          status.isEmpty()
+              ? "WAHA reports no status for the session"
+              : "WAHA reports the session as " + LogSafe.text(status));
+    } catch (TransportException e) {
+      // The message names WAHA's address: it goes to the log, the reason stays generic.
+      log.warn("Probe of session {} failed: {}", session.sessionId(), e.getMessage());
+      return SessionProbe.failed("WAHA did not answer the status request");
+    }
   }
 
   /**

@@ -18,6 +18,7 @@ import io.flowmate.gateway.spi.OutboundMessage.MediaSource;
 import io.flowmate.gateway.spi.SendOptions;
 import io.flowmate.gateway.spi.SendReceipt;
 import io.flowmate.gateway.spi.SentLookup;
+import io.flowmate.gateway.spi.SessionProbe;
 import io.flowmate.gateway.spi.SessionRef;
 import io.flowmate.gateway.spi.TransportEvent;
 import io.flowmate.gateway.spi.TransportEvent.SessionState;
@@ -307,6 +308,53 @@ class WahaTransportTests {
         (TransportEvent.SessionStateChanged) reported.getLast();
     assertThat(working.state()).isEqualTo(SessionState.WORKING);
     assertThat(working.me().phoneNumber()).isEqualTo(FakeWaha.phoneOf(name));
+  }
+
+  @Test
+  void restartAsksWahaToReconnectAndReportsNoStateOfItsOwn() {
+    transport.open(session);
+    waha.status(name, "WORKING", true);
+    int reportedBefore = reported.size();
+
+    transport.restart(session);
+
+    assertThat(waha.requests(name, "POST", "/api/sessions/" + name + "/restart")).hasSize(1);
+    assertThat(waha.requests(name, "POST", "/api/sessions")).hasSize(1);
+    // WAHA's answer races its STARTING and WORKING webhooks: only the webhooks report states.
+    assertThat(reported).hasSize(reportedBefore);
+  }
+
+  @Test
+  void restartOfASessionWahaLostCreatesItAgain() {
+    transport.restart(session);
+
+    assertThat(waha.requests(name, "POST", "/api/sessions/" + name + "/restart")).hasSize(1);
+    FakeWaha.Request created = waha.requests(name, "POST", "/api/sessions").getFirst();
+    assertThat(created.body().at("/config/metadata/flowmate.session_id").asText())
+        .isEqualTo(session.sessionId().toString());
+  }
+
+  @Test
+  void theProbeSaysConnectedOnlyWhenWahaSaysWorking() throws IOException {
+    assertThat(transport.probe(session))
+        .isEqualTo(SessionProbe.failed("WAHA does not know the session"));
+
+    transport.open(session);
+    waha.status(name, "WORKING", true);
+    assertThat(transport.probe(session)).isEqualTo(SessionProbe.ok());
+    assertThat(waha.requests(name, "GET", "/api/sessions/" + name)).isNotEmpty();
+
+    waha.status(name, "FAILED", true);
+    assertThat(transport.probe(session))
+        .isEqualTo(SessionProbe.failed("WAHA reports the session as FAILED"));
+
+    int closedPort;
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      closedPort = socket.getLocalPort();
+    }
+    WahaTransport unreachable = transport("http://127.0.0.1:" + closedPort, Duration.ofSeconds(2));
+    assertThat(unreachable.probe(session))
+        .isEqualTo(SessionProbe.failed("WAHA did not answer the status request"));
   }
 
   @Test
@@ -634,7 +682,8 @@ class WahaTransportTests {
                 FakeWaha.API_KEY,
                 FakeWaha.SECRET,
                 FakeWaha.WEBHOOK_URL,
-                timeout));
+                timeout),
+            null);
     return new WahaTransport(settings, RestClient.builder(), Clock.systemUTC());
   }
 }

@@ -27,7 +27,8 @@ class WahaWebhookControllerTests {
             TransportKind.WAHA,
             new GatewaySettings.Simulator(Duration.ZERO, Duration.ZERO, Duration.ZERO),
             new GatewaySettings.Waha(
-                URI.create("http://127.0.0.1:9"), "key", " ", null, Duration.ofSeconds(1)));
+                URI.create("http://127.0.0.1:9"), "key", " ", null, Duration.ofSeconds(1)),
+            null);
     Sessions sessions = mock(Sessions.class);
     WahaWebhookController controller =
         new WahaWebhookController(

@@ -104,8 +104,7 @@ class OutboxRecoveryIntegrationTests extends IntegrationTest {
     tenant.awaitMessageStatus(messageId, "failed");
     assertThat(tenant.api().get("/api/v2/messages/" + messageId).text("failure_reason"))
         .isEqualTo(
-            "WhatsApp may or may not have accepted this message before a restart; not re-sent to"
-                + " avoid a duplicate");
+            "WhatsApp may or may not have accepted this message; not re-sent to avoid a duplicate");
     assertThat(tenant.deliveredTexts(session)).isEmpty();
     verify(transport, never()).findSent(any(), any());
   }

@@ -85,8 +85,7 @@ class CampaignRestartIntegrationTests {
     assertThat(deliveredBefore.size()).as("stopped mid-campaign").isLessThan(MEMBERS);
 
     try (AppInstance second =
-        AppInstance.start(
-            database, Map.of("camunda.client.worker.defaults.poll-interval", "1m"))) {
+        AppInstance.start(database, Map.of("camunda.client.worker.defaults.poll-interval", "1m"))) {
       Api api = second.api(key);
       await()
           // Past the minute poll, so that a late completion fails on the assertion that says so.

@@ -109,6 +109,20 @@ class RepeatingFailureLogTests {
   }
 
   @Test
+  void aScheduledTaskIsNamedByItsOutermostFlowmateFrame() {
+    IllegalStateException failure = new IllegalStateException("database gone");
+    failure.setStackTrace(
+        new StackTraceElement[] {
+          new StackTraceElement("org.postgresql.Driver", "connect", null, 1),
+          new StackTraceElement("io.flowmate.messaging.outbox.OutboxClaims", "claimDue", null, 2),
+          new StackTraceElement("io.flowmate.messaging.outbox.OutboxDispatcher", "sweep", null, 3),
+          new StackTraceElement("org.springframework.scheduling.Task", "run", null, 4)
+        });
+
+    assertThat(ScheduledTaskFailures.taskOf(failure)).isEqualTo("OutboxDispatcher.sweep");
+  }
+
+  @Test
   void aMessageThatCouldForgeLogLinesIsNeutralised() {
     failures.failed("sweep", "The sweep", new IllegalStateException("bad\nFAKE ENTRY"));
 

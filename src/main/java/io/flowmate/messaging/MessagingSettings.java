@@ -12,6 +12,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param dispatchInterval how often the outbox is checked for due messages and lapsed claims
  * @param claimLease a claim's lease: renewed every third of it while the lane works on the message
  *     (a send may take longer), taken over and settled by any instance once it lapsed unrenewed
+ * @param outcomeLookupDelay how long after a send whose outcome is unknown (WhatsApp's answer was
+ *     lost: a timeout, a broken connection, a server error) the transport is asked whether WhatsApp
+ *     accepted the message; time for a slow transport to finish what it may still be doing
  * @param retryDelay first back-off after a transient failure (doubles per attempt)
  * @param maxAttempts attempts before a message fails for good
  * @param dispatchThreads numbers sending at the same time (each number sends one message at a time)
@@ -25,6 +28,7 @@ public record MessagingSettings(
     @DefaultValue("24h") Duration approvalTimeout,
     @DefaultValue("1s") Duration dispatchInterval,
     @DefaultValue("1m") Duration claimLease,
+    @DefaultValue("30s") Duration outcomeLookupDelay,
     @DefaultValue("30s") Duration retryDelay,
     @DefaultValue("5") int maxAttempts,
     @DefaultValue("4") int dispatchThreads,

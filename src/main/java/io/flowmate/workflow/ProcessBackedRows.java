@@ -1,5 +1,6 @@
 package io.flowmate.workflow;
 
+import io.flowmate.core.RepeatingFailureLog;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Function;
@@ -133,6 +134,7 @@ public final class ProcessBackedRows<T> {
   private final String kind;
   private final Table<T> table;
   private final Launch<T> launch;
+  private final RepeatingFailureLog failures = new RepeatingFailureLog(log);
 
   /**
    * @param kind what a row is, for the logs: "campaign"
@@ -159,10 +161,12 @@ public final class ProcessBackedRows<T> {
     try {
       Processes.StartedInstance started = launch.start(row);
       table.attach(id, started.processInstanceKey(), started.epoch());
+      failures.succeeded(kind + ":" + id, "Starting the process of " + kind + " " + id);
       return true;
     } catch (RuntimeException e) {
-      log.warn(
-          "Could not start the process of {} {}; retrying later: {}", kind, id, e.getMessage());
+      // Tried again at every reconciliation while the engine refuses.
+      failures.failed(
+          kind + ":" + id, "Starting the process of " + kind + " " + id + " (retried later)", e);
       table.attach(id, null, null);
       return false;
     }

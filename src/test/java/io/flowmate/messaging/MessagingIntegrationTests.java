@@ -8,6 +8,7 @@ import io.flowmate.messaging.inbound.InboundRecorder;
 import io.flowmate.support.Api;
 import io.flowmate.support.IntegrationTest;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -201,6 +202,47 @@ class MessagingIntegrationTests extends IntegrationTest {
                 .query(String.class)
                 .single())
         .isEqualTo("Do you ship to Porto?");
+  }
+
+  @Test
+  void aDifferentMessageUnderAStoredWhatsAppIdIsStoredNotDropped() {
+    TestTenant tenant = newTenant().allowingColdMessages();
+    String session = tenant.workingSession();
+    String waId =
+        tenant
+            .api()
+            .post(
+                "/api/v2/simulator/sessions/" + session + "/inbound",
+                Map.of("from", "4915100000018", "message", "Is the shop open today?"))
+            .text("wa_message_id");
+    await().atMost(Duration.ofSeconds(5)).until(() -> inboundRows(waId) == 1);
+    // A transport that hands the same id out again (as the simulator once did after a restart).
+    TransportEvent.MessageReceived other =
+        new TransportEvent.MessageReceived(
+            java.util.UUID.fromString(session),
+            waId,
+            io.flowmate.core.ChatId.parse("4915100000018"),
+            new io.flowmate.gateway.spi.WaIdentity(null, "4915100000018", null),
+            false,
+            TransportEvent.InboundContent.text("And tomorrow?"),
+            null,
+            java.time.Instant.now());
+
+    inboundRecorder.onTransportEvent(other);
+    inboundRecorder.onTransportEvent(other);
+
+    List<String> stored =
+        jdbc.sql(
+                "SELECT wa_message_id || ' ' || body FROM messaging_message"
+                    + " WHERE session_id = :session AND direction = 'inbound' ORDER BY created_at")
+            .param("session", java.util.UUID.fromString(session))
+            .query(String.class)
+            .list();
+    assertThat(stored).hasSize(2);
+    assertThat(stored.getFirst()).isEqualTo(waId + " Is the shop open today?");
+    assertThat(stored.get(1))
+        .as("stored once, under the id with a distinct suffix")
+        .matches(java.util.regex.Pattern.quote(waId) + "#[0-9a-f]{8} And tomorrow\\?");
   }
 
   private long inboundRows(String waId) {

@@ -2,8 +2,10 @@ package io.flowmate.messaging;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.doAnswer;
 import static org.mockito.Mockito.doReturn;
 import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.times;
 import static org.mockito.Mockito.verify;
 
 import io.flowmate.core.ChatId;
@@ -14,6 +16,7 @@ import io.flowmate.gateway.spi.SendReceipt;
 import io.flowmate.gateway.spi.SessionRef;
 import io.flowmate.gateway.spi.WhatsAppTransport;
 import io.flowmate.support.IntegrationTest;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -82,6 +85,49 @@ class OutboxRecoveryIntegrationTests extends IntegrationTest {
   }
 
   @Test
+  void aMessageWhatsAppAcceptsUnderAnIdAnotherMessageHoldsIsRecordedSentNotLeftQueued() {
+    TestTenant tenant = newTenant().allowingColdMessages();
+    String session = tenant.workingSession();
+    String first = send(tenant, session, "first under this id");
+    tenant.awaitMessageStatus(first, "read");
+    String taken = tenant.api().get("/api/v2/messages/" + first).text("wa_message_id");
+    // A transport that hands out an id twice (as the simulator did after a restart).
+    doAnswer(
+            call -> {
+              SendReceipt real = (SendReceipt) call.callRealMethod();
+              return new SendReceipt(taken, real.acceptedAt());
+            })
+        .when(transport)
+        .send(any(), any(), any(), any());
+
+    String second = send(tenant, session, "second under the same id");
+
+    tenant.awaitMessageStatus(second, "sent");
+    assertThat(tenant.api().get("/api/v2/messages/" + second).text("wa_message_id"))
+        .isEqualTo(taken + "#" + second);
+    assertThat(tenant.api().get("/api/v2/messages/" + first).text("wa_message_id"))
+        .isEqualTo(taken);
+    assertThat(tenant.deliveredTexts(session))
+        .containsExactly("first under this id", "second under the same id");
+  }
+
+  @Test
+  void aSendWhoseAnswerIsLostIsLookedUpAndRecordedWithoutSendingAgain() {
+    TestTenant tenant = newTenant().allowingColdMessages();
+    String session = tenant.workingSession();
+    tenant
+        .api()
+        .post("/api/v2/simulator/sessions/" + session + "/faults", Map.of("lose_next_answers", 1));
+
+    String id = send(tenant, session, "answer lost on the way back");
+
+    tenant.awaitMessageStatus(id, "read");
+    verify(transport).findSent(any(), any());
+    verify(transport, times(1)).send(any(), any(), any(), any());
+    assertThat(tenant.deliveredTexts(session)).containsExactly("answer lost on the way back");
+  }
+
+  @Test
   void claimLapsedOnATransportThatCannotTellIsFailedRatherThanSentAgain() {
     TestTenant tenant = newTenant().allowingColdMessages();
     String session = tenant.workingSession();
@@ -104,9 +150,17 @@ class OutboxRecoveryIntegrationTests extends IntegrationTest {
     tenant.awaitMessageStatus(messageId, "failed");
     assertThat(tenant.api().get("/api/v2/messages/" + messageId).text("failure_reason"))
         .isEqualTo(
-            "WhatsApp may or may not have accepted this message before a restart; not re-sent to"
-                + " avoid a duplicate");
+            "WhatsApp may or may not have accepted this message; not re-sent to avoid a duplicate");
     assertThat(tenant.deliveredTexts(session)).isEmpty();
     verify(transport, never()).findSent(any(), any());
+  }
+
+  private static String send(TestTenant tenant, String session, String text) {
+    return tenant
+        .api()
+        .post(
+            "/api/v2/messages/send",
+            Map.of("session_id", session, "chat_id", CONTACT, "message", text))
+        .text("id");
   }
 }

@@ -13,6 +13,7 @@ import io.flowmate.gateway.waha.FakeWaha;
 import io.flowmate.support.Api;
 import io.flowmate.support.IntegrationTest;
 import java.net.URI;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -100,26 +101,119 @@ class OutboxRecoveryWithWahaIntegrationTests extends IntegrationTest {
 
     claim.tenant().awaitMessageStatus(claim.messageId(), "failed");
     assertThat(claim.message().text("failure_reason"))
-        .startsWith(
-            "WhatsApp may or may not have accepted this message before a restart; not re-sent")
+        .startsWith("WhatsApp may or may not have accepted this message; not re-sent")
         .contains("filter.timestamp.gte must be a number");
     assertThat(textsSent(claim)).isEmpty();
   }
 
+  @Test
+  void aSendWahaCarriedOutButAnsweredWithAServerErrorIsLookedUpNotSentAgain() {
+    Claim claim = working("4915100000505", "Your parcel is at the door");
+    waha.failNextAfterCarryingOut(
+        "POST /api/sendText", 500, "{\"statusCode\":500,\"message\":\"engine hiccup\"}");
+
+    String id = claim.send();
+
+    claim.tenant().awaitMessageStatus(id, "sent");
+    assertThat(textsSent(claim)).as("handed to WAHA once").hasSize(1);
+    assertThat(waha.sentTo(claim.wahaName(), "4915100000505@c.us")).hasSize(1);
+    assertThat(claim.message(id).text("wa_message_id"))
+        .isEqualTo(
+            waha.sentTo(claim.wahaName(), "4915100000505@c.us").getFirst().path("id").asText());
+  }
+
+  @Test
+  void aSendWahaCarriedOutButAnsweredTooLateIsLookedUpNotSentAgain() {
+    Claim claim = working("4915100000506", "Your parcel was signed for");
+    // Later than the 5 s Flowmate waits for WAHA in these tests.
+    waha.answerNextLate("POST /api/sendText", Duration.ofSeconds(7));
+
+    String id = claim.send();
+
+    claim.tenant().awaitMessageStatus(id, "sent");
+    assertThat(textsSent(claim)).as("handed to WAHA once").hasSize(1);
+    assertThat(waha.sentTo(claim.wahaName(), "4915100000506@c.us")).hasSize(1);
+  }
+
+  @Test
+  void aServerErrorBeforeWahaCarriedTheSendOutIsLookedUpThenSentOnce() {
+    Claim claim = working("4915100000507", "Your parcel needs a signature");
+    waha.failNext("POST /api/sendText", 503, "{\"statusCode\":503,\"message\":\"restarting\"}");
+
+    String id = claim.send();
+
+    claim.tenant().awaitMessageStatus(id, "sent");
+    List<FakeWaha.Request> lookups =
+        waha.requests(
+            claim.wahaName(),
+            "GET",
+            "/api/" + claim.wahaName() + "/chats/4915100000507%40c.us/messages");
+    assertThat(lookups).as("asked before sending again").isNotEmpty();
+    assertThat(textsSent(claim)).as("the refused call and the one that went").hasSize(2);
+    assertThat(waha.sentTo(claim.wahaName(), "4915100000507@c.us")).hasSize(1);
+  }
+
+  @Test
+  void aSendWahaRefusesWithA4xxIsNotLookedUp() {
+    Claim claim = working("4915100000508", "Your parcel cannot be delivered");
+    waha.failNext(
+        "POST /api/sendText",
+        400,
+        "{\"statusCode\":400,\"message\":[\"chatId must be a string\"]}");
+
+    String id = claim.send();
+
+    claim.tenant().awaitMessageStatus(id, "failed");
+    assertThat(
+            waha.requests(
+                claim.wahaName(),
+                "GET",
+                "/api/" + claim.wahaName() + "/chats/4915100000508%40c.us/messages"))
+        .as("known not sent: nothing to look up")
+        .isEmpty();
+    assertThat(waha.sentTo(claim.wahaName(), "4915100000508@c.us")).isEmpty();
+  }
+
   /** A text a dead dispatcher had claimed, in a session of its own tenant. */
-  private record Claim(TestTenant tenant, String session, String messageId, String text) {
+  private record Claim(
+      TestTenant tenant, String session, String chat, String messageId, String text) {
 
     String wahaName() {
       return new SessionRef(UUID.fromString(session), null).transportName();
     }
 
     Api.Response message() {
-      return tenant.api().get("/api/v2/messages/" + messageId);
+      return message(messageId);
+    }
+
+    Api.Response message(String id) {
+      return tenant.api().get("/api/v2/messages/" + id);
+    }
+
+    /** Sends the text through the API now; answers the message id. */
+    String send() {
+      return tenant
+          .api()
+          .post(
+              "/api/v2/messages/send",
+              Map.of("session_id", session, "chat_id", chat, "message", text))
+          .text("id");
     }
   }
 
   /** A session created over the API, started in WAHA, paired by the fake phone, and its claim. */
   private Claim leftBehind(String chat, String text) {
+    Claim working = working(chat, text);
+    return new Claim(
+        working.tenant(),
+        working.session(),
+        chat,
+        claims.claimedByADeadDispatcher(working.tenant(), working.session(), chat, text),
+        text);
+  }
+
+  /** A session created over the API, started in WAHA and paired by the fake phone; no claim. */
+  private Claim working(String chat, String text) {
     TestTenant tenant = newTenant().allowingColdMessages();
     String session =
         tenant.api().post("/api/v2/sessions", Map.of("name", "s-" + UUID.randomUUID())).text("id");
@@ -127,8 +221,7 @@ class OutboxRecoveryWithWahaIntegrationTests extends IntegrationTest {
     tenant.awaitSessionStatus(session, "qr_code");
     waha.scanQrCode(new SessionRef(UUID.fromString(session), null).transportName());
     tenant.awaitSessionStatus(session, "working");
-    return new Claim(
-        tenant, session, claims.claimedByADeadDispatcher(tenant, session, chat, text), text);
+    return new Claim(tenant, session, chat, null, text);
   }
 
   /** The texts WAHA was asked to send for the claim's message. */

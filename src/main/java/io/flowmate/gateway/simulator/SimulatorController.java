@@ -93,6 +93,8 @@ class SimulatorController {
    * @param failNextSends the next sends throw ({@code failures_retryable} says whether retrying may
    *     help)
    * @param numbersNotReading these recipients get our messages but never read them
+   * @param loseNextAnswers the next sends reach WhatsApp but their answer is lost (as a timeout
+   *     after WAHA took the message): Flowmate must ask whether they were sent
    */
   record FaultsRequest(
       @Min(0) @Max(100_000) Integer reachoutLockMinutes,
@@ -102,7 +104,8 @@ class SimulatorController {
       Set<String> numbersNotOnWhatsapp,
       Set<String> numbersNotReading,
       Boolean ban,
-      Boolean unlinkFromPhone) {}
+      Boolean unlinkFromPhone,
+      @Min(0) @Max(100_000) Integer loseNextAnswers) {}
 
   @PostMapping("/pair")
   @RequiresScope(Scopes.SESSIONS_MANAGE)
@@ -222,7 +225,9 @@ class SimulatorController {
 
   @PostMapping("/faults")
   @RequiresScope(Scopes.SESSIONS_MANAGE)
-  @Operation(summary = "Make WhatsApp misbehave: 463 timelock, failing sends, passkey, ban, unlink")
+  @Operation(
+      summary =
+          "Make WhatsApp misbehave: 463 timelock, failing sends, lost answers, passkey, ban, unlink")
   void faults(
       Caller caller, @PathVariable UUID sessionId, @Valid @RequestBody FaultsRequest request) {
     SessionInfo session = session(caller, sessionId);
@@ -234,7 +239,8 @@ class SimulatorController {
             request.failuresRetryable(),
             request.requirePasskey(),
             request.numbersNotOnWhatsapp(),
-            request.numbersNotReading()));
+            request.numbersNotReading(),
+            request.loseNextAnswers()));
     if (Boolean.TRUE.equals(request.ban())) {
       simulator.ban(session.id());
     }

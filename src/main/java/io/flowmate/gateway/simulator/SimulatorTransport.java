@@ -47,7 +47,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.stereotype.Component;
@@ -101,7 +100,9 @@ public class SimulatorTransport implements WhatsAppTransport, DisposableBean {
             return thread;
           });
 
-  private final AtomicLong messageCounter = new AtomicLong();
+  /** Ids unique across starts; drawn from real time, whatever clock the tests give the rest. */
+  private final SimulatedIds ids = new SimulatedIds(Instant.now());
+
   private final GatewaySettings.Simulator settings;
   private final Clock clock;
   private volatile TransportEventSink sink = event -> {};
@@ -162,7 +163,12 @@ public class SimulatorTransport implements WhatsAppTransport, DisposableBean {
   /**
    * Faults to produce on a session; null fields leave the current setting alone.
    *
+   * @param failNextSends the next sends are refused before WhatsApp takes them ({@code
+   *     failuresRetryable} says whether trying again may help)
    * @param numbersNotReading recipients who never read: their messages are delivered, not read
+   * @param loseNextAnswers WhatsApp takes the next sends, but their answer is lost on the way back
+   *     (as when WAHA times out after handing the message over): the send fails with an unknown
+   *     outcome
    */
   public record Faults(
       Integer reachoutLockMinutes,
@@ -170,7 +176,25 @@ public class SimulatorTransport implements WhatsAppTransport, DisposableBean {
       Boolean failuresRetryable,
       Boolean requirePasskey,
       Set<String> numbersNotOnWhatsApp,
-      Set<String> numbersNotReading) {
+      Set<String> numbersNotReading,
+      Integer loseNextAnswers) {
+
+    public Faults(
+        Integer reachoutLockMinutes,
+        Integer failNextSends,
+        Boolean failuresRetryable,
+        Boolean requirePasskey,
+        Set<String> numbersNotOnWhatsApp,
+        Set<String> numbersNotReading) {
+      this(
+          reachoutLockMinutes,
+          failNextSends,
+          failuresRetryable,
+          requirePasskey,
+          numbersNotOnWhatsApp,
+          numbersNotReading,
+          null);
+    }
 
     public Faults(
         Integer reachoutLockMinutes,
@@ -197,6 +221,7 @@ public class SimulatorTransport implements WhatsAppTransport, DisposableBean {
     volatile boolean requirePasskey;
     volatile Instant reachoutLockedUntil;
     final AtomicInteger failNextSends = new AtomicInteger();
+    final AtomicInteger loseNextAnswers = new AtomicInteger();
     volatile boolean failuresRetryable = true;
     final Set<String> numbersNotOnWhatsApp = ConcurrentHashMap.newKeySet();
     final Set<String> numbersNotReading = ConcurrentHashMap.newKeySet();
@@ -396,6 +421,9 @@ public class SimulatorTransport implements WhatsAppTransport, DisposableBean {
     if (faults.failuresRetryable() != null) {
       phone.failuresRetryable = faults.failuresRetryable();
     }
+    if (faults.loseNextAnswers() != null) {
+      phone.loseNextAnswers.set(faults.loseNextAnswers());
+    }
     if (faults.requirePasskey() != null) {
       phone.requirePasskey = faults.requirePasskey();
     }
@@ -445,53 +473,64 @@ public class SimulatorTransport implements WhatsAppTransport, DisposableBean {
       if (to.phoneNumber().filter(phone.numbersNotOnWhatsApp::contains).isPresent()) {
         throw new TransportException(to.value() + " is not on WhatsApp", false);
       }
-      SendReceipt receipt =
-          new SendReceipt(
-              "true_" + to.value() + "_SIM" + messageCounter.incrementAndGet(), clock.instant());
-      phone.acceptedByKey.put(options.idempotencyKey(), receipt);
-      phone.deliveries.add(
-          new Delivery(
-              receipt.providerMessageId(),
-              to.value(),
-              type(message),
-              body(message),
-              options.idempotencyKey(),
-              options.replyTo(),
-              receipt.acceptedAt(),
-              DeliveredMedia.of(message)));
-      Instant lock = phone.reachoutLockedUntil;
-      boolean cold = !phone.warmChats.contains(to.value()) && to.kind() != ChatId.Kind.GROUP;
-      if (cold && lock != null && lock.isAfter(clock.instant())) {
-        // WhatsApp accepts the call, then refuses the message: ack error 463.
-        scheduleAck(
-            phone,
+      SendReceipt receipt = accept(phone, to, message, options);
+      if (phone.loseNextAnswers.get() > 0) {
+        phone.loseNextAnswers.decrementAndGet();
+        throw TransportException.outcomeUnknown(
+            "simulated lost answer: WhatsApp took the message, its answer never came", null);
+      }
+      return receipt;
+    }
+  }
+
+  /** WhatsApp takes the message: it is delivered, acknowledged and, by default, read. */
+  private SendReceipt accept(
+      SimulatedPhone phone, ChatId to, OutboundMessage message, SendOptions options) {
+    SendReceipt receipt =
+        new SendReceipt("true_" + to.value() + "_" + ids.message(), clock.instant());
+    phone.acceptedByKey.put(options.idempotencyKey(), receipt);
+    phone.deliveries.add(
+        new Delivery(
             receipt.providerMessageId(),
-            Ack.FAILED,
-            new DeliveryError(
-                "463", "reach-out timelock: the recipient never wrote to you", true, lock),
-            settings.deliveryDelay());
-        return receipt;
-      }
-      phone.warmChats.add(to.value());
-      scheduleAck(phone, receipt.providerMessageId(), Ack.DEVICE, null, settings.deliveryDelay());
-      if (to.phoneNumber().filter(phone.numbersNotReading::contains).isPresent()) {
-        deliverToOtherPhone(phone, to, message, receipt);
-        return receipt;
-      }
-      scheduleAck(phone, receipt.providerMessageId(), Ack.READ, null, settings.readDelay());
-      if (message instanceof OutboundMessage.Media media
-          && media.kind() == OutboundMessage.MediaKind.VOICE
-          && !settings.readDelay().isNegative()) {
-        scheduleAck(
-            phone,
-            receipt.providerMessageId(),
-            Ack.PLAYED,
-            null,
-            settings.readDelay().plusMillis(50));
-      }
+            to.value(),
+            type(message),
+            body(message),
+            options.idempotencyKey(),
+            options.replyTo(),
+            receipt.acceptedAt(),
+            DeliveredMedia.of(message)));
+    Instant lock = phone.reachoutLockedUntil;
+    boolean cold = !phone.warmChats.contains(to.value()) && to.kind() != ChatId.Kind.GROUP;
+    if (cold && lock != null && lock.isAfter(clock.instant())) {
+      // WhatsApp accepts the call, then refuses the message: ack error 463.
+      scheduleAck(
+          phone,
+          receipt.providerMessageId(),
+          Ack.FAILED,
+          new DeliveryError(
+              "463", "reach-out timelock: the recipient never wrote to you", true, lock),
+          settings.deliveryDelay());
+      return receipt;
+    }
+    phone.warmChats.add(to.value());
+    scheduleAck(phone, receipt.providerMessageId(), Ack.DEVICE, null, settings.deliveryDelay());
+    if (to.phoneNumber().filter(phone.numbersNotReading::contains).isPresent()) {
       deliverToOtherPhone(phone, to, message, receipt);
       return receipt;
     }
+    scheduleAck(phone, receipt.providerMessageId(), Ack.READ, null, settings.readDelay());
+    if (message instanceof OutboundMessage.Media media
+        && media.kind() == OutboundMessage.MediaKind.VOICE
+        && !settings.readDelay().isNegative()) {
+      scheduleAck(
+          phone,
+          receipt.providerMessageId(),
+          Ack.PLAYED,
+          null,
+          settings.readDelay().plusMillis(50));
+    }
+    deliverToOtherPhone(phone, to, message, receipt);
+    return receipt;
   }
 
   /** "Two phones": a message to another simulated session's number arrives there. */
@@ -660,8 +699,7 @@ public class SimulatorTransport implements WhatsAppTransport, DisposableBean {
     if (phoneNumber != null) {
       phone.warmChats.add(phoneNumber + "@c.us");
     }
-    String providerMessageId =
-        "false_" + chat.value() + "_SIMIN" + messageCounter.incrementAndGet();
+    String providerMessageId = "false_" + chat.value() + "_" + ids.message();
     InboundContent stored = content;
     if (content.mediaUrl() == null && !"text".equals(content.type()) && isMedia(content.type())) {
       String url = "sim://media/" + providerMessageId;
@@ -708,8 +746,7 @@ public class SimulatorTransport implements WhatsAppTransport, DisposableBean {
   public ChatId createGroup(UUID sessionId, String subject, List<String> participantPhones) {
     SimulatedPhone phone = phone(sessionId);
     requireWorking(phone);
-    ChatId id =
-        new ChatId("1203630" + String.format("%011d", messageCounter.incrementAndGet()) + "@g.us");
+    ChatId id = new ChatId(ids.group());
     Map<String, String> roles = new LinkedHashMap<>();
     roles.put(phone.phoneNumber, "superadmin");
     participantPhones.forEach(

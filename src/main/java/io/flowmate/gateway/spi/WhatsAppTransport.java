@@ -15,7 +15,8 @@ import java.util.Optional;
  * <p>Session states, delivery acks and everything that arrives are not returned but reported as
  * {@link TransportEvent}s to the sink given to {@link #subscribe}. Calls that WhatsApp refuses
  * throw {@link TransportException}; {@link TransportException#retryable()} tells whether trying
- * later may succeed.
+ * later may succeed, and {@link TransportException#outcome()} whether a failed send may have
+ * reached WhatsApp all the same.
  */
 public interface WhatsAppTransport {
 
@@ -67,13 +68,21 @@ public interface WhatsAppTransport {
 
   // --- messages ---------------------------------------------------------------------------------
 
-  /** Hands one message to WhatsApp. */
+  /**
+   * Hands one message to WhatsApp.
+   *
+   * @throws TransportException with {@link TransportException.Outcome#NOT_SENT} only when the
+   *     message certainly did not reach WhatsApp (it may then be sent again), else with {@link
+   *     TransportException.Outcome#UNKNOWN}: WhatsApp may have accepted it, and only {@link
+   *     #findSent} can tell. Any other exception counts as unknown too.
+   */
   SendReceipt send(SessionRef session, ChatId to, OutboundMessage message, SendOptions options);
 
   /**
-   * After a crash between handing a message over and recording the receipt: whether WhatsApp
-   * accepted that message. Only transports whose {@link Capabilities#findsSentMessages()} is true
-   * answer it; others return empty without meaning "not sent".
+   * After a crash between handing a message over and recording the receipt, or a send whose outcome
+   * is unknown ({@link TransportException#outcomeUnknown()}): whether WhatsApp accepted that
+   * message. Only transports whose {@link Capabilities#findsSentMessages()} is true answer it;
+   * others return empty without meaning "not sent".
    *
    * @return the receipt WhatsApp gave the message (its id, when it was accepted), or empty when
    *     WhatsApp did not accept it, so that sending it again delivers it once

@@ -6,9 +6,14 @@ import com.fasterxml.jackson.databind.node.MissingNode;
 import io.flowmate.gateway.GatewaySettings;
 import io.flowmate.gateway.spi.TransportException;
 import java.io.IOException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
 import java.net.URI;
 import java.net.URLEncoder;
+import java.net.UnknownHostException;
 import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.nio.channels.UnresolvedAddressException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
@@ -170,6 +175,12 @@ final class WahaClient {
    * 5xx, timeouts and refused connections may pass later; so may 408, 429, and WAHA's 422 for a
    * session that is not working yet ("Session status is not as expected"). Other 4xx will fail the
    * same way every time.
+   *
+   * <p>Whether WAHA may have carried the call out anyway ({@link TransportException#outcome()}):
+   * not when it answered 4xx, nor when the request never left (connection refused or timed out,
+   * unknown host); it may have when it answered 5xx (it may fail after handing the message to
+   * WhatsApp) or when the answer never came (read timeout, connection reset after the request was
+   * written).
    */
   private TransportException failure(HttpMethod method, URI uri, RestClientException e) {
     String call = method.name() + " " + uri.getRawPath();
@@ -182,19 +193,48 @@ final class WahaClient {
       if (status.value() == 404) {
         return new NotFound(message, e);
       }
+      if (status.is5xxServerError()) {
+        return TransportException.outcomeUnknown(message, e);
+      }
       boolean retryable =
-          status.is5xxServerError()
-              || status.value() == 408
+          status.value() == 408
               || status.value() == 429
               || status.value() == 422 && sessionNotReady(response.getResponseBodyAsString());
       return new TransportException(message, retryable, e);
     }
     if (e instanceof ResourceAccessException) {
-      return new TransportException(
-          "WAHA did not answer %s at %s: %s".formatted(call, baseUrl, rootMessage(e)), true, e);
+      String message = "WAHA did not answer %s at %s: %s".formatted(call, baseUrl, rootMessage(e));
+      return neverLeft(e)
+          ? new TransportException(message, true, e)
+          : TransportException.outcomeUnknown(message, e);
     }
+    // The answer came but could not be read: WAHA did carry the call out.
     return new TransportException(
-        "WAHA call %s failed: %s".formatted(call, rootMessage(e)), false, e);
+        "WAHA call %s failed: %s".formatted(call, rootMessage(e)),
+        false,
+        TransportException.Outcome.UNKNOWN,
+        e);
+  }
+
+  /**
+   * Whether the request certainly never reached WAHA: no connection was made (refused, timed out
+   * while connecting, unknown host). A timeout waiting for the answer or a connection broken later
+   * may come after WAHA read the request.
+   */
+  static boolean neverLeft(Throwable e) {
+    for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+      if (cause instanceof ConnectException
+          || cause instanceof HttpConnectTimeoutException
+          || cause instanceof UnknownHostException
+          || cause instanceof UnresolvedAddressException
+          || cause instanceof NoRouteToHostException) {
+        return true;
+      }
+      if (cause.getCause() == cause) {
+        break;
+      }
+    }
+    return false;
   }
 
   /** WAHA's explanation: {@code message} or {@code error} of its JSON error, else the raw body. */

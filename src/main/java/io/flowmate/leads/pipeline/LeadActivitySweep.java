@@ -1,6 +1,7 @@
 package io.flowmate.leads.pipeline;
 
 import io.flowmate.core.ChatId;
+import io.flowmate.core.RepeatingFailureLog;
 import io.flowmate.leads.LeadsSettings;
 import io.flowmate.messaging.Conversations;
 import java.time.Clock;
@@ -33,6 +34,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 class LeadActivitySweep {
 
   private static final Logger log = LoggerFactory.getLogger(LeadActivitySweep.class);
+  private final RepeatingFailureLog failures = new RepeatingFailureLog(log);
 
   /** Pages per run: a backlog is caught up over several runs without holding a transaction long. */
   private static final int MAX_PAGES = 20;
@@ -67,12 +69,13 @@ class LeadActivitySweep {
       for (int page = 0; page < MAX_PAGES; page++) {
         Integer read = transactions.execute(status -> sweepPage());
         if (read == null || read < settings.batch()) {
-          return;
+          break;
         }
       }
+      failures.succeeded("sweep", "The lead activity sweep");
     } catch (RuntimeException e) {
       // The cursor did not move: the same chats are read again next time.
-      log.warn("Lead activity sweep failed; retrying: {}", e.getMessage());
+      failures.failed("sweep", "The lead activity sweep (retried on the next one)", e);
     }
   }
 

@@ -1,5 +1,6 @@
 package io.flowmate.messaging.delivery;
 
+import io.flowmate.core.RepeatingFailureLog;
 import io.flowmate.core.db.GroupCommit;
 import io.flowmate.core.sse.LiveEvents;
 import io.flowmate.gateway.Sessions;
@@ -63,6 +64,9 @@ public class DeliveryTracker implements TransportEventListener, DisposableBean {
   private final MessagingSettings settings;
   private final Clock clock;
   private final GroupCommit<AckUpdate> writer;
+
+  /** The sweeper runs four times a second: a failure that lasts is logged once, then counted. */
+  private final RepeatingFailureLog sweepFailures = new RepeatingFailureLog(log);
 
   /** Messages with acks this instance parked, as {@code session/WhatsApp id}: a hint, bounded. */
   private final Set<String> parkedHere = ConcurrentHashMap.newKeySet();
@@ -170,10 +174,12 @@ public class DeliveryTracker implements TransportEventListener, DisposableBean {
   }
 
   private void flushQuietly() {
+    String what = "Applying parked delivery acks";
     try {
       flush();
+      sweepFailures.succeeded("flush", what);
     } catch (RuntimeException e) {
-      log.error("Applying parked delivery acks failed; they are tried again", e);
+      sweepFailures.failed("flush", what + " (tried again every " + PARKED_RETRY + ")", e);
     }
   }
 

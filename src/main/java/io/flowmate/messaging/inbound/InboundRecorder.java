@@ -36,15 +36,22 @@ import io.flowmate.messaging.message.MessageType;
 import io.flowmate.messaging.outbox.OptOutRepository;
 import io.flowmate.messaging.outbox.SendPolicy;
 import io.flowmate.messaging.outbox.SenderStateRepository;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -266,7 +273,7 @@ public class InboundRecorder implements TransportEventListener, DisposableBean {
       byMessage.put(message.id(), arrival);
       observed.add(message);
     }
-    List<Message> fresh = messages.insertObserved(observed);
+    List<Message> fresh = withCollisions(observed, messages.insertObserved(observed));
     Map<String, Instant> lastOutbound =
         chats.record(
             fresh.stream()
@@ -310,6 +317,86 @@ public class InboundRecorder implements TransportEventListener, DisposableBean {
       }
       announce(
           arrival, message, contacts.get(i).map(ContactRepository.Learned::contact).orElse(null));
+    }
+  }
+
+  /**
+   * Tells the messages not stored because their WhatsApp id was stored before apart: a repeat of
+   * the stored message (WAHA delivering a webhook again) is dropped, as it should be; a different
+   * message under the same id (a transport that handed the id out twice) is not a repeat and must
+   * not vanish: it is stored under a distinct id made from its own contents, so that a repeat of it
+   * is dropped in turn.
+   *
+   * @return the messages stored now, in the order given
+   */
+  private List<Message> withCollisions(List<Message> observed, List<Message> fresh) {
+    if (fresh.size() == observed.size()) {
+      return fresh;
+    }
+    Set<UUID> stored = new HashSet<>();
+    fresh.forEach(m -> stored.add(m.id()));
+    List<Message> notStored = observed.stream().filter(m -> !stored.contains(m.id())).toList();
+    Map<String, Message> holders = messages.holdersOfProviderIds(notStored);
+    List<Message> distinct = new ArrayList<>();
+    for (Message message : notStored) {
+      Message holder = holders.get(InboundRepository.providerKey(message));
+      if (holder == null || sameMessage(holder, message)) {
+        log.debug(
+            "A message of session {} repeats stored message {}; dropped",
+            message.sessionId(),
+            holder == null ? null : holder.id());
+        continue;
+      }
+      Message renamed =
+          message.withWaMessageId(
+              Message.distinctWaMessageId(message.waMessageId(), contentDigest(message)));
+      log.warn(
+          "An arriving message of session {} has the WhatsApp id of stored message {} but is a"
+              + " different message; stored as {} under a distinct id",
+          message.sessionId(),
+          holder.id(),
+          message.id());
+      distinct.add(renamed);
+    }
+    Set<UUID> storedNow = new HashSet<>(stored);
+    messages.insertObserved(distinct).forEach(m -> storedNow.add(m.id()));
+    Map<UUID, Message> renamedById = new HashMap<>();
+    distinct.forEach(m -> renamedById.put(m.id(), m));
+    return observed.stream()
+        .filter(m -> storedNow.contains(m.id()))
+        .map(m -> renamedById.getOrDefault(m.id(), m))
+        .toList();
+  }
+
+  /**
+   * Whether a message arriving under a stored message's WhatsApp id is that message again: same
+   * chat, same side; an incoming one also says the same. (Ours typed on the phone are compared by
+   * chat alone: WhatsApp never reuses our own ids, and how a transport describes what we sent may
+   * differ from how we stored it.)
+   */
+  private static boolean sameMessage(Message stored, Message arriving) {
+    if (!stored.chatId().equals(arriving.chatId()) || stored.direction() != arriving.direction()) {
+      return false;
+    }
+    return arriving.isOutbound()
+        || stored.content().type() == arriving.content().type()
+            && Objects.equals(stored.content().body(), arriving.content().body());
+  }
+
+  /** Eight hex digits of a digest of what the message is, the same for every repeat of it. */
+  private static String contentDigest(Message message) {
+    try {
+      MessageDigest sha = MessageDigest.getInstance("SHA-256");
+      String identity =
+          String.join(
+              "\n",
+              message.chatId().value(),
+              message.direction().value(),
+              message.content().type().value(),
+              String.valueOf(message.content().body()));
+      return HexFormat.of().formatHex(sha.digest(identity.getBytes(StandardCharsets.UTF_8)), 0, 4);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
     }
   }
 

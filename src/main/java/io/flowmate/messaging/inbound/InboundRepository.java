@@ -6,8 +6,10 @@ import static io.flowmate.core.db.Sql.timestampText;
 import io.flowmate.messaging.message.Message;
 import io.flowmate.messaging.message.MessageRows;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -102,6 +104,34 @@ public class InboundRepository {
                 .query(UUID.class)
                 .list());
     return observed.stream().filter(m -> inserted.contains(m.id())).toList();
+  }
+
+  /**
+   * The stored messages that hold the WhatsApp ids of these messages on their numbers, keyed by
+   * {@link #providerKey}.
+   */
+  Map<String, Message> holdersOfProviderIds(List<Message> messages) {
+    if (messages.isEmpty()) {
+      return Map.of();
+    }
+    Map<String, Message> holders = new HashMap<>();
+    jdbc.sql(
+            """
+            SELECT m.* FROM messaging_message m
+            JOIN unnest(CAST(:sessions AS uuid[]), CAST(:waIds AS text[])) AS k(session, wa_id)
+              ON m.session_id = k.session AND m.wa_message_id = k.wa_id
+            """)
+        .param("sessions", MessageRows.column(messages, Message::sessionId, UUID[]::new))
+        .param("waIds", MessageRows.column(messages, Message::waMessageId, String[]::new))
+        .query(MessageRows::message)
+        .list()
+        .forEach(holder -> holders.put(providerKey(holder), holder));
+    return holders;
+  }
+
+  /** A message's WhatsApp id on its number. */
+  static String providerKey(Message message) {
+    return message.sessionId() + "/" + message.waMessageId();
   }
 
   public void markEdited(UUID id, String text, Instant at) {

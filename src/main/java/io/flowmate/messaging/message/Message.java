@@ -289,6 +289,40 @@ public record Message(
         sendGap);
   }
 
+  /**
+   * The id to store a message under when WhatsApp's id for it is already held by a different
+   * message of the number (a transport that handed out an id twice): WhatsApp's id with {@code #}
+   * and something that tells the two apart. Acks and reactions that name WhatsApp's id go to the
+   * message stored first.
+   */
+  public static String distinctWaMessageId(String takenWaMessageId, String discriminator) {
+    return takenWaMessageId + "#" + discriminator;
+  }
+
+  /** The same message under another WhatsApp id (see {@link #distinctWaMessageId}). */
+  public Message withWaMessageId(String otherWaMessageId) {
+    return new Message(
+        id,
+        tenantId,
+        sessionId,
+        chatId,
+        direction,
+        source,
+        content,
+        sender,
+        status,
+        failureReason,
+        idempotencyKey,
+        requestHash,
+        otherWaMessageId,
+        approvalId,
+        processInstanceKey,
+        engineEpoch,
+        attempts,
+        times,
+        sendGap);
+  }
+
   public boolean isOutbound() {
     return direction == Direction.OUTBOUND;
   }

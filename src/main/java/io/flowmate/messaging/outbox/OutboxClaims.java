@@ -222,6 +222,27 @@ class OutboxClaims {
         == 1;
   }
 
+  /**
+   * Gives up the claim on a message whose send may have reached WhatsApp: it stays {@code sending},
+   * with its lease ending at {@code lookupAt} and no token, so that nobody renews it and, once it
+   * lapsed, the lane settles it by asking the transport, as a claim left by a crash.
+   */
+  boolean awaitLookup(UUID id, UUID token, Instant lookupAt, String reason, Instant now) {
+    return jdbc.sql(
+                """
+                UPDATE messaging_message SET lease_until = :lookupAt, claim_token = NULL,
+                  failure_reason = :reason, updated_at = :now
+                WHERE id = :id AND status = 'sending' AND claim_token = :token
+                """)
+            .param("id", id)
+            .param("token", token)
+            .param("lookupAt", timestamp(lookupAt))
+            .param("reason", reason)
+            .param("now", timestamp(now))
+            .update()
+        == 1;
+  }
+
   /** Holds a number's due messages until the instant, noting why (they stay queued). */
   void holdQueued(UUID sessionId, Instant until, String reason, Instant now) {
     jdbc.sql(

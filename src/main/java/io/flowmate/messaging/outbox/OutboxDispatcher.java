@@ -4,6 +4,7 @@ import io.flowmate.admin.PlanLimits;
 import io.flowmate.admin.TenantSettings;
 import io.flowmate.admin.Tenants;
 import io.flowmate.core.LogSafe;
+import io.flowmate.core.RepeatingFailureLog;
 import io.flowmate.gateway.SessionInfo;
 import io.flowmate.gateway.Sessions;
 import io.flowmate.gateway.events.SessionStatusChanged;
@@ -41,6 +42,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.modulith.events.ApplicationModuleListener;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
@@ -78,8 +80,7 @@ public class OutboxDispatcher implements DisposableBean {
   private static final int CLAIM_BATCH = 100;
   private static final int SWEEP_BATCH = 200;
   private static final String MAY_HAVE_BEEN_SENT =
-      "WhatsApp may or may not have accepted this message before a restart; not re-sent to avoid a"
-          + " duplicate";
+      "WhatsApp may or may not have accepted this message; not re-sent to avoid a duplicate";
 
   private final OutboxClaims messages;
   private final SendHistory sendHistory;
@@ -115,6 +116,9 @@ public class OutboxDispatcher implements DisposableBean {
   private final Map<UUID, Instant> pausedUntil = new ConcurrentHashMap<>();
 
   private final RandomGenerator random = RandomGenerator.getDefault();
+
+  /** Sweeps and lookups fail every second while the database or WhatsApp is away. */
+  private final RepeatingFailureLog failures = new RepeatingFailureLog(log);
 
   /** Longer than the longest typing pause plus one send. */
   private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(15);
@@ -202,8 +206,12 @@ public class OutboxDispatcher implements DisposableBean {
         recoverLapsedClaims(sessionId);
         drain(sessionId);
       } while (wakeAgain.contains(sessionId) && !stopping);
+      failures.succeeded("lane:" + sessionId, "The send lane of session " + sessionId);
     } catch (RuntimeException e) {
-      log.error("The send lane of session {} failed; the sweep restarts it", sessionId, e);
+      failures.failed(
+          "lane:" + sessionId,
+          "The send lane of session " + sessionId + " (restarted by the next sweep)",
+          e);
     } finally {
       running.remove(sessionId);
     }
@@ -337,9 +345,10 @@ public class OutboxDispatcher implements DisposableBean {
         Instant now = leaseClock.instant();
         OutboxDispatcher.this.messages.renewClaim(
             Set.copyOf(unsettled), token, now, now.plus(settings.claimLease()));
+        failures.succeeded("renew", "Renewing claim leases");
       } catch (RuntimeException e) {
         // Checked again before each hand-over: a claim that lapsed meanwhile sends nothing.
-        log.warn("Could not renew the lease of a claim on {} messages", unsettled.size(), e);
+        failures.failed("renew", "Renewing claim leases", e);
       }
     }
 
@@ -392,7 +401,8 @@ public class OutboxDispatcher implements DisposableBean {
   /**
    * Sends one claimed message (or fails it, or puts it back to wait for the reach-out lock).
    *
-   * @return whether WhatsApp accepted it
+   * @return whether the number's turn was used: WhatsApp accepted it, or may have (its answer was
+   *     lost), and the pacer counted it
    */
   private boolean sendOne(Batch batch, Claim claim, Message message) {
     Instant now = clock.instant();
@@ -411,34 +421,74 @@ public class OutboxDispatcher implements DisposableBean {
           message.id(), claim.token(), lock.get().until(), lock.get().reason(), false, now);
       return false;
     }
+    OutboundMessage outgoing;
     try {
       // First, so that media that cannot be downloaded fails the message before "typing…" shows.
-      OutboundMessage outgoing = outbound.toOutbound(message.content());
-      simulateTyping(session, message);
-      if (!claim.holds(message)) {
-        log.warn(
-            "Message {} is no longer held by this lane's claim (its lease lapsed); not sent here",
-            message.id());
-        return false;
-      }
-      SendReceipt receipt =
+      outgoing = outbound.toOutbound(message.content());
+    } catch (TransportException e) {
+      failOrRetry(claim, message, e.getMessage(), e.retryable());
+      return false;
+    } catch (RuntimeException e) {
+      log.warn("Could not prepare message {} for sending", message.id(), e);
+      failOrRetry(claim, message, "not sent: " + e.getMessage(), true);
+      return false;
+    }
+    simulateTyping(session, message);
+    if (!claim.holds(message)) {
+      log.warn(
+          "Message {} is no longer held by this lane's claim (its lease lapsed); not sent here",
+          message.id());
+      return false;
+    }
+    SendReceipt receipt;
+    try {
+      receipt =
           transport.send(
               session.ref(),
               message.chatId(),
               outgoing,
               new SendOptions(message.id().toString(), message.content().replyTo()));
-      recordSent(claim.token(), message, receipt);
-      if (batch.limits() != null) {
-        pacer.sent(session.id(), batch.limits(), receipt.acceptedAt(), message.sendGap());
-      }
-      return true;
     } catch (TransportException e) {
+      if (e.outcomeUnknown()) {
+        awaitLookup(batch, claim, message, e.getMessage());
+        return true;
+      }
       failOrRetry(claim, message, e.getMessage(), e.retryable());
+      return false;
     } catch (RuntimeException e) {
+      // The transport broke its contract: what it did with the message is unknown.
       log.warn("Transport error on message {}", message.id(), e);
-      failOrRetry(claim, message, "transport error: " + e.getMessage(), true);
+      awaitLookup(batch, claim, message, "transport error: " + e.getMessage());
+      return true;
     }
-    return false;
+    recordSent(claim.token(), message, receipt);
+    if (batch.limits() != null) {
+      pacer.sent(session.id(), batch.limits(), receipt.acceptedAt(), message.sendGap());
+    }
+    return true;
+  }
+
+  /**
+   * WhatsApp may have accepted the message although its answer was lost: the message is never
+   * handed over again on a guess. Its claim is left to lapse after {@code outcome-lookup-delay},
+   * and the number's lane then settles it as after a crash ({@link #recoverLapsedClaims}): recorded
+   * as sent if the transport finds it, queued again only if the transport says WhatsApp does not
+   * have it. The pacer counts it as sent meanwhile, in case it was.
+   */
+  private void awaitLookup(Batch batch, Claim claim, Message message, String reason) {
+    Instant now = clock.instant();
+    Instant lookupAt = leaseClock.instant().plus(settings.outcomeLookupDelay());
+    log.info(
+        "Message {} may have reached WhatsApp although the send failed ({}); asking the transport"
+            + " at {} whether it was accepted",
+        message.id(),
+        LogSafe.text(reason),
+        lookupAt);
+    messages.awaitLookup(
+        message.id(), claim.token(), lookupAt, "outcome unknown, to be looked up: " + reason, now);
+    if (batch.limits() != null) {
+      pacer.sent(batch.session().id(), batch.limits(), now, message.sendGap());
+    }
   }
 
   /** The message must wait until then, for this reason. */
@@ -520,8 +570,27 @@ public class OutboxDispatcher implements DisposableBean {
    * message, and listeners write in it); acks that overtook it are applied once it is visible.
    */
   private void recordSent(UUID token, Message message, SendReceipt receipt) {
+    String what = "Recording handed-over message " + message.id() + " as sent";
+    String providerId = receipt.providerMessageId();
     try {
-      if (!writeSent(token, message, receipt)) {
+      boolean written;
+      try {
+        written = writeSent(token, message, providerId, receipt.acceptedAt());
+      } catch (DuplicateKeyException e) {
+        if (!providerIdTaken(e)) {
+          throw e;
+        }
+        // The message did leave, so it is recorded sent: under a distinct id, because another
+        // message of the number holds WhatsApp's (a transport that handed an id out twice).
+        providerId = Message.distinctWaMessageId(providerId, message.id().toString());
+        log.warn(
+            "WhatsApp gave message {} an id that another message of session {} holds; recorded as"
+                + " sent under a distinct id (acks naming WhatsApp's id go to the other message)",
+            message.id(),
+            message.sessionId());
+        written = writeSent(token, message, providerId, receipt.acceptedAt());
+      }
+      if (!written) {
         // Handed over after the lease lapsed and the message was taken over: the new holder asks
         // WhatsApp and records what it answers.
         log.warn(
@@ -529,34 +598,33 @@ public class OutboxDispatcher implements DisposableBean {
             message.id());
         return;
       }
+      failures.succeeded("record:" + message.id(), what);
     } catch (RuntimeException e) {
       // Never queued again: WhatsApp has it. The claim lapses and the lane settles it by asking
       // the transport, as after a crash.
-      log.error(
-          "Message {} was handed over but its 'sent' record failed; it is settled when its claim lapses",
-          message.id(),
-          e);
+      failures.failed("record:" + message.id(), what + " (settled again when its claim lapses)", e);
       return;
     }
-    deliveries.applyEarlyAcks(message.sessionId(), receipt.providerMessageId());
+    deliveries.applyEarlyAcks(message.sessionId(), providerId);
+  }
+
+  /** Whether the unique WhatsApp id per number refused the write. */
+  private static boolean providerIdTaken(DuplicateKeyException e) {
+    return String.valueOf(e.getMostSpecificCause().getMessage())
+        .contains("messaging_message_by_provider_id");
   }
 
   /** False if the claim no longer held the message: nothing is written. */
-  private boolean writeSent(UUID token, Message message, SendReceipt receipt) {
+  private boolean writeSent(UUID token, Message message, String providerId, Instant acceptedAt) {
     return Boolean.TRUE.equals(
         transaction.execute(status -> {
           Optional<MessageRows.Moved> sent =
-              messages.markSent(
-                  message.id(),
-                  token,
-                  receipt.providerMessageId(),
-                  receipt.acceptedAt(),
-                  clock.instant());
+              messages.markSent(message.id(), token, providerId, acceptedAt, clock.instant());
           if (sent.isEmpty()) {
             return false;
           }
-          events.publishEvent(sent.get().changed(MessageStatus.SENT.value(), receipt.acceptedAt()));
-          chats.record(message.sent(receipt.providerMessageId()), null, receipt.acceptedAt());
+          events.publishEvent(sent.get().changed(MessageStatus.SENT.value(), acceptedAt));
+          chats.record(message.sent(providerId), null, acceptedAt);
           return true;
         }));
   }
@@ -597,11 +665,16 @@ public class OutboxDispatcher implements DisposableBean {
    */
   @Scheduled(fixedDelayString = "${flowmate.messaging.dispatch-interval:1s}")
   void sweep() {
-    for (UUID sessionId : messages.sessionsWithLapsedClaims(leaseClock.instant(), SWEEP_BATCH)) {
-      wake(sessionId);
-    }
-    for (UUID sessionId : messages.sessionsWithQueuedMessages(SWEEP_BATCH)) {
-      wake(sessionId);
+    try {
+      for (UUID sessionId : messages.sessionsWithLapsedClaims(leaseClock.instant(), SWEEP_BATCH)) {
+        wake(sessionId);
+      }
+      for (UUID sessionId : messages.sessionsWithQueuedMessages(SWEEP_BATCH)) {
+        wake(sessionId);
+      }
+      failures.succeeded("sweep", "The outbox sweep");
+    } catch (RuntimeException e) {
+      failures.failed("sweep", "The outbox sweep", e);
     }
   }
 
@@ -648,7 +721,7 @@ public class OutboxDispatcher implements DisposableBean {
     Message message = claimed.message();
     if (!transport.capabilities().findsSentMessages()) {
       log.warn(
-          "Message {} was claimed before a crash and {} cannot tell whether WhatsApp accepted it;"
+          "Message {} may have been handed over and {} cannot tell whether WhatsApp accepted it;"
               + " marking it failed rather than risking a duplicate",
           message.id(),
           transport.kind());
@@ -656,20 +729,19 @@ public class OutboxDispatcher implements DisposableBean {
           .ifPresent(token -> fail(token, message, MAY_HAVE_BEEN_SENT, clock.instant()));
       return true;
     }
+    String lookup = "Asking whether WhatsApp accepted message " + message.id();
     Optional<SendReceipt> accepted;
     try {
       accepted = transport.findSent(session.ref(), sentLookup(claimed));
+      failures.succeeded("lookup:" + message.id(), lookup);
     } catch (TransportException e) {
       if (e.retryable()) {
-        log.warn(
-            "Could not find out whether message {} was accepted before a crash; asking again on"
-                + " the next sweep: {}",
-            message.id(),
-            LogSafe.text(e.getMessage()));
+        failures.failed("lookup:" + message.id(), lookup + " (asked again each sweep)", e);
         return false;
       }
+      failures.succeeded("lookup:" + message.id(), lookup);
       log.warn(
-          "Cannot find out whether message {} was accepted before a crash: {}",
+          "Cannot find out whether message {} was accepted: {}",
           message.id(),
           LogSafe.text(e.getMessage()));
       takeOver(claimed)
@@ -681,24 +753,29 @@ public class OutboxDispatcher implements DisposableBean {
                   clock.instant()));
       return true;
     } catch (RuntimeException e) {
-      log.warn(
-          "Looking up message {} after a crash failed; asking again on the next sweep",
-          message.id(),
-          e);
+      failures.failed("lookup:" + message.id(), lookup + " (asked again each sweep)", e);
       return false;
     }
     Optional<UUID> token = takeOver(claimed);
     if (token.isEmpty()) {
       return true;
     }
+    Instant now = clock.instant();
     if (accepted.isPresent()) {
-      log.info("Message {} was accepted before a crash; recording it as sent", message.id());
+      log.info("Message {} had been accepted; recording it as sent", message.id());
       recordSent(token.get(), message, accepted.get());
+    } else if (message.attempts() >= settings.maxAttempts()) {
+      fail(
+          token.get(),
+          message,
+          "not sent: WhatsApp did not accept it (gave up after "
+              + message.attempts()
+              + " attempts)",
+          now);
     } else {
-      log.info(
-          "Message {} was claimed but not sent before a crash; queueing it again", message.id());
-      Instant now = clock.instant();
-      messages.requeue(message.id(), token.get(), now, "claim lapsed", true, now);
+      log.info("Message {} had not been accepted; queueing it again", message.id());
+      messages.requeue(
+          message.id(), token.get(), now, "not accepted by WhatsApp; sending again", true, now);
     }
     return true;
   }

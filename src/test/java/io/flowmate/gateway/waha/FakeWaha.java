@@ -85,6 +85,7 @@ public final class FakeWaha {
   private final Map<String, FakeSession> sessions = new ConcurrentHashMap<>();
   private final Map<String, String> pnByLid = new ConcurrentHashMap<>();
   private final Map<String, Queue<Canned>> canned = new ConcurrentHashMap<>();
+  private final Map<String, Queue<AfterCarriedOut>> afterCarriedOut = new ConcurrentHashMap<>();
   private final AtomicLong counter = new AtomicLong();
   private final List<Hold> holds = new CopyOnWriteArrayList<>();
 
@@ -142,6 +143,9 @@ public final class FakeWaha {
   }
 
   private record Canned(int status, String body) {}
+
+  /** What becomes of a call's answer after the call was carried out: replaced, or late. */
+  private record AfterCarriedOut(int status, String body, Duration delay) {}
 
   private static final class FakeSession {
     final String name;
@@ -227,6 +231,12 @@ public final class FakeWaha {
     return requests.stream().filter(matching).toList();
   }
 
+  /** The messages the session sent to the chat, as WAHA lists them (oldest first). */
+  public List<JsonNode> sentTo(String session, String chatId) {
+    FakeSession found = sessions.get(session);
+    return found == null ? List.of() : List.copyOf(found.sent.getOrDefault(chatId, List.of()));
+  }
+
   public String status(String session) {
     FakeSession found = sessions.get(session);
     return found == null ? null : found.status;
@@ -288,6 +298,27 @@ public final class FakeWaha {
 
   public void failNext(String call, int status, String body) {
     canned.computeIfAbsent(call, c -> new ConcurrentLinkedQueue<>()).add(new Canned(status, body));
+  }
+
+  /**
+   * The next call to {@code "METHOD /path"} is carried out (a send reaches WhatsApp and is listed
+   * in the chat), but answered with this status and body: WAHA failing after handing the message
+   * over.
+   */
+  public void failNextAfterCarryingOut(String call, int status, String body) {
+    afterCarriedOut
+        .computeIfAbsent(call, c -> new ConcurrentLinkedQueue<>())
+        .add(new AfterCarriedOut(status, body, Duration.ZERO));
+  }
+
+  /**
+   * The next call to {@code "METHOD /path"} is carried out at once, but its answer is sent only
+   * after this delay: longer than Flowmate waits, it times out on a message WhatsApp has.
+   */
+  public void answerNextLate(String call, Duration delay) {
+    afterCarriedOut
+        .computeIfAbsent(call, c -> new ConcurrentLinkedQueue<>())
+        .add(new AfterCarriedOut(0, null, delay));
   }
 
   public void idShape(String session, IdShape shape) {
@@ -501,6 +532,17 @@ public final class FakeWaha {
         hold.await(request);
       }
       Answer answer = answer(request);
+      Queue<AfterCarriedOut> after = afterCarriedOut.get(request.method() + " " + request.path());
+      AfterCarriedOut then = after == null ? null : after.poll();
+      if (then != null && then.delay().isPositive()) {
+        try {
+          Thread.sleep(then.delay().toMillis());
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      } else if (then != null) {
+        answer = Answer.json(then.status(), then.body());
+      }
       exchange.getResponseHeaders().add("Content-Type", answer.contentType());
       byte[] bytes = answer.body();
       exchange.sendResponseHeaders(answer.status(), bytes.length == 0 ? -1 : bytes.length);

@@ -473,6 +473,10 @@ class WahaTransportTests {
     assertThat(badRequest.getMessage()).contains("400").contains("chatId must be a string");
     assertThat(notWorking.retryable()).isTrue();
     assertThat(notWorking.getMessage()).contains("422").contains("not as expected");
+    // WAHA may fail after handing the message to WhatsApp; a 4xx refuses it before.
+    assertThat(unavailable.outcome()).isEqualTo(TransportException.Outcome.UNKNOWN);
+    assertThat(badRequest.outcome()).isEqualTo(TransportException.Outcome.NOT_SENT);
+    assertThat(notWorking.outcome()).isEqualTo(TransportException.Outcome.NOT_SENT);
   }
 
   @Test
@@ -495,6 +499,9 @@ class WahaTransportTests {
 
     assertThat(refused.retryable()).isTrue();
     assertThat(refused.getMessage()).contains("did not answer");
+    assertThat(refused.outcome())
+        .as("nothing left: sending again cannot duplicate")
+        .isEqualTo(TransportException.Outcome.NOT_SENT);
   }
 
   @Test
@@ -530,9 +537,45 @@ class WahaTransportTests {
 
       assertThat(timedOut.retryable()).isTrue();
       assertThat(timedOut.getMessage()).contains("did not answer");
+      assertThat(timedOut.outcome())
+          .as("WAHA had the request and may have sent it")
+          .isEqualTo(TransportException.Outcome.UNKNOWN);
     } finally {
       release.countDown();
       silent.stop(0);
+    }
+  }
+
+  @Test
+  void aConnectionBrokenAfterTheRequestLeftLeavesTheOutcomeUnknown() throws IOException {
+    HttpServer hangsUp =
+        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    // Reads the whole request, then closes the connection without answering.
+    hangsUp.createContext(
+        "/",
+        exchange -> {
+          exchange.getRequestBody().readAllBytes();
+          exchange.close();
+        });
+    hangsUp.start();
+    try {
+      WahaTransport broken =
+          transport("http://127.0.0.1:" + hangsUp.getAddress().getPort(), Duration.ofSeconds(5));
+
+      TransportException lost =
+          catchThrowableOfType(
+              TransportException.class,
+              () ->
+                  broken.send(
+                      session,
+                      ChatId.parse("4915100000409"),
+                      new OutboundMessage.Text("Hi"),
+                      options()));
+
+      assertThat(lost.outcome()).isEqualTo(TransportException.Outcome.UNKNOWN);
+      assertThat(lost.retryable()).isTrue();
+    } finally {
+      hangsUp.stop(0);
     }
   }
 

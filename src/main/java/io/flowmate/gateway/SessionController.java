@@ -88,7 +88,7 @@ class SessionController {
     static SessionView of(SessionRow row) {
       SessionInfo s = row.info();
       return new SessionView(
-          s.id(),
+          s.id().value(),
           s.name(),
           s.status(),
           row.passkeyChallenge(),

@@ -4,6 +4,7 @@ import static io.flowmate.core.db.Sql.instant;
 import static io.flowmate.core.db.Sql.timestamp;
 import static io.flowmate.core.db.Sql.uuid;
 
+import io.flowmate.core.SessionId;
 import io.flowmate.core.TenantId;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -170,7 +171,7 @@ class SessionRepository {
   private static SessionRow map(ResultSet rs, int row) throws SQLException {
     return new SessionRow(
         new SessionInfo(
-            uuid(rs, "id"),
+            SessionId.of(uuid(rs, "id")),
             TenantId.of(uuid(rs, "tenant_id")),
             rs.getString("name"),
             SessionStatus.of(rs.getString("status")),

@@ -8,6 +8,7 @@ import static io.flowmate.core.db.Sql.uuid;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.flowmate.core.ApprovalId;
 import io.flowmate.core.TenantId;
 import io.flowmate.core.api.PageQuery;
 import io.flowmate.workflow.Approval;
@@ -183,7 +184,7 @@ public class ApprovalRepository {
 
   private Approval map(ResultSet rs, int row) throws SQLException {
     return new Approval(
-        uuid(rs, "id"),
+        ApprovalId.of(uuid(rs, "id")),
         TenantId.of(uuid(rs, "tenant_id")),
         rs.getString("kind"),
         uuid(rs, "subject_id"),

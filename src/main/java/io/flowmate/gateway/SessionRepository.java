@@ -42,7 +42,7 @@ class SessionRepository {
               updated_at, status_changed_at)
             VALUES (:id, :tenant, :name, 'stopped', 'stopped', :now, :now, :now)
             """)
-        .param("id", session.id())
+        .param("id", session.id().value())
         .param("tenant", session.tenantId().value())
         .param("name", session.name())
         .param("now", timestamp(now))

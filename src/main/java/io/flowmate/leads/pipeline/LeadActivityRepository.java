@@ -294,7 +294,7 @@ public class LeadActivityRepository {
     jdbc.sql(
             "UPDATE leads_activity_cursor SET at = :at, session_id = :session, chat_id = :chat WHERE stream = 'chats'")
         .param("at", timestamp(cursor.recordedAt()))
-        .param("session", cursor.sessionId())
+        .param("session", cursor.sessionId().value())
         .param("chat", cursor.chatId())
         .update();
   }

@@ -45,7 +45,7 @@ public class ApprovalRepository {
               :expiresAt)
             ON CONFLICT (tenant_id, kind, subject_id) DO NOTHING
             """)
-        .param("id", approval.id())
+        .param("id", approval.id().value())
         .param("tenant", approval.tenantId().value())
         .param("kind", approval.kind())
         .param("subject", approval.subjectId())

@@ -3,6 +3,8 @@ package io.flowmate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.flowmate.core.LogSafe;
+import io.flowmate.core.MessageId;
+import io.flowmate.core.SessionId;
 import io.flowmate.core.TenantId;
 import io.flowmate.gateway.spi.TransportEvent;
 import io.flowmate.gateway.spi.TransportEventListener;
@@ -88,8 +90,8 @@ class LogInjectionAttackTests extends IntegrationTest {
     MessageReceived received =
         new MessageReceived(
             tenant,
-            UUID.randomUUID(),
-            message,
+            SessionId.of(UUID.randomUUID()),
+            MessageId.of(message),
             "4915112340004@c.us",
             null,
             false,
@@ -99,8 +101,8 @@ class LogInjectionAttackTests extends IntegrationTest {
     MessageStatusChanged changed =
         new MessageStatusChanged(
             tenant,
-            UUID.randomUUID(),
-            message,
+            SessionId.of(UUID.randomUUID()),
+            MessageId.of(message),
             "failed",
             Instant.now(),
             "sent",

@@ -70,7 +70,7 @@ class SessionController {
 
   /** The session as the API shows it, with its latest restart by the liveness watchdog. */
   private SessionView view(SessionRow row) {
-    return SessionView.of(row, restarts.latest(row.info().id()).orElse(null));
+    return SessionView.of(row, restarts.latest(row.info().id().value()).orElse(null));
   }
 
   record PairingCodeRequest(@NotBlank String phoneNumber) {}
@@ -102,7 +102,7 @@ class SessionController {
     static SessionView of(SessionRow row, SessionRestarts.Restart lastRestart) {
       SessionInfo s = row.info();
       return new SessionView(
-          s.id(),
+          s.id().value(),
           s.name(),
           s.status(),
           row.passkeyChallenge(),
@@ -139,8 +139,10 @@ class SessionController {
     response.setHeader("X-Total-Count", Long.toString(repository.count(caller.tenantId())));
     List<SessionRow> rows = repository.list(caller.tenantId(), page.limit(), page.offset());
     Map<UUID, SessionRestarts.Restart> latest =
-        restarts.latest(rows.stream().map(row -> row.info().id()).toList());
-    return rows.stream().map(row -> SessionView.of(row, latest.get(row.info().id()))).toList();
+        restarts.latest(rows.stream().map(row -> row.info().id().value()).toList());
+    return rows.stream()
+        .map(row -> SessionView.of(row, latest.get(row.info().id().value())))
+        .toList();
   }
 
   @GetMapping("/{id}")

@@ -1,9 +1,9 @@
 package io.flowmate.gateway;
 
+import io.flowmate.core.SessionId;
 import io.flowmate.core.TenantId;
 import io.flowmate.gateway.spi.SessionRef;
 import java.time.Instant;
-import java.util.UUID;
 
 /**
  * A session as other modules see it.
@@ -11,7 +11,7 @@ import java.util.UUID;
  * @param pairedAt when the current number was linked (the warm-up of new numbers starts there)
  */
 public record SessionInfo(
-    UUID id,
+    SessionId id,
     TenantId tenantId,
     String name,
     SessionStatus status,

@@ -4,6 +4,7 @@ import static io.flowmate.core.db.Sql.instant;
 import static io.flowmate.core.db.Sql.timestamp;
 import static io.flowmate.core.db.Sql.uuid;
 
+import io.flowmate.core.SessionId;
 import io.flowmate.core.TenantId;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -43,7 +44,7 @@ class SessionRepository {
               updated_at, status_changed_at)
             VALUES (:id, :tenant, :name, 'stopped', 'stopped', :now, :now, :now)
             """)
-        .param("id", session.id())
+        .param("id", session.id().value())
         .param("tenant", session.tenantId().value())
         .param("name", session.name())
         .param("now", timestamp(now))
@@ -172,7 +173,7 @@ class SessionRepository {
   private static SessionRow map(ResultSet rs, int row) throws SQLException {
     return new SessionRow(
         new SessionInfo(
-            uuid(rs, "id"),
+            SessionId.of(uuid(rs, "id")),
             TenantId.of(uuid(rs, "tenant_id")),
             rs.getString("name"),
             SessionStatus.of(rs.getString("status")),

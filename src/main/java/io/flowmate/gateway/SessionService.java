@@ -3,6 +3,7 @@ package io.flowmate.gateway;
 import io.flowmate.admin.PlanLimits;
 import io.flowmate.admin.Tenants;
 import io.flowmate.core.Ids;
+import io.flowmate.core.SessionId;
 import io.flowmate.core.TenantId;
 import io.flowmate.core.api.ApiException;
 import io.flowmate.core.api.IllegalTransitionException;
@@ -75,9 +76,10 @@ class SessionService {
     }
     Instant now = clock.instant();
     SessionInfo session =
-        new SessionInfo(Ids.newId(), tenant, name, SessionStatus.STOPPED, null, false, null, now);
+        new SessionInfo(
+            SessionId.of(Ids.newId()), tenant, name, SessionStatus.STOPPED, null, false, null, now);
     sessions.insert(session, now);
-    return get(tenant, session.id());
+    return get(tenant, session.id().value());
   }
 
   SessionRow get(TenantId tenant, UUID id) {
@@ -91,7 +93,7 @@ class SessionService {
       // Answer with "starting" at once; the transport reports the next states as they happen.
       states.onTransportEvent(
           new TransportEvent.SessionStateChanged(
-              id, SessionState.STARTING, null, null, null, null, clock.instant()));
+              SessionId.of(id), SessionState.STARTING, null, null, null, null, clock.instant()));
       opening("start", id, () -> transport.open(session.info().ref()));
     }
     return get(tenant, id);
@@ -123,7 +125,7 @@ class SessionService {
     } catch (TransportException e) {
       states.onTransportEvent(
           new TransportEvent.SessionStateChanged(
-              id,
+              SessionId.of(id),
               SessionState.FAILED,
               null,
               null,
@@ -206,7 +208,7 @@ class SessionService {
     telling("delete", id, () -> transport.delete(session.info().ref()));
     transaction.executeWithoutResult(status -> {
       sessions.delete(id);
-      events.publishEvent(new SessionDeleted(tenant, id, clock.instant()));
+      events.publishEvent(new SessionDeleted(tenant, SessionId.of(id), clock.instant()));
     });
     identities.forget(id);
   }

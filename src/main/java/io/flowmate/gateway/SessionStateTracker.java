@@ -50,18 +50,18 @@ class SessionStateTracker implements TransportEventListener {
 
   private void record(SessionStateChanged change) {
     sessions
-        .lock(change.sessionId())
+        .lock(change.sessionId().value())
         .ifPresent(session -> {
           SessionStatus previous = session.info().status();
           SessionStatus status = SessionStatus.of(change.state());
           String reason = change.reason();
           if (change.state() == SessionState.LOGGED_OUT) {
-            sessions.forgetPairing(change.sessionId(), change.occurredAt());
-            sessions.setDesiredState(change.sessionId(), false, change.occurredAt());
+            sessions.forgetPairing(change.sessionId().value(), change.occurredAt());
+            sessions.setDesiredState(change.sessionId().value(), false, change.occurredAt());
             reason = reason != null ? reason : "logged out: pair the phone again";
           }
           sessions.updateStatus(
-              change.sessionId(),
+              change.sessionId().value(),
               status,
               status == SessionStatus.QR_CODE ? change.qrCode() : null,
               status == SessionStatus.PASSKEY_REQUIRED ? change.passkeyChallenge() : null,
@@ -86,7 +86,8 @@ class SessionStateTracker implements TransportEventListener {
           if (reason != null && status == SessionStatus.FAILED) {
             data.put("reason", reason);
           }
-          live.publish(session.info().tenantId(), change.sessionId(), "session.status", data);
+          live.publish(
+              session.info().tenantId(), change.sessionId().value(), "session.status", data);
         });
   }
 }

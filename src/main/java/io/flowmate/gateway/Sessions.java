@@ -1,5 +1,6 @@
 package io.flowmate.gateway;
 
+import io.flowmate.core.SessionId;
 import io.flowmate.core.TenantId;
 import io.flowmate.core.api.ApiException;
 import java.time.Clock;
@@ -25,7 +26,7 @@ public class Sessions {
 
   private final SessionRepository sessions;
   private final Clock clock;
-  private final Map<UUID, Identified> identities = new ConcurrentHashMap<>();
+  private final Map<SessionId, Identified> identities = new ConcurrentHashMap<>();
 
   private record Identified(SessionInfo session, Instant until) {}
 
@@ -39,7 +40,7 @@ public class Sessions {
    * incoming webhook) that need its tenant and number, not its current status. Use {@link
    * #findById} for the status.
    */
-  public Optional<SessionInfo> identify(UUID sessionId) {
+  public Optional<SessionInfo> identify(SessionId sessionId) {
     Instant now = clock.instant();
     Identified known = identities.get(sessionId);
     if (known != null && known.until().isAfter(now)) {
@@ -57,16 +58,16 @@ public class Sessions {
 
   /** A deleted session is not identified any more. */
   void forget(UUID sessionId) {
-    identities.remove(sessionId);
+    identities.remove(SessionId.of(sessionId));
   }
 
-  public Optional<SessionInfo> find(TenantId tenant, UUID sessionId) {
-    return sessions.find(tenant, sessionId).map(SessionRepository.SessionRow::info);
+  public Optional<SessionInfo> find(TenantId tenant, SessionId sessionId) {
+    return sessions.find(tenant, sessionId.value()).map(SessionRepository.SessionRow::info);
   }
 
   /** By id alone: for transport events, which know the session but not the tenant. */
-  public Optional<SessionInfo> findById(UUID sessionId) {
-    return sessions.findById(sessionId).map(SessionRepository.SessionRow::info);
+  public Optional<SessionInfo> findById(SessionId sessionId) {
+    return sessions.findById(sessionId.value()).map(SessionRepository.SessionRow::info);
   }
 
   /** All of the tenant's sessions, oldest first (plans allow a handful, so no paging). */
@@ -97,7 +98,7 @@ public class Sessions {
   }
 
   /** The tenant's session, or 404 (another tenant's session looks the same as none). */
-  public SessionInfo get(TenantId tenant, UUID sessionId) {
+  public SessionInfo get(TenantId tenant, SessionId sessionId) {
     return find(tenant, sessionId).orElseThrow(() -> ApiException.notFound("Session", sessionId));
   }
 }

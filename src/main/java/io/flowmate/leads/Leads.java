@@ -5,6 +5,7 @@ import static io.flowmate.core.db.Sql.nullableInt;
 import static io.flowmate.core.db.Sql.timestamp;
 import static io.flowmate.core.db.Sql.uuid;
 
+import io.flowmate.core.LeadId;
 import io.flowmate.core.TenantId;
 import io.flowmate.leads.pipeline.LeadStatus;
 import java.time.Instant;
@@ -35,7 +36,7 @@ public class Leads {
 
   /** A lead's contact and standing, without its detection details. */
   public record LeadSummary(
-      UUID id,
+      LeadId id,
       String contactPhone,
       String contactName,
       String status,
@@ -108,13 +109,13 @@ public class Leads {
   }
 
   /** The tenant's leads among {@code ids}; unknown ids and other tenants' leads are left out. */
-  public List<LeadSummary> find(TenantId tenant, Collection<UUID> ids) {
+  public List<LeadSummary> find(TenantId tenant, Collection<LeadId> ids) {
     if (ids.isEmpty()) {
       return List.of();
     }
     return jdbc.sql(SELECT + " WHERE tenant_id = :tenant AND id = ANY(:ids) ORDER BY id")
         .param("tenant", tenant.value())
-        .param("ids", ids.toArray(UUID[]::new))
+        .param("ids", ids.stream().map(LeadId::value).toArray(UUID[]::new))
         .query(Leads::summary)
         .list();
   }
@@ -128,7 +129,7 @@ public class Leads {
 
   private static LeadSummary summary(java.sql.ResultSet rs, int row) throws java.sql.SQLException {
     return new LeadSummary(
-        uuid(rs, "id"),
+        LeadId.of(uuid(rs, "id")),
         rs.getString("contact_phone"),
         rs.getString("contact_name"),
         rs.getString("lead_status"),

@@ -1,5 +1,6 @@
 package io.flowmate.leads;
 
+import io.flowmate.core.SessionId;
 import io.flowmate.core.TenantId;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,7 +17,7 @@ public interface MonitoredGroups {
   /** A monitored group with its lifetime figures. */
   record Monitored(
       UUID id,
-      UUID sessionId,
+      SessionId sessionId,
       String waGroupId,
       String name,
       String monitorMode,
@@ -31,7 +32,7 @@ public interface MonitoredGroups {
    * @param messagesInWindow messages seen in the group within the window asked for
    */
   record Unmonitored(
-      UUID sessionId,
+      SessionId sessionId,
       String waGroupId,
       String name,
       int memberCount,

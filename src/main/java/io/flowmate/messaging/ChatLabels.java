@@ -1,6 +1,7 @@
 package io.flowmate.messaging;
 
 import io.flowmate.core.ChatId;
+import io.flowmate.core.SessionId;
 import io.flowmate.core.TenantId;
 import io.flowmate.messaging.labels.LabelRepository;
 import io.flowmate.messaging.labels.LabelService;
@@ -35,12 +36,12 @@ public class ChatLabels {
    * @throws io.flowmate.core.api.ApiException if the label or the session is not the tenant's, or
    *     WhatsApp refused the change
    */
-  public void add(TenantId tenant, UUID sessionId, ChatId chat, UUID labelId) {
-    List<UUID> current = new ArrayList<>(repository.labelsOfChat(sessionId, chat));
+  public void add(TenantId tenant, SessionId sessionId, ChatId chat, UUID labelId) {
+    List<UUID> current = new ArrayList<>(repository.labelsOfChat(sessionId.value(), chat));
     if (current.contains(labelId)) {
       return;
     }
     current.add(labelId);
-    labels.setChatLabels(tenant, sessionId, chat, current);
+    labels.setChatLabels(tenant, sessionId.value(), chat, current);
   }
 }

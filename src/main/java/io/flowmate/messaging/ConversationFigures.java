@@ -1,11 +1,11 @@
 package io.flowmate.messaging;
 
+import io.flowmate.core.SessionId;
 import io.flowmate.core.TenantId;
 import io.flowmate.messaging.chats.ChatRepository;
 import io.flowmate.messaging.chats.ConversationQueries;
 import java.time.Instant;
 import java.util.List;
-import java.util.UUID;
 import org.springframework.stereotype.Service;
 
 /**
@@ -42,7 +42,7 @@ public class ConversationFigures {
    * @param messageCount messages in the chat, both directions
    */
   public record ChatActivity(
-      UUID sessionId,
+      SessionId sessionId,
       String chatId,
       String name,
       Instant lastInboundAt,
@@ -88,7 +88,7 @@ public class ConversationFigures {
 
   private static ChatActivity activity(ChatRepository.Chat chat) {
     return new ChatActivity(
-        chat.sessionId(),
+        SessionId.of(chat.sessionId()),
         chat.chatId().value(),
         chat.name(),
         chat.lastInboundAt(),

@@ -1,6 +1,8 @@
 package io.flowmate.messaging;
 
 import io.flowmate.core.ChatId;
+import io.flowmate.core.MessageId;
+import io.flowmate.core.SessionId;
 import io.flowmate.core.TenantId;
 import io.flowmate.messaging.chats.ChatRepository;
 import io.flowmate.messaging.chats.ContactRepository;
@@ -39,7 +41,7 @@ public class Conversations {
 
   /** An outgoing message WhatsApp accepted, to a contact's chat ({@code <phone>@c.us}). */
   public record SentMessage(
-      UUID messageId, TenantId tenantId, UUID sessionId, ChatId chat, Instant sentAt) {
+      MessageId messageId, TenantId tenantId, SessionId sessionId, ChatId chat, Instant sentAt) {
 
     /** Where the next page starts. */
     public SentCursor cursor() {
@@ -48,11 +50,11 @@ public class Conversations {
   }
 
   /** A position in the order of sending: after this message (sent_at, then id). */
-  public record SentCursor(Instant sentAt, UUID messageId) {
+  public record SentCursor(Instant sentAt, MessageId messageId) {
 
     /** After everything sent at or before the instant. */
     public static SentCursor after(Instant instant) {
-      return new SentCursor(instant, LAST_ID);
+      return new SentCursor(instant, MessageId.of(LAST_ID));
     }
   }
 
@@ -63,7 +65,7 @@ public class Conversations {
    * follow_up}).
    */
   public List<SentMessage> sentToContacts(
-      Collection<UUID> sessionIds,
+      Collection<SessionId> sessionIds,
       SentCursor after,
       Instant until,
       String excludedOriginKind,
@@ -73,10 +75,20 @@ public class Conversations {
     }
     return messages
         .sentToContacts(
-            sessionIds, after.sentAt(), after.messageId(), until, excludedOriginKind, limit)
+            uuids(sessionIds),
+            after.sentAt(),
+            after.messageId().value(),
+            until,
+            excludedOriginKind,
+            limit)
         .stream()
         .map(m ->
-            new SentMessage(m.id(), m.tenantId(), m.sessionId(), m.chatId(), m.times().sentAt()))
+            new SentMessage(
+                MessageId.of(m.id()),
+                m.tenantId(),
+                SessionId.of(m.sessionId()),
+                m.chatId(),
+                m.times().sentAt()))
         .toList();
   }
 
@@ -84,26 +96,26 @@ public class Conversations {
    * When the person behind the contact chat ({@code <phone>@c.us}) last wrote to the number in a
    * direct chat, under their phone number or their linked id; empty if never.
    */
-  public Optional<Instant> lastWroteAt(TenantId tenant, UUID sessionId, ChatId contactChat) {
+  public Optional<Instant> lastWroteAt(TenantId tenant, SessionId sessionId, ChatId contactChat) {
     Optional<String> lid =
         contactChat
             .phoneNumber()
-            .flatMap(phone -> contacts.find(sessionId, null, phone))
+            .flatMap(phone -> contacts.find(sessionId.value(), null, phone))
             .map(ContactRepository.Contact::lid);
-    return messages.lastInboundFrom(tenant, sessionId, contactChat, lid);
+    return messages.lastInboundFrom(tenant, sessionId.value(), contactChat, lid);
   }
 
   /**
    * The contact chats ({@code <phone>@c.us}) behind linked-id chats ({@code <n>@lid}) of one
    * number, for those whose phone number the number knows.
    */
-  public Map<ChatId, ChatId> phoneChatsOf(UUID sessionId, Collection<ChatId> lidChats) {
+  public Map<ChatId, ChatId> phoneChatsOf(SessionId sessionId, Collection<ChatId> lidChats) {
     Map<ChatId, ChatId> phoneChats = new HashMap<>();
     if (lidChats.isEmpty()) {
       return phoneChats;
     }
     contacts
-        .findAll(sessionId, lidChats.stream().map(ChatId::value).toList(), List.of())
+        .findAll(sessionId.value(), lidChats.stream().map(ChatId::value).toList(), List.of())
         .forEach(contact -> {
           if (contact.lid() != null && contact.phone() != null) {
             ChatId.tryParse(contact.phone())
@@ -119,17 +131,17 @@ public class Conversations {
    */
   public record ChatActivity(
       TenantId tenantId,
-      UUID sessionId,
+      SessionId sessionId,
       ChatId chat,
       Instant lastInboundAt,
       Instant lastOutboundAt) {}
 
   /** A position in the order in which chats changed. */
-  public record ChatCursor(Instant recordedAt, UUID sessionId, String chatId) {
+  public record ChatCursor(Instant recordedAt, SessionId sessionId, String chatId) {
 
     /** Before every change recorded after the instant. */
     public static ChatCursor at(Instant instant) {
-      return new ChatCursor(instant, new UUID(0L, 0L), "");
+      return new ChatCursor(instant, SessionId.of(new UUID(0L, 0L)), "");
     }
   }
 
@@ -145,7 +157,7 @@ public class Conversations {
   public ChatActivityPage directChatsChanged(ChatCursor after, Instant until, int limit) {
     List<ChatRepository.DirectChat> page =
         chats.directChatsRecorded(
-            after.recordedAt(), after.sessionId(), after.chatId(), until, limit);
+            after.recordedAt(), after.sessionId().value(), after.chatId(), until, limit);
     if (page.isEmpty()) {
       return new ChatActivityPage(List.of(), after);
     }
@@ -157,13 +169,14 @@ public class Conversations {
                 .computeIfAbsent(chat.sessionId(), s -> new java.util.ArrayList<>())
                 .add(chat.chatId()));
     Map<UUID, Map<ChatId, ChatId>> phoneChats = new HashMap<>();
-    lidChats.forEach((session, lids) -> phoneChats.put(session, phoneChatsOf(session, lids)));
+    lidChats.forEach(
+        (session, lids) -> phoneChats.put(session, phoneChatsOf(SessionId.of(session), lids)));
     List<ChatActivity> activity =
         page.stream()
             .map(chat ->
                 new ChatActivity(
                     new TenantId(chat.tenantId()),
-                    chat.sessionId(),
+                    SessionId.of(chat.sessionId()),
                     phoneChats
                         .getOrDefault(chat.sessionId(), Map.of())
                         .getOrDefault(chat.chatId(), chat.chatId()),
@@ -172,7 +185,8 @@ public class Conversations {
             .toList();
     ChatRepository.DirectChat last = page.getLast();
     return new ChatActivityPage(
-        activity, new ChatCursor(last.recordedAt(), last.sessionId(), last.chatId().value()));
+        activity,
+        new ChatCursor(last.recordedAt(), SessionId.of(last.sessionId()), last.chatId().value()));
   }
 
   /**
@@ -199,14 +213,14 @@ public class Conversations {
 
   @Transactional(readOnly = true)
   public Exchange exchangedWith(
-      TenantId tenant, Collection<UUID> sessionIds, String phone, Instant since) {
-    return messages.exchangedWith(tenant, sessionIds, chatsOf(sessionIds, phone), since);
+      TenantId tenant, Collection<SessionId> sessionIds, String phone, Instant since) {
+    return messages.exchangedWith(tenant, uuids(sessionIds), chatsOf(sessionIds, phone), since);
   }
 
   /** One message to or from a person, for a timeline. */
   public record ExchangedMessage(
-      UUID messageId,
-      UUID sessionId,
+      MessageId messageId,
+      SessionId sessionId,
       String direction,
       String messageType,
       String preview,
@@ -216,12 +230,12 @@ public class Conversations {
   /** The latest messages between the tenant's numbers and one person, newest first. */
   @Transactional(readOnly = true)
   public List<ExchangedMessage> recentWith(
-      TenantId tenant, Collection<UUID> sessionIds, String phone, int limit) {
-    return messages.recentIn(tenant, sessionIds, chatsOf(sessionIds, phone), limit).stream()
+      TenantId tenant, Collection<SessionId> sessionIds, String phone, int limit) {
+    return messages.recentIn(tenant, uuids(sessionIds), chatsOf(sessionIds, phone), limit).stream()
         .map(m ->
             new ExchangedMessage(
-                m.id(),
-                m.sessionId(),
+                MessageId.of(m.id()),
+                SessionId.of(m.sessionId()),
                 m.direction().value(),
                 m.content().type().value(),
                 m.content().preview(),
@@ -236,12 +250,19 @@ public class Conversations {
    * A person's direct chats on these numbers: their phone chat and, where known, their linked-id
    * chat.
    */
-  private List<String> chatsOf(Collection<UUID> sessionIds, String phone) {
+  private List<String> chatsOf(Collection<SessionId> sessionIds, String phone) {
     java.util.Set<String> chats = new java.util.LinkedHashSet<>();
     ChatId.tryParse(phone).ifPresent(chat -> chats.add(chat.value()));
-    for (UUID session : sessionIds) {
-      contacts.find(session, null, phone).map(ContactRepository.Contact::lid).ifPresent(chats::add);
+    for (SessionId session : sessionIds) {
+      contacts
+          .find(session.value(), null, phone)
+          .map(ContactRepository.Contact::lid)
+          .ifPresent(chats::add);
     }
     return List.copyOf(chats);
+  }
+
+  private static List<UUID> uuids(Collection<SessionId> sessionIds) {
+    return sessionIds.stream().map(SessionId::value).toList();
   }
 }

@@ -2,6 +2,7 @@ package io.flowmate.messaging;
 
 import io.flowmate.core.ChatId;
 import io.flowmate.core.LogSafe;
+import io.flowmate.core.SessionId;
 import io.flowmate.core.TenantId;
 import io.flowmate.core.api.ApiException;
 import io.flowmate.core.api.Page;
@@ -19,7 +20,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
@@ -38,11 +38,11 @@ public class Directory {
 
   /** A person with a phone number, merged across the tenant's numbers. */
   public record Person(
-      String phone, String lid, String name, List<UUID> sessionIds, Instant lastInboundAt) {}
+      String phone, String lid, String name, List<SessionId> sessionIds, Instant lastInboundAt) {}
 
   /** A WhatsApp group one of the tenant's working numbers is in. */
   public record WaGroup(
-      UUID sessionId, String sessionName, ChatId groupId, String name, int participantCount) {}
+      SessionId sessionId, String sessionName, ChatId groupId, String name, int participantCount) {}
 
   /**
    * A participant of a group other than the number itself.
@@ -75,7 +75,13 @@ public class Directory {
   public Page<Person> people(TenantId tenant, PageQuery page) {
     List<Person> items =
         contacts.people(tenant, page.limit(), page.offset()).stream()
-            .map(p -> new Person(p.phone(), p.lid(), p.name(), p.sessionIds(), p.lastInboundAt()))
+            .map(p ->
+                new Person(
+                    p.phone(),
+                    p.lid(),
+                    p.name(),
+                    p.sessionIds().stream().map(SessionId::of).toList(),
+                    p.lastInboundAt()))
             .toList();
     return Page.of(items, contacts.countPeople(tenant), page);
   }
@@ -101,7 +107,7 @@ public class Directory {
             "Groups of session {} read from the database: WhatsApp did not answer ({})",
             session.id(),
             LogSafe.text(e.getMessage()));
-        groups.list(session.id()).stream()
+        groups.list(session.id().value()).stream()
             .filter(GroupRepository.GroupRow::member)
             .map(g ->
                 new WaGroup(
@@ -120,7 +126,7 @@ public class Directory {
    * @throws ApiException 404 for another tenant's session or a group the number is not in, 409 when
    *     the session is not working, 503 when WhatsApp cannot be asked right now
    */
-  public List<Participant> participants(TenantId tenant, UUID sessionId, ChatId group) {
+  public List<Participant> participants(TenantId tenant, SessionId sessionId, ChatId group) {
     SessionInfo session = sessions.get(tenant, sessionId);
     if (!session.isWorking()) {
       throw ApiException.conflict(
@@ -152,7 +158,7 @@ public class Directory {
     Map<String, ContactRepository.Contact> byPhone = new HashMap<>();
     contacts
         .findAll(
-            sessionId,
+            sessionId.value(),
             others.stream().map(m -> m.identity().lid()).filter(Objects::nonNull).toList(),
             others.stream().map(m -> m.identity().phoneNumber()).filter(Objects::nonNull).toList())
         .forEach(c -> {

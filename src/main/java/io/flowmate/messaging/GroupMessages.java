@@ -5,6 +5,8 @@ import static io.flowmate.core.db.Sql.timestamp;
 import static io.flowmate.core.db.Sql.uuid;
 
 import io.flowmate.core.ChatId;
+import io.flowmate.core.MessageId;
+import io.flowmate.core.SessionId;
 import io.flowmate.core.TenantId;
 import io.flowmate.core.api.Page;
 import io.flowmate.core.api.PageQuery;
@@ -51,9 +53,9 @@ public class GroupMessages {
    * @param text the text or caption (null for media without one)
    */
   public record Inbound(
-      UUID messageId,
+      MessageId messageId,
       TenantId tenantId,
-      UUID sessionId,
+      SessionId sessionId,
       ChatId group,
       String senderPhone,
       String senderLid,
@@ -69,7 +71,7 @@ public class GroupMessages {
    * @param contentPreview the first 500 characters
    */
   public record Item(
-      UUID messageId,
+      MessageId messageId,
       String direction,
       String senderPhone,
       String senderLid,
@@ -81,7 +83,8 @@ public class GroupMessages {
   /**
    * Activity of the session's groups among {@code groups}; groups without any message are absent.
    */
-  public Map<ChatId, Activity> activity(UUID sessionId, Collection<ChatId> groups, Instant since) {
+  public Map<ChatId, Activity> activity(
+      SessionId sessionId, Collection<ChatId> groups, Instant since) {
     Map<ChatId, Activity> found = new HashMap<>();
     if (groups.isEmpty()) {
       return found;
@@ -95,7 +98,7 @@ public class GroupMessages {
               FROM messaging_chat c
              WHERE c.session_id = :session AND c.chat_id = ANY(:chats)
             """)
-        .param("session", sessionId)
+        .param("session", sessionId.value())
         .param("chats", groups.stream().map(ChatId::value).toArray(String[]::new))
         .param("since", timestamp(since))
         .query((rs, row) ->
@@ -109,7 +112,7 @@ public class GroupMessages {
   }
 
   /** The group's messages in the session, newest first. */
-  public Page<Item> page(TenantId tenant, UUID sessionId, ChatId group, PageQuery page) {
+  public Page<Item> page(TenantId tenant, SessionId sessionId, ChatId group, PageQuery page) {
     List<Item> items =
         jdbc.sql(
                 """
@@ -123,13 +126,13 @@ public class GroupMessages {
                  LIMIT :limit OFFSET :offset
                 """)
             .param("tenant", tenant.value())
-            .param("session", sessionId)
+            .param("session", sessionId.value())
             .param("chat", group.value())
             .param("limit", page.limit())
             .param("offset", page.offset())
             .query((rs, row) ->
                 new Item(
-                    uuid(rs, "id"),
+                    MessageId.of(uuid(rs, "id")),
                     rs.getString("direction"),
                     rs.getString("sender_phone"),
                     rs.getString("sender_lid"),
@@ -142,7 +145,7 @@ public class GroupMessages {
         jdbc.sql(
                 "SELECT count(*) FROM messaging_message WHERE tenant_id = :tenant AND session_id = :session AND chat_id = :chat")
             .param("tenant", tenant.value())
-            .param("session", sessionId)
+            .param("session", sessionId.value())
             .param("chat", group.value())
             .query(Long.class)
             .single();
@@ -153,8 +156,8 @@ public class GroupMessages {
    * Ids of the incoming messages stored for the group after {@code after} and at or before {@code
    * until}, oldest first, at most {@code limit}: what arrived while nobody was examining them.
    */
-  public List<UUID> incomingIds(
-      TenantId tenant, UUID sessionId, ChatId group, Instant after, Instant until, int limit) {
+  public List<MessageId> incomingIds(
+      TenantId tenant, SessionId sessionId, ChatId group, Instant after, Instant until, int limit) {
     return jdbc.sql(
             """
             SELECT id FROM messaging_message
@@ -163,12 +166,12 @@ public class GroupMessages {
              ORDER BY created_at, id LIMIT :limit
             """)
         .param("tenant", tenant.value())
-        .param("session", sessionId)
+        .param("session", sessionId.value())
         .param("chat", group.value())
         .param("after", timestamp(after))
         .param("until", timestamp(until))
         .param("limit", limit)
-        .query((rs, row) -> uuid(rs, "id"))
+        .query((rs, row) -> MessageId.of(uuid(rs, "id")))
         .list();
   }
 
@@ -176,7 +179,7 @@ public class GroupMessages {
    * The incoming group messages among {@code messageIds} (others, and unknown ids, are left out),
    * in one query whatever their number.
    */
-  public List<Inbound> incoming(Collection<UUID> messageIds) {
+  public List<Inbound> incoming(Collection<MessageId> messageIds) {
     if (messageIds.isEmpty()) {
       return List.of();
     }
@@ -189,16 +192,16 @@ public class GroupMessages {
                 ON m.sender_phone IS NULL AND m.sender_lid IS NOT NULL AND c.session_id = m.session_id AND c.lid = m.sender_lid
              WHERE m.id = ANY(:ids) AND m.direction = 'inbound' AND m.chat_id LIKE '%@g.us'
             """)
-        .param("ids", messageIds.toArray(UUID[]::new))
+        .param("ids", messageIds.stream().map(MessageId::value).toArray(UUID[]::new))
         .query(GroupMessages::inbound)
         .list();
   }
 
   private static Inbound inbound(ResultSet rs, int row) throws SQLException {
     return new Inbound(
-        uuid(rs, "id"),
+        MessageId.of(uuid(rs, "id")),
         new TenantId(uuid(rs, "tenant_id")),
-        uuid(rs, "session_id"),
+        SessionId.of(uuid(rs, "session_id")),
         new ChatId(rs.getString("chat_id")),
         rs.getString("sender_phone"),
         rs.getString("sender_lid"),

@@ -1,5 +1,6 @@
 package io.flowmate.messaging;
 
+import io.flowmate.core.MessageId;
 import io.flowmate.core.TenantId;
 import io.flowmate.messaging.chats.ConversationQueries;
 import java.time.Instant;
@@ -57,7 +58,7 @@ public class MessageHistory {
    * Up to {@code limit} messages stored after the one with {@code afterId} (use the nil UUID to
    * start).
    */
-  public List<StoredMessage> after(UUID afterId, int limit) {
-    return messages.history(afterId, limit);
+  public List<StoredMessage> after(MessageId afterId, int limit) {
+    return messages.history(afterId.value(), limit);
   }
 }

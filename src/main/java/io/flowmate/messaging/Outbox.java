@@ -2,6 +2,8 @@ package io.flowmate.messaging;
 
 import io.flowmate.core.ChatId;
 import io.flowmate.core.Ids;
+import io.flowmate.core.MessageId;
+import io.flowmate.core.SessionId;
 import io.flowmate.core.TenantId;
 import io.flowmate.core.api.ApiException;
 import io.flowmate.messaging.chats.MessageViews;
@@ -110,7 +112,7 @@ public class Outbox {
    */
   public record Batch(
       TenantId tenant,
-      UUID sessionId,
+      SessionId sessionId,
       Origin origin,
       List<Outgoing> messages,
       boolean held,
@@ -139,7 +141,7 @@ public class Outbox {
 
   /** One of an origin's messages, as it stands now. */
   public record OriginMessage(
-      UUID messageId,
+      MessageId messageId,
       String chatId,
       String status,
       String failureReason,
@@ -165,7 +167,7 @@ public class Outbox {
           Message.fromOrigin(
               Ids.newId(),
               batch.tenant(),
-              batch.sessionId(),
+              batch.sessionId().value(),
               outgoing.chat(),
               batch.origin().kind(),
               content,
@@ -193,7 +195,7 @@ public class Outbox {
               failed -> events.publishEvent(failed.changed(MessageStatus.FAILED.value(), now)));
     }
     if (!batch.held() && !queued.isEmpty()) {
-      wakeAfterCommit(batch.sessionId());
+      wakeAfterCommit(batch.sessionId().value());
     }
     return queued.size();
   }
@@ -207,7 +209,7 @@ public class Outbox {
             new MessageStatusChanged(
                 batch.tenant(),
                 batch.sessionId(),
-                row.id(),
+                MessageId.of(row.id()),
                 MessageStatus.QUEUED.value(),
                 now,
                 null,
@@ -286,7 +288,7 @@ public class Outbox {
     return messages.ofOrigin(origin.id(), wanted, limit, offset).stream()
         .map(m ->
             new OriginMessage(
-                m.id(),
+                MessageId.of(m.id()),
                 m.chatId().value(),
                 m.status().visible().value(),
                 views.failureReason(m),

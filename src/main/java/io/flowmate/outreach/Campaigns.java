@@ -1,5 +1,7 @@
 package io.flowmate.outreach;
 
+import io.flowmate.core.CampaignId;
+import io.flowmate.core.SessionId;
 import io.flowmate.core.TenantId;
 import io.flowmate.outreach.campaign.Campaign;
 import io.flowmate.outreach.campaign.CampaignRepository;
@@ -32,9 +34,9 @@ public class Campaigns {
    * @param totalRecipients the members it sends to (grows if members join before they are planned)
    */
   public record CampaignSummary(
-      UUID id,
+      CampaignId id,
       TenantId tenantId,
-      UUID sessionId,
+      SessionId sessionId,
       UUID customGroupId,
       String name,
       String status,
@@ -44,14 +46,14 @@ public class Campaigns {
       Instant finishedAt) {}
 
   /** The tenant's campaign; empty for an unknown id or another tenant's campaign. */
-  public Optional<CampaignSummary> find(TenantId tenant, UUID id) {
+  public Optional<CampaignSummary> find(TenantId tenant, CampaignId id) {
     return campaigns
-        .find(tenant, id)
+        .find(tenant, id.value())
         .map(c ->
             new CampaignSummary(
-                c.id(),
+                CampaignId.of(c.id()),
                 c.tenantId(),
-                c.sessionId(),
+                SessionId.of(c.sessionId()),
                 c.customGroupId(),
                 c.name(),
                 c.status().value(),

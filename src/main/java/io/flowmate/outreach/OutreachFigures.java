@@ -4,6 +4,7 @@ import static io.flowmate.core.db.Sql.instant;
 import static io.flowmate.core.db.Sql.timestamp;
 import static io.flowmate.core.db.Sql.uuid;
 
+import io.flowmate.core.CampaignId;
 import io.flowmate.core.TenantId;
 import io.flowmate.outreach.campaign.Campaign;
 import io.flowmate.outreach.campaign.CampaignProgress;
@@ -74,7 +75,7 @@ public class OutreachFigures {
    * @param waiting recipients whose message has not left yet
    */
   public record CampaignFigures(
-      UUID id,
+      CampaignId id,
       String name,
       String status,
       long total,
@@ -242,7 +243,7 @@ public class OutreachFigures {
   private CampaignFigures figures(Campaign campaign) {
     Map<String, Object> counts = progress.of(campaign);
     return new CampaignFigures(
-        campaign.id(),
+        CampaignId.of(campaign.id()),
         campaign.name(),
         campaign.status().value(),
         number(counts, "total"),

@@ -1,5 +1,6 @@
 package io.flowmate.workflow;
 
+import io.flowmate.core.ApprovalId;
 import io.flowmate.core.TenantId;
 import java.time.Instant;
 import java.util.Map;
@@ -16,7 +17,7 @@ import java.util.UUID;
  * @param processInstanceKey the instance whose user task is {@code userTaskKey} (same epoch)
  */
 public record Approval(
-    UUID id,
+    ApprovalId id,
     TenantId tenantId,
     String kind,
     UUID subjectId,

@@ -1,5 +1,6 @@
 package io.flowmate.workflow;
 
+import io.flowmate.core.ApprovalId;
 import io.flowmate.core.Ids;
 import io.flowmate.core.TenantId;
 import io.flowmate.core.api.ApiException;
@@ -60,7 +61,7 @@ public class Approvals {
     Instant now = clock.instant();
     return approvals.insertIfAbsent(
         new Approval(
-            Ids.newId(),
+            ApprovalId.of(Ids.newId()),
             request.tenantId(),
             request.kind(),
             request.subjectId(),
@@ -77,13 +78,13 @@ public class Approvals {
             null));
   }
 
-  public Optional<Approval> find(UUID approvalId) {
-    return approvals.find(approvalId);
+  public Optional<Approval> find(ApprovalId approvalId) {
+    return approvals.find(approvalId.value());
   }
 
-  public Approval get(TenantId tenant, UUID approvalId) {
+  public Approval get(TenantId tenant, ApprovalId approvalId) {
     return approvals
-        .find(tenant, approvalId)
+        .find(tenant, approvalId.value())
         .orElseThrow(() -> ApiException.notFound("Approval", approvalId));
   }
 
@@ -104,7 +105,7 @@ public class Approvals {
   @Transactional(noRollbackFor = IllegalTransitionException.class)
   public Approval decide(
       TenantId tenant,
-      UUID approvalId,
+      ApprovalId approvalId,
       ApprovalStatus decision,
       String editedText,
       String reason,
@@ -112,12 +113,12 @@ public class Approvals {
     Approval approval = get(tenant, approvalId);
     Instant now = clock.instant();
     if (approval.status() == ApprovalStatus.PENDING && !approval.expiresAt().isAfter(now)) {
-      approvals.decide(approvalId, ApprovalStatus.EXPIRED, "timer", null, null, now);
+      approvals.decide(approvalId.value(), ApprovalStatus.EXPIRED, "timer", null, null, now);
       approval = get(tenant, approvalId);
     }
     if (approval.status().isDecided()
-        || !approvals.decide(approvalId, decision, decidedBy, editedText, reason, now)) {
-      throw get(tenant, approvalId).status().refusedDecision(approvalId);
+        || !approvals.decide(approvalId.value(), decision, decidedBy, editedText, reason, now)) {
+      throw get(tenant, approvalId).status().refusedDecision(approvalId.value());
     }
     return get(tenant, approvalId);
   }
@@ -128,12 +129,12 @@ public class Approvals {
    */
   @Transactional
   public Approval settle(
-      UUID approvalId,
+      ApprovalId approvalId,
       ApprovalStatus decision,
       String decidedBy,
       String editedText,
       String reason) {
-    approvals.decide(approvalId, decision, decidedBy, editedText, reason, clock.instant());
+    approvals.decide(approvalId.value(), decision, decidedBy, editedText, reason, clock.instant());
     return find(approvalId)
         .orElseThrow(() -> new IllegalStateException("Approval " + approvalId + " is gone"));
   }
@@ -142,24 +143,25 @@ public class Approvals {
    * Takes back a pending approval because its subject went away (a campaign cancelled while it
    * waited): recorded as rejected by Flowmate with the reason, so no approver acts on it later.
    */
-  public void withdraw(UUID approvalId, String reason) {
+  public void withdraw(ApprovalId approvalId, String reason) {
     approvals.decide(
-        approvalId, ApprovalStatus.REJECTED, "flowmate", null, reason, clock.instant());
+        approvalId.value(), ApprovalStatus.REJECTED, "flowmate", null, reason, clock.instant());
   }
 
   /**
    * Records the instance a module started for the approval: only its user task is tracked, and only
    * it may record a decision taken in Tasklist.
    */
-  public void attachProcess(UUID approvalId, long processInstanceKey) {
-    approvals.attachProcess(approvalId, processInstanceKey, epoch.value());
+  public void attachProcess(ApprovalId approvalId, long processInstanceKey) {
+    approvals.attachProcess(approvalId.value(), processInstanceKey, epoch.value());
   }
 
   /**
    * @return false if another instance of this epoch tracks the approval already
    */
-  public boolean attachUserTask(UUID approvalId, long userTaskKey, long processInstanceKey) {
-    return approvals.attachUserTask(approvalId, userTaskKey, processInstanceKey, epoch.value());
+  public boolean attachUserTask(ApprovalId approvalId, long userTaskKey, long processInstanceKey) {
+    return approvals.attachUserTask(
+        approvalId.value(), userTaskKey, processInstanceKey, epoch.value());
   }
 
   /** Whether the approval's user task, in this engine, belongs to the instance. */

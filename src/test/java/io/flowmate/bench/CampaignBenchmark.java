@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.flowmate.core.ChatId;
 import io.flowmate.core.Ids;
+import io.flowmate.core.SessionId;
 import io.flowmate.core.TenantId;
 import io.flowmate.messaging.Outbox;
 import io.flowmate.support.Api;
@@ -178,7 +179,8 @@ class CampaignBenchmark extends IntegrationTest {
                 "bench:" + origin.id() + ":" + i));
       }
       outbox.enqueue(
-          new Outbox.Batch(TenantId.of(tenant), session, origin, batch, true, false, null));
+          new Outbox.Batch(
+              TenantId.of(tenant), SessionId.of(session), origin, batch, true, false, null));
     }
     long elapsed = System.nanoTime() - start;
     outbox.cancel(origin, "benchmark baseline");

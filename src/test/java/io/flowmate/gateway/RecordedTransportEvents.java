@@ -28,7 +28,7 @@ public class RecordedTransportEvents implements TransportEventListener {
     return events.stream()
         .filter(type::isInstance)
         .map(type::cast)
-        .filter(event -> event.sessionId().equals(sessionId))
+        .filter(event -> event.sessionId().value().equals(sessionId))
         .toList();
   }
 

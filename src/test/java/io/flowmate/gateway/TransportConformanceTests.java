@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.flowmate.core.ChatId;
+import io.flowmate.core.SessionId;
 import io.flowmate.gateway.spi.OutboundMessage;
 import io.flowmate.gateway.spi.OutboundMessage.ContactCard;
 import io.flowmate.gateway.spi.OutboundMessage.MediaKind;
@@ -102,12 +103,12 @@ public abstract class TransportConformanceTests extends IntegrationTest {
     SessionRef session = newSession();
 
     transport.open(session);
-    events.awaitState(session.sessionId(), SessionState.QR_CODE);
+    events.awaitState(session.sessionId().value(), SessionState.QR_CODE);
     scanQrCode(session);
     TransportEvent.SessionStateChanged working =
-        events.awaitState(session.sessionId(), SessionState.WORKING);
+        events.awaitState(session.sessionId().value(), SessionState.WORKING);
 
-    List<SessionState> states = events.states(session.sessionId());
+    List<SessionState> states = events.states(session.sessionId().value());
     assertThat(states.indexOf(SessionState.QR_CODE))
         .isLessThan(states.indexOf(SessionState.WORKING));
     assertThat(working.me()).isNotNull();
@@ -120,13 +121,13 @@ public abstract class TransportConformanceTests extends IntegrationTest {
     requirePasskey(session);
 
     transport.open(session);
-    events.awaitState(session.sessionId(), SessionState.QR_CODE);
+    events.awaitState(session.sessionId().value(), SessionState.QR_CODE);
     scanQrCode(session);
     TransportEvent.SessionStateChanged passkey =
-        events.awaitState(session.sessionId(), SessionState.PASSKEY_REQUIRED);
-    assertThat(events.states(session.sessionId())).doesNotContain(SessionState.WORKING);
+        events.awaitState(session.sessionId().value(), SessionState.PASSKEY_REQUIRED);
+    assertThat(events.states(session.sessionId().value())).doesNotContain(SessionState.WORKING);
     confirmPasskey(session);
-    events.awaitState(session.sessionId(), SessionState.WORKING);
+    events.awaitState(session.sessionId().value(), SessionState.WORKING);
 
     assertThat(passkey.passkeyChallenge()).isNotBlank();
     assertThat(transport.capabilities().passkeyPairing()).isTrue();
@@ -135,19 +136,19 @@ public abstract class TransportConformanceTests extends IntegrationTest {
   @Test
   void startsAgainAfterAFailure() {
     SessionRef session = workingSession();
-    int beforeFailure = events.mark(session.sessionId());
+    int beforeFailure = events.mark(session.sessionId().value());
 
     breakConnection(session);
     await()
         .atMost(Duration.ofSeconds(10))
         .until(() ->
             events
-                .states(session.sessionId())
-                .subList(beforeFailure, events.mark(session.sessionId()))
+                .states(session.sessionId().value())
+                .subList(beforeFailure, events.mark(session.sessionId().value()))
                 .stream()
                 .anyMatch(
                     state -> state == SessionState.FAILED || state == SessionState.LOGGED_OUT));
-    int beforeRestart = events.mark(session.sessionId());
+    int beforeRestart = events.mark(session.sessionId().value());
     transport.open(session);
     await()
         .atMost(Duration.ofSeconds(10))
@@ -158,7 +159,7 @@ public abstract class TransportConformanceTests extends IntegrationTest {
       scanQrCode(session);
     }
 
-    events.awaitStateAfter(session.sessionId(), beforeRestart, SessionState.WORKING);
+    events.awaitStateAfter(session.sessionId().value(), beforeRestart, SessionState.WORKING);
   }
 
   // --- liveness ---------------------------------------------------------------------------------
@@ -167,11 +168,11 @@ public abstract class TransportConformanceTests extends IntegrationTest {
   void restartsAWorkingSessionWithoutANewPairing() {
     SessionRef session = workingSession();
     assertThat(transport.probe(session)).isEqualTo(SessionProbe.ok());
-    int beforeRestart = events.mark(session.sessionId());
+    int beforeRestart = events.mark(session.sessionId().value());
 
     transport.restart(session);
 
-    events.awaitStateAfter(session.sessionId(), beforeRestart, SessionState.WORKING);
+    events.awaitStateAfter(session.sessionId().value(), beforeRestart, SessionState.WORKING);
     assertThat(statesSince(session, beforeRestart)).doesNotContain(SessionState.QR_CODE);
     assertThat(transport.probe(session)).isEqualTo(SessionProbe.ok());
   }
@@ -360,7 +361,7 @@ public abstract class TransportConformanceTests extends IntegrationTest {
     DeliveryChanged failed =
         events.await(
             DeliveryChanged.class,
-            session.sessionId(),
+            session.sessionId().value(),
             ack ->
                 ack.providerMessageId().equals(receipt.providerMessageId())
                     && ack.ack() == Ack.FAILED);
@@ -379,7 +380,9 @@ public abstract class TransportConformanceTests extends IntegrationTest {
 
     MessageReceived received =
         events.await(
-            MessageReceived.class, session.sessionId(), m -> m.providerMessageId().equals(id));
+            MessageReceived.class,
+            session.sessionId().value(),
+            m -> m.providerMessageId().equals(id));
     assertThat(received.chat()).isEqualTo(ChatId.parse("4915100000131"));
     assertThat(received.fromMe()).isFalse();
     assertThat(received.sender().phoneNumber()).isEqualTo("4915100000131");
@@ -398,7 +401,9 @@ public abstract class TransportConformanceTests extends IntegrationTest {
 
     MessageReceived received =
         events.await(
-            MessageReceived.class, session.sessionId(), m -> m.providerMessageId().equals(id));
+            MessageReceived.class,
+            session.sessionId().value(),
+            m -> m.providerMessageId().equals(id));
     assertThat(received.chat()).isEqualTo(group);
     assertThat(received.sender().lid()).endsWith("@lid");
     assertThat(received.sender().phoneNumber()).isEqualTo("4915100000141");
@@ -411,12 +416,13 @@ public abstract class TransportConformanceTests extends IntegrationTest {
 
     String id = contactWritesAndIsReportedAgain(session, "4915100000151", "Is this a duplicate?");
 
-    events.await(MessageReceived.class, session.sessionId(), m -> m.providerMessageId().equals(id));
+    events.await(
+        MessageReceived.class, session.sessionId().value(), m -> m.providerMessageId().equals(id));
     await()
         .during(Duration.ofMillis(500))
         .atMost(Duration.ofSeconds(3))
         .until(() ->
-            events.of(MessageReceived.class, session.sessionId()).stream()
+            events.of(MessageReceived.class, session.sessionId().value()).stream()
                     .filter(m -> m.providerMessageId().equals(id))
                     .count()
                 == 1);
@@ -430,7 +436,9 @@ public abstract class TransportConformanceTests extends IntegrationTest {
 
     IdentityLearned learned =
         events.await(
-            IdentityLearned.class, session.sessionId(), l -> lid.equals(l.identity().lid()));
+            IdentityLearned.class,
+            session.sessionId().value(),
+            l -> lid.equals(l.identity().lid()));
     assertThat(learned.identity().phoneNumber()).isEqualTo("4915100000161");
     Optional<WaIdentity> byLid = transport.resolve(session, ChatId.parse(lid));
     assertThat(byLid).map(WaIdentity::phoneNumber).contains("4915100000161");
@@ -446,21 +454,21 @@ public abstract class TransportConformanceTests extends IntegrationTest {
     Api.Response created =
         tenant.api().post("/api/v2/sessions", Map.of("name", "tck-" + UUID.randomUUID()));
     assertThat(created.status()).as(created.toString()).isEqualTo(201);
-    return new SessionRef(UUID.fromString(created.text("id")), null);
+    return new SessionRef(SessionId.of(UUID.fromString(created.text("id"))), null);
   }
 
   /** A new session, opened and paired. */
   protected SessionRef workingSession() {
     SessionRef session = newSession();
     transport.open(session);
-    events.awaitState(session.sessionId(), SessionState.QR_CODE);
+    events.awaitState(session.sessionId().value(), SessionState.QR_CODE);
     scanQrCode(session);
-    events.awaitState(session.sessionId(), SessionState.WORKING);
+    events.awaitState(session.sessionId().value(), SessionState.WORKING);
     return session;
   }
 
   private List<SessionState> statesSince(SessionRef session, int mark) {
-    List<SessionState> states = events.states(session.sessionId());
+    List<SessionState> states = events.states(session.sessionId().value());
     return states.subList(Math.min(mark, states.size()), states.size());
   }
 

@@ -9,6 +9,7 @@ import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.when;
 
 import io.flowmate.core.ChatId;
+import io.flowmate.core.SessionId;
 import io.flowmate.core.TenantId;
 import io.flowmate.core.api.ApiException;
 import io.flowmate.gateway.SessionInfo;
@@ -42,7 +43,14 @@ class DirectoryTests {
 
   private static SessionInfo session(SessionStatus status) {
     return new SessionInfo(
-        UUID.randomUUID(), TENANT, "main", status, OWN_NUMBER, false, null, Instant.now());
+        SessionId.of(UUID.randomUUID()),
+        TENANT,
+        "main",
+        status,
+        OWN_NUMBER,
+        false,
+        null,
+        Instant.now());
   }
 
   private static GroupMember member(String lid, String phone, String pushName) {
@@ -60,13 +68,13 @@ class DirectoryTests {
                 member(null, "4915100000901", null),
                 member("111111111111111@lid", null, null),
                 member("222222222222222@lid", null, "Unknown to us")));
-    when(contacts.findAll(eq(session.id()), anyList(), anyList()))
+    when(contacts.findAll(eq(session.id().value()), anyList(), anyList()))
         .thenReturn(
             List.of(
                 new ContactRepository.Contact(
                     UUID.randomUUID(),
                     TENANT,
-                    session.id(),
+                    session.id().value(),
                     null,
                     "4915100000901",
                     "Ana",
@@ -76,7 +84,7 @@ class DirectoryTests {
                 new ContactRepository.Contact(
                     UUID.randomUUID(),
                     TENANT,
-                    session.id(),
+                    session.id().value(),
                     "111111111111111@lid",
                     "4915100000902",
                     "Ben",
@@ -131,7 +139,7 @@ class DirectoryTests {
     when(transport.groups(answering.ref()))
         .thenReturn(List.of(new GroupSummary(GROUP, "Live", null, 12)));
     when(transport.groups(silent.ref())).thenThrow(new TransportException("timeout", true));
-    when(groups.list(silent.id()))
+    when(groups.list(silent.id().value()))
         .thenReturn(
             List.of(
                 new GroupRepository.GroupRow(

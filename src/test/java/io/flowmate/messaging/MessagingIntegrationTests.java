@@ -3,6 +3,7 @@ package io.flowmate.messaging;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.flowmate.core.SessionId;
 import io.flowmate.gateway.spi.TransportEvent;
 import io.flowmate.messaging.inbound.InboundRecorder;
 import io.flowmate.support.Api;
@@ -186,7 +187,7 @@ class MessagingIntegrationTests extends IntegrationTest {
     // A webhook transport may report the same message again (retries): it is stored once.
     inboundRecorder.onTransportEvent(
         new TransportEvent.MessageReceived(
-            java.util.UUID.fromString(session),
+            SessionId.of(java.util.UUID.fromString(session)),
             waId,
             io.flowmate.core.ChatId.parse("4915100000017"),
             new io.flowmate.gateway.spi.WaIdentity(null, "4915100000017", "Maria"),
@@ -219,7 +220,7 @@ class MessagingIntegrationTests extends IntegrationTest {
     // A transport that hands the same id out again (as the simulator once did after a restart).
     TransportEvent.MessageReceived other =
         new TransportEvent.MessageReceived(
-            java.util.UUID.fromString(session),
+            io.flowmate.core.SessionId.of(java.util.UUID.fromString(session)),
             waId,
             io.flowmate.core.ChatId.parse("4915100000018"),
             new io.flowmate.gateway.spi.WaIdentity(null, "4915100000018", null),

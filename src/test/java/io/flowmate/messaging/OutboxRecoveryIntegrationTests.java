@@ -9,6 +9,7 @@ import static org.mockito.Mockito.times;
 import static org.mockito.Mockito.verify;
 
 import io.flowmate.core.ChatId;
+import io.flowmate.core.SessionId;
 import io.flowmate.gateway.spi.Capabilities;
 import io.flowmate.gateway.spi.OutboundMessage;
 import io.flowmate.gateway.spi.SendOptions;
@@ -57,7 +58,7 @@ class OutboxRecoveryIntegrationTests extends IntegrationTest {
     // The dead dispatcher had handed it over: WhatsApp accepted it under the message's key.
     SendReceipt accepted =
         transport.send(
-            new SessionRef(UUID.fromString(session), null),
+            new SessionRef(SessionId.of(UUID.fromString(session)), null),
             ChatId.parse(CONTACT),
             new OutboundMessage.Text("accepted before the crash"),
             new SendOptions(messageId, null));

@@ -3,6 +3,7 @@ package io.flowmate.messaging;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.flowmate.core.ChatId;
+import io.flowmate.core.SessionId;
 import io.flowmate.gateway.RecordedTransportEvents;
 import io.flowmate.gateway.spi.OutboundMessage;
 import io.flowmate.gateway.spi.SendOptions;
@@ -52,7 +53,7 @@ class OutboxRecoveryWithWahaIntegrationTests extends IntegrationTest {
     // The dead dispatcher had handed it over; WAHA's answer died with it.
     SendReceipt accepted =
         transport.send(
-            new SessionRef(UUID.fromString(claim.session()), null),
+            new SessionRef(SessionId.of(UUID.fromString(claim.session())), null),
             ChatId.parse("4915100000501"),
             new OutboundMessage.Text("Your parcel left the depot"),
             new SendOptions(claim.messageId(), null));
@@ -179,7 +180,7 @@ class OutboxRecoveryWithWahaIntegrationTests extends IntegrationTest {
       TestTenant tenant, String session, String chat, String messageId, String text) {
 
     String wahaName() {
-      return new SessionRef(UUID.fromString(session), null).transportName();
+      return new SessionRef(SessionId.of(UUID.fromString(session)), null).transportName();
     }
 
     Api.Response message() {
@@ -219,7 +220,7 @@ class OutboxRecoveryWithWahaIntegrationTests extends IntegrationTest {
         tenant.api().post("/api/v2/sessions", Map.of("name", "s-" + UUID.randomUUID())).text("id");
     tenant.api().post("/api/v2/sessions/" + session + "/start");
     tenant.awaitSessionStatus(session, "qr_code");
-    waha.scanQrCode(new SessionRef(UUID.fromString(session), null).transportName());
+    waha.scanQrCode(new SessionRef(SessionId.of(UUID.fromString(session)), null).transportName());
     tenant.awaitSessionStatus(session, "working");
     return new Claim(tenant, session, chat, null, text);
   }

@@ -1,5 +1,6 @@
 package io.flowmate.support;
 
+import io.flowmate.core.ApprovalId;
 import io.flowmate.core.TenantId;
 import io.flowmate.workflow.Approval;
 import io.flowmate.workflow.ApprovalStatus;
@@ -18,11 +19,22 @@ public final class TestApprovals {
   /** A new approval of the subject at the given status, with neither edited text nor reason. */
   public static Approval approval(
       TenantId tenant, String kind, UUID subjectId, ApprovalStatus status) {
-    return decided(UUID.randomUUID(), tenant, kind, subjectId, status, null, null);
+    return decided(ApprovalId.of(UUID.randomUUID()), tenant, kind, subjectId, status, null, null);
   }
 
   public static Approval decided(
       UUID id,
+      TenantId tenant,
+      String kind,
+      UUID subjectId,
+      ApprovalStatus status,
+      String editedText,
+      String reason) {
+    return decided(ApprovalId.of(id), tenant, kind, subjectId, status, editedText, reason);
+  }
+
+  public static Approval decided(
+      ApprovalId id,
       TenantId tenant,
       String kind,
       UUID subjectId,

@@ -2,6 +2,8 @@ package io.flowmate.analytics.readmodel;
 
 import io.flowmate.analytics.AnalyticsSettings;
 import io.flowmate.core.ChatId;
+import io.flowmate.core.MessageId;
+import io.flowmate.core.SessionId;
 import io.flowmate.messaging.MessageHistory;
 import io.flowmate.messaging.MessageHistory.StoredMessage;
 import io.flowmate.messaging.events.MessageReceived;
@@ -34,7 +36,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 class AnalyticsRebuild {
 
   private static final Logger log = LoggerFactory.getLogger(AnalyticsRebuild.class);
-  private static final UUID BEFORE_ALL = new UUID(0, 0);
+  private static final MessageId BEFORE_ALL = MessageId.of(new UUID(0, 0));
 
   private final MessageHistory history;
   private final AnalyticsRecorder recorder;
@@ -95,14 +97,14 @@ class AnalyticsRebuild {
       }
       readModels.clear();
       long count = 0;
-      UUID after = BEFORE_ALL;
+      MessageId after = BEFORE_ALL;
       List<StoredMessage> page;
       while (!(page = history.after(after, settings.rebuildBatch())).isEmpty()) {
         AnalyticsDeltas deltas = new AnalyticsDeltas();
         page.forEach(message -> replay(deltas, message));
         readModels.apply(deltas, 0);
         count += page.size();
-        after = page.getLast().id();
+        after = MessageId.of(page.getLast().id());
       }
       Instant now = clock.instant();
       readModels.markRebuilt(now, count);
@@ -119,8 +121,8 @@ class AnalyticsRebuild {
           deltas,
           new MessageReceived(
               m.tenantId(),
-              m.sessionId(),
-              m.id(),
+              SessionId.of(m.sessionId()),
+              MessageId.of(m.id()),
               m.chatId(),
               m.contactId(),
               group,
@@ -160,8 +162,8 @@ class AnalyticsRebuild {
         deltas,
         new MessageStatusChanged(
             m.tenantId(),
-            m.sessionId(),
-            m.id(),
+            SessionId.of(m.sessionId()),
+            MessageId.of(m.id()),
             status,
             at,
             previous,

@@ -79,7 +79,7 @@ class AnalyticsRecorder {
     AnalyticsDeltas.Step step = AnalyticsDeltas.Step.of(replied ? event.previousStatus() : status);
     if (campaign && step != null) {
       deltas.campaignMessage(
-          event.messageId(),
+          event.messageId().value(),
           event.tenantId(),
           event.originId(),
           event.chatId(),

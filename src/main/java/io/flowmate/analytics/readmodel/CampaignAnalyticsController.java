@@ -2,6 +2,7 @@ package io.flowmate.analytics.readmodel;
 
 import io.flowmate.admin.PlanLimits;
 import io.flowmate.admin.Tenants;
+import io.flowmate.core.CampaignId;
 import io.flowmate.core.api.ApiException;
 import io.flowmate.core.api.Page;
 import io.flowmate.core.api.PageQuery;
@@ -134,7 +135,7 @@ class CampaignAnalyticsController {
     }
     Campaigns.CampaignSummary job =
         campaigns
-            .find(caller.tenantId(), jobId)
+            .find(caller.tenantId(), CampaignId.of(jobId))
             .orElseThrow(() -> ApiException.notFound("Bulk-send job", jobId));
     CampaignAnalyticsRepository.Funnel funnel = analytics.funnel(caller.tenantId(), jobId);
     List<RecipientView> recipients =
@@ -142,10 +143,10 @@ class CampaignAnalyticsController {
             .map(RecipientView::of)
             .toList();
     return new CampaignAnalyticsView(
-        job.id(),
+        job.id().value(),
         job.name(),
         job.status(),
-        job.sessionId(),
+        job.sessionId().value(),
         job.totalRecipients(),
         new FunnelView(
             funnel.queued(),

@@ -77,7 +77,7 @@ public final class ReportContents {
 
     public static SessionLine of(SessionStanding standing) {
       return new SessionLine(
-          standing.session().id(),
+          standing.session().id().value(),
           standing.session().name(),
           standing.session().phoneNumber(),
           standing.session().status().value(),
@@ -118,7 +118,7 @@ public final class ReportContents {
 
     public static ContactLine of(ConversationFigures.ChatActivity chat) {
       return new ContactLine(
-          chat.sessionId(),
+          chat.sessionId().value(),
           chat.chatId(),
           chat.name(),
           chat.lastInboundAt(),
@@ -134,7 +134,11 @@ public final class ReportContents {
 
     public static LeadLine of(Leads.LeadSummary lead) {
       return new LeadLine(
-          lead.id(), lead.contactPhone(), lead.contactName(), lead.status(), lead.lastActivityAt());
+          lead.id().value(),
+          lead.contactPhone(),
+          lead.contactName(),
+          lead.status(),
+          lead.lastActivityAt());
     }
   }
 

@@ -303,7 +303,7 @@ class ReportController {
             run.delivery().method(),
             run.delivery().sessionId(),
             run.delivery().chatId(),
-            message == null ? null : message.messageId(),
+            message == null ? null : message.messageId().value(),
             message == null ? null : message.status(),
             message == null ? null : message.failureReason(),
             message == null ? null : message.sentAt()),

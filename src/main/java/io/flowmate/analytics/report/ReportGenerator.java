@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.flowmate.core.ChatId;
 import io.flowmate.core.Ids;
+import io.flowmate.core.SessionId;
 import io.flowmate.core.schedule.Recurrence;
 import io.flowmate.gateway.Sessions;
 import io.flowmate.messaging.Outbox;
@@ -106,7 +107,9 @@ class ReportGenerator {
     JsonNode content = json.valueToTree(document);
     String error = null;
     if (report.delivery().isWhatsApp()
-        && sessions.find(report.tenantId(), report.delivery().sessionId()).isEmpty()) {
+        && sessions
+            .find(report.tenantId(), SessionId.of(report.delivery().sessionId()))
+            .isEmpty()) {
       error =
           "not sent: session %s no longer exists; choose another delivery_session_id"
               .formatted(report.delivery().sessionId());
@@ -151,7 +154,7 @@ class ReportGenerator {
     outbox.enqueue(
         new Outbox.Batch(
             run.tenantId(),
-            run.delivery().sessionId(),
+            SessionId.of(run.delivery().sessionId()),
             run.origin(),
             List.of(
                 new Outbox.Outgoing(

@@ -5,6 +5,7 @@ import io.flowmate.admin.Tenants;
 import io.flowmate.analytics.AnalyticsSettings;
 import io.flowmate.core.ChatId;
 import io.flowmate.core.Ids;
+import io.flowmate.core.SessionId;
 import io.flowmate.core.TenantId;
 import io.flowmate.core.api.ApiException;
 import io.flowmate.core.api.IdempotentCreate;
@@ -374,7 +375,7 @@ public class Reports {
     }
     SessionInfo session;
     if (asked.sessionId() != null) {
-      session = sessions.get(tenant, asked.sessionId());
+      session = sessions.get(tenant, SessionId.of(asked.sessionId()));
     } else {
       List<SessionInfo> all = sessions.list(tenant);
       if (all.size() != 1) {
@@ -400,7 +401,7 @@ public class Reports {
                 .formatted(chat, session.id()));
       }
     }
-    return new Report.Delivery(Report.Delivery.WHATSAPP, session.id(), chat.value());
+    return new Report.Delivery(Report.Delivery.WHATSAPP, session.id().value(), chat.value());
   }
 
   private static String name(String raw) {

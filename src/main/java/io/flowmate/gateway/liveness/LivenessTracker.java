@@ -41,7 +41,9 @@ class LivenessTracker implements TransportEventListener {
     }
     Instant now = clock.instant();
     unflushed.merge(
-        event.sessionId(), now, (earlier, later) -> later.isAfter(earlier) ? later : earlier);
+        event.sessionId().value(),
+        now,
+        (earlier, later) -> later.isAfter(earlier) ? later : earlier);
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.flowmate.gateway.liveness;
 
+import io.flowmate.core.SessionId;
 import io.flowmate.core.TenantId;
 import io.flowmate.gateway.SessionStatus;
 import io.flowmate.gateway.spi.SessionRef;
@@ -32,7 +33,7 @@ record Pulse(
     int probeFailures) {
 
   SessionRef ref() {
-    return new SessionRef(sessionId, phoneNumber);
+    return new SessionRef(SessionId.of(sessionId), phoneNumber);
   }
 
   boolean isWorking() {

@@ -1,6 +1,7 @@
 package io.flowmate.gateway.simulator;
 
 import io.flowmate.core.ChatId;
+import io.flowmate.core.SessionId;
 import io.flowmate.core.api.ApiException;
 import io.flowmate.core.security.Caller;
 import io.flowmate.core.security.RequiresScope;
@@ -271,7 +272,7 @@ class SimulatorController {
   }
 
   private SessionInfo session(Caller caller, UUID sessionId) {
-    return sessions.get(caller.tenantId(), sessionId);
+    return sessions.get(caller.tenantId(), SessionId.of(sessionId));
   }
 
   private SessionInfo working(Caller caller, UUID sessionId) {

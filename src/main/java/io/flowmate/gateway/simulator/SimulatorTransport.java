@@ -1,6 +1,7 @@
 package io.flowmate.gateway.simulator;
 
 import io.flowmate.core.ChatId;
+import io.flowmate.core.SessionId;
 import io.flowmate.gateway.GatewaySettings;
 import io.flowmate.gateway.spi.AccountHealth;
 import io.flowmate.gateway.spi.Capabilities;
@@ -39,7 +40,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -73,7 +73,7 @@ public class SimulatorTransport implements WhatsAppTransport, DisposableBean {
 
   private static final Duration DEFAULT_REACHOUT_LOCK = Duration.ofHours(24);
 
-  private final Map<UUID, SimulatedPhone> phones = new ConcurrentHashMap<>();
+  private final Map<SessionId, SimulatedPhone> phones = new ConcurrentHashMap<>();
   private final Map<String, SimulatedGroup> groups = new ConcurrentHashMap<>();
 
   /** Contacts that moved to a linked id: phone number → LID. */
@@ -213,7 +213,7 @@ public class SimulatorTransport implements WhatsAppTransport, DisposableBean {
   }
 
   private static final class SimulatedPhone {
-    final UUID sessionId;
+    final SessionId sessionId;
     volatile SessionState state = SessionState.STOPPED;
     volatile String phoneNumber;
     volatile String qrCode;
@@ -236,7 +236,7 @@ public class SimulatorTransport implements WhatsAppTransport, DisposableBean {
     final Map<String, List<String>> chatLabels = new ConcurrentHashMap<>();
     final AtomicInteger labelIds = new AtomicInteger();
 
-    SimulatedPhone(UUID sessionId) {
+    SimulatedPhone(SessionId sessionId) {
       this.sessionId = sessionId;
     }
   }
@@ -357,7 +357,7 @@ public class SimulatorTransport implements WhatsAppTransport, DisposableBean {
    * The simulated phone scans the QR code (or enters the pairing code): the session works, unless a
    * passkey step was switched on.
    */
-  public boolean pair(UUID sessionId) {
+  public boolean pair(SessionId sessionId) {
     SimulatedPhone phone = phone(sessionId);
     synchronized (phone) {
       if (phone.state != SessionState.QR_CODE) {
@@ -375,7 +375,7 @@ public class SimulatorTransport implements WhatsAppTransport, DisposableBean {
   }
 
   /** The operator confirmed the passkey in the browser. */
-  public boolean completePasskey(UUID sessionId) {
+  public boolean completePasskey(SessionId sessionId) {
     SimulatedPhone phone = phone(sessionId);
     synchronized (phone) {
       if (phone.state != SessionState.PASSKEY_REQUIRED) {
@@ -387,7 +387,7 @@ public class SimulatorTransport implements WhatsAppTransport, DisposableBean {
   }
 
   /** WhatsApp bans the number: the session is logged out for good. */
-  public void ban(UUID sessionId) {
+  public void ban(SessionId sessionId) {
     SimulatedPhone phone = phone(sessionId);
     synchronized (phone) {
       emitAsync(
@@ -399,7 +399,7 @@ public class SimulatorTransport implements WhatsAppTransport, DisposableBean {
   }
 
   /** Somebody removes the linked device on the phone. */
-  public void unlinkFromPhone(UUID sessionId) {
+  public void unlinkFromPhone(SessionId sessionId) {
     SimulatedPhone phone = phone(sessionId);
     synchronized (phone) {
       phone.phoneNumber = null;
@@ -407,7 +407,7 @@ public class SimulatorTransport implements WhatsAppTransport, DisposableBean {
     }
   }
 
-  public void applyFaults(UUID sessionId, Faults faults) {
+  public void applyFaults(SessionId sessionId, Faults faults) {
     SimulatedPhone phone = phone(sessionId);
     if (faults.reachoutLockMinutes() != null) {
       phone.reachoutLockedUntil =
@@ -688,7 +688,7 @@ public class SimulatorTransport implements WhatsAppTransport, DisposableBean {
 
   /** A contact (or, with a group, a participant) writes to the session's number. */
   public String receive(
-      UUID sessionId, ChatId from, String senderName, ChatId group, InboundContent content) {
+      SessionId sessionId, ChatId from, String senderName, ChatId group, InboundContent content) {
     SimulatedPhone phone = phone(sessionId);
     requireWorking(phone);
     String phoneNumber = from.phoneNumber().orElse(null);
@@ -727,7 +727,8 @@ public class SimulatorTransport implements WhatsAppTransport, DisposableBean {
   }
 
   /** A contact reacts to one of the session's messages. */
-  public void react(UUID sessionId, ChatId from, String targetProviderMessageId, String emoji) {
+  public void react(
+      SessionId sessionId, ChatId from, String targetProviderMessageId, String emoji) {
     requireWorking(phone(sessionId));
     emitAsync(
         new TransportEvent.ReactionReceived(
@@ -743,7 +744,7 @@ public class SimulatorTransport implements WhatsAppTransport, DisposableBean {
   }
 
   /** A group the session's number is in, with other members. */
-  public ChatId createGroup(UUID sessionId, String subject, List<String> participantPhones) {
+  public ChatId createGroup(SessionId sessionId, String subject, List<String> participantPhones) {
     SimulatedPhone phone = phone(sessionId);
     requireWorking(phone);
     ChatId id = new ChatId(ids.group());
@@ -780,7 +781,7 @@ public class SimulatorTransport implements WhatsAppTransport, DisposableBean {
   }
 
   /** WhatsApp moves a contact to a linked id: later messages come from {@code <n>@lid}. */
-  public String migrateToLid(UUID sessionId, String phoneNumber) {
+  public String migrateToLid(SessionId sessionId, String phoneNumber) {
     String digits = ChatId.parse(phoneNumber).phoneNumber().orElseThrow();
     String lid = lidsByPhone.computeIfAbsent(digits, p -> lidOf(p));
     emitAsync(
@@ -790,7 +791,7 @@ public class SimulatorTransport implements WhatsAppTransport, DisposableBean {
   }
 
   /** A label is created on the phone (WhatsApp Business app). */
-  public TransportLabel createLabelOnPhone(UUID sessionId, String name, String colorHex) {
+  public TransportLabel createLabelOnPhone(SessionId sessionId, String name, String colorHex) {
     TransportLabel label =
         saveLabel(new SessionRef(sessionId, null), new TransportLabel(null, name, colorHex));
     emitAsync(new TransportEvent.LabelChanged(sessionId, label, false, clock.instant()));
@@ -798,13 +799,13 @@ public class SimulatorTransport implements WhatsAppTransport, DisposableBean {
   }
 
   /** A label is put on a chat on the phone. */
-  public void labelChatOnPhone(UUID sessionId, ChatId chat, String labelId) {
+  public void labelChatOnPhone(SessionId sessionId, ChatId chat, String labelId) {
     phone(sessionId).chatLabels.computeIfAbsent(chat.value(), c -> new ArrayList<>()).add(labelId);
     emitAsync(new TransportEvent.ChatLabelChanged(sessionId, chat, labelId, true, clock.instant()));
   }
 
   /** What the simulated WhatsApp accepted from this session, oldest first. */
-  public List<Delivery> deliveries(UUID sessionId) {
+  public List<Delivery> deliveries(SessionId sessionId) {
     SimulatedPhone phone = phone(sessionId);
     synchronized (phone) {
       return List.copyOf(phone.deliveries);
@@ -812,14 +813,14 @@ public class SimulatorTransport implements WhatsAppTransport, DisposableBean {
   }
 
   /** What the session did besides sending, oldest first. */
-  public List<Activity> activities(UUID sessionId) {
+  public List<Activity> activities(SessionId sessionId) {
     SimulatedPhone phone = phone(sessionId);
     synchronized (phone) {
       return List.copyOf(phone.activities);
     }
   }
 
-  public Map<String, List<String>> chatLabels(UUID sessionId) {
+  public Map<String, List<String>> chatLabels(SessionId sessionId) {
     return Map.copyOf(phone(sessionId).chatLabels);
   }
 
@@ -873,7 +874,7 @@ public class SimulatorTransport implements WhatsAppTransport, DisposableBean {
     }
   }
 
-  private SimulatedPhone phone(UUID sessionId) {
+  private SimulatedPhone phone(SessionId sessionId) {
     return phones.computeIfAbsent(sessionId, SimulatedPhone::new);
   }
 
@@ -897,8 +898,8 @@ public class SimulatorTransport implements WhatsAppTransport, DisposableBean {
   }
 
   /** A stable, obviously fictional number per session (+1 555 is the fiction range). */
-  static String simulatedNumber(UUID sessionId) {
-    long digits = Math.floorMod(sessionId.getLeastSignificantBits(), 10_000_000L);
+  static String simulatedNumber(SessionId sessionId) {
+    long digits = Math.floorMod(sessionId.value().getLeastSignificantBits(), 10_000_000L);
     return "1555%07d".formatted(digits);
   }
 

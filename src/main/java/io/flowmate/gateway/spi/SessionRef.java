@@ -1,6 +1,6 @@
 package io.flowmate.gateway.spi;
 
-import java.util.UUID;
+import io.flowmate.core.SessionId;
 
 /**
  * Which session a transport call is about.
@@ -8,7 +8,7 @@ import java.util.UUID;
  * @param phoneNumber the linked number when the session was paired before (lets a transport that
  *     keeps no state of its own, like the simulator, resume without a new pairing)
  */
-public record SessionRef(UUID sessionId, String phoneNumber) {
+public record SessionRef(SessionId sessionId, String phoneNumber) {
 
   /** The session's name on transports that address sessions by name (WAHA). */
   public String transportName() {

@@ -1,10 +1,10 @@
 package io.flowmate.gateway.spi;
 
 import io.flowmate.core.ChatId;
+import io.flowmate.core.SessionId;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 /**
  * What transports report, normalised across transports. Webhook transports deliver at least once:
@@ -12,7 +12,7 @@ import java.util.UUID;
  */
 public sealed interface TransportEvent {
 
-  UUID sessionId();
+  SessionId sessionId();
 
   Instant occurredAt();
 
@@ -25,7 +25,7 @@ public sealed interface TransportEvent {
    * @param me the linked account once {@code WORKING}
    */
   record SessionStateChanged(
-      UUID sessionId,
+      SessionId sessionId,
       SessionState state,
       String qrCode,
       String passkeyChallenge,
@@ -36,7 +36,11 @@ public sealed interface TransportEvent {
 
   /** An outgoing message moved on: accepted by the server, delivered, read, played, or failed. */
   record DeliveryChanged(
-      UUID sessionId, String providerMessageId, Ack ack, DeliveryError error, Instant occurredAt)
+      SessionId sessionId,
+      String providerMessageId,
+      Ack ack,
+      DeliveryError error,
+      Instant occurredAt)
       implements TransportEvent {}
 
   /**
@@ -44,7 +48,7 @@ public sealed interface TransportEvent {
    * the API. In groups {@code sender} is the participant.
    */
   record MessageReceived(
-      UUID sessionId,
+      SessionId sessionId,
       String providerMessageId,
       ChatId chat,
       WaIdentity sender,
@@ -55,7 +59,7 @@ public sealed interface TransportEvent {
       implements TransportEvent {}
 
   record ReactionReceived(
-      UUID sessionId,
+      SessionId sessionId,
       ChatId chat,
       WaIdentity sender,
       String targetProviderMessageId,
@@ -64,14 +68,15 @@ public sealed interface TransportEvent {
       implements TransportEvent {}
 
   record MessageEdited(
-      UUID sessionId, ChatId chat, String providerMessageId, String text, Instant occurredAt)
+      SessionId sessionId, ChatId chat, String providerMessageId, String text, Instant occurredAt)
       implements TransportEvent {}
 
-  record MessageRevoked(UUID sessionId, ChatId chat, String providerMessageId, Instant occurredAt)
+  record MessageRevoked(
+      SessionId sessionId, ChatId chat, String providerMessageId, Instant occurredAt)
       implements TransportEvent {}
 
   record PollVoted(
-      UUID sessionId,
+      SessionId sessionId,
       ChatId chat,
       String pollProviderMessageId,
       WaIdentity voter,
@@ -81,7 +86,7 @@ public sealed interface TransportEvent {
 
   /** People joined, left, were promoted or demoted in a group. */
   record GroupParticipantsChanged(
-      UUID sessionId,
+      SessionId sessionId,
       ChatId group,
       String change,
       List<GroupMember> participants,
@@ -90,22 +95,24 @@ public sealed interface TransportEvent {
 
   /** The session's number joined or left a group, or the group's subject changed. */
   record GroupChanged(
-      UUID sessionId, ChatId group, String subject, boolean member, Instant occurredAt)
+      SessionId sessionId, ChatId group, String subject, boolean member, Instant occurredAt)
       implements TransportEvent {}
 
-  record LabelChanged(UUID sessionId, TransportLabel label, boolean deleted, Instant occurredAt)
+  record LabelChanged(
+      SessionId sessionId, TransportLabel label, boolean deleted, Instant occurredAt)
       implements TransportEvent {}
 
   record ChatLabelChanged(
-      UUID sessionId, ChatId chat, String labelId, boolean added, Instant occurredAt)
+      SessionId sessionId, ChatId chat, String labelId, boolean added, Instant occurredAt)
       implements TransportEvent {}
 
   /** Both forms of an identity were seen together (a LID with its phone number). */
-  record IdentityLearned(UUID sessionId, WaIdentity identity, Instant occurredAt)
+  record IdentityLearned(SessionId sessionId, WaIdentity identity, Instant occurredAt)
       implements TransportEvent {}
 
   /** WhatsApp restricted the account: reach-out timelock (463), new-chat capping, or a ban. */
-  record AccountRestricted(UUID sessionId, AccountHealth health, String reason, Instant occurredAt)
+  record AccountRestricted(
+      SessionId sessionId, AccountHealth health, String reason, Instant occurredAt)
       implements TransportEvent {}
 
   enum SessionState {

@@ -2,6 +2,7 @@ package io.flowmate.gateway.waha;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.flowmate.core.ChatId;
+import io.flowmate.core.SessionId;
 import io.flowmate.gateway.spi.AccountHealth;
 import io.flowmate.gateway.spi.GroupMember;
 import io.flowmate.gateway.spi.TransportEvent;
@@ -21,7 +22,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 
 /**
  * Turns WAHA's webhook events into Flowmate's {@link TransportEvent}s. Engines differ in detail
@@ -64,7 +64,7 @@ final class WahaEvents {
   /**
    * The events a webhook envelope ({@code {id, timestamp, session, event, me, payload}}) carries.
    */
-  List<TransportEvent> normalise(UUID sessionId, JsonNode envelope) {
+  List<TransportEvent> normalise(SessionId sessionId, JsonNode envelope) {
     JsonNode payload = envelope.path("payload");
     Instant at = instant(envelope.path("timestamp")).orElseGet(clock::instant);
     List<TransportEvent> events = new ArrayList<>();
@@ -119,7 +119,7 @@ final class WahaEvents {
    * Statuses WAHA may add later are ignored.
    */
   static Optional<TransportEvent> sessionState(
-      UUID sessionId, String status, JsonNode data, JsonNode me, Instant at) {
+      SessionId sessionId, String status, JsonNode data, JsonNode me, Instant at) {
     if (status == null) {
       return Optional.empty();
     }
@@ -144,7 +144,7 @@ final class WahaEvents {
   }
 
   private static Optional<TransportEvent> state(
-      UUID sessionId,
+      SessionId sessionId,
       SessionState state,
       String passkey,
       WaIdentity me,
@@ -210,7 +210,7 @@ final class WahaEvents {
   // --- messages ---------------------------------------------------------------------------------
 
   private void message(
-      UUID sessionId,
+      SessionId sessionId,
       JsonNode payload,
       JsonNode me,
       boolean fromMe,
@@ -330,7 +330,7 @@ final class WahaEvents {
    * SERVER, DEVICE, READ, PLAYED as they are; ERROR, or any ack with an {@code error} (463: the
    * reach-out timelock), as FAILED. PENDING says nothing new.
    */
-  private static Optional<TransportEvent> ack(UUID sessionId, JsonNode payload, Instant at) {
+  private static Optional<TransportEvent> ack(SessionId sessionId, JsonNode payload, Instant at) {
     String id = messageId(payload.path("id"));
     if (id == null) {
       return Optional.empty();
@@ -375,7 +375,7 @@ final class WahaEvents {
 
   /** A contact's reaction; an empty text removes it. Reactions made on our phone are not kept. */
   private static void reaction(
-      UUID sessionId, JsonNode payload, Instant at, List<TransportEvent> events) {
+      SessionId sessionId, JsonNode payload, Instant at, List<TransportEvent> events) {
     if (payload.path("fromMe").asBoolean(false)) {
       return;
     }
@@ -401,7 +401,8 @@ final class WahaEvents {
   /**
    * The revoked message: {@code before.id} when WAHA still had it, else {@code revokedMessageId}.
    */
-  private static Optional<TransportEvent> revoked(UUID sessionId, JsonNode payload, Instant at) {
+  private static Optional<TransportEvent> revoked(
+      SessionId sessionId, JsonNode payload, Instant at) {
     JsonNode message =
         payload.path("before").isObject() ? payload.path("before") : payload.path("after");
     String id =
@@ -414,7 +415,8 @@ final class WahaEvents {
     return Optional.of(new TransportEvent.MessageRevoked(sessionId, chat, id, at));
   }
 
-  private static Optional<TransportEvent> edited(UUID sessionId, JsonNode payload, Instant at) {
+  private static Optional<TransportEvent> edited(
+      SessionId sessionId, JsonNode payload, Instant at) {
     String id = firstNonBlank(text(payload, "editedMessageId"), messageId(payload.path("id")));
     if (id == null) {
       return Optional.empty();
@@ -426,7 +428,7 @@ final class WahaEvents {
 
   /** A vote on a poll: the poll's chat, the voter and the options now chosen. */
   private static void vote(
-      UUID sessionId, JsonNode payload, Instant at, List<TransportEvent> events) {
+      SessionId sessionId, JsonNode payload, Instant at, List<TransportEvent> events) {
     JsonNode vote = payload.path("vote");
     JsonNode poll = payload.path("poll");
     String pollId = messageId(poll.path("id"));
@@ -453,7 +455,7 @@ final class WahaEvents {
   // --- groups and labels ------------------------------------------------------------------------
 
   private static Optional<TransportEvent> group(
-      UUID sessionId, JsonNode payload, boolean member, Instant at) {
+      SessionId sessionId, JsonNode payload, boolean member, Instant at) {
     JsonNode group = payload.path("group");
     String subject = firstNonBlank(text(group, "subject"), text(group, "name"));
     Instant when = instant(payload.path("timestamp")).orElse(at);
@@ -462,7 +464,7 @@ final class WahaEvents {
   }
 
   private static void participants(
-      UUID sessionId, JsonNode payload, Instant at, List<TransportEvent> events) {
+      SessionId sessionId, JsonNode payload, Instant at, List<TransportEvent> events) {
     Optional<ChatId> group = Jids.chat(groupId(payload.path("group")));
     String change = text(payload, "type");
     if (group.isEmpty() || change == null) {
@@ -503,7 +505,7 @@ final class WahaEvents {
   }
 
   private static Optional<TransportEvent> chatLabel(
-      UUID sessionId, JsonNode payload, boolean added, Instant at) {
+      SessionId sessionId, JsonNode payload, boolean added, Instant at) {
     Optional<ChatId> chat = Jids.chat(text(payload, "chatId"));
     String labelId = firstNonBlank(text(payload, "labelId"), text(payload.path("label"), "id"));
     if (chat.isEmpty() || labelId == null) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.flowmate.core.LogSafe;
+import io.flowmate.core.SessionId;
 import io.flowmate.core.api.ApiException;
 import io.flowmate.gateway.GatewaySettings;
 import io.flowmate.gateway.Sessions;
@@ -74,7 +75,7 @@ class WahaWebhookController {
     byte[] raw = body == null ? new byte[0] : body;
     authenticate(raw, signature, algorithm);
     JsonNode envelope = parse(raw);
-    Optional<UUID> sessionId = sessionOf(envelope);
+    Optional<SessionId> sessionId = sessionOf(envelope);
     if (sessionId.isEmpty()) {
       log.debug(
           "WAHA event {} for session '{}' ignored: not a Flowmate session",
@@ -172,7 +173,7 @@ class WahaWebhookController {
    * The Flowmate session from the metadata WAHA echoes, else from the session name {@code
    * fm_<uuid>}; only sessions Flowmate knows.
    */
-  private Optional<UUID> sessionOf(JsonNode envelope) {
+  private Optional<SessionId> sessionOf(JsonNode envelope) {
     Optional<UUID> id = Optional.empty();
     JsonNode metadata = envelope.path("metadata").path(WahaTransport.SESSION_ID_METADATA);
     if (metadata.isTextual()) {
@@ -185,7 +186,7 @@ class WahaWebhookController {
     if (id.isEmpty()) {
       id = Jids.sessionIdOf(envelope.path("session").asText(null));
     }
-    return id.filter(sessionId -> sessions.identify(sessionId).isPresent());
+    return id.map(SessionId::of).filter(sessionId -> sessions.identify(sessionId).isPresent());
   }
 
   private static ApiException unauthorized(String detail) {

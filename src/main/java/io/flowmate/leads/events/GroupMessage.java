@@ -1,5 +1,7 @@
 package io.flowmate.leads.events;
 
+import io.flowmate.core.MessageId;
+import io.flowmate.core.SessionId;
 import io.flowmate.core.TenantId;
 import java.time.Instant;
 import java.util.UUID;
@@ -13,8 +15,8 @@ import java.util.UUID;
  */
 public record GroupMessage(
     TenantId tenantId,
-    UUID sessionId,
+    SessionId sessionId,
     UUID groupId,
-    UUID messageId,
+    MessageId messageId,
     String matchedKeyword,
     Instant at) {}

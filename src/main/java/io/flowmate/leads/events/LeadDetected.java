@@ -1,5 +1,8 @@
 package io.flowmate.leads.events;
 
+import io.flowmate.core.LeadId;
+import io.flowmate.core.MessageId;
+import io.flowmate.core.SessionId;
 import io.flowmate.core.TenantId;
 import java.time.Instant;
 import java.util.UUID;
@@ -16,10 +19,10 @@ import java.util.UUID;
  */
 public record LeadDetected(
     TenantId tenantId,
-    UUID leadId,
+    LeadId leadId,
     UUID groupId,
-    UUID sessionId,
-    UUID messageId,
+    SessionId sessionId,
+    MessageId messageId,
     String matchedKeyword,
     boolean newLead,
     Instant detectedAt) {}

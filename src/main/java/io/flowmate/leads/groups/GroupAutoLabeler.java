@@ -34,7 +34,7 @@ class GroupAutoLabeler {
     }
     try {
       leads
-          .find(detected.tenantId(), detected.leadId())
+          .find(detected.tenantId(), detected.leadId().value())
           .ifPresent(lead ->
               labels.add(
                   detected.tenantId(),

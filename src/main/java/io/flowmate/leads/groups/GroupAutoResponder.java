@@ -45,7 +45,7 @@ class GroupAutoResponder {
       return;
     }
     try {
-      Lead lead = leads.find(detected.tenantId(), detected.leadId()).orElse(null);
+      Lead lead = leads.find(detected.tenantId(), detected.leadId().value()).orElse(null);
       if (lead == null) {
         return;
       }

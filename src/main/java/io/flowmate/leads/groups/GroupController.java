@@ -198,7 +198,7 @@ class GroupController {
         groups.available(caller.tenantId(), sessionId).stream()
             .map(g ->
                 new AvailableGroup(
-                    g.sessionId(),
+                    g.sessionId().value(),
                     g.waGroupId(),
                     g.name(),
                     g.memberCount(),
@@ -263,9 +263,9 @@ class GroupController {
     return new GroupMessageList(
         messages.items().stream()
             .map(m -> {
-              GroupIntentClassifier.Analysis a = page.analyses().get(m.messageId());
+              GroupIntentClassifier.Analysis a = page.analyses().get(m.messageId().value());
               return new GroupMessageView(
-                  m.messageId(),
+                  m.messageId().value(),
                   m.direction(),
                   m.senderPhone(),
                   m.senderName(),

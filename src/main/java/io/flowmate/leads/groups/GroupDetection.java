@@ -1,6 +1,9 @@
 package io.flowmate.leads.groups;
 
 import io.flowmate.core.Ids;
+import io.flowmate.core.LeadId;
+import io.flowmate.core.MessageId;
+import io.flowmate.core.SessionId;
 import io.flowmate.core.sse.LiveEvents;
 import io.flowmate.gateway.SessionInfo;
 import io.flowmate.gateway.Sessions;
@@ -88,7 +91,7 @@ class GroupDetection implements DisposableBean {
    * Messages the listener queued while the catch-up ran, which it then leaves out (a message
    * delivered late can carry a WhatsApp time before {@link #listeningSince}); null afterwards.
    */
-  private volatile Set<UUID> seenWhileCatchingUp = ConcurrentHashMap.newKeySet();
+  private volatile Set<MessageId> seenWhileCatchingUp = ConcurrentHashMap.newKeySet();
 
   GroupDetection(
       GroupWatch watch,
@@ -125,17 +128,17 @@ class GroupDetection implements DisposableBean {
   }
 
   /** A message of a monitored group, waiting to be examined. */
-  record Noticed(UUID messageId) {}
+  record Noticed(MessageId messageId) {}
 
   @EventListener
   void onMessageReceived(MessageReceived received) {
     if (!received.groupMessage()
         || !settings.detection()
-        || watch.watched(received.sessionId(), received.chatId()) == null) {
+        || watch.watched(received.sessionId().value(), received.chatId()) == null) {
       return;
     }
     Noticed noticed = new Noticed(received.messageId());
-    Set<UUID> seen = seenWhileCatchingUp;
+    Set<MessageId> seen = seenWhileCatchingUp;
     if (seen != null && seen.size() < settings.queueCapacity()) {
       seen.add(received.messageId());
     }
@@ -208,10 +211,10 @@ class GroupDetection implements DisposableBean {
         group.lastMessageAt() == null || group.lastMessageAt().isBefore(group.monitoringSince())
             ? group.monitoringSince()
             : group.lastMessageAt();
-    List<UUID> missed =
+    List<MessageId> missed =
         groupMessages.incomingIds(
             group.tenantId(),
-            group.sessionId(),
+            SessionId.of(group.sessionId()),
             group.waGroupId(),
             examinedThrough,
             listeningSince,
@@ -223,8 +226,8 @@ class GroupDetection implements DisposableBean {
           missed.size());
     }
     int queued = 0;
-    Set<UUID> seen = seenWhileCatchingUp;
-    for (UUID id : missed) {
+    Set<MessageId> seen = seenWhileCatchingUp;
+    for (MessageId id : missed) {
       if (!running) {
         break;
       }
@@ -323,7 +326,7 @@ class GroupDetection implements DisposableBean {
     List<Verdict> verdicts = new ArrayList<>(messages.size());
     Map<UUID, String> ownNumbers = new HashMap<>();
     for (GroupMessages.Inbound message : messages) {
-      GroupWatch.SessionWatch session = watch.session(message.sessionId());
+      GroupWatch.SessionWatch session = watch.session(message.sessionId().value());
       GroupWatch.Watched group =
           session == null ? null : session.byChat().get(message.group().value());
       if (group == null) {
@@ -340,7 +343,7 @@ class GroupDetection implements DisposableBean {
             case MENTIONS ->
                 mentions(
                     message.text(),
-                    ownNumbers.computeIfAbsent(message.sessionId(), this::ownNumber));
+                    ownNumbers.computeIfAbsent(message.sessionId().value(), this::ownNumber));
             case FIRST_MESSAGE -> false; // decided once the first senders are recorded
             case AI_ANALYSIS -> {
               analysis =
@@ -361,8 +364,11 @@ class GroupDetection implements DisposableBean {
       // reads what this one is examining): each message is examined by whoever records it first.
       Set<UUID> claimed =
           detection.claimExamined(
-              verdicts.stream().map(v -> v.message().messageId()).toList(), clock.instant());
-      verdicts.stream().filter(v -> claimed.contains(v.message().messageId())).forEach(ours::add);
+              verdicts.stream().map(v -> v.message().messageId().value()).toList(),
+              clock.instant());
+      verdicts.stream()
+          .filter(v -> claimed.contains(v.message().messageId().value()))
+          .forEach(ours::add);
       detected.addAll(write(ours));
     });
     examined.addAndGet(batch.size());
@@ -453,7 +459,7 @@ class GroupDetection implements DisposableBean {
           detected.add(
               new LeadDetected(
                   m.tenantId(),
-                  lead.id(),
+                  LeadId.of(lead.id()),
                   groupId,
                   m.sessionId(),
                   m.messageId(),
@@ -466,7 +472,7 @@ class GroupDetection implements DisposableBean {
         rows.add(
             new DetectionRepository.AnalysisRow(
                 groupId,
-                m.messageId(),
+                m.messageId().value(),
                 m.tenantId(),
                 m.at(),
                 v.keywords(),
@@ -517,7 +523,7 @@ class GroupDetection implements DisposableBean {
       data.put("session_id", m.sessionId());
       data.put("message_id", m.messageId());
       data.put("matched_keyword", v.trigger());
-      live.publish(m.tenantId(), m.sessionId(), "group.message", data);
+      live.publish(m.tenantId(), m.sessionId().value(), "group.message", data);
     }
     Map<UUID, GroupWatch.Watched> groupsById = new HashMap<>();
     verdicts.forEach(v -> groupsById.put(v.group().groupId(), v.group()));
@@ -531,7 +537,7 @@ class GroupDetection implements DisposableBean {
       data.put("matched_keyword", lead.matchedKeyword());
       data.put("new_lead", lead.newLead());
       data.put("detected_at", now);
-      live.publish(lead.tenantId(), lead.sessionId(), "lead.detected", data);
+      live.publish(lead.tenantId(), lead.sessionId().value(), "lead.detected", data);
       if (lead.newLead()) {
         autoResponder.respond(groupsById.get(lead.groupId()), lead);
         autoLabeler.label(groupsById.get(lead.groupId()), lead);
@@ -559,7 +565,7 @@ class GroupDetection implements DisposableBean {
   }
 
   private String ownNumber(UUID sessionId) {
-    return sessions.identify(sessionId).map(SessionInfo::phoneNumber).orElse(null);
+    return sessions.identify(SessionId.of(sessionId)).map(SessionInfo::phoneNumber).orElse(null);
   }
 
   private static String preview(String text) {

@@ -4,6 +4,7 @@ import io.flowmate.admin.PlanLimits;
 import io.flowmate.admin.Tenants;
 import io.flowmate.core.ChatId;
 import io.flowmate.core.Ids;
+import io.flowmate.core.SessionId;
 import io.flowmate.core.TenantId;
 import io.flowmate.core.api.ApiException;
 import io.flowmate.core.api.PageQuery;
@@ -132,14 +133,14 @@ class MonitoredGroupService implements MonitoredGroups {
                     "wa_group_id '%s' is not a WhatsApp group id (<id>@g.us)"
                         .formatted(clip(waGroupId))));
     Changes changes = request == null ? Changes.NONE : request;
-    SessionInfo session = sessions.get(tenant, sessionId);
+    SessionInfo session = sessions.get(tenant, SessionId.of(sessionId));
     Instant now = now();
     MonitoredGroup draft =
         apply(
             new MonitoredGroup(
                 Ids.newId(),
                 tenant,
-                session.id(),
+                session.id().value(),
                 groupId,
                 null,
                 true,
@@ -156,9 +157,9 @@ class MonitoredGroupService implements MonitoredGroups {
             now);
     PlanLimits limits = tenants.limits(tenant);
     requirePlanAllows(limits, draft.mode());
-    Optional<UUID> existing = groups.idOf(tenant, session.id(), groupId);
+    Optional<UUID> existing = groups.idOf(tenant, session.id().value(), groupId);
     if (existing.isPresent()) {
-      throw duplicate(groupId, session.id(), existing.get());
+      throw duplicate(groupId, session.id().value(), existing.get());
     }
     Directory.WaGroup waGroup = groupOfSession(tenant, session, groupId);
     MonitoredGroup group =
@@ -176,7 +177,9 @@ class MonitoredGroupService implements MonitoredGroups {
       }
       if (!groups.insertIfAbsent(group)) {
         throw duplicate(
-            groupId, session.id(), groups.idOf(tenant, session.id(), groupId).orElse(null));
+            groupId,
+            session.id().value(),
+            groups.idOf(tenant, session.id().value(), groupId).orElse(null));
       }
     });
     watch.reload();
@@ -221,7 +224,7 @@ class MonitoredGroupService implements MonitoredGroups {
    */
   @ApplicationModuleListener
   void on(SessionDeleted deleted) {
-    if (groups.deleteOfSession(deleted.tenantId(), deleted.sessionId()) > 0) {
+    if (groups.deleteOfSession(deleted.tenantId(), deleted.sessionId().value()) > 0) {
       TransactionSynchronizationManager.registerSynchronization(
           new TransactionSynchronization() {
             @Override
@@ -239,9 +242,9 @@ class MonitoredGroupService implements MonitoredGroups {
    *     read from WhatsApp)
    */
   List<Unmonitored> available(TenantId tenant, UUID sessionId) {
-    SessionInfo session = sessions.get(tenant, sessionId);
+    SessionInfo session = sessions.get(tenant, SessionId.of(sessionId));
     requireWorking(session);
-    return unmonitored(tenant, session.id(), ACTIVITY_WINDOW, Integer.MAX_VALUE);
+    return unmonitored(tenant, session.id().value(), ACTIVITY_WINDOW, Integer.MAX_VALUE);
   }
 
   /**
@@ -262,17 +265,18 @@ class MonitoredGroupService implements MonitoredGroups {
           "Chat history access requires opt-in: enable chat_history_access_enabled in PATCH /api/v2/tenant/settings");
     }
     io.flowmate.core.api.Page<GroupMessages.Item> messages =
-        groupMessages.page(tenant, group.sessionId(), group.waGroupId(), page);
+        groupMessages.page(tenant, SessionId.of(group.sessionId()), group.waGroupId(), page);
     Map<UUID, GroupIntentClassifier.Analysis> analyses =
         new HashMap<>(
             groups.analyses(
-                group.id(), messages.items().stream().map(GroupMessages.Item::messageId).toList()));
+                group.id(),
+                messages.items().stream().map(item -> item.messageId().value()).toList()));
     if (tenants.limits(tenant).aiEnabled()) {
       KeywordAutomaton<UUID> keywords = KeywordAutomaton.of(Map.of(group.id(), group.keywords()));
       for (GroupMessages.Item message : messages.items()) {
         if (INBOUND.equals(message.direction()) && message.contentPreview() != null) {
           analyses.computeIfAbsent(
-              message.messageId(),
+              message.messageId().value(),
               m ->
                   classifier.classify(
                       message.contentPreview(),
@@ -293,7 +297,7 @@ class MonitoredGroupService implements MonitoredGroups {
         .map(g ->
             new Monitored(
                 g.id(),
-                g.sessionId(),
+                SessionId.of(g.sessionId()),
                 g.waGroupId().value(),
                 g.name(),
                 g.mode().value(),
@@ -321,7 +325,9 @@ class MonitoredGroupService implements MonitoredGroups {
             activity.put(
                 session,
                 groupMessages.activity(
-                    session, inSession.stream().map(MonitoredGroup::waGroupId).toList(), since)));
+                    SessionId.of(session),
+                    inSession.stream().map(MonitoredGroup::waGroupId).toList(),
+                    since)));
     return all.stream()
         .map(g -> {
           MonitoredGroupRepository.Produced p = produced.get(g.id());
@@ -351,9 +357,9 @@ class MonitoredGroupService implements MonitoredGroups {
     groups.all(tenant).forEach(g -> monitored.add(g.sessionId() + " " + g.waGroupId().value()));
     Map<UUID, List<Directory.WaGroup>> bySession = new LinkedHashMap<>();
     for (Directory.WaGroup g : directory.groups(tenant)) {
-      if ((onlySession == null || onlySession.equals(g.sessionId()))
+      if ((onlySession == null || onlySession.equals(g.sessionId().value()))
           && !monitored.contains(g.sessionId() + " " + g.groupId().value())) {
-        bySession.computeIfAbsent(g.sessionId(), s -> new ArrayList<>()).add(g);
+        bySession.computeIfAbsent(g.sessionId().value(), s -> new ArrayList<>()).add(g);
       }
     }
     Instant since = clock.instant().minus(window);
@@ -361,12 +367,14 @@ class MonitoredGroupService implements MonitoredGroups {
     bySession.forEach((session, inSession) -> {
       Map<ChatId, GroupMessages.Activity> activity =
           groupMessages.activity(
-              session, inSession.stream().map(Directory.WaGroup::groupId).toList(), since);
+              SessionId.of(session),
+              inSession.stream().map(Directory.WaGroup::groupId).toList(),
+              since);
       for (Directory.WaGroup g : inSession) {
         GroupMessages.Activity a = activity.get(g.groupId());
         found.add(
             new Unmonitored(
-                session,
+                SessionId.of(session),
                 g.groupId().value(),
                 g.name(),
                 g.participantCount(),

@@ -7,6 +7,7 @@ import static io.flowmate.core.db.Sql.timestampText;
 import static io.flowmate.core.db.Sql.uuid;
 
 import io.flowmate.core.Ids;
+import io.flowmate.core.SessionId;
 import io.flowmate.core.TenantId;
 import io.flowmate.core.db.ProcessColumns;
 import io.flowmate.leads.LeadsSettings;
@@ -276,7 +277,7 @@ public class LeadActivityRepository {
             """)
         .query((rs, row) ->
             new Conversations.ChatCursor(
-                instant(rs, "at"), uuid(rs, "session_id"), rs.getString("chat_id")))
+                instant(rs, "at"), SessionId.of(uuid(rs, "session_id")), rs.getString("chat_id")))
         .optional();
   }
 
@@ -297,7 +298,7 @@ public class LeadActivityRepository {
     jdbc.sql(
             "UPDATE leads_activity_cursor SET at = :at, session_id = :session, chat_id = :chat WHERE stream = 'chats'")
         .param("at", timestamp(cursor.recordedAt()))
-        .param("session", cursor.sessionId())
+        .param("session", cursor.sessionId().value())
         .param("chat", cursor.chatId())
         .update();
   }

@@ -1,6 +1,7 @@
 package io.flowmate.leads.pipeline;
 
 import io.flowmate.core.ChatId;
+import io.flowmate.core.SessionId;
 import io.flowmate.core.TenantId;
 import io.flowmate.gateway.Sessions;
 import io.flowmate.messaging.Conversations;
@@ -33,9 +34,9 @@ class LeadReciprocity {
 
   Answer of(TenantId tenant, UUID leadId, UUID sessionId) {
     Lead lead = leads.get(tenant, leadId);
-    UUID session = sessions.get(tenant, sessionId).id();
+    UUID session = sessions.get(tenant, SessionId.of(sessionId)).id().value();
     Optional<Instant> lastWrote =
-        conversations.lastWroteAt(tenant, session, ChatId.parse(lead.contactPhone()));
+        conversations.lastWroteAt(tenant, SessionId.of(session), ChatId.parse(lead.contactPhone()));
     return new Answer(lead.id(), session, lastWrote.isPresent(), lastWrote.orElse(null));
   }
 }

@@ -1,5 +1,6 @@
 package io.flowmate.leads.pipeline;
 
+import io.flowmate.core.SessionId;
 import io.flowmate.gateway.SessionInfo;
 import io.flowmate.gateway.Sessions;
 import io.flowmate.messaging.Conversations;
@@ -81,7 +82,8 @@ class LeadTimeline {
               null,
               null));
     }
-    List<UUID> sessionIds = sessions.list(lead.tenantId()).stream().map(SessionInfo::id).toList();
+    List<SessionId> sessionIds =
+        sessions.list(lead.tenantId()).stream().map(SessionInfo::id).toList();
     for (Conversations.ExchangedMessage message :
         conversations.recentWith(lead.tenantId(), sessionIds, lead.contactPhone(), MESSAGES)) {
       entries.add(
@@ -93,8 +95,8 @@ class LeadTimeline {
               null,
               null,
               message.preview(),
-              message.messageId(),
-              message.sessionId()));
+              message.messageId().value(),
+              message.sessionId().value()));
     }
     entries.sort(Comparator.comparing(Entry::at, Comparator.nullsLast(Comparator.reverseOrder())));
     return entries;

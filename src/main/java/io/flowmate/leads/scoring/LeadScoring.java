@@ -1,6 +1,7 @@
 package io.flowmate.leads.scoring;
 
 import io.flowmate.admin.Tenants;
+import io.flowmate.core.SessionId;
 import io.flowmate.core.TenantId;
 import io.flowmate.gateway.SessionInfo;
 import io.flowmate.gateway.Sessions;
@@ -66,7 +67,7 @@ class LeadScoring {
     }
     LeadActivityRepository.ToScore lead = found.get();
     Instant now = now();
-    List<UUID> sessionIds = sessions.list(tenant).stream().map(SessionInfo::id).toList();
+    List<SessionId> sessionIds = sessions.list(tenant).stream().map(SessionInfo::id).toList();
     Conversations.Exchange exchange =
         conversations.exchangedWith(
             tenant, sessionIds, lead.contactPhone(), now.minus(LeadScorer.ENGAGEMENT_WINDOW));

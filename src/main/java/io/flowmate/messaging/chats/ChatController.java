@@ -1,6 +1,7 @@
 package io.flowmate.messaging.chats;
 
 import io.flowmate.core.ChatId;
+import io.flowmate.core.SessionId;
 import io.flowmate.core.api.Page;
 import io.flowmate.core.api.PageQuery;
 import io.flowmate.core.security.Caller;
@@ -67,7 +68,7 @@ class ChatController {
       @RequestParam(required = false) Integer limit,
       @RequestParam(required = false) Integer offset) {
     PageQuery page = PageQuery.of(limit, offset);
-    sessions.get(caller.tenantId(), sessionId);
+    sessions.get(caller.tenantId(), SessionId.of(sessionId));
     views.requireChatHistory(caller.tenantId());
     List<ChatView> items =
         chats.list(caller.tenantId(), sessionId, page).stream()
@@ -101,7 +102,7 @@ class ChatController {
       @RequestParam(required = false) Integer offset) {
     PageQuery page = PageQuery.of(limit, offset);
     ChatId chat = ChatId.parse(chatId);
-    sessions.get(caller.tenantId(), sessionId);
+    sessions.get(caller.tenantId(), SessionId.of(sessionId));
     views.requireChatHistory(caller.tenantId());
     return Page.of(
         messages.inChat(caller.tenantId(), sessionId, chat, page).stream()

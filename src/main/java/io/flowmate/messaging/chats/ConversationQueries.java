@@ -5,6 +5,8 @@ import static io.flowmate.core.db.Sql.timestamp;
 import static io.flowmate.core.db.Sql.uuid;
 
 import io.flowmate.core.ChatId;
+import io.flowmate.core.MessageId;
+import io.flowmate.core.SessionId;
 import io.flowmate.core.TenantId;
 import io.flowmate.core.api.PageQuery;
 import io.flowmate.messaging.Conversations;
@@ -137,9 +139,9 @@ public class ConversationQueries {
         .query((rs, row) -> {
           MessageStatus status = MessageStatus.of(rs.getString("status"));
           return new MessageHistory.StoredMessage(
-              uuid(rs, "id"),
+              MessageId.of(uuid(rs, "id")).value(),
               TenantId.of(uuid(rs, "tenant_id")),
-              uuid(rs, "session_id"),
+              SessionId.of(uuid(rs, "session_id")).value(),
               rs.getString("chat_id"),
               "outbound".equals(rs.getString("direction")),
               status.visible().value(),

@@ -116,7 +116,7 @@ public class DeliveryTracker implements TransportEventListener, DisposableBean {
     if (event instanceof DeliveryChanged ack) {
       writer.write(
           new AckUpdate(
-              ack.sessionId(),
+              ack.sessionId().value(),
               ack.providerMessageId(),
               status(ack.ack()),
               ack.error() == null ? null : describe(ack.error()),
@@ -204,7 +204,11 @@ public class DeliveryTracker implements TransportEventListener, DisposableBean {
         .findById(ack.sessionId())
         .ifPresent(session -> {
           senderStates.lockReachout(
-              session.tenantId(), session.id(), until, "error 463: reach-out timelock", now);
+              session.tenantId(),
+              session.id().value(),
+              until,
+              "error 463: reach-out timelock",
+              now);
           log.warn(
               "Session {} hit WhatsApp's reach-out timelock (463): new contacts paused until {}",
               session.id(),

@@ -1,6 +1,8 @@
 package io.flowmate.messaging.events;
 
 import io.flowmate.core.LogSafe;
+import io.flowmate.core.MessageId;
+import io.flowmate.core.SessionId;
 import io.flowmate.core.TenantId;
 import java.time.Instant;
 import java.util.UUID;
@@ -16,8 +18,8 @@ import java.util.UUID;
  */
 public record MessageReceived(
     TenantId tenantId,
-    UUID sessionId,
-    UUID messageId,
+    SessionId sessionId,
+    MessageId messageId,
     String chatId,
     UUID contactId,
     boolean groupMessage,

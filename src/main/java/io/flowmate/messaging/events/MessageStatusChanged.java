@@ -1,5 +1,7 @@
 package io.flowmate.messaging.events;
 
+import io.flowmate.core.MessageId;
+import io.flowmate.core.SessionId;
 import io.flowmate.core.TenantId;
 import java.time.Instant;
 import java.util.UUID;
@@ -23,8 +25,8 @@ import java.util.UUID;
  */
 public record MessageStatusChanged(
     TenantId tenantId,
-    UUID sessionId,
-    UUID messageId,
+    SessionId sessionId,
+    MessageId messageId,
     String status,
     Instant changedAt,
     String previousStatus,

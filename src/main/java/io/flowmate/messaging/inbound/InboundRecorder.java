@@ -3,6 +3,8 @@ package io.flowmate.messaging.inbound;
 import io.flowmate.core.ChatId;
 import io.flowmate.core.Ids;
 import io.flowmate.core.LogSafe;
+import io.flowmate.core.MessageId;
+import io.flowmate.core.SessionId;
 import io.flowmate.core.TenantId;
 import io.flowmate.core.db.GroupCommit;
 import io.flowmate.core.sse.LiveEvents;
@@ -142,7 +144,7 @@ public class InboundRecorder implements TransportEventListener, DisposableBean {
     }
     if (event instanceof ChatLabelChanged change) {
       // Asks WhatsApp about a label it has not seen before the event joins a shared transaction.
-      labels.learnWhatsAppLabel(change.sessionId(), change.labelId());
+      labels.learnWhatsAppLabel(change.sessionId().value(), change.labelId());
     }
     writer.write(event);
   }
@@ -168,7 +170,7 @@ public class InboundRecorder implements TransportEventListener, DisposableBean {
    */
   private void recordAll(List<TransportEvent> batch) {
     Instant now = clock.instant();
-    Map<UUID, Optional<SessionInfo>> known = new HashMap<>();
+    Map<SessionId, Optional<SessionInfo>> known = new HashMap<>();
     List<Arrival> arrivals = new ArrayList<>();
     for (TransportEvent event : batch) {
       Optional<SessionInfo> session = known.computeIfAbsent(event.sessionId(), sessions::identify);
@@ -194,19 +196,20 @@ public class InboundRecorder implements TransportEventListener, DisposableBean {
     switch (event) {
       case ReactionReceived reaction ->
           messages.react(
-              session.id(),
+              session.id().value(),
               reaction.targetProviderMessageId(),
               reactor(reaction.sender(), reaction.chat()),
               reaction.emoji() == null ? "" : reaction.emoji(),
               reaction.occurredAt());
       case MessageEdited edited ->
           messages.markEdited(
-              session.id(), edited.providerMessageId(), edited.text(), edited.occurredAt());
+              session.id().value(), edited.providerMessageId(), edited.text(), edited.occurredAt());
       case MessageRevoked revoked ->
-          messages.markRevoked(session.id(), revoked.providerMessageId(), revoked.occurredAt());
+          messages.markRevoked(
+              session.id().value(), revoked.providerMessageId(), revoked.occurredAt());
       case PollVoted vote ->
           messages.vote(
-              session.id(),
+              session.id().value(),
               vote.pollProviderMessageId(),
               reactor(vote.voter(), vote.chat()),
               vote.selectedOptions(),
@@ -214,7 +217,7 @@ public class InboundRecorder implements TransportEventListener, DisposableBean {
       case GroupParticipantsChanged change ->
           groups.changeMembers(
               session.tenantId(),
-              session.id(),
+              session.id().value(),
               change.group(),
               change.change(),
               change.participants(),
@@ -222,7 +225,7 @@ public class InboundRecorder implements TransportEventListener, DisposableBean {
       case GroupChanged change ->
           groups.upsert(
               session.tenantId(),
-              session.id(),
+              session.id().value(),
               change.group(),
               change.subject(),
               change.member(),
@@ -234,14 +237,14 @@ public class InboundRecorder implements TransportEventListener, DisposableBean {
           learn(
               List.of(
                   new ContactRepository.Sighting(
-                      session.tenantId(), session.id(), learned.identity(), null)),
+                      session.tenantId(), session.id().value(), learned.identity(), null)),
               now);
       case AccountRestricted restricted -> {
         Instant until =
             restricted.health() == null ? null : restricted.health().reachoutLockedUntil();
         if (until != null) {
           senderStates.lockReachout(
-              session.tenantId(), session.id(), until, restricted.reason(), now);
+              session.tenantId(), session.id().value(), until, restricted.reason(), now);
         }
         log.warn(
             "WhatsApp restricted session {}: {}", session.id(), LogSafe.text(restricted.reason()));
@@ -295,7 +298,7 @@ public class InboundRecorder implements TransportEventListener, DisposableBean {
                   Arrival arrival = byMessage.get(m.id());
                   return new ContactRepository.Sighting(
                       arrival.session().tenantId(),
-                      arrival.session().id(),
+                      arrival.session().id().value(),
                       arrival.event().sender(),
                       arrival.inDirectChat() ? arrival.at() : null);
                 })
@@ -405,8 +408,8 @@ public class InboundRecorder implements TransportEventListener, DisposableBean {
     events.publishEvent(
         new MessageStatusChanged(
             message.tenantId(),
-            message.sessionId(),
-            message.id(),
+            SessionId.of(message.sessionId()),
+            MessageId.of(message.id()),
             MessageStatus.SENT.value(),
             message.times().sentAt(),
             null,
@@ -440,7 +443,7 @@ public class InboundRecorder implements TransportEventListener, DisposableBean {
       return Message.typedOnPhone(
           Ids.newId(),
           arrival.session().tenantId(),
-          arrival.session().id(),
+          arrival.session().id().value(),
           received.chat(),
           said,
           received.providerMessageId(),
@@ -450,7 +453,7 @@ public class InboundRecorder implements TransportEventListener, DisposableBean {
     return Message.received(
         Ids.newId(),
         arrival.session().tenantId(),
-        arrival.session().id(),
+        arrival.session().id().value(),
         received.chat(),
         said,
         new Message.Sender(sender.phoneNumber(), sender.lid(), sender.pushName()),
@@ -488,7 +491,7 @@ public class InboundRecorder implements TransportEventListener, DisposableBean {
         new io.flowmate.messaging.events.MessageReceived(
             session.tenantId(),
             session.id(),
-            message.id(),
+            MessageId.of(message.id()),
             message.chatId().value(),
             contact == null ? null : contact.id(),
             group,
@@ -501,7 +504,7 @@ public class InboundRecorder implements TransportEventListener, DisposableBean {
     data.put("chat_id", message.chatId().value());
     data.put("message_type", message.content().type().value());
     data.put("wa_message_id", message.waMessageId());
-    live.publish(session.tenantId(), session.id(), "message.received", data);
+    live.publish(session.tenantId(), session.id().value(), "message.received", data);
   }
 
   /** Learns the people seen; tells other modules about those seen for the first time. */
@@ -516,7 +519,10 @@ public class InboundRecorder implements TransportEventListener, DisposableBean {
           .ifPresent(l ->
               events.publishEvent(
                   new ContactLearned(
-                      sighting.tenant(), sighting.sessionId(), l.contact().id(), now)));
+                      sighting.tenant(),
+                      SessionId.of(sighting.sessionId()),
+                      l.contact().id(),
+                      now)));
     }
     return learned;
   }

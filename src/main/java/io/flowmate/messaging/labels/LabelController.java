@@ -1,6 +1,7 @@
 package io.flowmate.messaging.labels;
 
 import io.flowmate.core.ChatId;
+import io.flowmate.core.SessionId;
 import io.flowmate.core.security.Caller;
 import io.flowmate.core.security.RequiresScope;
 import io.flowmate.core.security.Scopes;
@@ -96,10 +97,13 @@ class LabelController {
   @RequiresScope(Scopes.LABELS_READ)
   @Operation(summary = "Whether the session's number can sync labels (WhatsApp Business)")
   BusinessCheck businessCheck(Caller caller, @RequestParam("session_id") UUID sessionId) {
-    SessionInfo session = sessions.get(caller.tenantId(), sessionId);
+    SessionInfo session = sessions.get(caller.tenantId(), SessionId.of(sessionId));
     boolean supported = transport.capabilities().labels();
     return new BusinessCheck(
-        session.id(), session.isBusiness() || supported, supported, session.status().value());
+        session.id().value(),
+        session.isBusiness() || supported,
+        supported,
+        session.status().value());
   }
 
   @PostMapping("/sync-from-whatsapp")

@@ -2,6 +2,7 @@ package io.flowmate.messaging.labels;
 
 import io.flowmate.core.ChatId;
 import io.flowmate.core.Ids;
+import io.flowmate.core.SessionId;
 import io.flowmate.core.TenantId;
 import io.flowmate.core.api.ApiException;
 import io.flowmate.gateway.SessionInfo;
@@ -91,7 +92,7 @@ public class LabelService {
     try {
       for (String session : labels.linkedSessions(id)) {
         sessions
-            .findById(UUID.fromString(session))
+            .findById(SessionId.of(UUID.fromString(session)))
             .filter(SessionInfo::isWorking)
             .ifPresent(s -> push(s, updated));
       }
@@ -112,7 +113,7 @@ public class LabelService {
           .waLabelId(id, sessionId)
           .ifPresent(wa ->
               sessions
-                  .findById(sessionId)
+                  .findById(SessionId.of(sessionId))
                   .filter(SessionInfo::isWorking)
                   .ifPresent(s -> quietly(() -> transport.deleteLabel(s.ref(), wa))));
     }
@@ -151,7 +152,7 @@ public class LabelService {
 
   /** The labels of a chat. */
   public List<LabelRepository.Label> ofChat(TenantId tenant, UUID sessionId, ChatId chat) {
-    sessions.get(tenant, sessionId);
+    sessions.get(tenant, SessionId.of(sessionId));
     return labels.labelsOfChat(sessionId, chat).stream()
         .map(id -> labels.find(tenant, id))
         .flatMap(java.util.Optional::stream)
@@ -164,7 +165,7 @@ public class LabelService {
    */
   public List<LabelRepository.Label> setChatLabels(
       TenantId tenant, UUID sessionId, ChatId chat, List<UUID> labelIds) {
-    SessionInfo session = sessions.get(tenant, sessionId);
+    SessionInfo session = sessions.get(tenant, SessionId.of(sessionId));
     LinkedHashSet<UUID> wanted = new LinkedHashSet<>(labelIds);
     wanted.forEach(id -> get(tenant, id));
     List<String> waIds =
@@ -211,7 +212,7 @@ public class LabelService {
       return;
     }
     sessions
-        .findById(sessionId)
+        .findById(SessionId.of(sessionId))
         .ifPresent(session ->
             call(() -> transport.labels(session.ref())).stream()
                 .filter(l -> l.id().equals(waLabelId))
@@ -223,12 +224,13 @@ public class LabelService {
   public void onWhatsAppChatLabel(
       SessionInfo session, ChatId chat, String waLabelId, boolean added) {
     labels
-        .labelForWaId(session.id(), waLabelId)
+        .labelForWaId(session.id().value(), waLabelId)
         .ifPresent(labelId -> {
           if (added) {
-            labels.addToChat(session.tenantId(), session.id(), chat, labelId, clock.instant());
+            labels.addToChat(
+                session.tenantId(), session.id().value(), chat, labelId, clock.instant());
           } else {
-            labels.removeFromChat(session.id(), chat, labelId);
+            labels.removeFromChat(session.id().value(), chat, labelId);
           }
         });
   }
@@ -236,7 +238,7 @@ public class LabelService {
   private LabelRepository.Label adopt(SessionInfo session, TransportLabel wa) {
     UUID id =
         labels
-            .labelForWaId(session.id(), wa.id())
+            .labelForWaId(session.id().value(), wa.id())
             .or(() ->
                 labels.findByName(session.tenantId(), wa.name()).map(LabelRepository.Label::id))
             .orElseGet(() -> {
@@ -247,21 +249,21 @@ public class LabelService {
                   ? created
                   : labels.findByName(session.tenantId(), wa.name()).orElseThrow().id();
             });
-    labels.link(id, session.id(), wa.id());
+    labels.link(id, session.id().value(), wa.id());
     return get(session.tenantId(), id);
   }
 
   private void push(SessionInfo session, LabelRepository.Label label) {
-    String waId = labels.waLabelId(label.id(), session.id()).orElse(null);
+    String waId = labels.waLabelId(label.id(), session.id().value()).orElse(null);
     TransportLabel saved =
         call(() ->
             transport.saveLabel(
                 session.ref(), new TransportLabel(waId, label.name(), label.color())));
-    labels.link(label.id(), session.id(), saved.id());
+    labels.link(label.id(), session.id().value(), saved.id());
   }
 
   private SessionInfo businessSession(TenantId tenant, UUID sessionId) {
-    SessionInfo session = sessions.get(tenant, sessionId);
+    SessionInfo session = sessions.get(tenant, SessionId.of(sessionId));
     if (!session.isWorking()) {
       throw ApiException.conflict(
           "Session '%s' is %s; labels sync with a working WhatsApp Business number"

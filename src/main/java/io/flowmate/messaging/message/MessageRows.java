@@ -9,6 +9,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.flowmate.core.ChatId;
+import io.flowmate.core.MessageId;
+import io.flowmate.core.SessionId;
 import io.flowmate.core.TenantId;
 import io.flowmate.messaging.MessageStatus;
 import io.flowmate.messaging.Outbox;
@@ -125,8 +127,8 @@ public final class MessageRows {
     public MessageStatusChanged changed(String status, Instant at) {
       return new MessageStatusChanged(
           tenantId,
-          sessionId,
-          messageId,
+          SessionId.of(sessionId),
+          MessageId.of(messageId),
           status,
           at,
           previousStatus,

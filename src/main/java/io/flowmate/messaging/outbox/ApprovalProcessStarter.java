@@ -1,5 +1,6 @@
 package io.flowmate.messaging.outbox;
 
+import io.flowmate.core.ApprovalId;
 import io.flowmate.messaging.message.Message;
 import io.flowmate.workflow.Approval;
 import io.flowmate.workflow.ApprovalGate;
@@ -73,7 +74,7 @@ class ApprovalProcessStarter {
   private Processes.StartedInstance launch(Message message) {
     Approval approval =
         approvals
-            .find(message.approvalId())
+            .find(ApprovalId.of(message.approvalId()))
             .orElseThrow(
                 () -> new IllegalStateException("approval of " + message.id() + " missing"));
     Map<String, Object> variables = variables(message, approval);

@@ -29,7 +29,7 @@ record DecidedMessage(Message message, Approval approval) {
                 ForgedJob.refuse("message %s of tenant %s does not exist".formatted(id, tenant)));
     Approval approval =
         approvals.forSubject(tenant, MessageApprovalProcess.APPROVAL_KIND, id, approvalId);
-    if (!approval.id().equals(message.approvalId())) {
+    if (!approval.id().value().equals(message.approvalId())) {
       throw ForgedJob.refuse(
           "message %s waits for approval %s, not %s"
               .formatted(id, message.approvalId(), approval.id()));

@@ -1,6 +1,7 @@
 package io.flowmate.messaging.outbox;
 
 import io.flowmate.core.ChatId;
+import io.flowmate.core.SessionId;
 import io.flowmate.core.TenantId;
 import io.flowmate.core.api.ApiException;
 import io.flowmate.gateway.SessionInfo;
@@ -126,7 +127,7 @@ class MessageActions {
   }
 
   private SessionInfo working(TenantId tenant, UUID sessionId) {
-    SessionInfo session = sessions.get(tenant, sessionId);
+    SessionInfo session = sessions.get(tenant, SessionId.of(sessionId));
     if (!session.isWorking()) {
       throw ApiException.conflict(
           "Session '%s' is %s, not working".formatted(sessionId, session.status().value()));

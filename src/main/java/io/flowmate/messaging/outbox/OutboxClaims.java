@@ -2,6 +2,10 @@ package io.flowmate.messaging.outbox;
 
 import static io.flowmate.core.db.Sql.instant;
 import static io.flowmate.core.db.Sql.timestamp;
+import static io.flowmate.messaging.MessageStatus.FAILED;
+import static io.flowmate.messaging.MessageStatus.QUEUED;
+import static io.flowmate.messaging.MessageStatus.SENDING;
+import static io.flowmate.messaging.MessageStatus.SENT;
 
 import io.flowmate.messaging.message.Message;
 import io.flowmate.messaging.message.MessageRows;
@@ -23,6 +27,56 @@ import org.springframework.stereotype.Repository;
  */
 @Repository
 class OutboxClaims {
+
+  /** A lane claims due messages: queued → sending. */
+  private static final String CLAIM_DUE =
+      """
+      UPDATE messaging_message SET status = %s, attempts = attempts + 1,
+        claim_token = :token, claimed_at = :claimedAt, lease_until = :lease, updated_at = :now
+      WHERE id IN (
+        SELECT id FROM messaging_message
+        WHERE session_id = :session AND %s
+          AND (next_attempt_at IS NULL OR next_attempt_at <= :now)
+        ORDER BY id LIMIT :limit FOR UPDATE SKIP LOCKED)
+      RETURNING *
+      """
+          .formatted(SENDING.sql(), SENDING.whereMovableFrom("status", QUEUED));
+
+  /** WhatsApp accepted a claimed message: sending → sent. */
+  private static final String MARK_SENT =
+      """
+      UPDATE messaging_message m SET status = %s, wa_message_id = :waId, sent_at = :sentAt,
+        lease_until = NULL, claim_token = NULL, failure_reason = NULL, updated_at = :now
+      WHERE id = :id AND %s AND claim_token = :token
+      RETURNING %s
+      """
+          .formatted(
+              SENT.sql(),
+              SENT.whereMovableFrom("status", SENDING),
+              MessageRows.MOVED.formatted(QUEUED.sql()));
+
+  /** A claimed message goes back to the queue: sending → queued. */
+  private static final String REQUEUE =
+      """
+      UPDATE messaging_message SET status = %s, next_attempt_at = :notBefore,
+        lease_until = NULL, claim_token = NULL, failure_reason = :reason, updated_at = :now,
+        attempts = CASE WHEN :count THEN attempts ELSE attempts - 1 END
+      WHERE id = :id AND %s AND claim_token = :token
+      """
+          .formatted(QUEUED.sql(), QUEUED.whereMovableFrom("status", SENDING));
+
+  /** A claimed message cannot be sent: sending → failed. */
+  private static final String MARK_FAILED =
+      """
+      UPDATE messaging_message m SET status = %s, failure_reason = :reason,
+        lease_until = NULL, claim_token = NULL, updated_at = :now
+      WHERE id = :id AND %s AND claim_token = :token
+      RETURNING %s
+      """
+          .formatted(
+              FAILED.sql(),
+              FAILED.whereMovableFrom("status", SENDING),
+              MessageRows.MOVED.formatted(QUEUED.sql()));
 
   private final JdbcClient jdbc;
 
@@ -59,17 +113,7 @@ class OutboxClaims {
   List<Message> claimDue(
       UUID sessionId, UUID token, Instant now, Instant claimedAt, Instant leaseUntil, int limit) {
     return jdbc
-        .sql(
-            """
-            UPDATE messaging_message SET status = 'sending', attempts = attempts + 1,
-              claim_token = :token, claimed_at = :claimedAt, lease_until = :lease, updated_at = :now
-            WHERE id IN (
-              SELECT id FROM messaging_message
-              WHERE session_id = :session AND status = 'queued'
-                AND (next_attempt_at IS NULL OR next_attempt_at <= :now)
-              ORDER BY id LIMIT :limit FOR UPDATE SKIP LOCKED)
-            RETURNING *
-            """)
+        .sql(CLAIM_DUE)
         .param("session", sessionId)
         .param("token", token)
         .param("now", timestamp(now))
@@ -181,14 +225,7 @@ class OutboxClaims {
    */
   Optional<MessageRows.Moved> markSent(
       UUID id, UUID token, String waMessageId, Instant sentAt, Instant now) {
-    return jdbc.sql(
-            """
-            UPDATE messaging_message m SET status = 'sent', wa_message_id = :waId, sent_at = :sentAt,
-              lease_until = NULL, claim_token = NULL, failure_reason = NULL, updated_at = :now
-            WHERE id = :id AND status = 'sending' AND claim_token = :token
-            RETURNING %s
-            """
-                .formatted(MessageRows.MOVED.formatted("'queued'")))
+    return jdbc.sql(MARK_SENT)
         .param("id", id)
         .param("token", token)
         .param("waId", waMessageId)
@@ -205,13 +242,7 @@ class OutboxClaims {
    */
   boolean requeue(
       UUID id, UUID token, Instant notBefore, String reason, boolean countAttempt, Instant now) {
-    return jdbc.sql(
-                """
-                UPDATE messaging_message SET status = 'queued', next_attempt_at = :notBefore,
-                  lease_until = NULL, claim_token = NULL, failure_reason = :reason, updated_at = :now,
-                  attempts = CASE WHEN :count THEN attempts ELSE attempts - 1 END
-                WHERE id = :id AND status = 'sending' AND claim_token = :token
-                """)
+    return jdbc.sql(REQUEUE)
             .param("id", id)
             .param("token", token)
             .param("notBefore", timestamp(notBefore))
@@ -272,14 +303,7 @@ class OutboxClaims {
 
   /** Fails a message the claim holds (it has not left); empty if the claim does not hold it. */
   Optional<MessageRows.Moved> markFailed(UUID id, UUID token, String reason, Instant now) {
-    return jdbc.sql(
-            """
-            UPDATE messaging_message m SET status = 'failed', failure_reason = :reason,
-              lease_until = NULL, claim_token = NULL, updated_at = :now
-            WHERE id = :id AND status = 'sending' AND claim_token = :token
-            RETURNING %s
-            """
-                .formatted(MessageRows.MOVED.formatted("'queued'")))
+    return jdbc.sql(MARK_FAILED)
         .param("id", id)
         .param("token", token)
         .param("reason", reason)

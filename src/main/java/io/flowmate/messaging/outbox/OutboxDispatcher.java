@@ -5,6 +5,7 @@ import io.flowmate.admin.TenantSettings;
 import io.flowmate.admin.Tenants;
 import io.flowmate.core.LogSafe;
 import io.flowmate.core.RepeatingFailureLog;
+import io.flowmate.core.SessionId;
 import io.flowmate.gateway.SessionInfo;
 import io.flowmate.gateway.Sessions;
 import io.flowmate.gateway.events.SessionStatusChanged;
@@ -220,7 +221,7 @@ public class OutboxDispatcher implements DisposableBean {
   /** Sends the number's due messages until none is left or the governor says wait. */
   private void drain(UUID sessionId) {
     while (!stopping) {
-      Optional<SessionInfo> found = sessions.findById(sessionId);
+      Optional<SessionInfo> found = sessions.findById(SessionId.of(sessionId));
       Instant now = clock.instant();
       if (found.isPresent() && !found.get().isWorking()) {
         // Nothing can leave: the messages wait, unclaimed, until the number works again.
@@ -392,9 +393,9 @@ public class OutboxDispatcher implements DisposableBean {
         policy.prepare(
             session.tenantId(),
             tenantSettings,
-            session.id(),
+            session.id().value(),
             claimed.stream().map(Message::chatId).toList()),
-        senderStates.find(session.id()),
+        senderStates.find(session.id().value()),
         limits);
   }
 
@@ -463,7 +464,7 @@ public class OutboxDispatcher implements DisposableBean {
     }
     recordSent(claim.token(), message, receipt);
     if (batch.limits() != null) {
-      pacer.sent(session.id(), batch.limits(), receipt.acceptedAt(), message.sendGap());
+      pacer.sent(session.id().value(), batch.limits(), receipt.acceptedAt(), message.sendGap());
     }
     return true;
   }
@@ -487,7 +488,7 @@ public class OutboxDispatcher implements DisposableBean {
     messages.awaitLookup(
         message.id(), claim.token(), lookupAt, "outcome unknown, to be looked up: " + reason, now);
     if (batch.limits() != null) {
-      pacer.sent(batch.session().id(), batch.limits(), now, message.sendGap());
+      pacer.sent(batch.session().id().value(), batch.limits(), now, message.sendGap());
     }
   }
 
@@ -502,10 +503,10 @@ public class OutboxDispatcher implements DisposableBean {
         .filter(state ->
             state.reachoutLockedUntil() != null && state.reachoutLockedUntil().isAfter(now))
         .filter(state -> message.chatId().kind() != io.flowmate.core.ChatId.Kind.GROUP)
-        .filter(state -> !sendHistory.everSentTo(session.id(), message.chatId()))
+        .filter(state -> !sendHistory.everSentTo(session.id().value(), message.chatId()))
         .filter(state ->
             chats
-                .find(session.id(), message.chatId())
+                .find(session.id().value(), message.chatId())
                 .map(c -> c.lastInboundAt() == null)
                 .orElse(true))
         .map(state ->
@@ -546,10 +547,13 @@ public class OutboxDispatcher implements DisposableBean {
     }
     try {
       boolean unread =
-          chats.find(session.id(), message.chatId()).map(c -> c.unreadCount() > 0).orElse(false);
+          chats
+              .find(session.id().value(), message.chatId())
+              .map(c -> c.unreadCount() > 0)
+              .orElse(false);
       if (unread) {
         transport.markRead(session.ref(), message.chatId(), List.of());
-        chats.markRead(session.id(), message.chatId());
+        chats.markRead(session.id().value(), message.chatId());
       }
       int length = message.content().body() == null ? 20 : message.content().body().length();
       long millis = typing.perCharacter().toMillis() * length;
@@ -690,7 +694,7 @@ public class OutboxDispatcher implements DisposableBean {
     if (lapsed.isEmpty()) {
       return;
     }
-    Optional<SessionInfo> session = sessions.findById(sessionId);
+    Optional<SessionInfo> session = sessions.findById(SessionId.of(sessionId));
     for (OutboxClaims.Claimed claimed : lapsed) {
       if (session.isEmpty()) {
         takeOver(claimed)
@@ -794,9 +798,9 @@ public class OutboxDispatcher implements DisposableBean {
   @ApplicationModuleListener
   void on(SessionStatusChanged event) {
     if ("working".equals(event.status())) {
-      pausedUntil.remove(event.sessionId());
-      messages.makeDueNow(event.sessionId(), clock.instant());
-      wake(event.sessionId());
+      pausedUntil.remove(event.sessionId().value());
+      messages.makeDueNow(event.sessionId().value(), clock.instant());
+      wake(event.sessionId().value());
     }
   }
 

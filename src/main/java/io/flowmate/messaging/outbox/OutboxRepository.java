@@ -135,14 +135,17 @@ public class OutboxRepository {
   public List<MessageRows.Moved> cancelOriginMessages(UUID originId, String reason, Instant now) {
     return jdbc.sql(
             """
-            UPDATE messaging_message m SET status = 'cancelled',
+            UPDATE messaging_message m SET status = %s,
               failure_reason = COALESCE(:reason, m.failure_reason), updated_at = :now
             FROM messaging_message before
             WHERE before.id = m.id AND m.origin_id = :origin
-              AND m.status IN ('pending', 'queued', 'held')
+              AND %s
             RETURNING %s
             """
-                .formatted(MessageRows.MOVED.formatted("before.status")))
+                .formatted(
+                    MessageStatus.CANCELLED.sql(),
+                    MessageStatus.CANCELLED.whereMovableFromAny("m.status"),
+                    MessageRows.MOVED.formatted("before.status")))
         .param("origin", originId)
         .param("reason", reason)
         .param("now", timestamp(now))
@@ -158,6 +161,7 @@ public class OutboxRepository {
    */
   public List<UUID> moveOriginMessages(
       UUID originId, List<MessageStatus> from, MessageStatus to, String reason, Instant now) {
+    from.forEach(status -> status.checkMoveTo(to));
     return jdbc
         .sql(
             """
@@ -220,17 +224,21 @@ public class OutboxRepository {
       List<UUID> ids, Instant since, String reason, MessageStatus previous, Instant now) {
     return jdbc.sql(
             """
-            UPDATE messaging_message m SET status = 'failed', updated_at = :now,
+            UPDATE messaging_message m SET status = %s, updated_at = :now,
               failure_reason = replace(:reason, '{chat}', m.chat_id)
             WHERE m.id = ANY (CAST(:ids AS uuid[])) AND m.body_hash IS NOT NULL
-              AND m.status IN ('queued', 'held')
+              AND %s
               AND EXISTS (SELECT 1 FROM messaging_message o
                 WHERE o.session_id = m.session_id AND o.chat_id = m.chat_id AND o.body_hash = m.body_hash
                   AND o.id <> m.id AND o.direction = 'outbound'
                   AND (o.sent_at >= :since OR o.status IN ('pending', 'queued', 'held', 'sending')))
             RETURNING %s
             """
-                .formatted(MessageRows.MOVED.formatted("CAST(:previous AS text)")))
+                .formatted(
+                    MessageStatus.FAILED.sql(),
+                    MessageStatus.FAILED.whereMovableFrom(
+                        "m.status", MessageStatus.QUEUED, MessageStatus.HELD),
+                    MessageRows.MOVED.formatted("CAST(:previous AS text)")))
         .param("ids", ids.toArray(UUID[]::new))
         .param("since", timestamp(since))
         .param("reason", reason)
@@ -302,10 +310,13 @@ public class OutboxRepository {
   boolean queueIfPending(UUID id, String replacementBody, byte[] replacementHash, Instant now) {
     return jdbc.sql(
                 """
-                UPDATE messaging_message SET status = 'queued', body = COALESCE(:body, body),
+                UPDATE messaging_message SET status = %s, body = COALESCE(:body, body),
                   body_hash = COALESCE(:hash, body_hash), next_attempt_at = NULL, updated_at = :now
-                WHERE id = :id AND status = 'pending'
-                """)
+                WHERE id = :id AND %s
+                """
+                    .formatted(
+                        MessageStatus.QUEUED.sql(),
+                        MessageStatus.QUEUED.whereMovableFrom("status", MessageStatus.PENDING)))
             .param("id", id)
             .param("body", replacementBody)
             .param("hash", replacementHash)
@@ -318,10 +329,14 @@ public class OutboxRepository {
   boolean cancelUnsent(UUID id, String reason, Instant now) {
     return jdbc.sql(
                 """
-                UPDATE messaging_message SET status = 'cancelled', failure_reason = :reason,
+                UPDATE messaging_message SET status = %s, failure_reason = :reason,
                   updated_at = :now
-                WHERE id = :id AND status IN ('pending', 'queued')
-                """)
+                WHERE id = :id AND %s
+                """
+                    .formatted(
+                        MessageStatus.CANCELLED.sql(),
+                        MessageStatus.CANCELLED.whereMovableFrom(
+                            "status", MessageStatus.PENDING, MessageStatus.QUEUED)))
             .param("id", id)
             .param("reason", reason)
             .param("now", timestamp(now))
@@ -332,10 +347,13 @@ public class OutboxRepository {
   boolean cancelIfPending(UUID id, String reason, Instant now) {
     return jdbc.sql(
                 """
-                UPDATE messaging_message SET status = 'cancelled', failure_reason = :reason,
+                UPDATE messaging_message SET status = %s, failure_reason = :reason,
                   updated_at = :now
-                WHERE id = :id AND status = 'pending'
-                """)
+                WHERE id = :id AND %s
+                """
+                    .formatted(
+                        MessageStatus.CANCELLED.sql(),
+                        MessageStatus.CANCELLED.whereMovableFrom("status", MessageStatus.PENDING)))
             .param("id", id)
             .param("reason", reason)
             .param("now", timestamp(now))

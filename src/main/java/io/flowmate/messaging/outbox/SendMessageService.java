@@ -4,6 +4,7 @@ import io.flowmate.admin.TenantSettings;
 import io.flowmate.admin.Tenants;
 import io.flowmate.core.ChatId;
 import io.flowmate.core.Ids;
+import io.flowmate.core.SessionId;
 import io.flowmate.core.TenantId;
 import io.flowmate.core.api.ApiException;
 import io.flowmate.core.api.IdempotentCreate;
@@ -98,13 +99,13 @@ class SendMessageService {
 
   /** Checks the draft, stores it, then wakes its send lane or starts its approval. */
   private Message store(TenantId tenant, Draft draft, String key, byte[] requestHash) {
-    SessionInfo session = sessions.get(tenant, draft.sessionId());
+    SessionInfo session = sessions.get(tenant, SessionId.of(draft.sessionId()));
     TenantSettings tenantSettings = tenants.settings(tenant);
     boolean reaction = draft.content().is(MessageType.REACTION);
     byte[] bodyHash = reaction ? null : SendPolicy.bodyHash(draft.content().body());
     if (!reaction) {
       policy
-          .check(tenant, tenantSettings, session.id(), draft.chat(), bodyHash)
+          .check(tenant, tenantSettings, session.id().value(), draft.chat(), bodyHash)
           .ifPresent(refusal -> {
             throw new ApiException(
                 refusal.isDuplicate() ? HttpStatus.CONFLICT : HttpStatus.FORBIDDEN,
@@ -129,7 +130,7 @@ class SendMessageService {
               Message.fromApi(
                   id,
                   tenant,
-                  session.id(),
+                  session.id().value(),
                   draft.chat(),
                   new Message.Content(
                       draft.content().type(),
@@ -143,7 +144,7 @@ class SendMessageService {
                   needsApproval ? approvalProcesses.epoch() : null,
                   now);
           if (needsApproval) {
-            message = message.withApproval(requestApproval(message).id());
+            message = message.withApproval(requestApproval(message).id().value());
           }
           messages.insertOutbound(message, bodyHash);
           return message;

@@ -1,5 +1,6 @@
 package io.flowmate.outreach.audience;
 
+import io.flowmate.core.SessionId;
 import io.flowmate.core.api.ApiException;
 import io.flowmate.core.api.Page;
 import io.flowmate.core.api.PageQuery;
@@ -386,7 +387,13 @@ class CustomGroupController {
       @RequestParam(required = false) Integer offset) {
     return directory
         .people(caller.tenantId(), PageQuery.of(limit, offset))
-        .map(p -> new ContactView(p.phone(), p.name(), p.lid(), p.sessionIds(), p.lastInboundAt()));
+        .map(p ->
+            new ContactView(
+                p.phone(),
+                p.name(),
+                p.lid(),
+                p.sessionIds().stream().map(SessionId::value).toList(),
+                p.lastInboundAt()));
   }
 
   @GetMapping("/wa-groups")
@@ -403,7 +410,7 @@ class CustomGroupController {
             .map(g ->
                 new WaGroupView(
                     g.groupId().value(),
-                    g.sessionId(),
+                    g.sessionId().value(),
                     g.sessionName(),
                     g.name(),
                     g.participantCount()))

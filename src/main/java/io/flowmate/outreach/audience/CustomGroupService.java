@@ -4,6 +4,7 @@ import io.flowmate.admin.PlanLimits;
 import io.flowmate.admin.Tenants;
 import io.flowmate.core.ChatId;
 import io.flowmate.core.Ids;
+import io.flowmate.core.SessionId;
 import io.flowmate.core.TenantId;
 import io.flowmate.core.api.ApiException;
 import io.flowmate.core.api.Page;
@@ -193,7 +194,8 @@ class CustomGroupService {
     checkPlanAllowsOneMore(tenant);
     List<List<Directory.Participant>> participants = new ArrayList<>();
     for (Source source : sources) {
-      participants.add(directory.participants(tenant, source.sessionId(), source.group()));
+      participants.add(
+          directory.participants(tenant, SessionId.of(source.sessionId()), source.group()));
     }
     ParticipantRoster.Roster roster = ParticipantRoster.of(participants);
     return transaction.execute(status -> {

@@ -2,6 +2,7 @@ package io.flowmate.outreach.audience;
 
 import io.flowmate.admin.PlanLimits;
 import io.flowmate.admin.Tenants;
+import io.flowmate.core.LeadId;
 import io.flowmate.core.api.ApiException;
 import io.flowmate.core.security.Caller;
 import io.flowmate.core.security.RequiresScope;
@@ -81,8 +82,8 @@ class LeadGroupController {
     }
     Set<UUID> wanted = new LinkedHashSet<>(request.leadIds());
     Map<UUID, Leads.LeadSummary> found =
-        leads.find(caller.tenantId(), wanted).stream()
-            .collect(Collectors.toMap(Leads.LeadSummary::id, Function.identity()));
+        leads.find(caller.tenantId(), wanted.stream().map(LeadId::of).toList()).stream()
+            .collect(Collectors.toMap(lead -> lead.id().value(), Function.identity()));
     List<LeadError> errors = new ArrayList<>();
     List<UUID> memberLeads = new ArrayList<>();
     List<CustomGroupService.MemberInput> members = new ArrayList<>();

@@ -1,5 +1,6 @@
 package io.flowmate.outreach.campaign;
 
+import io.flowmate.core.ApprovalId;
 import io.flowmate.workflow.Approval;
 import io.flowmate.workflow.ApprovalGate;
 import io.flowmate.workflow.ApprovalStatus;
@@ -81,7 +82,7 @@ class CampaignProcessStarter {
   private Processes.StartedInstance launch(Campaign campaign) {
     Map<String, Object> variables = variables(campaign);
     Optional<Approval> approval =
-        Optional.ofNullable(campaign.approvalId()).flatMap(approvals::find);
+        Optional.ofNullable(campaign.approvalId()).map(ApprovalId::of).flatMap(approvals::find);
     Processes.StartedInstance started;
     if (campaign.status() == CampaignStatus.PENDING && campaign.startedAt() == null) {
       if (approval.isPresent() && approval.get().status() != ApprovalStatus.PENDING) {
@@ -118,7 +119,7 @@ class CampaignProcessStarter {
         campaign.messageContent() == null ? "" : campaign.messageContent());
     if (campaign.approvalId() != null) {
       approvals
-          .find(campaign.approvalId())
+          .find(ApprovalId.of(campaign.approvalId()))
           .ifPresent(approval -> {
             variables.put(ApprovalGate.APPROVAL_ID, approval.id().toString());
             variables.put(

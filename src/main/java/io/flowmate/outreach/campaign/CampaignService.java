@@ -2,7 +2,9 @@ package io.flowmate.outreach.campaign;
 
 import io.flowmate.admin.PlanLimits;
 import io.flowmate.admin.Tenants;
+import io.flowmate.core.ApprovalId;
 import io.flowmate.core.Ids;
+import io.flowmate.core.SessionId;
 import io.flowmate.core.TenantId;
 import io.flowmate.core.api.ApiException;
 import io.flowmate.core.api.IdempotentCreate;
@@ -126,7 +128,7 @@ class CampaignService {
           "Bulk send is not included in the %s plan; upgrade to Starter or higher"
               .formatted(limits.displayName()));
     }
-    sessions.get(tenant, draft.sessionId());
+    sessions.get(tenant, SessionId.of(draft.sessionId()));
     if (!audience.groupExists(tenant, draft.customGroupId())) {
       throw ApiException.notFound("Custom group", draft.customGroupId());
     }
@@ -142,7 +144,8 @@ class CampaignService {
     UUID id = Ids.newId();
     Campaign campaign =
         transaction.execute(status -> {
-          UUID approvalId = needsApproval ? requestApproval(tenant, id, draft, size).id() : null;
+          UUID approvalId =
+              needsApproval ? requestApproval(tenant, id, draft, size).id().value() : null;
           Campaign created =
               new Campaign(
                   id,
@@ -223,7 +226,7 @@ class CampaignService {
       // restarts.
     }
     if (cancelled.approvalId() != null) {
-      approvals.withdraw(cancelled.approvalId(), CANCELLED_BY_API);
+      approvals.withdraw(ApprovalId.of(cancelled.approvalId()), CANCELLED_BY_API);
     }
     return cancelled;
   }

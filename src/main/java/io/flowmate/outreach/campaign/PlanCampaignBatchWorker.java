@@ -2,6 +2,7 @@ package io.flowmate.outreach.campaign;
 
 import io.camunda.client.annotation.JobWorker;
 import io.camunda.client.annotation.Variable;
+import io.flowmate.core.SessionId;
 import io.flowmate.messaging.Outbox;
 import io.flowmate.outreach.OutreachSettings;
 import io.flowmate.outreach.audience.Audience;
@@ -86,7 +87,7 @@ public class PlanCampaignBatchWorker {
       outbox.enqueue(
           new Outbox.Batch(
               campaign.tenantId(),
-              campaign.sessionId(),
+              SessionId.of(campaign.sessionId()),
               campaign.origin(),
               messages(campaign, page),
               campaign.status() == CampaignStatus.PAUSED,

@@ -2,6 +2,7 @@ package io.flowmate.outreach.campaign;
 
 import io.camunda.client.annotation.JobWorker;
 import io.camunda.client.annotation.Variable;
+import io.flowmate.core.SessionId;
 import io.flowmate.gateway.Sessions;
 import io.flowmate.outreach.audience.Audience;
 import java.time.Clock;
@@ -44,7 +45,7 @@ public class ValidateCampaignWorker {
     Campaign campaign = work.campaign(tenantId, campaignId);
     String problem = null;
     long size = 0;
-    if (sessions.find(campaign.tenantId(), campaign.sessionId()).isEmpty()) {
+    if (sessions.find(campaign.tenantId(), SessionId.of(campaign.sessionId())).isEmpty()) {
       problem = "its session was deleted";
     } else if (!audience.groupExists(campaign.tenantId(), campaign.customGroupId())) {
       problem = "its custom group was deleted";

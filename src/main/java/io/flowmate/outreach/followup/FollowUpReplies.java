@@ -1,6 +1,7 @@
 package io.flowmate.outreach.followup;
 
 import io.flowmate.core.ChatId;
+import io.flowmate.core.SessionId;
 import io.flowmate.messaging.Conversations;
 import io.flowmate.messaging.events.MessageReceived;
 import io.flowmate.outreach.OutreachSettings;
@@ -68,11 +69,12 @@ class FollowUpReplies {
 
   @EventListener
   void onMessageReceived(MessageReceived received) {
-    if (received.groupMessage() || !rules.watches(received.sessionId())) {
+    if (received.groupMessage() || !rules.watches(received.sessionId().value())) {
       return;
     }
     Noticed reply =
-        new Noticed(received.sessionId(), new ChatId(received.chatId()), received.receivedAt());
+        new Noticed(
+            received.sessionId().value(), new ChatId(received.chatId()), received.receivedAt());
     if (TransactionSynchronizationManager.isSynchronizationActive()) {
       TransactionSynchronizationManager.registerSynchronization(
           new TransactionSynchronization() {
@@ -114,7 +116,7 @@ class FollowUpReplies {
       // A contact may write from their linked id (LID); follow-ups know them by phone number.
       Map<ChatId, ChatId> phoneChats =
           conversations.phoneChatsOf(
-              sessionId,
+              SessionId.of(sessionId),
               noticedHere.stream()
                   .map(Noticed::chat)
                   .filter(c -> c.kind() == ChatId.Kind.LID)

@@ -3,6 +3,7 @@ package io.flowmate.outreach.followup;
 import io.flowmate.admin.PlanLimits;
 import io.flowmate.admin.Tenants;
 import io.flowmate.core.Ids;
+import io.flowmate.core.SessionId;
 import io.flowmate.core.TenantId;
 import io.flowmate.core.api.ApiException;
 import io.flowmate.core.api.Page;
@@ -89,7 +90,7 @@ class FollowUpRules {
                   .formatted(limits.displayName())
               + " upgrade to Starter or above");
     }
-    sessions.get(tenant, draft.sessionId());
+    sessions.get(tenant, SessionId.of(draft.sessionId()));
     MessageTemplate.problem(draft.messageContent())
         .ifPresent(problem -> {
           throw ApiException.invalid("message_content: " + problem);

@@ -2,6 +2,7 @@ package io.flowmate.outreach.followup;
 
 import io.flowmate.core.ChatId;
 import io.flowmate.core.Ids;
+import io.flowmate.core.SessionId;
 import io.flowmate.messaging.Conversations;
 import io.flowmate.messaging.Conversations.SentCursor;
 import io.flowmate.messaging.Conversations.SentMessage;
@@ -90,7 +91,11 @@ class FollowUpTrigger {
     while (true) {
       List<SentMessage> page =
           conversations.sentToContacts(
-              bySession.keySet(), cursor, until, FollowUpProcess.ORIGIN_KIND, settings.batchSize());
+              bySession.keySet().stream().map(SessionId::of).toList(),
+              cursor,
+              until,
+              FollowUpProcess.ORIGIN_KIND,
+              settings.batchSize());
       if (page.isEmpty()) {
         break;
       }
@@ -110,7 +115,7 @@ class FollowUpTrigger {
   private int examine(List<SentMessage> page, Map<UUID, List<FollowUpRule>> bySession) {
     int started = 0;
     Map<UUID, List<SentMessage>> sentBySession =
-        page.stream().collect(Collectors.groupingBy(SentMessage::sessionId));
+        page.stream().collect(Collectors.groupingBy(m -> m.sessionId().value()));
     for (var entry : sentBySession.entrySet()) {
       for (FollowUpRule rule : bySession.getOrDefault(entry.getKey(), List.of())) {
         List<SentMessage> candidates =
@@ -145,9 +150,9 @@ class FollowUpTrigger {
         Ids.newId(),
         rule.tenantId(),
         rule.id(),
-        sent.sessionId(),
+        sent.sessionId().value(),
         sent.chat(),
-        sent.messageId(),
+        sent.messageId().value(),
         sent.sentAt(),
         0,
         rule.maxRounds(),

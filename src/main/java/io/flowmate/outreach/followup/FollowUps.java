@@ -1,5 +1,6 @@
 package io.flowmate.outreach.followup;
 
+import io.flowmate.core.SessionId;
 import io.flowmate.core.TenantId;
 import io.flowmate.messaging.Conversations;
 import io.flowmate.messaging.Outbox;
@@ -123,7 +124,7 @@ class FollowUps {
     outbox.enqueue(
         new Outbox.Batch(
             followUp.tenantId(),
-            followUp.sessionId(),
+            SessionId.of(followUp.sessionId()),
             origin(followUpId),
             List.of(
                 new Outbox.Outgoing(
@@ -168,7 +169,7 @@ class FollowUps {
   /** Whether the contact wrote to the number since the message that started the follow-up. */
   boolean hasReplied(FollowUp followUp) {
     return conversations
-        .lastWroteAt(followUp.tenantId(), followUp.sessionId(), followUp.chat())
+        .lastWroteAt(followUp.tenantId(), SessionId.of(followUp.sessionId()), followUp.chat())
         .filter(at -> at.isAfter(followUp.waitingSince()))
         .isPresent();
   }

@@ -4,6 +4,7 @@ import io.flowmate.admin.PlanLimits;
 import io.flowmate.admin.Tenants;
 import io.flowmate.core.ChatId;
 import io.flowmate.core.Ids;
+import io.flowmate.core.SessionId;
 import io.flowmate.core.TenantId;
 import io.flowmate.core.api.ApiException;
 import io.flowmate.core.api.Page;
@@ -116,7 +117,7 @@ class ScheduledMessages {
               .formatted(limits.displayName()));
     }
     ScheduledMessage schedule = validated(tenant, draft);
-    sessions.get(tenant, schedule.sessionId());
+    sessions.get(tenant, SessionId.of(schedule.sessionId()));
     if (schedule.customGroupId() != null
         && !audience.groupExists(tenant, schedule.customGroupId())) {
       throw ApiException.notFound("Custom group", schedule.customGroupId());

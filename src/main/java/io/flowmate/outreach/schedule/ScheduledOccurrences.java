@@ -2,6 +2,7 @@ package io.flowmate.outreach.schedule;
 
 import io.flowmate.core.ChatId;
 import io.flowmate.core.Ids;
+import io.flowmate.core.SessionId;
 import io.flowmate.core.TenantId;
 import io.flowmate.core.schedule.OccurrencePlanner;
 import io.flowmate.gateway.Sessions;
@@ -131,7 +132,7 @@ class ScheduledOccurrences {
   }
 
   private Delivery deliver(ScheduledMessage schedule, Instant occurrence) throws TargetGone {
-    if (sessions.find(schedule.tenantId(), schedule.sessionId()).isEmpty()) {
+    if (sessions.find(schedule.tenantId(), SessionId.of(schedule.sessionId())).isEmpty()) {
       throw new TargetGone("session %s no longer exists".formatted(schedule.sessionId()));
     }
     String keyPrefix = "schedule:%s:%s:".formatted(schedule.id(), occurrence);
@@ -194,7 +195,7 @@ class ScheduledOccurrences {
     outbox.enqueue(
         new Outbox.Batch(
             schedule.tenantId(),
-            schedule.sessionId(),
+            SessionId.of(schedule.sessionId()),
             schedule.origin(),
             messages,
             false,

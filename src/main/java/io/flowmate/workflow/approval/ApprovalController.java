@@ -1,5 +1,6 @@
 package io.flowmate.workflow.approval;
 
+import io.flowmate.core.ApprovalId;
 import io.flowmate.core.api.Page;
 import io.flowmate.core.api.PageQuery;
 import io.flowmate.core.security.Caller;
@@ -55,7 +56,7 @@ class ApprovalController {
 
     static ApprovalView of(Approval a) {
       return new ApprovalView(
-          a.id(),
+          a.id().value(),
           a.kind(),
           a.subjectId(),
           a.status(),
@@ -94,7 +95,7 @@ class ApprovalController {
   @GetMapping("/{id}")
   @RequiresScope(Scopes.APPROVALS_READ)
   ApprovalView get(Caller caller, @PathVariable UUID id) {
-    return ApprovalView.of(approvals.get(caller.tenantId(), id));
+    return ApprovalView.of(approvals.get(caller.tenantId(), ApprovalId.of(id)));
   }
 
   @PostMapping("/{id}/approve")
@@ -107,7 +108,7 @@ class ApprovalController {
     Approval approval =
         approvals.decide(
             caller.tenantId(),
-            id,
+            ApprovalId.of(id),
             ApprovalStatus.APPROVED,
             request == null ? null : request.editedText(),
             null,
@@ -124,7 +125,7 @@ class ApprovalController {
     Approval approval =
         approvals.decide(
             caller.tenantId(),
-            id,
+            ApprovalId.of(id),
             ApprovalStatus.REJECTED,
             null,
             request.reason().trim(),

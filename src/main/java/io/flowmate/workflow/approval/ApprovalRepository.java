@@ -8,6 +8,7 @@ import static io.flowmate.core.db.Sql.uuid;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.flowmate.core.ApprovalId;
 import io.flowmate.core.TenantId;
 import io.flowmate.core.api.PageQuery;
 import io.flowmate.workflow.Approval;
@@ -44,7 +45,7 @@ public class ApprovalRepository {
               :expiresAt)
             ON CONFLICT (tenant_id, kind, subject_id) DO NOTHING
             """)
-        .param("id", approval.id())
+        .param("id", approval.id().value())
         .param("tenant", approval.tenantId().value())
         .param("kind", approval.kind())
         .param("subject", approval.subjectId())
@@ -183,7 +184,7 @@ public class ApprovalRepository {
 
   private Approval map(ResultSet rs, int row) throws SQLException {
     return new Approval(
-        uuid(rs, "id"),
+        ApprovalId.of(uuid(rs, "id")),
         TenantId.of(uuid(rs, "tenant_id")),
         rs.getString("kind"),
         uuid(rs, "subject_id"),

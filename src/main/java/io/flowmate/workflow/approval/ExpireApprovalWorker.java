@@ -2,6 +2,7 @@ package io.flowmate.workflow.approval;
 
 import io.camunda.client.annotation.JobWorker;
 import io.camunda.client.annotation.Variable;
+import io.flowmate.core.ApprovalId;
 import io.flowmate.workflow.Approval;
 import io.flowmate.workflow.ApprovalGate;
 import io.flowmate.workflow.ApprovalStatus;
@@ -40,7 +41,7 @@ public class ExpireApprovalWorker {
     UUID id = ForgedJob.uuid(ApprovalGate.APPROVAL_ID, approvalId);
     Approval approval =
         approvals
-            .find(id)
+            .find(ApprovalId.of(id))
             .orElseThrow(() -> ForgedJob.refuse("approval %s does not exist".formatted(id)));
     // Only the boundary timer leads here, and never before the approval expires.
     if (approval.status() == ApprovalStatus.PENDING
@@ -48,7 +49,8 @@ public class ExpireApprovalWorker {
       throw ForgedJob.refuse(
           "approval %s does not expire before %s".formatted(id, approval.expiresAt()));
     }
-    Approval standing = approvals.settle(id, ApprovalStatus.EXPIRED, "timer", null, null);
+    Approval standing =
+        approvals.settle(ApprovalId.of(id), ApprovalStatus.EXPIRED, "timer", null, null);
     return Approvals.decisionVariables(standing);
   }
 }

@@ -3,6 +3,7 @@ package io.flowmate.workflow.approval;
 import io.camunda.client.annotation.JobWorker;
 import io.camunda.client.annotation.Variable;
 import io.camunda.client.api.response.ActivatedJob;
+import io.flowmate.core.ApprovalId;
 import io.flowmate.workflow.Approval;
 import io.flowmate.workflow.ApprovalGate;
 import io.flowmate.workflow.ApprovalStatus;
@@ -40,7 +41,7 @@ public class RecordApprovalDecisionWorker {
     UUID id = ForgedJob.uuid(ApprovalGate.APPROVAL_ID, approvalId);
     Approval approval =
         approvals
-            .find(id)
+            .find(ApprovalId.of(id))
             .orElseThrow(() -> ForgedJob.refuse("approval %s does not exist".formatted(id)));
     // The decision variables are trusted only from the instance whose user task was completed.
     if (!approvals.isTrackedBy(approval, job.getProcessInstanceKey())) {
@@ -62,7 +63,11 @@ public class RecordApprovalDecisionWorker {
             : null;
     Approval standing =
         approvals.settle(
-            id, requested, "tasklist", requested == ApprovalStatus.APPROVED ? text : null, reason);
+            ApprovalId.of(id),
+            requested,
+            "tasklist",
+            requested == ApprovalStatus.APPROVED ? text : null,
+            reason);
     return Approvals.decisionVariables(standing);
   }
 

@@ -6,6 +6,7 @@ import io.camunda.client.annotation.Variable;
 import io.camunda.client.api.response.ActivatedJob;
 import io.camunda.client.api.worker.JobClient;
 import io.camunda.client.exception.CamundaError;
+import io.flowmate.core.ApprovalId;
 import io.flowmate.workflow.ApprovalGate;
 import io.flowmate.workflow.Approvals;
 import io.flowmate.workflow.ForgedJob;
@@ -42,12 +43,12 @@ public class TrackApprovalTaskWorker {
       @CustomHeaders Map<String, String> headers) {
     UUID id = ForgedJob.uuid(ApprovalGate.APPROVAL_ID, approvalId);
     long userTaskKey = Long.parseLong(headers.get(USER_TASK_KEY_HEADER));
-    if (approvals.find(id).isEmpty()) {
+    if (approvals.find(ApprovalId.of(id)).isEmpty()) {
       throw ForgedJob.refuse("approval %s does not exist".formatted(id));
     }
     // An instance started with this approval's id by someone else must not take its task over.
     // Retried a few times first: the instance Flowmate started may be recorded a moment later.
-    if (!approvals.attachUserTask(id, userTaskKey, job.getProcessInstanceKey())) {
+    if (!approvals.attachUserTask(ApprovalId.of(id), userTaskKey, job.getProcessInstanceKey())) {
       throw CamundaError.jobError(
           "Refused: approval %s is tracked by another instance of this engine".formatted(id),
           Map.of(),
@@ -56,6 +57,6 @@ public class TrackApprovalTaskWorker {
     }
     // The task only becomes completable once this listener job is done.
     client.newCompleteCommand(job).send().join();
-    approvals.find(id).ifPresent(approvals::completeUserTask);
+    approvals.find(ApprovalId.of(id)).ifPresent(approvals::completeUserTask);
   }
 }

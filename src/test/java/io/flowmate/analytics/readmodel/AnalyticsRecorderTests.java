@@ -6,6 +6,8 @@ import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.when;
 
 import io.flowmate.analytics.AnalyticsSettings;
+import io.flowmate.core.MessageId;
+import io.flowmate.core.SessionId;
 import io.flowmate.core.TenantId;
 import io.flowmate.messaging.events.MessageReceived;
 import io.flowmate.messaging.events.MessageStatusChanged;
@@ -108,8 +110,8 @@ class AnalyticsRecorderTests {
         deltas,
         new MessageStatusChanged(
             TENANT,
-            SESSION,
-            UUID.randomUUID(),
+            SessionId.of(SESSION),
+            MessageId.of(UUID.randomUUID()),
             "sent",
             SENT,
             "queued",
@@ -122,8 +124,8 @@ class AnalyticsRecorderTests {
         deltas,
         new MessageReceived(
             TENANT,
-            SESSION,
-            UUID.randomUUID(),
+            SessionId.of(SESSION),
+            MessageId.of(UUID.randomUUID()),
             group,
             UUID.randomUUID(),
             true,
@@ -143,8 +145,8 @@ class AnalyticsRecorderTests {
         deltas,
         new MessageReceived(
             TENANT,
-            SESSION,
-            UUID.randomUUID(),
+            SessionId.of(SESSION),
+            MessageId.of(UUID.randomUUID()),
             "123456789012345@lid",
             contactId,
             false,
@@ -155,8 +157,8 @@ class AnalyticsRecorderTests {
         deltas,
         new MessageReceived(
             TENANT,
-            SESSION,
-            UUID.randomUUID(),
+            SessionId.of(SESSION),
+            MessageId.of(UUID.randomUUID()),
             "999999999012345@lid",
             null,
             false,
@@ -179,8 +181,8 @@ class AnalyticsRecorderTests {
         deltas,
         new MessageStatusChanged(
             TENANT,
-            SESSION,
-            message,
+            SessionId.of(SESSION),
+            MessageId.of(message),
             "failed",
             SENT.plusSeconds(1),
             "sent",
@@ -205,8 +207,8 @@ class AnalyticsRecorderTests {
       UUID message, String status, Instant at, String previous, UUID campaign) {
     return new MessageStatusChanged(
         TENANT,
-        SESSION,
-        message,
+        SessionId.of(SESSION),
+        MessageId.of(message),
         status,
         at,
         previous,

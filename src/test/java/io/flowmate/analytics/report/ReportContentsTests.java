@@ -13,6 +13,8 @@ import io.flowmate.analytics.report.ReportContents.ContactLine;
 import io.flowmate.analytics.report.ReportContents.LeadLine;
 import io.flowmate.analytics.report.ReportContents.SessionLine;
 import io.flowmate.analytics.report.ReportContents.UsagePlan.UsageLine;
+import io.flowmate.core.CampaignId;
+import io.flowmate.core.SessionId;
 import io.flowmate.leads.MonitoredGroups;
 import io.flowmate.outreach.OutreachFigures;
 import java.time.Duration;
@@ -288,7 +290,7 @@ class ReportContentsTests {
     var porto =
         new MonitoredGroups.Monitored(
             UUID.randomUUID(),
-            SESSION,
+            SessionId.of(SESSION),
             "120363000000000001@g.us",
             "Porto flat hunters",
             "keywords",
@@ -299,7 +301,7 @@ class ReportContentsTests {
     var lisbon =
         new MonitoredGroups.Monitored(
             UUID.randomUUID(),
-            SESSION,
+            SessionId.of(SESSION),
             "120363000000000002@g.us",
             "Lisbon rentals",
             "keywords",
@@ -403,7 +405,16 @@ class ReportContentsTests {
   void bulkSendProgressShowsEachCampaignsDelivery() {
     var spring =
         new OutreachFigures.CampaignFigures(
-            UUID.randomUUID(), "Spring promo", "running", 127, 45, 40, 0, 82, MONDAY_NINE, null);
+            CampaignId.of(UUID.randomUUID()),
+            "Spring promo",
+            "running",
+            127,
+            45,
+            40,
+            0,
+            82,
+            MONDAY_NINE,
+            null);
     var body =
         ReportContents.BulkSendProgress.of(
             new OutreachFigures.BulkSendFigures(1, 0, 0, 2, List.of(spring)));

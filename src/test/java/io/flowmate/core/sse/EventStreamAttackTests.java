@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.flowmate.core.ChatId;
+import io.flowmate.core.SessionId;
 import io.flowmate.core.TenantId;
 import io.flowmate.gateway.simulator.SimulatorTransport;
 import io.flowmate.gateway.spi.TransportEvent.InboundContent;
@@ -168,7 +169,7 @@ class EventStreamAttackTests extends IntegrationTest {
                 while (flooding.get() && sent.get() < 20_000) {
                   for (int i = 0; i < 100; i++) {
                     simulator.receive(
-                        attackerSession,
+                        SessionId.of(attackerSession),
                         ChatId.parse("4915100%06d".formatted(sent.incrementAndGet())),
                         null,
                         null,
@@ -186,7 +187,7 @@ class EventStreamAttackTests extends IntegrationTest {
           long start = System.nanoTime();
           int before = inbound(victimSession);
           simulator.receive(
-              victimSession,
+              SessionId.of(victimSession),
               ChatId.parse("4915200000001"),
               null,
               null,

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.flowmate.core.ChatId;
+import io.flowmate.core.SessionId;
 import io.flowmate.gateway.spi.AccountHealth;
 import io.flowmate.gateway.spi.GroupMember;
 import io.flowmate.gateway.spi.TransportEvent;
@@ -164,7 +165,8 @@ class WahaEventsTests {
 
     WaIdentity ana = new WaIdentity("111111111111111@lid", "4915100000004", "Ana");
     assertThat(events).hasSize(2);
-    assertThat(events.getFirst()).isEqualTo(new TransportEvent.IdentityLearned(SESSION, ana, NOW));
+    assertThat(events.getFirst())
+        .isEqualTo(new TransportEvent.IdentityLearned(SessionId.of(SESSION), ana, NOW));
     MessageReceived received = (MessageReceived) events.get(1);
     assertThat(received.chat()).isEqualTo(ChatId.parse("120363000000000001@g.us"));
     assertThat(received.sender()).isEqualTo(ana);
@@ -483,7 +485,7 @@ class WahaEventsTests {
                 node(payload),
                 "me",
                 node(me));
-    return waha.normalise(SESSION, json.valueToTree(envelope));
+    return waha.normalise(SessionId.of(SESSION), json.valueToTree(envelope));
   }
 
   private static <T> T only(Class<T> type, List<TransportEvent> events) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.sun.net.httpserver.HttpServer;
 import io.flowmate.core.ChatId;
+import io.flowmate.core.SessionId;
 import io.flowmate.gateway.GatewaySettings;
 import io.flowmate.gateway.spi.AccountHealth;
 import io.flowmate.gateway.spi.Capabilities;
@@ -77,7 +78,7 @@ class WahaTransportTests {
   void newSession() {
     transport = transport(waha.baseUrl(), Duration.ofSeconds(5));
     transport.subscribe(reported::add);
-    session = new SessionRef(UUID.randomUUID(), null);
+    session = new SessionRef(SessionId.of(UUID.randomUUID()), null);
     name = session.transportName();
   }
 

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.flowmate.core.MessageId;
 import io.flowmate.core.TenantId;
 import io.flowmate.leads.MonitoredGroups;
 import io.flowmate.leads.events.GroupMessage;
@@ -126,7 +127,8 @@ class GroupDetectionIntegrationTests extends IntegrationTest {
     assertThat(received).hasSize(2);
     await().atMost(Duration.ofSeconds(10)).until(() -> groupMessages(tenant.id()).size() == 2);
 
-    detection.detect(received.stream().map(GroupDetection.Noticed::new).toList());
+    detection.detect(
+        received.stream().map(id -> new GroupDetection.Noticed(MessageId.of(id))).toList());
 
     JsonNode group = tenant.api().get(GROUPS + "/" + madrid).json();
     assertThat(group.get("messages_processed").asLong()).isEqualTo(2);

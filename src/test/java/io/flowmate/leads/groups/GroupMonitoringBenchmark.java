@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.flowmate.bench.Benchmarks;
 import io.flowmate.core.ChatId;
+import io.flowmate.core.SessionId;
 import io.flowmate.gateway.spi.TransportEvent;
 import io.flowmate.gateway.spi.TransportEventSink;
 import io.flowmate.gateway.spi.WaIdentity;
@@ -191,7 +192,7 @@ class GroupMonitoringBenchmark extends IntegrationTest {
                       : FILLER[n % FILLER.length] + " #" + n;
               sink.accept(
                   new TransportEvent.MessageReceived(
-                      sessionId,
+                      SessionId.of(sessionId),
                       "false_" + chats.get(group).value() + "_BENCH" + n,
                       chats.get(group),
                       new WaIdentity(null, phone, "Member " + (n % SENDERS)),

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.flowmate.core.Ids;
+import io.flowmate.core.SessionId;
 import io.flowmate.gateway.spi.TransportEvent.Ack;
 import io.flowmate.gateway.spi.TransportEvent.DeliveryChanged;
 import io.flowmate.support.IntegrationTest;
@@ -31,7 +32,7 @@ class DeliveryTrackerIntegrationTests extends IntegrationTest {
 
     // WhatsApp's ack overtakes the record: nothing to move yet, so it is parked.
     tracker.onTransportEvent(
-        new DeliveryChanged(session, "wa-early", Ack.READ, null, Instant.now()));
+        new DeliveryChanged(SessionId.of(session), "wa-early", Ack.READ, null, Instant.now()));
     tracker.flush();
     assertThat(status(message)).isEqualTo("sending");
 
@@ -55,10 +56,10 @@ class DeliveryTrackerIntegrationTests extends IntegrationTest {
         .update();
 
     tracker.onTransportEvent(
-        new DeliveryChanged(session, "wa-late", Ack.READ, null, Instant.now()));
+        new DeliveryChanged(SessionId.of(session), "wa-late", Ack.READ, null, Instant.now()));
     tracker.flush();
     tracker.onTransportEvent(
-        new DeliveryChanged(session, "wa-late", Ack.DEVICE, null, Instant.now()));
+        new DeliveryChanged(SessionId.of(session), "wa-late", Ack.DEVICE, null, Instant.now()));
     tracker.flush();
 
     assertThat(status(message)).isEqualTo("read");

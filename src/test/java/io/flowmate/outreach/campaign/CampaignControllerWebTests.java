@@ -25,6 +25,7 @@ import io.flowmate.admin.TenantSettings;
 import io.flowmate.admin.Tenants;
 import io.flowmate.admin.apikey.ApiKeyService;
 import io.flowmate.admin.apikey.TestApiKeys;
+import io.flowmate.core.SessionId;
 import io.flowmate.core.TenantId;
 import io.flowmate.core.api.ApiException;
 import io.flowmate.core.net.OutboundUrlGuardConfiguration;
@@ -219,7 +220,8 @@ class CampaignControllerWebTests {
 
   @Test
   void anUnknownSessionOrGroupIsA404AndAnEmptyGroupA422() throws Exception {
-    when(sessions.get(TENANT, SESSION)).thenThrow(ApiException.notFound("Session", SESSION));
+    when(sessions.get(TENANT, SessionId.of(SESSION)))
+        .thenThrow(ApiException.notFound("Session", SESSION));
     isProblem(
         create(job("\"message_content\":\"hi\"")),
         404,

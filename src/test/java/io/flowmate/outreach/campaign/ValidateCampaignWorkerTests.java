@@ -10,6 +10,7 @@ import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.verifyNoInteractions;
 import static org.mockito.Mockito.when;
 
+import io.flowmate.core.SessionId;
 import io.flowmate.core.TenantId;
 import io.flowmate.gateway.SessionInfo;
 import io.flowmate.gateway.SessionStatus;
@@ -50,11 +51,11 @@ class ValidateCampaignWorkerTests {
   }
 
   private void sessionExists(Campaign campaign) {
-    when(sessions.find(TENANT, campaign.sessionId()))
+    when(sessions.find(TENANT, SessionId.of(campaign.sessionId())))
         .thenReturn(
             Optional.of(
                 new SessionInfo(
-                    campaign.sessionId(),
+                    SessionId.of(campaign.sessionId()),
                     TENANT,
                     "shop",
                     SessionStatus.WORKING,
@@ -103,7 +104,7 @@ class ValidateCampaignWorkerTests {
   @Test
   void aDeletedSessionFailsTheCampaign() {
     Campaign campaign = stored(TestCampaigns.campaign(TENANT).build());
-    when(sessions.find(TENANT, campaign.sessionId())).thenReturn(Optional.empty());
+    when(sessions.find(TENANT, SessionId.of(campaign.sessionId()))).thenReturn(Optional.empty());
 
     assertThat(validate(campaign))
         .containsExactlyInAnyOrderEntriesOf(

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.flowmate.core.ChatId;
+import io.flowmate.core.SessionId;
 import io.flowmate.core.TenantId;
 import io.flowmate.messaging.Outbox;
 import io.flowmate.support.Api;
@@ -249,7 +250,7 @@ class FollowUpIntegrationTests extends IntegrationTest {
     outbox.enqueue(
         new Outbox.Batch(
             TenantId.of(tenant.id()),
-            UUID.fromString(session),
+            SessionId.of(UUID.fromString(session)),
             new Outbox.Origin("follow_up", earlierFollowUp),
             List.of(
                 new Outbox.Outgoing(

@@ -8,6 +8,7 @@ import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
+import io.flowmate.core.ApprovalId;
 import io.flowmate.core.TenantId;
 import io.flowmate.support.TestApprovals;
 import io.flowmate.workflow.Approval;
@@ -100,7 +101,7 @@ class ExpireApprovalWorkerTests {
   @Test
   void anApprovalThatDoesNotExistIsRefused() {
     UUID unknown = UUID.randomUUID();
-    when(approvals.find(unknown)).thenReturn(Optional.empty());
+    when(approvals.find(ApprovalId.of(unknown))).thenReturn(Optional.empty());
 
     assertRefused(() -> workerAt(TestApprovals.EXPIRES_AT).expireApproval(unknown.toString()))
         .contains("does not exist");

@@ -11,6 +11,7 @@ import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
 import io.camunda.client.api.response.ActivatedJob;
+import io.flowmate.core.ApprovalId;
 import io.flowmate.core.TenantId;
 import io.flowmate.support.TestApprovals;
 import io.flowmate.workflow.Approval;
@@ -149,7 +150,7 @@ class RecordApprovalDecisionWorkerTests {
   @Test
   void anApprovalThatDoesNotExistIsRefused() {
     UUID unknown = UUID.randomUUID();
-    when(approvals.find(unknown)).thenReturn(Optional.empty());
+    when(approvals.find(ApprovalId.of(unknown))).thenReturn(Optional.empty());
 
     assertRefused(
             () -> worker.recordApprovalDecision(job, unknown.toString(), "approved", null, null))

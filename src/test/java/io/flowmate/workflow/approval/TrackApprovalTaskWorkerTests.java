@@ -15,6 +15,7 @@ import static org.mockito.Mockito.when;
 import io.camunda.client.api.response.ActivatedJob;
 import io.camunda.client.api.worker.JobClient;
 import io.camunda.client.exception.JobError;
+import io.flowmate.core.ApprovalId;
 import io.flowmate.core.TenantId;
 import io.flowmate.support.TestApprovals;
 import io.flowmate.workflow.Approval;
@@ -87,7 +88,7 @@ class TrackApprovalTaskWorkerTests {
   @Test
   void anApprovalThatDoesNotExistIsRefusedAtOnce() {
     UUID unknown = UUID.randomUUID();
-    when(approvals.find(unknown)).thenReturn(Optional.empty());
+    when(approvals.find(ApprovalId.of(unknown))).thenReturn(Optional.empty());
 
     assertRefused(() -> worker.trackApprovalTask(client, job, unknown.toString(), headers))
         .contains("does not exist");

@@ -1,5 +1,6 @@
 package io.flowmate.outreach.campaign;
 
+import io.flowmate.core.SessionId;
 import static io.flowmate.support.WorkerAssertions.assertRefused;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.any;
@@ -103,7 +104,7 @@ class PlanCampaignBatchWorkerTests {
     verify(outbox).enqueue(queued.capture());
     Outbox.Batch batch = queued.getValue();
     assertThat(batch.tenant()).isEqualTo(TENANT);
-    assertThat(batch.sessionId()).isEqualTo(campaign.sessionId());
+    assertThat(batch.sessionId()).isEqualTo(SessionId.of(campaign.sessionId()));
     assertThat(batch.origin()).isEqualTo(campaign.origin());
     assertThat(batch.held()).isFalse();
     assertThat(batch.repeatable()).isFalse();

@@ -1,6 +1,5 @@
 package io.flowmate.core.db;
 
-import io.flowmate.core.db.PostgresDataDirectory.Owner;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -139,8 +138,17 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     String owner =
         directory
             .owner()
+            .filter(o -> o.postmasterPid() == postmaster)
             .map(o -> "a Flowmate that is no longer running (pid " + o.flowmatePid() + ")")
             .orElse("a Flowmate that is no longer running");
+    String stopIt =
+        "Stop it (kill -INT %d, or pg_ctl stop -m fast -D %s) and start Flowmate again"
+            .formatted(postmaster, directory.path());
+    if (!PostgresWatchdog.supported()) {
+      throw new IllegalStateException(
+          "PostgreSQL (pid %d) still runs in %s, left by %s; this platform has no /bin/sh to stop it. %s"
+              .formatted(postmaster, directory.path(), owner, stopIt));
+    }
     log.warn(
         "Embedded PostgreSQL (pid {}) is still running in {}, left by {}; stopping it (fast"
             + " shutdown) before starting again",
@@ -149,21 +157,23 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         owner);
     if (!PostgresWatchdog.requestFastShutdown(postmaster, STOP_TIMEOUT)) {
       throw new IllegalStateException(
-          ("PostgreSQL (pid %d) still runs in %s, left by %s, and did not stop within %s. Stop it"
-                  + " (kill -INT %d, or pg_ctl stop -m fast -D %s) and start Flowmate again")
-              .formatted(
-                  postmaster, directory.path(), owner, STOP_TIMEOUT, postmaster, directory.path()));
+          "PostgreSQL (pid %d) still runs in %s, left by %s, and did not stop within %s. %s"
+              .formatted(postmaster, directory.path(), owner, STOP_TIMEOUT, stopIt));
     }
     log.info("Leftover PostgreSQL (pid {}) stopped", postmaster);
   }
 
   private static String inUseMessage(PostgresDataDirectory directory) {
-    Optional<Owner> owner = directory.owner();
-    String flowmate = owner.map(o -> " (pid " + o.flowmatePid() + ")").orElse("");
+    String flowmate =
+        directory
+            .owner()
+            .filter(o -> isAlive(o.flowmatePid()))
+            .map(o -> " (pid " + o.flowmatePid() + ")")
+            .orElse("");
     String postmaster =
         directory
             .postmaster()
-            .filter(p -> ProcessHandle.of(p.pid()).map(ProcessHandle::isAlive).orElse(false))
+            .filter(p -> isAlive(p.pid()))
             .map(p -> " Its PostgreSQL runs as pid " + p.pid() + ".")
             .orElse("");
     return ("The embedded PostgreSQL's data directory %s is in use by another Flowmate that is"
@@ -171,6 +181,10 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
             + " flowmate.db.embedded.data-directory, or point FLOWMATE_DB_URL at a PostgreSQL"
             + " server.")
         .formatted(directory.path(), flowmate, postmaster);
+  }
+
+  private static boolean isAlive(long pid) {
+    return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
   }
 
   public EmbeddedPostgres postgres() {
@@ -188,10 +202,8 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
   @Override
   public void close() throws IOException {
     postgres.close();
-    Optional<ProcessHandle> postmaster = ProcessHandle.of(postmasterPid);
     boolean stopped =
-        postmaster.isEmpty()
-            || !postmaster.get().isAlive()
+        !isAlive(postmasterPid)
             || PostgresWatchdog.requestFastShutdown(postmasterPid, STOP_TIMEOUT);
     if (!stopped) {
       log.warn(

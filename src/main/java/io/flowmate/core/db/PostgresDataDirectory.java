@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
@@ -146,9 +147,7 @@ final class PostgresDataDirectory {
           new Owner(
               Long.parseLong(properties.getProperty("flowmate.pid")),
               Long.parseLong(properties.getProperty("postgres.pid"))));
-    } catch (NoSuchFileException e) {
-      return Optional.empty();
-    } catch (IOException | RuntimeException unreadable) {
+    } catch (IOException | RuntimeException missingOrUnreadable) {
       return Optional.empty();
     }
   }
@@ -169,8 +168,8 @@ final class PostgresDataDirectory {
       Files.move(
           temporary,
           path.resolve(OWNER_FILE),
-          java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-          java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+          StandardCopyOption.REPLACE_EXISTING,
+          StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
       throw new UncheckedIOException("Could not write " + path.resolve(OWNER_FILE), e);
     }
@@ -187,9 +186,7 @@ final class PostgresDataDirectory {
   private static List<String> readLines(Path file) {
     try {
       return Files.readAllLines(file, StandardCharsets.UTF_8);
-    } catch (NoSuchFileException e) {
-      return List.of();
-    } catch (IOException e) {
+    } catch (IOException missingOrUnreadable) {
       return List.of();
     }
   }

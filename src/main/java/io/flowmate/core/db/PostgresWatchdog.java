@@ -6,21 +6,23 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Makes the embedded PostgreSQL die with its JVM. PostgreSQL runs as a process of its own (it must
- * outlive nothing, but a JVM killed with {@code kill -9} or by the OOM killer runs no shutdown
- * code), so a small shell loop started next to it waits for the JVM to go and then asks PostgreSQL
- * for a fast shutdown (SIGINT: connections closed, a checkpoint, a clean stop). It acts only if the
- * data directory's {@code postmaster.pid} still names the PostgreSQL it was started for, so it
- * never stops the PostgreSQL of the next Flowmate. It ignores the terminal's Ctrl-C and hang-up
- * (the JVM stops PostgreSQL itself then) and is ended when Flowmate closes the database normally.
+ * Makes the embedded PostgreSQL die with its JVM. PostgreSQL runs as a process of its own, and a
+ * JVM killed with {@code kill -9} or by the OOM killer runs no shutdown code, so a small shell loop
+ * started next to it waits for the JVM to go and then asks PostgreSQL for a fast shutdown (SIGINT:
+ * connections closed, a checkpoint, a clean stop). It acts only if the data directory's {@code
+ * postmaster.pid} still names the PostgreSQL it was started for, so it never stops the PostgreSQL
+ * of the next Flowmate. It ignores the terminal's Ctrl-C and hang-up (the JVM stops PostgreSQL
+ * itself then) and is ended when Flowmate closes the database normally.
  *
- * <p>Needs {@code /bin/sh} (Linux, macOS); elsewhere there is none, and a PostgreSQL left behind is
- * stopped by the next start instead.
+ * <p>Needs {@code /bin/sh} (Linux, macOS). Elsewhere there is no watchdog, and a start that finds a
+ * PostgreSQL left behind names its pid for the operator to stop.
  */
 final class PostgresWatchdog {
 
@@ -104,9 +106,9 @@ final class PostgresWatchdog {
       kill.waitFor(10, TimeUnit.SECONDS);
       postmaster.get().onExit().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
       return true;
-    } catch (IOException | java.util.concurrent.ExecutionException e) {
+    } catch (IOException | ExecutionException e) {
       return !postmaster.get().isAlive();
-    } catch (java.util.concurrent.TimeoutException e) {
+    } catch (TimeoutException e) {
       return false;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -41,16 +41,21 @@ class ShutdownIntegrationTests {
                 // Spring's default: a stream left open would hold the stop for 30 s.
                 "spring.lifecycle.timeout-per-shutdown-phase",
                 "30s"));
-    long postmaster = app.bean(EmbeddedPostgresServer.class).postmasterPid();
-    Api api = app.operator();
-    String session = api.post("/api/v2/sessions", Map.of("name", "watched")).text("id");
-    EventStream stream =
-        EventStream.withTicket(app.port(), api, "/api/v2/sessions/" + session + "/events");
-    stream.awaitConnected();
-    int logBeforeStop = output.length();
-
-    long started = System.nanoTime();
-    app.close();
+    long postmaster;
+    EventStream stream;
+    int logBeforeStop;
+    long started;
+    try {
+      postmaster = app.bean(EmbeddedPostgresServer.class).postmasterPid();
+      Api api = app.operator();
+      String session = api.post("/api/v2/sessions", Map.of("name", "watched")).text("id");
+      stream = EventStream.withTicket(app.port(), api, "/api/v2/sessions/" + session + "/events");
+      stream.awaitConnected();
+      logBeforeStop = output.length();
+    } finally {
+      started = System.nanoTime();
+      app.close();
+    }
     Duration stopping = Duration.ofNanos(System.nanoTime() - started);
 
     assertThat(stopping).isLessThan(Duration.ofSeconds(10));

@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
@@ -105,6 +107,39 @@ class EmbeddedPostgresCrashTests {
       assertThat(setting(next, "fsync")).isEqualTo("on");
       assertThat(setting(next, "synchronous_commit")).isEqualTo("on");
       assertThat(setting(next, "full_page_writes")).isEqualTo("on");
+    }
+  }
+
+  /**
+   * After a power cut and a reboot, {@code postmaster.pid} names a pid that another program of the
+   * same user now has; PostgreSQL itself would refuse to start ("lock file already exists"). The
+   * start sees that the process is not the PostgreSQL that wrote the file and removes it.
+   */
+  @Test
+  void aPostmasterPidThatNowNamesAnotherProgramDoesNotLockTheStartOut() throws Exception {
+    configuration.embeddedPostgres(settings()).close();
+    Process otherProgram = new ProcessBuilder("sleep", "120").start();
+    try {
+      Files.writeString(
+          data.resolve("postmaster.pid"),
+          String.join(
+              "\n",
+              Long.toString(otherProgram.pid()),
+              data.toAbsolutePath().toString(),
+              Long.toString(Instant.now().minus(Duration.ofDays(1)).getEpochSecond()),
+              "5432",
+              "/tmp",
+              "127.0.0.1",
+              "  1234567     98304",
+              "ready   ",
+              ""));
+
+      try (EmbeddedPostgresServer next = configuration.embeddedPostgres(settings())) {
+        assertThat(setting(next, "port")).isEqualTo(Integer.toString(next.postgres().getPort()));
+        assertThat(otherProgram.isAlive()).as("the other program is left alone").isTrue();
+      }
+    } finally {
+      otherProgram.destroyForcibly();
     }
   }
 

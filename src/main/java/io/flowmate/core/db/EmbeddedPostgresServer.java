@@ -86,10 +86,11 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
               .start();
     } catch (IOException | RuntimeException e) {
       throw new IllegalStateException(
-          "Embedded PostgreSQL could not start in %s within %s (see its log lines above; or set"
-                  .formatted(path, settings.startTimeout())
-              + " flowmate.db.embedded.data-directory, or point FLOWMATE_DB_URL at a PostgreSQL"
-              + " server)",
+          ("Embedded PostgreSQL could not start in %s within %s. Its own messages are logged with"
+                  + " logging.level.io.zonky.test.db.postgres=INFO. Or set"
+                  + " flowmate.db.embedded.data-directory, or point FLOWMATE_DB_URL at a PostgreSQL"
+                  + " server")
+              .formatted(path, settings.startTimeout()),
           e);
     }
     long jvm = ProcessHandle.current().pid();

@@ -139,6 +139,10 @@ public class LiveEvents implements SmartLifecycle {
       subscriber.end();
     }
     subscriber.start();
+    if (!running) {
+      // Flowmate began to stop while this stream opened, perhaps after stop() ended the others.
+      subscriber.shutDown();
+    }
     return subscriber.emitter;
   }
 

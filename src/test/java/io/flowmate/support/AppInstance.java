@@ -55,6 +55,11 @@ public final class AppInstance implements AutoCloseable {
     return new Api("http://localhost:" + context.getWebServer().getPort(), key);
   }
 
+  /** The HTTP port it listens on. */
+  public int port() {
+    return context.getWebServer().getPort();
+  }
+
   public Api operator() {
     return api(IntegrationTest.OPERATOR_KEY);
   }

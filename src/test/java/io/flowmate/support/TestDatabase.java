@@ -1,15 +1,21 @@
 package io.flowmate.support;
 
+import io.flowmate.core.db.EmbeddedDatabaseSettings;
+import io.flowmate.core.db.EmbeddedPostgresServer;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
+import org.springframework.util.FileSystemUtils;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.PostgreSQLContainer;
 
@@ -74,8 +80,14 @@ public final class TestDatabase {
   }
 
   private static Coordinates start() {
-    // -Dflowmate.test.database=embedded (or docker) skips the local server, e.g. to try a fallback.
+    // -Dflowmate.test.database=embedded (or docker) skips the local server, e.g. to try a fallback;
+    // embedded-durable is the zero-set-up run's own PostgreSQL as it runs in production (durable
+    // commits), for benchmarks: embedded is the library's defaults (fsync and synchronous commit
+    // off).
     String choice = System.getProperty("flowmate.test.database", "auto");
+    if (choice.equals("embedded-durable")) {
+      return durableEmbedded();
+    }
     if (choice.equals("auto") && localServerAnswers()) {
       dropLeftoverDatabases();
       return localDatabase();
@@ -90,6 +102,29 @@ public final class TestDatabase {
       EmbeddedPostgres postgres = EmbeddedPostgres.builder().start();
       Runtime.getRuntime().addShutdownHook(new Thread(() -> closeQuietly(postgres)));
       return new Coordinates(postgres.getJdbcUrl("postgres", "postgres"), "postgres", "");
+    } catch (IOException e) {
+      throw new UncheckedIOException("No PostgreSQL for the integration tests", e);
+    }
+  }
+
+  private static Coordinates durableEmbedded() {
+    try {
+      Path directory = Files.createTempDirectory("flowmate-durable-postgres");
+      EmbeddedPostgresServer postgres =
+          EmbeddedPostgresServer.start(
+              new EmbeddedDatabaseSettings(directory, 0, "postgres", Duration.ofSeconds(60)));
+      Runtime.getRuntime()
+          .addShutdownHook(
+              new Thread(() -> {
+                try {
+                  postgres.close();
+                  FileSystemUtils.deleteRecursively(directory);
+                } catch (IOException ignored) {
+                  // shutting down anyway
+                }
+              }));
+      return new Coordinates(
+          postgres.postgres().getJdbcUrl("postgres", "postgres"), "postgres", "");
     } catch (IOException e) {
       throw new UncheckedIOException("No PostgreSQL for the integration tests", e);
     }

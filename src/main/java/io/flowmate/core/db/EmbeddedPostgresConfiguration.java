@@ -2,10 +2,8 @@ package io.flowmate.core.db;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -21,7 +19,8 @@ import org.springframework.context.annotation.Configuration;
  * Zero set-up: when no datasource URL is configured, run a real PostgreSQL (binaries from Maven)
  * inside the application's lifetime, its data directory kept under {@code ./data/postgres}, so that
  * a first {@code ./mvnw spring-boot:run} has a database and the next run finds its data again. It
- * listens on 127.0.0.1 only.
+ * listens on 127.0.0.1 only, commits durably, and is stopped after everything that uses it (the
+ * pool depends on it, so Spring closes the pool first); see {@link EmbeddedPostgresServer}.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnExpression("'${spring.datasource.url:}'.isBlank()")
@@ -31,48 +30,30 @@ class EmbeddedPostgresConfiguration {
   private static final Logger log = LoggerFactory.getLogger(EmbeddedPostgresConfiguration.class);
 
   @Bean(destroyMethod = "close")
-  EmbeddedPostgres embeddedPostgres(EmbeddedDatabaseSettings settings) throws IOException {
-    var dataDirectory = settings.dataDirectory().toAbsolutePath();
-    Files.createDirectories(dataDirectory);
+  EmbeddedPostgresServer embeddedPostgres(EmbeddedDatabaseSettings settings) {
     log.info(
         "No spring.datasource.url / FLOWMATE_DB_URL configured: starting embedded PostgreSQL"
             + " with its data in {}",
-        dataDirectory);
-    try {
-      return EmbeddedPostgres.builder()
-          .setDataDirectory(dataDirectory)
-          .setCleanDataDirectory(false)
-          .setPort(settings.port())
-          // It trusts every connection without a password: loopback only, whatever the data
-          // directory's postgresql.conf says (PostgreSQL's own default, 'localhost', is a name).
-          .setServerConfig("listen_addresses", "127.0.0.1")
-          .start();
-    } catch (IOException | IllegalStateException e) {
-      throw new IllegalStateException(
-          "Embedded PostgreSQL could not start in %s (is another Flowmate using this directory?"
-                  .formatted(dataDirectory)
-              + " Stop it, or set flowmate.db.embedded.data-directory, or point FLOWMATE_DB_URL at"
-              + " a PostgreSQL server)",
-          e);
-    }
+        settings.dataDirectory().toAbsolutePath());
+    return EmbeddedPostgresServer.start(settings);
   }
 
   @Bean
-  DataSource dataSource(EmbeddedPostgres postgres, EmbeddedDatabaseSettings settings) {
-    createDatabaseIfMissing(postgres, settings.database());
+  DataSource dataSource(EmbeddedPostgresServer server, EmbeddedDatabaseSettings settings) {
+    createDatabaseIfMissing(server.postgres().getPostgresDatabase(), settings.database());
     HikariConfig config = new HikariConfig();
-    config.setJdbcUrl(postgres.getJdbcUrl("postgres", settings.database()));
+    config.setJdbcUrl(server.postgres().getJdbcUrl("postgres", settings.database()));
     config.setUsername("postgres");
     config.setPoolName("flowmate-embedded");
     config.setMaximumPoolSize(10);
     return new HikariDataSource(config);
   }
 
-  private static void createDatabaseIfMissing(EmbeddedPostgres postgres, String database) {
+  private static void createDatabaseIfMissing(DataSource postgres, String database) {
     if (!database.matches("[a-z_][a-z0-9_]{0,62}")) {
       throw new IllegalStateException("flowmate.db.embedded.database must be a simple name");
     }
-    try (Connection connection = postgres.getPostgresDatabase().getConnection();
+    try (Connection connection = postgres.getConnection();
         Statement statement = connection.createStatement()) {
       var exists =
           statement.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + database + "'");

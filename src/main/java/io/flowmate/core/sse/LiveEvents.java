@@ -22,6 +22,8 @@ import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.web.context.WebServerGracefulShutdownLifecycle;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
@@ -41,14 +43,25 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  * bounded queue; every stream has its own sender (a virtual thread) that writes to its client. A
  * client that stops reading fills its queue and is dropped with a last {@code stream.dropped}
  * event, so it can stall no one else.
+ *
+ * <p>When Flowmate stops, every stream ends at once with a last {@code stream.shutdown} event (what
+ * was still queued is not sent: the client reads the current state after reconnecting), and new
+ * streams are refused with 503. This happens just before the web server's graceful shutdown starts
+ * waiting for requests in progress, which would otherwise wait for the streams until its timeout.
  */
 @Component
-public class LiveEvents {
+public class LiveEvents implements SmartLifecycle {
 
   private static final Logger log = LoggerFactory.getLogger(LiveEvents.class);
 
   /** The last event of a stream that fell too far behind; the client should reconnect. */
   public static final String DROPPED = "stream.dropped";
+
+  /** The last event of every stream when Flowmate stops; the client should reconnect later. */
+  public static final String SHUTDOWN = "stream.shutdown";
+
+  /** How long stopping waits for the streams' last events to be written. */
+  private static final Duration LAST_EVENTS_WAIT = Duration.ofSeconds(2);
 
   /** One event: its name ({@code message.status}), the session it concerns if any, its data. */
   public record LiveEvent(String name, UUID sessionId, Map<String, Object> data) {}
@@ -75,6 +88,11 @@ public class LiveEvents {
   private final LiveEventsSettings settings;
   private final ObjectProvider<ChatHistoryGate> chatHistory;
   private final LiveEventRelay relay;
+
+  /** Senders still writing to their client: stopping waits for them to end. */
+  private final Set<Subscriber> open = ConcurrentHashMap.newKeySet();
+
+  private volatile boolean running;
 
   LiveEvents(
       LiveEventsSettings settings,
@@ -113,6 +131,10 @@ public class LiveEvents {
       Duration timeout,
       List<LiveEvent> initial,
       boolean endAfterInitial) {
+    if (!running) {
+      throw new ApiException(
+          HttpStatus.SERVICE_UNAVAILABLE, "Flowmate is stopping: open the stream again later");
+    }
     List<Subscriber> list =
         subscribers.computeIfAbsent(caller.tenantId(), t -> new CopyOnWriteArrayList<>());
     Subscriber subscriber =
@@ -134,6 +156,10 @@ public class LiveEvents {
       subscriber.end();
     }
     subscriber.start();
+    if (!running) {
+      // Flowmate began to stop while this stream opened, perhaps after stop() ended the others.
+      subscriber.shutDown();
+    }
     return subscriber.emitter;
   }
 
@@ -209,6 +235,44 @@ public class LiveEvents {
     return subscribers.getOrDefault(tenant, List.of()).size();
   }
 
+  @Override
+  public void start() {
+    running = true;
+  }
+
+  /**
+   * Ends every stream with {@link #SHUTDOWN} and waits briefly until the last events are written,
+   * so that graceful shutdown finds no stream left to wait for.
+   */
+  @Override
+  public void stop() {
+    running = false;
+    subscribers.values().forEach(list -> list.forEach(Subscriber::shutDown));
+    long deadline = System.nanoTime() + LAST_EVENTS_WAIT.toNanos();
+    while (!open.isEmpty() && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+    if (!open.isEmpty()) {
+      log.info("{} live event streams had not ended when Flowmate stopped", open.size());
+    }
+  }
+
+  @Override
+  public boolean isRunning() {
+    return running;
+  }
+
+  /** Just before the web server's graceful shutdown, which waits for requests in progress. */
+  @Override
+  public int getPhase() {
+    return WebServerGracefulShutdownLifecycle.SMART_LIFECYCLE_PHASE + 1;
+  }
+
   private static String requiredScope(String name) {
     return SCOPE_BY_KIND.entrySet().stream()
         .filter(kind -> name.startsWith(kind.getKey()))
@@ -241,6 +305,7 @@ public class LiveEvents {
       emitter.onCompletion(this::close);
       emitter.onTimeout(this::close);
       emitter.onError(error -> close());
+      open.add(this);
       Thread.ofVirtual().name("live-events-" + caller.tenantId().value()).start(this::run);
     }
 
@@ -266,6 +331,17 @@ public class LiveEvents {
       if (!queue.offer(END)) {
         drop();
       }
+    }
+
+    /** Flowmate stops: what is queued is dropped, the last event goes out next. */
+    void shutDown() {
+      if (!dropped.compareAndSet(false, true)) {
+        return;
+      }
+      list.remove(this);
+      queue.clear();
+      queue.offer(
+          new LiveEvent(SHUTDOWN, null, Map.of("reason", "Flowmate is stopping; reconnect later")));
     }
 
     private void drop() {
@@ -296,7 +372,7 @@ public class LiveEvents {
             emitter.send(SseEmitter.event().comment("keep-alive"));
           } else if (event == CLOSE || event == END) {
             return;
-          } else if (event.name().equals(DROPPED)) {
+          } else if (event.name().equals(DROPPED) || event.name().equals(SHUTDOWN)) {
             send(event);
             return;
           } else if (!CHAT_HISTORY.contains(event.name()) || chatHistoryAllowed()) {
@@ -315,6 +391,7 @@ public class LiveEvents {
         closed = true;
         list.remove(this);
         finish();
+        open.remove(this);
       }
     }
 

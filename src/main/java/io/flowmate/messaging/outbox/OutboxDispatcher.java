@@ -32,6 +32,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -125,6 +126,9 @@ public class OutboxDispatcher implements DisposableBean {
   private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(15);
 
   private volatile boolean stopping;
+
+  /** Opens when Flowmate stops: a "typing…" pause ends at once. */
+  private final CountDownLatch stopped = new CountDownLatch(1);
 
   OutboxDispatcher(
       OutboxClaims messages,
@@ -435,6 +439,17 @@ public class OutboxDispatcher implements DisposableBean {
       return false;
     }
     simulateTyping(session, message);
+    if (stopping) {
+      // Stopped while "typing…": not handed over yet, so it goes back to the queue.
+      messages.requeue(
+          message.id(),
+          claim.token(),
+          clock.instant(),
+          "waiting: Flowmate was stopping",
+          false,
+          clock.instant());
+      return false;
+    }
     if (!claim.holds(message)) {
       log.warn(
           "Message {} is no longer held by this lane's claim (its lease lapsed); not sent here",
@@ -560,7 +575,7 @@ public class OutboxDispatcher implements DisposableBean {
       millis = Math.max(typing.min().toMillis(), Math.min(typing.max().toMillis(), millis));
       millis = Math.round(millis * (0.8 + 0.4 * random.nextDouble()));
       transport.typing(session.ref(), message.chatId(), true);
-      Thread.sleep(millis);
+      stopped.await(millis, TimeUnit.MILLISECONDS);
       transport.typing(session.ref(), message.chatId(), false);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -811,11 +826,13 @@ public class OutboxDispatcher implements DisposableBean {
   /**
    * Lets each lane finish the message in hand (hand-over and "sent" record belong together: cut
    * between them, the message would wait for its lease and a lookup to be known as sent) and give
-   * back the rest of its claim; only lanes still busy after the grace time are interrupted.
+   * back the rest of its claim; only lanes still busy after the grace time are interrupted. A lane
+   * showing "typing…" stops at once and gives its message back.
    */
   @Override
   public void destroy() throws InterruptedException {
     stopping = true;
+    stopped.countDown();
     lanes.shutdown();
     if (!lanes.awaitTermination(SHUTDOWN_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
       lanes.shutdownNow();

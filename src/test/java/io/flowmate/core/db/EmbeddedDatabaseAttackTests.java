@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,8 +31,10 @@ class EmbeddedDatabaseAttackTests {
     InetAddress external = nonLoopbackAddress();
     EmbeddedPostgresConfiguration configuration = new EmbeddedPostgresConfiguration();
 
-    try (EmbeddedPostgres postgres =
-        configuration.embeddedPostgres(new EmbeddedDatabaseSettings(data, 0, "flowmate"))) {
+    try (EmbeddedPostgresServer server =
+        configuration.embeddedPostgres(
+            new EmbeddedDatabaseSettings(data, 0, "flowmate", Duration.ofSeconds(60)))) {
+      EmbeddedPostgres postgres = server.postgres();
       assertThat(setting(postgres, "listen_addresses")).isEqualTo("127.0.0.1");
       assertThatThrownBy(
               () -> {

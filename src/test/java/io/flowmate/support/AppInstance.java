@@ -68,11 +68,6 @@ public final class AppInstance implements AutoCloseable {
     return context.getBean(type);
   }
 
-  /** The HTTP port it listens on. */
-  public int port() {
-    return context.getWebServer().getPort();
-  }
-
   /** Publishes an application event inside this instance. */
   public void publish(Object event) {
     context.publishEvent(event);

@@ -1,6 +1,5 @@
 package io.flowmate.outreach.campaign;
 
-import io.flowmate.core.SessionId;
 import static io.flowmate.support.WorkerAssertions.assertRefused;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.any;
@@ -13,6 +12,7 @@ import static org.mockito.Mockito.verifyNoInteractions;
 import static org.mockito.Mockito.when;
 
 import io.flowmate.core.ChatId;
+import io.flowmate.core.SessionId;
 import io.flowmate.core.TenantId;
 import io.flowmate.messaging.Outbox;
 import io.flowmate.outreach.OutreachSettings;

@@ -18,6 +18,11 @@ import org.slf4j.LoggerFactory;
  * core.db.ProcessColumns}), takes each over for this epoch (once, however many nodes or threads
  * try) and starts its instance again. It runs when the engine is ready and periodically, in both
  * engine modes. A start the engine refused leaves the row without a key, for the next run.
+ *
+ * <p>Claiming, starting and recording an instance happen while the engine cannot be recycled
+ * ({@link Processes#whenEngineAvailable}): a start that comes during a recycle waits for the new
+ * engine, and a row claimed for the epoch that just ended is claimed again for the new one (or left
+ * to the re-creation that did so first), so each row gets exactly one instance per epoch.
  */
 public final class ProcessBackedRows<T> {
 
@@ -31,6 +36,9 @@ public final class ProcessBackedRows<T> {
   public interface Table<T> {
 
     UUID id(T row);
+
+    /** The epoch the row was last claimed for (null if never). */
+    String epoch(T row);
 
     /**
      * Up to {@code limit} rows that should have a live instance but whose instance is not of {@code
@@ -58,6 +66,11 @@ public final class ProcessBackedRows<T> {
         @Override
         public UUID id(T row) {
           return id.apply(row);
+        }
+
+        @Override
+        public String epoch(T row) {
+          return engineEpoch.apply(row);
         }
 
         @Override
@@ -126,21 +139,47 @@ public final class ProcessBackedRows<T> {
   }
 
   /**
-   * Starts the instance of a row already claimed for the current epoch and records it.
+   * Starts the instance of a row claimed for the current epoch (at its insert, {@link #epoch()})
+   * and records it. If the engine was recycled since, the row is first claimed for the new epoch;
+   * if the re-creation claimed it first, it starts the instance instead and this does nothing.
    *
    * @return false if the engine refused (the row is left for {@link #reconcile})
    */
   public boolean start(T row) {
+    return run(row, false) != Outcome.REFUSED;
+  }
+
+  private enum Outcome {
+    STARTED,
+    /** Another node or thread claimed the row for the current epoch first, and starts it. */
+    TAKEN,
+    REFUSED
+  }
+
+  /**
+   * Claims the row for the current epoch if needed, then starts and records its instance, without a
+   * recycle in between.
+   *
+   * @param claim whether the row must be claimed even if it looks claimed for the current epoch (a
+   *     row found by {@link Table#outside} whose start in this epoch was lost)
+   */
+  private Outcome run(T row, boolean claim) {
     UUID id = table.id(row);
     try {
-      Processes.StartedInstance started = launch.start(row);
-      table.attach(id, started.processInstanceKey(), started.epoch());
-      return true;
+      return processes.whenEngineAvailable(() -> {
+        String epoch = processes.epoch();
+        if ((claim || !epoch.equals(table.epoch(row))) && !table.claim(row, epoch)) {
+          return Outcome.TAKEN;
+        }
+        Processes.StartedInstance started = launch.start(row);
+        table.attach(id, started.processInstanceKey(), started.epoch());
+        return Outcome.STARTED;
+      });
     } catch (RuntimeException e) {
       log.warn(
           "Could not start the process of {} {}; retrying later: {}", kind, id, e.getMessage());
       table.attach(id, null, null);
-      return false;
+      return Outcome.REFUSED;
     }
   }
 
@@ -159,19 +198,16 @@ public final class ProcessBackedRows<T> {
    * @return how many instances were started
    */
   public int reconcile() {
-    String epoch = processes.epoch();
     int started = 0;
     while (true) {
-      List<T> page = table.outside(epoch, PAGE);
+      List<T> page = table.outside(processes.epoch(), PAGE);
       int progress = 0;
       boolean refused = false;
       for (T row : page) {
-        if (table.claim(row, epoch)) {
-          if (start(row)) {
-            progress++;
-          } else {
-            refused = true;
-          }
+        switch (run(row, true)) {
+          case STARTED -> progress++;
+          case REFUSED -> refused = true;
+          case TAKEN -> {}
         }
       }
       started += progress;

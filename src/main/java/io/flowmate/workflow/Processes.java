@@ -6,11 +6,15 @@ import io.camunda.client.api.response.ProcessInstanceEvent;
 import io.flowmate.workflow.engine.ProcessCatalog;
 import java.time.Duration;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.springframework.stereotype.Service;
 
 /**
  * Starts and signals process instances for the modules that own them. Variables carry ids only,
  * never personal data (names, numbers, texts): the engine's history is hard to erase.
+ *
+ * <p>While the embedded engine is being recycled ({@link EngineRecycler}) every call here waits
+ * (briefly, see {@code flowmate.engine.recycle.max-pause}) and then goes to the new engine.
  */
 @Service
 public class Processes {
@@ -18,11 +22,24 @@ public class Processes {
   private final CamundaClient client;
   private final EngineEpoch epoch;
   private final ProcessCatalog catalog;
+  private final EngineGate gate;
 
-  Processes(CamundaClient client, EngineEpoch epoch, ProcessCatalog catalog) {
+  Processes(CamundaClient client, EngineEpoch epoch, ProcessCatalog catalog, EngineGate gate) {
     this.client = client;
     this.epoch = epoch;
     this.catalog = catalog;
+    this.gate = gate;
+  }
+
+  /**
+   * Runs a call to the engine (or several, with what must go with them, such as recording the
+   * instance) while no recycle replaces the engine: waits for a recycle under way, and makes the
+   * next one wait until the call is done. Calls through this class do so by themselves.
+   *
+   * @throws EngineUnavailableException if a recycle took longer than its maximum pause
+   */
+  public <T> T whenEngineAvailable(Supplier<T> call) {
+    return gate.pass(call);
   }
 
   /** An instance just created, with the epoch to record next to its key. */
@@ -30,8 +47,7 @@ public class Processes {
       long processInstanceKey, long processDefinitionKey, int version, String epoch) {}
 
   public StartedInstance start(String bpmnProcessId, Map<String, Object> variables) {
-    ProcessInstanceEvent started = definition(bpmnProcessId).variables(variables).send().join();
-    return started(started);
+    return gate.pass(() -> started(definition(bpmnProcessId).variables(variables).send().join()));
   }
 
   /**
@@ -40,9 +56,13 @@ public class Processes {
    */
   public StartedInstance startBefore(
       String bpmnProcessId, String elementId, Map<String, Object> variables) {
-    ProcessInstanceEvent started =
-        definition(bpmnProcessId).variables(variables).startBeforeElement(elementId).send().join();
-    return started(started);
+    return gate.pass(() ->
+        started(
+            definition(bpmnProcessId)
+                .variables(variables)
+                .startBeforeElement(elementId)
+                .send()
+                .join()));
   }
 
   /**
@@ -90,11 +110,24 @@ public class Processes {
     if (messageId != null) {
       command = command.messageId(messageId);
     }
-    command.send().join();
+    var publish = command;
+    gate.pass(() -> publish.send().join());
   }
 
-  public void cancel(long processInstanceKey) {
-    client.newCancelInstanceCommand(processInstanceKey).send().join();
+  /**
+   * Cancels the instance if it lives in the current engine: keys start again at the same values in
+   * every epoch of the embedded engine, so an older epoch's key may name another instance now.
+   *
+   * @return false if the key is of another epoch (its instance is gone already)
+   */
+  public boolean cancel(long processInstanceKey, String engineEpoch) {
+    return gate.pass(() -> {
+      if (!epoch.value().equals(engineEpoch)) {
+        return false;
+      }
+      client.newCancelInstanceCommand(processInstanceKey).send().join();
+      return true;
+    });
   }
 
   public String epoch() {

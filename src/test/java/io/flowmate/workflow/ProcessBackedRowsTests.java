@@ -1,6 +1,7 @@
 package io.flowmate.workflow;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.when;
 
@@ -13,6 +14,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -30,6 +32,11 @@ class ProcessBackedRowsTests {
     @Override
     public UUID id(Row row) {
       return row.id();
+    }
+
+    @Override
+    public String epoch(Row row) {
+      return row.epoch();
     }
 
     @Override
@@ -65,6 +72,8 @@ class ProcessBackedRowsTests {
   @BeforeEach
   void setUp() {
     when(processes.epoch()).thenReturn("epoch-2");
+    when(processes.whenEngineAvailable(any()))
+        .thenAnswer(call -> call.getArgument(0, Supplier.class).get());
     rows =
         new ProcessBackedRows<>(
             processes,
@@ -152,5 +161,28 @@ class ProcessBackedRowsTests {
 
     assertThat(rows.reconcile()).isEqualTo(99);
     assertThat(launched).hasSize(99);
+  }
+
+  @Test
+  void aRowInsertedJustBeforeARecycleIsClaimedForTheNewEpochAndStartedOnce() {
+    Row insertedForOldEngine = add(null, "epoch-1");
+
+    assertThat(rows.start(insertedForOldEngine)).isTrue();
+
+    assertThat(launched).containsExactly(insertedForOldEngine.id());
+    assertThat(table.rows.get(insertedForOldEngine.id()))
+        .isEqualTo(new Row(insertedForOldEngine.id(), 101L, "epoch-2"));
+    assertThat(rows.reconcile()).isZero();
+    assertThat(launched).hasSize(1);
+  }
+
+  @Test
+  void aStartThatLostTheRowToTheRecreationAfterARecycleStartsNothing() {
+    Row insertedForOldEngine = add(null, "epoch-1");
+    table.takenByOthers.add(insertedForOldEngine.id());
+
+    assertThat(rows.start(insertedForOldEngine)).isTrue();
+
+    assertThat(launched).isEmpty();
   }
 }

@@ -19,6 +19,7 @@ import io.camunda.zeebe.protocol.record.intent.UserTaskIntent;
 import io.flowmate.workflow.engine.EngineDeployment;
 import io.grpc.BindableService;
 import io.grpc.Server;
+import io.grpc.ServerInterceptors;
 import io.grpc.netty.NettyServerBuilder;
 import io.netty.channel.ChannelOption;
 import java.lang.reflect.Field;
@@ -140,7 +141,8 @@ public class EmbeddedEngine implements DisposableBean {
 
   /**
    * ZPT's factory builds a gRPC server on every interface ({@code ServerBuilder.forPort}); before
-   * it starts, it is replaced by one on {@code address} serving the same gateway.
+   * it starts, it is replaced by one on {@code address} serving the same gateway, which accepts
+   * commands only for jobs it handed out itself ({@link IssuedJobs}).
    */
   private static void bindTo(ZeebeTestEngine engine, InetSocketAddress address) {
     try {
@@ -149,7 +151,7 @@ public class EmbeddedEngine implements DisposableBean {
           NettyServerBuilder.forAddress(address)
               // A replacement engine listens again on the port connections were just closed on.
               .withOption(ChannelOption.SO_REUSEADDR, true)
-              .addService(gateway)
+              .addService(ServerInterceptors.intercept(gateway, new IssuedJobs()))
               .build();
       Field field = engine.getClass().getDeclaredField("grpcServer");
       field.setAccessible(true);

@@ -34,12 +34,19 @@ public class Approvals {
   private final ApprovalRepository approvals;
   private final HumanTasks humanTasks;
   private final EngineEpoch epoch;
+  private final EngineGate gate;
   private final Clock clock;
 
-  Approvals(ApprovalRepository approvals, HumanTasks humanTasks, EngineEpoch epoch, Clock clock) {
+  Approvals(
+      ApprovalRepository approvals,
+      HumanTasks humanTasks,
+      EngineEpoch epoch,
+      EngineGate gate,
+      Clock clock) {
     this.approvals = approvals;
     this.humanTasks = humanTasks;
     this.epoch = epoch;
+    this.gate = gate;
     this.clock = clock;
   }
 
@@ -193,12 +200,18 @@ public class Approvals {
   public void completeUserTask(Approval approval) {
     if (!approval.status().isDecided()
         || approval.status() == ApprovalStatus.EXPIRED
-        || approval.userTaskKey() == null
-        || !epoch.value().equals(approval.engineEpoch())) {
+        || approval.userTaskKey() == null) {
       return;
     }
     try {
-      humanTasks.complete(approval.userTaskKey(), decisionVariables(approval));
+      // The epoch is checked where no recycle can change it: an older epoch's task key may name
+      // another task in the current engine.
+      gate.pass(() -> {
+        if (epoch.value().equals(approval.engineEpoch())) {
+          humanTasks.complete(approval.userTaskKey(), decisionVariables(approval));
+        }
+        return null;
+      });
     } catch (RuntimeException e) {
       log.info(
           "User task {} of approval {} not completed now ({}); it follows the recorded"

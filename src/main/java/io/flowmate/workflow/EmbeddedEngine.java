@@ -19,7 +19,9 @@ import io.camunda.zeebe.protocol.record.intent.UserTaskIntent;
 import io.flowmate.workflow.engine.EngineDeployment;
 import io.grpc.BindableService;
 import io.grpc.Server;
+import io.grpc.ServerInterceptors;
 import io.grpc.netty.NettyServerBuilder;
+import io.netty.channel.ChannelOption;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.net.InetSocketAddress;
@@ -57,59 +59,97 @@ public class EmbeddedEngine implements DisposableBean {
 
   private static final Logger log = LoggerFactory.getLogger(EmbeddedEngine.class);
 
-  private final ZeebeTestEngine engine;
-  private final int port;
+  private final InetSocketAddress address;
   private final ObjectMapper json = new ObjectMapper();
-  private final LogWriter logWriter;
-  private final LogStreamReader deploymentLogReader;
+
+  // Replaced together when the engine is recycled (see replace()).
+  private volatile ZeebeTestEngine engine;
+  private volatile LogWriter logWriter;
+  private LogStreamReader deploymentLogReader;
   private long deploymentLogPosition = -1;
+
+  /** How far increaseTime moved the engine clock: a replacement engine starts as far ahead. */
+  private Duration timeOffset = Duration.ZERO;
 
   /** Deployment commands read but not yet answered, by log position. */
   private final Map<Long, List<EngineDeployment.Resource>> deploymentCommands = new HashMap<>();
 
   EmbeddedEngine(EngineSettings settings) {
-    this.port = settings.port();
-    InetSocketAddress address = new InetSocketAddress(settings.address(), port);
+    this.address = new InetSocketAddress(settings.address(), settings.port());
     if (address.isUnresolved()) {
       throw new IllegalStateException(
           "flowmate.engine.address '%s' is not an address of this machine"
               .formatted(settings.address()));
     }
     long started = System.nanoTime();
-    try {
-      this.engine = EngineFactory.create(port);
-      bindTo(engine, address);
-      engine.start();
-    } catch (RuntimeException e) {
-      throw new IllegalStateException(
-          "The embedded Zeebe engine could not start on %s:%d (in use? set flowmate.engine.port)"
-              .formatted(settings.address(), port),
-          e);
-    }
+    use(startEngine(address));
     if (!address.getAddress().isLoopbackAddress()) {
       log.warn(
           "The embedded engine's gRPC port listens on {}:{} without any authentication: whoever"
               + " reaches it can deploy processes, start instances and complete jobs. Keep it behind"
               + " a firewall, or set flowmate.engine.address=127.0.0.1",
           settings.address(),
-          port);
+          settings.port());
     }
-    this.logWriter = LogWriter.of(engine);
-    this.deploymentLogReader = LogWriter.logStream(engine).newLogStreamReader();
     log.info(
         "Embedded Zeebe engine started in {} ms, gRPC on port {} (state is in memory only)",
         (System.nanoTime() - started) / 1_000_000,
-        port);
+        settings.port());
+  }
+
+  private static ZeebeTestEngine startEngine(InetSocketAddress address) {
+    RuntimeException failure = null;
+    // A replacement binds the port the previous engine has just released; give the OS a moment.
+    for (int attempt = 0; attempt < 10; attempt++) {
+      ZeebeTestEngine engine = EngineFactory.create(address.getPort());
+      try {
+        bindTo(engine, address);
+        engine.start();
+        return engine;
+      } catch (RuntimeException e) {
+        failure = e;
+        try {
+          engine.stop();
+        } catch (RuntimeException ignored) {
+          // it never started
+        }
+        try {
+          Thread.sleep(200);
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          break;
+        }
+      }
+    }
+    throw new IllegalStateException(
+        "The embedded Zeebe engine could not start on %s:%d (in use? set flowmate.engine.port)"
+            .formatted(address.getHostString(), address.getPort()),
+        failure);
+  }
+
+  /** Makes a started engine the current one, with fresh log readers. */
+  private void use(ZeebeTestEngine started) {
+    this.engine = started;
+    this.logWriter = LogWriter.of(started);
+    this.deploymentLogReader = LogWriter.logStream(started).newLogStreamReader();
+    this.deploymentLogPosition = -1;
+    this.deploymentCommands.clear();
   }
 
   /**
    * ZPT's factory builds a gRPC server on every interface ({@code ServerBuilder.forPort}); before
-   * it starts, it is replaced by one on {@code address} serving the same gateway.
+   * it starts, it is replaced by one on {@code address} serving the same gateway, which accepts
+   * commands only for jobs it handed out itself ({@link IssuedJobs}).
    */
   private static void bindTo(ZeebeTestEngine engine, InetSocketAddress address) {
     try {
       BindableService gateway = (BindableService) LogWriter.field(engine, "gateway");
-      Server server = NettyServerBuilder.forAddress(address).addService(gateway).build();
+      Server server =
+          NettyServerBuilder.forAddress(address)
+              // A replacement engine listens again on the port connections were just closed on.
+              .withOption(ChannelOption.SO_REUSEADDR, true)
+              .addService(ServerInterceptors.intercept(gateway, new IssuedJobs()))
+              .build();
       Field field = engine.getClass().getDeclaredField("grpcServer");
       field.setAccessible(true);
       field.set(engine, server);
@@ -120,7 +160,7 @@ public class EmbeddedEngine implements DisposableBean {
   }
 
   public int port() {
-    return port;
+    return address.getPort();
   }
 
   /** The addresses the gRPC gateway listens on (what reaches the engine from outside). */
@@ -139,8 +179,83 @@ public class EmbeddedEngine implements DisposableBean {
 
   /** Moves the engine clock forward, firing due timers (process tests use this, never sleeps). */
   public void increaseTime(Duration duration) {
-    engine.increaseTime(duration);
+    synchronized (this) {
+      engine.increaseTime(duration);
+      timeOffset = timeOffset.plus(duration);
+    }
     waitForIdleState(Duration.ofSeconds(10));
+  }
+
+  /**
+   * Stops this engine and starts a fresh, empty one on the same address, with an identity of its
+   * own (see {@link EngineEpoch}) and the same clock; what ran on the old one is gone. Only {@link
+   * EngineRecycler} calls this, with calls to the engine paused.
+   *
+   * @return the previous engine's figures, read just before it stopped
+   */
+  synchronized Figures replace() {
+    ZeebeTestEngine old = engine;
+    Figures figures = figures();
+    try {
+      // Let it finish what it was given (a job completed a moment ago) before it stops.
+      old.waitForIdleState(Duration.ofSeconds(5));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (TimeoutException e) {
+      log.warn("The embedded engine was still busy when it was replaced");
+    }
+    old.stop();
+    release(old);
+    ZeebeTestEngine fresh = startEngine(address);
+    if (!timeOffset.isZero()) {
+      fresh.increaseTime(timeOffset);
+    }
+    use(fresh);
+    return figures;
+  }
+
+  /**
+   * Empties a stopped engine's log, state and record cache. Parts of a stopped engine stay
+   * reachable from objects it shared with the JVM (seen: its log stream and gateway after a
+   * recycle), and with them everything it ever wrote; emptied, they hold almost nothing.
+   */
+  private static void release(ZeebeTestEngine stopped) {
+    try {
+      Object storage = LogWriter.field(LogWriter.logStream(stopped), "logStorage");
+      ((java.util.Collection<?>) LogWriter.field(storage, "logEntries")).clear();
+      ((Map<?, ?>) LogWriter.field(storage, "positionIndexMapping")).clear();
+      ((Map<?, ?>) LogWriter.field(LogWriter.field(stopped, "database"), "database")).clear();
+      ((java.util.Collection<?>)
+              LogWriter.field(LogWriter.field(stopped, "recordStream"), "records"))
+          .clear();
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      log.warn(
+          "Could not empty the replaced engine's memory; it is freed only if nothing refers to it:"
+              + " {}",
+          e.toString());
+    }
+  }
+
+  /**
+   * What the current engine holds.
+   *
+   * @param logEntries entries (batches of records) in its log, which it keeps in memory until it
+   *     stops; -1 if unknown
+   * @param jobStreams job types workers stream jobs of (they reconnect after a replacement)
+   */
+  public record Figures(long logEntries, int jobStreams) {}
+
+  public synchronized Figures figures() {
+    try {
+      Object gateway = LogWriter.field(engine, "gateway");
+      Object streamer = LogWriter.field(gateway, "jobStreamer");
+      Map<?, ?> streams = (Map<?, ?>) LogWriter.field(streamer, "streams");
+      Object storage = LogWriter.field(LogWriter.logStream(engine), "logStorage");
+      List<?> entries = (List<?>) LogWriter.field(storage, "logEntries");
+      return new Figures(entries.size(), streams.size());
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      return new Figures(-1, -1);
+    }
   }
 
   /** Waits until the engine has processed everything written to its log so far. */
@@ -268,7 +383,7 @@ public class EmbeddedEngine implements DisposableBean {
   }
 
   @Override
-  public void destroy() {
+  public synchronized void destroy() {
     engine.stop();
     log.info("Embedded Zeebe engine stopped");
   }

@@ -33,6 +33,16 @@ public final class EngineEpoch {
     this.read = read;
   }
 
+  /**
+   * A fresh engine took over (the embedded engine was recycled): its identity is read from it on
+   * the next use, and instance keys of the previous epoch no longer exist.
+   */
+  void forget() {
+    synchronized (this) {
+      identity = null;
+    }
+  }
+
   /** The current engine's epoch; reads it from the engine the first time. */
   public String value() {
     return identity().value();

@@ -26,6 +26,11 @@ import org.slf4j.LoggerFactory;
  * EngineEpoch#mayHoldInstancesOf}): an old follow-up or schedule instance left running would send a
  * second time. An instance the engine no longer has is fine; an engine that cannot answer leaves
  * the row, with its old key, for the next run.
+ *
+ * <p>Claiming, starting and recording an instance happen while the engine cannot be recycled
+ * ({@link Processes#whenEngineAvailable}): a start that comes during a recycle waits for the new
+ * engine, and a row claimed for the epoch that just ended is claimed again for the new one (or left
+ * to the re-creation that did so first), so each row gets exactly one instance per epoch.
  */
 public final class ProcessBackedRows<T> {
 
@@ -152,23 +157,49 @@ public final class ProcessBackedRows<T> {
   }
 
   /**
-   * Starts the instance of a row already claimed for the current epoch and records it.
+   * Starts the instance of a row claimed for the current epoch (at its insert, {@link #epoch()})
+   * and records it. If the engine was recycled since, the row is first claimed for the new epoch;
+   * if the re-creation claimed it first, it starts the instance instead and this does nothing.
    *
    * @return false if the engine refused (the row is left for {@link #reconcile})
    */
   public boolean start(T row) {
+    return run(row, false) != Outcome.REFUSED;
+  }
+
+  private enum Outcome {
+    STARTED,
+    /** Another node or thread claimed the row for the current epoch first, and starts it. */
+    TAKEN,
+    REFUSED
+  }
+
+  /**
+   * Claims the row for the current epoch if needed, then starts and records its instance, without a
+   * recycle in between.
+   *
+   * @param claim whether the row must be claimed even if it looks claimed for the current epoch (a
+   *     row found by {@link Table#outside} whose start in this epoch was lost)
+   */
+  private Outcome run(T row, boolean claim) {
     UUID id = table.id(row);
     try {
-      Processes.StartedInstance started = launch.start(row);
-      table.attach(id, started.processInstanceKey(), started.epoch());
-      failures.succeeded(kind + ":" + id, "Starting the process of " + kind + " " + id);
-      return true;
+      return processes.whenEngineAvailable(() -> {
+        String epoch = processes.epoch();
+        if ((claim || !epoch.equals(table.engineEpoch(row))) && !table.claim(row, epoch)) {
+          return Outcome.TAKEN;
+        }
+        Processes.StartedInstance started = launch.start(row);
+        table.attach(id, started.processInstanceKey(), started.epoch());
+        failures.succeeded(kind + ":" + id, "Starting the process of " + kind + " " + id);
+        return Outcome.STARTED;
+      });
     } catch (RuntimeException e) {
       // Tried again at every reconciliation while the engine refuses.
       failures.failed(
           kind + ":" + id, "Starting the process of " + kind + " " + id + " (retried later)", e);
       table.attach(id, null, null);
-      return false;
+      return Outcome.REFUSED;
     }
   }
 
@@ -191,21 +222,20 @@ public final class ProcessBackedRows<T> {
   }
 
   private int reconcileHere() {
-    String epoch = processes.epoch();
     int started = 0;
     while (true) {
-      List<T> page = table.outside(epoch, PAGE);
+      List<T> page = table.outside(processes.epoch(), PAGE);
       int progress = 0;
       boolean refused = false;
       for (T row : page) {
         if (!retireOldInstance(row)) {
           refused = true;
-        } else if (table.claim(row, epoch)) {
-          if (start(row)) {
-            progress++;
-          } else {
-            refused = true;
-          }
+          continue;
+        }
+        switch (run(row, true)) {
+          case STARTED -> progress++;
+          case REFUSED -> refused = true;
+          case TAKEN -> {}
         }
       }
       started += progress;
@@ -224,11 +254,11 @@ public final class ProcessBackedRows<T> {
    */
   private boolean retireOldInstance(T row) {
     Long key = table.processInstanceKey(row);
-    if (key == null || !processes.mayHoldInstancesOf(table.engineEpoch(row))) {
+    if (key == null) {
       return true;
     }
     try {
-      if (processes.cancelIfExists(key)) {
+      if (processes.cancelIfAlive(key, table.engineEpoch(row))) {
         log.info("Cancelled the old process instance {} of {} {}", key, kind, table.id(row));
       }
       return true;

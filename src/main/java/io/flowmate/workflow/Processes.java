@@ -16,6 +16,9 @@ import org.springframework.stereotype.Service;
 /**
  * Starts and signals process instances for the modules that own them. Variables carry ids only,
  * never personal data (names, numbers, texts): the engine's history is hard to erase.
+ *
+ * <p>While the embedded engine is being recycled ({@link EngineRecycler}) every call here waits
+ * (briefly, see {@code flowmate.engine.recycle.max-pause}) and then goes to the new engine.
  */
 @Service
 public class Processes {
@@ -24,12 +27,30 @@ public class Processes {
   private final EngineEpoch epoch;
   private final ProcessCatalog catalog;
   private final ClusterLocks locks;
+  private final EngineGate gate;
 
-  Processes(CamundaClient client, EngineEpoch epoch, ProcessCatalog catalog, ClusterLocks locks) {
+  Processes(
+      CamundaClient client,
+      EngineEpoch epoch,
+      ProcessCatalog catalog,
+      ClusterLocks locks,
+      EngineGate gate) {
     this.client = client;
     this.epoch = epoch;
     this.catalog = catalog;
     this.locks = locks;
+    this.gate = gate;
+  }
+
+  /**
+   * Runs a call to the engine (or several, with what must go with them, such as recording the
+   * instance) while no recycle replaces the engine: waits for a recycle under way, and makes the
+   * next one wait until the call is done. Calls through this class do so by themselves.
+   *
+   * @throws EngineUnavailableException if a recycle took longer than its maximum pause
+   */
+  public <T> T whenEngineAvailable(Supplier<T> call) {
+    return gate.pass(call);
   }
 
   /** An instance just created, with the epoch to record next to its key. */
@@ -37,8 +58,7 @@ public class Processes {
       long processInstanceKey, long processDefinitionKey, int version, String epoch) {}
 
   public StartedInstance start(String bpmnProcessId, Map<String, Object> variables) {
-    ProcessInstanceEvent started = definition(bpmnProcessId).variables(variables).send().join();
-    return started(started);
+    return gate.pass(() -> started(definition(bpmnProcessId).variables(variables).send().join()));
   }
 
   /**
@@ -47,9 +67,13 @@ public class Processes {
    */
   public StartedInstance startBefore(
       String bpmnProcessId, String elementId, Map<String, Object> variables) {
-    ProcessInstanceEvent started =
-        definition(bpmnProcessId).variables(variables).startBeforeElement(elementId).send().join();
-    return started(started);
+    return gate.pass(() ->
+        started(
+            definition(bpmnProcessId)
+                .variables(variables)
+                .startBeforeElement(elementId)
+                .send()
+                .join()));
   }
 
   /**
@@ -97,37 +121,52 @@ public class Processes {
     if (messageId != null) {
       command = command.messageId(messageId);
     }
-    command.send().join();
-  }
-
-  public void cancel(long processInstanceKey) {
-    client.newCancelInstanceCommand(processInstanceKey).send().join();
+    var publish = command;
+    gate.pass(() -> publish.send().join());
   }
 
   /**
-   * Cancels the instance if the engine still has it.
+   * Cancels the instance if it lives in the current engine: keys start again at the same values in
+   * every epoch of the embedded engine, so an older epoch's key may name another instance now.
    *
-   * @return false if the engine had no such instance (any more)
+   * @return false if the key is of another epoch (its instance is gone already)
    */
-  public boolean cancelIfExists(long processInstanceKey) {
-    try {
-      cancel(processInstanceKey);
-      return true;
-    } catch (ClientStatusException e) {
-      if (e.getStatusCode() == Status.Code.NOT_FOUND) {
+  public boolean cancel(long processInstanceKey, String engineEpoch) {
+    return gate.pass(() -> {
+      if (!epoch.value().equals(engineEpoch)) {
         return false;
       }
-      throw e;
-    }
+      client.newCancelInstanceCommand(processInstanceKey).send().join();
+      return true;
+    });
+  }
+
+  /**
+   * Cancels an instance recorded under {@code recordedEpoch} if it may still be alive on this
+   * engine ({@link EngineEpoch#mayHoldInstancesOf}), checked where no recycle can change the engine
+   * meanwhile: a fresh engine hands out the same keys again.
+   *
+   * @return false if it cannot be alive here or the engine had no such instance (any more)
+   */
+  public boolean cancelIfAlive(long processInstanceKey, String recordedEpoch) {
+    return gate.pass(() -> {
+      if (!epoch.mayHoldInstancesOf(recordedEpoch)) {
+        return false;
+      }
+      try {
+        client.newCancelInstanceCommand(processInstanceKey).send().join();
+        return true;
+      } catch (ClientStatusException e) {
+        if (e.getStatusCode() == Status.Code.NOT_FOUND) {
+          return false;
+        }
+        throw e;
+      }
+    });
   }
 
   public String epoch() {
     return epoch.value();
-  }
-
-  /** See {@link EngineEpoch#mayHoldInstancesOf}. */
-  public boolean mayHoldInstancesOf(String recordedEpoch) {
-    return epoch.mayHoldInstancesOf(recordedEpoch);
   }
 
   /**

@@ -6,8 +6,6 @@ import static org.mockito.ArgumentMatchers.anyLong;
 import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.Mockito.doReturn;
 import static org.mockito.Mockito.mock;
-import static org.mockito.Mockito.never;
-import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
 import java.util.ArrayList;
@@ -87,10 +85,12 @@ class ProcessBackedRowsTests {
     when(processes.exclusively(anyString(), any()))
         .thenAnswer(call -> Optional.ofNullable(call.<Supplier<?>>getArgument(1).get()));
     // "legacy-..." stands for an epoch recorded before engines had identities: maybe this engine.
-    when(processes.mayHoldInstancesOf(anyString()))
-        .thenAnswer(call -> call.<String>getArgument(0).startsWith("legacy-"));
-    when(processes.cancelIfExists(anyLong()))
-        .thenAnswer(call -> steps.add("cancel " + call.getArgument(0)));
+    when(processes.cancelIfAlive(anyLong(), anyString()))
+        .thenAnswer(call ->
+            call.<String>getArgument(1).startsWith("legacy-")
+                && steps.add("cancel " + call.getArgument(0)));
+    when(processes.whenEngineAvailable(any()))
+        .thenAnswer(call -> call.getArgument(0, Supplier.class).get());
     rows =
         new ProcessBackedRows<>(
             processes,
@@ -197,14 +197,15 @@ class ProcessBackedRowsTests {
 
     assertThat(rows.reconcile()).isEqualTo(1);
 
-    verify(processes, never()).cancelIfExists(anyLong());
+    assertThat(steps).noneMatch(step -> step.startsWith("cancel"));
     assertThat(launched).containsExactly(row.id());
   }
 
   @Test
   void aRowWhoseOldInstanceCannotBeCancelledNowKeepsItsKeyForTheNextRun() {
     Row row = add(8L, "legacy-remote");
-    when(processes.cancelIfExists(8L)).thenThrow(new IllegalStateException("engine unreachable"));
+    when(processes.cancelIfAlive(8L, "legacy-remote"))
+        .thenThrow(new IllegalStateException("engine unreachable"));
 
     assertThat(rows.reconcile()).isZero();
 
@@ -218,6 +219,29 @@ class ProcessBackedRowsTests {
     doReturn(Optional.empty()).when(processes).exclusively(anyString(), any());
 
     assertThat(rows.reconcile()).isZero();
+    assertThat(launched).isEmpty();
+  }
+
+  @Test
+  void aRowInsertedJustBeforeARecycleIsClaimedForTheNewEpochAndStartedOnce() {
+    Row insertedForOldEngine = add(null, "epoch-1");
+
+    assertThat(rows.start(insertedForOldEngine)).isTrue();
+
+    assertThat(launched).containsExactly(insertedForOldEngine.id());
+    assertThat(table.rows.get(insertedForOldEngine.id()))
+        .isEqualTo(new Row(insertedForOldEngine.id(), 101L, "epoch-2"));
+    assertThat(rows.reconcile()).isZero();
+    assertThat(launched).hasSize(1);
+  }
+
+  @Test
+  void aStartThatLostTheRowToTheRecreationAfterARecycleStartsNothing() {
+    Row insertedForOldEngine = add(null, "epoch-1");
+    table.takenByOthers.add(insertedForOldEngine.id());
+
+    assertThat(rows.start(insertedForOldEngine)).isTrue();
+
     assertThat(launched).isEmpty();
   }
 }

@@ -162,11 +162,10 @@ class FollowUpRules {
           return waiting;
         });
     refreshActive();
-    String epoch = processes.epoch();
     for (FollowUp followUp : cancelled) {
-      if (followUp.processInstanceKey() != null && epoch.equals(followUp.engineEpoch())) {
+      if (followUp.processInstanceKey() != null) {
         try {
-          processes.cancel(followUp.processInstanceKey());
+          processes.cancel(followUp.processInstanceKey(), followUp.engineEpoch());
         } catch (RuntimeException e) {
           // Ended meanwhile, or the engine is unreachable: its next step sees the follow-up is
           // cancelled and ends the instance.

@@ -221,6 +221,29 @@ public class ProcessCatalog {
     captureEngineDeployments();
   }
 
+  /**
+   * Stops reading the embedded engine's deployments while it is replaced: what the recycle deploys
+   * to the fresh engine is Flowmate's own, not someone else's to capture.
+   */
+  public synchronized void suspendCapturing() {
+    capturing = false;
+  }
+
+  /**
+   * After the embedded engine was replaced by an empty one: forgets the old engine's definitions
+   * (their keys mean nothing to the new engine), deploys Flowmate's models and the kept user
+   * deployments again, in the order of a start, and watches the engine again.
+   */
+  public synchronized void deployToFreshEngine() {
+    processes.clear();
+    trusted.clear();
+    ownDeploymentKeys.clear();
+    ownDefinitionKeys.clear();
+    recordOwn(deploy(builtInResources()));
+    restoreUserDeployments();
+    startCapturing();
+  }
+
   @Scheduled(fixedDelayString = "${flowmate.engine.deployment-capture-interval:PT2S}")
   synchronized void captureEngineDeployments() {
     EmbeddedEngine engine = embedded.getIfAvailable();
@@ -287,6 +310,14 @@ public class ProcessCatalog {
 
   /** Deploys Flowmate's models again, so that the latest version of each is Flowmate's own. */
   private void redeployBuiltIns() {
+    try {
+      recordOwn(deploy(builtInResources()));
+    } catch (RuntimeException e) {
+      log.warn("Could not deploy Flowmate's own models again: {}", e.getMessage());
+    }
+  }
+
+  private static List<EngineDeployment.Resource> builtInResources() {
     List<EngineDeployment.Resource> resources = new ArrayList<>();
     PathMatchingResourcePatternResolver resolver = new PathMatchingResourcePatternResolver();
     try {
@@ -300,11 +331,7 @@ public class ProcessCatalog {
     } catch (IOException e) {
       throw new UncheckedIOException("Flowmate's own models could not be read", e);
     }
-    try {
-      recordOwn(deploy(resources));
-    } catch (RuntimeException e) {
-      log.warn("Could not deploy Flowmate's own models again: {}", e.getMessage());
-    }
+    return resources;
   }
 
   /** Flowmate's built-in processes, and the tenant's own. */

@@ -128,10 +128,10 @@ class ProcessController {
       }
       resources.add(new EngineDeployment.Resource(resource.name(), content));
     }
-    return new DeployedView(
-        catalog.deployFor(caller.tenantId(), resources).stream()
-            .map(ProcessController::view)
-            .toList());
+    // Not while the embedded engine is being replaced: it would miss the new engine.
+    List<DeployedProcess> deployed =
+        processes.whenEngineAvailable(() -> catalog.deployFor(caller.tenantId(), resources));
+    return new DeployedView(deployed.stream().map(ProcessController::view).toList());
   }
 
   @PostMapping("/{bpmnProcessId}/instances")

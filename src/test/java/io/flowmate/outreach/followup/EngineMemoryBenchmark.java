@@ -59,7 +59,7 @@ class EngineMemoryBenchmark extends IntegrationTest {
     long started = System.nanoTime() - start;
     engine.waitForIdleState(Duration.ofMinutes(1));
     long waiting = Benchmarks.settledHeap();
-    instances.forEach(processes::cancel);
+    instances.forEach(instance -> processes.cancel(instance, processes.epoch()));
     engine.waitForIdleState(Duration.ofMinutes(1));
     long ended = Benchmarks.settledHeap();
 

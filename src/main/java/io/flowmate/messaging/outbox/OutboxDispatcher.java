@@ -280,13 +280,7 @@ public class OutboxDispatcher implements DisposableBean {
         for (Message message : claim.messages()) {
           if (stopping) {
             // Shutting down: give the rest of the claim back now rather than after its lease.
-            messages.requeue(
-                message.id(),
-                claim.token(),
-                clock.instant(),
-                "waiting: Flowmate was stopping",
-                false,
-                clock.instant());
+            giveBack(claim, message);
           } else {
             sent |= sendOne(batch, claim, message);
           }
@@ -441,13 +435,7 @@ public class OutboxDispatcher implements DisposableBean {
     simulateTyping(session, message);
     if (stopping) {
       // Stopped while "typing…": not handed over yet, so it goes back to the queue.
-      messages.requeue(
-          message.id(),
-          claim.token(),
-          clock.instant(),
-          "waiting: Flowmate was stopping",
-          false,
-          clock.instant());
+      giveBack(claim, message);
       return false;
     }
     if (!claim.holds(message)) {
@@ -505,6 +493,13 @@ public class OutboxDispatcher implements DisposableBean {
     if (batch.limits() != null) {
       pacer.sent(batch.session().id().value(), batch.limits(), now, message.sendGap());
     }
+  }
+
+  /** Puts a claimed message that was not handed over back in the queue, as Flowmate stops. */
+  private void giveBack(Claim claim, Message message) {
+    Instant now = clock.instant();
+    messages.requeue(
+        message.id(), claim.token(), now, "waiting: Flowmate was stopping", false, now);
   }
 
   /** The message must wait until then, for this reason. */

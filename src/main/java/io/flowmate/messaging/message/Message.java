@@ -267,26 +267,7 @@ public record Message(
 
   /** The message as WhatsApp accepted it, under WhatsApp's id. */
   public Message sent(String acceptedWaMessageId) {
-    return new Message(
-        id,
-        tenantId,
-        sessionId,
-        chatId,
-        direction,
-        source,
-        content,
-        sender,
-        MessageStatus.SENT,
-        null,
-        idempotencyKey,
-        requestHash,
-        acceptedWaMessageId,
-        approvalId,
-        processInstanceKey,
-        engineEpoch,
-        attempts,
-        times,
-        sendGap);
+    return withDelivery(MessageStatus.SENT, null, acceptedWaMessageId);
   }
 
   /**
@@ -301,6 +282,11 @@ public record Message(
 
   /** The same message under another WhatsApp id (see {@link #distinctWaMessageId}). */
   public Message withWaMessageId(String otherWaMessageId) {
+    return withDelivery(status, failureReason, otherWaMessageId);
+  }
+
+  private Message withDelivery(
+      MessageStatus newStatus, String newFailureReason, String newWaMessageId) {
     return new Message(
         id,
         tenantId,
@@ -310,11 +296,11 @@ public record Message(
         source,
         content,
         sender,
-        status,
-        failureReason,
+        newStatus,
+        newFailureReason,
         idempotencyKey,
         requestHash,
-        otherWaMessageId,
+        newWaMessageId,
         approvalId,
         processInstanceKey,
         engineEpoch,
